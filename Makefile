@@ -1,0 +1,54 @@
+# The two commands: `make run` (the whole system locally) and `make test` (every check).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+PORT ?= 8000
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup run test lint typecheck unit openapi lock synth deploy bench clean
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps -e .
+	touch $@
+
+setup: $(BIN)/.installed
+
+run: setup
+	PORT=$(PORT) $(BIN)/python -m local.stack
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy functions infra local bench
+
+test: lint typecheck
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+openapi: setup
+	$(BIN)/python -m functions.openapi > openapi.json
+
+lock: setup
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.14 \
+		--python-platform x86_64-manylinux_2_28 -q -o infra/lambda-requirements.txt
+
+synth: setup
+	$(BIN)/python infra/app.py
+
+# Deploys to the account and region of your AWS credentials (CDK CLI v2 from npm).
+deploy: setup
+	npx -y aws-cdk@2 deploy --app "$(BIN)/python infra/app.py" --require-approval broadening \
+		$(if $(STAGE),-c stage=$(STAGE)) $(if $(MAIL_DOMAIN),-c mail_domain=$(MAIL_DOMAIN))
+
+bench: setup
+	$(BIN)/python -m bench.track
+
+clean:
+	rm -rf $(VENV) cdk.out .mypy_cache .ruff_cache .pytest_cache .hypothesis test-artifacts

@@ -1,0 +1,138 @@
+"""The API app factory: one Powertools resolver per Lambda, errors as problem+json."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from functions.common.errors import PROBLEM_JSON, Problem, Unauthorized, bad_field
+from functions.common.settings import settings
+
+METHODS_WITH_BODY = {"POST", "PUT", "PATCH"}
+
+
+def problem_response(problem: Problem) -> Response[str]:
+    return Response(status_code=problem.status, content_type=PROBLEM_JSON, body=problem.to_json())
+
+
+def _field_name(location: Iterable[Any]) -> str:
+    parts = [str(part) for part in location]
+    return ".".join(parts) if parts else "body"
+
+
+def validation_problem(errors: Iterable[dict[str, Any]]) -> Problem:
+    listed = [
+        {"field": _field_name(error.get("loc", ())), "message": error.get("msg", "is invalid")}
+        for error in errors
+    ]
+    fields = ", ".join(item["field"] for item in listed) or "body"
+    return Problem(422, "validation-error", f"invalid fields: {fields}", errors=listed)
+
+
+def make_resolver(routers: Iterable[Router], logger: Logger) -> APIGatewayHttpResolver:
+    """A resolver with validation and every error mapped to problem+json."""
+    app = APIGatewayHttpResolver(enable_validation=True)
+    for router in routers:
+        app.include_router(router)
+
+    @app.exception_handler(Problem)
+    def _problem(error: Problem) -> Response[str]:
+        return problem_response(error)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(error: RequestValidationError) -> Response[str]:
+        return problem_response(validation_problem(error.errors()))
+
+    @app.not_found
+    def _not_found(_: NotFoundError) -> Response[str]:
+        return problem_response(Problem(404, "not-found", "no such route"))
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response[str]:
+        logger.exception("unhandled error", extra={"error_type": type(error).__name__})
+        return problem_response(Problem(500, "internal-error", "an unexpected error occurred"))
+
+    return app
+
+
+def check_raw_body(event: dict[str, Any]) -> Problem | None:
+    """Refuse what the validation layer cannot describe: oversized, non-UTF-8, non-JSON."""
+    method = event.get("requestContext", {}).get("http", {}).get("method", "GET")
+    body = event.get("body")
+    if method not in METHODS_WITH_BODY or body is None:
+        return None
+    raw: bytes
+    if event.get("isBase64Encoded"):
+        try:
+            raw = base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            return bad_field(400, "body", "is not valid base64")
+    else:
+        raw = body.encode("utf-8", "surrogatepass")
+    if len(raw) > settings().max_body_bytes:
+        return Problem(
+            413,
+            "payload-too-large",
+            f"body: larger than {settings().max_body_bytes} bytes",
+            errors=[{"field": "body", "message": "too large"}],
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return bad_field(400, "body", "is not UTF-8")
+    if text.strip() == "":
+        return None
+    try:
+        json.loads(text)
+    except ValueError:
+        return bad_field(400, "body", "is not valid JSON")
+    # Normalise: the resolver then sees plain UTF-8 JSON, whatever the client labelled it.
+    event["body"] = text
+    event["isBase64Encoded"] = False
+    headers = {k: v for k, v in (event.get("headers") or {}).items() if k.lower() != "content-type"}
+    headers["content-type"] = "application/json"
+    event["headers"] = headers
+    return None
+
+
+def guarded(
+    app: APIGatewayHttpResolver,
+) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """Wrap ``app.resolve`` so a malformed raw body is a 4xx before any route runs."""
+
+    def resolve(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        problem = check_raw_body(event)
+        if problem is not None:
+            return {
+                "statusCode": problem.status,
+                "headers": {"Content-Type": PROBLEM_JSON},
+                "body": problem.to_json(),
+                "isBase64Encoded": False,
+            }
+        return app.resolve(event, context)
+
+    return resolve
+
+
+def jwt_claims(app: APIGatewayHttpResolver | Router) -> dict[str, Any]:
+    """The claims that the JWT authorizer verified for this request (empty when public)."""
+    context = app.current_event.raw_event.get("requestContext") or {}
+    claims = ((context.get("authorizer") or {}).get("jwt") or {}).get("claims")
+    return dict(claims) if isinstance(claims, dict) else {}
+
+
+def current_user_id(app: APIGatewayHttpResolver | Router) -> str:
+    """The user id (``sub``) that the JWT authorizer verified for this request."""
+    sub = jwt_claims(app).get("sub")
+    if not sub:
+        raise Unauthorized()
+    return str(sub)

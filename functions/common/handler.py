@@ -1,0 +1,53 @@
+"""Wiring shared by every domain's Lambda entry point."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.logging import correlation_paths
+
+from functions.common.api import guarded, make_resolver
+from functions.common.observability import make_logger, make_metrics, make_tracer
+
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def api_handler(service: str, routers: Iterable[Router]) -> LambdaHandler:
+    """A Lambda handler serving ``routers`` with logging, tracing and metrics."""
+    logger = make_logger(service)
+    tracer = make_tracer(service)
+    metrics = make_metrics(service)
+    resolve = guarded(make_resolver(routers, logger))
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics(raise_on_empty_metrics=False)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return resolve(event, context)
+
+    return handler
+
+
+def job_handler(
+    service: str, jobs: dict[str, Callable[[dict[str, Any]], dict[str, Any]]]
+) -> LambdaHandler:
+    """A Lambda handler for scheduled jobs: ``{"job": name, ...input}`` → summary."""
+    logger = make_logger(service)
+    tracer = make_tracer(service)
+    metrics = make_metrics(service)
+
+    @logger.inject_lambda_context
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics(raise_on_empty_metrics=False)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        name = event.get("job")
+        if name not in jobs:
+            raise ValueError(f"unknown job {name!r}")
+        logger.info("job started", extra={"job": name})
+        summary = jobs[name](event)
+        logger.info("job finished", extra={"job": name, "summary": summary})
+        return {"job": name, **summary}
+
+    return handler

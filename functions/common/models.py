@@ -1,0 +1,313 @@
+"""PynamoDB models: the one definition of every table.
+
+The CDK app (``infra/tables.py``), the local stack and the test fixtures all build
+their tables from these classes, so the three cannot drift. ``docs/data-model.md``
+describes the access patterns each table serves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    NumberSetAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from functions.common.settings import Settings
+
+
+class _Meta:
+    billing_mode = "PAY_PER_REQUEST"
+    region = "eu-west-1"
+
+
+# ---------------------------------------------------------------- users
+
+
+class UserByEmail(GlobalSecondaryIndex["User"]):
+    class Meta:
+        index_name = "by-email"
+        projection = KeysOnlyProjection()
+
+    email = UnicodeAttribute(hash_key=True)
+
+
+class User(Model):
+    """A signed-in person: contributor, creator or both."""
+
+    class Meta(_Meta):
+        table_name = "users"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    email = UnicodeAttribute()
+    time_zone = UnicodeAttribute(default="UTC")
+    monthly_budget = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    by_email = UserByEmail()
+
+
+# ---------------------------------------------------------------- flattrs
+
+
+class FlattrBySplitShard(GlobalSecondaryIndex["Flattr"]):
+    """The monthly split reads one shard of one month's flattrs at a time."""
+
+    class Meta:
+        index_name = "by-split-shard"
+        projection = AllProjection()
+
+    split_key = UnicodeAttribute(hash_key=True)
+    flattr_ref = UnicodeAttribute(range_key=True)
+
+
+class FlattrByRecipient(GlobalSecondaryIndex["Flattr"]):
+    class Meta:
+        index_name = "by-recipient"
+        projection = AllProjection()
+
+    recipient = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class Flattr(Model):
+    """One flattr. ``flattr_id`` sorts by time, so a month is a key range."""
+
+    class Meta(_Meta):
+        table_name = "flattrs"
+
+    contributor_id = UnicodeAttribute(hash_key=True)
+    flattr_id = UnicodeAttribute(range_key=True)
+    recipient = UnicodeAttribute()
+    url = UnicodeAttribute()
+    title = UnicodeAttribute(null=True)
+    source = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    month = UnicodeAttribute()
+    split_key = UnicodeAttribute()
+    flattr_ref = UnicodeAttribute()
+    by_split_shard = FlattrBySplitShard()
+    by_recipient = FlattrByRecipient()
+
+
+# ---------------------------------------------------------------- activity
+# Attention and visits that have not (yet) earned a flattr. Keys hold a keyed
+# hash of the URL or site, never the URL; every item expires through TTL.
+
+
+class ActivityItem(Model):
+    class Meta(_Meta):
+        table_name = "activity"
+
+    contributor_id = UnicodeAttribute(hash_key=True)
+    item_key = UnicodeAttribute(range_key=True)
+    expires_at = TTLAttribute()
+
+
+class PageDay(ActivityItem):
+    """``att#<day>#<url-hash>``: one page's attention on one local day, all devices."""
+
+    seconds = NumberAttribute(default=0)
+    media = BooleanAttribute(default=False)
+    awarded = NumberAttribute(default=0)
+    first_start = NumberAttribute(null=True)
+    events = UnicodeSetAttribute(null=True)
+    button_flattr_id = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class SiteVisits(ActivityItem):
+    """``vis#<site-hash>``: counted visits and recent page views of one site."""
+
+    loyal_visits = NumberSetAttribute(null=True)
+    last_loyal_flattr = NumberAttribute(null=True)
+    session_views = ListAttribute[Any](null=True)
+    last_session_day = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class ContributorDay(ActivityItem):
+    """``day#<day>``: the contributor's flattrs on one local day (abuse limit)."""
+
+    flattrs = NumberAttribute(default=0)
+
+
+# ---------------------------------------------------------------- recipients
+
+
+class Recipient(Model):
+    """A recipient that has a creator or a declaration; absent means unclaimed."""
+
+    class Meta(_Meta):
+        table_name = "recipients"
+
+    recipient = UnicodeAttribute(hash_key=True)
+    display_name = UnicodeAttribute(null=True)
+    claimed_by = UnicodeAttribute(null=True)
+    claimed_at = UTCDateTimeAttribute(null=True)
+
+
+# ---------------------------------------------------------------- money
+
+
+class LedgerItem(Model):
+    """Balances (``sk = "balance"``) and the entries that moved them (``entry#<id>``)."""
+
+    class Meta(_Meta):
+        table_name = "ledger"
+
+    account = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    amount = NumberAttribute(default=0)
+    kind = UnicodeAttribute(null=True)
+    month = UnicodeAttribute(null=True)
+    counterpart = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(null=True)
+
+
+class EscrowByContributor(GlobalSecondaryIndex["Escrow"]):
+    class Meta:
+        index_name = "by-contributor"
+        projection = AllProjection()
+
+    contributor_id = UnicodeAttribute(hash_key=True)
+    recipient_month = UnicodeAttribute(range_key=True)
+
+
+class EscrowByExpiry(GlobalSecondaryIndex["Escrow"]):
+    class Meta:
+        index_name = "by-expiry"
+        projection = AllProjection()
+
+    expires_month = UnicodeAttribute(hash_key=True)
+    recipient_month = UnicodeAttribute(range_key=True)
+
+
+class Escrow(Model):
+    """Money held for an unclaimed recipient, per (recipient, month, contributor)."""
+
+    class Meta(_Meta):
+        table_name = "escrow"
+
+    recipient = UnicodeAttribute(hash_key=True)
+    month_contributor = UnicodeAttribute(range_key=True)
+    contributor_id = UnicodeAttribute()
+    recipient_month = UnicodeAttribute()
+    expires_month = UnicodeAttribute()
+    amount = NumberAttribute()
+    flattrs = NumberAttribute()
+    by_contributor = EscrowByContributor()
+    by_expiry = EscrowByExpiry()
+
+
+# ---------------------------------------------------------------- connections and claims
+
+
+class ConnectionByIdentity(GlobalSecondaryIndex["Connection"]):
+    class Meta:
+        index_name = "by-identity"
+        projection = KeysOnlyProjection()
+
+    identity = UnicodeAttribute(hash_key=True)
+
+
+class Connection(Model):
+    """A user's connected platform account; ``identity`` is the proven platform id."""
+
+    class Meta(_Meta):
+        table_name = "connections"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    platform = UnicodeAttribute(range_key=True)
+    identity = UnicodeAttribute()
+    state = UnicodeAttribute(default="active")
+    auto_flattr = BooleanAttribute(default=False)
+    by_identity = ConnectionByIdentity()
+
+
+class ClaimToken(Model):
+    """A claim link: the SHA-256 of its 256-bit token, never the token itself."""
+
+    class Meta(_Meta):
+        table_name = "claim-tokens"
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    recipient = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+class EmailState(Model):
+    """Unclaimed-flattrs email cadence and suppression per recipient."""
+
+    class Meta(_Meta):
+        table_name = "email-state"
+
+    recipient = UnicodeAttribute(hash_key=True)
+    last_sent_at = UTCDateTimeAttribute(null=True)
+    notices = NumberAttribute(default=0)
+    suppressed = BooleanAttribute(default=False)
+
+
+class IdempotencyRecord(Model):
+    """The table Powertools' idempotency utility writes to (its default attribute names)."""
+
+    class Meta(_Meta):
+        table_name = "idempotency"
+
+    id = UnicodeAttribute(hash_key=True)
+    expiration = TTLAttribute()
+
+
+# Every table, by the model that defines it.
+TABLE_MODELS: tuple[type[Model], ...] = (
+    User,
+    Flattr,
+    ActivityItem,
+    Recipient,
+    LedgerItem,
+    Escrow,
+    Connection,
+    ClaimToken,
+    EmailState,
+    IdempotencyRecord,
+)
+_BASE_NAMES: dict[type[Model], str] = {m: m.Meta.table_name for m in TABLE_MODELS}
+_SHARED_TABLE: dict[type[Model], type[Model]] = {
+    PageDay: ActivityItem,
+    SiteVisits: ActivityItem,
+    ContributorDay: ActivityItem,
+}
+
+
+def ttl_attribute(model: type[Model]) -> str | None:
+    """The name of the model's TTL attribute, if it has one."""
+    for name, attribute in model.get_attributes().items():
+        if isinstance(attribute, TTLAttribute):
+            return attribute.attr_name or name
+    return None
+
+
+def base_name(model: type[Model]) -> str:
+    return _BASE_NAMES[_SHARED_TABLE.get(model, model)]
+
+
+def table_name(model: type[Model], prefix: str) -> str:
+    return prefix + base_name(model)
+
+
+def bind_tables(settings: Settings, region: str | None = None) -> None:
+    """Point every model at the tables of this deployment (name prefix, region)."""
+    for model in (*TABLE_MODELS, *_SHARED_TABLE):
+        model.Meta.table_name = table_name(model, settings.table_prefix)
+        if region:
+            model.Meta.region = region
+        model._connection = None

@@ -1,0 +1,51 @@
+"""Money as integer micro-units of EUR. No floats anywhere on a money path."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+MICRO = 1_000_000
+CURRENCY = "EUR"
+_AMOUNT = re.compile(r"^(0|[1-9]\d{0,12})(\.\d{1,6})?$")
+
+
+def format_amount(micros: int) -> str:
+    """``1234567`` -> ``"1.234567"``; negative amounts keep their sign."""
+    sign = "-" if micros < 0 else ""
+    whole, frac = divmod(abs(micros), MICRO)
+    return f"{sign}{whole}.{frac:06d}"
+
+
+def parse_amount(text: str) -> int:
+    """``"1.5"`` -> ``1500000``. Only non-negative decimals with at most 6 places."""
+    match = _AMOUNT.match(text)
+    if not match:
+        raise ValueError("amount must be a decimal string with at most 6 decimal places")
+    whole, frac = match.group(1), (match.group(2) or ".")[1:]
+    return int(whole) * MICRO + int(frac.ljust(6, "0"))
+
+
+def money(micros: int) -> dict[str, str]:
+    return {"amount": format_amount(micros), "currency": CURRENCY}
+
+
+def _no_float(value: Any) -> Any:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        raise ValueError("amount must be a decimal string, not a number")
+    return value
+
+
+class Money(BaseModel):
+    """Money in a request body: ``{"amount": "2.00", "currency": "EUR"}``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    amount: Annotated[str, BeforeValidator(_no_float), Field(pattern=_AMOUNT.pattern)]
+    currency: Annotated[str, Field(pattern=f"^{CURRENCY}$")] = CURRENCY
+
+    @property
+    def micros(self) -> int:
+        return parse_amount(self.amount)

@@ -1,0 +1,70 @@
+"""Powertools logger, tracer and metrics, and the filter that keeps secrets out of logs."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+
+_REDACTIONS = (
+    (re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"'<>]+"), "[url]"),
+    (re.compile(r"\bwww\.[^\s\"'<>]+"), "[url]"),
+    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[email]"),
+    (re.compile(r"\beyJ[\w-]+\.[\w-]+\.[\w-]*"), "[jwt]"),
+    (re.compile(r"(?i)\bbearer\s+[\w.~+/=-]+"), "Bearer [token]"),
+    (
+        re.compile(
+            r"(?i)\b(code|token|access_token|refresh_token|state|code_verifier|secret|password)"
+            r"(\"?\s*[=:]\s*\"?)[^\s&\"',}]+"
+        ),
+        r"\1\2[redacted]",
+    ),
+)
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None)))
+
+
+def redact(text: str) -> str:
+    """Replace URLs, emails, JWTs, bearer tokens and OAuth parameters in ``text``."""
+    for pattern, replacement in _REDACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _scrub(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_scrub(item) for item in value)
+    return value
+
+
+class RedactingFilter(logging.Filter):
+    """Scrubs the message, its arguments and any extra keys of a log record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if record.args:
+            record.args = _scrub(record.args)
+        for key, value in list(vars(record).items()):
+            if key not in _STANDARD and key not in {"message", "asctime"}:
+                setattr(record, key, _scrub(value))
+        return True
+
+
+def make_logger(service: str) -> Logger:
+    logger = Logger(service=service)
+    logger.addFilter(RedactingFilter())
+    return logger
+
+
+def make_tracer(service: str) -> Tracer:
+    return Tracer(service=service)
+
+
+def make_metrics(service: str) -> Metrics:
+    return Metrics(service=service)

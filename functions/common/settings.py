@@ -1,0 +1,94 @@
+"""Typed settings, read once from the environment and validated at start."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cache
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = int(raw)
+    if value < 0:
+        raise ValueError(f"{name} must not be negative")
+    return value
+
+
+def _list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return tuple(item.strip().lower() for item in raw.split(",") if item.strip())
+
+
+# Banks, payment and health portals: pages nobody should be paid for reading.
+DEFAULT_BLOCKED_DOMAINS = (
+    "paypal.com",
+    "stripe.com",
+    "wise.com",
+    "revolut.com",
+    "n26.com",
+    "chase.com",
+    "bankofamerica.com",
+    "wellsfargo.com",
+    "hsbc.com",
+    "barclays.co.uk",
+    "ing.com",
+    "deutsche-bank.de",
+    "sparkasse.de",
+    "klarna.com",
+    "healthcare.gov",
+    "nhs.uk",
+    "mychart.com",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. Defaults are the product rules' defaults."""
+
+    table_prefix: str = "flattr-"
+    service_version: str = "0.1.0"
+    url_hash_secret_id: str = "flattr/url-hash-key"  # noqa: S105 - a name, not a secret
+    fee_rate_basis_points: int = 1000
+    min_monthly_budget_micros: int = 2_000_000
+    default_monthly_budget_micros: int = 5_000_000
+    max_body_bytes: int = 256 * 1024
+    max_attention_seconds_per_day: int = 24 * 3600
+    max_flattrs_per_day: int = 500
+    report_max_age_seconds: int = 48 * 3600
+    report_max_future_seconds: int = 5 * 60
+    blocked_domains: tuple[str, ...] = field(default=DEFAULT_BLOCKED_DOMAINS)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            table_prefix=os.environ.get("TABLE_PREFIX", cls.table_prefix),
+            service_version=os.environ.get("SERVICE_VERSION", cls.service_version),
+            url_hash_secret_id=os.environ.get("URL_HASH_SECRET_ID", cls.url_hash_secret_id),
+            fee_rate_basis_points=_int("FEE_RATE_BASIS_POINTS", cls.fee_rate_basis_points),
+            min_monthly_budget_micros=_int(
+                "MIN_MONTHLY_BUDGET_MICROS", cls.min_monthly_budget_micros
+            ),
+            default_monthly_budget_micros=_int(
+                "DEFAULT_MONTHLY_BUDGET_MICROS", cls.default_monthly_budget_micros
+            ),
+            max_body_bytes=_int("MAX_BODY_BYTES", cls.max_body_bytes),
+            max_attention_seconds_per_day=_int(
+                "MAX_ATTENTION_SECONDS_PER_DAY", cls.max_attention_seconds_per_day
+            ),
+            max_flattrs_per_day=_int("MAX_FLATTRS_PER_DAY", cls.max_flattrs_per_day),
+            report_max_age_seconds=_int("REPORT_MAX_AGE_SECONDS", cls.report_max_age_seconds),
+            report_max_future_seconds=_int(
+                "REPORT_MAX_FUTURE_SECONDS", cls.report_max_future_seconds
+            ),
+            blocked_domains=_list("BLOCKED_DOMAINS", DEFAULT_BLOCKED_DOMAINS),
+        )
+
+
+@cache
+def settings() -> Settings:
+    return Settings.from_env()

@@ -1,0 +1,39 @@
+"""Binding the PynamoDB models to this deployment's tables, once, on first use."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from pynamodb.connection import Connection
+from pynamodb.transactions import TransactWrite
+
+from functions.common.models import bind_tables
+from functions.common.settings import settings
+
+_lock = threading.Lock()
+_bound_prefix: str | None = None
+
+
+def ensure_bound() -> None:
+    """Point the models at ``TABLE_PREFIX`` tables in ``AWS_REGION`` (idempotent)."""
+    global _bound_prefix
+    prefix = settings().table_prefix
+    if _bound_prefix == prefix:
+        return
+    with _lock:
+        bind_tables(settings(), region=os.environ.get("AWS_REGION", "eu-west-1"))
+        _bound_prefix = prefix
+
+
+def reset() -> None:
+    """Forget the binding (tests that change settings between runs)."""
+    global _bound_prefix
+    with _lock:
+        _bound_prefix = None
+
+
+def transact_write() -> TransactWrite:
+    """A PynamoDB write transaction on this deployment's region."""
+    ensure_bound()
+    return TransactWrite(connection=Connection(region=os.environ.get("AWS_REGION", "eu-west-1")))

@@ -1,0 +1,80 @@
+"""The one route and schedule table, read by the CDK app and by the local gateway.
+
+Each route names the domain folder whose Lambda serves it; each job names the
+domain folder whose job entry point runs it and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    domain: str
+    public: bool = False
+
+    @property
+    def route_key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a job runs: every ``every_minutes``, or daily/monthly at a fixed UTC time."""
+
+    every_minutes: int | None = None
+    day_of_month: int | None = None
+    hour: int = 0
+    minute: int = 0
+
+    def aws_expression(self) -> str:
+        """The EventBridge Scheduler expression."""
+        if self.every_minutes:
+            return f"rate({self.every_minutes} minutes)"
+        day = str(self.day_of_month) if self.day_of_month else "*"
+        return f"cron({self.minute} {self.hour} {day} * ? *)"
+
+    def fire_times(self, after: datetime, until: datetime) -> list[datetime]:
+        """Every time in ``(after, until]`` at which this schedule fires."""
+        times: list[datetime] = []
+        if self.every_minutes:
+            step = timedelta(minutes=self.every_minutes)
+            start = after.replace(second=0, microsecond=0)
+            t = start - timedelta(minutes=start.minute % self.every_minutes)
+            while t <= until:
+                if t > after:
+                    times.append(t)
+                t += step
+            return times
+        day = after.replace(hour=0, minute=0, second=0, microsecond=0)
+        while day <= until:
+            if self.day_of_month is None or day.day == self.day_of_month:
+                t = day.replace(hour=self.hour, minute=self.minute)
+                if after < t <= until:
+                    times.append(t)
+            day += timedelta(days=1)
+        return times
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    domain: str
+    schedule: Schedule
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("GET", "/v1/health", "track", public=True),
+    Route("GET", "/v1/me", "payout"),
+    Route("PATCH", "/v1/me", "payout"),
+)
+
+JOBS: tuple[Job, ...] = ()
+
+DOMAINS: tuple[str, ...] = tuple(
+    sorted({route.domain for route in ROUTES} | {j.domain for j in JOBS})
+)

@@ -1,0 +1,84 @@
+"""The HTTP API: routes from the shared route table, JWT auth, access logs, throttling."""
+
+from __future__ import annotations
+
+import jsii
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_apigatewayv2 as apigw
+from aws_cdk import aws_apigatewayv2_authorizers as authorizers
+from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from functions.routes import ROUTES
+
+# No query strings, paths or headers: they can carry URLs and tokens.
+ACCESS_LOG_FORMAT = (
+    '{"requestId":"$context.requestId","requestTime":"$context.requestTime",'
+    '"routeKey":"$context.routeKey","status":"$context.status",'
+    '"latency":"$context.responseLatency","integrationError":"$context.integrationErrorMessage"}'
+)
+
+
+@jsii.implements(apigw.IAccessLogSettings)
+class _AccessLogs:
+    def __init__(self, log_group: logs.ILogGroup) -> None:
+        self._destination = apigw.LogGroupLogDestination(log_group)
+
+    @property
+    def destination(self) -> apigw.IAccessLogDestination:
+        return self._destination
+
+    @property
+    def format(self) -> apigateway.AccessLogFormat:
+        return apigateway.AccessLogFormat.custom(ACCESS_LOG_FORMAT)
+
+
+class Api(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        functions: dict[str, lambda_.IFunction],
+        user_pool: cognito.IUserPool,
+        user_pool_client: cognito.IUserPoolClient,
+        rate_limit: int,
+        burst_limit: int,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.http_api = apigw.HttpApi(
+            self, "HttpApi", create_default_stage=False, description="flattr API v1"
+        )
+        access_logs = logs.LogGroup(
+            self,
+            "AccessLogs",
+            retention=logs.RetentionDays.THREE_MONTHS,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        self.stage = apigw.HttpStage(
+            self,
+            "DefaultStage",
+            http_api=self.http_api,
+            stage_name="$default",
+            auto_deploy=True,
+            throttle=apigw.ThrottleSettings(rate_limit=rate_limit, burst_limit=burst_limit),
+            access_log_settings=_AccessLogs(access_logs),
+        )
+        authorizer = authorizers.HttpUserPoolAuthorizer(
+            "Cognito", user_pool, user_pool_clients=[user_pool_client]
+        )
+        integration = {
+            domain: integrations.HttpLambdaIntegration(f"{domain.title()}Integration", function)
+            for domain, function in functions.items()
+        }
+        for route in ROUTES:
+            self.http_api.add_routes(
+                path=route.path,
+                methods=[apigw.HttpMethod(route.method)],
+                integration=integration[route.domain],
+                authorizer=apigw.HttpNoneAuthorizer() if route.public else authorizer,
+            )

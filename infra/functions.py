@@ -1,0 +1,172 @@
+"""One Lambda per domain folder, each with its own least-privilege role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+from infra.bundling import dependencies_code, functions_code
+from infra.tables import Tables
+
+RUNTIME = lambda_.Runtime.PYTHON_3_14
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a domain's Lambda may touch: tables it reads, tables it writes."""
+
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    url_hash_secret: bool = False
+    token_key: bool = False
+    send_email: bool = False
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+DOMAIN_ACCESS: dict[str, Access] = {
+    "track": Access(
+        reads=("users", "recipients", "ledger"),
+        writes=("flattrs", "activity", "idempotency"),
+        url_hash_secret=True,
+    ),
+    "payout": Access(
+        reads=("recipients",),
+        writes=("users", "flattrs", "ledger", "escrow", "idempotency"),
+    ),
+    "claim": Access(
+        reads=("users", "connections", "flattrs"),
+        writes=("recipients", "escrow", "ledger", "claim-tokens", "email-state"),
+        send_email=True,
+    ),
+    "connections": Access(
+        reads=("users", "recipients", "ledger"),
+        writes=("connections", "flattrs", "activity"),
+        token_key=True,
+        url_hash_secret=True,
+    ),
+}
+
+
+class DomainFunctions(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        api_domains: tuple[str, ...],
+        job_domains: tuple[str, ...],
+        tables: Tables,
+        table_prefix: str,
+        url_hash_secret: secretsmanager.ISecret,
+        token_key: kms.IKey,
+        email_identity_arn: str,
+        configuration_set: str,
+        log_level: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        dependencies = lambda_.LayerVersion(
+            self,
+            "Dependencies",
+            code=dependencies_code(),
+            compatible_runtimes=[RUNTIME],
+            description="pinned third-party packages of the handlers",
+        )
+        code = functions_code()
+        self.api: dict[str, lambda_.Function] = {}
+        self.jobs: dict[str, lambda_.Function] = {}
+        for domain in sorted(set(api_domains) | set(job_domains)):
+            access = DOMAIN_ACCESS[domain]
+            env = {
+                "TABLE_PREFIX": table_prefix,
+                "URL_HASH_SECRET_ID": url_hash_secret.secret_name,
+                "POWERTOOLS_SERVICE_NAME": domain,
+                "POWERTOOLS_METRICS_NAMESPACE": "Flattr",
+                "POWERTOOLS_LOG_LEVEL": log_level,
+                "TOKEN_KEY_ID": token_key.key_id,
+                "SES_CONFIGURATION_SET": configuration_set,
+                **access.extra_env,
+            }
+            kinds = [("Api", "lambda_handler")] if domain in api_domains else []
+            kinds += [("Jobs", "job_handler")] if domain in job_domains else []
+            for kind, entry in kinds:
+                function = self._function(
+                    f"{domain.title()}{kind}",
+                    domain,
+                    entry,
+                    code,
+                    dependencies,
+                    env,
+                    access,
+                    tables,
+                    url_hash_secret,
+                    token_key,
+                    email_identity_arn,
+                )
+                (self.api if kind == "Api" else self.jobs)[domain] = function
+
+    def _function(
+        self,
+        construct_id: str,
+        domain: str,
+        entry: str,
+        code: lambda_.Code,
+        dependencies: lambda_.ILayerVersion,
+        env: dict[str, str],
+        access: Access,
+        tables: Tables,
+        url_hash_secret: secretsmanager.ISecret,
+        token_key: kms.IKey,
+        email_identity_arn: str,
+    ) -> lambda_.Function:
+        log_group = logs.LogGroup(
+            self,
+            f"{construct_id}Logs",
+            retention=logs.RetentionDays.ONE_MONTH,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        role = iam.Role(
+            self,
+            f"{construct_id}Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"{domain} {entry}: least privilege",
+        )
+        log_group.grant_write(role)
+        function = lambda_.Function(
+            self,
+            construct_id,
+            runtime=RUNTIME,
+            architecture=lambda_.Architecture.X86_64,
+            handler=f"functions.{domain}.handler.{entry}",
+            code=code,
+            layers=[dependencies],
+            memory_size=512 if entry == "lambda_handler" else 1024,
+            timeout=Duration.seconds(29 if entry == "lambda_handler" else 900),
+            environment={**env, "POWERTOOLS_SERVICE_NAME": domain},
+            role=role,
+            log_group=log_group,
+            tracing=lambda_.Tracing.ACTIVE,
+        )
+        for name in access.reads:
+            tables.by_name[name].grant_read_data(role)
+        for name in access.writes:
+            tables.by_name[name].grant_read_write_data(role)
+        if access.url_hash_secret:
+            url_hash_secret.grant_read(role)
+        if access.token_key:
+            token_key.grant_encrypt_decrypt(role)
+            token_key.grant(role, "kms:GenerateDataKey")
+        if access.send_email:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["ses:SendEmail", "ses:SendRawEmail"],
+                    resources=[email_identity_arn],
+                )
+            )
+        return function

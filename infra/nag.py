@@ -1,0 +1,59 @@
+"""cdk-nag AwsSolutions findings we accept, each on the construct it concerns, with its reason."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aws_cdk import Acknowledgment, Stack, Validations
+from constructs import IConstruct
+
+from functions.routes import ROUTES
+
+if TYPE_CHECKING:
+    from infra.stack import FlattrStack
+
+RULE = "AwsSolutions::AwsSolutions-"
+
+
+def _ack(scope: IConstruct, rule: str, reason: str) -> None:
+    Validations.of(scope).acknowledge(Acknowledgment(id=RULE + rule, reason=reason))
+
+
+def acknowledge(stack: FlattrStack) -> None:
+    _ack(
+        stack.user_pool,
+        "COG2",
+        "MFA is offered (TOTP) but optional: contributors sign in from a browser extension "
+        "and no money can leave an account through the API.",
+    )
+    _ack(
+        stack.user_pool,
+        "COG8",
+        "The Plus feature plan's threat protection costs per user; sign-in risk is low "
+        "(no payout through the API) and can be enabled by an operator later.",
+    )
+    _ack(
+        stack.url_hash_secret,
+        "SMG4",
+        "Rotating the URL-hash key would split a day's attention across two keys; what it "
+        "protects expires within 30 days (TTL), so it is rotated by redeploying, not on a timer.",
+    )
+    for route in stack.api.http_api.node.children:
+        if route.node.id in {f"{r.method}{r.path.replace('/', '--')}" for r in ROUTES if r.public}:
+            _ack(route, "APIG4", "Public by contract (docs/api): needs no sign-in.")
+    for function in (*stack.functions.api.values(), *stack.functions.jobs.values()):
+        role = function.role
+        if role is None:
+            continue
+        _ack(
+            role,
+            "IAM5[Resource::*]",
+            "X-Ray tracing (PutTraceSegments, PutTelemetryRecords) supports no resource scope.",
+        )
+        for table in stack.tables.by_name.values():
+            logical_id = Stack.of(table).get_logical_id(table.node.default_child)  # type: ignore[arg-type]
+            _ack(
+                role,
+                f"IAM5[Resource::<{logical_id}.Arn>/index/*]",
+                "Query on the table's own global secondary indexes (granted per table).",
+            )

@@ -1,0 +1,118 @@
+"""The whole service as one stack."""
+
+from __future__ import annotations
+
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_ses as ses
+from constructs import Construct
+
+from functions.routes import JOBS, ROUTES
+from infra.api import Api
+from infra.functions import DomainFunctions
+from infra.schedules import Schedules
+from infra.tables import Tables
+
+
+class FlattrStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        stage: str,
+        mail_domain: str,
+        log_level: str = "INFO",
+        **kwargs: object,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        prefix = f"flattr-{stage}-"
+        self.tables = Tables(self, "Tables", prefix=prefix)
+
+        self.user_pool = cognito.UserPool(
+            self,
+            "Users",
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            self_sign_up_enabled=True,
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            password_policy=cognito.PasswordPolicy(
+                min_length=12,
+                require_digits=True,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_symbols=True,
+            ),
+            mfa=cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(sms=False, otp=True),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.user_pool_client = self.user_pool.add_client(
+            "Web",
+            auth_flows=cognito.AuthFlow(user_srp=True),
+            id_token_validity=Duration.hours(1),
+            prevent_user_existence_errors=True,
+        )
+
+        self.token_key = kms.Key(
+            self,
+            "PlatformTokenKey",
+            description="envelope encryption of connected platforms' OAuth tokens",
+            enable_key_rotation=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.url_hash_secret = secretsmanager.Secret(
+            self,
+            "UrlHashKey",
+            description="HMAC key for URLs and sites that have not earned a flattr",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=48, exclude_punctuation=True
+            ),
+        )
+
+        self.configuration_set = ses.ConfigurationSet(
+            self,
+            "MailConfiguration",
+            suppression_reasons=ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+        )
+        self.email_identity = ses.EmailIdentity(
+            self,
+            "MailIdentity",
+            identity=ses.Identity.domain(mail_domain),
+            configuration_set=self.configuration_set,
+        )
+        identity_arn = self.format_arn(
+            service="ses", resource="identity", resource_name=mail_domain
+        )
+
+        api_domains = tuple(sorted({route.domain for route in ROUTES}))
+        job_domains = tuple(sorted({job.domain for job in JOBS}))
+        self.functions = DomainFunctions(
+            self,
+            "Functions",
+            api_domains=api_domains,
+            job_domains=job_domains,
+            tables=self.tables,
+            table_prefix=prefix,
+            url_hash_secret=self.url_hash_secret,
+            token_key=self.token_key,
+            email_identity_arn=identity_arn,
+            configuration_set=self.configuration_set.configuration_set_name,
+            log_level=log_level,
+        )
+        self.api = Api(
+            self,
+            "Api",
+            functions=dict(self.functions.api),
+            user_pool=self.user_pool,
+            user_pool_client=self.user_pool_client,
+            rate_limit=200,
+            burst_limit=400,
+        )
+        self.schedules = Schedules(self, "Schedules", functions=dict(self.functions.jobs))
+        CfnOutput(self, "ApiUrl", value=self.api.http_api.api_endpoint)
+        CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
+        CfnOutput(self, "UserPoolClientId", value=self.user_pool_client.user_pool_client_id)

@@ -1,0 +1,139 @@
+"""Turns an HTTP request into an API Gateway HTTP API (payload 2.0) event and
+invokes the real handler of its route, using the route table the CDK app uses."""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl
+
+from functions.routes import ROUTES, Route
+
+
+@dataclass
+class LambdaContext:
+    """What the Lambda runtime passes as ``context``, enough for Powertools."""
+
+    function_name: str
+    memory_limit_in_mb: int = 512
+    aws_request_id: str = ""
+    log_group_name: str = "local"
+    log_stream_name: str = "local"
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:eu-west-1:000000000000:function:{self.function_name}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+def _pattern(path: str) -> re.Pattern[str]:
+    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
+    return re.compile(f"^{regex}$")
+
+
+_COMPILED = [(route, _pattern(route.path)) for route in ROUTES]
+
+
+def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    for route, pattern in _COMPILED:
+        found = pattern.match(path)
+        if found and route.method == method:
+            return route, found.groupdict()
+    return None
+
+
+def path_exists(path: str) -> bool:
+    return any(pattern.match(path) for _, pattern in _COMPILED)
+
+
+def invoke(domain: str, entry: str, event: dict[str, Any]) -> Any:
+    """Invoke ``functions.<domain>.handler.<entry>`` as the Lambda runtime would."""
+    module = importlib.import_module(f"functions.{domain}.handler")
+    context = LambdaContext(function_name=f"flattr-{domain}", aws_request_id=str(uuid.uuid4()))
+    return getattr(module, entry)(event, context)
+
+
+def build_event(
+    route: Route,
+    path_parameters: dict[str, str],
+    method: str,
+    path: str,
+    query: str,
+    headers: dict[str, str],
+    body: bytes,
+    source_ip: str,
+    claims: dict[str, Any] | None,
+) -> dict[str, Any]:
+    query_parameters: dict[str, str] = {}
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        query_parameters[key] = (
+            f"{query_parameters[key]},{value}" if key in query_parameters else value
+        )
+    now = time.time()
+    request_context: dict[str, Any] = {
+        "accountId": "000000000000",
+        "apiId": "local",
+        "domainName": headers.get("host", "127.0.0.1"),
+        "domainPrefix": "local",
+        "http": {
+            "method": method,
+            "path": path,
+            "protocol": "HTTP/1.1",
+            "sourceIp": source_ip,
+            "userAgent": headers.get("user-agent", ""),
+        },
+        "requestId": str(uuid.uuid4()),
+        "routeKey": route.route_key,
+        "stage": "$default",
+        "time": datetime.fromtimestamp(now, UTC).strftime("%d/%b/%Y:%H:%M:%S +0000"),
+        "timeEpoch": int(now * 1000),
+    }
+    if claims is not None:
+        request_context["authorizer"] = {
+            "jwt": {"claims": {k: str(v) for k, v in claims.items()}, "scopes": None}
+        }
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": route.route_key,
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": headers,
+        "requestContext": request_context,
+        "isBase64Encoded": False,
+    }
+    if "cookie" in headers:
+        event["cookies"] = [c.strip() for c in headers["cookie"].split(";")]
+    if query_parameters:
+        event["queryStringParameters"] = query_parameters
+    if path_parameters:
+        event["pathParameters"] = path_parameters
+    if body:
+        content_type = headers.get("content-type", "")
+        textual = content_type.startswith(("application/json", "text/")) or content_type == ""
+        try:
+            if not textual:
+                raise UnicodeDecodeError("utf-8", b"", 0, 1, "binary content type")
+            event["body"] = body.decode("utf-8")
+        except UnicodeDecodeError:
+            event["body"] = base64.b64encode(body).decode("ascii")
+            event["isBase64Encoded"] = True
+    return event
+
+
+def response_parts(result: Any) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body of a payload 2.0 Lambda response."""
+    status = int(result.get("statusCode", 200))
+    headers = {k: str(v) for k, v in (result.get("headers") or {}).items()}
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        headers[name] = ", ".join(values)
+    body = result.get("body") or ""
+    raw = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode("utf-8")
+    return status, headers, raw

@@ -1,0 +1,52 @@
+"""Creates everything a deployment holds, on the emulator: tables from the models,
+the URL-hash secret, the platform-token KMS key, the SES identity, the user pool.
+
+Used by the local stack and by the test fixtures, so both run on the same shapes
+as the CDK app (which builds its tables from the same models).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+import boto3
+
+from functions.common.models import TABLE_MODELS
+from functions.common.settings import Settings
+from functions.common.storage import ensure_bound
+
+SENDER = "noreply@flattr.local"
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    user_pool_id: str
+    client_id: str
+    kms_key_id: str
+
+
+def create_tables(settings: Settings) -> None:
+    ensure_bound()
+    for model in TABLE_MODELS:
+        if not model.exists():
+            model.create_table(wait=True)
+
+
+def provision(settings: Settings, region: str = "eu-west-1") -> Provisioned:
+    create_tables(settings)
+    secretsmanager = boto3.client("secretsmanager", region_name=region)
+    secretsmanager.create_secret(
+        Name=settings.url_hash_secret_id, SecretString=secrets.token_urlsafe(32)
+    )
+    kms = boto3.client("kms", region_name=region)
+    key_id = kms.create_key(Description="platform tokens")["KeyMetadata"]["KeyId"]
+    boto3.client("ses", region_name=region).verify_email_identity(EmailAddress=SENDER)
+    cognito = boto3.client("cognito-idp", region_name=region)
+    pool_id = cognito.create_user_pool(
+        PoolName="flattr-users", UsernameAttributes=["email"], AutoVerifiedAttributes=["email"]
+    )["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="web")[
+        "UserPoolClient"
+    ]["ClientId"]
+    return Provisioned(user_pool_id=pool_id, client_id=client_id, kms_key_id=key_id)

@@ -1,0 +1,353 @@
+"""``make run``: the whole system on one port, on an embedded AWS emulator.
+
+One process holds: a moto server (DynamoDB, SES, KMS, Cognito, Secrets Manager)
+on a loopback port of its own, with everything provisioned; an HTTP gateway that
+turns requests into API Gateway payload 2.0 events and invokes the real handlers;
+a JWT authorizer; the scheduler; and the ``/_local`` endpoints.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socket
+import threading
+import uuid
+import warnings
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+REGION = "eu-west-1"
+MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's own limit
+log = logging.getLogger("local.stack")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def configure_environment(moto_url: str, prefix: str) -> None:
+    """What the CDK app sets on every Lambda, pointed at the emulator."""
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": moto_url,
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "TABLE_PREFIX": prefix,
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_NAMESPACE": "Flattr",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+            "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+        }
+    )
+
+
+class LocalStack:
+    def __init__(self, port: int = 8000, host: str = "127.0.0.1") -> None:
+        self.host = host
+        self.port = port
+        self.url = f"http://{host}:{port}"
+        self._moto: Any = None
+        self._http: ThreadingHTTPServer | None = None
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        moto_port = free_port()
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
+        self._moto.start()
+        configure_environment(f"http://127.0.0.1:{moto_port}", prefix="local-")
+
+        # Imported only now: every boto3 client below must see the emulator's endpoint.
+        from functions.common.settings import settings
+        from local.auth import JwtAuthorizer, LocalIdentityProvider
+        from local.provision import provision
+        from local.scheduler import Scheduler
+
+        provisioned = provision(settings(), region=REGION)
+        issuer = f"{self.url}/_local/idp"
+        self.idp = LocalIdentityProvider(issuer, provisioned.user_pool_id, provisioned.client_id)
+        self.authorizer = JwtAuthorizer(
+            f"{issuer}/.well-known/jwks.json", issuer=issuer, audience=provisioned.client_id
+        )
+        self.scheduler = Scheduler(self.run_job)
+
+        stack = self
+
+        class Handler(_RequestHandler):
+            local = stack
+
+        self._http = ThreadingHTTPServer((self.host, self.port), Handler)
+        self._http.daemon_threads = True
+        server_thread = threading.Thread(target=self._http.serve_forever, name="gateway")
+        server_thread.daemon = True
+        server_thread.start()
+        self._threads.append(server_thread)
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        if getattr(self, "scheduler", None):
+            self.scheduler.stop()
+        if self._http:
+            self._http.shutdown()
+            self._http.server_close()
+        if self._moto:
+            self._moto.stop()
+
+    def run_job(self, job: Any, event: dict[str, Any]) -> Any:
+        from local.gateway import invoke
+
+        return invoke(job.domain, "job_handler", event)
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    local: LocalStack
+    protocol_version = "HTTP/1.1"
+    server_version = "flattr-local"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # Request lines carry URLs and tokens in query strings: keep them out of logs.
+        return
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PATCH(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            if name.lower() not in {"content-length", "connection"}:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _json(self, status: int, payload: Any) -> None:
+        content_type = "application/problem+json" if status >= 400 else "application/json"
+        self._send(status, {"Content-Type": content_type}, json.dumps(payload).encode())
+
+    def _problem(self, status: int, slug: str, detail: str, field: str | None = None) -> None:
+        body: dict[str, Any] = {
+            "type": f"/problems/{slug}",
+            "title": slug.replace("-", " ").capitalize(),
+            "status": status,
+            "detail": detail,
+        }
+        if field:
+            body["errors"] = [{"field": field, "message": detail}]
+        self._json(status, body)
+
+    def _dispatch(self) -> None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self._problem(400, "invalid-request", "bad Content-Length")
+            return
+        if length > MAX_REQUEST_BYTES:
+            self.close_connection = True
+            self._problem(413, "payload-too-large", "body: too large", "body")
+            return
+        body = self.rfile.read(length) if length else b""
+        parts = urlsplit(self.path)
+        try:
+            if parts.path.startswith("/_local/"):
+                self._local_endpoint(parts.path, body)
+            else:
+                self._api(parts.path, parts.query, body)
+        except Exception:
+            log.exception("local stack error")
+            self._problem(500, "internal-error", "the local stack failed")
+
+    def _api(self, path: str, query: str, body: bytes) -> None:
+        from local.gateway import build_event, invoke, match, path_exists, response_parts
+
+        found = match(self.command, path)
+        if found is None:
+            if path_exists(path):
+                self._problem(405, "method-not-allowed", f"{self.command} is not allowed here")
+            else:
+                self._problem(404, "not-found", "no such route")
+            return
+        route, path_parameters = found
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        claims = None
+        if not route.public:
+            claims = self.local.authorizer.verify(headers.get("authorization"))
+            if claims is None:
+                # API Gateway's own answer to a failed JWT check.
+                self._send(
+                    401,
+                    {"Content-Type": "application/json", "www-authenticate": "Bearer"},
+                    b'{"message":"Unauthorized"}',
+                )
+                return
+        event = build_event(
+            route,
+            path_parameters,
+            self.command,
+            path,
+            query,
+            headers,
+            body,
+            self.client_address[0],
+            claims,
+        )
+        status, response_headers, raw = response_parts(
+            invoke(route.domain, "lambda_handler", event)
+        )
+        self._send(status, response_headers, raw)
+
+    def _read_json(self, body: bytes) -> dict[str, Any] | None:
+        try:
+            payload = json.loads(body or b"{}")
+        except ValueError:
+            self._problem(400, "invalid-request", "body: is not valid JSON", "body")
+            return None
+        if not isinstance(payload, dict):
+            self._problem(422, "validation-error", "body: must be an object", "body")
+            return None
+        return payload
+
+    def _local_endpoint(self, path: str, body: bytes) -> None:
+        from functions.common import clock
+        from functions.routes import JOBS
+
+        method = self.command
+        if method == "GET" and path == "/_local/idp/.well-known/jwks.json":
+            self._json(200, self.local.idp.jwks())
+            return
+        if method == "GET" and path == "/_local/outbox":
+            from local.outbox import messages
+
+            self._json(200, {"items": messages(region=REGION)})
+            return
+        if method == "GET" and path == "/_local/clock":
+            self._json(200, {"now": _iso(clock.now())})
+            return
+        if method != "POST":
+            self._problem(404, "not-found", "no such local endpoint")
+            return
+        payload = self._read_json(body)
+        if payload is None:
+            return
+        if path == "/_local/users":
+            email = payload.get("email")
+            if not isinstance(email, str) or "@" not in email or len(email) > 254:
+                self._problem(
+                    422, "validation-error", "email: an email address is required", "email"
+                )
+                return
+            identity = self.local.idp.sign_up_or_in(email.strip().lower())
+            token = self.local.idp.issue(identity)
+            self._json(200, {"user_id": identity.user_id, "token": token})
+        elif path == "/_local/clock":
+            self._move_clock(payload)
+        elif path == "/_local/balance":
+            self._pay_in(payload)
+        elif path.startswith("/_local/jobs/"):
+            name = path.removeprefix("/_local/jobs/")
+            job = next((j for j in JOBS if j.name == name), None)
+            if job is None:
+                self._problem(404, "not-found", f"no job named {name!r}")
+                return
+            summary = self.local.run_job(job, {**payload, "job": name})
+            self._json(200, {"ok": True, **summary})
+        else:
+            self._problem(404, "not-found", "no such local endpoint")
+
+    def _move_clock(self, payload: dict[str, Any]) -> None:
+        from functions.common import clock
+
+        try:
+            if "now" in payload:
+                when = datetime.fromisoformat(str(payload["now"]).replace("Z", "+00:00"))
+                clock.move_to(when)
+            elif "advance_seconds" in payload:
+                seconds = payload["advance_seconds"]
+                if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+                    raise ValueError("advance_seconds must be a number")
+                clock.advance(float(seconds))
+            else:
+                raise ValueError("give now or advance_seconds")
+        except ValueError as error:
+            field = "now" if "now" in payload else "advance_seconds"
+            self._problem(422, "validation-error", f"{field}: {error}", field)
+            return
+        fired = self.local.scheduler.fire_due()
+        self._json(200, {"now": _iso(clock.now()), "jobs_fired": [name for name, _ in fired]})
+
+    def _pay_in(self, payload: dict[str, Any]) -> None:
+        from pydantic import ValidationError
+
+        from functions.common.money import Money, money
+        from functions.payout import ledger
+
+        user_id = payload.get("user_id")
+        if not isinstance(user_id, str) or not user_id:
+            self._problem(422, "validation-error", "user_id: is required", "user_id")
+            return
+        try:
+            amount = Money.model_validate(payload.get("amount")).micros
+        except ValidationError:
+            self._problem(422, "validation-error", "amount: must be money", "amount")
+            return
+        if amount <= 0:
+            self._problem(422, "validation-error", "amount: must be positive", "amount")
+            return
+        ledger.pay_in(user_id, amount, payment_id=str(uuid.uuid4()))
+        balance = ledger.balance(ledger.contributor_account(user_id))
+        self._json(200, {"user_id": user_id, "balance": money(balance)})
+
+
+def _iso(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    port = int(os.environ.get("PORT", "8000"))
+    stack = LocalStack(port=port)
+    stack.start()
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    print(f"flattr local stack on {stack.url}", flush=True)
+    print(
+        f"  try: curl {stack.url}/v1/health\n"
+        f'       curl -X POST {stack.url}/_local/users -d \'{{"email": "ada@example.org"}}\'',
+        flush=True,
+    )
+    print("  Ctrl-C stops everything.", flush=True)
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+        print("stopped", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""`make run`'s stack over HTTP: health, real JWTs, the /_local endpoints, a clean stop."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from tests.e2e.conftest import Client, start_stack, stop_stack, wait_healthy
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+
+def test_health(stack: Client):
+    reply = stack.request("GET", "/v1/health")
+    assert reply.status == 200
+    assert reply.json["status"] == "ok"
+
+
+def test_a_token_from_local_users_is_accepted_and_a_wrong_one_is_not(stack: Client):
+    user_id, token = stack.sign_in("grace@example.org")
+    me = stack.request("GET", "/v1/me", token=token)
+    assert me.status == 200
+    assert me.json["user_id"] == user_id
+    assert me.json["email"] == "grace@example.org"
+    assert stack.sign_in("grace@example.org")[0] == user_id  # same user when signing in again
+
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["sub"] = "someone-else"
+    forged_payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    for wrong in (None, "garbage", f"{header}.{forged_payload}.{signature}", token[:-4] + "AAAA"):
+        reply = stack.request("GET", "/v1/me", token=wrong)
+        assert reply.status == 401, wrong
+
+
+def test_jwks_is_published(stack: Client):
+    keys = stack.request("GET", "/_local/idp/.well-known/jwks.json").json["keys"]
+    assert keys and keys[0]["kty"] == "RSA" and keys[0]["alg"] == "RS256"
+
+
+def test_outbox_lists_mail(stack: Client):
+    reply = stack.request("GET", "/_local/outbox")
+    assert reply.status == 200
+    assert isinstance(reply.json["items"], list)
+
+
+def test_balance_pays_money_in(stack: Client):
+    user_id, _ = stack.sign_in("payer@example.org")
+    first = stack.request(
+        "POST", "/_local/balance", {"user_id": user_id, "amount": {"amount": "10"}}
+    )
+    assert first.status == 200
+    second = stack.request(
+        "POST", "/_local/balance", {"user_id": user_id, "amount": {"amount": "2.5"}}
+    )
+    assert second.json["balance"] == {"amount": "12.500000", "currency": "EUR"}
+    bad = stack.request("POST", "/_local/balance", {"user_id": user_id, "amount": {"amount": 1.5}})
+    assert bad.status == 422
+
+
+def test_unknown_job_is_404(stack: Client):
+    reply = stack.request("POST", "/_local/jobs/no-such-job", {})
+    assert reply.status == 404
+    assert reply.headers["Content-Type"] == "application/problem+json"
+
+
+def test_bad_input_over_http_is_a_problem(stack: Client):
+    _, token = stack.sign_in("bad@example.org")
+    reply = stack.request("PATCH", "/v1/me", raw=b"\xff\xfe", token=token)
+    assert reply.status == 400
+    assert reply.json["errors"][0]["field"] == "body"
+    reply = stack.request("GET", "/v1/nowhere")
+    assert reply.status == 404
+
+
+def test_clock_moves_forward_only_and_expires_tokens(stack: Client):
+    _, token = stack.sign_in("clock@example.org")
+    before = stack.request("GET", "/_local/clock").json["now"]
+    assert stack.request("POST", "/_local/clock", {"now": "2000-01-01T00:00:00Z"}).status == 422
+    moved = stack.request("POST", "/_local/clock", {"advance_seconds": 7200})
+    assert moved.status == 200 and moved.json["now"] > before
+    assert stack.request("GET", "/v1/me", token=token).status == 401  # an hour's token expired
+    _, fresh = stack.sign_in("clock@example.org")
+    assert stack.request("GET", "/v1/me", token=fresh).status == 200
+
+
+def test_ctrl_c_stops_everything():
+    from local.stack import free_port
+
+    port = free_port()
+    process = start_stack(port)
+    client = Client(f"http://127.0.0.1:{port}")
+    wait_healthy(client, process)
+    assert stop_stack(process) == 0
+    with pytest.raises(OSError):
+        client.request("GET", "/v1/health")

@@ -1,0 +1,102 @@
+"""Bad input to every route: a clear 4xx as problem+json naming the field, never a 500."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from functions.routes import ROUTES
+from tests.conftest import call
+
+BODY_ROUTES = [r for r in ROUTES if r.method in {"POST", "PATCH", "PUT"}]
+PROBLEM = "application/problem+json"
+
+
+def concrete(path: str) -> str:
+    return re.sub(r"\{\w+\}", "x1", path)
+
+
+def assert_problem(answer, status: int, field: str | None = None) -> None:
+    assert answer.status == status, answer.raw
+    assert answer.headers["content-type"] == PROBLEM
+    problem = answer.json
+    assert {"type", "title", "status", "detail"} <= problem.keys()
+    assert problem["status"] == status
+    if field is not None:
+        assert field in [error["field"] for error in problem["errors"]], problem
+
+
+@pytest.mark.parametrize("route", BODY_ROUTES, ids=lambda r: r.route_key)
+@pytest.mark.usefixtures("aws")
+class TestBadBodies:
+    def test_not_json(self, route):
+        assert_problem(call(route.method, concrete(route.path), raw=b"{not json"), 400, "body")
+
+    def test_not_utf8(self, route):
+        raw = b'{"x": "\xff\xfe"}'
+        assert_problem(call(route.method, concrete(route.path), raw=raw), 400, "body")
+
+    def test_too_large(self, route):
+        raw = json.dumps({"padding": "x" * (257 * 1024)}).encode()
+        assert_problem(call(route.method, concrete(route.path), raw=raw), 413, "body")
+
+    def test_wrong_type_for_the_whole_body(self, route):
+        answer = call(route.method, concrete(route.path), body=[1, 2, 3])
+        assert_problem(answer, 422)
+        assert answer.json["errors"][0]["field"].startswith("body")
+
+    def test_binary_content_type_is_still_checked(self, route):
+        answer = call(
+            route.method,
+            concrete(route.path),
+            raw=b"\x00\x01\x02",
+            headers={"content-type": "application/octet-stream"},
+        )
+        assert_problem(answer, 400, "body")
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.route_key)
+@pytest.mark.usefixtures("aws")
+def test_junk_query_never_gives_a_server_error(route):
+    answer = call(
+        route.method,
+        concrete(route.path),
+        query="limit=abc&month=13-2026&cursor=%ZZ&url=javascript:alert(1)&receiver=nobody",
+        body={} if route in BODY_ROUTES else None,
+    )
+    assert answer.status < 500, answer.raw
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"time_zone": 5}, "body.time_zone"),
+        ({"time_zone": "Mars/Olympus"}, "body.time_zone"),
+        ({"monthly_budget": {"amount": 7.5}}, "body.monthly_budget.amount"),
+        ({"monthly_budget": {"amount": "1.99"}}, "body.monthly_budget.amount"),
+        ({"monthly_budget": {"amount": "5", "currency": "USD"}}, "body.monthly_budget.currency"),
+        ({"monthly_budget": "5"}, "body.monthly_budget"),
+        ({"email": "not an email"}, "body.email"),
+    ],
+)
+def test_profile_fields_are_named(aws, body, field):
+    assert_problem(call("PATCH", "/v1/me", body=body), 422, field)
+
+
+def test_a_refused_change_loses_nothing_already_stored(aws):
+    assert call("PATCH", "/v1/me", body={"time_zone": "Europe/Berlin"}).status == 200
+    assert call("PATCH", "/v1/me", body={"time_zone": "Nowhere/Else"}).status == 422
+    assert call("GET", "/v1/me").json["time_zone"] == "Europe/Berlin"
+
+
+def test_unknown_route_is_a_problem_not_a_crash(aws):
+    from local.gateway import match
+
+    assert match("GET", "/v1/nothing-here") is None
+
+
+def test_missing_claims_is_401(aws):
+    answer = call("GET", "/v1/me", user=None)
+    assert_problem(answer, 401)
