@@ -69,6 +69,12 @@ class Job:
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/health", "track", public=True),
+    Route("GET", "/v1/resolve", "track", public=True),
+    Route("POST", "/v1/attention", "track"),
+    Route("POST", "/v1/visits", "track"),
+    Route("POST", "/v1/flattrs", "track"),
+    Route("GET", "/v1/flattrs", "track"),
+    Route("DELETE", "/v1/flattrs/{flattr_id}", "track"),
     Route("GET", "/v1/me", "payout"),
     Route("PATCH", "/v1/me", "payout"),
 )

@@ -120,19 +120,26 @@ class PageDay(ActivityItem):
     media = BooleanAttribute(default=False)
     awarded = NumberAttribute(default=0)
     first_start = NumberAttribute(null=True)
+    last_at = NumberAttribute(null=True)
     events = UnicodeSetAttribute(null=True)
     button_flattr_id = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
 
 class SiteVisits(ActivityItem):
-    """``vis#<site-hash>``: counted visits and recent page views of one site."""
+    """``vis#<site-hash>``: one site's page views of the last 30 days, as
+    ``[epoch, page-hash, dwell]``, and when its visit flattrs were given."""
 
-    loyal_visits = NumberSetAttribute(null=True)
-    last_loyal_flattr = NumberAttribute(null=True)
-    session_views = ListAttribute[Any](null=True)
-    last_session_day = UnicodeAttribute(null=True)
+    views = ListAttribute[Any](null=True)
+    loyal_awards = NumberSetAttribute(null=True)
+    session_days = UnicodeSetAttribute(null=True)
     version = VersionAttribute()
+
+
+class ExplicitEvent(ActivityItem):
+    """``evt#<event-hash>``: the flattr an explicit flattr's ``event_id`` made."""
+
+    flattr_id = UnicodeAttribute()
 
 
 class ContributorDay(ActivityItem):
@@ -153,6 +160,8 @@ class Recipient(Model):
     recipient = UnicodeAttribute(hash_key=True)
     display_name = UnicodeAttribute(null=True)
     claimed_by = UnicodeAttribute(null=True)
+    # A site's ``flattr:id`` declaration: its flattrs go to this user directly.
+    declared_user = UnicodeAttribute(null=True)
     claimed_at = UTCDateTimeAttribute(null=True)
 
 
@@ -285,6 +294,7 @@ _SHARED_TABLE: dict[type[Model], type[Model]] = {
     PageDay: ActivityItem,
     SiteVisits: ActivityItem,
     ContributorDay: ActivityItem,
+    ExplicitEvent: ActivityItem,
 }
 
 

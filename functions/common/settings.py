@@ -92,3 +92,7 @@ class Settings:
 @cache
 def settings() -> Settings:
     return Settings.from_env()
+
+
+# How many shards a month's flattrs are spread over for the monthly split.
+SPLIT_SHARDS = 64

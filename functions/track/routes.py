@@ -1,0 +1,230 @@
+"""The track API: attention, visits, explicit flattrs, my flattrs, resolve."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from functions.common import clock
+from functions.common.api import current_user_id
+from functions.common.errors import Problem
+from functions.common.models import Flattr
+from functions.track import store, tracking
+from functions.track.resolve import Resolution
+
+router = Router()
+
+Url = Annotated[str, Field(min_length=1, max_length=2048)]
+EventId = UUID
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class AttentionReportIn(_In):
+    event_id: EventId
+    url: Url
+    kind: Literal["text", "media"]
+    active_seconds: Annotated[int, Field(strict=True, ge=1, le=900)]
+    at: AwareDatetime
+
+
+class AttentionIn(_In):
+    device_id: Annotated[str, Field(min_length=1, max_length=128)]
+    reports: Annotated[list[AttentionReportIn], Field(min_length=1, max_length=100)]
+
+
+class VisitIn(_In):
+    event_id: EventId
+    url: Url
+    at: AwareDatetime
+    dwell_seconds: Annotated[int | None, Field(strict=True, ge=0, le=86_400)] = None
+
+
+class VisitsIn(_In):
+    device_id: Annotated[str, Field(min_length=1, max_length=128)]
+    visits: Annotated[list[VisitIn], Field(min_length=1, max_length=500)]
+
+
+class ExplicitIn(_In):
+    event_id: EventId
+    url: Url
+    title: Annotated[str | None, Field(max_length=300)] = None
+
+
+class RecipientOut(BaseModel):
+    key: str
+    platform: str
+    display_name: str
+    claimed: bool
+
+
+class FlattrOut(BaseModel):
+    id: str
+    url: str
+    title: str | None = None
+    recipient: RecipientOut
+    source: Literal["attention", "visit", "button", "activity"]
+    created_at: str
+    month: str
+
+
+class Rejection(BaseModel):
+    event_id: str
+    reason: str
+
+
+class RecordedOut(BaseModel):
+    accepted: int
+    duplicates: int
+    rejected: list[Rejection]
+    flattrs: list[FlattrOut]
+
+
+class FlattrPage(BaseModel):
+    items: list[FlattrOut]
+    cursor: str | None
+
+
+class ResolveOut(BaseModel):
+    url: str
+    flattrable: bool
+    reason: str | None = None
+    recipient: RecipientOut | None
+    goes_to_creator: bool
+
+
+def _recipient_out(key: str, claimed: bool) -> RecipientOut:
+    platform, _, name = key.partition(":")
+    return RecipientOut(key=key, platform=platform, display_name=name, claimed=claimed)
+
+
+def flattr_out(flattr: Flattr, claimed: bool) -> FlattrOut:
+    return FlattrOut(
+        id=flattr.flattr_id,
+        url=flattr.url,
+        title=flattr.title,
+        recipient=_recipient_out(flattr.recipient, claimed),
+        source=flattr.source,  # type: ignore[arg-type]
+        created_at=flattr.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        month=flattr.month,
+    )
+
+
+def _recorded(outcome: tracking.Outcome) -> RecordedOut:
+    return RecordedOut(
+        accepted=outcome.accepted,
+        duplicates=outcome.duplicates,
+        rejected=[Rejection(**r) for r in outcome.rejected],
+        flattrs=[_with_resolution(f, r) for f, r in outcome.flattrs],
+    )
+
+
+def _with_resolution(flattr: Flattr, resolution: Resolution) -> FlattrOut:
+    claimed = bool(resolution.recipient and resolution.recipient.claimed)
+    return flattr_out(flattr, claimed)
+
+
+@router.post("/v1/attention")
+def post_attention(body: Annotated[AttentionIn, Body()]) -> RecordedOut:
+    reports = [
+        tracking.AttentionReport(str(r.event_id), r.url, r.kind, r.active_seconds, r.at)
+        for r in body.reports
+    ]
+    return _recorded(tracking.record_attention(current_user_id(router), reports, clock.now()))
+
+
+@router.post("/v1/visits")
+def post_visits(body: Annotated[VisitsIn, Body()]) -> RecordedOut:
+    visits = [
+        tracking.VisitReport(str(v.event_id), v.url, v.at, v.dwell_seconds) for v in body.visits
+    ]
+    return _recorded(tracking.record_visits(current_user_id(router), visits, clock.now()))
+
+
+@router.post("/v1/flattrs")
+def post_flattr(body: Annotated[ExplicitIn, Body()]) -> Response[FlattrOut]:
+    try:
+        flattr, resolution, created = tracking.give_explicit_flattr(
+            current_user_id(router), str(body.event_id), body.url, body.title, clock.now()
+        )
+    except tracking.Refused as refusal:
+        raise _not_flattrable(refusal.reason) from refusal
+    out = _with_resolution(flattr, resolution)
+    return Response(
+        status_code=201 if created else 200,
+        content_type="application/json",
+        body=out,
+    )
+
+
+def _not_flattrable(reason: str) -> Problem:
+    problem = Problem(
+        422,
+        "not-flattrable",
+        f"url: not flattrable ({reason})",
+        errors=[{"field": "body.url", "message": reason}],
+    )
+    return problem
+
+
+@router.get("/v1/flattrs")
+def list_flattrs(
+    month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+    receiver: Annotated[Literal["any", "claimed", "unclaimed"], Query()] = "any",
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> FlattrPage:
+    contributor = current_user_id(router)
+    wanted_month = month or store.month_of(clock.now())
+    items, last = store.flattrs_of_month(
+        contributor, wanted_month, limit, store.decode_cursor(cursor)
+    )
+    claimed = tracking.directory().records({f.recipient for f in items})
+    page = []
+    for flattr in items:
+        is_claimed = flattr.recipient in claimed or flattr.recipient.startswith("user:")
+        if receiver == "claimed" and not is_claimed:
+            continue
+        if receiver == "unclaimed" and is_claimed:
+            continue
+        page.append(flattr_out(flattr, is_claimed))
+    return FlattrPage(items=page, cursor=store.encode_cursor(last))
+
+
+@router.delete("/v1/flattrs/<flattr_id>")
+def delete_flattr(
+    flattr_id: Annotated[str, Path(min_length=1, max_length=64)],
+) -> Response[Any]:
+    contributor = current_user_id(router)
+    flattr = store.get_flattr(contributor, flattr_id)
+    if flattr is None:
+        raise Problem(404, "not-found", "flattr_id: no such flattr of yours")
+    if flattr.month != store.month_of(clock.now()) or store.month_is_split(flattr.month):
+        raise Problem(
+            409,
+            "month-closed",
+            "flattr_id: only flattrs of the current month can be taken back before its split",
+        )
+    if not store.delete_flattr(flattr):
+        raise Problem(404, "not-found", "flattr_id: no such flattr of yours")
+    return Response(status_code=204, body=None)
+
+
+@router.get("/v1/resolve")
+def resolve_url(url: Annotated[str, Query(min_length=1, max_length=2048)]) -> ResolveOut:
+    (resolution,) = tracking.resolve_urls([url], None)
+    recipient = resolution.recipient
+    return ResolveOut(
+        url=resolution.url,
+        flattrable=resolution.flattrable,
+        reason=resolution.reason,
+        recipient=_recipient_out(recipient.key, recipient.claimed) if recipient else None,
+        goes_to_creator=bool(recipient and recipient.platform != "web"),
+    )

@@ -1,0 +1,278 @@
+"""URL normalisation and what a URL's shape says about its owner. Pure: no AWS, no I/O."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+import idna
+from publicsuffixlist import PublicSuffixList
+
+from functions.common.platforms import MULTI_AUTHOR_DOMAINS, PLATFORMS, Platform, Rule, Site
+
+MAX_URL_LENGTH = 2048
+DEFAULT_PORTS = {"http": 80, "https": 443}
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "igshid",
+        "igsh",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "ref_src",
+        "ref_url",
+        "si",
+        "feature",
+        "pk_campaign",
+        "pk_kwd",
+        "pk_source",
+        "pk_medium",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "_hsenc",
+        "_hsmi",
+        "hsctatracking",
+        "wt.mc_id",
+        "cmpid",
+        "spm",
+        "scid",
+        "srsltid",
+        "share_id",
+        "utm",
+    }
+)
+
+
+class NotFlattrable(Exception):
+    """The URL cannot be flattred; ``reason`` is what the client is told."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Page:
+    """A normalised URL and what its shape says about its owner."""
+
+    url: str
+    host: str
+    site: str  # registrable domain, or the author's subdomain on a multi-author host
+    platform: Platform | None = None
+    owner: str | None = None
+    lookup: tuple[str, str] | None = None  # (kind, reference) to ask the platform about
+    fallback_owner: str | None = None
+    nobody: bool = False  # a platform's own page: search, settings, home, ...
+
+    @property
+    def multi_author(self) -> bool:
+        return self.platform is not None or _multi_author_domain(self.host) is not None
+
+
+@cache
+def _psl() -> PublicSuffixList:
+    return PublicSuffixList()
+
+
+_SITES: dict[str, tuple[Platform, Site]] = {}
+_SUBDOMAIN_SITES: list[tuple[Platform, Site]] = []
+_ALIASES: dict[str, str] = {}
+for _platform in PLATFORMS:
+    for _site in _platform.sites:
+        if _site.subdomain_of:
+            _SUBDOMAIN_SITES.append((_platform, _site))
+        else:
+            for _site_host in _site.hosts:
+                _SITES.setdefault(_site_host, (_platform, _site))
+    for _alias in _platform.aliases:
+        _ALIASES[_alias] = _platform.sites[0].hosts[0]
+
+
+def _multi_author_domain(host: str) -> str | None:
+    for domain in MULTI_AUTHOR_DOMAINS:
+        if host == domain or host.endswith("." + domain):
+            return domain
+    return None
+
+
+def _host(raw_host: str) -> str:
+    host = raw_host.strip().rstrip(".").lower()
+    if not host:
+        raise NotFlattrable("invalid_url")
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        pass
+    else:
+        raise NotFlattrable("no_registrable_domain")
+    if not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except idna.IDNAError as error:
+            raise NotFlattrable("invalid_url") from error
+    if not re.fullmatch(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*", host):
+        raise NotFlattrable("invalid_url")
+    if host.startswith("www.") and host not in _ALIASES and _psl().privatesuffix(host[4:]):
+        host = host[4:]
+    return _ALIASES.get(host, host)
+
+
+def _query(query: str, keep: tuple[str, ...] | None) -> list[tuple[str, str]]:
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if keep is not None:
+        kept = [(k, v) for k, v in pairs if k in keep]
+    else:
+        kept = [
+            (k, v)
+            for k, v in pairs
+            if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMETERS
+        ]
+    return sorted(kept)
+
+
+def _path(path: str) -> str:
+    path = re.sub(r"/{2,}", "/", path or "/")
+    path = quote(path, safe="/%:@!$&'()*+,;=-._~")
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"
+    return path
+
+
+def _rewrite_short_forms(host: str, path: str, query: str) -> tuple[str, str, str]:
+    """youtu.be/ID is youtube.com/watch?v=ID: the same page under its one name."""
+    if host == "youtu.be" and re.fullmatch(r"/[\w-]{6,}/?", path):
+        video = path.strip("/")
+        return "youtube.com", "/watch", urlencode([("v", video), *parse_qsl(query)])
+    return host, path, query
+
+
+def _match_rule(rule: Rule, path: str, query: dict[str, str], host: str) -> Page | None:
+    found = rule.pattern.match(path)
+    if not found:
+        return None
+    groups = {k: v for k, v in found.groupdict().items() if v is not None}
+    groups.setdefault("server", host)
+    if rule.query:
+        reference = query.get(rule.query)
+        if not reference:
+            return None
+        groups["ref"] = reference
+    if rule.lookup:
+        fallback = rule.fallback.format(**groups) if rule.fallback else None
+        return Page(
+            url="",
+            host=host,
+            site=host,
+            lookup=(rule.lookup, groups["ref"]),
+            fallback_owner=fallback,
+        )
+    return Page(url="", host=host, site=host, owner=rule.template.format(**groups))
+
+
+def _platform_page(
+    platform: Platform, site: Site, host: str, path: str, query: dict[str, str]
+) -> Page:
+    if site.subdomain_of:
+        label = host[: -len(site.subdomain_of) - 1]
+        if "." in label or label in site.reserved_subdomains:
+            return Page(url="", host=host, site=host, platform=platform, nobody=True)
+        return Page(url="", host=host, site=host, platform=platform, owner=label)
+    if site.nobody.match(path):
+        return Page(url="", host=host, site=host, platform=platform, nobody=True)
+    for rule in site.rules:
+        page = _match_rule(rule, path, query, host)
+        if page is not None:
+            return Page(
+                url="",
+                host=host,
+                site=host,
+                platform=platform,
+                owner=page.owner,
+                lookup=page.lookup,
+                fallback_owner=page.fallback_owner,
+            )
+    return Page(url="", host=host, site=host, platform=platform, nobody=True)
+
+
+def _find_site(host: str) -> tuple[Platform, Site] | None:
+    if host in _SITES:
+        return _SITES[host]
+    for platform, site in _SUBDOMAIN_SITES:
+        assert site.subdomain_of is not None
+        if host.endswith("." + site.subdomain_of):
+            return platform, site
+    return None
+
+
+def registrable_site(host: str) -> str:
+    """The site a host belongs to: its registrable domain, or its own name on a
+    multi-author host (``alice.wordpress.com``)."""
+    domain = _multi_author_domain(host)
+    if domain and host != domain:
+        label = host[: -len(domain) - 1].rsplit(".", 1)[-1]
+        return f"{label}.{domain}"
+    site = _psl().privatesuffix(host)
+    if not site or "." not in site:
+        raise NotFlattrable("no_registrable_domain")
+    return str(site)
+
+
+def normalise(raw_url: str) -> Page:
+    """Normalise ``raw_url`` and read what its shape says about its owner.
+
+    Raises ``NotFlattrable`` with a reason for URLs nobody can be paid for.
+    """
+    text = raw_url.strip()
+    if len(text) > MAX_URL_LENGTH:
+        raise NotFlattrable("url_too_long")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as error:
+        raise NotFlattrable("invalid_url") from error
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise NotFlattrable("not_http")
+    host = _host(parts.hostname or "")
+    host, path, query = _rewrite_short_forms(host, parts.path, parts.query)
+    path = _path(path)
+    found = _find_site(host)
+    keep = found[1].keep_query if found else None
+    pairs = _query(query, keep)
+    netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    url = urlunsplit((scheme, netloc, path, urlencode(pairs), ""))
+    if found is None:
+        return Page(url=url, host=host, site=registrable_site(host))
+    platform, site = found
+    page = _platform_page(platform, site, host, path, dict(pairs))
+    owner = page.owner
+    if owner is not None and not platform.case_sensitive_owner:
+        owner = owner.lower()
+    return Page(
+        url=url,
+        host=host,
+        site=registrable_site(host),
+        platform=platform,
+        owner=owner,
+        lookup=page.lookup,
+        fallback_owner=page.fallback_owner,
+        nobody=page.nobody,
+    )
+
+
+def recipient_key(platform: Platform, owner: str) -> str:
+    return f"{platform.name}:{owner if platform.case_sensitive_owner else owner.lower()}"
