@@ -33,7 +33,9 @@ def create_tables(settings: Settings) -> None:
             model.create_table(wait=True)
 
 
-def provision(settings: Settings, region: str = "eu-west-1") -> Provisioned:
+def provision(
+    settings: Settings, region: str = "eu-west-1", *, user_pool: bool = True
+) -> Provisioned:
     create_tables(settings)
     secretsmanager = boto3.client("secretsmanager", region_name=region)
     secretsmanager.create_secret(
@@ -42,6 +44,8 @@ def provision(settings: Settings, region: str = "eu-west-1") -> Provisioned:
     kms = boto3.client("kms", region_name=region)
     key_id = kms.create_key(Description="platform tokens")["KeyMetadata"]["KeyId"]
     boto3.client("ses", region_name=region).verify_email_identity(EmailAddress=SENDER)
+    if not user_pool:
+        return Provisioned(user_pool_id="", client_id="", kms_key_id=key_id)
     cognito = boto3.client("cognito-idp", region_name=region)
     pool_id = cognito.create_user_pool(
         PoolName="flattr-users", UsernameAttributes=["email"], AutoVerifiedAttributes=["email"]

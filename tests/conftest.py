@@ -43,21 +43,21 @@ def aws() -> Iterator[None]:
         storage.reset()
         clock.reset()
         _clear_caches()
-        provision(settings())
+        provision(settings(), user_pool=False)
         yield
     clock.reset()
     _clear_caches()
 
 
 def _clear_caches() -> None:
+    """In-process caches would carry one test's emulator state into the next."""
     from aws_lambda_powertools.utilities import parameters
 
+    from functions.track import store, tracking
+
     parameters.clear_caches()
-    for hook in _CACHE_CLEARERS:
-        hook()
-
-
-_CACHE_CLEARERS: list[Any] = []
+    tracking.directory().clear()
+    store.clear_caches()
 
 
 @dataclass

@@ -317,7 +317,9 @@ def table_name(model: type[Model], prefix: str) -> str:
 def bind_tables(settings: Settings, region: str | None = None) -> None:
     """Point every model at the tables of this deployment (name prefix, region)."""
     for model in (*TABLE_MODELS, *_SHARED_TABLE):
-        model.Meta.table_name = table_name(model, settings.table_prefix)
-        if region:
-            model.Meta.region = region
-        model._connection = None
+        name = table_name(model, settings.table_prefix)
+        wanted_region = region or model.Meta.region
+        if model.Meta.table_name != name or model.Meta.region != wanted_region:
+            model.Meta.table_name = name
+            model.Meta.region = wanted_region
+            model._connection = None  # the next call connects to the new table

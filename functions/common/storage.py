@@ -27,13 +27,25 @@ def ensure_bound() -> None:
 
 
 def reset() -> None:
-    """Forget the binding (tests that change settings between runs)."""
+    """Bind again on next use (tests that change settings)."""
     global _bound_prefix
     with _lock:
         _bound_prefix = None
 
 
+_transaction_connection: Connection | None = None
+
+
+def transaction_connection() -> Connection:
+    """One connection (one botocore client) for all transactions of this process."""
+    global _transaction_connection
+    region = os.environ.get("AWS_REGION", "eu-west-1")
+    if _transaction_connection is None or _transaction_connection.region != region:
+        _transaction_connection = Connection(region=region)
+    return _transaction_connection
+
+
 def transact_write() -> TransactWrite:
     """A PynamoDB write transaction on this deployment's region."""
     ensure_bound()
-    return TransactWrite(connection=Connection(region=os.environ.get("AWS_REGION", "eu-west-1")))
+    return TransactWrite(connection=transaction_connection())

@@ -109,12 +109,20 @@ class DynamoDirectory:
             self._cache.clear()
 
 
+# A profile's time zone changes rarely; a minute's staleness moves no day boundary much.
+_zone_cache: TTLCache[str, str] = TTLCache(10_000, ttl=60)
+
+
 def time_zone_of(user_id: str) -> str:
+    if user_id in _zone_cache:
+        return _zone_cache[user_id]
     ensure_bound()
     try:
-        return User.get(user_id, attributes_to_get=["time_zone"]).time_zone or "UTC"
+        zone = User.get(user_id, attributes_to_get=["time_zone"]).time_zone or "UTC"
     except DoesNotExist:
-        return "UTC"
+        zone = "UTC"
+    _zone_cache[user_id] = zone
+    return zone
 
 
 _split_cache: TTLCache[str, bool] = TTLCache(64, ttl=60)
@@ -132,6 +140,11 @@ def month_is_split(month: str) -> bool:
         split = False
     _split_cache[month] = split
     return split
+
+
+def clear_caches() -> None:
+    _split_cache.clear()
+    _zone_cache.clear()
 
 
 # ---------------------------------------------------------------- activity items

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from functions.common.models import ExplicitEvent, Flattr, PageDay, SiteVisits
 from functions.common.settings import settings
@@ -116,11 +117,49 @@ class _PageDayWork:
     reports: list[AttentionReport]
 
 
+@dataclass
+class _Request:
+    """What one request reads once and shares across the items it touches."""
+
+    contributor_id: str
+    time_zone: str
+    day_seconds: dict[str, int] = field(default_factory=dict)
+    preloaded: dict[str, Any] = field(default_factory=dict)
+    _counters: dict[str, int] = field(default_factory=dict)
+
+    def flattrs_on(self, day: str) -> int:
+        """The day's flattr count, read only when a flattr is about to be made."""
+        if day not in self._counters:
+            self._counters[day] = store.day_counter(self.contributor_id, day)
+        return self._counters[day]
+
+    def made(self, day: str, count: int) -> None:
+        self._counters[day] = self.flattrs_on(day) + count
+
+    def page_day(self, key: str, day: str) -> PageDay:
+        """The preloaded item on the first try; read again after a conflict."""
+        if key in self.preloaded:
+            item = self.preloaded.pop(key)
+        else:
+            item = store.load_activity(self.contributor_id, [key], PageDay).get(key)
+        if item is None:
+            end = rules.day_end(datetime.fromisoformat(day).date(), self.time_zone)
+            item = PageDay(
+                self.contributor_id,
+                key,
+                expires_at=end + PAGE_DAY_GRACE,
+                seconds=0,
+                awarded=0,
+                media=False,
+            )
+        return item
+
+
 def record_attention(
     contributor_id: str, reports: Sequence[AttentionReport], now: datetime
 ) -> Outcome:
     outcome = Outcome()
-    time_zone = store.time_zone_of(contributor_id)
+    request = _Request(contributor_id, store.time_zone_of(contributor_id))
     resolutions = resolve_urls([r.url for r in reports], contributor_id)
     work: dict[str, _PageDayWork] = {}
     for report, resolution in zip(reports, resolutions, strict=True):
@@ -128,41 +167,28 @@ def record_attention(
         if reason:
             outcome.reject(report.event_id, reason)
             continue
-        day = rules.local_day(report.at, time_zone).isoformat()
+        day = rules.local_day(report.at, request.time_zone).isoformat()
         key = f"att#{day}#{keyed_hash(resolution.url)}"
         work.setdefault(key, _PageDayWork(key, day, resolution, [])).reports.append(report)
-    day_seconds = {
+    if not work:
+        return outcome
+    found = store.load_activity(contributor_id, sorted(work), PageDay)
+    request.preloaded = {key: found.get(key) for key in work}
+    request.day_seconds = {
         day: store.day_attention_seconds(contributor_id, day)
         for day in {w.day for w in work.values()}
     }
     for item_work in sorted(work.values(), key=lambda w: w.key):
-        _retrying(
-            partial(_apply_attention, contributor_id, item_work, time_zone, day_seconds, outcome)
-        )
+        _retrying(partial(_apply_attention, request, item_work, outcome))
     return outcome
 
 
-def _apply_attention(
-    contributor_id: str,
-    work: _PageDayWork,
-    time_zone: str,
-    day_seconds: dict[str, int],
-    outcome: Outcome,
-) -> None:
+def _apply_attention(request: _Request, work: _PageDayWork, outcome: Outcome) -> None:
     limits = settings()
-    item = store.load_activity(contributor_id, [work.key], PageDay).get(work.key)
-    if item is None:
-        end = rules.day_end(datetime.fromisoformat(work.day).date(), time_zone)
-        item = PageDay(
-            contributor_id,
-            work.key,
-            expires_at=end + PAGE_DAY_GRACE,
-            seconds=0,
-            awarded=0,
-            media=False,
-        )
+    contributor_id = request.contributor_id
+    day_seconds = request.day_seconds
+    item = request.page_day(work.key, work.day)
     events = set(item.events or ())
-    flattrs_today = store.day_counter(contributor_id, work.day)
     results = Outcome()
     new_flattrs: list[Flattr] = []
     seconds_added = 0
@@ -186,7 +212,10 @@ def _apply_attention(
             continue
         media = bool(item.media) or report.kind == "media"
         due = rules.flattrs_due(seconds, media, int(item.awarded))
-        if due and flattrs_today + len(new_flattrs) + due > limits.max_flattrs_per_day:
+        if (
+            due
+            and request.flattrs_on(work.day) + len(new_flattrs) + due > limits.max_flattrs_per_day
+        ):
             results.reject(report.event_id, "daily_flattr_limit")
             continue
         for index in range(int(item.awarded), int(item.awarded) + due):
@@ -218,6 +247,8 @@ def _apply_attention(
                 outcome.reject(report.event_id, "daily_flattr_limit")
             return
     day_seconds[work.day] += seconds_added
+    if new_flattrs:
+        request.made(work.day, len(new_flattrs))
     outcome.accepted += results.accepted
     outcome.duplicates += results.duplicates
     outcome.rejected.extend(results.rejected)
@@ -362,9 +393,15 @@ def give_explicit_flattr(
         flattr = store.new_flattr(
             contributor_id, flattr_id, _key(resolution), resolution.url, "button", now, title
         )
-        item.seconds = rules.seconds_after_explicit(
-            int(item.seconds), bool(item.media), int(item.awarded)
+        moved = rules.seconds_after_explicit(int(item.seconds), bool(item.media), int(item.awarded))
+        # The boost is not reading time: widen the elapsed window by as much, so the
+        # elapsed-time limit keeps measuring only what was reported.
+        now_epoch = int(now.timestamp())
+        item.first_start = min(item.first_start or now_epoch, now_epoch) - (
+            moved - int(item.seconds)
         )
+        item.last_at = max(item.last_at or 0, now_epoch)
+        item.seconds = moved
         item.awarded = int(item.awarded) + 1
         item.button_flattr_id = flattr_id
         marker = ExplicitEvent(

@@ -1,0 +1,84 @@
+"""Shared helpers for the benchmarks: an in-process emulator and a call counter."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+ENV = {
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "AWS_DEFAULT_REGION": "eu-west-1",
+    "AWS_REGION": "eu-west-1",
+    "TABLE_PREFIX": "bench-",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_NAMESPACE": "Bench",
+    "POWERTOOLS_LOG_LEVEL": "ERROR",
+}
+
+
+def configure() -> None:
+    os.environ.update(ENV)
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+
+
+def median_seconds(run: Callable[[], Any], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def cold_import_seconds(statement: str, repeat: int = 7) -> float:
+    """Median wall time of a fresh interpreter running ``statement``."""
+    env = {**os.environ, **ENV, "PYTHONDONTWRITEBYTECODE": "1"}
+
+    def run() -> None:
+        subprocess.run([sys.executable, "-c", statement], check=True, env=env)
+
+    run()  # warm the OS file cache and byte-code caches once
+    return median_seconds(run, repeat)
+
+
+@contextmanager
+def count_dynamodb_calls(clients: list[Any]) -> Iterator[Counter[str]]:
+    """Counts DynamoDB API calls with botocore's ``before-call`` event hook."""
+    counts: Counter[str] = Counter()
+
+    def hook(model: Any, **_: Any) -> None:
+        counts[model.name] += 1
+
+    for client in clients:
+        client.meta.events.register("before-call.dynamodb.*", hook, unique_id="bench-counter")
+    try:
+        yield counts
+    finally:
+        for client in clients:
+            client.meta.events.unregister("before-call.dynamodb.*", unique_id="bench-counter")
+
+
+def pynamodb_clients() -> list[Any]:
+    """Every botocore client the models and transactions use."""
+    from functions.common.models import TABLE_MODELS, ActivityItem
+    from functions.common.storage import transaction_connection
+
+    models = {*TABLE_MODELS, *ActivityItem.__subclasses__()}
+    clients = {id(c): c for c in (m._get_connection().connection.client for m in models)}
+    client = transaction_connection().client
+    clients[id(client)] = client
+    return list(clients.values())
+
+
+def report_line(name: str, value: float, floor: float, unit: str, ratio: float) -> str:
+    return (
+        f"{name:<44} {value:>12.3f} {unit:<14} floor {floor:>12.3f} {unit:<14} ratio {ratio:>7.2f}x"
+    )

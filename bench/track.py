@@ -1,0 +1,162 @@
+"""Benchmark of the track capability: ``python -m bench.track``.
+
+Prints three figures, each as a ratio against its floor measured in the same run:
+(a) cold import of the track handler vs ``import boto3`` alone;
+(b) attention reports per second through the real handler on in-process moto vs raw
+    boto3 writes of the same page-day items (one PutItem each, the least any design does);
+(c) DynamoDB calls per report, counted with botocore event hooks, vs one write per
+    page-day touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from bench.common import (
+    cold_import_seconds,
+    configure,
+    count_dynamodb_calls,
+    pynamodb_clients,
+    report_line,
+)
+
+
+def attention_events(
+    requests: int, reports_per_request: int, pages_per_request: int, start: Any
+) -> list[dict[str, Any]]:
+    import json
+
+    from functions.routes import ROUTES
+    from local.gateway import build_event
+
+    route = next(r for r in ROUTES if r.route_key == "POST /v1/attention")
+    events = []
+    for n in range(requests):
+        at = start + timedelta(seconds=n * 20)
+        reports = [
+            {
+                "event_id": str(uuid.uuid4()),
+                "url": f"https://site{n % 50}.example/page{(n * pages_per_request + i % pages_per_request) % 400}",  # noqa: E501
+                "kind": "text",
+                "active_seconds": 1,
+                "at": at.isoformat(),
+            }
+            for i in range(reports_per_request)
+        ]
+        body = json.dumps({"device_id": "bench", "reports": reports}).encode()
+        events.append(
+            build_event(
+                route,
+                {},
+                "POST",
+                route.path,
+                "",
+                {"content-type": "application/json"},
+                body,
+                "127.0.0.1",
+                {"sub": f"user-{n % 10}"},
+            )
+        )
+    return events
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--reports", type=int, default=10, help="reports per request")
+    parser.add_argument("--pages", type=int, default=5, help="distinct pages per request")
+    args = parser.parse_args()
+    configure()
+
+    boto3_import = cold_import_seconds("import boto3")
+    handler_import = cold_import_seconds("import functions.track.handler")
+    print(
+        report_line(
+            "(a) cold import of the track handler",
+            handler_import * 1000,
+            boto3_import * 1000,
+            "ms",
+            handler_import / boto3_import,
+        )
+    )
+
+    import time
+
+    import boto3
+    from moto import mock_aws
+
+    from functions.common import clock
+    from functions.common.models import PageDay
+    from functions.common.settings import settings
+    from local.gateway import LambdaContext
+    from local.provision import provision
+
+    with mock_aws():
+        provision(settings(), user_pool=False)
+        import functions.track.handler as handler
+
+        context = LambdaContext("bench-track")
+        start = clock.now() - timedelta(hours=2)
+        warmup = attention_events(5, args.reports, args.pages, start - timedelta(hours=1))
+        for event in warmup:
+            handler.lambda_handler(event, context)
+        events = attention_events(args.requests, args.reports, args.pages, start)
+        with count_dynamodb_calls(pynamodb_clients()) as calls:
+            began = time.perf_counter()
+            for event in events:
+                result = handler.lambda_handler(event, context)
+                assert result["statusCode"] == 200, result
+            handler_seconds = time.perf_counter() - began
+        total_reports = args.requests * args.reports
+
+        client = boto3.client("dynamodb", region_name="eu-west-1")
+        table = PageDay.Meta.table_name
+        items: list[dict[str, Any]] = [
+            {
+                "contributor_id": {"S": f"floor-{n % 10}"},
+                "item_key": {"S": f"att#2031-01-01#{n}-{p}"},
+                "seconds": {"N": "10"},
+                "awarded": {"N": "0"},
+                "expires_at": {"N": "1900000000"},
+                "events": {
+                    "SS": [uuid.uuid4().hex[:16] for _ in range(args.reports // args.pages)]
+                },
+            }
+            for n in range(args.requests)
+            for p in range(args.pages)
+        ]
+        began = time.perf_counter()
+        for item in items:
+            client.put_item(TableName=table, Item=item)
+        floor_seconds = time.perf_counter() - began
+
+    handler_rate = total_reports / handler_seconds
+    floor_rate = total_reports / floor_seconds
+    print(
+        report_line(
+            "(b) attention reports per second",
+            handler_rate,
+            floor_rate,
+            "reports/s",
+            floor_rate / handler_rate,
+        )
+    )
+    per_report = sum(calls.values()) / total_reports
+    floor_calls = args.pages / args.reports
+    print(
+        report_line(
+            "(c) DynamoDB calls per report",
+            per_report,
+            floor_calls,
+            "calls",
+            per_report / floor_calls,
+        )
+    )
+    print("    calls by operation:", dict(sorted(calls.items())))
+
+
+if __name__ == "__main__":
+    main()
