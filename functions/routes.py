@@ -65,6 +65,12 @@ class Job:
     name: str
     domain: str
     schedule: Schedule
+    # In AWS a fanned-out job runs as a Step Functions state machine over shards
+    # (``<name>``'s close, shard and finish steps); locally its job runs them in a pool.
+    fan_out: bool = False
+    # When a clock jump passes several fire times, run once (the job does not depend on
+    # its fire time) or once per fire time (it does: the split of each month).
+    every_missed_run: bool = False
 
 
 ROUTES: tuple[Route, ...] = (
@@ -77,9 +83,22 @@ ROUTES: tuple[Route, ...] = (
     Route("DELETE", "/v1/flattrs/{flattr_id}", "track"),
     Route("GET", "/v1/me", "payout"),
     Route("PATCH", "/v1/me", "payout"),
+    Route("GET", "/v1/me/balance", "payout"),
+    Route("GET", "/v1/me/statements", "payout"),
+    Route("GET", "/v1/me/unclaimed", "payout"),
+    Route("GET", "/v1/me/revenue", "payout"),
 )
 
-JOBS: tuple[Job, ...] = ()
+JOBS: tuple[Job, ...] = (
+    Job(
+        "monthly-split",
+        "payout",
+        Schedule(day_of_month=1, hour=0, minute=30),
+        fan_out=True,
+        every_missed_run=True,
+    ),
+    Job("expire-escrow", "payout", Schedule(hour=0, minute=10)),
+)
 
 DOMAINS: tuple[str, ...] = tuple(
     sorted({route.domain for route in ROUTES} | {j.domain for j in JOBS})

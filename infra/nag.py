@@ -41,6 +41,32 @@ def acknowledge(stack: FlattrStack) -> None:
     for route in stack.api.http_api.node.children:
         if route.node.id in {f"{r.method}{r.path.replace('/', '--')}" for r in ROUTES if r.public}:
             _ack(route, "APIG4", "Public by contract (docs/api): needs no sign-in.")
+    for queue in stack.schedules.dead_letters.values():
+        _ack(queue, "SQS3", "This queue is the dead-letter queue of an EventBridge schedule.")
+    jobs_arns = [
+        Stack.of(f).get_logical_id(f.node.default_child)  # type: ignore[arg-type]
+        for f in stack.functions.jobs.values()
+    ]
+    for machine in stack.schedules.state_machines.values():
+        _ack(
+            machine.role,
+            "IAM5[Resource::*]",
+            "X-Ray and CloudWatch Logs delivery support no resource scope.",
+        )
+        for logical_id in jobs_arns:
+            _ack(
+                machine.role,
+                f"IAM5[Resource::<{logical_id}.Arn>:*]",
+                "Invoking the job Lambda's versions and aliases (CDK's LambdaInvoke grant).",
+            )
+    for child in stack.node.children:
+        if child.node.id.startswith("SchedulerRoleForTarget"):
+            for logical_id in jobs_arns:
+                _ack(
+                    child,
+                    f"IAM5[Resource::<{logical_id}.Arn>:*]",
+                    "EventBridge Scheduler invokes the job Lambda's versions (CDK's grant).",
+                )
     for function in (*stack.functions.api.values(), *stack.functions.jobs.values()):
         role = function.role
         if role is None:

@@ -34,10 +34,11 @@ class Scheduler:
         """Run every job whose fire time passed since the last check, in time order."""
         with self._lock:
             now = clock.now()
-            due = sorted(
-                ((when, job) for job in JOBS for when in job.schedule.fire_times(self._last, now)),
-                key=lambda item: item[0],
-            )
+            due = []
+            for job in JOBS:
+                times = job.schedule.fire_times(self._last, now)
+                due += [(when, job) for when in (times if job.every_missed_run else times[-1:])]
+            due.sort(key=lambda item: item[0])
             self._last = now
             fired = []
             for when, job in due:

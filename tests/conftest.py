@@ -24,10 +24,35 @@ os.environ.update(
         "POWERTOOLS_METRICS_NAMESPACE": "FlattrTest",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+        "SPLIT_STATUS_CACHE_SECONDS": "0",
+        "SPLIT_CLOSE_GRACE_SECONDS": "0",
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
+
+
+def _serialise_moto() -> None:
+    """moto's backends are not thread-safe; the code under test is concurrent (the split's
+    worker pool). As the local stack's emulator does, handle one AWS call at a time."""
+    import threading
+
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    if getattr(BotocoreStubber, "_serialised", False):
+        return
+    lock = threading.RLock()
+    original = BotocoreStubber.__call__
+
+    def serial(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return original(self, *args, **kwargs)
+
+    BotocoreStubber.__call__ = serial  # type: ignore[method-assign]
+    BotocoreStubber._serialised = True  # type: ignore[attr-defined]
+
+
+_serialise_moto()
 
 
 @pytest.fixture

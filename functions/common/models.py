@@ -11,6 +11,7 @@ from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     ListAttribute,
     NumberAttribute,
     NumberSetAttribute,
@@ -49,7 +50,7 @@ class User(Model):
         table_name = "users"
 
     user_id = UnicodeAttribute(hash_key=True)
-    email = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)  # absent until known (GSI keys cannot be empty)
     time_zone = UnicodeAttribute(default="UTC")
     monthly_budget = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
@@ -169,7 +170,9 @@ class Recipient(Model):
 
 
 class LedgerItem(Model):
-    """Balances (``sk = "balance"``) and the entries that moved them (``entry#<id>``)."""
+    """Balances (``sk = "balance"``), the entries that moved them (``entry#<id>#<ref>``),
+    statements (``statement#<contributor>`` / ``month#<M>``) and split status
+    (``split#<M>`` / ``status``). See ``docs/ledger.md``."""
 
     class Meta(_Meta):
         table_name = "ledger"
@@ -179,7 +182,9 @@ class LedgerItem(Model):
     amount = NumberAttribute(default=0)
     kind = UnicodeAttribute(null=True)
     month = UnicodeAttribute(null=True)
-    counterpart = UnicodeAttribute(null=True)
+    ref = UnicodeAttribute(null=True)
+    flattrs = NumberAttribute(null=True)
+    details = JSONAttribute(null=True)
     created_at = UTCDateTimeAttribute(null=True)
 
 

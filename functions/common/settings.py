@@ -62,6 +62,11 @@ class Settings:
     report_max_age_seconds: int = 48 * 3600
     report_max_future_seconds: int = 5 * 60
     blocked_domains: tuple[str, ...] = field(default=DEFAULT_BLOCKED_DOMAINS)
+    # How long track Lambdas may trust a cached "month not split yet", and so how long the
+    # split waits after closing a month before it reads the month's flattrs.
+    split_status_cache_seconds: int = 60
+    split_close_grace_seconds: int = 90
+    split_workers: int = 8
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -86,6 +91,13 @@ class Settings:
                 "REPORT_MAX_FUTURE_SECONDS", cls.report_max_future_seconds
             ),
             blocked_domains=_list("BLOCKED_DOMAINS", DEFAULT_BLOCKED_DOMAINS),
+            split_status_cache_seconds=_int(
+                "SPLIT_STATUS_CACHE_SECONDS", cls.split_status_cache_seconds
+            ),
+            split_close_grace_seconds=_int(
+                "SPLIT_CLOSE_GRACE_SECONDS", cls.split_close_grace_seconds
+            ),
+            split_workers=max(1, _int("SPLIT_WORKERS", cls.split_workers)),
         )
 
 

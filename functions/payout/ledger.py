@@ -1,17 +1,19 @@
 """The ledger: balances and the entries that moved them, changed only together.
 
-Every movement is an entry with a deterministic id. Its legs are written in the
-same DynamoDB transaction as the balance updates, each leg on the condition that
-it does not exist yet, so a retried movement can never apply twice.
-See ``docs/data-model.md``.
+Every movement has a deterministic id. Its legs (one entry item per leg) are written
+in the same DynamoDB transaction as the balance updates, each on the condition that
+it does not exist yet, so a retried movement can never apply twice. See
+``docs/ledger.md`` for accounts and the invariant.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.models import Model
 
 from functions.common import clock
 from functions.common.models import LedgerItem
@@ -21,6 +23,7 @@ BALANCE = "balance"
 PAID_IN = "paid_in"
 PAID_OUT = "paid_out"
 FEES = "fees"
+MAX_ACTIONS = 100  # DynamoDB's limit on one transaction
 
 
 def contributor_account(user_id: str) -> str:
@@ -31,41 +34,82 @@ def creator_account(user_id: str) -> str:
     return f"creator#{user_id}"
 
 
+def escrow_account(recipient: str) -> str:
+    return f"escrow#{recipient}"
+
+
+def holding_account(month: str, contributor_id: str) -> str:
+    return f"holding#{month}#{contributor_id}"
+
+
+# Accounts whose balances hold money that is in the system: their sum is what was paid in.
+HELD_PREFIXES = ("contributor#", "creator#", "escrow#", "holding#")
+
+
+@dataclass(frozen=True)
+class Leg:
+    account: str
+    amount: int
+    ref: str = ""  # tells apart legs of one movement on the same account (e.g. recipients)
+    flattrs: int | None = None
+
+
 @dataclass(frozen=True)
 class Movement:
     entry_id: str
     kind: str
-    legs: Mapping[str, int]
+    legs: tuple[Leg, ...]
     month: str | None = None
+    puts: tuple[Model, ...] = field(default=())  # written with it, each only if new
+    deletes: tuple[Model, ...] = field(default=())  # removed with it, each only if present
+
+    def actions(self) -> int:
+        accounts = {leg.account for leg in self.legs}
+        return len(self.legs) + len(accounts) + len(self.puts) + len(self.deletes)
+
+
+def entry_key(entry_id: str, ref: str) -> str:
+    return f"entry#{entry_id}#{ref}"
 
 
 def apply(movement: Movement) -> bool:
-    """Apply ``movement`` once. Returns False if it was already applied."""
+    """Apply ``movement`` once, atomically. Returns False if it was already applied."""
     ensure_bound()
+    if movement.actions() > MAX_ACTIONS:
+        raise ValueError(f"{movement.entry_id}: more than {MAX_ACTIONS} actions")
     now = clock.now()
+    totals: dict[str, int] = defaultdict(int)
+    for leg in movement.legs:
+        totals[leg.account] += leg.amount
     try:
         with transact_write() as transaction:
-            for account, amount in movement.legs.items():
+            for leg in movement.legs:
                 transaction.save(
                     LedgerItem(
-                        account,
-                        f"entry#{movement.entry_id}",
-                        amount=amount,
+                        leg.account,
+                        entry_key(movement.entry_id, leg.ref),
+                        amount=leg.amount,
                         kind=movement.kind,
                         month=movement.month,
+                        ref=leg.ref or None,
+                        flattrs=leg.flattrs,
                         created_at=now,
                     ),
                     condition=LedgerItem.sk.does_not_exist(),
                 )
+            for account, amount in sorted(totals.items()):
                 transaction.update(
-                    LedgerItem(account, BALANCE),
-                    actions=[LedgerItem.amount.add(amount)],
+                    LedgerItem(account, BALANCE), actions=[LedgerItem.amount.add(amount)]
                 )
+            for item in movement.puts:
+                key = item._hash_key_attribute()
+                transaction.save(item, condition=key.does_not_exist())
+            for item in movement.deletes:
+                key = item._hash_key_attribute()
+                transaction.delete(item, condition=key.exists())
     except TransactWriteError as error:
-        if error.cancellation_reasons and any(
-            reason is not None and reason.code == "ConditionalCheckFailed"
-            for reason in error.cancellation_reasons
-        ):
+        reasons = error.cancellation_reasons or []
+        if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
             return False
         raise
     return True
@@ -79,6 +123,20 @@ def balance(account: str) -> int:
         return 0
 
 
+def entries(account: str, kind: str | None = None) -> list[LedgerItem]:
+    ensure_bound()
+    items = LedgerItem.query(account, LedgerItem.sk.startswith("entry#"))
+    return [item for item in items if kind is None or item.kind == kind]
+
+
+def entry_exists(account: str, entry_id: str, ref: str = "") -> LedgerItem | None:
+    ensure_bound()
+    try:
+        return LedgerItem.get(account, entry_key(entry_id, ref))
+    except DoesNotExist:
+        return None
+
+
 def pay_in(user_id: str, micros: int, payment_id: str) -> bool:
     """Money paid in by a contributor (a payment provider's id makes it idempotent)."""
     if micros <= 0:
@@ -87,6 +145,67 @@ def pay_in(user_id: str, micros: int, payment_id: str) -> bool:
         Movement(
             entry_id=f"payin-{payment_id}",
             kind="pay_in",
-            legs={contributor_account(user_id): micros, PAID_IN: micros},
+            legs=(Leg(contributor_account(user_id), micros), Leg(PAID_IN, micros)),
         )
     )
+
+
+@dataclass
+class Check:
+    """The result of ``check_invariant``: sums per account type and what drifted."""
+
+    totals: dict[str, int]
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _all_items() -> Iterable[LedgerItem]:
+    ensure_bound()
+    return LedgerItem.scan()
+
+
+def check_invariant(items: Iterable[LedgerItem] | None = None) -> Check:
+    """All held money + fees + paid out = paid in; every balance = the sum of its entries;
+    every escrow account = its escrow rows."""
+    from functions.common.models import Escrow
+
+    balances: dict[str, int] = {}
+    sums: dict[str, int] = defaultdict(int)
+    for item in items if items is not None else _all_items():
+        if item.sk == BALANCE:
+            balances[item.account] = int(item.amount)
+        elif item.sk.startswith("entry#"):
+            sums[item.account] += int(item.amount)
+    totals: dict[str, int] = defaultdict(int)
+    for account, amount in balances.items():
+        kind = account.split("#", 1)[0] if "#" in account else account
+        totals[kind] += amount
+    problems = []
+    held = sum(totals[prefix.rstrip("#")] for prefix in HELD_PREFIXES)
+    if held + totals[FEES] + totals[PAID_OUT] != totals[PAID_IN]:
+        problems.append(
+            f"held {held} + fees {totals[FEES]} + paid out {totals[PAID_OUT]} "
+            f"!= paid in {totals[PAID_IN]}"
+        )
+    for account in sorted(set(balances) | set(sums)):
+        if balances.get(account, 0) != sums.get(account, 0):
+            problems.append(
+                f"{account}: balance {balances.get(account, 0)} != entries {sums.get(account, 0)}"
+            )
+        if balances.get(account, 0) < 0:
+            problems.append(f"{account}: negative balance {balances[account]}")
+    escrow_rows: dict[str, int] = defaultdict(int)
+    for row in Escrow.scan():
+        escrow_rows[escrow_account(row.recipient)] += int(row.amount)
+    for account in sorted({a for a in balances if a.startswith("escrow#")} | set(escrow_rows)):
+        held, rows = balances.get(account, 0), escrow_rows.get(account, 0)
+        if held != rows:
+            problems.append(f"{account}: balance {held} != escrow rows {rows}")
+    return Check(dict(totals), problems)
+
+
+def chunks(items: Sequence[Leg], size: int) -> list[tuple[Leg, ...]]:
+    return [tuple(items[i : i + size]) for i in range(0, len(items), size)]

@@ -61,7 +61,7 @@ def load_user(user_id: str, email: str | None = None) -> User:
     except DoesNotExist:
         user = User(
             user_id,
-            email=email or "",
+            email=email or None,
             time_zone="UTC",
             monthly_budget=settings().default_monthly_budget_micros,
             created_at=clock.now(),

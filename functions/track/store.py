@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -125,20 +126,24 @@ def time_zone_of(user_id: str) -> str:
     return zone
 
 
-_split_cache: TTLCache[str, bool] = TTLCache(64, ttl=60)
+_split_cache: dict[str, tuple[bool, float]] = {}
 
 
 def month_is_split(month: str) -> bool:
-    """Has the monthly split of ``month`` run (then its flattrs are final)?"""
-    if month in _split_cache:
-        return _split_cache[month]
+    """Has the monthly split of ``month`` started (then its flattrs are final)?
+
+    A closed month stays closed, so only "not yet" answers expire from the cache.
+    """
+    cached = _split_cache.get(month)
+    if cached is not None and (cached[0] or time.monotonic() < cached[1]):
+        return cached[0]
     ensure_bound()
     try:
         LedgerItem.get(f"split#{month}", "status")
         split = True
     except DoesNotExist:
         split = False
-    _split_cache[month] = split
+    _split_cache[month] = (split, time.monotonic() + settings().split_status_cache_seconds)
     return split
 
 

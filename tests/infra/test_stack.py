@@ -152,6 +152,18 @@ def test_security_resources(synthesised):
     template.resource_count_is("AWS::SQS::Queue", len(JOBS))
 
 
+def test_the_monthly_split_is_a_state_machine_mapping_over_shards(synthesised):
+    _, _, template = synthesised
+    machines = resources(template, "AWS::StepFunctions::StateMachine")
+    assert len(machines) == sum(1 for job in JOBS if job.fan_out)
+    definition = json.dumps(next(iter(machines.values()))["Properties"]["DefinitionString"])
+    for piece in ("split-close", "split-shard", "split-finish", "Map", "MaxConcurrency", "Wait"):
+        assert piece in definition, piece
+    schedules = resources(template, "AWS::Scheduler::Schedule")
+    expressions = sorted(s["Properties"]["ScheduleExpression"] for s in schedules.values())
+    assert expressions == sorted(job.schedule.aws_expression() for job in JOBS)
+
+
 def test_cdk_nag_passes_with_every_acknowledgement_reasoned(synthesised):
     outdir, _, _ = synthesised
     report = json.loads((Path(outdir) / "validation-report.json").read_text())

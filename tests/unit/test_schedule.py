@@ -39,3 +39,21 @@ def test_route_table_is_unique_and_jobs_are_named_once():
     assert len(keys) == len(set(keys))
     names = [job.name for job in JOBS]
     assert len(names) == len(set(names))
+
+
+def test_the_local_scheduler_runs_missed_splits_each_and_daily_jobs_once():
+    from functions.common import clock
+    from local.scheduler import Scheduler
+
+    clock.reset()
+    ran: list[tuple[str, str]] = []
+    scheduler = Scheduler(lambda job, event: ran.append((job.name, event["scheduled_at"])))
+    start = clock.now()
+    clock.move_to(start.replace(day=1, hour=0, minute=0) + timedelta(days=100))
+    try:
+        scheduler.fire_due()
+    finally:
+        clock.reset()
+    splits = [when for name, when in ran if name == "monthly-split"]
+    assert len(splits) == 3 and all("-01T00:30:00" in when for when in splits)
+    assert [name for name, _ in ran].count("expire-escrow") == 1

@@ -1,0 +1,108 @@
+"""The operator CLI: ``flattr payout run --month YYYY-MM [--dry-run]``, ``flattr ledger check``.
+
+It talks to whatever AWS the environment points at: an account (credentials and
+``TABLE_PREFIX=flattr-<stage>-``) or the local stack (``AWS_ENDPOINT_URL``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from tqdm import tqdm
+
+from functions.common.money import format_amount
+from functions.common.settings import SPLIT_SHARDS, settings
+from functions.payout import ledger, monthly
+from functions.payout.split import split_month
+
+
+def _month(text: str) -> str:
+    try:
+        return monthly.month_from({"month": text})
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def dry_run(month: str) -> monthly.ShardSummary:
+    """What the split would do, computed without writing anything."""
+    total = monthly.ShardSummary()
+    for shard in tqdm(range(SPLIT_SHARDS), desc=f"dry run {month}", unit="shard"):
+        for contributor, counts in monthly.flattrs_of_shard(month, shard).items():
+            balance = ledger.balance(ledger.contributor_account(contributor))
+            split = split_month(
+                monthly.budget_of(contributor), balance, counts, settings().fee_rate_basis_points
+            )
+            creators = monthly.creators_of(counts)
+            escrowed = sum(p.amount for p in split.parts if p.recipient not in creators)
+            total.contributors += 1
+            total.flattrs += sum(counts.values())
+            total.charged += split.charge
+            total.fees += split.fee
+            total.to_escrow += escrowed
+            total.to_creators += split.distributable - escrowed
+            total.unfunded += 0 if split.funded else 1
+    return total
+
+
+def print_summary(month: str, summary: monthly.ShardSummary) -> bool:
+    print(
+        f"month {month}: {summary.contributors} contributors, {summary.flattrs} flattrs, "
+        f"{summary.unfunded} unfunded, {summary.already_split} already split"
+    )
+    rows = [
+        ("charged to contributors", summary.charged),
+        ("  fees", summary.fees),
+        ("  to creators", summary.to_creators),
+        ("  to escrow", summary.to_escrow),
+    ]
+    for name, amount in rows:
+        print(f"  {name:<26} {format_amount(amount):>18} EUR")
+    out = summary.fees + summary.to_creators + summary.to_escrow
+    balanced = out == summary.charged
+    print(
+        f"  reconciliation: money in {format_amount(summary.charged)} = money out "
+        f"{format_amount(out)}: {'ok' if balanced else 'MISMATCH'}"
+    )
+    return balanced
+
+
+def print_check(check: ledger.Check) -> None:
+    print("ledger totals by account type:")
+    for kind, amount in sorted(check.totals.items()):
+        print(f"  {kind:<14} {format_amount(amount):>18} EUR")
+    if check.ok:
+        print("invariant holds: held + fees + paid out = paid in")
+    for problem in check.problems:
+        print(f"DRIFT: {problem}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="flattr", description="flattr operator commands")
+    commands = parser.add_subparsers(dest="area", required=True)
+    payout = commands.add_parser("payout").add_subparsers(dest="command", required=True)
+    run = payout.add_parser("run", help="run (or re-run) the monthly split of a month")
+    run.add_argument("--month", type=_month, required=True, help="YYYY-MM")
+    run.add_argument("--dry-run", action="store_true", help="print the totals, write nothing")
+    run.add_argument("--workers", type=int, default=None)
+    ledger_parser = commands.add_parser("ledger").add_subparsers(dest="command", required=True)
+    ledger_parser.add_parser("check", help="verify the ledger's invariant; non-zero on drift")
+    args = parser.parse_args(argv)
+
+    if args.area == "payout":
+        if args.dry_run:
+            return 0 if print_summary(args.month, dry_run(args.month)) else 1
+        with tqdm(total=SPLIT_SHARDS, desc=f"split {args.month}", unit="shard") as bar:
+            summary = monthly.run_month(args.month, workers=args.workers, progress=bar.update)
+        balanced = print_summary(args.month, summary)
+        check = ledger.check_invariant()
+        print_check(check)
+        return 0 if balanced and check.ok else 1
+    check = ledger.check_invariant()
+    print_check(check)
+    return 0 if check.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

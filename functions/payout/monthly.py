@@ -1,0 +1,312 @@
+"""The ``monthly-split`` job: close the month, split each shard, mark the month split.
+
+Each contributor's split is all-or-nothing and re-runnable: a split that fits one
+transaction is one movement; a bigger one first moves the charge into a holding
+account in one transaction, then pays out of it in chunks with deterministic ids,
+then writes the statement. A re-run skips what was applied and finishes the rest,
+using the charge recorded in the holding entry, so it ends exactly as a clean run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+
+from functions.common import clock
+from functions.common.models import Escrow, Flattr, LedgerItem, Recipient, User
+from functions.common.settings import SPLIT_SHARDS, settings
+from functions.common.storage import ensure_bound
+from functions.payout import ledger
+from functions.payout.ledger import Leg, Movement
+from functions.payout.months import escrow_expiry_month, previous_month
+from functions.payout.split import Split, split_month
+
+# Every part is costed as an unclaimed one (leg, balance, escrow row) so that chunk
+# boundaries do not move if a recipient is claimed between a crash and its re-run.
+PART_ACTIONS = 3
+# Holding leg and its balance, fee leg and its balance, and room for the statement.
+CHUNK_PARTS = (ledger.MAX_ACTIONS - 5) // PART_ACTIONS
+SINGLE_MAX_PARTS = (ledger.MAX_ACTIONS - 5) // PART_ACTIONS
+
+
+@dataclass
+class ShardSummary:
+    contributors: int = 0
+    flattrs: int = 0
+    charged: int = 0
+    fees: int = 0
+    to_creators: int = 0
+    to_escrow: int = 0
+    unfunded: int = 0
+    already_split: int = 0
+
+    def add(self, other: ShardSummary) -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(frozen=True)
+class Destination:
+    recipient: str
+    creator: str | None
+
+
+def status_key(month: str) -> tuple[str, str]:
+    return f"split#{month}", "status"
+
+
+def statement_key(contributor_id: str, month: str) -> tuple[str, str]:
+    return f"statement#{contributor_id}", f"month#{month}"
+
+
+def month_status(month: str) -> str | None:
+    ensure_bound()
+    try:
+        return str(LedgerItem.get(*status_key(month)).kind)
+    except DoesNotExist:
+        return None
+
+
+def close_month(month: str) -> None:
+    """From now on no flattr of ``month`` is accepted or taken back."""
+    ensure_bound()
+    if month_status(month) is None:
+        item = LedgerItem(*status_key(month), kind="running", month=month, created_at=clock.now())
+        try:
+            item.save(condition=LedgerItem.sk.does_not_exist())
+        except Exception as error:  # another run closed it first
+            if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
+                raise
+
+
+def finish_month(month: str) -> None:
+    """Every shard is split. (What each run did is its job summary, not stored here,
+    so that a re-run after a crash leaves exactly what a clean run leaves.)"""
+    ensure_bound()
+    LedgerItem(*status_key(month), kind="split", month=month, created_at=clock.now()).save()
+
+
+def flattrs_of_shard(month: str, shard: int) -> dict[str, Counter[str]]:
+    """contributor -> recipient -> number of flattrs, for one shard of one month."""
+    ensure_bound()
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for flattr in Flattr.by_split_shard.query(f"{month}#{shard:03d}"):
+        counts[flattr.contributor_id][flattr.recipient] += 1
+    return counts
+
+
+def creators_of(recipients: Iterable[str]) -> dict[str, str]:
+    """recipient -> the creator who claimed it (claimed ones only)."""
+    ensure_bound()
+    wanted = sorted(set(recipients))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 100):
+        for item in Recipient.batch_get(wanted[start : start + 100]):
+            owner = item.claimed_by or item.declared_user
+            if owner:
+                found[item.recipient] = owner
+    for recipient in wanted:
+        if recipient.startswith("user:"):
+            found[recipient] = recipient.removeprefix("user:")
+    return found
+
+
+def budget_of(contributor_id: str) -> int:
+    ensure_bound()
+    try:
+        return int(User.get(contributor_id, attributes_to_get=["monthly_budget"]).monthly_budget)
+    except DoesNotExist:
+        return settings().default_monthly_budget_micros
+
+
+@dataclass
+class ContributorPlan:
+    contributor_id: str
+    month: str
+    split: Split
+    creators: dict[str, str]
+    legs: list[Leg] = field(default_factory=list)
+    escrow_rows: dict[str, Escrow] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for part in self.split.parts:
+            if part.amount == 0:
+                continue
+            creator = self.creators.get(part.recipient)
+            if creator:
+                account = ledger.creator_account(creator)
+            else:
+                account = ledger.escrow_account(part.recipient)
+                self.escrow_rows[part.recipient] = Escrow(
+                    part.recipient,
+                    f"{self.month}#{self.contributor_id}",
+                    contributor_id=self.contributor_id,
+                    recipient_month=f"{part.recipient}#{self.month}",
+                    expires_month=escrow_expiry_month(self.month),
+                    amount=part.amount,
+                    flattrs=part.flattrs,
+                )
+            self.legs.append(Leg(account, part.amount, ref=part.recipient, flattrs=part.flattrs))
+
+    def statement(self) -> LedgerItem:
+        parts = [
+            {
+                "recipient": part.recipient,
+                "flattrs": part.flattrs,
+                "amount": part.amount,
+                "held": part.recipient not in self.creators,
+            }
+            for part in self.split.parts
+        ]
+        return LedgerItem(
+            *statement_key(self.contributor_id, self.month),
+            kind="statement",
+            month=self.month,
+            amount=self.split.charge,
+            details={"fee": self.split.fee, "funded": self.split.funded, "parts": parts},
+            created_at=clock.now(),
+        )
+
+    def puts_for(self, legs: Iterable[Leg]) -> tuple[Escrow, ...]:
+        return tuple(self.escrow_rows[leg.ref] for leg in legs if leg.ref in self.escrow_rows)
+
+
+def split_contributor(
+    contributor_id: str, month: str, counts: Counter[str], summary: ShardSummary
+) -> None:
+    """Split one contributor's month; safe to call again after any crash."""
+    ensure_bound()
+    try:
+        LedgerItem.get(*statement_key(contributor_id, month))
+        summary.already_split += 1
+        return
+    except DoesNotExist:
+        pass
+    source = ledger.contributor_account(contributor_id)
+    holding = ledger.holding_account(month, contributor_id)
+    base_id = f"split-{month}-{contributor_id}"
+    held = ledger.entry_exists(holding, f"{base_id}-hold")
+    if held is not None:
+        charge = int(held.amount)
+    else:
+        charge = min(budget_of(contributor_id), ledger.balance(source))
+    split = split_month(charge, charge, counts, settings().fee_rate_basis_points)
+    plan = ContributorPlan(contributor_id, month, split, creators_of(counts))
+    summary.contributors += 1
+    summary.flattrs += sum(counts.values())
+    if not split.funded:
+        summary.unfunded += 1
+        ledger.apply(Movement(f"{base_id}-unfunded", "split", (), month, puts=(plan.statement(),)))
+        return
+    fee_leg = Leg(ledger.FEES, split.fee, ref=contributor_id)
+    if held is None and len(split.parts) <= SINGLE_MAX_PARTS:
+        ledger.apply(
+            Movement(
+                base_id,
+                "split",
+                (Leg(source, -charge, ref=month), fee_leg, *plan.legs),
+                month,
+                puts=(*plan.puts_for(plan.legs), plan.statement()),
+            )
+        )
+    else:
+        if held is None:
+            ledger.apply(
+                Movement(
+                    f"{base_id}-hold",
+                    "split_hold",
+                    (Leg(source, -charge, ref=month), Leg(holding, charge)),
+                    month,
+                )
+            )
+        for index, chunk in enumerate(ledger.chunks(plan.legs, CHUNK_PARTS) or [()]):
+            fee = (fee_leg,) if index == 0 else ()
+            out = sum(leg.amount for leg in chunk) + (split.fee if index == 0 else 0)
+            ledger.apply(
+                Movement(
+                    f"{base_id}-{index}",
+                    "split",
+                    (Leg(holding, -out, ref=str(index)), *fee, *chunk),
+                    month,
+                    puts=plan.puts_for(chunk),
+                )
+            )
+        ledger.apply(Movement(f"{base_id}-done", "split", (), month, puts=(plan.statement(),)))
+    summary.charged += split.charge
+    summary.fees += split.fee
+    escrowed = sum(int(row.amount) for row in plan.escrow_rows.values())
+    summary.to_escrow += escrowed
+    summary.to_creators += split.distributable - escrowed
+
+
+def split_shard(month: str, shard: int) -> ShardSummary:
+    summary = ShardSummary()
+    for contributor_id, counts in sorted(flattrs_of_shard(month, shard).items()):
+        split_contributor(contributor_id, month, counts, summary)
+    return summary
+
+
+def run_month(
+    month: str,
+    *,
+    workers: int | None = None,
+    progress: Callable[[int], Any] | None = None,
+) -> ShardSummary:
+    """The whole split of ``month``: shards in parallel, each on its own."""
+    close_month(month)
+    time.sleep(settings().split_close_grace_seconds)
+    total = ShardSummary()
+    with ThreadPoolExecutor(max_workers=workers or settings().split_workers) as pool:
+        for summary in pool.map(lambda shard: split_shard(month, shard), range(SPLIT_SHARDS)):
+            total.add(summary)
+            if progress:
+                progress(1)
+    finish_month(month)
+    return total
+
+
+def month_from(event: dict[str, Any]) -> str:
+    """The month a job event names, or the month before its scheduled time."""
+    if event.get("month"):
+        month = str(event["month"])
+        if len(month) != 7 or month[4] != "-" or not month.replace("-", "").isdigit():
+            raise ValueError("month must be YYYY-MM")
+        return month
+    scheduled = event.get("scheduled_at")
+    at = datetime.fromisoformat(str(scheduled).replace("Z", "+00:00")) if scheduled else clock.now()
+    return previous_month(at)
+
+
+def monthly_split_job(event: dict[str, Any]) -> dict[str, Any]:
+    month = month_from(event)
+    summary = run_month(month)
+    return {"month": month, **vars(summary)}
+
+
+def split_close_job(event: dict[str, Any]) -> dict[str, Any]:
+    """Step Functions: the first state. Answers the shards for the Map state.
+
+    The state machine passes its own input (the schedule's, or an operator's
+    ``{"month": ...}``) as ``request``."""
+    month = month_from(event.get("request") or event)
+    close_month(month)
+    return {"month": month, "shards": list(range(SPLIT_SHARDS))}
+
+
+def split_shard_job(event: dict[str, Any]) -> dict[str, Any]:
+    return {"month": event["month"], **vars(split_shard(str(event["month"]), int(event["shard"])))}
+
+
+def split_finish_job(event: dict[str, Any]) -> dict[str, Any]:
+    total = ShardSummary()
+    for item in event.get("shards", []):
+        total.add(ShardSummary(**{k: int(item.get(k, 0)) for k in vars(ShardSummary())}))
+    finish_month(str(event["month"]))
+    return {"month": event["month"], **vars(total)}

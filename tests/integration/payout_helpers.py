@@ -1,0 +1,66 @@
+"""Helpers for the payout tests: flattrs written straight to storage, jobs, snapshots."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from functions.common.models import Escrow, LedgerItem, Recipient, User
+from functions.common.storage import ensure_bound
+from functions.payout import ledger
+from functions.track import store
+from local.gateway import invoke
+
+EUR = 1_000_000
+JUNE = datetime(2031, 6, 10, 12, tzinfo=UTC)
+
+
+def add_user(user_id: str, budget: int = 5 * EUR, paid_in: int = 0) -> None:
+    ensure_bound()
+    User(user_id, email=f"{user_id}@example.org", monthly_budget=budget, created_at=JUNE).save()
+    if paid_in:
+        ledger.pay_in(user_id, paid_in, payment_id=f"{user_id}-initial")
+
+
+def add_flattrs(contributor: str, recipient: str, count: int, at: datetime = JUNE) -> None:
+    ensure_bound()
+    for index in range(count):
+        when = at + timedelta(minutes=index)
+        flattr_id = store.flattr_id_for(when, f"{contributor}|{recipient}|{index}")
+        store.new_flattr(
+            contributor, flattr_id, recipient, f"https://x.example/{index}", "button", when
+        ).save()
+
+
+def claim(recipient: str, creator: str) -> None:
+    Recipient(recipient, claimed_by=creator).save()
+
+
+def run_job(name: str, **event: Any) -> dict[str, Any]:
+    result = invoke("payout", "job_handler", {"job": name, **event})
+    assert isinstance(result, dict)
+    return result
+
+
+def snapshot() -> list[tuple[Any, ...]]:
+    """Every ledger and escrow item, without timestamps, in a stable order."""
+    rows: list[tuple[Any, ...]] = []
+    for item in LedgerItem.scan():
+        values = item.attribute_values
+        values.pop("created_at", None)
+        rows.append(("ledger", item.account, item.sk, repr(sorted(values.items()))))
+    for row in Escrow.scan():
+        rows.append(
+            (
+                "escrow",
+                row.recipient,
+                row.month_contributor,
+                repr(sorted(row.attribute_values.items())),
+            )
+        )
+    return sorted(rows)
+
+
+def assert_ledger_checks() -> None:
+    check = ledger.check_invariant()
+    assert check.ok, check.problems
