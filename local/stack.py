@@ -63,8 +63,9 @@ class LocalStack:
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        from local.emulator import SerialMotoServer
+        from local.emulator import SerialMotoServer, install_fast_transactions
 
+        install_fast_transactions()
         moto_port = free_port()
         self._moto = SerialMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
         self._moto.start()

@@ -55,6 +55,15 @@ def _serialise_moto() -> None:
 _serialise_moto()
 
 
+def _fast_transactions() -> None:
+    from local.emulator import install_fast_transactions
+
+    install_fast_transactions()
+
+
+_fast_transactions()
+
+
 @pytest.fixture
 def aws() -> Iterator[None]:
     """A fresh emulated account with every table, secret and identity provisioned."""

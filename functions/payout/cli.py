@@ -29,12 +29,19 @@ def dry_run(month: str) -> monthly.ShardSummary:
     """What the split would do, computed without writing anything."""
     total = monthly.ShardSummary()
     for shard in tqdm(range(SPLIT_SHARDS), desc=f"dry run {month}", unit="shard"):
-        for contributor, counts in monthly.flattrs_of_shard(month, shard).items():
-            balance = ledger.balance(ledger.contributor_account(contributor))
+        flattrs = monthly.flattrs_of_shard(month, shard)
+        known = monthly.prefetch(month, flattrs) if flattrs else monthly.Prefetched()
+        for contributor, counts in flattrs.items():
+            if contributor in known.statements:
+                total.already_split += 1
+                continue
             split = split_month(
-                monthly.budget_of(contributor), balance, counts, settings().fee_rate_basis_points
+                known.budgets[contributor],
+                known.balances[contributor],
+                counts,
+                settings().fee_rate_basis_points,
             )
-            creators = monthly.creators_of(counts)
+            creators = known.creators
             escrowed = sum(p.amount for p in split.parts if p.recipient not in creators)
             total.contributors += 1
             total.flattrs += sum(counts.values())

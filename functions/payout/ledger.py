@@ -46,6 +46,10 @@ def holding_account(month: str, contributor_id: str) -> str:
 HELD_PREFIXES = ("contributor#", "creator#", "escrow#", "holding#")
 
 
+class InsufficientBalance(Exception):
+    """A movement would take more from an account than it holds; nothing was written."""
+
+
 @dataclass(frozen=True)
 class Leg:
     account: str
@@ -98,8 +102,11 @@ def apply(movement: Movement) -> bool:
                     condition=LedgerItem.sk.does_not_exist(),
                 )
             for account, amount in sorted(totals.items()):
+                # Money leaves an account only if it is there: no balance goes negative.
                 transaction.update(
-                    LedgerItem(account, BALANCE), actions=[LedgerItem.amount.add(amount)]
+                    LedgerItem(account, BALANCE),
+                    actions=[LedgerItem.amount.add(amount)],
+                    condition=(LedgerItem.amount >= -amount) if amount < 0 else None,
                 )
             for item in movement.puts:
                 key = item._hash_key_attribute()
@@ -109,8 +116,14 @@ def apply(movement: Movement) -> bool:
                 transaction.delete(item, condition=key.exists())
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
-        if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
-            return False
+        failed = [
+            i for i, r in enumerate(reasons) if r is not None and r.code == "ConditionalCheckFailed"
+        ]
+        balances = range(len(movement.legs), len(movement.legs) + len(totals))
+        if failed and all(i in balances for i in failed):
+            raise InsufficientBalance(movement.entry_id) from error
+        if failed:
+            return False  # its entries or rows exist already: applied before
         raise
     return True
 

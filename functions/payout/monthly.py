@@ -118,14 +118,6 @@ def creators_of(recipients: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def budget_of(contributor_id: str) -> int:
-    ensure_bound()
-    try:
-        return int(User.get(contributor_id, attributes_to_get=["monthly_budget"]).monthly_budget)
-    except DoesNotExist:
-        return settings().default_monthly_budget_micros
-
-
 @dataclass
 class ContributorPlan:
     contributor_id: str
@@ -178,27 +170,67 @@ class ContributorPlan:
         return tuple(self.escrow_rows[leg.ref] for leg in legs if leg.ref in self.escrow_rows)
 
 
+@dataclass
+class Prefetched:
+    """What a shard reads in batches for all its contributors at once."""
+
+    statements: set[str] = field(default_factory=set)
+    budgets: dict[str, int] = field(default_factory=dict)
+    balances: dict[str, int] = field(default_factory=dict)
+    creators: dict[str, str] = field(default_factory=dict)
+
+
+def _batches(keys: list[Any], size: int = 100) -> Iterable[list[Any]]:
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
+
+
+def prefetch(month: str, flattrs: dict[str, Counter[str]]) -> Prefetched:
+    ensure_bound()
+    contributors = sorted(flattrs)
+    found = Prefetched()
+    for batch in _batches([statement_key(c, month) for c in contributors]):
+        found.statements.update(
+            item.account.removeprefix("statement#") for item in LedgerItem.batch_get(batch)
+        )
+    found.budgets = {c: settings().default_monthly_budget_micros for c in contributors}
+    for batch in _batches(contributors):
+        for user in User.batch_get(batch, attributes_to_get=["user_id", "monthly_budget"]):
+            found.budgets[user.user_id] = int(user.monthly_budget)
+    accounts = [(ledger.contributor_account(c), ledger.BALANCE) for c in contributors]
+    found.balances = {c: 0 for c in contributors}
+    for batch in _batches(accounts):
+        for item in LedgerItem.batch_get(batch):
+            found.balances[item.account.removeprefix("contributor#")] = int(item.amount)
+    found.creators = creators_of({r for counts in flattrs.values() for r in counts})
+    return found
+
+
 def split_contributor(
-    contributor_id: str, month: str, counts: Counter[str], summary: ShardSummary
+    contributor_id: str,
+    month: str,
+    counts: Counter[str],
+    summary: ShardSummary,
+    known: Prefetched | None = None,
 ) -> None:
     """Split one contributor's month; safe to call again after any crash."""
-    ensure_bound()
-    try:
-        LedgerItem.get(*statement_key(contributor_id, month))
+    known = known or prefetch(month, {contributor_id: counts})
+    if contributor_id in known.statements:
         summary.already_split += 1
         return
-    except DoesNotExist:
-        pass
     source = ledger.contributor_account(contributor_id)
     holding = ledger.holding_account(month, contributor_id)
     base_id = f"split-{month}-{contributor_id}"
-    held = ledger.entry_exists(holding, f"{base_id}-hold")
+    # Only a split too large for one transaction can have been left half-done.
+    large = sum(1 for k in counts.values() if k > 0) > SINGLE_MAX_PARTS
+    held = ledger.entry_exists(holding, f"{base_id}-hold") if large else None
     if held is not None:
         charge = int(held.amount)
     else:
-        charge = min(budget_of(contributor_id), ledger.balance(source))
+        charge = min(known.budgets[contributor_id], known.balances[contributor_id])
     split = split_month(charge, charge, counts, settings().fee_rate_basis_points)
-    plan = ContributorPlan(contributor_id, month, split, creators_of(counts))
+    creators = {r: known.creators[r] for r in counts if r in known.creators}
+    plan = ContributorPlan(contributor_id, month, split, creators)
     summary.contributors += 1
     summary.flattrs += sum(counts.values())
     if not split.funded:
@@ -206,7 +238,7 @@ def split_contributor(
         ledger.apply(Movement(f"{base_id}-unfunded", "split", (), month, puts=(plan.statement(),)))
         return
     fee_leg = Leg(ledger.FEES, split.fee, ref=contributor_id)
-    if held is None and len(split.parts) <= SINGLE_MAX_PARTS:
+    if not large:
         ledger.apply(
             Movement(
                 base_id,
@@ -248,8 +280,12 @@ def split_contributor(
 
 def split_shard(month: str, shard: int) -> ShardSummary:
     summary = ShardSummary()
-    for contributor_id, counts in sorted(flattrs_of_shard(month, shard).items()):
-        split_contributor(contributor_id, month, counts, summary)
+    flattrs = flattrs_of_shard(month, shard)
+    if not flattrs:
+        return summary
+    known = prefetch(month, flattrs)
+    for contributor_id, counts in sorted(flattrs.items()):
+        split_contributor(contributor_id, month, counts, summary, known)
     return summary
 
 
