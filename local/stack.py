@@ -137,6 +137,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._dispatch()
 
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (HEAD, TRACE, QUERY, ...): API Gateway answers it like a route
+        # that does not exist, never with a server error.
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
+
     def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
         self.send_response(status)
         for name, value in headers.items():
