@@ -87,6 +87,11 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/me/statements", "payout"),
     Route("GET", "/v1/me/unclaimed", "payout"),
     Route("GET", "/v1/me/revenue", "payout"),
+    Route("GET", "/v1/connections", "connections"),
+    Route("GET", "/v1/connections/{platform}/authorize", "connections"),
+    Route("GET", "/v1/connections/{platform}/callback", "connections", public=True),
+    Route("PATCH", "/v1/connections/{platform}", "connections"),
+    Route("DELETE", "/v1/connections/{platform}", "connections"),
 )
 
 JOBS: tuple[Job, ...] = (
@@ -98,6 +103,7 @@ JOBS: tuple[Job, ...] = (
         every_missed_run=True,
     ),
     Job("expire-escrow", "payout", Schedule(hour=0, minute=10)),
+    Job("poll-connections", "connections", Schedule(every_minutes=15)),
 )
 
 DOMAINS: tuple[str, ...] = tuple(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -27,6 +27,7 @@ class Access:
     url_hash_secret: bool = False
     token_key: bool = False
     send_email: bool = False
+    oauth_clients: bool = False  # read the secrets flattr/oauth/<platform>
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -47,9 +48,10 @@ DOMAIN_ACCESS: dict[str, Access] = {
     ),
     "connections": Access(
         reads=("users", "recipients", "ledger"),
-        writes=("connections", "flattrs", "activity"),
+        writes=("connections", "oauth-states", "flattrs", "activity"),
         token_key=True,
         url_hash_secret=True,
+        oauth_clients=True,
     ),
 }
 
@@ -69,6 +71,7 @@ class DomainFunctions(Construct):
         email_identity_arn: str,
         configuration_set: str,
         log_level: str,
+        public_api_url: str,
     ) -> None:
         super().__init__(scope, construct_id)
         dependencies = lambda_.LayerVersion(
@@ -91,6 +94,7 @@ class DomainFunctions(Construct):
                 "POWERTOOLS_LOG_LEVEL": log_level,
                 "TOKEN_KEY_ID": token_key.key_id,
                 "SES_CONFIGURATION_SET": configuration_set,
+                "PUBLIC_API_URL": public_api_url,
                 **access.extra_env,
             }
             kinds = [("Api", "lambda_handler")] if domain in api_domains else []
@@ -160,8 +164,21 @@ class DomainFunctions(Construct):
         if access.url_hash_secret:
             url_hash_secret.grant_read(role)
         if access.token_key:
-            token_key.grant_encrypt_decrypt(role)
-            token_key.grant(role, "kms:GenerateDataKey")
+            token_key.grant(role, "kms:GenerateDataKey", "kms:Decrypt")
+        if access.oauth_clients:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["secretsmanager:GetSecretValue"],
+                    resources=[
+                        Stack.of(self).format_arn(
+                            service="secretsmanager",
+                            resource="secret",
+                            resource_name="flattr/oauth/*",
+                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                    ],
+                )
+            )
         if access.send_email:
             role.add_to_policy(
                 iam.PolicyStatement(

@@ -73,6 +73,12 @@ def acknowledge(stack: FlattrStack) -> None:
             continue
         _ack(
             role,
+            f"IAM5[Resource::arn:<AWS::Partition>:secretsmanager:{stack.region}:{stack.account}"
+            ":secret:flattr/oauth/*]",
+            "One OAuth client secret per platform, added by operators; names share a prefix.",
+        )
+        _ack(
+            role,
             "IAM5[Resource::*]",
             "X-Ray tracing (PutTraceSegments, PutTelemetryRecords) supports no resource scope.",
         )

@@ -24,6 +24,7 @@ class FlattrStack(Stack):
         *,
         stage: str,
         mail_domain: str,
+        api_domain: str,
         log_level: str = "INFO",
         **kwargs: object,
     ) -> None:
@@ -102,6 +103,7 @@ class FlattrStack(Stack):
             email_identity_arn=identity_arn,
             configuration_set=self.configuration_set.configuration_set_name,
             log_level=log_level,
+            public_api_url=f"https://{api_domain}",
         )
         self.api = Api(
             self,

@@ -7,6 +7,8 @@ as the CDK app (which builds its tables from the same models).
 
 from __future__ import annotations
 
+import json
+import os
 import secrets
 from dataclasses import dataclass
 
@@ -41,8 +43,17 @@ def provision(
     secretsmanager.create_secret(
         Name=settings.url_hash_secret_id, SecretString=secrets.token_urlsafe(32)
     )
+    # OAuth clients of the platforms; in AWS an operator stores the real ones (README).
+    for platform in ("github",):
+        secretsmanager.create_secret(
+            Name=f"flattr/oauth/{platform}",
+            SecretString=json.dumps(
+                {"client_id": f"local-{platform}", "client_secret": secrets.token_urlsafe(24)}
+            ),
+        )
     kms = boto3.client("kms", region_name=region)
     key_id = kms.create_key(Description="platform tokens")["KeyMetadata"]["KeyId"]
+    os.environ["TOKEN_KEY_ID"] = key_id  # what the CDK app sets on the Lambdas
     boto3.client("ses", region_name=region).verify_email_identity(EmailAddress=SENDER)
     if not user_pool:
         return Provisioned(user_pool_id="", client_id="", kms_key_id=key_id)

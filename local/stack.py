@@ -70,6 +70,7 @@ class LocalStack:
         self._moto = SerialMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
         self._moto.start()
         configure_environment(f"http://127.0.0.1:{moto_port}", prefix="local-")
+        os.environ["PUBLIC_API_URL"] = self.url
 
         # Imported only now: every boto3 client below must see the emulator's endpoint.
         from functions.common.settings import settings

@@ -26,6 +26,7 @@ os.environ.update(
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
         "SPLIT_STATUS_CACHE_SECONDS": "0",
         "SPLIT_CLOSE_GRACE_SECONDS": "0",
+        "PUBLIC_API_URL": "https://api.flattr.test",
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)

@@ -242,10 +242,29 @@ class Connection(Model):
 
     user_id = UnicodeAttribute(hash_key=True)
     platform = UnicodeAttribute(range_key=True)
-    identity = UnicodeAttribute()
-    state = UnicodeAttribute(default="active")
+    identity = UnicodeAttribute()  # <platform>#<stable id>
+    handle = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(default="active")  # active | needs_reauth
     auto_flattr = BooleanAttribute(default=False)
+    token = UnicodeAttribute(null=True)  # KMS-envelope-sealed OAuth token
+    cursor = UnicodeAttribute(null=True)
+    next_poll_at = NumberAttribute(default=0)
+    connected_at = UTCDateTimeAttribute(null=True)
     by_identity = ConnectionByIdentity()
+
+
+class OAuthState(Model):
+    """A pending authorization: single-use ``state`` (stored hashed), bound to its user."""
+
+    class Meta(_Meta):
+        table_name = "oauth-states"
+
+    state_hash = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    platform = UnicodeAttribute()
+    code_verifier = UnicodeAttribute()
+    return_to = UnicodeAttribute()
+    expires_at = TTLAttribute()
 
 
 class ClaimToken(Model):
@@ -290,6 +309,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     LedgerItem,
     Escrow,
     Connection,
+    OAuthState,
     ClaimToken,
     EmailState,
     IdempotencyRecord,

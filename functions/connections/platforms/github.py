@@ -1,0 +1,64 @@
+"""GitHub: OAuth 2 (no scope needed for public data), stars as likes, newest first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import requests
+
+from functions.connections.platforms.base import (
+    Identity,
+    Like,
+    LikesPage,
+    OAuth2Config,
+    Platform,
+)
+
+STAR_JSON = "application/vnd.github.star+json"
+PAGE_SIZE = 100
+MAX_PAGES = 10  # per poll; the cursor carries the rest to the next one
+
+
+class GitHub(Platform):
+    name = "github"
+    web_url_env = "GITHUB_WEB_URL"
+    api_url_env = "GITHUB_API_URL"
+    default_web_url = "https://github.com"
+    default_api_url = "https://api.github.com"
+    oauth = OAuth2Config("/login/oauth/authorize", "/login/oauth/access_token", scopes=())
+
+    def identity(self, session: requests.Session) -> Identity:
+        user = self.get(session, f"{self.api_url}/user").json()
+        return Identity(stable_id=str(user["id"]), handle=str(user["login"]).lower())
+
+    def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:
+        """Stars newer than ``cursor`` (the newest ``starred_at`` seen so far)."""
+        since = datetime.fromisoformat(cursor.replace("Z", "+00:00")) if cursor else None
+        url: str | None = (
+            f"{self.api_url}/user/starred?sort=created&direction=desc&per_page={PAGE_SIZE}"
+        )
+        likes: list[Like] = []
+        newest = cursor
+        for _ in range(MAX_PAGES):
+            if url is None:
+                break
+            response = self.get(session, url, headers={"Accept": STAR_JSON})
+            for star in response.json():
+                starred_at = datetime.fromisoformat(star["starred_at"].replace("Z", "+00:00"))
+                if since is not None and starred_at <= since:
+                    url = None
+                    break
+                repo = star["repo"]
+                likes.append(
+                    Like(
+                        item_id=str(repo["id"]),
+                        url=repo["html_url"],
+                        owner_key=f"github:{str(repo['owner']['login']).lower()}",
+                        liked_at=starred_at,
+                    )
+                )
+                if newest is None or star["starred_at"] > newest:
+                    newest = star["starred_at"]
+            else:
+                url = response.links.get("next", {}).get("url")
+        return LikesPage(likes=likes, cursor=newest)

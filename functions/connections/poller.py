@@ -1,0 +1,104 @@
+"""The ``poll-connections`` job: likes on connected platforms become activity flattrs.
+
+Each like becomes exactly one flattr (its id is derived from the liked item), and the
+connection's cursor advances only after the flattrs are stored, so a poll that crashes
+halfway is simply repeated. A refused token marks that connection ``needs_reauth``; a
+rate limit postpones it; neither stops the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import PutError
+
+from functions.common import clock
+from functions.common.models import Connection, Flattr
+from functions.connections import crypto, oauth, store
+from functions.connections.platforms.base import Like, NeedsReauth, RateLimited
+from functions.connections.platforms.registry import ADAPTERS
+from functions.track import store as track_store
+from functions.track.hashing import short_hash
+
+WINDOW_SECONDS = 15 * 60
+
+
+@dataclass
+class PollSummary:
+    connections: int = 0
+    likes: int = 0
+    flattrs: int = 0
+    needs_reauth: int = 0
+    rate_limited: int = 0
+    failed: int = 0
+
+
+def _flattr_time(like: Like, now: datetime) -> datetime:
+    """When the like was made, unless that month is already split: then now."""
+    at = like.liked_at or now
+    if at > now or track_store.month_is_split(track_store.month_of(at)):
+        return now
+    return at
+
+
+def store_like(contributor_id: str, platform: str, like: Like, now: datetime) -> bool:
+    """One activity flattr for one liked item, once. False if it existed already."""
+    at = _flattr_time(like, now)
+    flattr_id = track_store.flattr_id_for(at, f"{contributor_id}|{platform}|like|{like.item_id}")
+    flattr = track_store.new_flattr(
+        contributor_id, flattr_id, like.owner_key, like.url, "activity", at
+    )
+    try:
+        flattr.save(condition=Flattr.flattr_id.does_not_exist())
+    except PutError as error:
+        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def _spread(connection: Connection) -> int:
+    """A stable offset in the window, so connections are not all polled at once."""
+    return int(short_hash(f"{connection.user_id}|{connection.platform}")[:6], 16) % WINDOW_SECONDS
+
+
+def poll_connection(connection: Connection, now: datetime, summary: PollSummary) -> None:
+    adapter = ADAPTERS[connection.platform]
+    name = f"{connection.user_id}/{connection.platform}"
+    session = oauth.session_for(adapter, crypto.open_sealed(str(connection.token), name))
+    now_epoch = int(now.timestamp())
+    try:
+        page = adapter.likes(session, connection.cursor)
+    except NeedsReauth:
+        summary.needs_reauth += 1
+        connection.update(actions=[Connection.state.set("needs_reauth")])
+        return
+    except RateLimited as limited:
+        summary.rate_limited += 1
+        connection.update(actions=[Connection.next_poll_at.set(now_epoch + limited.retry_after)])
+        return
+    summary.likes += len(page.likes)
+    for like in page.likes:
+        own = like.owner_key == f"user:{connection.user_id}"
+        if not own and store_like(connection.user_id, connection.platform, like, now):
+            summary.flattrs += 1
+    # Only now that every flattr is stored does the cursor move on.
+    next_poll = now_epoch + WINDOW_SECONDS - 60 + _spread(connection) // 15
+    actions: list[Any] = [Connection.next_poll_at.set(next_poll)]
+    if page.cursor is not None:
+        actions.append(Connection.cursor.set(page.cursor))
+    connection.update(actions=actions)
+
+
+def poll_connections(event: dict[str, Any]) -> dict[str, Any]:
+    now = clock.now()
+    summary = PollSummary()
+    for connection in store.due_for_polling(int(now.timestamp())):
+        summary.connections += 1
+        try:
+            poll_connection(connection, now, summary)
+        except Exception:
+            summary.failed += 1  # one broken connection does not stop the others
+    return vars(summary)

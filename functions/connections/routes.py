@@ -1,0 +1,126 @@
+"""The connections API: list, authorize, callback, auto-flattr on or off, disconnect."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from pydantic import BaseModel, ConfigDict
+
+from functions.common import clock
+from functions.common.api import current_user_id
+from functions.common.errors import Problem
+from functions.common.models import Connection
+from functions.connections import crypto, oauth, store
+from functions.connections.platforms.base import Platform
+from functions.connections.platforms.registry import ADAPTERS
+
+router = Router()
+PlatformName = Annotated[str, Path(pattern=r"^[a-z0-9]{2,20}$")]
+
+
+class ConnectionOut(BaseModel):
+    platform: str
+    handle: str | None
+    state: str
+    auto_flattr: bool
+    connected_at: str | None
+
+
+class ConnectionList(BaseModel):
+    items: list[ConnectionOut]
+    cursor: str | None = None
+
+
+class ConnectionChange(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    auto_flattr: bool
+
+
+def _adapter(platform: str) -> Platform:
+    adapter = ADAPTERS.get(platform)
+    if adapter is None:
+        raise Problem(404, "not-found", f"platform: {platform!r} cannot be connected")
+    return adapter
+
+
+def _out(connection: Connection) -> ConnectionOut:
+    return ConnectionOut(
+        platform=connection.platform,
+        handle=connection.handle,
+        state=connection.state,
+        auto_flattr=bool(connection.auto_flattr),
+        connected_at=connection.connected_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if connection.connected_at
+        else None,
+    )
+
+
+@router.get("/v1/connections")
+def list_connections() -> ConnectionList:
+    return ConnectionList(items=[_out(c) for c in store.connections_of(current_user_id(router))])
+
+
+@router.get("/v1/connections/<platform>/authorize")
+def authorize(
+    platform: PlatformName,
+    return_to: Annotated[str, Query(max_length=512)] = "/settings/connections",
+) -> Response[Any]:
+    adapter = _adapter(platform)
+    url = oauth.start(adapter, current_user_id(router), return_to, clock.now())
+    return Response(status_code=302, headers={"Location": url}, body=None)
+
+
+@router.get("/v1/connections/<platform>/callback")
+def callback(
+    platform: PlatformName,
+    code: Annotated[str, Query(min_length=1, max_length=2048)],
+    state: Annotated[str, Query(min_length=1, max_length=256)],
+) -> Response[Any]:
+    adapter = _adapter(platform)
+    pending = oauth.consume_state(platform, state, clock.now())
+    token = oauth.finish(adapter, pending, code)
+    identity = adapter.identity(oauth.session_for(adapter, token))
+    key = f"{platform}#{identity.stable_id}"
+    owner = store.owner_of_identity(key)
+    if owner is not None and owner != pending.user_id:
+        raise Problem(409, "already-connected", "this account is connected by someone else")
+    name = f"{pending.user_id}/{platform}"
+    Connection(
+        pending.user_id,
+        platform,
+        identity=key,
+        handle=identity.handle,
+        state="active",
+        auto_flattr=False,
+        token=crypto.seal(token, name),
+        next_poll_at=0,
+        connected_at=clock.now(),
+    ).save()
+    separator = "&" if "?" in pending.return_to else "?"
+    return Response(
+        status_code=302,
+        headers={"Location": f"{pending.return_to}{separator}connected={platform}"},
+        body=None,
+    )
+
+
+@router.patch("/v1/connections/<platform>")
+def change(platform: PlatformName, body: Annotated[ConnectionChange, Body()]) -> ConnectionOut:
+    connection = store.get(current_user_id(router), platform)
+    if connection is None:
+        raise Problem(404, "not-found", f"platform: no {platform} connection of yours")
+    connection.update(actions=[Connection.auto_flattr.set(body.auto_flattr)])
+    return _out(connection)
+
+
+@router.delete("/v1/connections/<platform>")
+def disconnect(platform: PlatformName) -> Response[Any]:
+    connection = store.get(current_user_id(router), platform)
+    if connection is None:
+        raise Problem(404, "not-found", f"platform: no {platform} connection of yours")
+    connection.delete()
+    return Response(status_code=204, body=None)

@@ -1,0 +1,170 @@
+"""Connecting GitHub: authorize with PKCE and a single-use state, the callback, the
+connection's rules, and polling stars into activity flattrs. GitHub is played by
+``responses`` serving recorded shapes (no internet here)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import responses
+
+from functions.common import clock
+from functions.common.models import Connection, Flattr
+from local.gateway import invoke
+from tests.conftest import call
+from tests.integration.track_helpers import at_base
+from tests.unit.recorded import github as recorded
+
+WEB = "https://github.com"
+API = "https://api.github.com"
+
+
+@pytest.fixture
+def github(aws):
+    at_base()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.post(
+            f"{WEB}/login/oauth/access_token",
+            json={"access_token": "gho_token", "token_type": "bearer", "scope": ""},
+        )
+        mock.get(f"{API}/user", json=recorded.USER)
+        yield mock
+
+
+def authorize(user: str = "user-1", return_to: str = "/settings") -> dict[str, str]:
+    answer = call(
+        "GET", "/v1/connections/github/authorize", user=user, query=f"return_to={return_to}"
+    )
+    assert answer.status == 302, answer.raw
+    location = answer.headers["location"]
+    assert location.startswith(f"{WEB}/login/oauth/authorize?")
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+
+
+def callback(state: str, code: str = "the-code"):
+    return call(
+        "GET", "/v1/connections/github/callback", user=None, query=f"code={code}&state={state}"
+    )
+
+
+def test_authorize_sends_pkce_and_a_state(github):
+    params = authorize()
+    assert params["client_id"] == "local-github"
+    assert params["code_challenge_method"] == "S256" and len(params["code_challenge"]) == 43
+    assert params["redirect_uri"] == "https://api.flattr.test/v1/connections/github/callback"
+    assert len(params["state"]) >= 32
+
+
+def test_callback_stores_the_connection_and_returns_to_our_page(github):
+    params = authorize(return_to="/settings/connections")
+    answer = callback(params["state"])
+    assert answer.status == 302
+    assert answer.headers["location"] == "/settings/connections?connected=github"
+    token_request = next(c.request for c in github.calls if c.request.url.endswith("access_token"))
+    body = parse_qs(token_request.body)
+    verifier = body["code_verifier"][0]
+    challenge = (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    )
+    assert challenge == params["code_challenge"]  # the verifier matches the challenge sent
+    (connection,) = call("GET", "/v1/connections").json["items"]
+    assert connection == {
+        "platform": "github",
+        "handle": "octocat",
+        "state": "active",
+        "auto_flattr": False,
+        "connected_at": connection["connected_at"],
+    }
+    stored = Connection.get("user-1", "github")
+    assert stored.identity == "github#583231"
+    assert "gho_token" not in stored.token  # sealed with KMS, never in the clear
+
+
+def test_a_wrong_or_replayed_state_is_refused(github):
+    assert callback("not-a-state").status == 400
+    params = authorize()
+    assert callback(params["state"]).status == 302
+    replay = callback(params["state"])
+    assert replay.status == 400 and replay.json["type"] == "/problems/invalid-state"
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:x"]
+)
+def test_return_to_must_be_a_path_of_our_site(github, target):
+    answer = call("GET", "/v1/connections/github/authorize", query=f"return_to={target}")
+    assert answer.status == 422 and answer.json["errors"][0]["field"] == "query.return_to"
+
+
+def test_one_platform_account_cannot_be_connected_by_two_users(github):
+    assert callback(authorize(user="user-1")["state"]).status == 302
+    taken = callback(authorize(user="user-2")["state"])
+    assert taken.status == 409
+    assert call("GET", "/v1/connections", user="user-2").json["items"] == []
+
+
+def test_unknown_platform_and_missing_connection_are_404(github):
+    assert call("GET", "/v1/connections/myspace/authorize").status == 404
+    assert call("PATCH", "/v1/connections/github", body={"auto_flattr": True}).status == 404
+    assert call("DELETE", "/v1/connections/github").status == 404
+
+
+def connect_with_auto_flattr(github) -> None:
+    assert callback(authorize()["state"]).status == 302
+    assert call("PATCH", "/v1/connections/github", body={"auto_flattr": True}).json["auto_flattr"]
+
+
+def poll() -> dict:
+    return invoke("connections", "job_handler", {"job": "poll-connections"})
+
+
+def test_three_stars_become_three_activity_flattrs_once(github):
+    connect_with_auto_flattr(github)
+    github.get(f"{API}/user/starred", json=recorded.PAGE_1 + recorded.PAGE_2)
+    summary = poll()
+    assert summary["flattrs"] == 3 and summary["connections"] == 1
+    flattrs = list(Flattr.query("user-1"))
+    assert sorted(f.recipient for f in flattrs) == [
+        "github:psf",
+        "github:python",
+        "github:torvalds",
+    ]
+    assert {f.source for f in flattrs} == {"activity"}
+    clock.advance(16 * 60)
+    again = poll()
+    assert again["connections"] == 1 and again["flattrs"] == 0
+    assert len(list(Flattr.query("user-1"))) == 3
+    assert Connection.get("user-1", "github").cursor == "2026-11-20T10:00:00Z"
+
+
+def test_a_revoked_token_marks_needs_reauth_and_others_go_on(github):
+    connect_with_auto_flattr(github)
+    github.get(f"{API}/user/starred", json=recorded.UNAUTHORIZED, status=401)
+    assert poll()["needs_reauth"] == 1
+    assert call("GET", "/v1/connections").json["items"][0]["state"] == "needs_reauth"
+    clock.advance(3600)
+    assert poll()["connections"] == 0  # not polled again until connected again
+
+
+def test_429_postpones_by_retry_after(github):
+    connect_with_auto_flattr(github)
+    github.get(
+        f"{API}/user/starred",
+        json=recorded.RATE_LIMITED,
+        status=429,
+        headers={"Retry-After": "600"},
+    )
+    assert poll()["rate_limited"] == 1
+    clock.advance(599)
+    assert poll()["connections"] == 0
+    clock.advance(2)
+    assert poll()["connections"] == 1
+
+
+def test_disconnect_deletes_the_connection(github):
+    connect_with_auto_flattr(github)
+    assert call("DELETE", "/v1/connections/github").status == 204
+    assert call("GET", "/v1/connections").json["items"] == []

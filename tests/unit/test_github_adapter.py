@@ -1,0 +1,102 @@
+"""The GitHub adapter against recorded response shapes, served with ``responses``."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+import responses
+
+from functions.connections.platforms.base import NeedsReauth, RateLimited
+from functions.connections.platforms.github import GitHub
+from tests.unit.recorded import github as recorded
+
+API = "https://api.github.com"
+STARRED = f"{API}/user/starred"
+
+
+@pytest.fixture
+def adapter(monkeypatch):
+    monkeypatch.delenv("GITHUB_API_URL", raising=False)
+    return GitHub()
+
+
+@responses.activate
+def test_identity_is_the_stable_id(adapter):
+    responses.get(f"{API}/user", json=recorded.USER)
+    identity = adapter.identity(requests.Session())
+    assert (identity.stable_id, identity.handle) == ("583231", "octocat")
+
+
+@responses.activate
+def test_likes_follow_pages_and_map_owners(adapter):
+    responses.get(
+        STARRED,
+        json=recorded.PAGE_1,
+        headers={"Link": recorded.NEXT_LINK},
+        match=[
+            responses.matchers.query_param_matcher(
+                {"sort": "created", "direction": "desc", "per_page": "100"}
+            )
+        ],
+    )
+    responses.get(
+        STARRED, json=recorded.PAGE_2, match=[responses.matchers.query_param_matcher({"page": "2"})]
+    )
+    page = adapter.likes(requests.Session(), cursor=None)
+    assert [(like.item_id, like.owner_key) for like in page.likes] == [
+        ("3", "github:torvalds"),
+        ("2", "github:python"),
+        ("1", "github:psf"),
+    ]
+    assert page.likes[0].url == "https://github.com/Torvalds/linux"
+    assert page.cursor == "2026-11-20T10:00:00Z"
+    assert responses.calls[0].request.headers["Accept"] == "application/vnd.github.star+json"
+
+
+@responses.activate
+def test_the_cursor_stops_at_the_last_seen_star(adapter):
+    responses.get(STARRED, json=recorded.PAGE_1, headers={"Link": recorded.NEXT_LINK})
+    page = adapter.likes(requests.Session(), cursor="2026-11-19T09:00:00Z")
+    assert [like.item_id for like in page.likes] == ["3"]
+    assert page.cursor == "2026-11-20T10:00:00Z"
+    assert len(responses.calls) == 1  # no second page once older stars appear
+
+
+@responses.activate
+def test_an_empty_page_keeps_the_cursor(adapter):
+    responses.get(STARRED, json=[])
+    page = adapter.likes(requests.Session(), cursor="2026-11-19T09:00:00Z")
+    assert page.likes == [] and page.cursor == "2026-11-19T09:00:00Z"
+
+
+@responses.activate
+def test_401_means_the_connection_needs_reauth(adapter):
+    responses.get(STARRED, json=recorded.UNAUTHORIZED, status=401)
+    with pytest.raises(NeedsReauth):
+        adapter.likes(requests.Session(), cursor=None)
+
+
+@responses.activate
+def test_429_and_exhausted_quota_honour_the_waits(adapter):
+    responses.get(STARRED, json=recorded.RATE_LIMITED, status=429, headers={"Retry-After": "120"})
+    with pytest.raises(RateLimited) as limited:
+        adapter.likes(requests.Session(), cursor=None)
+    assert limited.value.retry_after == 120
+    responses.replace(
+        responses.GET,
+        STARRED,
+        json=recorded.RATE_LIMITED,
+        status=403,
+        headers={"x-ratelimit-remaining": "0", "Retry-After": "30"},
+    )
+    with pytest.raises(RateLimited) as quota:
+        adapter.likes(requests.Session(), cursor=None)
+    assert quota.value.retry_after == 30
+
+
+def test_base_urls_can_point_at_a_local_provider(monkeypatch):
+    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9/api/")
+    monkeypatch.setenv("GITHUB_WEB_URL", "http://127.0.0.1:9")
+    adapter = GitHub()
+    assert adapter.api_url == "http://127.0.0.1:9/api"
+    assert adapter.authorize_url() == "http://127.0.0.1:9/login/oauth/authorize"
