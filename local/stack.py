@@ -49,6 +49,9 @@ def configure_environment(moto_url: str, prefix: str) -> None:
             # One process: every handler sees a month close at once, no need to wait.
             "SPLIT_STATUS_CACHE_SECONDS": "0",
             "SPLIT_CLOSE_GRACE_SECONDS": "0",
+            # The stack and its fake provider speak plain HTTP on loopback; oauthlib
+            # refuses that unless told. Deployed, every OAuth URL is HTTPS.
+            "OAUTHLIB_INSECURE_TRANSPORT": "1",
         }
     )
 
@@ -71,6 +74,9 @@ class LocalStack:
         self._moto.start()
         configure_environment(f"http://127.0.0.1:{moto_port}", prefix="local-")
         os.environ["PUBLIC_API_URL"] = self.url
+        # The GitHub adapter talks to the fake provider this stack serves.
+        os.environ["GITHUB_WEB_URL"] = f"{self.url}/_fake/github"
+        os.environ["GITHUB_API_URL"] = f"{self.url}/_fake/github/api"
 
         # Imported only now: every boto3 client below must see the emulator's endpoint.
         from functions.common.settings import settings
@@ -79,6 +85,7 @@ class LocalStack:
         from local.scheduler import Scheduler
 
         provisioned = provision(settings(), region=REGION)
+        self.fake_github = self._fake_github()
         issuer = f"{self.url}/_local/idp"
         self.idp = LocalIdentityProvider(issuer, provisioned.user_pool_id, provisioned.client_id)
         self.authorizer = JwtAuthorizer(
@@ -98,6 +105,23 @@ class LocalStack:
         server_thread.start()
         self._threads.append(server_thread)
         self.scheduler.start()
+
+    def _fake_github(self) -> Any:
+        import boto3
+
+        from local.fake_github import FakeGitHub
+
+        client = json.loads(
+            boto3.client("secretsmanager").get_secret_value(SecretId="flattr/oauth/github")[
+                "SecretString"
+            ]
+        )
+        return FakeGitHub(
+            self.url,
+            client["client_id"],
+            client["client_secret"],
+            redirect_prefix=f"{self.url}/v1/connections/github/callback",
+        )
 
     def stop(self) -> None:
         if getattr(self, "scheduler", None):
@@ -185,6 +209,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
         try:
             if parts.path.startswith("/_local/"):
                 self._local_endpoint(parts.path, body)
+            elif parts.path.startswith("/_fake/github/"):
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                status, answer_headers, raw = self.local.fake_github.handle(
+                    self.command, parts.path, parts.query, headers, body
+                )
+                self._send(status, answer_headers, raw)
             else:
                 self._api(parts.path, parts.query, body)
         except Exception:

@@ -42,10 +42,21 @@ def _scrub(value: Any) -> Any:
     return value
 
 
+def _redacted_exception(exc_info: Any) -> Any:
+    """The same exception type name and traceback, with a scrubbed message (an HTTP error's
+    message carries its URL)."""
+    exc_type, error, traceback = exc_info
+    stand_in = type(exc_type.__name__, (Exception,), {"__module__": exc_type.__module__})
+    return stand_in, stand_in(redact(str(error))), traceback
+
+
 class RedactingFilter(logging.Filter):
     """Scrubs the message, its arguments and any extra keys of a log record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_info = _redacted_exception(record.exc_info)
+            record.exc_text = None
         if isinstance(record.msg, str):
             record.msg = redact(record.msg)
         if record.args:

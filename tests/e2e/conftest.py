@@ -33,6 +33,14 @@ class Reply:
         return json.loads(self.body)
 
 
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_KeepRedirects)
+
+
 class Client:
     def __init__(self, base: str) -> None:
         self.base = base
@@ -44,14 +52,17 @@ class Client:
         body: Any = None,
         token: str | None = None,
         raw: bytes | None = None,
+        content_type: str = "application/json",
     ) -> Reply:
+        """One request; redirects are answered, not followed."""
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        request = urllib.request.Request(self.base + path, data=data, method=method)
-        request.add_header("Content-Type", "application/json")
+        url = path if path.startswith("http") else self.base + path
+        request = urllib.request.Request(url, data=data, method=method)
+        request.add_header("Content-Type", content_type)
         if token:
             request.add_header("Authorization", f"Bearer {token}")
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with _NO_REDIRECTS.open(request, timeout=30) as response:
                 return Reply(response.status, dict(response.headers), response.read())
         except urllib.error.HTTPError as error:
             return Reply(error.code, dict(error.headers), error.read())

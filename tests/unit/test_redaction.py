@@ -55,3 +55,17 @@ def test_filter_handles_plain_records():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "see %s", ("http://a.b/c",), None)
     assert RedactingFilter().filter(record)
     assert record.getMessage() == "see [url]"
+
+
+def test_exception_messages_are_scrubbed_too():
+    logger = make_logger("test-exc")
+    stream = io.StringIO()
+    logger.handlers[0].stream = stream  # type: ignore[attr-defined]
+    secret_url = "https://" + "api.example.com/user?token=" + "abc"
+    try:
+        raise ValueError(f"404 Client Error: Not Found for url: {secret_url}")
+    except ValueError:
+        logger.exception("platform call failed")
+    dumped = stream.getvalue()
+    assert "api.example.com" not in dumped and "abc" not in dumped.replace("[", "")
+    assert "ValueError" in dumped
