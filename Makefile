@@ -49,6 +49,8 @@ deploy: setup
 
 bench: setup
 	$(BIN)/python -m bench.track
+	$(BIN)/python -m bench.poll
+	$(BIN)/python -m bench.split
 
 clean:
 	rm -rf $(VENV) cdk.out .mypy_cache .ruff_cache .pytest_cache .hypothesis test-artifacts

@@ -35,17 +35,20 @@ class PollSummary:
     failed: int = 0
 
 
-def _flattr_time(like: Like, now: datetime) -> datetime:
+def _flattr_time(like: Like, now: datetime, split: dict[str, bool]) -> datetime:
     """When the like was made, unless that month is already split: then now."""
     at = like.liked_at or now
-    if at > now or track_store.month_is_split(track_store.month_of(at)):
-        return now
-    return at
+    month = track_store.month_of(at)
+    if month not in split:
+        split[month] = track_store.month_is_split(month)
+    return now if at > now or split[month] else at
 
 
-def store_like(contributor_id: str, platform: str, like: Like, now: datetime) -> bool:
+def store_like(
+    contributor_id: str, platform: str, like: Like, now: datetime, split: dict[str, bool]
+) -> bool:
     """One activity flattr for one liked item, once. False if it existed already."""
-    at = _flattr_time(like, now)
+    at = _flattr_time(like, now, split)
     flattr_id = track_store.flattr_id_for(at, f"{contributor_id}|{platform}|like|{like.item_id}")
     flattr = track_store.new_flattr(
         contributor_id, flattr_id, like.owner_key, like.url, "activity", at
@@ -80,9 +83,10 @@ def poll_connection(connection: Connection, now: datetime, summary: PollSummary)
         connection.update(actions=[Connection.next_poll_at.set(now_epoch + limited.retry_after)])
         return
     summary.likes += len(page.likes)
+    split: dict[str, bool] = {}  # is a month split already, asked once per poll
     for like in page.likes:
         own = like.owner_key == f"user:{connection.user_id}"
-        if not own and store_like(connection.user_id, connection.platform, like, now):
+        if not own and store_like(connection.user_id, connection.platform, like, now, split):
             summary.flattrs += 1
     # Only now that every flattr is stored does the cursor move on.
     next_poll = now_epoch + WINDOW_SECONDS - 60 + _spread(connection) // 15

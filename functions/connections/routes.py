@@ -113,7 +113,13 @@ def change(platform: PlatformName, body: Annotated[ConnectionChange, Body()]) ->
     connection = store.get(current_user_id(router), platform)
     if connection is None:
         raise Problem(404, "not-found", f"platform: no {platform} connection of yours")
-    connection.update(actions=[Connection.auto_flattr.set(body.auto_flattr)])
+    actions: list[Any] = [Connection.auto_flattr.set(body.auto_flattr)]
+    if body.auto_flattr and not connection.auto_flattr:
+        # Likes count from the moment auto-flattr is on, not the account's whole history.
+        start = _adapter(platform).start_cursor(clock.now())
+        actions.append(Connection.cursor.set(start) if start else Connection.cursor.remove())
+        actions.append(Connection.next_poll_at.set(0))
+    connection.update(actions=actions)
     return _out(connection)
 
 

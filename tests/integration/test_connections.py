@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -121,9 +122,32 @@ def poll() -> dict:
     return invoke("connections", "job_handler", {"job": "poll-connections"})
 
 
+def stars_since_connecting(*names: str) -> list[dict]:
+    after = clock.now()
+    return [
+        recorded.star(
+            100 + i,
+            owner,
+            repo,
+            (after + timedelta(minutes=len(names) - i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+        for i, (owner, repo) in enumerate(name.split("/") for name in names)
+    ]
+
+
+def test_stars_from_before_auto_flattr_do_not_count(github):
+    connect_with_auto_flattr(github)
+    github.get(f"{API}/user/starred", json=recorded.PAGE_1 + recorded.PAGE_2)  # all from 2026
+    assert poll()["flattrs"] == 0
+
+
 def test_three_stars_become_three_activity_flattrs_once(github):
     connect_with_auto_flattr(github)
-    github.get(f"{API}/user/starred", json=recorded.PAGE_1 + recorded.PAGE_2)
+    github.get(
+        f"{API}/user/starred",
+        json=stars_since_connecting("Torvalds/linux", "python/cpython", "psf/requests"),
+    )
+    clock.advance(600)
     summary = poll()
     assert summary["flattrs"] == 3 and summary["connections"] == 1
     flattrs = list(Flattr.query("user-1"))
@@ -137,7 +161,7 @@ def test_three_stars_become_three_activity_flattrs_once(github):
     again = poll()
     assert again["connections"] == 1 and again["flattrs"] == 0
     assert len(list(Flattr.query("user-1"))) == 3
-    assert Connection.get("user-1", "github").cursor == "2026-11-20T10:00:00Z"
+    assert Connection.get("user-1", "github").cursor.startswith("2031-06-10T12:")
 
 
 def test_a_revoked_token_marks_needs_reauth_and_others_go_on(github):

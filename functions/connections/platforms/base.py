@@ -88,6 +88,10 @@ class Platform:
         response.raise_for_status()
         return response
 
+    def start_cursor(self, now: datetime) -> str | None:
+        """The cursor when auto-flattr is turned on: only likes made from then on count."""
+        return None
+
     def identity(self, session: requests.Session) -> Identity:
         raise NotImplementedError
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import requests
 
@@ -26,6 +26,9 @@ class GitHub(Platform):
     default_web_url = "https://github.com"
     default_api_url = "https://api.github.com"
     oauth = OAuth2Config("/login/oauth/authorize", "/login/oauth/access_token", scopes=())
+
+    def start_cursor(self, now: datetime) -> str | None:
+        return (now - timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def identity(self, session: requests.Session) -> Identity:
         user = self.get(session, f"{self.api_url}/user").json()

@@ -1,0 +1,133 @@
+"""Benchmark of polling likes: ``python -m bench.poll``.
+
+Two figures, each a ratio against a floor measured in the same run, on in-process moto
+with GitHub played by ``responses`` (recorded shapes, pages of 100 stars):
+(a) likes turned into flattrs per second by the real ``poll-connections`` job vs raw
+    boto3 conditional PutItem of the same flattr items;
+(b) DynamoDB writes per new like, counted with botocore hooks, vs one write per like.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bench.common import configure, count_dynamodb_calls, pynamodb_clients, report_line
+
+WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+
+
+def stars(count: int, start: datetime) -> list[dict[str, Any]]:
+    return [
+        {
+            "starred_at": (start - timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "repo": {
+                "id": 10_000 + i,
+                "html_url": f"https://github.com/owner{i % 200}/repo{i}",
+                "owner": {"login": f"owner{i % 200}", "id": i},
+            },
+        }
+        for i in range(count)
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--likes", type=int, default=1000)
+    args = parser.parse_args()
+    configure()
+
+    import boto3
+    import responses
+    from moto import mock_aws
+
+    from functions.common import clock
+    from functions.common.models import Connection, Flattr
+    from functions.common.settings import settings
+    from functions.connections import crypto, poller
+    from functions.track import store
+    from local.provision import provision
+
+    api = "https://api.github.com/user/starred"
+    with mock_aws(), responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_passthru("https://kms")
+        provision(settings(), user_pool=False)
+        now = datetime(2031, 5, 20, 12, tzinfo=UTC)
+        clock.move_to(now)
+        all_stars = stars(args.likes, now - timedelta(minutes=1))
+        for page in range(0, args.likes, 100):
+            link = (
+                {"Link": f'<{api}?page={page // 100 + 2}>; rel="next"'}
+                if page + 100 < args.likes
+                else {}
+            )
+            url = api if page == 0 else f"{api}?page={page // 100 + 1}"
+            mock.get(
+                url,
+                json=all_stars[page : page + 100],
+                headers=link,
+                match=[
+                    responses.matchers.query_param_matcher(
+                        {"page": str(page // 100 + 1)}
+                        if page
+                        else {"sort": "created", "direction": "desc", "per_page": "100"}
+                    )
+                ],
+            )
+        Connection(
+            "bench-user",
+            "github",
+            identity="github#1",
+            handle="bench",
+            auto_flattr=True,
+            token=crypto.seal({"access_token": "t", "token_type": "bearer"}, "bench-user/github"),
+            next_poll_at=0,
+            connected_at=now,
+        ).save()
+        with count_dynamodb_calls(pynamodb_clients()) as calls:
+            began = time.perf_counter()
+            summary = poller.poll_connections({})
+            job_seconds = time.perf_counter() - began
+        assert summary["flattrs"] == args.likes, summary
+
+        client = boto3.client("dynamodb", region_name="eu-west-1")
+        items = []
+        for i, star in enumerate(all_stars):
+            at = datetime.fromisoformat(star["starred_at"].replace("Z", "+00:00"))
+            flattr = store.new_flattr(
+                "floor-user",
+                store.flattr_id_for(at, f"floor|{i}"),
+                "github:x",
+                star["repo"]["html_url"],
+                "activity",
+                at,
+            )
+            items.append(flattr.serialize())
+        began = time.perf_counter()
+        for item in items:
+            client.put_item(
+                TableName=Flattr.Meta.table_name,
+                Item=item,
+                ConditionExpression="attribute_not_exists(flattr_id)",
+            )
+        floor_seconds = time.perf_counter() - began
+
+    rate, floor_rate = args.likes / job_seconds, args.likes / floor_seconds
+    print(
+        report_line(
+            "(a) likes turned into flattrs per second",
+            rate,
+            floor_rate,
+            "likes/s",
+            floor_rate / rate,
+        )
+    )
+    writes = sum(n for name, n in calls.items() if name in WRITES) / args.likes
+    print(report_line("(b) DynamoDB writes per new like", writes, 1.0, "writes", writes))
+    print("    calls by operation:", dict(sorted(calls.items())))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""GitLab (gitlab.com or a self-hosted instance): stars have no time, so the cursor is
+the snapshot of starred project ids, and a new star is one that is not in it."""
+
+from __future__ import annotations
+
+import json
+
+import requests
+
+from functions.connections.platforms.base import (
+    Identity,
+    Like,
+    LikesPage,
+    OAuth2Config,
+    Platform,
+)
+
+MAX_PAGES = 10
+
+
+class GitLab(Platform):
+    name = "gitlab"
+    web_url_env = "GITLAB_WEB_URL"
+    api_url_env = "GITLAB_API_URL"
+    default_web_url = "https://gitlab.com"
+    default_api_url = "https://gitlab.com/api/v4"
+    oauth = OAuth2Config("/oauth/authorize", "/oauth/token", scopes=("read_user",), pkce=True)
+
+    def identity(self, session: requests.Session) -> Identity:
+        user = self.get(session, f"{self.api_url}/user").json()
+        return Identity(stable_id=str(user["id"]), handle=str(user["username"]).lower())
+
+    def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:
+        seen: set[int] = set(json.loads(cursor)) if cursor else set()
+        first_poll = cursor is None
+        user = self.identity(session)
+        url: str | None = f"{self.api_url}/users/{user.stable_id}/starred_projects?per_page=100"
+        current: set[int] = set()
+        likes: list[Like] = []
+        for _ in range(MAX_PAGES):
+            if url is None:
+                break
+            response = self.get(session, url)
+            for project in response.json():
+                project_id = int(project["id"])
+                current.add(project_id)
+                if project_id in seen or first_poll:
+                    continue
+                namespace = str(project["namespace"]["full_path"]).split("/", 1)[0].lower()
+                likes.append(
+                    Like(
+                        item_id=str(project_id),
+                        url=str(project["web_url"]),
+                        owner_key=f"gitlab:{namespace}",
+                        liked_at=None,
+                    )
+                )
+            url = response.links.get("next", {}).get("url")
+        # The first poll only takes the snapshot: stars made before connecting are not
+        # likes "made on a platform they connected".
+        return LikesPage(likes=likes, cursor=json.dumps(sorted(current | seen)))

@@ -1,0 +1,81 @@
+"""GitLab's snapshot-diff likes, and the ownership-only adapters, on recorded shapes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+import responses
+
+from functions.connections.platforms.base import NeedsReauth
+from functions.connections.platforms.gitlab import GitLab
+from functions.connections.platforms.ownership import Twitch, Vimeo, YouTube
+from tests.unit.recorded import others
+
+GITLAB = "https://gitlab.com/api/v4"
+STARRED = f"{GITLAB}/users/1234/starred_projects"
+
+
+@responses.activate
+def test_gitlab_first_poll_takes_a_snapshot_then_new_stars_are_likes():
+    responses.get(f"{GITLAB}/user", json=others.GITLAB_USER)
+    responses.get(STARRED, json=[others.gitlab_project(1, "gitlab-org/gitlab")])
+    first = GitLab().likes(requests.Session(), cursor=None)
+    assert first.likes == [] and json.loads(first.cursor) == [1]
+    responses.replace(
+        responses.GET,
+        STARRED,
+        json=[
+            others.gitlab_project(2, "inkscape/inkscape"),
+            others.gitlab_project(3, "fdroid/sub/client"),
+            others.gitlab_project(1, "gitlab-org/gitlab"),
+        ],
+    )
+    second = GitLab().likes(requests.Session(), cursor=first.cursor)
+    assert [(like.item_id, like.owner_key) for like in second.likes] == [
+        ("2", "gitlab:inkscape"),
+        ("3", "gitlab:fdroid"),
+    ]
+    assert json.loads(second.cursor) == [1, 2, 3]
+
+
+@responses.activate
+def test_gitlab_self_hosted_instance(monkeypatch):
+    monkeypatch.setenv("GITLAB_API_URL", "https://git.example.org/api/v4")
+    responses.get("https://git.example.org/api/v4/user", json=others.GITLAB_USER)
+    assert GitLab().identity(requests.Session()).handle == "sytses"
+
+
+@responses.activate
+@pytest.mark.parametrize(
+    ("adapter", "url", "body", "identity"),
+    [
+        (
+            Twitch(),
+            "https://api.twitch.tv/helix/users",
+            others.TWITCH_USERS,
+            ("141981764", "twitchdev"),
+        ),
+        (Vimeo(), "https://api.vimeo.com/me", others.VIMEO_ME, ("152184", "staff")),
+        (
+            YouTube(),
+            "https://www.googleapis.com/youtube/v3/channels",
+            others.YOUTUBE_CHANNELS,
+            ("UC_x5XG1OV2P6uZZ5FSM9Ttw", "@googledevelopers"),
+        ),
+    ],
+)
+def test_ownership_only_identity(adapter, url, body, identity):
+    responses.get(url, json=body)
+    found = adapter.identity(requests.Session())
+    assert (found.stable_id, found.handle) == identity
+    assert adapter.likes(requests.Session(), cursor="c").likes == []  # costs no request
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_ownership_only_401_needs_reauth():
+    responses.get("https://api.vimeo.com/me", status=401, json={"error": "unauthorized"})
+    with pytest.raises(NeedsReauth):
+        Vimeo().identity(requests.Session())
