@@ -374,7 +374,10 @@ def main() -> None:
     stack = LocalStack(port=port)
     stack.start()
     stopped = threading.Event()
+    # Ctrl-C and kill both stop the stack cleanly, even where SIGINT was inherited ignored
+    # (a background job of a non-interactive shell).
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
     print(f"flattr local stack on {stack.url}", flush=True)
     print(
         f"  try: curl {stack.url}/v1/health\n"

@@ -10,6 +10,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 import responses
 
 from functions.common import clock
@@ -188,7 +189,19 @@ def test_429_postpones_by_retry_after(github):
     assert poll()["connections"] == 1
 
 
-def test_disconnect_deletes_the_connection(github):
+def test_disconnect_revokes_at_github_and_deletes_the_connection(github):
     connect_with_auto_flattr(github)
+    revoke = github.delete(f"{API}/applications/local-github/grant", status=204)
+    assert call("DELETE", "/v1/connections/github").status == 204
+    assert revoke.call_count == 1
+    assert b"gho_token" in revoke.calls[0].request.body
+    assert call("GET", "/v1/connections").json["items"] == []
+
+
+def test_disconnect_works_when_the_platform_is_down(github):
+    connect_with_auto_flattr(github)
+    github.delete(
+        f"{API}/applications/local-github/grant", body=requests.exceptions.ConnectionError("down")
+    )
     assert call("DELETE", "/v1/connections/github").status == 204
     assert call("GET", "/v1/connections").json["items"] == []

@@ -88,6 +88,10 @@ class Platform:
         response.raise_for_status()
         return response
 
+    def revoke(self, token: dict[str, Any], client_id: str, client_secret: str) -> bool:
+        """Revoke ``token`` at the platform, where it allows; False where it does not."""
+        return False
+
     def start_cursor(self, now: datetime) -> str | None:
         """The cursor when auto-flattr is turned on: only likes made from then on count."""
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import requests
 
@@ -26,6 +27,17 @@ class GitHub(Platform):
     default_web_url = "https://github.com"
     default_api_url = "https://api.github.com"
     oauth = OAuth2Config("/login/oauth/authorize", "/login/oauth/access_token", scopes=())
+
+    def revoke(self, token: dict[str, Any], client_id: str, client_secret: str) -> bool:
+        """``DELETE /applications/{client_id}/grant``: the user's grant ends, token included."""
+        response = requests.delete(
+            f"{self.api_url}/applications/{client_id}/grant",
+            auth=(client_id, client_secret),
+            json={"access_token": token.get("access_token")},
+            headers={"Accept": "application/vnd.github+json"},
+            timeout=20,
+        )
+        return response.status_code in (204, 404)  # 404: already gone
 
     def start_cursor(self, now: datetime) -> str | None:
         return (now - timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
