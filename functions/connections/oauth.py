@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -118,5 +119,20 @@ def finish(adapter: Platform, pending: OAuthState, code: str) -> dict[str, Any]:
     return token
 
 
-def session_for(adapter: Platform, token: dict[str, Any]) -> OAuth2Session:
-    return OAuth2Session(credentials(adapter.name).client_id, token=token)
+def session_for(
+    adapter: Platform,
+    token: dict[str, Any],
+    on_refresh: Callable[[dict[str, Any]], None] | None = None,
+) -> OAuth2Session:
+    """A session that sends the token and, when it has expired, refreshes it first
+    (``on_refresh`` stores the new one: some platforms' refresh tokens are single-use)."""
+    client = credentials(adapter.name)
+    if on_refresh is None or "refresh_token" not in token:
+        return OAuth2Session(client.client_id, token=token)
+    return OAuth2Session(
+        client.client_id,
+        token=token,
+        auto_refresh_url=adapter.token_url(),
+        auto_refresh_kwargs={"client_id": client.client_id, "client_secret": client.client_secret},
+        token_updater=on_refresh,
+    )

@@ -70,7 +70,13 @@ def _spread(connection: Connection) -> int:
 def poll_connection(connection: Connection, now: datetime, summary: PollSummary) -> None:
     adapter = ADAPTERS[connection.platform]
     name = f"{connection.user_id}/{connection.platform}"
-    session = oauth.session_for(adapter, crypto.open_sealed(str(connection.token), name))
+
+    def store_refreshed(token: dict[str, Any]) -> None:
+        connection.update(actions=[Connection.token.set(crypto.seal(token, name))])
+
+    session = oauth.session_for(
+        adapter, crypto.open_sealed(str(connection.token), name), on_refresh=store_refreshed
+    )
     now_epoch = int(now.timestamp())
     try:
         page = adapter.likes(session, connection.cursor)

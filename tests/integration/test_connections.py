@@ -205,3 +205,35 @@ def test_disconnect_works_when_the_platform_is_down(github):
     )
     assert call("DELETE", "/v1/connections/github").status == 204
     assert call("GET", "/v1/connections").json["items"] == []
+
+
+def test_an_expired_token_is_refreshed_and_the_new_one_kept(github):
+    import time
+
+    from functions.connections import crypto
+
+    connect_with_auto_flattr(github)
+    stored = Connection.get("user-1", "github")
+    expired = {
+        "access_token": "old",
+        "refresh_token": "r1",
+        "token_type": "bearer",
+        "expires_in": -10,
+        "expires_at": time.time() - 10,
+    }
+    stored.update(actions=[Connection.token.set(crypto.seal(expired, "user-1/github"))])
+    refresh = github.post(
+        f"{WEB}/login/oauth/access_token",
+        json={
+            "access_token": "new",
+            "refresh_token": "r2",
+            "token_type": "bearer",
+            "expires_in": 28800,
+        },
+    )
+    starred = github.get(f"{API}/user/starred", json=[])
+    assert poll()["connections"] == 1
+    assert refresh.call_count == 1 and "refresh_token=r1" in str(refresh.calls[0].request.body)
+    assert starred.calls[0].request.headers["Authorization"] == "Bearer new"
+    kept = crypto.open_sealed(Connection.get("user-1", "github").token, "user-1/github")
+    assert kept["refresh_token"] == "r2"
