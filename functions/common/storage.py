@@ -49,3 +49,8 @@ def transact_write() -> TransactWrite:
     """A PynamoDB write transaction on this deployment's region."""
     ensure_bound()
     return TransactWrite(connection=transaction_connection())
+
+
+def condition_failed(error: Exception) -> bool:
+    """Did a PynamoDB write fail only because its condition did not hold?"""
+    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"

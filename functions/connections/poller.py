@@ -16,6 +16,7 @@ from pynamodb.exceptions import PutError
 
 from functions.common import clock
 from functions.common.models import Connection, Flattr
+from functions.common.storage import condition_failed
 from functions.connections import crypto, oauth, store
 from functions.connections.platforms.base import Like, NeedsReauth, RateLimited
 from functions.connections.platforms.registry import ADAPTERS
@@ -56,7 +57,7 @@ def store_like(
     try:
         flattr.save(condition=Flattr.flattr_id.does_not_exist())
     except PutError as error:
-        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+        if condition_failed(error):
             return False
         raise
     return True

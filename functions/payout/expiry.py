@@ -6,6 +6,7 @@ from typing import Any
 
 from functions.common import clock
 from functions.common.models import Escrow
+from functions.common.money import format_amount
 from functions.common.storage import ensure_bound
 from functions.payout import ledger
 from functions.payout.ledger import Leg, Movement
@@ -45,10 +46,4 @@ def expire_escrow(event: dict[str, Any]) -> dict[str, Any]:
             if ledger.apply(movement):
                 rows += 1
                 refunded += int(row.amount)
-    return {"expired": rows, "refunded": ledger_amount(refunded)}
-
-
-def ledger_amount(micros: int) -> str:
-    from functions.common.money import format_amount
-
-    return format_amount(micros)
+    return {"expired": rows, "refunded": format_amount(refunded)}

@@ -22,7 +22,7 @@ from pynamodb.exceptions import DoesNotExist
 from functions.common import clock
 from functions.common.models import Escrow, Flattr, LedgerItem, Recipient, User
 from functions.common.settings import SPLIT_SHARDS, settings
-from functions.common.storage import ensure_bound
+from functions.common.storage import condition_failed, ensure_bound
 from functions.payout import ledger
 from functions.payout.ledger import Leg, Movement
 from functions.payout.months import escrow_expiry_month, previous_month
@@ -82,7 +82,7 @@ def close_month(month: str) -> None:
         try:
             item.save(condition=LedgerItem.sk.does_not_exist())
         except Exception as error:  # another run closed it first
-            if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
+            if not condition_failed(error):
                 raise
 
 

@@ -27,7 +27,7 @@ from functions.common.models import (
     User,
 )
 from functions.common.settings import SPLIT_SHARDS, settings
-from functions.common.storage import ensure_bound, transact_write
+from functions.common.storage import condition_failed, ensure_bound, transact_write
 from functions.track.hashing import short_hash
 from functions.track.resolve import RecipientRecord
 
@@ -207,7 +207,7 @@ def save_with_flattrs(
         try:
             item.save()
         except Exception as error:
-            if _condition_failed(error):
+            if condition_failed(error):
                 raise Conflict from error
             raise
         return
@@ -240,11 +240,6 @@ def save_with_flattrs(
         raise
 
 
-def _condition_failed(error: Exception) -> bool:
-    cause = getattr(error, "cause_response_code", None)
-    return cause == "ConditionalCheckFailedException"
-
-
 def explicit_event(contributor_id: str, event_hash: str) -> str | None:
     ensure_bound()
     try:
@@ -269,7 +264,7 @@ def delete_flattr(flattr: Flattr) -> bool:
     try:
         flattr.delete(condition=Flattr.flattr_id.exists())
     except Exception as error:
-        if _condition_failed(error):
+        if condition_failed(error):
             return False
         raise
     return True
