@@ -117,6 +117,14 @@ class _PageDayWork:
     reports: list[AttentionReport]
 
 
+def new_page_day(contributor_id: str, key: str, day: str, time_zone: str) -> PageDay:
+    """A page-day not seen before; it expires once no late report can reach it."""
+    end = rules.day_end(datetime.fromisoformat(day).date(), time_zone)
+    return PageDay(
+        contributor_id, key, expires_at=end + PAGE_DAY_GRACE, seconds=0, awarded=0, media=False
+    )
+
+
 @dataclass
 class _Request:
     """What one request reads once and shares across the items it touches."""
@@ -142,17 +150,7 @@ class _Request:
             item = self.preloaded.pop(key)
         else:
             item = store.load_activity(self.contributor_id, [key], PageDay).get(key)
-        if item is None:
-            end = rules.day_end(datetime.fromisoformat(day).date(), self.time_zone)
-            item = PageDay(
-                self.contributor_id,
-                key,
-                expires_at=end + PAGE_DAY_GRACE,
-                seconds=0,
-                awarded=0,
-                media=False,
-            )
-        return item
+        return item or new_page_day(self.contributor_id, key, day, self.time_zone)
 
 
 def record_attention(
@@ -373,16 +371,7 @@ def give_explicit_flattr(
         day = rules.local_day(now, time_zone).isoformat()
         key = f"att#{day}#{keyed_hash(resolution.url)}"
         item = store.load_activity(contributor_id, [key], PageDay).get(key)
-        if item is None:
-            end = rules.day_end(datetime.fromisoformat(day).date(), time_zone)
-            item = PageDay(
-                contributor_id,
-                key,
-                expires_at=end + PAGE_DAY_GRACE,
-                seconds=0,
-                awarded=0,
-                media=False,
-            )
+        item = item or new_page_day(contributor_id, key, day, time_zone)
         if item.button_flattr_id:
             flattr = store.get_flattr(contributor_id, item.button_flattr_id)
             if flattr is not None:
