@@ -92,6 +92,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/connections/{platform}/callback", "connections", public=True),
     Route("PATCH", "/v1/connections/{platform}", "connections"),
     Route("DELETE", "/v1/connections/{platform}", "connections"),
+    Route("GET", "/oauth/bluesky/client.json", "connections", public=True),
 )
 
 JOBS: tuple[Job, ...] = (

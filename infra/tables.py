@@ -41,7 +41,7 @@ class Tables(Construct):
         super().__init__(scope, construct_id)
         self.by_name: dict[str, dynamodb.Table] = {}
         for model in TABLE_MODELS:
-            self.by_name[model.Meta.table_name] = self._table(model, prefix)
+            self.by_name[base_name(model)] = self._table(model, prefix)
 
     def _table(self, model: type[Model], prefix: str) -> dynamodb.Table:
         schema = cast(dict[str, Any], model._get_schema())

@@ -17,6 +17,7 @@ import boto3
 from functions.common.models import TABLE_MODELS
 from functions.common.settings import Settings
 from functions.common.storage import ensure_bound
+from functions.connections.platforms.registry import ADAPTERS
 
 SENDER = "noreply@flattr.local"
 
@@ -26,6 +27,15 @@ class Provisioned:
     user_pool_id: str
     client_id: str
     kms_key_id: str
+
+
+def secret_platforms() -> list[str]:
+    """Platforms whose OAuth client is a secret (not registered per server, not public)."""
+    return [
+        name
+        for name, adapter in ADAPTERS.items()
+        if not adapter.per_instance and adapter.flow != "atproto"
+    ]
 
 
 def create_tables(settings: Settings) -> None:
@@ -44,7 +54,7 @@ def provision(
         Name=settings.url_hash_secret_id, SecretString=secrets.token_urlsafe(32)
     )
     # OAuth clients of the platforms; in AWS an operator stores the real ones (README).
-    for platform in ("github",):
+    for platform in secret_platforms():
         secretsmanager.create_secret(
             Name=f"flattr/oauth/{platform}",
             SecretString=json.dumps(

@@ -250,6 +250,7 @@ class Connection(Model):
     cursor = UnicodeAttribute(null=True)
     next_poll_at = NumberAttribute(default=0)
     connected_at = UTCDateTimeAttribute(null=True)
+    instance = UnicodeAttribute(null=True)  # the server, for platforms with many (Mastodon)
     by_identity = ConnectionByIdentity()
 
 
@@ -265,6 +266,34 @@ class OAuthState(Model):
     code_verifier = UnicodeAttribute()
     return_to = UnicodeAttribute()
     expires_at = TTLAttribute()
+    instance = UnicodeAttribute(null=True)
+    # Sealed flow secrets: OAuth 1.0a's request-token secret, Bluesky's DPoP key.
+    extra = UnicodeAttribute(null=True)
+
+
+class OAuthClient(Model):
+    """Our OAuth app on a server that registers apps per server (Mastodon): registered on
+    first use and kept; the client secret is sealed like a token."""
+
+    class Meta(_Meta):
+        table_name = "oauth-clients"
+
+    client_key = UnicodeAttribute(hash_key=True)  # <platform>#<server>
+    client_id = UnicodeAttribute()
+    client_secret = UnicodeAttribute()  # KMS-envelope-sealed
+    registered_at = UTCDateTimeAttribute()
+
+
+class AppBudget(Model):
+    """Requests spent in one window of a per-app-key limit (Flickr, Tumblr), shared by
+    every user's polling."""
+
+    class Meta(_Meta):
+        table_name = "app-budgets"
+
+    window = UnicodeAttribute(hash_key=True)  # <platform>#<seconds>#<window start epoch>
+    used = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
 
 
 class ClaimToken(Model):
@@ -279,15 +308,90 @@ class ClaimToken(Model):
 
 
 class EmailState(Model):
-    """Unclaimed-flattrs email cadence and suppression per recipient."""
+    """Unclaimed-flattrs email cadence and suppression per recipient. The address itself is
+    never stored: it is looked up where the recipient published it, each time."""
 
     class Meta(_Meta):
         table_name = "email-state"
 
     recipient = UnicodeAttribute(hash_key=True)
+    first_sent_at = UTCDateTimeAttribute(null=True)
     last_sent_at = UTCDateTimeAttribute(null=True)
     notices = NumberAttribute(default=0)
-    suppressed = BooleanAttribute(default=False)
+    last_notice_sent = BooleanAttribute(default=False)
+    suppressed = BooleanAttribute(default=False)  # unsubscribed: never again
+
+
+class Suppression(Model):
+    """An address that must get no email: a hard bounce, a complaint or an unsubscribe.
+    Keyed by a keyed hash of the address, so the list holds no addresses."""
+
+    class Meta(_Meta):
+        table_name = "suppressions"
+
+    address_hash = UnicodeAttribute(hash_key=True)
+    reason = UnicodeAttribute()  # bounce | complaint | unsubscribe
+    at = UTCDateTimeAttribute()
+
+
+class DomainClaim(Model):
+    """A domain a user is proving, or has proved, to be theirs."""
+
+    class Meta(_Meta):
+        table_name = "domains"
+
+    domain = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute(range_key=True)
+    token = UnicodeAttribute()  # published in DNS or in the meta tag
+    verified_at = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+
+class DonorNotice(Model):
+    """A recipient a contributor gave escrow to has been claimed: told in the next digest."""
+
+    class Meta(_Meta):
+        table_name = "donor-notices"
+
+    contributor_id = UnicodeAttribute(hash_key=True)
+    recipient = UnicodeAttribute(range_key=True)
+    amount = NumberAttribute()
+    at = UTCDateTimeAttribute()
+
+
+class CatalogueByRank(GlobalSecondaryIndex["CatalogueEntry"]):
+    class Meta:
+        index_name = "by-rank"
+        projection = AllProjection()
+
+    board = UnicodeAttribute(hash_key=True)
+    amount = NumberAttribute(range_key=True)
+
+
+class CatalogueByTrend(GlobalSecondaryIndex["CatalogueEntry"]):
+    class Meta:
+        index_name = "by-trend"
+        projection = AllProjection()
+
+    board = UnicodeAttribute(hash_key=True)
+    recent = NumberAttribute(range_key=True)
+
+
+class CatalogueEntry(Model):
+    """The public catalogue of unclaimed recipients with money waiting, rebuilt daily."""
+
+    class Meta(_Meta):
+        table_name = "catalogue"
+
+    recipient = UnicodeAttribute(hash_key=True)
+    board = UnicodeAttribute(default="unclaimed")
+    amount = NumberAttribute()  # all escrow waiting
+    recent = NumberAttribute()  # escrow from the latest split month: "trending"
+    supporters = NumberAttribute()
+    flattrs = NumberAttribute()
+    expires_month = UnicodeAttribute()
+    by_rank = CatalogueByRank()
+    by_trend = CatalogueByTrend()
 
 
 class IdempotencyRecord(Model):
@@ -310,8 +414,14 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     Escrow,
     Connection,
     OAuthState,
+    OAuthClient,
+    AppBudget,
     ClaimToken,
     EmailState,
+    Suppression,
+    DomainClaim,
+    DonorNotice,
+    CatalogueEntry,
     IdempotencyRecord,
 )
 _BASE_NAMES: dict[type[Model], str] = {m: m.Meta.table_name for m in TABLE_MODELS}

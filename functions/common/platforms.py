@@ -58,6 +58,8 @@ class Platform:
     tier: Tier
     sites: tuple[Site, ...]
     case_sensitive_owner: bool = False
+    # The first site's rules hold on any host (a fediverse server of any name).
+    any_host: bool = False
     # Other hosts that mean the same as the first host of the first site.
     aliases: tuple[str, ...] = field(default=())
 
@@ -223,6 +225,7 @@ MASTODON = Platform(
             ),
         ),
     ),
+    any_host=True,
 )
 
 BLUESKY = Platform(

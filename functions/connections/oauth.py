@@ -13,15 +13,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import requests
 from aws_lambda_powertools.utilities import parameters
+from oauthlib.oauth1.rfc5849.errors import OAuth1Error
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 from pynamodb.exceptions import DeleteError
-from requests_oauthlib import OAuth2Session
+from requests_oauth2client import OAuth2Error as AtprotoOAuthError
+from requests_oauthlib import OAuth1Session, OAuth2Session
+from requests_oauthlib.oauth1_session import TokenRequestDenied
 
 from functions.common.errors import Problem, bad_field
 from functions.common.models import OAuthState
 from functions.common.storage import ensure_bound
-from functions.connections.platforms.base import Platform
+from functions.connections import apps, crypto
+from functions.connections.platforms.base import Identity, Platform
+from functions.connections.platforms.bluesky import Bluesky
 
 STATE_SECONDS = 600
 # A path of our own site: no scheme, no host, no protocol-relative "//", no backslashes.
@@ -34,9 +40,13 @@ class ClientCredentials:
     client_secret: str
 
 
-def credentials(platform: str) -> ClientCredentials:
-    """The platform's OAuth client, from the secret ``flattr/oauth/<platform>``."""
-    secret: Any = parameters.get_secret(f"flattr/oauth/{platform}", transform="json", max_age=300)
+def credentials(adapter: Platform) -> ClientCredentials:
+    """The platform's OAuth client: from the secret ``flattr/oauth/<platform>``, or, on a
+    platform of many servers, our app registered on the adapter's server."""
+    if adapter.per_instance:
+        return ClientCredentials(*apps.registered(adapter, redirect_uri(adapter.name)))
+    name = f"flattr/oauth/{adapter.name}"
+    secret: Any = parameters.get_secret(name, transform="json", max_age=300)
     return ClientCredentials(str(secret["client_id"]), str(secret["client_secret"]))
 
 
@@ -54,21 +64,39 @@ def check_return_to(return_to: str) -> str:
     return return_to
 
 
-def start(adapter: Platform, user_id: str, return_to: str, now: datetime) -> str:
-    """Store a fresh state and PKCE verifier; answer the platform's consent URL."""
+def start(
+    adapter: Platform, user_id: str, return_to: str, now: datetime, instance: str | None = None
+) -> str:
+    """Store a fresh state (and PKCE verifier); answer the platform's consent URL."""
     ensure_bound()
-    client = credentials(adapter.name)
+    return_to = check_return_to(return_to)
+    if adapter.per_instance:
+        adapter = adapter.at(apps.check_instance(instance))
+    if adapter.flow == "oauth1":
+        return _start_oauth1(adapter, user_id, return_to, now)
     state = secrets.token_urlsafe(32)
-    verifier = secrets.token_urlsafe(64)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
-    OAuthState(
+    pending = OAuthState(
         _hash(state),
         user_id=user_id,
         platform=adapter.name,
-        code_verifier=verifier,
-        return_to=check_return_to(return_to),
+        return_to=return_to,
         expires_at=now + timedelta(seconds=STATE_SECONDS),
-    ).save()
+        instance=adapter.instance,
+    )
+    if isinstance(adapter, Bluesky):
+        try:
+            url, verifier, dpop_key = adapter.begin(redirect_uri(adapter.name), state)
+        except (AtprotoOAuthError, requests.RequestException) as error:
+            raise Problem(502, "platform-unavailable", "bluesky: could not start") from error
+        pending.code_verifier = verifier
+        pending.extra = crypto.seal(dpop_key, _hash(state))
+        pending.save()
+        return url
+    client = credentials(adapter)
+    verifier = secrets.token_urlsafe(64)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
+    pending.code_verifier = verifier
+    pending.save()
     session = OAuth2Session(
         client.client_id,
         redirect_uri=redirect_uri(adapter.name),
@@ -81,6 +109,33 @@ def start(adapter: Platform, user_id: str, return_to: str, now: datetime) -> str
         else {}
     )
     url, _ = session.authorization_url(adapter.authorize_url(), **extra)
+    return str(url)
+
+
+def _start_oauth1(adapter: Platform, user_id: str, return_to: str, now: datetime) -> str:
+    """OAuth 1.0a: a request token first; its secret waits, sealed, for the callback."""
+    client = credentials(adapter)
+    session = OAuth1Session(
+        client.client_id, client.client_secret, callback_uri=redirect_uri(adapter.name)
+    )
+    assert adapter.oauth.request_token_path is not None
+    try:
+        request_token = session.fetch_request_token(
+            adapter.web_url + adapter.oauth.request_token_path
+        )
+    except (TokenRequestDenied, ValueError, requests.RequestException) as error:
+        raise Problem(502, "platform-unavailable", f"{adapter.name}: could not start") from error
+    key = _hash(str(request_token["oauth_token"]))
+    OAuthState(
+        key,
+        user_id=user_id,
+        platform=adapter.name,
+        code_verifier="-",
+        return_to=return_to,
+        expires_at=now + timedelta(seconds=STATE_SECONDS),
+        extra=crypto.seal(dict(request_token), key),
+    ).save()
+    url = session.authorization_url(adapter.authorize_url(), perms=",".join(adapter.oauth.scopes))
     return str(url)
 
 
@@ -101,9 +156,23 @@ def consume_state(platform: str, state: str, now: datetime) -> OAuthState:
     return pending
 
 
-def finish(adapter: Platform, pending: OAuthState, code: str) -> dict[str, Any]:
-    """Exchange the code (with the PKCE verifier) for a token."""
-    client = credentials(adapter.name)
+def finish(
+    adapter: Platform, pending: OAuthState, code: str, state: str
+) -> tuple[dict[str, Any] | None, Identity]:
+    """Exchange the code (with the PKCE verifier) for a token; who it belongs to.
+    The token is None where it is not kept (Bluesky: likes are public records)."""
+    adapter = adapter.at(pending.instance)
+    if isinstance(adapter, Bluesky):
+        assert pending.extra is not None
+        dpop_key = crypto.open_sealed(pending.extra, _hash(state))
+        try:
+            identity = adapter.complete(
+                redirect_uri(adapter.name), code, pending.code_verifier, dpop_key
+            )
+        except (AtprotoOAuthError, ValueError, KeyError, requests.RequestException) as error:
+            raise Problem(400, "authorization-failed", "code: the platform refused it") from error
+        return None, identity
+    client = credentials(adapter)
     session = OAuth2Session(client.client_id, redirect_uri=redirect_uri(adapter.name))
     try:
         token: dict[str, Any] = session.fetch_token(
@@ -116,17 +185,46 @@ def finish(adapter: Platform, pending: OAuthState, code: str) -> dict[str, Any]:
         )
     except OAuth2Error as error:
         raise Problem(400, "authorization-failed", "code: the platform refused it") from error
-    return token
+    return token, adapter.identity_from_token(token, session_for(adapter, token))
+
+
+def finish_oauth1(
+    adapter: Platform, oauth_token: str, verifier: str, now: datetime
+) -> tuple[OAuthState, dict[str, Any], Identity]:
+    """OAuth 1.0a: the request token names the pending authorization (single use too)."""
+    pending = consume_state(adapter.name, oauth_token, now)
+    assert pending.extra is not None
+    request_token = crypto.open_sealed(pending.extra, _hash(oauth_token))
+    client = credentials(adapter)
+    session = OAuth1Session(
+        client.client_id,
+        client.client_secret,
+        resource_owner_key=request_token["oauth_token"],
+        resource_owner_secret=request_token["oauth_token_secret"],
+        verifier=verifier,
+    )
+    try:
+        token = dict(session.fetch_access_token(adapter.token_url()))
+    except (TokenRequestDenied, OAuth1Error, ValueError) as error:
+        raise Problem(400, "authorization-failed", "oauth_verifier: refused") from error
+    return pending, token, adapter.identity_from_token(token, session_for(adapter, token))
 
 
 def session_for(
     adapter: Platform,
     token: dict[str, Any],
     on_refresh: Callable[[dict[str, Any]], None] | None = None,
-) -> OAuth2Session:
+) -> requests.Session:
     """A session that sends the token and, when it has expired, refreshes it first
     (``on_refresh`` stores the new one: some platforms' refresh tokens are single-use)."""
-    client = credentials(adapter.name)
+    client = credentials(adapter)
+    if adapter.flow == "oauth1":
+        return OAuth1Session(
+            client.client_id,
+            client.client_secret,
+            resource_owner_key=token["oauth_token"],
+            resource_owner_secret=token["oauth_token_secret"],
+        )
     if on_refresh is None or "refresh_token" not in token:
         return OAuth2Session(client.client_id, token=token)
     return OAuth2Session(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import requests
 from pynamodb.exceptions import PutError
 
 from functions.common import clock
@@ -69,18 +70,23 @@ def _spread(connection: Connection) -> int:
 
 
 def poll_connection(connection: Connection, now: datetime, summary: PollSummary) -> None:
-    adapter = ADAPTERS[connection.platform]
+    adapter = ADAPTERS[connection.platform].at(connection.instance)
     name = f"{connection.user_id}/{connection.platform}"
 
     def store_refreshed(token: dict[str, Any]) -> None:
         connection.update(actions=[Connection.token.set(crypto.seal(token, name))])
 
-    session = oauth.session_for(
-        adapter, crypto.open_sealed(str(connection.token), name), on_refresh=store_refreshed
+    session = (
+        oauth.session_for(
+            adapter, crypto.open_sealed(str(connection.token), name), on_refresh=store_refreshed
+        )
+        if adapter.polls_with_token
+        else requests.Session()
     )
     now_epoch = int(now.timestamp())
+    account = connection.identity.split("#", 1)[1]
     try:
-        page = adapter.likes(session, connection.cursor)
+        page = adapter.poll(session, connection.cursor, account)
     except NeedsReauth:
         summary.needs_reauth += 1
         connection.update(actions=[Connection.state.set("needs_reauth")])

@@ -13,10 +13,11 @@ from pydantic import BaseModel, ConfigDict
 
 from functions.common import clock
 from functions.common.api import current_user_id
-from functions.common.errors import Problem
+from functions.common.errors import Problem, bad_field
 from functions.common.models import Connection
 from functions.connections import crypto, oauth, store
 from functions.connections.platforms.base import Platform
+from functions.connections.platforms.bluesky import Bluesky
 from functions.connections.platforms.registry import ADAPTERS
 
 router = Router()
@@ -71,22 +72,51 @@ def list_connections() -> ConnectionList:
 def authorize(
     platform: PlatformName,
     return_to: Annotated[str, Query(max_length=512)] = "/settings/connections",
+    instance: Annotated[str | None, Query(max_length=253)] = None,
 ) -> Response[Any]:
+    """``instance`` names the server on a platform of many (Mastodon: ``mastodon.social``)."""
     adapter = _adapter(platform)
-    url = oauth.start(adapter, current_user_id(router), return_to, clock.now())
+    url = oauth.start(adapter, current_user_id(router), return_to, clock.now(), instance)
     return Response(status_code=302, headers={"Location": url}, body=None)
+
+
+def _back(return_to: str, **params: str) -> Response[Any]:
+    separator = "&" if "?" in return_to else "?"
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return Response(
+        status_code=302, headers={"Location": f"{return_to}{separator}{query}"}, body=None
+    )
+
+
+Param = Annotated[str | None, Query(min_length=1, max_length=2048)]
 
 
 @router.get("/v1/connections/<platform>/callback")
 def callback(
     platform: PlatformName,
-    code: Annotated[str, Query(min_length=1, max_length=2048)],
-    state: Annotated[str, Query(min_length=1, max_length=256)],
+    code: Param = None,
+    state: Annotated[str | None, Query(min_length=1, max_length=256)] = None,
+    oauth_token: Param = None,
+    oauth_verifier: Param = None,
+    error: Annotated[str | None, Query(max_length=256)] = None,
 ) -> Response[Any]:
+    """OAuth 2 returns ``code`` and ``state`` (or ``error``); OAuth 1.0a returns
+    ``oauth_token`` and ``oauth_verifier``."""
     adapter = _adapter(platform)
-    pending = oauth.consume_state(platform, state, clock.now())
-    token = oauth.finish(adapter, pending, code)
-    identity = adapter.identity(oauth.session_for(adapter, token))
+    now = clock.now()
+    token: dict[str, Any] | None
+    if adapter.flow == "oauth1":
+        if not oauth_token or not oauth_verifier:
+            raise bad_field(400, "query.oauth_verifier", "missing: the platform sends it")
+        pending, token, identity = oauth.finish_oauth1(adapter, oauth_token, oauth_verifier, now)
+    else:
+        if not state:
+            raise bad_field(400, "query.state", "missing: the platform sends it")
+        pending = oauth.consume_state(platform, state, now)
+        if error or not code:
+            # The person said no at the platform: back to our page, nothing stored.
+            return _back(pending.return_to, connect_error=platform)
+        token, identity = oauth.finish(adapter, pending, code, state)
     key = f"{platform}#{identity.stable_id}"
     owner = store.owner_of_identity(key)
     if owner is not None and owner != pending.user_id:
@@ -99,16 +129,12 @@ def callback(
         handle=identity.handle,
         state="active",
         auto_flattr=False,
-        token=crypto.seal(token, name),
+        token=crypto.seal(token, name) if token is not None else None,
         next_poll_at=0,
-        connected_at=clock.now(),
+        connected_at=now,
+        instance=pending.instance,
     ).save()
-    separator = "&" if "?" in pending.return_to else "?"
-    return Response(
-        status_code=302,
-        headers={"Location": f"{pending.return_to}{separator}connected={platform}"},
-        body=None,
-    )
+    return _back(pending.return_to, connected=platform)
 
 
 @router.patch("/v1/connections/<platform>")
@@ -119,7 +145,7 @@ def change(platform: PlatformName, body: Annotated[ConnectionChange, Body()]) ->
     actions: list[Any] = [Connection.auto_flattr.set(body.auto_flattr)]
     if body.auto_flattr and not connection.auto_flattr:
         # Likes count from the moment auto-flattr is on, not the account's whole history.
-        start = _adapter(platform).start_cursor(clock.now())
+        start = _adapter(platform).at(connection.instance).start_cursor(clock.now())
         actions.append(Connection.cursor.set(start) if start else Connection.cursor.remove())
         actions.append(Connection.next_poll_at.set(0))
     connection.update(actions=actions)
@@ -131,10 +157,10 @@ def disconnect(platform: PlatformName) -> Response[Any]:
     connection = store.get(current_user_id(router), platform)
     if connection is None:
         raise Problem(404, "not-found", f"platform: no {platform} connection of yours")
-    adapter = _adapter(platform)
+    adapter = _adapter(platform).at(connection.instance)
     if connection.token:
         token = crypto.open_sealed(connection.token, f"{connection.user_id}/{platform}")
-        client = oauth.credentials(platform)
+        client = oauth.credentials(adapter)
         try:
             adapter.revoke(token, client.client_id, client.client_secret)
         except requests.RequestException:
@@ -142,3 +168,21 @@ def disconnect(platform: PlatformName) -> Response[Any]:
             logger.warning("token revocation failed", extra={"platform": platform})
     connection.delete()
     return Response(status_code=204, body=None)
+
+
+@router.get("/oauth/bluesky/client.json")
+def bluesky_client_metadata() -> dict[str, Any]:
+    """Bluesky's OAuth finds our client by this URL (the ``client_id`` is the URL)."""
+    bluesky = ADAPTERS["bluesky"]
+    assert isinstance(bluesky, Bluesky)
+    return {
+        "client_id": bluesky.client_metadata_url(),
+        "client_name": "Flattr",
+        "application_type": "web",
+        "grant_types": ["authorization_code", "refresh_token"],
+        "response_types": ["code"],
+        "redirect_uris": [oauth.redirect_uri("bluesky")],
+        "scope": "atproto",
+        "token_endpoint_auth_method": "none",
+        "dpop_bound_access_tokens": True,
+    }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.models import Model
@@ -66,10 +67,25 @@ class Movement:
     month: str | None = None
     puts: tuple[Model, ...] = field(default=())  # written with it, each only if new
     deletes: tuple[Model, ...] = field(default=())  # removed with it, each only if present
+    # Other items changed with it, each under its own condition (a claim marks its recipient).
+    updates: tuple[Update, ...] = field(default=())
 
     def actions(self) -> int:
         accounts = {leg.account for leg in self.legs}
-        return len(self.legs) + len(accounts) + len(self.puts) + len(self.deletes)
+        return (
+            len(self.legs) + len(accounts) + len(self.puts) + len(self.deletes) + len(self.updates)
+        )
+
+
+@dataclass(frozen=True)
+class Update:
+    item: Model
+    actions: tuple[Any, ...]
+    condition: Any = None
+
+
+class UpdateRefused(Exception):
+    """A condition of one of the movement's ``updates`` failed; nothing was written."""
 
 
 def entry_key(entry_id: str, ref: str) -> str:
@@ -114,12 +130,19 @@ def apply(movement: Movement) -> bool:
             for item in movement.deletes:
                 key = item._hash_key_attribute()
                 transaction.delete(item, condition=key.exists())
+            for update in movement.updates:
+                transaction.update(
+                    update.item, actions=list(update.actions), condition=update.condition
+                )
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
         failed = [
             i for i, r in enumerate(reasons) if r is not None and r.code == "ConditionalCheckFailed"
         ]
         balances = range(len(movement.legs), len(movement.legs) + len(totals))
+        first_update = movement.actions() - len(movement.updates)
+        if any(i >= first_update for i in failed):
+            raise UpdateRefused(movement.entry_id) from error
         if failed and all(i in balances for i in failed):
             raise InsufficientBalance(movement.entry_id) from error
         if failed:

@@ -11,7 +11,14 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 import idna
 from publicsuffixlist import PublicSuffixList
 
-from functions.common.platforms import MULTI_AUTHOR_DOMAINS, PLATFORMS, Platform, Rule, Site
+from functions.common.platforms import (
+    BY_NAME,
+    MULTI_AUTHOR_DOMAINS,
+    PLATFORMS,
+    Platform,
+    Rule,
+    Site,
+)
 
 MAX_URL_LENGTH = 2048
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -276,3 +283,29 @@ def normalise(raw_url: str) -> Page:
 
 def recipient_key(platform: Platform, owner: str) -> str:
     return f"{platform.name}:{owner if platform.case_sensitive_owner else owner.lower()}"
+
+
+def owner_key(url: str, platform: str) -> str | None:
+    """The recipient key that ``url`` names on ``platform`` by its shape alone, or None.
+
+    Adapters use this for the items their users like, so a like and a visit to the same
+    page name the same recipient. A platform of many servers (Mastodon) has its rules
+    applied on any host, since a like can be on a server the resolver does not list.
+    """
+    try:
+        page = normalise(url)
+    except NotFlattrable:
+        return None
+    if page.platform is None or page.platform.name != platform:
+        definition = BY_NAME.get(platform)
+        if definition is None or not definition.any_host:
+            return None
+        parts = urlsplit(page.url)
+        site = definition.sites[0]
+        page = _platform_page(definition, site, page.host, parts.path, dict(parse_qsl(parts.query)))
+        if page.owner is not None and not definition.case_sensitive_owner:
+            page = Page(url=page.url, host=page.host, site=page.site, owner=page.owner.lower())
+        return recipient_key(definition, page.owner) if page.owner else None
+    if page.owner is None:
+        return None
+    return recipient_key(page.platform, page.owner)

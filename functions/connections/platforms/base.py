@@ -7,12 +7,15 @@ tests), so adapters run unchanged against recorded responses and the local fake 
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, Protocol
 
 import requests
+
+from functions.track.urls import owner_key
 
 
 class NeedsReauth(Exception):
@@ -51,6 +54,25 @@ class OAuth2Config:
     token_path: str
     scopes: tuple[str, ...] = ()
     pkce: bool = True
+    revoke_path: str | None = None  # RFC 7009 token revocation, where the platform has it
+    token_on_api: bool = False  # the token endpoint is on the API host, not the web host
+    request_token_path: str | None = None  # OAuth 1.0a: where the request token comes from
+
+
+@dataclass(frozen=True)
+class AppLimit:
+    """A request limit per app key, shared by every user (Flickr, Tumblr)."""
+
+    requests: int
+    seconds: int
+
+
+class Budget(Protocol):
+    def take(self, platform: str, limits: tuple[AppLimit, ...]) -> None:
+        """Spend one request of every limit, or raise ``RateLimited`` until one resets."""
+
+
+Flow = Literal["oauth2", "oauth1", "atproto"]
 
 
 class Platform:
@@ -62,22 +84,49 @@ class Platform:
     default_web_url: str
     default_api_url: str
     oauth: OAuth2Config
+    flow: Flow = "oauth2"
+    per_instance = False  # one platform, many servers: ``at(instance)`` picks one (Mastodon)
+    app_limits: tuple[AppLimit, ...] = ()
+    polls_with_token = True  # False where likes are public records (Bluesky)
+
+    def __init__(self, budget: Budget | None = None) -> None:
+        self.budget = budget
+        self.instance: str | None = None
+
+    def at(self, instance: str | None) -> Platform:
+        """This adapter on one server of a many-server platform."""
+        if not self.per_instance:
+            return self
+        bound = copy.copy(self)
+        bound.instance = instance
+        return bound
 
     @property
     def web_url(self) -> str:
+        if self.per_instance and self.instance:
+            return f"https://{self.instance}"
         return os.environ.get(self.web_url_env, self.default_web_url).rstrip("/")
 
     @property
     def api_url(self) -> str:
+        if self.per_instance and self.instance:
+            return f"https://{self.instance}"
         return os.environ.get(self.api_url_env, self.default_api_url).rstrip("/")
 
     def authorize_url(self) -> str:
         return self.web_url + self.oauth.authorize_path
 
     def token_url(self) -> str:
-        return self.web_url + self.oauth.token_path
+        return (self.api_url if self.oauth.token_on_api else self.web_url) + self.oauth.token_path
+
+    def owner_key(self, url: str, fallback: str) -> str:
+        """The recipient key of a liked item: by the resolver's rules for its URL (one
+        definition per platform), else the owner the platform's answer names."""
+        return owner_key(url, self.name) or fallback
 
     def get(self, session: requests.Session, url: str, **kwargs: Any) -> requests.Response:
+        if self.budget is not None and self.app_limits:
+            self.budget.take(self.name, self.app_limits)
         response = session.get(url, timeout=20, **kwargs)
         if response.status_code == 401:
             raise NeedsReauth(self.name)
@@ -89,8 +138,23 @@ class Platform:
         return response
 
     def revoke(self, token: dict[str, Any], client_id: str, client_secret: str) -> bool:
-        """Revoke ``token`` at the platform, where it allows; False where it does not."""
-        return False
+        """Revoke ``token`` at the platform, where it allows (RFC 7009); False where not."""
+        if self.oauth.revoke_path is None:
+            return False
+        response = requests.post(
+            self.web_url + self.oauth.revoke_path,
+            data={
+                "token": token.get("refresh_token") or token.get("access_token"),
+                "client_id": client_id,
+                "client_secret": client_secret,
+            },
+            timeout=20,
+        )
+        return response.status_code in (200, 204)
+
+    def identity_from_token(self, token: dict[str, Any], session: requests.Session) -> Identity:
+        """Who the token belongs to; most platforms are asked, some put it in the token."""
+        return self.identity(session)
 
     def start_cursor(self, now: datetime) -> str | None:
         """The cursor when auto-flattr is turned on: only likes made from then on count."""
@@ -101,6 +165,10 @@ class Platform:
 
     def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:
         raise NotImplementedError
+
+    def poll(self, session: requests.Session, cursor: str | None, account: str) -> LikesPage:
+        """The likes since ``cursor`` of the account whose stable id is ``account``."""
+        return self.likes(session, cursor)
 
 
 def _retry_after(response: requests.Response) -> int:

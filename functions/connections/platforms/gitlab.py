@@ -24,7 +24,13 @@ class GitLab(Platform):
     api_url_env = "GITLAB_API_URL"
     default_web_url = "https://gitlab.com"
     default_api_url = "https://gitlab.com/api/v4"
-    oauth = OAuth2Config("/oauth/authorize", "/oauth/token", scopes=("read_user",), pkce=True)
+    oauth = OAuth2Config(
+        "/oauth/authorize",
+        "/oauth/token",
+        scopes=("read_user",),
+        pkce=True,
+        revoke_path="/oauth/revoke",
+    )
 
     def identity(self, session: requests.Session) -> Identity:
         user = self.get(session, f"{self.api_url}/user").json()

@@ -41,7 +41,9 @@ class Twitch(OwnershipOnly):
     name = "twitch"
     web_url_env, api_url_env = "TWITCH_WEB_URL", "TWITCH_API_URL"
     default_web_url, default_api_url = "https://id.twitch.tv", "https://api.twitch.tv"
-    oauth = OAuth2Config("/oauth2/authorize", "/oauth2/token", scopes=(), pkce=False)
+    oauth = OAuth2Config(
+        "/oauth2/authorize", "/oauth2/token", scopes=(), pkce=False, revoke_path="/oauth2/revoke"
+    )
     identity_path = "/helix/users"
     id_path = ("data", 0, "id")
     handle_path = ("data", 0, "login")

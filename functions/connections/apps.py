@@ -1,0 +1,73 @@
+"""Our OAuth app on each server of a many-server platform (Mastodon): registered on the
+first connection to that server (``POST /api/v1/apps``) and kept for every later one."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import requests
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from functions.common import clock, safe_http
+from functions.common.errors import bad_field
+from functions.common.models import OAuthClient
+from functions.common.storage import condition_failed, ensure_bound
+from functions.connections import crypto
+from functions.connections.platforms.base import Platform
+
+APP_NAME = "Flattr"
+
+
+def check_instance(instance: str | None) -> str:
+    """The server a user names, if it is a public host (no private addresses: SSRF)."""
+    if not instance:
+        raise bad_field(422, "query.instance", "name your server, like mastodon.social")
+    try:
+        return safe_http.check_host(instance)
+    except safe_http.Refused as refused:
+        raise bad_field(422, "query.instance", refused.reason) from refused
+
+
+def registered(adapter: Platform, redirect_uri: str) -> tuple[str, str]:
+    """(client id, client secret) of our app on ``adapter.instance``."""
+    ensure_bound()
+    key = f"{adapter.name}#{adapter.instance}"
+    try:
+        kept = OAuthClient.get(key)
+    except DoesNotExist:
+        kept = _register(adapter, key, redirect_uri)
+    secret = crypto.open_sealed(kept.client_secret, key)["client_secret"]
+    return kept.client_id, str(secret)
+
+
+def _register(adapter: Platform, key: str, redirect_uri: str) -> OAuthClient:
+    try:
+        answer = safe_http.request(
+            "POST",
+            f"{adapter.api_url}/api/v1/apps",
+            data={
+                "client_name": APP_NAME,
+                "redirect_uris": redirect_uri,
+                "scopes": " ".join(adapter.oauth.scopes),
+                "website": os.environ.get("PUBLIC_API_URL", ""),
+            },
+        )
+        app = json.loads(answer.body) if answer.status == 200 else {}
+    except (safe_http.Refused, requests.RequestException, ValueError) as error:
+        raise bad_field(422, "query.instance", "this server did not register our app") from error
+    if not isinstance(app, dict) or not app.get("client_id") or not app.get("client_secret"):
+        raise bad_field(422, "query.instance", "this server did not register our app")
+    client = OAuthClient(
+        key,
+        client_id=str(app["client_id"]),
+        client_secret=crypto.seal({"client_secret": str(app["client_secret"])}, key),
+        registered_at=clock.now(),
+    )
+    try:
+        client.save(condition=OAuthClient.client_key.does_not_exist())
+    except PutError as error:
+        if not condition_failed(error):
+            raise
+        return OAuthClient.get(key)  # registered at the same moment by another request
+    return client

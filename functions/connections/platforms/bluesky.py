@@ -1,0 +1,179 @@
+"""Bluesky: OAuth 2.1 with PKCE, PAR and DPoP (through requests-oauth2client, which has
+them), likes read from the account's public records.
+
+The token proves the account (its ``sub`` is the DID) and is not kept: likes are public
+records (``com.atproto.repo.listRecords`` on the account's PDS), so polling needs none.
+Like records are keyed by TIDs, which sort by time, so the cursor is the newest TID seen.
+Our ``client_id`` is the URL of our client metadata document (``/oauth/bluesky/...``).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from jwskate import Jwk
+from requests_oauth2client import (
+    DPoPKey,
+    OAuth2Client,
+    RequestUriParameterAuthorizationRequest,
+)
+
+from functions.connections.platforms.base import (
+    Identity,
+    Like,
+    LikesPage,
+    OAuth2Config,
+    Platform,
+)
+
+PAGE_SIZE = 100
+MAX_PAGES = 10
+TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+LIKE = "app.bsky.feed.like"
+
+
+def tid(at: datetime, clock_id: int = 0) -> str:
+    """The atproto timestamp id of ``at``: 53 bits of microseconds, 10 of clock id."""
+    value = (int(at.timestamp() * 1_000_000) << 10) | (clock_id & 0x3FF)
+    return "".join(TID_ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(13)))
+
+
+class Bluesky(Platform):
+    name = "bluesky"
+    web_url_env = "BLUESKY_AUTH_URL"  # the authorization server (the entryway)
+    api_url_env = "BLUESKY_PLC_URL"  # where did:plc documents are read
+    default_web_url = "https://bsky.social"
+    default_api_url = "https://plc.directory"
+    oauth = OAuth2Config("/oauth/authorize", "/oauth/token", scopes=("atproto",), pkce=True)
+    flow = "atproto"
+    polls_with_token = False
+
+    # -------------------------------------------------------------- OAuth
+
+    def client_metadata_url(self) -> str:
+        return f"{os.environ.get('PUBLIC_API_URL', '').rstrip('/')}/oauth/bluesky/client.json"
+
+    def client(self, redirect_uri: str) -> OAuth2Client:
+        issuer = self.web_url
+        return OAuth2Client(
+            token_endpoint=f"{issuer}/oauth/token",
+            authorization_endpoint=f"{issuer}/oauth/authorize",
+            pushed_authorization_request_endpoint=f"{issuer}/oauth/par",
+            client_id=self.client_metadata_url(),  # a public client: no secret
+            redirect_uri=redirect_uri,
+            issuer=issuer,
+            dpop_bound_access_tokens=True,
+            testing=not issuer.startswith("https://"),  # the local fake speaks plain HTTP
+        )
+
+    def begin(self, redirect_uri: str, state: str) -> tuple[str, str, dict[str, Any]]:
+        """Push the authorization request (PAR, DPoP-proofed); answer the consent URL,
+        the PKCE verifier and the DPoP private key to keep until the callback."""
+        client = self.client(redirect_uri)
+        request = client.authorization_request(scope="atproto", state=state, nonce=None)
+        pushed: RequestUriParameterAuthorizationRequest = client.pushed_authorization_request(
+            request
+        )
+        assert request.code_verifier is not None and request.dpop_key is not None
+        return str(pushed.uri), request.code_verifier, dict(request.dpop_key.private_key)
+
+    def complete(
+        self, redirect_uri: str, code: str, verifier: str, dpop_jwk: dict[str, Any]
+    ) -> Identity:
+        """Exchange the code; the token's ``sub`` is the DID, which must name this
+        authorization server as its own (else anyone's server could claim any DID)."""
+        client = self.client(redirect_uri)
+        token = client.authorization_code(
+            code,
+            code_verifier=verifier,
+            redirect_uri=redirect_uri,
+            dpop_key=DPoPKey(private_key=Jwk(dpop_jwk)),
+            validate=False,
+        )
+        did = str(token.kwargs.get("sub", ""))
+        if not did.startswith("did:"):
+            raise ValueError("the token names no account")
+        document = self.did_document(did)
+        pds = self.pds_of(document)
+        resource = requests.get(f"{pds}/.well-known/oauth-protected-resource", timeout=10).json()
+        if self.web_url not in resource.get("authorization_servers", []):
+            raise ValueError("this server does not speak for the account")
+        handles = [a[5:] for a in document.get("alsoKnownAs", []) if a.startswith("at://")]
+        return Identity(stable_id=did, handle=(handles[0] if handles else did).lower())
+
+    # -------------------------------------------------------------- identity
+
+    def did_document(self, did: str) -> dict[str, Any]:
+        if did.startswith("did:plc:"):
+            url = f"{self.api_url}/{quote(did, safe=':')}"
+        elif did.startswith("did:web:"):
+            url = f"https://{did[8:]}/.well-known/did.json"
+        else:
+            raise ValueError("unknown DID method")
+        document: dict[str, Any] = self.get(requests.Session(), url).json()
+        return document
+
+    @staticmethod
+    def pds_of(document: dict[str, Any]) -> str:
+        for service in document.get("service", []):
+            if service.get("id", "").endswith("#atproto_pds"):
+                return str(service["serviceEndpoint"]).rstrip("/")
+        raise ValueError("the account has no PDS")
+
+    def identity(self, session: requests.Session) -> Identity:
+        raise NotImplementedError("Bluesky proves identity in the token exchange")
+
+    # -------------------------------------------------------------- likes
+
+    def start_cursor(self, now: datetime) -> str | None:
+        return tid(now)
+
+    def poll(self, session: requests.Session, cursor: str | None, account: str) -> LikesPage:
+        """Likes newer than ``cursor`` (a TID) from the account's public records."""
+        did = account
+        pds = self.pds_of(self.did_document(did))
+        likes: list[Like] = []
+        newest = cursor
+        page: str | None = None
+        for _ in range(MAX_PAGES):
+            url = (
+                f"{pds}/xrpc/com.atproto.repo.listRecords?repo={quote(did, safe=':')}"
+                f"&collection={LIKE}&limit={PAGE_SIZE}"
+            ) + (f"&cursor={quote(page)}" if page else "")
+            answer = self.get(session, url).json()
+            done = False
+            for record in answer.get("records", []):
+                rkey = str(record["uri"]).rsplit("/", 1)[-1]
+                if cursor is not None and rkey <= cursor:
+                    done = True
+                    break
+                if newest is None or rkey > newest:
+                    newest = rkey
+                if cursor is None:
+                    continue  # the first poll only finds where "now" is
+                subject = str(record["value"]["subject"]["uri"])  # at://DID/collection/rkey
+                owner, collection, item = subject[5:].split("/", 2)
+                url_of_item = (
+                    f"https://bsky.app/profile/{owner}/post/{item}"
+                    if collection == "app.bsky.feed.post"
+                    else f"https://bsky.app/profile/{owner}"
+                )
+                created = record["value"].get("createdAt")
+                likes.append(
+                    Like(
+                        item_id=subject,
+                        url=url_of_item,
+                        owner_key=self.owner_key(url_of_item, f"bluesky:{owner}"),
+                        liked_at=datetime.fromisoformat(created.replace("Z", "+00:00"))
+                        if created
+                        else None,
+                    )
+                )
+            page = answer.get("cursor")
+            if done or not page or cursor is None:
+                break
+        return LikesPage(likes=likes, cursor=newest or tid(datetime.fromtimestamp(0, UTC)))

@@ -1,0 +1,96 @@
+"""Flickr: OAuth 1.0a (it has no OAuth 2); the token answer names the account
+(``user_nsid``); favourites carry their date, so ``min_fave_date`` reads only newer
+ones. 3,600 requests an hour per app key, spent from one budget by every user."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+
+from functions.connections.platforms.base import (
+    AppLimit,
+    Identity,
+    Like,
+    LikesPage,
+    NeedsReauth,
+    OAuth2Config,
+    Platform,
+    RateLimited,
+)
+
+PAGE_SIZE = 500
+MAX_PAGES = 5
+REFUSED_TOKEN = {96, 97, 98, 99}  # invalid signature, missing signature, bad token, no perms
+
+
+class Flickr(Platform):
+    name = "flickr"
+    web_url_env = "FLICKR_WEB_URL"
+    api_url_env = "FLICKR_API_URL"
+    default_web_url = "https://www.flickr.com"
+    default_api_url = "https://api.flickr.com"
+    oauth = OAuth2Config(
+        "/services/oauth/authorize",
+        "/services/oauth/access_token",
+        scopes=("read",),
+        pkce=False,
+        request_token_path="/services/oauth/request_token",  # noqa: S106 - a path
+    )
+    flow = "oauth1"
+    app_limits = (AppLimit(3_600, 3_600),)
+
+    def identity_from_token(self, token: dict[str, Any], session: requests.Session) -> Identity:
+        return Identity(stable_id=str(token["user_nsid"]), handle=str(token["user_nsid"]).lower())
+
+    def identity(self, session: requests.Session) -> Identity:
+        raise NotImplementedError("Flickr names the account in the token answer")
+
+    def start_cursor(self, now: datetime) -> str | None:
+        return str(int(now.timestamp()))
+
+    def call(self, session: requests.Session, method: str, **params: Any) -> dict[str, Any]:
+        answer: dict[str, Any] = self.get(
+            session,
+            f"{self.api_url}/services/rest",
+            params={"method": method, "format": "json", "nojsoncallback": 1, **params},
+        ).json()
+        if answer.get("stat") != "ok":
+            code = int(answer.get("code", 0))
+            if code in REFUSED_TOKEN:
+                raise NeedsReauth(self.name)
+            if code == 105:  # service unavailable
+                raise RateLimited(300)
+            raise requests.HTTPError(f"flickr error {code}")
+        return answer
+
+    def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:
+        since = int(cursor) if cursor else int(datetime.now(UTC).timestamp())
+        newest = since
+        likes: list[Like] = []
+        for page in range(1, MAX_PAGES + 1):
+            photos = self.call(
+                session,
+                "flickr.favorites.getList",
+                min_fave_date=since + 1,
+                per_page=PAGE_SIZE,
+                page=page,
+            )["photos"]
+            for photo in photos["photo"]:
+                faved = int(photo["date_faved"])
+                if faved <= since:
+                    continue
+                newest = max(newest, faved)
+                url = f"https://www.flickr.com/photos/{photo['owner']}/{photo['id']}"
+                likes.append(
+                    Like(
+                        item_id=str(photo["id"]),
+                        url=url,
+                        owner_key=self.owner_key(url, f"flickr:{str(photo['owner']).lower()}"),
+                        liked_at=datetime.fromtimestamp(faved, UTC),
+                    )
+                )
+            if page >= int(photos.get("pages", 1)):
+                break
+        return LikesPage(likes=likes, cursor=str(newest))

@@ -1,0 +1,71 @@
+"""Tumblr: OAuth 2 (``basic offline_access``); the primary blog is the identity; likes
+carry their time, so ``after`` reads only newer ones. Its limits are per app key, so
+every user's polling spends from one shared budget."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import requests
+
+from functions.connections.platforms.base import (
+    AppLimit,
+    Identity,
+    Like,
+    LikesPage,
+    OAuth2Config,
+    Platform,
+)
+
+MAX_PAGES = 10
+
+
+class Tumblr(Platform):
+    name = "tumblr"
+    web_url_env = "TUMBLR_WEB_URL"
+    api_url_env = "TUMBLR_API_URL"
+    default_web_url = "https://www.tumblr.com"
+    default_api_url = "https://api.tumblr.com"
+    oauth = OAuth2Config(
+        "/oauth2/authorize",
+        "/v2/oauth2/token",
+        scopes=("basic", "offline_access"),
+        pkce=False,
+        token_on_api=True,
+    )
+    app_limits = (AppLimit(1_000, 3_600), AppLimit(5_000, 86_400))
+
+    def identity(self, session: requests.Session) -> Identity:
+        user = self.get(session, f"{self.api_url}/v2/user/info").json()["response"]["user"]
+        blogs = user["blogs"]
+        primary = next((blog for blog in blogs if blog.get("primary")), blogs[0])
+        return Identity(stable_id=str(primary["uuid"]), handle=str(primary["name"]).lower())
+
+    def start_cursor(self, now: datetime) -> str | None:
+        return str(int(now.timestamp()))
+
+    def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:
+        after = int(cursor) if cursor else int(datetime.now(UTC).timestamp())
+        newest = after
+        likes: list[Like] = []
+        for _ in range(MAX_PAGES):
+            answer = self.get(session, f"{self.api_url}/v2/user/likes?after={newest}").json()
+            posts = [
+                post
+                for post in answer["response"]["liked_posts"]
+                if int(post["liked_timestamp"]) > newest
+            ]
+            if not posts:
+                break
+            for post in posts:
+                blog = str(post.get("blog", {}).get("name") or post["blog_name"]).lower()
+                likes.append(
+                    Like(
+                        item_id=str(post["id_string"]),
+                        url=str(post["post_url"]),
+                        owner_key=self.owner_key(str(post["post_url"]), f"tumblr:{blog}"),
+                        liked_at=datetime.fromtimestamp(int(post["liked_timestamp"]), UTC),
+                    )
+                )
+            newest = max(int(post["liked_timestamp"]) for post in posts)
+        return LikesPage(likes=likes, cursor=str(newest))
