@@ -93,6 +93,14 @@ ROUTES: tuple[Route, ...] = (
     Route("PATCH", "/v1/connections/{platform}", "connections"),
     Route("DELETE", "/v1/connections/{platform}", "connections"),
     Route("GET", "/oauth/bluesky/client.json", "connections", public=True),
+    Route("GET", "/v1/claims/{token}", "claim", public=True),
+    Route("GET", "/claim/{token}", "claim", public=True),
+    Route("POST", "/v1/claims", "claim"),
+    Route("POST", "/v1/domains", "claim"),
+    Route("POST", "/v1/domains/{domain}/verify", "claim"),
+    Route("GET", "/v1/unclaimed", "claim", public=True),
+    Route("GET", "/v1/email/unsubscribe", "claim", public=True),
+    Route("POST", "/v1/email/unsubscribe", "claim", public=True),
 )
 
 JOBS: tuple[Job, ...] = (
@@ -105,6 +113,7 @@ JOBS: tuple[Job, ...] = (
     ),
     Job("expire-escrow", "payout", Schedule(hour=0, minute=10)),
     Job("poll-connections", "connections", Schedule(every_minutes=15)),
+    Job("unclaimed-email", "claim", Schedule(hour=9, minute=0)),
 )
 
 DOMAINS: tuple[str, ...] = tuple(

@@ -20,6 +20,7 @@ from functions.common.storage import ensure_bound
 from functions.connections.platforms.registry import ADAPTERS
 
 SENDER = "noreply@flattr.local"
+CONFIGURATION_SET = "flattr-mail"
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,11 @@ def provision(
     kms = boto3.client("kms", region_name=region)
     key_id = kms.create_key(Description="platform tokens")["KeyMetadata"]["KeyId"]
     os.environ["TOKEN_KEY_ID"] = key_id  # what the CDK app sets on the Lambdas
-    boto3.client("ses", region_name=region).verify_email_identity(EmailAddress=SENDER)
+    ses = boto3.client("ses", region_name=region)
+    ses.verify_email_identity(EmailAddress=SENDER)
+    ses.create_configuration_set(ConfigurationSet={"Name": CONFIGURATION_SET})
+    os.environ["MAIL_FROM"] = SENDER  # what the CDK app sets on the Lambdas
+    os.environ["SES_CONFIGURATION_SET"] = CONFIGURATION_SET
     if not user_pool:
         return Provisioned(user_pool_id="", client_id="", kms_key_id=key_id)
     cognito = boto3.client("cognito-idp", region_name=region)

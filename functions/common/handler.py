@@ -31,9 +31,12 @@ def api_handler(service: str, routers: Iterable[Router]) -> LambdaHandler:
 
 
 def job_handler(
-    service: str, jobs: dict[str, Callable[[dict[str, Any]], dict[str, Any]]]
+    service: str,
+    jobs: dict[str, Callable[[dict[str, Any]], dict[str, Any]]],
+    default_job: str | None = None,
 ) -> LambdaHandler:
-    """A Lambda handler for scheduled jobs: ``{"job": name, ...input}`` → summary."""
+    """A Lambda handler for scheduled jobs: ``{"job": name, ...input}`` → summary.
+    ``default_job`` runs for events that name none (an SQS batch)."""
     logger = make_logger(service)
     tracer = make_tracer(service)
     metrics = make_metrics(service)
@@ -42,7 +45,7 @@ def job_handler(
     @tracer.capture_lambda_handler(capture_response=False)
     @metrics.log_metrics(raise_on_empty_metrics=False)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        name = event.get("job")
+        name = event.get("job", default_job)
         if name not in jobs:
             raise ValueError(f"unknown job {name!r}")
         logger.info("job started", extra={"job": name})

@@ -19,6 +19,14 @@ def format_amount(micros: int) -> str:
     return f"{sign}{whole}.{frac:06d}"
 
 
+def format_for_people(micros: int) -> str:
+    """For emails and pages: at least two decimals, no trailing zeros beyond them
+    (``9000000`` -> ``"9.00"``, ``1285714`` -> ``"1.285714"``). Exact, never rounded."""
+    text = format_amount(micros)
+    whole, frac = text.split(".")
+    return f"{whole}.{frac.rstrip('0').ljust(2, '0')}"
+
+
 def parse_amount(text: str) -> int:
     """``"1.5"`` -> ``1500000``. Only non-negative decimals with at most 6 places."""
     match = _AMOUNT.match(text)

@@ -1,0 +1,51 @@
+"""When a recipient with money waiting gets an email: pure rules, tested at their bounds.
+
+First notice when it qualifies; a reminder 30 days after the first; a last notice from 14
+days before its oldest escrow expires; never two within 14 days; nothing, ever, after an
+unsubscribe, a hard bounce or a complaint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from functions.common.money import MICRO
+
+Notice = Literal["first", "reminder", "last"]
+MIN_AMOUNT = MICRO  # EUR 1
+REMINDER_AFTER = timedelta(days=30)
+LAST_BEFORE_EXPIRY = timedelta(days=14)
+MIN_GAP = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class History:
+    first_sent_at: datetime | None = None
+    last_sent_at: datetime | None = None
+    notices: int = 0
+    last_notice_sent: bool = False
+    suppressed: bool = False
+
+
+def next_notice(
+    history: History, amount: int, oldest_expiry: datetime | None, now: datetime
+) -> Notice | None:
+    if history.suppressed or amount < MIN_AMOUNT or oldest_expiry is None:
+        return None
+    if now >= oldest_expiry:
+        return None  # it has gone back to its givers
+    if history.last_sent_at is not None and now - history.last_sent_at < MIN_GAP:
+        return None
+    if history.notices == 0:
+        return "first"
+    if not history.last_notice_sent and now >= oldest_expiry - LAST_BEFORE_EXPIRY:
+        return "last"
+    if (
+        history.notices == 1
+        and history.first_sent_at is not None
+        and now >= history.first_sent_at + REMINDER_AFTER
+    ):
+        return "reminder"
+    return None

@@ -1,0 +1,149 @@
+"""Claiming a recipient: ownership proven (a connection's identity, or a verified domain),
+then its escrow moves to the creator's balance in the transaction that marks it claimed.
+
+The first transaction marks the recipient ``claimed_by`` the creator (on the condition
+that nobody else has it: of two concurrent claims exactly one wins) and moves the first
+chunk of escrow rows. A recipient with more rows than fit in one transaction has the rest
+moved chunk by chunk right after; each row is deleted in the transaction that moves its
+money, so no row is moved twice, and a claim interrupted by a crash is finished by the
+next claim request or by the daily job's ``settle_claimed``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from pynamodb.exceptions import DoesNotExist
+
+from functions.common import clock
+from functions.common.errors import Problem
+from functions.common.models import Connection, DomainClaim, DonorNotice, Escrow, Recipient
+from functions.common.storage import ensure_bound
+from functions.payout import ledger
+from functions.payout.ledger import Leg, Movement, Update, UpdateRefused
+
+# Per row: its delete, its creator-side share is one leg; plus the escrow leg, two
+# balances, the recipient and the donor notices (one per row): 2 actions a row + 4.
+CHUNK = 45
+MAX_RETRIES = 5
+
+
+@dataclass
+class Claimed:
+    recipient: str
+    amount: int
+    rows: int
+
+
+def proven_keys(user_id: str) -> set[str]:
+    """Recipient keys the user has proven to own: connected accounts and verified domains."""
+    ensure_bound()
+    keys: set[str] = set()
+    for connection in Connection.query(user_id):
+        stable_id = connection.identity.split("#", 1)[1]
+        keys.add(f"{connection.platform}:{stable_id.lower()}")
+        if connection.handle:
+            keys.add(f"{connection.platform}:{connection.handle.lower()}")
+    for domain in DomainClaim.scan(
+        (DomainClaim.user_id == user_id) & DomainClaim.verified_at.exists()
+    ):
+        keys.add(f"web:{domain.domain}")
+    return keys
+
+
+def owner_of(recipient: str) -> str | None:
+    ensure_bound()
+    try:
+        found = Recipient.get(recipient)
+    except DoesNotExist:
+        return None
+    return found.claimed_by or found.declared_user
+
+
+def _chunk_id(recipient: str, rows: list[Escrow]) -> str:
+    digest = hashlib.sha256("|".join(r.month_contributor for r in rows).encode()).hexdigest()
+    return f"claim-{recipient}-{digest[:24]}"
+
+
+def _movement(recipient: str, user_id: str, rows: list[Escrow]) -> Movement:
+    total = sum(int(r.amount) for r in rows)
+    now = clock.now()
+    legs = (
+        (
+            Leg(ledger.escrow_account(recipient), -total, ref=user_id),
+            Leg(
+                ledger.creator_account(user_id),
+                total,
+                ref=recipient,
+                flattrs=sum(int(r.flattrs) for r in rows),
+            ),
+        )
+        if rows
+        else ()
+    )
+    # Donors are told in their next digest; one notice per (contributor, recipient).
+    notices = {
+        r.contributor_id: DonorNotice(r.contributor_id, recipient, amount=0, at=now) for r in rows
+    }
+    for r in rows:
+        notices[r.contributor_id].amount += int(r.amount)
+    return Movement(
+        _chunk_id(recipient, rows),
+        "claim",
+        legs,
+        deletes=tuple(Escrow(r.recipient, r.month_contributor) for r in rows),
+        updates=(
+            Update(
+                Recipient(recipient),
+                (Recipient.claimed_by.set(user_id), Recipient.claimed_at.set(now)),
+                Recipient.claimed_by.does_not_exist() | (Recipient.claimed_by == user_id),
+            ),
+            *(
+                Update(
+                    notice,
+                    (DonorNotice.amount.add(notice.amount), DonorNotice.at.set(now)),
+                )
+                for notice in notices.values()
+            ),
+        ),
+    )
+
+
+def move_escrow(recipient: str, user_id: str) -> Claimed:
+    """Mark ``recipient`` claimed by ``user_id`` and move all its escrow to them.
+    Raises ``Problem(409)`` if someone else owns it."""
+    ensure_bound()
+    moved = Claimed(recipient, 0, 0)
+    retries = 0
+    while True:
+        rows = list(Escrow.query(recipient, limit=CHUNK))[:CHUNK]
+        try:
+            applied = ledger.apply(_movement(recipient, user_id, rows))
+        except UpdateRefused as refused:
+            raise Problem(409, "claimed", "recipient: it belongs to someone else") from refused
+        if applied:
+            moved.amount += sum(int(r.amount) for r in rows)
+            moved.rows += len(rows)
+            retries = 0
+        else:
+            # A row went meanwhile (expired, or moved by a concurrent request): read again.
+            retries += 1
+            if retries > MAX_RETRIES:
+                raise Problem(503, "busy", "recipient: claimed concurrently, try again")
+        if applied and len(rows) < CHUNK:
+            return moved
+
+
+def claim(user_id: str, recipient: str) -> Claimed:
+    """``POST /v1/claims``: the user must have proven ownership of ``recipient``."""
+    owner = owner_of(recipient)
+    if owner is not None and owner != user_id:
+        raise Problem(409, "claimed", "recipient: it belongs to someone else")
+    if recipient not in proven_keys(user_id):
+        raise Problem(
+            403,
+            "ownership-not-proven",
+            "recipient: connect that account or verify that domain first",
+        )
+    return move_escrow(recipient, user_id)

@@ -1,0 +1,121 @@
+"""Proving a domain is yours: a TXT record ``_flattr.<domain>`` holding
+``flattr-verify=<token>``, or a ``<meta name="flattr:id" content="<token or user id>">``
+on the home page, fetched over HTTPS with SSRF protection (``common/safe_http``)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from html.parser import HTMLParser
+from typing import Literal
+
+import dns.exception
+import dns.resolver
+import requests
+from pynamodb.exceptions import DoesNotExist
+
+from functions.common import clock, safe_http
+from functions.common.errors import Problem, bad_field
+from functions.common.models import DomainClaim
+from functions.common.storage import ensure_bound
+from functions.track.urls import NotFlattrable, normalise
+
+TXT_PREFIX = "flattr-verify="
+Method = Literal["dns", "meta"]
+
+
+def site_of(domain: str, field: str = "body.domain") -> str:
+    """The site a user names (``www.example.org``, ``https://example.org/x``): its
+    registrable domain, or the author's own subdomain on a multi-author host."""
+    text = domain.strip()
+    if "://" not in text:
+        text = f"https://{text}"
+    try:
+        page = normalise(text)
+    except NotFlattrable as refusal:
+        raise bad_field(422, field, f"not a domain ({refusal.reason})") from refusal
+    if page.platform is not None:
+        raise bad_field(422, field, "a platform's domain: connect your account there instead")
+    return page.site
+
+
+def _resolver() -> dns.resolver.Resolver:
+    """The system's resolver; ``DNS_NAMESERVER`` (``host:port``) points it elsewhere."""
+    resolver = dns.resolver.Resolver()
+    if server := os.environ.get("DNS_NAMESERVER"):
+        host, _, port = server.rpartition(":")
+        resolver.nameservers = [host]
+        resolver.port = int(port)
+    resolver.lifetime = 5.0
+    return resolver
+
+
+def txt_records(name: str) -> list[str]:
+    try:
+        answer = _resolver().resolve(name, "TXT")
+    except (dns.exception.DNSException, OSError):
+        return []
+    return [b"".join(record.strings).decode("utf-8", "replace") for record in answer]
+
+
+class _Meta(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "meta" and values.get("name", "").lower() == "flattr:id":
+            self.values.append(values.get("content", "").strip())
+
+
+def meta_values(site: str) -> list[str]:
+    try:
+        page = safe_http.request("GET", f"https://{site}/")
+    except (safe_http.Refused, requests.RequestException):
+        return []
+    if page.status != 200:
+        return []
+    parser = _Meta()
+    parser.feed(page.body.decode("utf-8", "replace"))
+    return parser.values
+
+
+def start(user_id: str, domain: str) -> DomainClaim:
+    ensure_bound()
+    site = site_of(domain)
+    for other in DomainClaim.query(site):
+        if other.verified_at is not None and other.user_id != user_id:
+            raise Problem(409, "claimed", "domain: verified by someone else")
+    try:
+        return DomainClaim.get(site, user_id)
+    except DoesNotExist:
+        claim = DomainClaim(site, user_id, token=secrets.token_urlsafe(24), created_at=clock.now())
+        claim.save()
+        return claim
+
+
+def verify(user_id: str, domain: str) -> tuple[DomainClaim, Method]:
+    ensure_bound()
+    site = site_of(domain, "path.domain")
+    try:
+        claim = DomainClaim.get(site, user_id)
+    except DoesNotExist as missing:
+        raise Problem(404, "not-found", "domain: add it first (POST /v1/domains)") from missing
+    method: Method | None = None
+    if f"{TXT_PREFIX}{claim.token}" in txt_records(f"_flattr.{site}"):
+        method = "dns"
+    elif {claim.token, user_id} & set(meta_values(site)):
+        method = "meta"
+    if method is None:
+        raise Problem(
+            422,
+            "not-verified",
+            f"domain: neither the TXT record _flattr.{site} nor the flattr:id meta tag "
+            "shows the token yet",
+        )
+    for other in DomainClaim.query(site):
+        if other.verified_at is not None and other.user_id != user_id:
+            raise Problem(409, "claimed", "domain: verified by someone else")
+    claim.update(actions=[DomainClaim.verified_at.set(clock.now())])
+    return claim, method

@@ -1,0 +1,230 @@
+"""The daily ``unclaimed-email`` job.
+
+1. Settles claimed recipients that still hold escrow (a claim interrupted by a crash, or a
+   split that wrote escrow just as its recipient was claimed): the rest moves to the creator.
+2. Rebuilds the public catalogue of unclaimed recipients with money waiting.
+3. Writes to each recipient whose turn it is (``cadence.next_notice``) at an address it
+   published itself, unless that address is suppressed (unsubscribe, bounce, complaint).
+4. Sends each contributor one digest of the recipients they gave to that were claimed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from functions.claim import cadence, contacts, links, mail
+from functions.claim.claiming import move_escrow, owner_of
+from functions.claim.waiting import Waiting, top_items, waiting_for
+from functions.common import clock
+from functions.common.models import (
+    CatalogueEntry,
+    DonorNotice,
+    EmailState,
+    LedgerItem,
+    Suppression,
+    User,
+)
+from functions.common.money import format_for_people
+from functions.common.platforms import BY_NAME
+from functions.common.storage import condition_failed, ensure_bound
+from functions.track.hashing import keyed_hash
+
+
+@dataclass
+class EmailSummary:
+    recipients: int = 0
+    settled: int = 0
+    catalogued: int = 0
+    sent: int = 0
+    no_address: int = 0
+    suppressed: int = 0
+    digests: int = 0
+
+
+def platform_name(platform: str) -> str:
+    found = BY_NAME.get(platform)
+    return found.display if found else "the web"
+
+
+def escrow_recipients() -> list[str]:
+    """Recipients whose escrow balance is above zero."""
+    ensure_bound()
+    return sorted(
+        str(item.account).split("#", 1)[1]
+        for item in LedgerItem.scan(
+            LedgerItem.account.startswith("escrow#")
+            & (LedgerItem.sk == "balance")
+            & (LedgerItem.amount > 0)
+        )
+    )
+
+
+def is_suppressed(address: str) -> bool:
+    try:
+        Suppression.get(keyed_hash(address.lower()))
+    except DoesNotExist:
+        return False
+    return True
+
+
+def _state(recipient: str) -> EmailState:
+    try:
+        return EmailState.get(recipient)
+    except DoesNotExist:
+        return EmailState(recipient)
+
+
+def _reserve(state: EmailState, notice: cadence.Notice, now: datetime) -> bool:
+    """Record the notice before sending it, on the condition that no other run did:
+    at most one email per turn, even if two runs overlap."""
+    previous = state.last_sent_at
+    condition = (
+        EmailState.last_sent_at.does_not_exist()
+        if previous is None
+        else (EmailState.last_sent_at == previous)
+    )
+    actions: list[Any] = [
+        EmailState.last_sent_at.set(now),
+        EmailState.notices.set(int(state.notices or 0) + 1),
+    ]
+    if state.first_sent_at is None:
+        actions.append(EmailState.first_sent_at.set(now))
+    if notice == "last":
+        actions.append(EmailState.last_notice_sent.set(True))
+    try:
+        state.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def notify(waiting: Waiting, now: datetime, summary: EmailSummary) -> None:
+    state = _state(waiting.recipient)
+    history = cadence.History(
+        first_sent_at=state.first_sent_at,
+        last_sent_at=state.last_sent_at,
+        notices=int(state.notices or 0),
+        last_notice_sent=bool(state.last_notice_sent),
+        suppressed=bool(state.suppressed),
+    )
+    notice = cadence.next_notice(history, waiting.amount, waiting.oldest_expiry, now)
+    if notice is None:
+        return
+    address = contacts.published_address(waiting.recipient)
+    if address is None:
+        summary.no_address += 1
+        return
+    if is_suppressed(address):
+        summary.suppressed += 1
+        return
+    if not _reserve(state, notice, now):
+        return
+    token = links.new_claim_link(waiting.recipient, now, waiting.oldest_expiry)
+    unsubscribe = links.public_url(
+        f"/v1/email/unsubscribe?token={links.unsubscribe_token(waiting.recipient, address)}"
+    )
+    assert waiting.oldest_expiry is not None
+    amount = format_for_people(waiting.amount)
+    mail.send(
+        address,
+        f"{amount} EUR from {waiting.supporters} "
+        f"{'person' if waiting.supporters == 1 else 'people'} waits for you on Flattr",
+        "unclaimed",
+        {
+            "notice": notice,
+            "amount": amount,
+            "supporters": waiting.supporters,
+            "display_name": waiting.display_name,
+            "platform_name": platform_name(waiting.platform),
+            "items": top_items(waiting.recipient),
+            "until": waiting.oldest_expiry.strftime("%d %B %Y"),
+            "claim_url": links.public_url(f"/claim/{token}"),
+            "unsubscribe_url": unsubscribe,
+        },
+        unsubscribe_url=unsubscribe,
+    )
+    summary.sent += 1
+
+
+def rebuild_catalogue(waiting: list[Waiting]) -> int:
+    ensure_bound()
+    present = {w.recipient for w in waiting}
+    with CatalogueEntry.batch_write() as batch:
+        for entry in CatalogueEntry.scan():
+            if entry.recipient not in present:
+                batch.delete(entry)
+        for w in waiting:
+            latest = max(w.months) if w.months else None
+            batch.save(
+                CatalogueEntry(
+                    w.recipient,
+                    amount=w.amount,
+                    recent=w.months.get(latest, 0) if latest else 0,
+                    supporters=w.supporters,
+                    flattrs=w.flattrs,
+                    expires_month=w.expires_month or "",
+                )
+            )
+    return len(present)
+
+
+def send_digests(summary: EmailSummary) -> None:
+    """One email per contributor for all their recipients claimed since the last one."""
+    by_contributor: dict[str, list[DonorNotice]] = defaultdict(list)
+    for notice in DonorNotice.scan():
+        by_contributor[notice.contributor_id].append(notice)
+    for contributor, notices in sorted(by_contributor.items()):
+        try:
+            address = User.get(contributor).email
+        except DoesNotExist:
+            address = None
+        if address:
+            mail.send(
+                address,
+                "Your flattrs reached their creator"
+                if len(notices) == 1
+                else f"Your flattrs reached {len(notices)} creators",
+                "donors",
+                {
+                    "claims": [
+                        {
+                            "display_name": n.recipient.split(":", 1)[1],
+                            "platform_name": platform_name(n.recipient.split(":", 1)[0]),
+                            "amount": format_for_people(int(n.amount)),
+                        }
+                        for n in sorted(notices, key=lambda n: n.recipient)
+                    ],
+                    "statements_url": links.public_url("/v1/me/statements"),
+                },
+            )
+            summary.digests += 1
+        with DonorNotice.batch_write() as batch:
+            for notice in notices:
+                batch.delete(notice)
+
+
+def unclaimed_email(event: dict[str, Any]) -> dict[str, Any]:
+    ensure_bound()
+    now = clock.now()
+    summary = EmailSummary()
+    unclaimed: list[Waiting] = []
+    for recipient in escrow_recipients():
+        summary.recipients += 1
+        owner = owner_of(recipient)
+        if owner is not None:
+            move_escrow(recipient, owner)
+            summary.settled += 1
+            continue
+        unclaimed.append(waiting_for(recipient))
+    summary.catalogued = rebuild_catalogue(unclaimed)
+    for waiting in unclaimed:
+        notify(waiting, now, summary)
+    send_digests(summary)
+    return vars(summary)

@@ -1,0 +1,51 @@
+"""SES events (through SNS into SQS): hard bounces and complaints suppress the address
+for good. Only a keyed hash of the address is kept."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from functions.common import clock
+from functions.common.models import Suppression
+from functions.common.storage import ensure_bound
+from functions.track.hashing import keyed_hash
+
+
+def suppress(address: str, reason: str) -> None:
+    suppress_hash(keyed_hash(address.strip().lower()), reason)
+
+
+def suppress_hash(address_hash: str, reason: str) -> None:
+    ensure_bound()
+    Suppression(address_hash, reason=reason, at=clock.now()).save()
+
+
+def addresses_to_suppress(ses_event: dict[str, Any]) -> list[tuple[str, str]]:
+    kind = str(ses_event.get("eventType") or ses_event.get("notificationType") or "")
+    if kind == "Bounce":
+        bounce = ses_event.get("bounce", {})
+        if bounce.get("bounceType") != "Permanent":
+            return []  # a full mailbox is not a reason to stop for ever
+        return [(r["emailAddress"], "bounce") for r in bounce.get("bouncedRecipients", [])]
+    if kind == "Complaint":
+        complaint = ses_event.get("complaint", {})
+        return [(r["emailAddress"], "complaint") for r in complaint.get("complainedRecipients", [])]
+    return []
+
+
+def email_events(event: dict[str, Any]) -> dict[str, Any]:
+    """The SQS batch of SES events; a record that cannot be read is reported as failed
+    (SQS retries it, then moves it to the dead-letter queue)."""
+    failures: list[dict[str, str]] = []
+    suppressed = 0
+    for record in event.get("Records", []):
+        try:
+            envelope = json.loads(record["body"])
+            ses_event = json.loads(envelope["Message"]) if "Message" in envelope else envelope
+            for address, reason in addresses_to_suppress(ses_event):
+                suppress(address, reason)
+                suppressed += 1
+        except (KeyError, TypeError, ValueError):
+            failures.append({"itemIdentifier": str(record.get("messageId", ""))})
+    return {"batchItemFailures": failures, "suppressed": suppressed}

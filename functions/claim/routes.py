@@ -1,0 +1,280 @@
+"""The claim API and pages: what waits behind a claim link (JSON and a plain HTML page),
+claiming, domains, the public catalogue and one-click unsubscribe."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+from pynamodb.exceptions import QueryError
+
+from functions.claim import claiming, domains, links, mail
+from functions.claim.emailjob import platform_name
+from functions.claim.events import suppress_hash
+from functions.claim.waiting import Waiting, top_items, waiting_for
+from functions.common import clock
+from functions.common.api import current_user_id
+from functions.common.errors import Problem, bad_field
+from functions.common.models import CatalogueEntry, EmailState
+from functions.common.money import format_for_people, money, parse_amount
+from functions.common.storage import ensure_bound
+from functions.track.store import decode_cursor, encode_cursor
+
+router = Router()
+Token = Annotated[str, Path(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
+RECIPIENT = r"^[a-z0-9]+:.{1,300}$"
+
+
+class RecipientRef(BaseModel):
+    key: str
+    platform: str
+    display_name: str
+    claimed: bool
+
+
+class TopItem(BaseModel):
+    url: str
+    flattrs: int
+
+
+class ClaimView(BaseModel):
+    recipient: RecipientRef
+    amount: dict[str, str]
+    flattrs: int
+    supporters: int
+    top_items: list[TopItem]
+    expires_at: str | None
+    how_to_claim: list[str]
+
+
+class ClaimRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    recipient: Annotated[str, Field(pattern=RECIPIENT, max_length=320)]
+
+
+class ClaimDone(BaseModel):
+    recipient: str
+    claimed: bool
+    moved: dict[str, str]
+
+
+class DomainRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    domain: Annotated[str, Field(min_length=3, max_length=253)]
+
+
+class DnsRecord(BaseModel):
+    name: str
+    type: str
+    value: str
+
+
+class DomainOut(BaseModel):
+    domain: str
+    verified: bool
+    token: str
+    dns: DnsRecord
+    meta: str
+    method: str | None = None
+    moved: dict[str, str] | None = None
+
+
+class CatalogueItem(BaseModel):
+    recipient: RecipientRef
+    amount: dict[str, str]
+    recent: dict[str, str]
+    supporters: int
+    flattrs: int
+    expires_month: str
+
+
+class CataloguePage(BaseModel):
+    items: list[CatalogueItem]
+    cursor: str | None
+
+
+def _ref(key: str, claimed: bool) -> RecipientRef:
+    platform, _, name = key.partition(":")
+    return RecipientRef(key=key, platform=platform, display_name=name, claimed=claimed)
+
+
+def _how_to_claim(waiting: Waiting) -> list[str]:
+    if waiting.platform == "web":
+        return [
+            f"Sign in, then add the domain {waiting.display_name} (POST /v1/domains) and "
+            f"publish its token as a TXT record _flattr.{waiting.display_name}, or in a "
+            '<meta name="flattr:id"> tag on the home page.'
+        ]
+    return [
+        f"Sign in, then connect your {platform_name(waiting.platform)} account "
+        f"({waiting.display_name}): that proves it is yours, and the money moves to you."
+    ]
+
+
+def _view(token: str) -> ClaimView:
+    recipient = links.recipient_of(token, clock.now())
+    if recipient is None:
+        raise Problem(404, "not-found", "token: unknown or expired claim link")
+    waiting = waiting_for(recipient)
+    owner = claiming.owner_of(recipient)
+    return ClaimView(
+        recipient=_ref(recipient, owner is not None),
+        amount=money(waiting.amount),
+        flattrs=waiting.flattrs,
+        supporters=waiting.supporters,
+        top_items=[TopItem(url=url, flattrs=count) for url, count in top_items(recipient)],
+        expires_at=waiting.oldest_expiry.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if waiting.oldest_expiry
+        else None,
+        how_to_claim=_how_to_claim(waiting),
+    )
+
+
+@router.get("/v1/claims/<token>")
+def claim_view(token: Token) -> ClaimView:
+    return _view(token)
+
+
+def _html(status: int, template: str, **context: Any) -> Response[str]:
+    return Response(
+        status_code=status,
+        content_type="text/html; charset=utf-8",
+        body=mail.render(template, **context),
+        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
+
+
+@router.get("/claim/<token>")
+def claim_page(token: str) -> Response[str]:
+    """The page a creator lands on from the email: plain HTML, no JavaScript."""
+    try:
+        view = _view(token) if len(token) <= 128 else None
+    except Problem:
+        view = None
+    if view is None:
+        return _html(404, "missing.html")
+    expires = (
+        datetime.fromisoformat(view.expires_at.replace("Z", "+00:00")).strftime("%d %B %Y")
+        if view.expires_at
+        else None
+    )
+    return _html(
+        200,
+        "claim.html",
+        view=view,
+        amount=format_for_people(parse_amount(view.amount["amount"])),
+        platform_name=platform_name(view.recipient.platform),
+        expires=expires,
+        connect_url=f"/v1/connections/{view.recipient.platform}/authorize?return_to=/claim/{token}",
+        token=token,
+    )
+
+
+@router.post("/v1/claims")
+def claim(body: Annotated[ClaimRequest, Body()]) -> ClaimDone:
+    done = claiming.claim(current_user_id(router), body.recipient)
+    return ClaimDone(recipient=done.recipient, claimed=True, moved=money(done.amount))
+
+
+def _domain_out(claim: Any, method: str | None = None, moved: int | None = None) -> DomainOut:
+    return DomainOut(
+        domain=claim.domain,
+        verified=claim.verified_at is not None,
+        token=claim.token,
+        dns=DnsRecord(
+            name=f"_flattr.{claim.domain}",
+            type="TXT",
+            value=f"{domains.TXT_PREFIX}{claim.token}",
+        ),
+        meta=f'<meta name="flattr:id" content="{claim.token}">',
+        method=method,
+        moved=money(moved) if moved is not None else None,
+    )
+
+
+@router.post("/v1/domains")
+def add_domain(body: Annotated[DomainRequest, Body()]) -> Response[Any]:
+    claim = domains.start(current_user_id(router), body.domain)
+    return Response(
+        status_code=201,
+        content_type="application/json",
+        body=_domain_out(claim).model_dump_json(),
+    )
+
+
+@router.post("/v1/domains/<domain>/verify")
+def verify_domain(
+    domain: Annotated[str, Path(min_length=3, max_length=253)],
+) -> DomainOut:
+    user = current_user_id(router)
+    claim, method = domains.verify(user, domain)
+    moved = claiming.move_escrow(f"web:{claim.domain}", user)
+    return _domain_out(claim, method, moved.amount)
+
+
+@router.get("/v1/unclaimed")
+def catalogue(
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    sort: Annotated[Literal["top", "trending"], Query()] = "top",
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> CataloguePage:
+    ensure_bound()
+    index = CatalogueEntry.by_rank if sort == "top" else CatalogueEntry.by_trend
+    condition = CatalogueEntry.recipient.contains(q.strip().lower()) if q else None
+    try:
+        results = index.query(
+            "unclaimed",
+            scan_index_forward=False,
+            filter_condition=condition,
+            limit=limit,
+            last_evaluated_key=decode_cursor(cursor),
+        )
+        items = list(results)
+    except (QueryError, ValueError, TypeError, KeyError) as error:
+        raise bad_field(422, "query.cursor", "is not a cursor this API gave") from error
+    return CataloguePage(
+        items=[
+            CatalogueItem(
+                recipient=_ref(entry.recipient, False),
+                amount=money(int(entry.amount)),
+                recent=money(int(entry.recent)),
+                supporters=int(entry.supporters),
+                flattrs=int(entry.flattrs),
+                expires_month=entry.expires_month,
+            )
+            for entry in items
+        ],
+        cursor=encode_cursor(results.last_evaluated_key),
+    )
+
+
+UnsubscribeToken = Annotated[str, Query(min_length=10, max_length=1024)]
+
+
+@router.get("/v1/email/unsubscribe")
+def unsubscribe_page(token: UnsubscribeToken) -> Response[str]:
+    """What the link in the email opens: a confirmation with one button (a GET changes
+    nothing, so link scanners cannot unsubscribe anyone)."""
+    if links.read_unsubscribe_token(token) is None:
+        return _html(404, "missing.html")
+    return _html(200, "unsubscribe.html", token=token, done=False)
+
+
+@router.post("/v1/email/unsubscribe")
+def unsubscribe(token: UnsubscribeToken) -> Response[str]:
+    """RFC 8058 one-click unsubscribe (and the confirmation page's button)."""
+    found = links.read_unsubscribe_token(token)
+    if found is None:
+        raise bad_field(400, "query.token", "is not an unsubscribe token of ours")
+    recipient, address_hash = found
+    suppress_hash(address_hash, "unsubscribe")
+    ensure_bound()
+    EmailState(recipient).update(actions=[EmailState.suppressed.set(True)])
+    return _html(200, "unsubscribe.html", token=token, done=True)

@@ -1,0 +1,63 @@
+"""What waits for an unclaimed recipient: the money, its supporters, the top items and
+when the oldest part of it expires. Read from the escrow rows and the recipient's flattrs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from functions.common.models import Escrow, Flattr
+from functions.common.storage import ensure_bound
+from functions.payout.months import start_of
+
+TOP_ITEMS = 5
+
+
+@dataclass
+class Waiting:
+    recipient: str
+    amount: int = 0  # micro-EUR
+    flattrs: int = 0
+    supporters: int = 0
+    oldest_expiry: datetime | None = None  # when the oldest escrow goes back to its givers
+    expires_month: str | None = None
+    months: dict[str, int] = field(default_factory=dict)  # split month -> amount
+    contributors: dict[str, int] = field(default_factory=dict)  # contributor -> amount
+
+    @property
+    def platform(self) -> str:
+        return self.recipient.split(":", 1)[0]
+
+    @property
+    def display_name(self) -> str:
+        return self.recipient.split(":", 1)[1]
+
+
+def waiting_for(recipient: str) -> Waiting:
+    ensure_bound()
+    found = Waiting(recipient)
+    for row in Escrow.query(recipient):
+        found.amount += int(row.amount)
+        found.flattrs += int(row.flattrs)
+        found.contributors[row.contributor_id] = found.contributors.get(
+            row.contributor_id, 0
+        ) + int(row.amount)
+        month = row.month_contributor.split("#", 1)[0]
+        found.months[month] = found.months.get(month, 0) + int(row.amount)
+        if found.expires_month is None or row.expires_month < found.expires_month:
+            found.expires_month = row.expires_month
+    found.supporters = len(found.contributors)
+    if found.expires_month:
+        found.oldest_expiry = start_of(found.expires_month)
+    return found
+
+
+def top_items(recipient: str, limit: int = TOP_ITEMS, scan: int = 2_000) -> list[tuple[str, int]]:
+    """The recipient's most flattred URLs (its own pages: the creator's proof), newest
+    ``scan`` flattrs considered."""
+    ensure_bound()
+    counts: Counter[str] = Counter()
+    for flattr in Flattr.by_recipient.query(recipient, scan_index_forward=False, limit=scan):
+        counts[flattr.url] += 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]

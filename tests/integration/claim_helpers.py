@@ -1,0 +1,95 @@
+"""Helpers for the claim tests: escrow made by the real split, proofs, the outbox."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+from functions.common import clock
+from functions.common.models import Connection, Escrow
+from functions.common.storage import ensure_bound
+from functions.payout import ledger
+from functions.payout.ledger import Leg, Movement
+from functions.payout.months import escrow_expiry_month
+from local.gateway import invoke
+from local.outbox import messages
+from tests.integration.payout_helpers import EUR, JUNE, add_flattrs, add_user, run_job
+
+
+def escrow_for(recipient: str, *givers: tuple[str, int], also: str | None = None) -> None:
+    """Contributors flattr ``recipient`` (and ``also``) in June; the month is split."""
+    clock.move_to(JUNE)
+    for contributor, flattrs in givers:
+        add_user(contributor, budget=5 * EUR, paid_in=10 * EUR)
+        add_flattrs(contributor, recipient, flattrs)
+        if also:
+            add_flattrs(contributor, also, 1)
+    clock.move_to(JUNE.replace(month=7, day=1, hour=0, minute=30))
+    run_job("monthly-split", month="2031-06")
+
+
+def direct_escrow(recipient: str, contributors: int, amount: int = 50_000) -> int:
+    """Many escrow rows fast: paid in and moved to escrow as the split would."""
+    ensure_bound()
+    for index in range(contributors):
+        contributor = f"c{index:04d}"
+        ledger.pay_in(contributor, amount, payment_id=f"{contributor}-in")
+        ledger.apply(
+            Movement(
+                f"split-2031-06-{contributor}",
+                "split",
+                (
+                    Leg(ledger.contributor_account(contributor), -amount),
+                    Leg(ledger.escrow_account(recipient), amount, ref=recipient, flattrs=1),
+                ),
+                "2031-06",
+                puts=(
+                    Escrow(
+                        recipient,
+                        f"2031-06#{contributor}",
+                        contributor_id=contributor,
+                        recipient_month=f"{recipient}#2031-06",
+                        expires_month=escrow_expiry_month("2031-06"),
+                        amount=amount,
+                        flattrs=1,
+                    ),
+                ),
+            )
+        )
+    return contributors * amount
+
+
+def connect(user: str, platform: str, stable_id: str, handle: str) -> None:
+    ensure_bound()
+    Connection(
+        user,
+        platform,
+        identity=f"{platform}#{stable_id}",
+        handle=handle,
+        state="active",
+        auto_flattr=False,
+        next_poll_at=0,
+    ).save()
+
+
+def email_job() -> dict[str, Any]:
+    result = invoke("claim", "job_handler", {"job": "unclaimed-email"})
+    assert isinstance(result, dict)
+    return result
+
+
+def outbox(to: str | None = None) -> list[dict[str, Any]]:
+    return [m for m in messages() if to is None or to in m["to"]]
+
+
+PUBLIC = {"octo.example": "93.184.215.14", "blog.example.org": "93.184.215.15"}
+PRIVATE = {"intranet.example.org": "192.168.1.20", "metadata.example.org": "169.254.169.254"}
+
+
+def stub_resolver(name: str, port: int, **_: object) -> list[Any]:
+    address = {**PUBLIC, **PRIVATE}.get(name) or {**PUBLIC, **PRIVATE}.get(
+        name.removeprefix("www.")
+    )
+    if address is None:
+        raise socket.gaierror("no such host")
+    return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
