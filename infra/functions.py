@@ -28,6 +28,7 @@ class Access:
     token_key: bool = False
     send_email: bool = False
     oauth_clients: bool = False  # read the secrets flattr/oauth/<platform>
+    events_handler: bool = False  # a third Lambda: ``events_handler``, fed by a queue
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -56,6 +57,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
         ),
         send_email=True,
         url_hash_secret=True,
+        events_handler=True,
     ),
     "connections": Access(
         reads=("users", "recipients", "ledger"),
@@ -90,6 +92,7 @@ class DomainFunctions(Construct):
         configuration_set: str,
         log_level: str,
         public_api_url: str,
+        mail_from: str,
     ) -> None:
         super().__init__(scope, construct_id)
         dependencies = lambda_.LayerVersion(
@@ -102,6 +105,7 @@ class DomainFunctions(Construct):
         code = functions_code()
         self.api: dict[str, lambda_.Function] = {}
         self.jobs: dict[str, lambda_.Function] = {}
+        self.events: dict[str, lambda_.Function] = {}
         for domain in sorted(set(api_domains) | set(job_domains)):
             access = DOMAIN_ACCESS[domain]
             env = {
@@ -113,10 +117,12 @@ class DomainFunctions(Construct):
                 "TOKEN_KEY_ID": token_key.key_id,
                 "SES_CONFIGURATION_SET": configuration_set,
                 "PUBLIC_API_URL": public_api_url,
+                "MAIL_FROM": mail_from,
                 **access.extra_env,
             }
             kinds = [("Api", "lambda_handler")] if domain in api_domains else []
             kinds += [("Jobs", "job_handler")] if domain in job_domains else []
+            kinds += [("Events", "events_handler")] if access.events_handler else []
             for kind, entry in kinds:
                 function = self._function(
                     f"{domain.title()}{kind}",
@@ -131,7 +137,7 @@ class DomainFunctions(Construct):
                     token_key,
                     email_identity_arn,
                 )
-                (self.api if kind == "Api" else self.jobs)[domain] = function
+                {"Api": self.api, "Jobs": self.jobs, "Events": self.events}[kind][domain] = function
 
     def _function(
         self,

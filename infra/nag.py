@@ -41,6 +41,11 @@ def acknowledge(stack: FlattrStack) -> None:
     for route in stack.api.http_api.node.children:
         if route.node.id in {f"{r.method}{r.path.replace('/', '--')}" for r in ROUTES if r.public}:
             _ack(route, "APIG4", "Public by contract (docs/api): needs no sign-in.")
+    _ack(
+        stack.mail_events.dead_letters,
+        "SQS3",
+        "This queue is the dead-letter queue of the mail-events queue.",
+    )
     for queue in stack.schedules.dead_letters.values():
         _ack(queue, "SQS3", "This queue is the dead-letter queue of an EventBridge schedule.")
     jobs_arns = [
@@ -67,7 +72,11 @@ def acknowledge(stack: FlattrStack) -> None:
                     f"IAM5[Resource::<{logical_id}.Arn>:*]",
                     "EventBridge Scheduler invokes the job Lambda's versions (CDK's grant).",
                 )
-    for function in (*stack.functions.api.values(), *stack.functions.jobs.values()):
+    for function in (
+        *stack.functions.api.values(),
+        *stack.functions.jobs.values(),
+        *stack.functions.events.values(),
+    ):
         role = function.role
         if role is None:
             continue

@@ -12,6 +12,7 @@ from constructs import Construct
 from functions.routes import JOBS, ROUTES
 from infra.api import Api
 from infra.functions import DomainFunctions
+from infra.mail import MailEvents
 from infra.schedules import Schedules
 from infra.tables import Tables
 
@@ -104,6 +105,7 @@ class FlattrStack(Stack):
             configuration_set=self.configuration_set.configuration_set_name,
             log_level=log_level,
             public_api_url=f"https://{api_domain}",
+            mail_from=f"noreply@{mail_domain}",
         )
         self.api = Api(
             self,
@@ -115,6 +117,12 @@ class FlattrStack(Stack):
             burst_limit=400,
         )
         self.schedules = Schedules(self, "Schedules", functions=dict(self.functions.jobs))
+        self.mail_events = MailEvents(
+            self,
+            "MailEvents",
+            configuration_set=self.configuration_set,
+            handler=self.functions.events["claim"],
+        )
         CfnOutput(self, "ApiUrl", value=self.api.http_api.api_endpoint)
         CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
         CfnOutput(self, "UserPoolClientId", value=self.user_pool_client.user_pool_client_id)

@@ -3,6 +3,9 @@
 First notice when it qualifies; a reminder 30 days after the first; a last notice from 14
 days before its oldest escrow expires; never two within 14 days; nothing, ever, after an
 unsubscribe, a hard bounce or a complaint.
+
+Days are counted in whole UTC days: the daily job fires at about the same time each day,
+and a few seconds of jitter must not move a reminder to the next day.
 """
 
 from __future__ import annotations
@@ -36,16 +39,17 @@ def next_notice(
         return None
     if now >= oldest_expiry:
         return None  # it has gone back to its givers
-    if history.last_sent_at is not None and now - history.last_sent_at < MIN_GAP:
+    today = now.date()
+    if history.last_sent_at is not None and today - history.last_sent_at.date() < MIN_GAP:
         return None
     if history.notices == 0:
         return "first"
-    if not history.last_notice_sent and now >= oldest_expiry - LAST_BEFORE_EXPIRY:
+    if not history.last_notice_sent and today >= (oldest_expiry - LAST_BEFORE_EXPIRY).date():
         return "last"
     if (
         history.notices == 1
         and history.first_sent_at is not None
-        and now >= history.first_sent_at + REMINDER_AFTER
+        and today >= (history.first_sent_at + REMINDER_AFTER).date()
     ):
         return "reminder"
     return None

@@ -115,6 +115,7 @@ def test_one_function_per_domain_each_with_its_own_role(synthesised):
     expected = sorted(
         {f"functions.{r.domain}.handler.lambda_handler" for r in ROUTES}
         | {f"functions.{j.domain}.handler.job_handler" for j in JOBS}
+        | {"functions.claim.handler.events_handler"}
     )
     assert handlers == expected
     roles = [json.dumps(f["Properties"]["Role"]) for f in functions.values()]
@@ -149,7 +150,7 @@ def test_security_resources(synthesised):
     template.resource_count_is("AWS::SES::ConfigurationSet", 1)
     template.resource_count_is("AWS::SES::EmailIdentity", 1)
     template.resource_count_is("AWS::Scheduler::Schedule", len(JOBS))
-    template.resource_count_is("AWS::SQS::Queue", len(JOBS))
+    template.resource_count_is("AWS::SQS::Queue", len(JOBS) + 2)  # + mail events and DLQ
 
 
 def test_the_monthly_split_is_a_state_machine_mapping_over_shards(synthesised):
@@ -206,3 +207,22 @@ def test_cfn_lint_passes(synthesised):
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_bounces_and_complaints_reach_the_claim_events_handler(synthesised):
+    _, _, template = synthesised
+    destinations = resources(template, "AWS::SES::ConfigurationSetEventDestination")
+    kinds = {
+        tuple(sorted(d["Properties"]["EventDestination"]["MatchingEventTypes"]))
+        for d in destinations.values()
+    }
+    assert ("bounce", "complaint") in kinds
+    assert ("click", "delivery", "open", "send") in kinds  # aggregate counts only
+    mappings = resources(template, "AWS::Lambda::EventSourceMapping")
+    (mapping,) = mappings.values()
+    assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    functions = resources(template, "AWS::Lambda::Function")
+    target = mapping["Properties"]["FunctionName"]["Ref"]
+    assert functions[target]["Properties"]["Handler"] == "functions.claim.handler.events_handler"
+    subscriptions = resources(template, "AWS::SNS::Subscription")
+    assert [s["Properties"]["Protocol"] for s in subscriptions.values()] == ["sqs"]

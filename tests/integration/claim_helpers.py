@@ -16,16 +16,23 @@ from local.outbox import messages
 from tests.integration.payout_helpers import EUR, JUNE, add_flattrs, add_user, run_job
 
 
-def escrow_for(recipient: str, *givers: tuple[str, int], also: str | None = None) -> None:
-    """Contributors flattr ``recipient`` (and ``also``) in June; the month is split."""
+def split_june(*plan: tuple[str, str, int]) -> None:
+    """(contributor, recipient, flattrs) made in June by contributors with a 5 EUR
+    budget; then the month is split."""
     clock.move_to(JUNE)
-    for contributor, flattrs in givers:
+    for contributor in dict.fromkeys(c for c, _, _ in plan):
         add_user(contributor, budget=5 * EUR, paid_in=10 * EUR)
+    for contributor, recipient, flattrs in plan:
         add_flattrs(contributor, recipient, flattrs)
-        if also:
-            add_flattrs(contributor, also, 1)
     clock.move_to(JUNE.replace(month=7, day=1, hour=0, minute=30))
     run_job("monthly-split", month="2031-06")
+
+
+def escrow_for(recipient: str, *givers: tuple[str, int], also: str | None = None) -> None:
+    """Contributors flattr ``recipient`` (and once ``also``) in June; the month is split."""
+    plan = [(contributor, recipient, flattrs) for contributor, flattrs in givers]
+    plan += [(contributor, also, 1) for contributor, _ in givers] if also else []
+    split_june(*plan)
 
 
 def direct_escrow(recipient: str, contributors: int, amount: int = 50_000) -> int:
@@ -83,7 +90,7 @@ def outbox(to: str | None = None) -> list[dict[str, Any]]:
 
 
 PUBLIC = {"octo.example": "93.184.215.14", "blog.example.org": "93.184.215.15"}
-PRIVATE = {"intranet.example.org": "192.168.1.20", "metadata.example.org": "169.254.169.254"}
+PRIVATE = {"intranet.example": "192.168.1.20", "metadata.example": "169.254.169.254"}
 
 
 def stub_resolver(name: str, port: int, **_: object) -> list[Any]:

@@ -1,0 +1,188 @@
+"""Domains: proven by a TXT record (answered by a DNS server on loopback, built with
+dnspython) or by the ``flattr:id`` meta tag (the site played by ``responses``, its name
+resolved by a stub); SSRF cases refused; on success the site's escrow moves."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+
+import dns.message
+import dns.rcode
+import dns.rdatatype
+import dns.rrset
+import pytest
+import responses
+
+from functions.common import safe_http
+from functions.common.models import DomainClaim, Escrow
+from functions.payout import ledger
+from tests.conftest import call
+from tests.integration.claim_helpers import escrow_for, stub_resolver
+from tests.integration.payout_helpers import assert_ledger_checks
+
+
+class DnsStub:
+    """A tiny authoritative answerer on 127.0.0.1: TXT records from a dict."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, list[str]] = {}
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while self.running:
+            try:
+                data, peer = self.socket.recvfrom(4096)
+            except TimeoutError:
+                continue
+            query = dns.message.from_wire(data)
+            response = dns.message.make_response(query)
+            question = query.question[0]
+            name = question.name.to_text().rstrip(".")
+            if question.rdtype == dns.rdatatype.TXT and name in self.records:
+                texts = [f'"{value}"' for value in self.records[name]]
+                response.answer.append(dns.rrset.from_text(question.name, 60, "IN", "TXT", *texts))
+            else:
+                response.set_rcode(dns.rcode.NXDOMAIN)
+            self.socket.sendto(response.to_wire(), peer)
+
+    def stop(self) -> None:
+        self.running = False
+        self.thread.join()
+        self.socket.close()
+
+
+@pytest.fixture
+def dns_stub(monkeypatch) -> Iterator[DnsStub]:
+    stub = DnsStub()
+    monkeypatch.setenv("DNS_NAMESERVER", f"127.0.0.1:{stub.port}")
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture
+def web(aws, dns_stub, monkeypatch):
+    monkeypatch.setattr(safe_http, "RESOLVER", stub_resolver)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+def add(domain: str, user: str = "creator"):
+    return call("POST", "/v1/domains", body={"domain": domain}, user=user)
+
+
+def verify(domain: str, user: str = "creator"):
+    return call("POST", f"/v1/domains/{domain}/verify", user=user)
+
+
+def test_adding_a_domain_gives_a_token_and_both_ways_to_publish_it(web):
+    answer = add("https://www.Octo.example/about")
+    assert answer.status == 201, answer.raw
+    body = answer.json
+    assert body["domain"] == "octo.example" and body["verified"] is False
+    assert body["dns"] == {
+        "name": "_flattr.octo.example",
+        "type": "TXT",
+        "value": f"flattr-verify={body['token']}",
+    }
+    assert body["meta"] == f'<meta name="flattr:id" content="{body["token"]}">'
+    assert add("octo.example").json["token"] == body["token"]  # asking again: same token
+
+
+def test_a_txt_record_proves_the_domain_and_its_escrow_moves(web, dns_stub):
+    escrow_for("web:octo.example", ("ada", 1))
+    token = add("octo.example").json["token"]
+    assert verify("octo.example").status == 422  # not published yet
+    dns_stub.records["_flattr.octo.example"] = ["v=spf1 -all", f"flattr-verify={token}"]
+    answer = verify("octo.example")
+    assert answer.status == 200, answer.raw
+    assert answer.json["verified"] is True and answer.json["method"] == "dns"
+    assert answer.json["moved"]["amount"] == "4.500000"
+    assert ledger.balance(ledger.creator_account("creator")) == 4_500_000
+    assert list(Escrow.query("web:octo.example")) == []
+    assert_ledger_checks()
+
+
+def test_the_meta_tag_proves_the_domain(web):
+    token = add("octo.example").json["token"]
+    web.get(
+        "https://octo.example/",
+        body=f'<html><head><meta name="flattr:id" content="{token}"></head></html>',
+    )
+    answer = verify("octo.example")
+    assert answer.status == 200, answer.raw
+    assert answer.json["method"] == "meta"
+
+
+def test_a_meta_tag_naming_the_user_proves_it_too(web):
+    add("octo.example")
+    web.get("https://octo.example/", body='<meta name="flattr:id" content="creator">')
+    assert verify("octo.example").json["method"] == "meta"
+
+
+def test_someone_elses_token_proves_nothing(web, dns_stub):
+    other = add("octo.example", user="other").json["token"]
+    add("octo.example")
+    dns_stub.records["_flattr.octo.example"] = [f"flattr-verify={other}"]
+    assert verify("octo.example").status == 422
+    assert verify("octo.example", user="other").status == 200
+    assert verify("octo.example").status == 422
+    assert add("octo.example").status == 409  # verified by someone else
+
+
+@pytest.mark.parametrize("domain", ["intranet.example", "metadata.example"])
+def test_a_site_on_a_private_address_is_never_fetched(web, domain):
+    add(domain)
+    assert verify(domain).status == 422
+    assert len(web.calls) == 0
+
+
+def test_a_redirect_to_another_host_is_not_followed(web):
+    token = add("octo.example").json["token"]
+    web.get("https://octo.example/", status=301, headers={"Location": "https://blog.example.org/"})
+    web.get("https://blog.example.org/", body=f'<meta name="flattr:id" content="{token}">')
+    assert verify("octo.example").status == 422
+    assert [c.request.url for c in web.calls] == ["https://octo.example/"]
+
+
+def test_a_redirect_within_the_host_is_followed(web):
+    token = add("octo.example").json["token"]
+    web.get("https://octo.example/", status=302, headers={"Location": "/home"})
+    web.get("https://octo.example/home", body=f'<meta name="flattr:id" content="{token}">')
+    assert verify("octo.example").status == 200
+
+
+def test_a_huge_page_is_cut_off_not_read(web):
+    token = add("octo.example").json["token"]
+    padding = "x" * (300 * 1024)
+    web.get("https://octo.example/", body=f'{padding}<meta name="flattr:id" content="{token}">')
+    assert verify("octo.example").status == 422
+
+
+@pytest.mark.parametrize(
+    "domain", ["github.com", "localhost", "10.1.2.3", "not a domain", "https://"]
+)
+def test_what_is_not_a_domain_of_ones_own_is_a_clear_422(web, domain):
+    answer = add(domain)
+    assert answer.status == 422, answer.raw
+    assert answer.json["errors"][0]["field"] == "body.domain"
+
+
+def test_verifying_a_domain_never_added_is_404(web):
+    assert verify("octo.example").status == 404
+
+
+def test_a_claim_of_a_verified_domains_recipient_works_later_too(web, dns_stub):
+    token = add("octo.example").json["token"]
+    dns_stub.records["_flattr.octo.example"] = [f"flattr-verify={token}"]
+    assert verify("octo.example").status == 200
+    assert [d.domain for d in DomainClaim.scan() if d.verified_at] == ["octo.example"]
+    answer = call("POST", "/v1/claims", body={"recipient": "web:octo.example"}, user="creator")
+    assert answer.status == 200 and answer.json["moved"]["amount"] == "0.000000"

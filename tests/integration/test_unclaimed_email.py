@@ -1,0 +1,204 @@
+"""The daily unclaimed-flattrs email: who gets it (EUR 1 and an address the recipient
+published), its content and headers, the cadence over months, one-click unsubscribe, and
+suppression by hard bounces and complaints coming back from SES. GitHub's profile API
+and websites are played by ``responses``; DNS by a stub resolver (no internet here)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import responses
+
+from functions.claim import links
+from functions.common import clock, safe_http
+from functions.common.models import EmailState, Suppression
+from local.gateway import invoke
+from tests.conftest import call
+from tests.integration.claim_helpers import (
+    email_job,
+    escrow_for,
+    outbox,
+    split_june,
+    stub_resolver,
+)
+
+OCTO = "github:octocat"
+ADDRESS = "octocat@github.example"
+DAY = 24 * 3600
+
+
+@pytest.fixture
+def web(aws, monkeypatch):
+    monkeypatch.setattr(safe_http, "RESOLVER", stub_resolver)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.get(
+            "https://api.github.com/users/octocat",
+            json={"login": "octocat", "id": 583231, "email": "OctoCat@GitHub.example"},
+        )
+        mock.get(
+            "https://api.github.com/users/hidden",
+            json={"login": "hidden", "id": 5, "email": None},
+        )
+        yield mock
+
+
+@pytest.fixture
+def held(web):
+    escrow_for(OCTO, ("ada", 2), ("bob", 3))
+    clock.move_to(clock.now().replace(day=2, hour=9))
+    return web
+
+
+def test_the_first_notice_says_what_waits_and_carries_claim_and_unsubscribe_links(held):
+    summary = email_job()
+    assert summary["sent"] == 1, summary
+    (mail,) = outbox(ADDRESS)
+    assert mail["subject"] == "9.00 EUR from 2 people waits for you on Flattr"
+    text = mail["text"]
+    assert "2 people flattred your work, and 9.00 EUR waits for you" in text
+    assert "octocat, on GitHub" in text
+    assert "until 01 January 2032" in text
+    assert "https://x.example/0 (2 flattrs)" in text
+    claim_link = next(link for link in mail["links"] if "/claim/" in link)
+    token = claim_link.rsplit("/", 1)[1]
+    assert links.recipient_of(token, clock.now()) == OCTO
+    unsubscribe = mail["headers"]["List-Unsubscribe"].strip("<>")
+    assert unsubscribe.startswith("https://api.flattr.test/v1/email/unsubscribe?token=")
+    assert mail["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "<script" not in mail["html"] and 'lang="en"' in mail["html"]
+    assert [state.notices for state in EmailState.scan()] == [1]
+    assert ADDRESS not in repr([s.attribute_values for s in EmailState.scan()])
+
+
+def test_cadence_over_the_months(held):
+    start = clock.now()  # 2 July 2031, 09:00; the oldest escrow expires on 1 January 2032
+    last = (date(2031, 12, 18) - start.date()).days  # 14 days before the expiry
+    expected = {0: 1, 1: 0, 13: 0, 29: 0, 30: 1, 31: 0, 44: 0, 100: 0, last - 1: 0, last: 1}
+    expected |= {last + 1: 0, last + 13: 0, 182: 0}
+    seen = {}
+    for day in sorted(expected):
+        if day:
+            clock.move_to(start + timedelta(days=day))
+        seen[day] = email_job()["sent"]
+    assert seen == expected
+    subjects = [m["text"].splitlines()[0] for m in outbox(ADDRESS)]
+    assert len(subjects) == 3 and subjects[-1].startswith("Last notice")
+
+
+def test_nobody_without_a_published_address_or_under_one_euro_is_written_to(web):
+    split_june(
+        ("ada", "github:hidden", 1),
+        ("bob", OCTO, 9),
+        ("bob", "web:tiny.example", 1),  # 0.45 EUR
+    )
+    summary = email_job()
+    assert summary["no_address"] == 1 and summary["sent"] == 1
+    assert [m["to"] for m in outbox()] == [[ADDRESS]]
+    assert not [c for c in web.calls if "tiny.example" in c.request.url]
+
+
+def test_one_click_unsubscribe_stops_every_later_email(held):
+    email_job()
+    unsubscribe = outbox(ADDRESS)[0]["headers"]["List-Unsubscribe"].strip("<>")
+    token = parse_qs(urlsplit(unsubscribe).query)["token"][0]
+    page = call("GET", "/v1/email/unsubscribe", user=None, query=f"token={token}")
+    assert page.status == 200 and '<form method="post"' in page.raw.decode()
+    assert list(Suppression.scan()) == []  # looking changes nothing
+    one_click = call(
+        "POST",
+        "/v1/email/unsubscribe",
+        user=None,
+        query=f"token={token}",
+        raw=b"List-Unsubscribe=One-Click",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert one_click.status == 200, one_click.raw
+    assert [s.reason for s in Suppression.scan()] == ["unsubscribe"]
+    assert ADDRESS not in repr([s.attribute_values for s in Suppression.scan()])
+    clock.advance(31 * DAY)
+    assert email_job()["sent"] == 0
+    assert len(outbox(ADDRESS)) == 1
+
+
+def test_a_forged_unsubscribe_token_is_refused(held):
+    token = links.unsubscribe_token(OCTO, ADDRESS)
+    forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    answer = call("POST", "/v1/email/unsubscribe", user=None, query=f"token={forged}")
+    assert answer.status == 400 and answer.json["errors"][0]["field"] == "query.token"
+    assert list(Suppression.scan()) == []
+
+
+def ses_event(kind: str, address: str, bounce_type: str = "Permanent") -> dict:
+    detail = (
+        {"bounce": {"bounceType": bounce_type, "bouncedRecipients": [{"emailAddress": address}]}}
+        if kind == "Bounce"
+        else {"complaint": {"complainedRecipients": [{"emailAddress": address}]}}
+    )
+    message = {"eventType": kind, "mail": {"messageId": "m-1"}, **detail}
+    envelope = {"Type": "Notification", "Message": json.dumps(message)}
+    return {"messageId": f"q-{kind}", "body": json.dumps(envelope)}
+
+
+@pytest.mark.parametrize(
+    ("kind", "bounce_type", "stops"),
+    [("Bounce", "Permanent", True), ("Complaint", "", True), ("Bounce", "Transient", False)],
+)
+def test_hard_bounces_and_complaints_suppress_for_good(held, kind, bounce_type, stops):
+    email_job()
+    result = invoke(
+        "claim", "events_handler", {"Records": [ses_event(kind, ADDRESS.upper(), bounce_type)]}
+    )
+    assert result["batchItemFailures"] == []
+    clock.advance(31 * DAY)
+    assert email_job()["sent"] == (0 if stops else 1)
+
+
+def test_an_unreadable_event_is_reported_for_retry_not_lost(aws):
+    result = invoke(
+        "claim",
+        "events_handler",
+        {
+            "Records": [
+                {"messageId": "bad-1", "body": "not json"},
+                ses_event("Complaint", "a@b.example"),
+            ]
+        },
+    )
+    assert result["batchItemFailures"] == [{"itemIdentifier": "bad-1"}]
+    assert result["suppressed"] == 1
+
+
+# ------------------------------------------------------------------ addresses of websites
+
+
+def test_a_site_is_written_at_the_author_address_it_publishes(web):
+    web.get(
+        "https://blog.example.org/",
+        body='<html><head><link rel="author" href="mailto:Me@Blog.example.org"></head></html>',
+    )
+    escrow_for("web:blog.example.org", ("ada", 1))
+    assert email_job()["sent"] == 1
+    assert outbox("me@blog.example.org")
+
+
+def test_a_sites_feed_author_is_used_when_the_page_names_none(web):
+    web.get(
+        "https://blog.example.org/",
+        body='<link rel="alternate" type="application/atom+xml" href="/feed.xml">',
+    )
+    web.get(
+        "https://blog.example.org/feed.xml",
+        body="<feed><author><name>Me</name><email>feed@blog.example.org</email></author></feed>",
+    )
+    escrow_for("web:blog.example.org", ("ada", 1))
+    assert email_job()["sent"] == 1
+    assert outbox("feed@blog.example.org")
+
+
+def test_a_site_on_a_private_address_is_never_fetched(web):
+    escrow_for("web:intranet.example", ("ada", 1))
+    assert email_job()["no_address"] == 1
+    assert not [c for c in web.calls if "intranet" in c.request.url]
