@@ -7,7 +7,9 @@ PORT ?= 8000
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run test lint typecheck unit openapi lock synth deploy bench clean
+.PHONY: setup run test lint typecheck unit openapi lock synth deploy bench clean browser
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,8 +30,13 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy functions infra local bench
 
-test: lint typecheck
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+# Debian's Chromium for the browser journey (tests/e2e/test_claim_journey.py).
+browser:
+	test -x $(CHROMIUM) || $(SUDO) apt-get install -y -q chromium >/dev/null \
+		|| ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null)
+
+test: lint typecheck browser
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 openapi: setup
 	$(BIN)/python -m functions.openapi > openapi.json

@@ -95,6 +95,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/oauth/bluesky/client.json", "connections", public=True),
     Route("GET", "/v1/claims/{token}", "claim", public=True),
     Route("GET", "/claim/{token}", "claim", public=True),
+    Route("POST", "/claim/{token}", "claim"),
     Route("POST", "/v1/claims", "claim"),
     Route("POST", "/v1/domains", "claim"),
     Route("POST", "/v1/domains/{domain}/verify", "claim"),

@@ -29,6 +29,7 @@ class FakeUser:
     id: int
     login: str
     stars: list[dict[str, Any]] = field(default_factory=list)
+    email: str | None = None  # the profile's public email, if the user published one
 
 
 @dataclass
@@ -269,6 +270,10 @@ class FakeGitHub:
                     },
                 )
             return _json(200, {"stars": len(user.stars)})
+        if action == "profile":
+            user = self.state.user(str(payload["login"]))
+            user.email = payload.get("email")
+            return _json(200, {"login": user.login, "email": user.email})
         if action == "revoke":
             login = str(payload["login"]).lower()
             self.state.tokens = {t: u for t, u in self.state.tokens.items() if u.lower() != login}
@@ -279,6 +284,12 @@ class FakeGitHub:
         return _json(404, {"message": "Not Found"})
 
     def _api(self, route: str, query: str, headers: dict[str, str]) -> Answer:
+        if route.startswith("/users/"):  # public profiles need no token
+            wanted = route.removeprefix("/users/").strip("/").lower()
+            if wanted not in self.state.users:
+                return _json(404, {"message": "Not Found"})
+            found = self.state.users[wanted]
+            return _json(200, {"login": found.login, "id": found.id, "email": found.email})
         authorization = headers.get("authorization", "")
         login = self.state.tokens.get(authorization.removeprefix("Bearer ").removeprefix("token "))
         if login is None:

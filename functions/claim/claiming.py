@@ -22,6 +22,7 @@ from functions.common.models import Connection, DomainClaim, DonorNotice, Escrow
 from functions.common.storage import ensure_bound
 from functions.payout import ledger
 from functions.payout.ledger import Leg, Movement, Update, UpdateRefused
+from functions.payout.months import month_of
 
 # Per row: its delete, its creator-side share is one leg; plus the escrow leg, two
 # balances, the recipient and the donor notices (one per row): 2 actions a row + 4.
@@ -92,6 +93,7 @@ def _movement(recipient: str, user_id: str, rows: list[Escrow]) -> Movement:
         _chunk_id(recipient, rows),
         "claim",
         legs,
+        month_of(now),
         deletes=tuple(Escrow(r.recipient, r.month_contributor) for r in rows),
         updates=(
             Update(

@@ -176,6 +176,25 @@ def claim_page(token: str) -> Response[str]:
     )
 
 
+@router.post("/claim/<token>")
+def claim_from_page(token: str) -> Response[str]:
+    """The claim page's button (a plain form, no JavaScript), for a signed-in creator."""
+    recipient = links.recipient_of(token, clock.now()) if len(token) <= 128 else None
+    if recipient is None:
+        return _html(404, "missing.html")
+    user = current_user_id(router)
+    try:
+        done = claiming.claim(user, recipient)
+    except Problem as refused:
+        return _html(refused.status, "refused.html", detail=refused.detail, back=f"/claim/{token}")
+    return _html(
+        200,
+        "claimed.html",
+        amount=format_for_people(done.amount),
+        display_name=recipient.split(":", 1)[1],
+    )
+
+
 @router.post("/v1/claims")
 def claim(body: Annotated[ClaimRequest, Body()]) -> ClaimDone:
     done = claiming.claim(current_user_id(router), body.recipient)

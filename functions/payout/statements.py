@@ -51,6 +51,8 @@ class Balance(BaseModel):
     month: str
     flattrs: int
     projected: list[PartOut]
+    # What the user has received as a creator (splits and claims) and not been paid out.
+    earnings: MoneyOut
 
 
 class Statement(BaseModel):
@@ -145,6 +147,7 @@ def get_balance() -> Balance:
         month=month,
         flattrs=flattrs,
         projected=parts,
+        earnings=_money(ledger.balance(ledger.creator_account(user.user_id))),
     )
 
 
