@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pynamodb.exceptions import DoesNotExist
+
 from functions.common import clock
-from functions.common.models import Escrow
+from functions.common.models import Escrow, Recipient
 from functions.common.money import format_amount
 from functions.common.storage import ensure_bound
 from functions.payout import ledger
@@ -17,13 +19,29 @@ from functions.payout.months import add_months, month_of
 LOOK_BACK_MONTHS = 24
 
 
+def _owned(recipient: str, cache: dict[str, bool]) -> bool:
+    """Has the recipient been claimed (or declared)? Then its escrow is its creator's: a
+    claim cut short by a crash is finished by the claim domain, never refunded."""
+    if recipient not in cache:
+        try:
+            found = Recipient.get(recipient)
+            cache[recipient] = bool(found.claimed_by or found.declared_user)
+        except DoesNotExist:
+            cache[recipient] = False
+    return cache[recipient]
+
+
 def expire_escrow(event: dict[str, Any]) -> dict[str, Any]:
     ensure_bound()
     now_month = month_of(clock.now())
-    refunded = rows = 0
+    refunded = rows = kept = 0
+    owned: dict[str, bool] = {}
     for back in range(LOOK_BACK_MONTHS, -1, -1):
         expires_month = add_months(now_month, -back)
         for row in Escrow.by_expiry.query(expires_month):
+            if _owned(row.recipient, owned):
+                kept += 1
+                continue
             movement = Movement(
                 f"expire-{row.recipient}-{row.month_contributor}",
                 "refund",
@@ -46,4 +64,4 @@ def expire_escrow(event: dict[str, Any]) -> dict[str, Any]:
             if ledger.apply(movement):
                 rows += 1
                 refunded += int(row.amount)
-    return {"expired": rows, "refunded": format_amount(refunded)}
+    return {"expired": rows, "refunded": format_amount(refunded), "kept_for_owner": kept}

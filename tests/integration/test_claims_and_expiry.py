@@ -1,0 +1,60 @@
+"""Claims and expiries together: the ledger check (the operator's `flattr ledger check`)
+passes after both, and escrow of a recipient claimed halfway (a crash) is never refunded
+by the expiry job: it is the creator's, and the daily email job moves it to them."""
+
+from __future__ import annotations
+
+import contextlib
+
+import responses
+
+from functions.claim import claiming
+from functions.common import clock
+from functions.common.models import Escrow
+from functions.payout import ledger
+from functions.payout.cli import main
+from tests.conftest import call
+from tests.integration.claim_helpers import connect, direct_escrow, email_job, split_june
+from tests.integration.payout_helpers import JUNE, run_job
+
+
+def test_ledger_check_passes_after_claims_and_expiries(aws, capsys):
+    split_june(("ada", "github:octocat", 2), ("ada", "web:never.example", 1))
+    connect("creator", "github", "583231", "octocat")
+    assert (
+        call("POST", "/v1/claims", body={"recipient": "github:octocat"}, user="creator").status
+        == 200
+    )
+    clock.move_to(JUNE.replace(year=2032, month=1, day=1, hour=0, minute=11))
+    expired = run_job("expire-escrow")
+    assert expired["expired"] == 1  # web:never.example's escrow went back to ada
+    assert ledger.balance(ledger.escrow_account("web:never.example")) == 0
+    assert ledger.balance(ledger.creator_account("creator")) == 3_000_000
+    assert main(["ledger", "check"]) == 0
+    assert "invariant holds" in capsys.readouterr().out
+
+
+def test_escrow_of_a_recipient_claimed_halfway_is_not_refunded(aws, monkeypatch):
+    total = direct_escrow("github:octocat", 100)
+    real_apply = ledger.apply
+    calls = {"n": 0}
+
+    def crash_after_first(movement):
+        if calls["n"] == 1:
+            raise RuntimeError("the Lambda died here")
+        calls["n"] += 1
+        return real_apply(movement)
+
+    monkeypatch.setattr(claiming.ledger, "apply", crash_after_first)
+    with contextlib.suppress(RuntimeError):
+        claiming.move_escrow("github:octocat", "creator")
+    monkeypatch.setattr(claiming.ledger, "apply", real_apply)
+    left = len(list(Escrow.query("github:octocat")))
+    assert 0 < left < 100
+    clock.move_to(JUNE.replace(year=2032, month=1, day=1, hour=0, minute=11))
+    expired = run_job("expire-escrow")
+    assert expired["expired"] == 0 and expired["kept_for_owner"] == left
+    with responses.RequestsMock(assert_all_requests_are_fired=False):
+        assert email_job()["settled"] == 1
+    assert ledger.balance(ledger.creator_account("creator")) == total
+    assert main(["ledger", "check"]) == 0
