@@ -21,19 +21,13 @@ from functions.common.api import current_user_id
 from functions.common.errors import Problem, bad_field
 from functions.common.models import CatalogueEntry, EmailState
 from functions.common.money import format_for_people, money, parse_amount
+from functions.common.recipients import RecipientRef, recipient_ref
 from functions.common.storage import ensure_bound
 from functions.track.store import decode_cursor, encode_cursor
 
 router = Router()
 Token = Annotated[str, Path(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
 RECIPIENT = r"^[a-z0-9]+:.{1,300}$"
-
-
-class RecipientRef(BaseModel):
-    key: str
-    platform: str
-    display_name: str
-    claimed: bool
 
 
 class TopItem(BaseModel):
@@ -99,11 +93,6 @@ class CataloguePage(BaseModel):
     cursor: str | None
 
 
-def _ref(key: str, claimed: bool) -> RecipientRef:
-    platform, _, name = key.partition(":")
-    return RecipientRef(key=key, platform=platform, display_name=name, claimed=claimed)
-
-
 def _how_to_claim(waiting: Waiting) -> list[str]:
     if waiting.platform == "web":
         return [
@@ -124,7 +113,7 @@ def _view(token: str) -> ClaimView:
     waiting = waiting_for(recipient)
     owner = claiming.owner_of(recipient)
     return ClaimView(
-        recipient=_ref(recipient, owner is not None),
+        recipient=recipient_ref(recipient, owner is not None),
         amount=money(waiting.amount),
         flattrs=waiting.flattrs,
         supporters=waiting.supporters,
@@ -261,7 +250,7 @@ def catalogue(
     return CataloguePage(
         items=[
             CatalogueItem(
-                recipient=_ref(entry.recipient, False),
+                recipient=recipient_ref(entry.recipient, False),
                 amount=money(int(entry.amount)),
                 recent=money(int(entry.recent)),
                 supporters=int(entry.supporters),

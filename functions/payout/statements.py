@@ -14,6 +14,7 @@ from functions.common import clock
 from functions.common.api import current_user_id
 from functions.common.models import Escrow, Flattr, LedgerItem
 from functions.common.money import money
+from functions.common.recipients import RecipientRef, recipient_ref
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound
 from functions.payout import ledger, monthly
@@ -23,13 +24,6 @@ from functions.payout.split import split_month
 
 router = Router()
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
-
-
-class RecipientRef(BaseModel):
-    key: str
-    platform: str
-    display_name: str
-    claimed: bool
 
 
 class PartOut(BaseModel):
@@ -95,11 +89,6 @@ class Revenue(BaseModel):
     cursor: str | None = None
 
 
-def _ref(key: str, claimed: bool) -> RecipientRef:
-    platform, _, name = key.partition(":")
-    return RecipientRef(key=key, platform=platform, display_name=name, claimed=claimed)
-
-
 def _money(micros: int) -> MoneyOut:
     return MoneyOut(**money(micros))
 
@@ -124,7 +113,7 @@ def _projected(
     creators = monthly.creators_of(counts)
     parts = [
         PartOut(
-            recipient=_ref(p.recipient, p.recipient in creators),
+            recipient=recipient_ref(p.recipient, p.recipient in creators),
             flattrs=p.flattrs,
             amount=_money(p.amount),
             held=p.recipient not in creators,
@@ -187,7 +176,7 @@ def get_statement(month: Annotated[str | None, Query(pattern=MONTH)] = None) -> 
     details: dict[str, Any] = item.details or {}
     parts = [
         PartOut(
-            recipient=_ref(p["recipient"], not p["held"]),
+            recipient=recipient_ref(p["recipient"], not p["held"]),
             flattrs=int(p["flattrs"]),
             amount=_money(int(p["amount"])),
             held=bool(p["held"]),
@@ -218,7 +207,7 @@ def get_unclaimed() -> UnclaimedList:
         months[row.recipient].add(row.month_contributor.split("#", 1)[0])
     items = [
         UnclaimedItem(
-            recipient=_ref(recipient, False),
+            recipient=recipient_ref(recipient, False),
             amount=_money(amounts[recipient]),
             flattrs=flattrs[recipient],
             months=sorted(months[recipient]),

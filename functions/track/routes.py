@@ -14,6 +14,7 @@ from functions.common import clock
 from functions.common.api import current_user_id
 from functions.common.errors import Problem
 from functions.common.models import Flattr
+from functions.common.recipients import RecipientRef, recipient_ref
 from functions.track import store, tracking
 from functions.track.resolve import Resolution
 
@@ -58,18 +59,11 @@ class ExplicitIn(_In):
     title: Annotated[str | None, Field(max_length=300)] = None
 
 
-class RecipientOut(BaseModel):
-    key: str
-    platform: str
-    display_name: str
-    claimed: bool
-
-
 class FlattrOut(BaseModel):
     id: str
     url: str
     title: str | None = None
-    recipient: RecipientOut
+    recipient: RecipientRef
     source: Literal["attention", "visit", "button", "activity"]
     created_at: str
     month: str
@@ -96,13 +90,8 @@ class ResolveOut(BaseModel):
     url: str
     flattrable: bool
     reason: str | None = None
-    recipient: RecipientOut | None
+    recipient: RecipientRef | None
     goes_to_creator: bool
-
-
-def _recipient_out(key: str, claimed: bool) -> RecipientOut:
-    platform, _, name = key.partition(":")
-    return RecipientOut(key=key, platform=platform, display_name=name, claimed=claimed)
 
 
 def flattr_out(flattr: Flattr, claimed: bool) -> FlattrOut:
@@ -110,7 +99,7 @@ def flattr_out(flattr: Flattr, claimed: bool) -> FlattrOut:
         id=flattr.flattr_id,
         url=flattr.url,
         title=flattr.title,
-        recipient=_recipient_out(flattr.recipient, claimed),
+        recipient=recipient_ref(flattr.recipient, claimed),
         source=flattr.source,  # type: ignore[arg-type]
         created_at=flattr.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         month=flattr.month,
@@ -225,6 +214,6 @@ def resolve_url(url: Annotated[str, Query(min_length=1, max_length=2048)]) -> Re
         url=resolution.url,
         flattrable=resolution.flattrable,
         reason=resolution.reason,
-        recipient=_recipient_out(recipient.key, recipient.claimed) if recipient else None,
+        recipient=recipient_ref(recipient.key, recipient.claimed) if recipient else None,
         goes_to_creator=bool(recipient and recipient.platform != "web"),
     )
