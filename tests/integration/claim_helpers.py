@@ -66,6 +66,30 @@ def direct_escrow(recipient: str, contributors: int, amount: int = 50_000) -> in
     return contributors * amount
 
 
+def claim_cut_short(recipient: str, user: str) -> None:
+    """Start claiming ``recipient`` and crash right after its first transaction commits."""
+    from functions.claim import claiming
+
+    real_apply = ledger.apply
+    applied = {"n": 0}
+
+    def crash_after_first(movement: Movement) -> bool:
+        if applied["n"] == 1:
+            raise RuntimeError("the Lambda died here")
+        applied["n"] += 1
+        return real_apply(movement)
+
+    claiming.ledger.apply = crash_after_first  # type: ignore[assignment]
+    try:
+        claiming.move_escrow(recipient, user)
+    except RuntimeError:
+        pass
+    else:
+        raise AssertionError("the claim was not cut short")
+    finally:
+        claiming.ledger.apply = real_apply  # type: ignore[assignment]
+
+
 def connect(user: str, platform: str, stable_id: str, handle: str) -> None:
     ensure_bound()
     Connection(
