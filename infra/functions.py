@@ -58,6 +58,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
         send_email=True,
         url_hash_secret=True,
         events_handler=True,
+        oauth_clients=True,  # GitHub profile reads with our app's credentials
     ),
     "connections": Access(
         reads=("users", "recipients", "ledger"),

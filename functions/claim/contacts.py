@@ -12,11 +12,22 @@ from __future__ import annotations
 import os
 import re
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
+from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.parameters.exceptions import (
+    GetParameterError,
+    TransformParameterError,
+)
 
 from functions.common import safe_http
+
+
+class LookupLimited(Exception):
+    """The platform's limit is spent for now: ask again on a later run."""
+
 
 ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 FEED_TYPES = {"application/rss+xml", "application/atom+xml"}
@@ -75,17 +86,31 @@ def site_address(site: str) -> str | None:
     return None
 
 
+def _github_app() -> tuple[str, str] | None:
+    """Our GitHub OAuth app's credentials: asked with them, GitHub allows 5,000 profile
+    reads an hour instead of 60 per address."""
+    try:
+        secret: Any = parameters.get_secret("flattr/oauth/github", transform="json", max_age=300)
+    except (GetParameterError, TransformParameterError):  # no app configured: anonymously
+        return None
+    return str(secret["client_id"]), str(secret["client_secret"])
+
+
 def github_address(login: str) -> str | None:
     api = os.environ.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
     try:
         answer = requests.get(
             f"{api}/users/{quote(login)}",
             headers={"Accept": "application/vnd.github+json"},
+            auth=_github_app(),
             timeout=10,
         )
-    except requests.RequestException:
+        if answer.status_code in (403, 429):
+            raise LookupLimited("github")
+        profile = answer.json() if answer.status_code == 200 else {}
+    except (requests.RequestException, ValueError):
         return None
-    return _valid(answer.json().get("email")) if answer.status_code == 200 else None
+    return _valid(profile.get("email")) if isinstance(profile, dict) else None
 
 
 def gitlab_address(username: str) -> str | None:

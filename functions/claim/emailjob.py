@@ -42,6 +42,7 @@ class EmailSummary:
     catalogued: int = 0
     sent: int = 0
     no_address: int = 0
+    lookups_limited: int = 0
     suppressed: int = 0
     digests: int = 0
 
@@ -117,7 +118,11 @@ def notify(waiting: Waiting, now: datetime, summary: EmailSummary) -> None:
     notice = cadence.next_notice(history, waiting.amount, waiting.oldest_expiry, now)
     if notice is None:
         return
-    address = contacts.published_address(waiting.recipient)
+    try:
+        address = contacts.published_address(waiting.recipient)
+    except contacts.LookupLimited:
+        summary.lookups_limited += 1  # the cadence waits: this recipient is asked tomorrow
+        return
     if address is None:
         summary.no_address += 1
         return

@@ -202,3 +202,24 @@ def test_a_site_on_a_private_address_is_never_fetched(web):
     escrow_for("web:intranet.example", ("ada", 1))
     assert email_job()["no_address"] == 1
     assert not [c for c in web.calls if "intranet" in c.request.url]
+
+
+def test_github_profiles_are_read_with_our_apps_credentials_and_a_spent_limit_waits(web):
+    escrow_for(OCTO, ("ada", 2))
+    web.replace(
+        responses.GET,
+        "https://api.github.com/users/octocat",
+        status=403,
+        json={"message": "API rate limit exceeded"},
+    )
+    first = email_job()
+    assert first["lookups_limited"] == 1 and first["sent"] == 0
+    lookup = next(c for c in web.calls if c.request.url.endswith("/users/octocat"))
+    assert lookup.request.headers["Authorization"].startswith("Basic ")  # our OAuth app
+    web.replace(
+        responses.GET,
+        "https://api.github.com/users/octocat",
+        json={"login": "octocat", "email": ADDRESS},
+    )
+    clock.advance(DAY)
+    assert email_job()["sent"] == 1  # the first notice, a day late, not skipped
