@@ -64,6 +64,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
         reads=("users", "recipients", "ledger"),
         writes=(
             "connections",
+            "connected-identities",
             "oauth-states",
             "oauth-clients",
             "app-budgets",

@@ -226,14 +226,6 @@ class Escrow(Model):
 # ---------------------------------------------------------------- connections and claims
 
 
-class ConnectionByIdentity(GlobalSecondaryIndex["Connection"]):
-    class Meta:
-        index_name = "by-identity"
-        projection = KeysOnlyProjection()
-
-    identity = UnicodeAttribute(hash_key=True)
-
-
 class Connection(Model):
     """A user's connected platform account; ``identity`` is the proven platform id."""
 
@@ -251,7 +243,17 @@ class Connection(Model):
     next_poll_at = NumberAttribute(default=0)
     connected_at = UTCDateTimeAttribute(null=True)
     instance = UnicodeAttribute(null=True)  # the server, for platforms with many (Mastodon)
-    by_identity = ConnectionByIdentity()
+
+
+class ConnectedIdentity(Model):
+    """Who has connected a platform account: written in the transaction that stores the
+    connection, on the condition that nobody else has, so one account has one user."""
+
+    class Meta(_Meta):
+        table_name = "connected-identities"
+
+    identity = UnicodeAttribute(hash_key=True)  # <platform>#<stable id>
+    user_id = UnicodeAttribute()
 
 
 class OAuthState(Model):
@@ -413,6 +415,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     LedgerItem,
     Escrow,
     Connection,
+    ConnectedIdentity,
     OAuthState,
     OAuthClient,
     AppBudget,

@@ -118,11 +118,8 @@ def callback(
             return _back(pending.return_to, connect_error=platform)
         token, identity = oauth.finish(adapter, pending, code, state)
     key = f"{platform}#{identity.stable_id}"
-    owner = store.owner_of_identity(key)
-    if owner is not None and owner != pending.user_id:
-        raise Problem(409, "already-connected", "this account is connected by someone else")
     name = f"{pending.user_id}/{platform}"
-    Connection(
+    connection = Connection(
         pending.user_id,
         platform,
         identity=key,
@@ -133,7 +130,13 @@ def callback(
         next_poll_at=0,
         connected_at=now,
         instance=pending.instance,
-    ).save()
+    )
+    try:
+        store.save(connection)
+    except store.TakenByAnother as taken:
+        raise Problem(
+            409, "already-connected", "this account is connected by someone else"
+        ) from taken
     return _back(pending.return_to, connected=platform)
 
 
@@ -166,7 +169,7 @@ def disconnect(platform: PlatformName) -> Response[Any]:
         except requests.RequestException:
             # The platform is unreachable: the token is deleted here all the same.
             logger.warning("token revocation failed", extra={"platform": platform})
-    connection.delete()
+    store.delete(connection)
     return Response(status_code=204, body=None)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -106,6 +107,41 @@ def test_one_platform_account_cannot_be_connected_by_two_users(github):
     taken = callback(authorize(user="user-2")["state"])
     assert taken.status == 409
     assert call("GET", "/v1/connections", user="user-2").json["items"] == []
+
+
+def test_of_two_users_connecting_one_account_at_once_exactly_one_gets_it(github):
+    states = {user: authorize(user=user)["state"] for user in ("user-1", "user-2")}
+    barrier = threading.Barrier(2)
+    statuses: dict[str, int] = {}
+
+    def finish(user: str) -> None:
+        barrier.wait()
+        statuses[user] = callback(states[user]).status
+
+    threads = [threading.Thread(target=finish, args=(user,)) for user in states]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses.values()) == [302, 409]
+    owners = [u for u in states if call("GET", "/v1/connections", user=u).json["items"]]
+    assert len(owners) == 1 and statuses[owners[0]] == 302
+
+
+def test_disconnecting_frees_the_account_for_someone_else(github):
+    assert callback(authorize(user="user-1")["state"]).status == 302
+    github.delete(f"{API}/applications/local-github/grant", status=204)
+    assert call("DELETE", "/v1/connections/github", user="user-1").status == 204
+    assert callback(authorize(user="user-2")["state"]).status == 302
+
+
+def test_reconnecting_with_another_account_frees_the_first(github):
+    assert callback(authorize(user="user-1")["state"]).status == 302
+    github.replace(responses.GET, f"{API}/user", json={**recorded.USER, "id": 1, "login": "alt"})
+    assert callback(authorize(user="user-1")["state"]).status == 302
+    assert Connection.get("user-1", "github").identity == "github#1"
+    github.replace(responses.GET, f"{API}/user", json=recorded.USER)
+    assert callback(authorize(user="user-2")["state"]).status == 302  # octocat is free
 
 
 def test_unknown_platform_and_missing_connection_are_404(github):
