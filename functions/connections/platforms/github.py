@@ -68,7 +68,9 @@ class GitHub(Platform):
                     Like(
                         item_id=str(repo["id"]),
                         url=repo["html_url"],
-                        owner_key=f"github:{str(repo['owner']['login']).lower()}",
+                        owner_key=self.owner_key(
+                            str(repo["html_url"]), f"github:{str(repo['owner']['login']).lower()}"
+                        ),
                         liked_at=starred_at,
                     )
                 )

@@ -57,7 +57,7 @@ class GitLab(Platform):
                     Like(
                         item_id=str(project_id),
                         url=str(project["web_url"]),
-                        owner_key=f"gitlab:{namespace}",
+                        owner_key=self.owner_key(str(project["web_url"]), f"gitlab:{namespace}"),
                         liked_at=None,
                     )
                 )
