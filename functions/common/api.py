@@ -91,20 +91,24 @@ def check_raw_body(event: dict[str, Any]) -> Problem | None:
         return bad_field(400, "body", "is not UTF-8")
     if text.strip() == "":
         return None
-    content_type = next(
-        (str(v) for k, v in (event.get("headers") or {}).items() if k.lower() == "content-type"),
-        "",
-    )
-    if content_type.split(";", 1)[0].strip().lower() == "application/x-www-form-urlencoded":
-        # A form post (RFC 8058's one-click unsubscribe sends one): no route reads a form
-        # body, so it is dropped; a route that wants JSON then says what is missing.
-        event["body"] = None
-        event["isBase64Encoded"] = False
-        return None
     try:
         json.loads(text)
     except ValueError:
-        return bad_field(400, "body", "is not valid JSON")
+        content_type = next(
+            (
+                str(v)
+                for k, v in (event.get("headers") or {}).items()
+                if k.lower() == "content-type"
+            ),
+            "",
+        )
+        if content_type.split(";", 1)[0].strip().lower() != "application/x-www-form-urlencoded":
+            return bad_field(400, "body", "is not valid JSON")
+        # A real form post (RFC 8058's one-click unsubscribe sends one): no route reads a
+        # form body, so it is dropped; a route that wants JSON then says what is missing.
+        event["body"] = None
+        event["isBase64Encoded"] = False
+        return None
     # Normalise: the resolver then sees plain UTF-8 JSON, whatever the client labelled it.
     event["body"] = text
     event["isBase64Encoded"] = False

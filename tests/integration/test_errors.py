@@ -70,6 +70,18 @@ def test_wrong_type_for_the_whole_body(route):
     assert answer.json["errors"][0]["field"].startswith("body")
 
 
+def test_json_labelled_as_a_form_is_read_as_json(aws):
+    # `curl -d '{...}'` labels its body application/x-www-form-urlencoded
+    answer = call(
+        "POST",
+        "/v1/domains",
+        raw=b'{"domain": "www.ada.example"}',
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status == 201, answer.raw
+    assert answer.json["domain"] == "ada.example"
+
+
 def test_a_form_post_is_not_refused_as_bad_json(aws):
     answer = call(
         "POST",
