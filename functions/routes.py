@@ -87,6 +87,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/me/statements", "payout"),
     Route("GET", "/v1/me/unclaimed", "payout"),
     Route("GET", "/v1/me/revenue", "payout"),
+    Route("GET", "/v1/me/export", "account"),
+    Route("DELETE", "/v1/me", "account"),
     Route("GET", "/v1/connections", "connections"),
     Route("GET", "/v1/connections/{platform}/authorize", "connections"),
     Route("GET", "/v1/connections/{platform}/callback", "connections", public=True),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -29,6 +30,7 @@ class Access:
     send_email: bool = False
     oauth_clients: bool = False  # read the secrets flattr/oauth/<platform>
     events_handler: bool = False  # a third Lambda: ``events_handler``, fed by a queue
+    delete_users: bool = False  # cognito-idp:AdminDeleteUser on the user pool
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -59,6 +61,22 @@ DOMAIN_ACCESS: dict[str, Access] = {
         url_hash_secret=True,
         events_handler=True,
         oauth_clients=True,  # GitHub profile reads with our app's credentials
+    ),
+    "account": Access(
+        reads=("ledger", "escrow", "oauth-clients"),
+        writes=(
+            "users",
+            "flattrs",
+            "activity",
+            "connections",
+            "connected-identities",
+            "domains",
+            "donor-notices",
+            "recipients",
+        ),
+        token_key=True,  # to revoke connected platforms' tokens before deleting them
+        oauth_clients=True,
+        delete_users=True,
     ),
     "connections": Access(
         reads=("users", "recipients", "ledger"),
@@ -95,6 +113,7 @@ class DomainFunctions(Construct):
         log_level: str,
         public_api_url: str,
         mail_from: str,
+        user_pool: cognito.IUserPool,
     ) -> None:
         super().__init__(scope, construct_id)
         dependencies = lambda_.LayerVersion(
@@ -120,6 +139,7 @@ class DomainFunctions(Construct):
                 "SES_CONFIGURATION_SET": configuration_set,
                 "PUBLIC_API_URL": public_api_url,
                 "MAIL_FROM": mail_from,
+                **({"USER_POOL_ID": user_pool.user_pool_id} if access.delete_users else {}),
                 **access.extra_env,
             }
             kinds = [("Api", "lambda_handler")] if domain in api_domains else []
@@ -140,6 +160,8 @@ class DomainFunctions(Construct):
                     email_identity_arn,
                 )
                 {"Api": self.api, "Jobs": self.jobs, "Events": self.events}[kind][domain] = function
+                if access.delete_users and function.role is not None:
+                    user_pool.grant(function.role, "cognito-idp:AdminDeleteUser")
 
     def _function(
         self,

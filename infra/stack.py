@@ -106,6 +106,7 @@ class FlattrStack(Stack):
             log_level=log_level,
             public_api_url=f"https://{api_domain}",
             mail_from=f"noreply@{mail_domain}",
+            user_pool=self.user_pool,
         )
         self.api = Api(
             self,

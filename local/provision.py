@@ -79,4 +79,5 @@ def provision(
     client_id = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="web")[
         "UserPoolClient"
     ]["ClientId"]
+    os.environ["USER_POOL_ID"] = pool_id  # what the CDK app sets on the account Lambda
     return Provisioned(user_pool_id=pool_id, client_id=client_id, kms_key_id=key_id)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import requests
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
@@ -15,13 +13,12 @@ from functions.common import clock
 from functions.common.api import current_user_id
 from functions.common.errors import Problem, bad_field
 from functions.common.models import Connection
-from functions.connections import crypto, oauth, store
+from functions.connections import crypto, lifecycle, oauth, store
 from functions.connections.platforms.base import Platform
 from functions.connections.platforms.bluesky import Bluesky
 from functions.connections.platforms.registry import ADAPTERS
 
 router = Router()
-logger = Logger(service="connections", child=True)
 PlatformName = Annotated[str, Path(pattern=r"^[a-z0-9]{2,20}$")]
 
 
@@ -160,16 +157,8 @@ def disconnect(platform: PlatformName) -> Response[Any]:
     connection = store.get(current_user_id(router), platform)
     if connection is None:
         raise Problem(404, "not-found", f"platform: no {platform} connection of yours")
-    adapter = _adapter(platform).at(connection.instance)
-    if connection.token:
-        token = crypto.open_sealed(connection.token, f"{connection.user_id}/{platform}")
-        client = oauth.credentials(adapter)
-        try:
-            adapter.revoke(token, client.client_id, client.client_secret)
-        except requests.RequestException:
-            # The platform is unreachable: the token is deleted here all the same.
-            logger.warning("token revocation failed", extra={"platform": platform})
-    store.delete(connection)
+    _adapter(platform)
+    lifecycle.disconnect(connection)
     return Response(status_code=204, body=None)
 
 

@@ -1,0 +1,192 @@
+"""A user's own data: all of it as one JSON document, and the account's deletion.
+
+Deletion keeps the money records (ledger entries, statements, escrow rows): they are keyed
+by the user's random id, which nothing links to a person once the profile (with its email),
+the flattrs (with their URLs), the connections and the domains are gone. Recipients the user
+had claimed are released: later flattrs to them are held as unclaimed again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+import boto3
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.models import Model
+
+from functions.common.models import (
+    ActivityItem,
+    Connection,
+    DomainClaim,
+    DonorNotice,
+    Escrow,
+    Flattr,
+    LedgerItem,
+    Recipient,
+    User,
+)
+from functions.common.money import money
+from functions.common.storage import ensure_bound
+from functions.connections import lifecycle
+from functions.payout import ledger
+
+
+def _time(value: Any) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
+
+
+def _ledger_account(account: str) -> dict[str, Any]:
+    return {
+        "balance": money(ledger.balance(account)),
+        "entries": [
+            {
+                "entry": item.sk,
+                "amount": money(int(item.amount)),
+                "kind": item.kind,
+                "month": item.month,
+                "ref": item.ref,
+                "flattrs": item.flattrs,
+                "created_at": _time(item.created_at),
+            }
+            for item in ledger.entries(account)
+        ],
+    }
+
+
+def _recipients_of(user_id: str) -> list[Recipient]:
+    return list(
+        Recipient.scan((Recipient.claimed_by == user_id) | (Recipient.declared_user == user_id))
+    )
+
+
+def export(user_id: str) -> dict[str, Any]:
+    ensure_bound()
+    try:
+        user = User.get(user_id)
+        profile: dict[str, Any] | None = {
+            "user_id": user.user_id,
+            "email": user.email,
+            "time_zone": user.time_zone,
+            "monthly_budget": money(int(user.monthly_budget)),
+            "created_at": _time(user.created_at),
+        }
+    except DoesNotExist:
+        profile = None
+    statements = [
+        item.attribute_values | {"created_at": _time(item.attribute_values.get("created_at"))}
+        for item in LedgerItem.query(f"statement#{user_id}")
+    ]
+    return {
+        "user": profile,
+        "flattrs": [
+            {
+                "id": f.flattr_id,
+                "url": f.url,
+                "title": f.title,
+                "recipient": f.recipient,
+                "source": f.source,
+                "created_at": _time(f.created_at),
+                "month": f.month,
+            }
+            for f in Flattr.query(user_id)
+        ],
+        # Attention and visits that earned no flattr: only keyed hashes, and their expiry.
+        "activity": [
+            {"key": item.item_key, "expires_at": _time(item.expires_at)}
+            for item in ActivityItem.query(user_id)
+        ],
+        "connections": [
+            {
+                "platform": c.platform,
+                "handle": c.handle,
+                "server": c.instance,
+                "state": c.state,
+                "auto_flattr": bool(c.auto_flattr),
+                "connected_at": _time(c.connected_at),
+            }
+            for c in Connection.query(user_id)
+        ],
+        "domains": [
+            {"domain": d.domain, "verified_at": _time(d.verified_at)}
+            for d in DomainClaim.scan(DomainClaim.user_id == user_id)
+        ],
+        "claimed_recipients": sorted(r.recipient for r in _recipients_of(user_id)),
+        "money": {
+            "contributor": _ledger_account(ledger.contributor_account(user_id)),
+            "creator": _ledger_account(ledger.creator_account(user_id)),
+            "statements": statements,
+            "held_for_unclaimed": [
+                {
+                    "recipient": row.recipient,
+                    "month": row.month_contributor.split("#", 1)[0],
+                    "amount": money(int(row.amount)),
+                    "flattrs": int(row.flattrs),
+                    "expires_month": row.expires_month,
+                }
+                for row in Escrow.by_contributor.query(user_id)
+            ],
+        },
+        "notices_pending": [
+            {"recipient": n.recipient, "amount": money(int(n.amount))}
+            for n in DonorNotice.query(user_id)
+        ],
+    }
+
+
+def _delete_all(items: Iterable[Model], model: type[Model]) -> int:
+    count = 0
+    with model.batch_write() as batch:
+        for item in items:
+            batch.delete(item)
+            count += 1
+    return count
+
+
+@cache
+def _cognito() -> Any:
+    return boto3.client("cognito-idp")
+
+
+def _delete_sign_in(user_id: str, email: str | None) -> None:
+    pool = os.environ.get("USER_POOL_ID")
+    if not pool:
+        return
+    for username in filter(None, (email, user_id)):
+        try:
+            _cognito().admin_delete_user(UserPoolId=pool, Username=username)
+            return
+        except _cognito().exceptions.UserNotFoundException:
+            continue
+
+
+def delete(user_id: str, email: str | None) -> dict[str, int]:
+    """Everything but the money records goes; answers what was deleted."""
+    ensure_bound()
+    connections = list(Connection.query(user_id))
+    for connection in connections:
+        lifecycle.disconnect(connection)
+    released = 0
+    for recipient in _recipients_of(user_id):
+        actions: list[Any] = []
+        if recipient.claimed_by == user_id:
+            actions += [Recipient.claimed_by.remove(), Recipient.claimed_at.remove()]
+        if recipient.declared_user == user_id:
+            actions.append(Recipient.declared_user.remove())
+        recipient.update(actions=actions)
+        released += 1
+    deleted = {
+        "connections": len(connections),
+        "recipients_released": released,
+        "flattrs": _delete_all(Flattr.query(user_id), Flattr),
+        "activity": _delete_all(ActivityItem.query(user_id), ActivityItem),
+        "domains": _delete_all(DomainClaim.scan(DomainClaim.user_id == user_id), DomainClaim),
+        "notices": _delete_all(DonorNotice.query(user_id), DonorNotice),
+    }
+    with contextlib.suppress(DoesNotExist):
+        User.get(user_id).delete()
+    _delete_sign_in(user_id, email)
+    return deleted

@@ -1,0 +1,8 @@
+"""Lambda entry point of the account domain: a user's export and account deletion. The
+one Lambda allowed to read and delete across every table holding a user's data."""
+
+from functions.account import routes
+from functions.common.handler import api_handler
+
+routers = [routes.router]
+lambda_handler = api_handler("account", routers)
