@@ -184,15 +184,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._send(status, {"Content-Type": content_type}, json.dumps(payload).encode())
 
     def _problem(self, status: int, slug: str, detail: str, field: str | None = None) -> None:
-        body: dict[str, Any] = {
-            "type": f"/problems/{slug}",
-            "title": slug.replace("-", " ").capitalize(),
-            "status": status,
-            "detail": detail,
-        }
-        if field:
-            body["errors"] = [{"field": field, "message": detail}]
-        self._json(status, body)
+        from functions.common.errors import Problem
+
+        errors = [{"field": field, "message": detail}] if field else None
+        self._json(status, Problem(status, slug, detail, errors=errors).body())
 
     def _dispatch(self) -> None:
         try:
