@@ -41,15 +41,8 @@ def dry_run(month: str) -> monthly.ShardSummary:
                 counts,
                 settings().fee_rate_basis_points,
             )
-            creators = known.creators
-            escrowed = sum(p.amount for p in split.parts if p.recipient not in creators)
-            total.contributors += 1
-            total.flattrs += sum(counts.values())
-            total.charged += split.charge
-            total.fees += split.fee
-            total.to_escrow += escrowed
-            total.to_creators += split.distributable - escrowed
-            total.unfunded += 0 if split.funded else 1
+            escrowed = sum(p.amount for p in split.parts if p.recipient not in known.creators)
+            total.count(split, sum(counts.values()), escrowed)
     return total
 
 

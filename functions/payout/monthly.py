@@ -51,6 +51,18 @@ class ShardSummary:
         for name in vars(self):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
+    def count(self, split: Split, flattrs: int, escrowed: int) -> None:
+        """One contributor's split: ``escrowed`` of its parts went to unclaimed recipients."""
+        self.contributors += 1
+        self.flattrs += flattrs
+        if not split.funded:
+            self.unfunded += 1
+            return
+        self.charged += split.charge
+        self.fees += split.fee
+        self.to_escrow += escrowed
+        self.to_creators += split.distributable - escrowed
+
 
 @dataclass(frozen=True)
 class Destination:
@@ -231,10 +243,8 @@ def split_contributor(
     split = split_month(charge, charge, counts, settings().fee_rate_basis_points)
     creators = {r: known.creators[r] for r in counts if r in known.creators}
     plan = ContributorPlan(contributor_id, month, split, creators)
-    summary.contributors += 1
-    summary.flattrs += sum(counts.values())
     if not split.funded:
-        summary.unfunded += 1
+        summary.count(split, sum(counts.values()), 0)
         ledger.apply(Movement(f"{base_id}-unfunded", "split", (), month, puts=(plan.statement(),)))
         return
     fee_leg = Leg(ledger.FEES, split.fee, ref=contributor_id)
@@ -271,11 +281,8 @@ def split_contributor(
                 )
             )
         ledger.apply(Movement(f"{base_id}-done", "split", (), month, puts=(plan.statement(),)))
-    summary.charged += split.charge
-    summary.fees += split.fee
     escrowed = sum(int(row.amount) for row in plan.escrow_rows.values())
-    summary.to_escrow += escrowed
-    summary.to_creators += split.distributable - escrowed
+    summary.count(split, sum(counts.values()), escrowed)
 
 
 def split_shard(month: str, shard: int) -> ShardSummary:
