@@ -19,7 +19,7 @@ from functions.common import clock
 from functions.common.models import Connection, Flattr
 from functions.common.storage import condition_failed
 from functions.connections import crypto, oauth, store
-from functions.connections.platforms.base import Like, NeedsReauth, RateLimited
+from functions.connections.platforms.base import Like, NeedsReauth, RateLimited, wait_after
 from functions.connections.platforms.registry import ADAPTERS
 from functions.track import store as track_store
 from functions.track.hashing import short_hash
@@ -103,6 +103,7 @@ def poll_connection(connection: Connection, now: datetime, summary: PollSummary)
             summary.flattrs += 1
     # Only now that every flattr is stored does the cursor move on.
     next_poll = now_epoch + WINDOW_SECONDS - 60 + _spread(connection) // 15
+    next_poll = max(next_poll, now_epoch + wait_after(session))  # a spent rate limit
     actions: list[Any] = [Connection.next_poll_at.set(next_poll)]
     if page.cursor is not None:
         actions.append(Connection.cursor.set(page.cursor))

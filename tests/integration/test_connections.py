@@ -225,6 +225,21 @@ def test_429_postpones_by_retry_after(github):
     assert poll()["connections"] == 1
 
 
+def test_an_answer_that_spends_the_limit_postpones_the_next_poll_to_its_reset(github):
+    connect_with_auto_flattr(github)
+    reset = int(clock.now().timestamp()) + 3 * 3600
+    github.get(
+        f"{API}/user/starred",
+        json=stars_since_connecting("psf/requests"),
+        headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)},
+    )
+    clock.advance(60)
+    assert poll()["flattrs"] == 1  # the answer itself is used
+    assert Connection.get("user-1", "github").next_poll_at >= reset - 60
+    clock.advance(2 * 3600)
+    assert poll()["connections"] == 0  # not before the reset
+
+
 def test_disconnect_revokes_at_github_and_deletes_the_connection(github):
     connect_with_auto_flattr(github)
     revoke = github.delete(f"{API}/applications/local-github/grant", status=204)

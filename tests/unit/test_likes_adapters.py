@@ -328,3 +328,24 @@ def test_401_needs_reauth_and_429_waits_retry_after(adapter, url, cursor):
     with pytest.raises(RateLimited) as limited:
         adapter.likes(requests.Session(), cursor)
     assert limited.value.retry_after == 120
+
+
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [
+        ({"Retry-After": "120"}, 120),
+        ({"Retry-After": "Sun, 22 Nov 2026 10:02:00 GMT"}, 120),
+        ({"X-RateLimit-Reset": "1795341720"}, 120),  # epoch seconds (GitHub)
+        ({"RateLimit-Reset": "120"}, 120),  # seconds to go (IETF draft)
+        ({"X-RateLimit-Reset": "2026-11-22T10:02:00.000Z"}, 120),  # ISO time (Mastodon)
+        ({}, 60),
+    ],
+)
+def test_every_way_platforms_say_when_to_come_back(headers, seconds, monkeypatch):
+    from functions.common import clock
+    from functions.connections.platforms import base
+
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
+    response = requests.Response()
+    response.headers.update(headers)
+    assert base._retry_after(response) == seconds

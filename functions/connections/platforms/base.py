@@ -7,14 +7,18 @@ tests), so adapters run unchanged against recorded responses and the local fake 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Literal, Protocol
 
 import requests
 
+from functions.common import clock
 from functions.track.urls import owner_key
 
 
@@ -130,11 +134,13 @@ class Platform:
         response = session.get(url, timeout=20, **kwargs)
         if response.status_code == 401:
             raise NeedsReauth(self.name)
-        if response.status_code == 429 or (
-            response.status_code == 403 and response.headers.get("x-ratelimit-remaining") == "0"
-        ):
+        spent = _limit_spent(response)
+        if response.status_code == 429 or (response.status_code == 403 and spent):
             raise RateLimited(_retry_after(response))
         response.raise_for_status()
+        if spent:
+            # This answer was the last one the limit allows: the next poll waits for the reset.
+            _WAITS[session] = max(_WAITS.get(session, 0), _retry_after(response))
         return response
 
     def revoke(self, token: dict[str, Any], client_id: str, client_secret: str) -> bool:
@@ -171,11 +177,38 @@ class Platform:
         return self.likes(session, cursor)
 
 
+# Sessions whose rate limit a successful answer said is spent, and for how long.
+_WAITS: weakref.WeakKeyDictionary[requests.Session, int] = weakref.WeakKeyDictionary()
+REMAINING = ("x-ratelimit-remaining", "ratelimit-remaining")
+RESET = ("x-ratelimit-reset", "ratelimit-reset")
+
+
+def wait_after(session: requests.Session) -> int:
+    """Seconds until the platform's limit resets, if an answer on ``session`` spent it."""
+    return _WAITS.get(session, 0)
+
+
+def _limit_spent(response: requests.Response) -> bool:
+    return any(response.headers.get(name, "").strip() == "0" for name in REMAINING)
+
+
 def _retry_after(response: requests.Response) -> int:
-    header = response.headers.get("Retry-After")
-    if header and header.isdigit():
+    """``Retry-After`` (seconds or an HTTP date), else the limit's reset: epoch seconds
+    (GitHub, GitLab), seconds to go (the IETF draft), or an ISO time (Mastodon)."""
+    now = clock.now()
+    header = response.headers.get("Retry-After", "").strip()
+    if header.isdigit():
         return int(header)
-    reset = response.headers.get("x-ratelimit-reset")
-    if reset and reset.isdigit():
-        return max(1, int(reset) - int(datetime.now().timestamp()))  # noqa: DTZ005 - epoch math
+    if header:
+        with contextlib.suppress(TypeError, ValueError, IndexError):
+            return max(1, int((parsedate_to_datetime(header) - now).total_seconds()))
+    for name in RESET:
+        reset = response.headers.get(name, "").strip()
+        if reset.isdigit():
+            value = int(reset)
+            return max(1, value - int(now.timestamp()) if value > 1_000_000_000 else value)
+        if reset:
+            with contextlib.suppress(ValueError):
+                at = datetime.fromisoformat(reset.replace("Z", "+00:00"))
+                return max(1, int((at - now).total_seconds()))
     return 60
