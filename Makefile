@@ -58,6 +58,7 @@ bench: setup
 	$(BIN)/python -m bench.track
 	$(BIN)/python -m bench.poll
 	$(BIN)/python -m bench.split
+	$(BIN)/python -m bench.claim
 
 clean:
 	rm -rf $(VENV) cdk.out .mypy_cache .ruff_cache .pytest_cache .hypothesis test-artifacts

@@ -6,13 +6,13 @@ import socket
 from typing import Any
 
 from functions.common import clock
-from functions.common.models import Connection, Escrow
+from functions.common.models import Connection
 from functions.common.storage import ensure_bound
 from functions.payout import ledger
-from functions.payout.ledger import Leg, Movement
-from functions.payout.months import escrow_expiry_month
+from functions.payout.ledger import Movement
 from local.gateway import invoke
 from local.outbox import messages
+from local.seed import direct_escrow  # noqa: F401 - shared with the benchmarks
 from tests.integration.payout_helpers import EUR, JUNE, add_flattrs, add_user, run_job
 
 
@@ -35,37 +35,6 @@ def escrow_for(recipient: str, *givers: tuple[str, int], also: str | None = None
     split_june(*plan)
 
 
-def direct_escrow(recipient: str, contributors: int, amount: int = 50_000) -> int:
-    """Many escrow rows fast: paid in and moved to escrow as the split would."""
-    ensure_bound()
-    for index in range(contributors):
-        contributor = f"c{index:04d}"
-        ledger.pay_in(contributor, amount, payment_id=f"{contributor}-in")
-        ledger.apply(
-            Movement(
-                f"split-2031-06-{contributor}",
-                "split",
-                (
-                    Leg(ledger.contributor_account(contributor), -amount),
-                    Leg(ledger.escrow_account(recipient), amount, ref=recipient, flattrs=1),
-                ),
-                "2031-06",
-                puts=(
-                    Escrow(
-                        recipient,
-                        f"2031-06#{contributor}",
-                        contributor_id=contributor,
-                        recipient_month=f"{recipient}#2031-06",
-                        expires_month=escrow_expiry_month("2031-06"),
-                        amount=amount,
-                        flattrs=1,
-                    ),
-                ),
-            )
-        )
-    return contributors * amount
-
-
 def claim_cut_short(recipient: str, user: str) -> None:
     """Start claiming ``recipient`` and crash right after its first transaction commits."""
     from functions.claim import claiming
@@ -79,7 +48,7 @@ def claim_cut_short(recipient: str, user: str) -> None:
         applied["n"] += 1
         return real_apply(movement)
 
-    claiming.ledger.apply = crash_after_first  # type: ignore[assignment]
+    claiming.ledger.apply = crash_after_first
     try:
         claiming.move_escrow(recipient, user)
     except RuntimeError:
@@ -87,7 +56,7 @@ def claim_cut_short(recipient: str, user: str) -> None:
     else:
         raise AssertionError("the claim was not cut short")
     finally:
-        claiming.ledger.apply = real_apply  # type: ignore[assignment]
+        claiming.ledger.apply = real_apply
 
 
 def connect(user: str, platform: str, stable_id: str, handle: str) -> None:

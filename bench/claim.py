@@ -1,0 +1,100 @@
+"""Benchmark of claiming: ``python -m bench.claim``.
+
+Two figures, each a ratio against a floor measured in the same run, on in-process moto:
+(a) escrow rows moved to the creator per second by the real claim (``move_escrow``: the
+    first transaction marks the recipient claimed, then chunks of 45 rows, each row deleted
+    in the transaction that moves its money, with ledger entries and donor notices) vs raw
+    boto3 TransactWriteItems that only delete the same rows in chunks of 45 and update the
+    two balances;
+(b) DynamoDB requests per escrow row moved vs one transaction per 45 rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+from typing import Any
+
+from bench.common import configure, count_dynamodb_calls, pynamodb_clients, report_line
+
+CHUNK = 45
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=2000)
+    args = parser.parse_args()
+    configure()
+
+    import boto3
+    from moto import mock_aws
+
+    from functions.claim import claiming
+    from functions.common.models import Escrow, LedgerItem
+    from functions.common.settings import settings
+    from local.provision import provision
+    from local.seed import direct_escrow
+
+    with mock_aws():
+        provision(settings(), user_pool=False)
+        direct_escrow("github:claimed", args.rows)
+        with count_dynamodb_calls(pynamodb_clients()) as calls:
+            began = time.perf_counter()
+            moved = claiming.move_escrow("github:claimed", "creator")
+            claim_seconds = time.perf_counter() - began
+        assert moved.rows == args.rows, moved
+
+        # The floor: the same rows (another recipient's), deleted with two balance updates
+        # per transaction of 45, by raw boto3.
+        direct_escrow("github:floor", args.rows, prefix="f")
+        client = boto3.client("dynamodb", region_name="eu-west-1")
+        keys = [
+            {"recipient": {"S": row.recipient}, "month_contributor": {"S": row.month_contributor}}
+            for row in Escrow.query("github:floor")
+        ]
+        began = time.perf_counter()
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
+            items: list[Any] = [
+                {"Delete": {"TableName": Escrow.Meta.table_name, "Key": key}} for key in chunk
+            ]
+            for account, amount in (
+                ("escrow#github:floor", -len(chunk)),
+                ("creator#f", len(chunk)),
+            ):
+                items.append(
+                    {
+                        "Update": {
+                            "TableName": LedgerItem.Meta.table_name,
+                            "Key": {"account": {"S": account}, "sk": {"S": "balance"}},
+                            "UpdateExpression": "ADD amount :a",
+                            "ExpressionAttributeValues": {":a": {"N": str(amount)}},
+                        }
+                    }
+                )
+            client.transact_write_items(TransactItems=items)
+        floor_seconds = time.perf_counter() - began
+
+    rate, floor_rate = args.rows / claim_seconds, args.rows / floor_seconds
+    print(
+        report_line(
+            "(a) escrow rows claimed per second", rate, floor_rate, "rows/s", floor_rate / rate
+        )
+    )
+    per_row = sum(calls.values()) / args.rows
+    floor_per_row = math.ceil(args.rows / CHUNK) / args.rows
+    print(
+        report_line(
+            "(b) DynamoDB requests per row moved",
+            per_row,
+            floor_per_row,
+            "requests",
+            per_row / floor_per_row,
+        )
+    )
+    print("    calls by operation:", dict(sorted(calls.items())))
+
+
+if __name__ == "__main__":
+    main()

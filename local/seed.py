@@ -1,0 +1,44 @@
+"""Money in the emulated tables without going through a month of flattrs: for tests and
+benchmarks that need much escrow fast. Writes real ledger movements, so every check holds."""
+
+from __future__ import annotations
+
+from functions.common.models import Escrow
+from functions.common.storage import ensure_bound
+from functions.payout import ledger
+from functions.payout.ledger import Leg, Movement
+from functions.payout.months import escrow_expiry_month
+
+
+def direct_escrow(
+    recipient: str, contributors: int, amount: int = 50_000, prefix: str = "c"
+) -> int:
+    """Many escrow rows fast: paid in and moved to escrow as June's split would, one per
+    contributor ``<prefix>0000``, ``<prefix>0001``, ...; answers the total."""
+    ensure_bound()
+    for index in range(contributors):
+        contributor = f"{prefix}{index:04d}"
+        ledger.pay_in(contributor, amount, payment_id=f"{contributor}-in")
+        ledger.apply(
+            Movement(
+                f"split-2031-06-{contributor}",
+                "split",
+                (
+                    Leg(ledger.contributor_account(contributor), -amount),
+                    Leg(ledger.escrow_account(recipient), amount, ref=recipient, flattrs=1),
+                ),
+                "2031-06",
+                puts=(
+                    Escrow(
+                        recipient,
+                        f"2031-06#{contributor}",
+                        contributor_id=contributor,
+                        recipient_month=f"{recipient}#2031-06",
+                        expires_month=escrow_expiry_month("2031-06"),
+                        amount=amount,
+                        flattrs=1,
+                    ),
+                ),
+            )
+        )
+    return contributors * amount
