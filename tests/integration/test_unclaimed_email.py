@@ -223,3 +223,42 @@ def test_github_profiles_are_read_with_our_apps_credentials_and_a_spent_limit_wa
     )
     clock.advance(DAY)
     assert email_job()["sent"] == 1  # the first notice, a day late, not skipped
+
+
+def test_no_address_or_token_is_stored_or_logged(held, capsys):
+    import logging
+
+    from tests.integration.test_privacy import scan_everything
+
+    invoke("claim", "job_handler", {"job": "unclaimed-email"})  # the handler's logger exists
+    import sys
+
+    logger = logging.getLogger("claim")
+    level = logger.level
+    logger.setLevel(logging.DEBUG)  # every line, not just warnings
+    # The handler keeps the stream it was made with: point it at this test's capture.
+    streams = [
+        h.setStream(sys.stdout) for h in logger.handlers if isinstance(h, logging.StreamHandler)
+    ]
+    try:
+        capsys.readouterr()
+        email_job()
+        mail = outbox(ADDRESS)[0]
+        claim_token = next(link for link in mail["links"] if "/claim/" in link).rsplit("/", 1)[1]
+        unsubscribe = mail["headers"]["List-Unsubscribe"].strip("<>")
+        token = parse_qs(urlsplit(unsubscribe).query)["token"][0]
+        call("GET", f"/claim/{claim_token}", user=None)
+        call("POST", "/v1/email/unsubscribe", user=None, query=f"token={token}")
+        invoke("claim", "events_handler", {"Records": [ses_event("Complaint", ADDRESS)]})
+        logged = capsys.readouterr()
+    finally:
+        logger.setLevel(level)
+        handlers = [h for h in logger.handlers if isinstance(h, logging.StreamHandler)]
+        for handler, stream in zip(handlers, streams, strict=True):
+            if stream is not None:  # None: it was this stream already
+                handler.setStream(stream)
+    assert '"job finished"' in logged.out  # the logs were captured at all
+    for secret in (ADDRESS, claim_token, token):
+        assert secret not in logged.out and secret not in logged.err
+    stored = json.dumps(scan_everything()).lower()
+    assert ADDRESS not in stored and claim_token.lower() not in stored
