@@ -81,12 +81,16 @@ def meta_values(site: str) -> list[str]:
     return parser.values
 
 
-def start(user_id: str, domain: str) -> DomainClaim:
-    ensure_bound()
-    site = site_of(domain)
+def _refuse_if_verified_by_another(site: str, user_id: str) -> None:
     for other in DomainClaim.query(site):
         if other.verified_at is not None and other.user_id != user_id:
             raise Problem(409, "claimed", "domain: verified by someone else")
+
+
+def start(user_id: str, domain: str) -> DomainClaim:
+    ensure_bound()
+    site = site_of(domain)
+    _refuse_if_verified_by_another(site, user_id)
     try:
         return DomainClaim.get(site, user_id)
     except DoesNotExist:
@@ -114,8 +118,6 @@ def verify(user_id: str, domain: str) -> tuple[DomainClaim, Method]:
             f"domain: neither the TXT record _flattr.{site} nor the flattr:id meta tag "
             "shows the token yet",
         )
-    for other in DomainClaim.query(site):
-        if other.verified_at is not None and other.user_id != user_id:
-            raise Problem(409, "claimed", "domain: verified by someone else")
+    _refuse_if_verified_by_another(site, user_id)
     claim.update(actions=[DomainClaim.verified_at.set(clock.now())])
     return claim, method

@@ -17,7 +17,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from functions.claim import cadence, contacts, links, mail
+from functions.claim import cadence, contacts, events, links, mail
 from functions.claim.claiming import move_escrow, owner_of
 from functions.claim.waiting import Waiting, top_items, waiting_for
 from functions.common import clock
@@ -26,13 +26,11 @@ from functions.common.models import (
     DonorNotice,
     EmailState,
     LedgerItem,
-    Suppression,
     User,
 )
 from functions.common.money import format_for_people
 from functions.common.platforms import BY_NAME
 from functions.common.storage import condition_failed, ensure_bound
-from functions.track.hashing import keyed_hash
 
 
 @dataclass
@@ -63,14 +61,6 @@ def escrow_recipients() -> list[str]:
             & (LedgerItem.amount > 0)
         )
     )
-
-
-def is_suppressed(address: str) -> bool:
-    try:
-        Suppression.get(keyed_hash(address.lower()))
-    except DoesNotExist:
-        return False
-    return True
 
 
 def _state(recipient: str) -> EmailState:
@@ -126,7 +116,7 @@ def notify(waiting: Waiting, now: datetime, summary: EmailSummary) -> None:
     if address is None:
         summary.no_address += 1
         return
-    if is_suppressed(address):
+    if events.is_suppressed(address):
         summary.suppressed += 1
         return
     if not _reserve(state, notice, now):

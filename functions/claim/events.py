@@ -6,14 +6,30 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pynamodb.exceptions import DoesNotExist
+
 from functions.common import clock
 from functions.common.models import Suppression
 from functions.common.storage import ensure_bound
 from functions.track.hashing import keyed_hash
 
 
+def address_hash(address: str) -> str:
+    """How the suppression list and unsubscribe tokens name an address: a keyed hash."""
+    return keyed_hash(address.strip().lower())
+
+
 def suppress(address: str, reason: str) -> None:
-    suppress_hash(keyed_hash(address.strip().lower()), reason)
+    suppress_hash(address_hash(address), reason)
+
+
+def is_suppressed(address: str) -> bool:
+    ensure_bound()
+    try:
+        Suppression.get(address_hash(address))
+    except DoesNotExist:
+        return False
+    return True
 
 
 def suppress_hash(address_hash: str, reason: str) -> None:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist
 
+from functions.claim.events import address_hash
 from functions.common.models import ClaimToken
 from functions.common.storage import ensure_bound
 from functions.track.hashing import keyed_hash
@@ -57,7 +58,7 @@ def _mac(text: str) -> str:
 
 def unsubscribe_token(recipient: str, address: str) -> str:
     """Names the recipient and (by keyed hash) the address; forged tokens fail the MAC."""
-    payload = f"{recipient}|{keyed_hash(address.lower())}"
+    payload = f"{recipient}|{address_hash(address)}"
     encoded = base64.urlsafe_b64encode(payload.encode()).rstrip(b"=").decode()
     return f"{encoded}.{_mac(payload)}"
 
