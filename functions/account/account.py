@@ -18,6 +18,7 @@ import boto3
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
+from functions.common.clock import rfc3339
 from functions.common.models import (
     ActivityItem,
     Connection,
@@ -35,10 +36,6 @@ from functions.connections import lifecycle
 from functions.payout import ledger
 
 
-def _time(value: Any) -> str | None:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
-
-
 def _ledger_account(account: str) -> dict[str, Any]:
     return {
         "balance": money(ledger.balance(account)),
@@ -50,7 +47,7 @@ def _ledger_account(account: str) -> dict[str, Any]:
                 "month": item.month,
                 "ref": item.ref,
                 "flattrs": item.flattrs,
-                "created_at": _time(item.created_at),
+                "created_at": rfc3339(item.created_at),
             }
             for item in ledger.entries(account)
         ],
@@ -72,12 +69,12 @@ def export(user_id: str) -> dict[str, Any]:
             "email": user.email,
             "time_zone": user.time_zone,
             "monthly_budget": money(int(user.monthly_budget)),
-            "created_at": _time(user.created_at),
+            "created_at": rfc3339(user.created_at),
         }
     except DoesNotExist:
         profile = None
     statements = [
-        item.attribute_values | {"created_at": _time(item.attribute_values.get("created_at"))}
+        item.attribute_values | {"created_at": rfc3339(item.attribute_values.get("created_at"))}
         for item in LedgerItem.query(f"statement#{user_id}")
     ]
     return {
@@ -89,14 +86,14 @@ def export(user_id: str) -> dict[str, Any]:
                 "title": f.title,
                 "recipient": f.recipient,
                 "source": f.source,
-                "created_at": _time(f.created_at),
+                "created_at": rfc3339(f.created_at),
                 "month": f.month,
             }
             for f in Flattr.query(user_id)
         ],
         # Attention and visits that earned no flattr: only keyed hashes, and their expiry.
         "activity": [
-            {"key": item.item_key, "expires_at": _time(item.expires_at)}
+            {"key": item.item_key, "expires_at": rfc3339(item.expires_at)}
             for item in ActivityItem.query(user_id)
         ],
         "connections": [
@@ -106,12 +103,12 @@ def export(user_id: str) -> dict[str, Any]:
                 "server": c.instance,
                 "state": c.state,
                 "auto_flattr": bool(c.auto_flattr),
-                "connected_at": _time(c.connected_at),
+                "connected_at": rfc3339(c.connected_at),
             }
             for c in Connection.query(user_id)
         ],
         "domains": [
-            {"domain": d.domain, "verified_at": _time(d.verified_at)}
+            {"domain": d.domain, "verified_at": rfc3339(d.verified_at)}
             for d in DomainClaim.scan(DomainClaim.user_id == user_id)
         ],
         "claimed_recipients": sorted(r.recipient for r in _recipients_of(user_id)),

@@ -3,7 +3,6 @@ claiming, domains, the public catalogue and one-click unsubscribe."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
@@ -18,9 +17,10 @@ from functions.claim.events import suppress_hash
 from functions.claim.waiting import Waiting, top_items, waiting_for
 from functions.common import clock
 from functions.common.api import current_user_id
+from functions.common.clock import rfc3339
 from functions.common.errors import Problem, bad_field
 from functions.common.models import CatalogueEntry, EmailState
-from functions.common.money import format_for_people, money, parse_amount
+from functions.common.money import format_for_people, money
 from functions.common.recipients import RecipientRef, recipient_ref
 from functions.common.storage import ensure_bound
 from functions.track.store import decode_cursor, encode_cursor
@@ -106,28 +106,29 @@ def _how_to_claim(waiting: Waiting) -> list[str]:
     ]
 
 
-def _view(token: str) -> ClaimView:
+def _waiting(token: str) -> tuple[Waiting, bool]:
+    """What waits behind a claim link, and whether it is claimed already."""
     recipient = links.recipient_of(token, clock.now())
     if recipient is None:
         raise Problem(404, "not-found", "token: unknown or expired claim link")
-    waiting = waiting_for(recipient)
-    owner = claiming.owner_of(recipient)
+    return waiting_for(recipient), claiming.owner_of(recipient) is not None
+
+
+def _view(waiting: Waiting, claimed: bool) -> ClaimView:
     return ClaimView(
-        recipient=recipient_ref(recipient, owner is not None),
+        recipient=recipient_ref(waiting.recipient, claimed),
         amount=money(waiting.amount),
         flattrs=waiting.flattrs,
         supporters=waiting.supporters,
-        top_items=[TopItem(url=url, flattrs=count) for url, count in top_items(recipient)],
-        expires_at=waiting.oldest_expiry.strftime("%Y-%m-%dT%H:%M:%SZ")
-        if waiting.oldest_expiry
-        else None,
+        top_items=[TopItem(url=url, flattrs=count) for url, count in top_items(waiting.recipient)],
+        expires_at=rfc3339(waiting.oldest_expiry),
         how_to_claim=_how_to_claim(waiting),
     )
 
 
 @router.get("/v1/claims/<token>")
 def claim_view(token: Token) -> ClaimView:
-    return _view(token)
+    return _view(*_waiting(token))
 
 
 def _html(status: int, template: str, **context: Any) -> Response[str]:
@@ -143,24 +144,18 @@ def _html(status: int, template: str, **context: Any) -> Response[str]:
 def claim_page(token: str) -> Response[str]:
     """The page a creator lands on from the email: plain HTML, no JavaScript."""
     try:
-        view = _view(token) if len(token) <= 128 else None
+        waiting, claimed = _waiting(token)
     except Problem:
-        view = None
-    if view is None:
         return _html(404, "missing.html")
-    expires = (
-        datetime.fromisoformat(view.expires_at.replace("Z", "+00:00")).strftime("%d %B %Y")
-        if view.expires_at
-        else None
-    )
+    view = _view(waiting, claimed)
     return _html(
         200,
         "claim.html",
         view=view,
-        amount=format_for_people(parse_amount(view.amount["amount"])),
-        platform_name=platform_name(view.recipient.platform),
-        expires=expires,
-        connect_url=f"/v1/connections/{view.recipient.platform}/authorize?return_to=/claim/{token}",
+        amount=format_for_people(waiting.amount),
+        platform_name=platform_name(waiting.platform),
+        expires=waiting.oldest_expiry.strftime("%d %B %Y") if waiting.oldest_expiry else None,
+        connect_url=f"/v1/connections/{waiting.platform}/authorize?return_to=/claim/{token}",
         token=token,
     )
 
@@ -168,7 +163,7 @@ def claim_page(token: str) -> Response[str]:
 @router.post("/claim/<token>")
 def claim_from_page(token: str) -> Response[str]:
     """The claim page's button (a plain form, no JavaScript), for a signed-in creator."""
-    recipient = links.recipient_of(token, clock.now()) if len(token) <= 128 else None
+    recipient = links.recipient_of(token, clock.now())  # None for anything not ours
     if recipient is None:
         return _html(404, "missing.html")
     user = current_user_id(router)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import overload
 
 _lock = threading.Lock()
 _offset = timedelta(0)
@@ -47,3 +48,16 @@ def reset() -> None:
     global _offset
     with _lock:
         _offset = timedelta(0)
+
+
+@overload
+def rfc3339(when: datetime) -> str: ...
+
+
+@overload
+def rfc3339(when: None) -> None: ...
+
+
+def rfc3339(when: datetime | None) -> str | None:
+    """A time as the API writes it: RFC 3339 in UTC, to the second (``2026-11-22T10:00:00Z``)."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if when is not None else None

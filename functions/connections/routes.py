@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from functions.common import clock
 from functions.common.api import current_user_id
+from functions.common.clock import rfc3339
 from functions.common.errors import Problem, bad_field
 from functions.common.models import Connection
 from functions.connections import crypto, lifecycle, oauth, store
@@ -54,9 +55,7 @@ def _out(connection: Connection) -> ConnectionOut:
         handle=connection.handle,
         state=connection.state,
         auto_flattr=bool(connection.auto_flattr),
-        connected_at=connection.connected_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-        if connection.connected_at
-        else None,
+        connected_at=rfc3339(connection.connected_at),
     )
 
 

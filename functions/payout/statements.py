@@ -12,6 +12,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock
 from functions.common.api import current_user_id
+from functions.common.clock import rfc3339
 from functions.common.models import Escrow, Flattr, LedgerItem
 from functions.common.money import money
 from functions.common.recipients import RecipientRef, recipient_ref
@@ -211,9 +212,7 @@ def get_unclaimed() -> UnclaimedList:
             amount=_money(amounts[recipient]),
             flattrs=flattrs[recipient],
             months=sorted(months[recipient]),
-            expires_at=start_of(escrow_expiry_month(min(months[recipient]))).strftime(
-                "%Y-%m-%dT%H:%M:%SZ"
-            ),
+            expires_at=rfc3339(start_of(escrow_expiry_month(min(months[recipient])))),
         )
         for recipient in sorted(amounts, key=lambda r: (-amounts[r], r))
     ]

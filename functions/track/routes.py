@@ -12,6 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from functions.common import clock
 from functions.common.api import current_user_id
+from functions.common.clock import rfc3339
 from functions.common.errors import Problem
 from functions.common.models import Flattr
 from functions.common.recipients import RecipientRef, recipient_ref
@@ -101,7 +102,7 @@ def flattr_out(flattr: Flattr, claimed: bool) -> FlattrOut:
         title=flattr.title,
         recipient=recipient_ref(flattr.recipient, claimed),
         source=flattr.source,  # type: ignore[arg-type]
-        created_at=flattr.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        created_at=rfc3339(flattr.created_at),
         month=flattr.month,
     )
 
