@@ -9,20 +9,22 @@ Other platforms publish no address: their recipients are found in the public cat
 
 from __future__ import annotations
 
-import os
 import re
 from html.parser import HTMLParser
-from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
-from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.parameters.exceptions import (
     GetParameterError,
     TransformParameterError,
 )
 
 from functions.common import safe_http
+from functions.connections.clients import credentials
+from functions.connections.platforms.github import GitHub
+from functions.connections.platforms.gitlab import GitLab
+
+GITHUB, GITLAB = GitHub(), GitLab()  # their API addresses (and ours there) in one place
 
 
 class LookupLimited(Exception):
@@ -90,17 +92,16 @@ def _github_app() -> tuple[str, str] | None:
     """Our GitHub OAuth app's credentials: asked with them, GitHub allows 5,000 profile
     reads an hour instead of 60 per address."""
     try:
-        secret: Any = parameters.get_secret("flattr/oauth/github", transform="json", max_age=300)
+        client = credentials(GITHUB)
     except (GetParameterError, TransformParameterError):  # no app configured: anonymously
         return None
-    return str(secret["client_id"]), str(secret["client_secret"])
+    return client.client_id, client.client_secret
 
 
 def github_address(login: str) -> str | None:
-    api = os.environ.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
     try:
         answer = requests.get(
-            f"{api}/users/{quote(login)}",
+            f"{GITHUB.api_url}/users/{quote(login)}",
             headers={"Accept": "application/vnd.github+json"},
             auth=_github_app(),
             timeout=10,
@@ -114,9 +115,8 @@ def github_address(login: str) -> str | None:
 
 
 def gitlab_address(username: str) -> str | None:
-    api = os.environ.get("GITLAB_API_URL", "https://gitlab.com/api/v4").rstrip("/")
     try:
-        answer = requests.get(f"{api}/users", params={"username": username}, timeout=10)
+        answer = requests.get(f"{GITLAB.api_url}/users", params={"username": username}, timeout=10)
         users = answer.json() if answer.status_code == 200 else []
     except (requests.RequestException, ValueError):
         return None

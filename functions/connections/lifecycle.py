@@ -8,7 +8,7 @@ import requests
 from aws_lambda_powertools import Logger
 
 from functions.common.models import Connection
-from functions.connections import crypto, oauth, store
+from functions.connections import clients, crypto, store
 from functions.connections.platforms.registry import ADAPTERS
 
 logger = Logger(service="connections", child=True)
@@ -19,7 +19,7 @@ def disconnect(connection: Connection) -> None:
     if connection.token:
         token = crypto.open_sealed(connection.token, f"{connection.user_id}/{connection.platform}")
         try:
-            client = oauth.credentials(adapter)
+            client = clients.credentials(adapter)
             adapter.revoke(token, client.client_id, client.client_secret)
         except requests.RequestException:
             # The platform is unreachable: the token is deleted here all the same.

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import requests
-from aws_lambda_powertools.utilities import parameters
 from oauthlib.oauth1.rfc5849.errors import OAuth1Error
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 from pynamodb.exceptions import DeleteError
@@ -26,32 +23,13 @@ from functions.common.errors import Problem, bad_field
 from functions.common.models import OAuthState
 from functions.common.storage import ensure_bound
 from functions.connections import apps, crypto
+from functions.connections.clients import credentials, redirect_uri
 from functions.connections.platforms.base import Identity, Platform
 from functions.connections.platforms.bluesky import Bluesky
 
 STATE_SECONDS = 600
 # A path of our own site: no scheme, no host, no protocol-relative "//", no backslashes.
 OWN_PATH = re.compile(r"^/(?![/\\])[A-Za-z0-9/_\-.~?=&%+]*$")
-
-
-@dataclass(frozen=True)
-class ClientCredentials:
-    client_id: str
-    client_secret: str
-
-
-def credentials(adapter: Platform) -> ClientCredentials:
-    """The platform's OAuth client: from the secret ``flattr/oauth/<platform>``, or, on a
-    platform of many servers, our app registered on the adapter's server."""
-    if adapter.per_instance:
-        return ClientCredentials(*apps.registered(adapter, redirect_uri(adapter.name)))
-    name = f"flattr/oauth/{adapter.name}"
-    secret: Any = parameters.get_secret(name, transform="json", max_age=300)
-    return ClientCredentials(str(secret["client_id"]), str(secret["client_secret"]))
-
-
-def redirect_uri(platform: str) -> str:
-    return f"{os.environ.get('PUBLIC_API_URL', '').rstrip('/')}/v1/connections/{platform}/callback"
 
 
 def _hash(state: str) -> str:

@@ -14,7 +14,7 @@ from functions.common.api import current_user_id
 from functions.common.clock import rfc3339
 from functions.common.errors import Problem, bad_field
 from functions.common.models import Connection
-from functions.connections import crypto, lifecycle, oauth, store
+from functions.connections import clients, crypto, lifecycle, oauth, store
 from functions.connections.platforms.base import Platform
 from functions.connections.platforms.bluesky import Bluesky
 from functions.connections.platforms.registry import ADAPTERS
@@ -172,7 +172,7 @@ def bluesky_client_metadata() -> dict[str, Any]:
         "application_type": "web",
         "grant_types": ["authorization_code", "refresh_token"],
         "response_types": ["code"],
-        "redirect_uris": [oauth.redirect_uri("bluesky")],
+        "redirect_uris": [clients.redirect_uri("bluesky")],
         "scope": "atproto",
         "token_endpoint_auth_method": "none",
         "dpop_bound_access_tokens": True,
