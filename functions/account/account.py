@@ -109,7 +109,7 @@ def export(user_id: str) -> dict[str, Any]:
         ],
         "domains": [
             {"domain": d.domain, "verified_at": rfc3339(d.verified_at)}
-            for d in DomainClaim.scan(DomainClaim.user_id == user_id)
+            for d in DomainClaim.by_user.query(user_id)
         ],
         "claimed_recipients": sorted(r.recipient for r in _recipients_of(user_id)),
         "money": {
@@ -180,7 +180,7 @@ def delete(user_id: str, email: str | None) -> dict[str, int]:
         "recipients_released": released,
         "flattrs": _delete_all(Flattr.query(user_id), Flattr),
         "activity": _delete_all(ActivityItem.query(user_id), ActivityItem),
-        "domains": _delete_all(DomainClaim.scan(DomainClaim.user_id == user_id), DomainClaim),
+        "domains": _delete_all(DomainClaim.by_user.query(user_id), DomainClaim),
         "notices": _delete_all(DonorNotice.query(user_id), DonorNotice),
     }
     with contextlib.suppress(DoesNotExist):

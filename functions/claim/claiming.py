@@ -46,8 +46,8 @@ def proven_keys(user_id: str) -> set[str]:
         keys.add(f"{connection.platform}:{stable_id.lower()}")
         if connection.handle:
             keys.add(f"{connection.platform}:{connection.handle.lower()}")
-    for domain in DomainClaim.scan(
-        (DomainClaim.user_id == user_id) & DomainClaim.verified_at.exists()
+    for domain in DomainClaim.by_user.query(
+        user_id, filter_condition=DomainClaim.verified_at.exists()
     ):
         keys.add(f"web:{domain.domain}")
     return keys

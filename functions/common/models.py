@@ -336,6 +336,15 @@ class Suppression(Model):
     at = UTCDateTimeAttribute()
 
 
+class DomainClaimByUser(GlobalSecondaryIndex["DomainClaim"]):
+    class Meta:
+        index_name = "by-user"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    domain = UnicodeAttribute(range_key=True)
+
+
 class DomainClaim(Model):
     """A domain a user is proving, or has proved, to be theirs."""
 
@@ -347,6 +356,7 @@ class DomainClaim(Model):
     token = UnicodeAttribute()  # published in DNS or in the meta tag
     verified_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+    by_user = DomainClaimByUser()
 
 
 class DonorNotice(Model):
