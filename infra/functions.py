@@ -79,8 +79,9 @@ DOMAIN_ACCESS: dict[str, Access] = {
         delete_users=True,
     ),
     "connections": Access(
-        reads=("users", "recipients", "ledger"),
+        reads=("users", "ledger"),
         writes=(
+            "recipients",  # a moved connection takes its claims along
             "connections",
             "connected-identities",
             "oauth-states",
@@ -92,6 +93,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
         token_key=True,
         url_hash_secret=True,
         oauth_clients=True,
+        send_email=True,  # the previous user of a moved connection is told
     ),
 }
 

@@ -129,7 +129,8 @@ def build_event(
 
 
 def response_parts(result: Any) -> tuple[int, dict[str, str], bytes]:
-    """Status, headers and body of a payload 2.0 Lambda response."""
+    """Status, headers and body of a payload 2.0 Lambda response (its cookies apart:
+    ``response_cookies``)."""
     status = int(result.get("statusCode", 200))
     headers = {k: str(v) for k, v in (result.get("headers") or {}).items()}
     for name, values in (result.get("multiValueHeaders") or {}).items():
@@ -137,3 +138,9 @@ def response_parts(result: Any) -> tuple[int, dict[str, str], bytes]:
     body = result.get("body") or ""
     raw = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode("utf-8")
     return status, headers, raw
+
+
+def response_cookies(result: Any) -> list[str]:
+    """The ``Set-Cookie`` values of a payload 2.0 response: one header each, as API
+    Gateway sends them (joined, their ``Expires`` commas would be ambiguous)."""
+    return [str(cookie) for cookie in result.get("cookies") or []]

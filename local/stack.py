@@ -16,6 +16,7 @@ import socket
 import threading
 import uuid
 import warnings
+from collections.abc import Sequence
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -169,11 +170,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return self._dispatch
         raise AttributeError(name)
 
-    def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+    def _send(
+        self, status: int, headers: dict[str, str], body: bytes, cookies: Sequence[str] = ()
+    ) -> None:
         self.send_response(status)
         for name, value in headers.items():
             if name.lower() not in {"content-length", "connection"}:
                 self.send_header(name, value)
+        for cookie in cookies:
+            self.send_header("Set-Cookie", cookie)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
@@ -217,7 +222,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._problem(500, "internal-error", "the local stack failed")
 
     def _api(self, path: str, query: str, body: bytes) -> None:
-        from local.gateway import build_event, invoke, match, path_exists, response_parts
+        from local.gateway import (
+            build_event,
+            invoke,
+            match,
+            path_exists,
+            response_cookies,
+            response_parts,
+        )
 
         found = match(self.command, path)
         if found is None:
@@ -250,10 +262,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.client_address[0],
             claims,
         )
-        status, response_headers, raw = response_parts(
-            invoke(route.domain, "lambda_handler", event)
-        )
-        self._send(status, response_headers, raw)
+        result = invoke(route.domain, "lambda_handler", event)
+        status, response_headers, raw = response_parts(result)
+        self._send(status, response_headers, raw, response_cookies(result))
 
     def _read_json(self, body: bytes) -> dict[str, Any] | None:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -100,6 +100,8 @@ class Answer:
     status: int
     headers: dict[str, str]
     raw: bytes
+    cookies: dict[str, str] = field(default_factory=dict)  # what Set-Cookie set
+    set_cookies: list[str] = field(default_factory=list)  # the Set-Cookie values, whole
 
     @property
     def json(self) -> Any:
@@ -116,20 +118,50 @@ def call(
     raw: bytes | None = None,
     headers: dict[str, str] | None = None,
     email: str = "user@example.org",
+    cookies: dict[str, str] | None = None,
 ) -> Answer:
-    """Invoke the real handler of a route with a payload 2.0 event, as API Gateway would."""
-    from local.gateway import build_event, invoke, match, response_parts
+    """Invoke the real handler of a route with a payload 2.0 event, as API Gateway would.
+    ``cookies`` are what the browser sends; ``Answer.cookies`` what the answer set."""
+    from local.gateway import build_event, invoke, match, response_cookies, response_parts
 
     found = match(method, path)
     assert found is not None, f"no route {method} {path}"
     route, path_parameters = found
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
     all_headers = {"content-type": "application/json", **(headers or {})}
+    if cookies:
+        all_headers["cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
     claims = None if route.public or user is None else {"sub": user, "email": email}
     event = build_event(
         route, path_parameters, method, path, query, all_headers, data, "127.0.0.1", claims
     )
-    status, response_headers, body_bytes = response_parts(
-        invoke(route.domain, "lambda_handler", event)
+    result = invoke(route.domain, "lambda_handler", event)
+    status, response_headers, body_bytes = response_parts(result)
+    raw_cookies = response_cookies(result)
+    cookie_values = {
+        name: value
+        for name, _, value in (cookie.split(";", 1)[0].partition("=") for cookie in raw_cookies)
+    }
+    return Answer(
+        status,
+        {k.lower(): v for k, v in response_headers.items()},
+        body_bytes,
+        cookie_values,
+        raw_cookies,
     )
-    return Answer(status, {k.lower(): v for k, v in response_headers.items()}, body_bytes)
+
+
+class Browser:
+    """One browser for ``call``: keeps the cookies answers set and sends them back."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+
+    def call(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Answer:
+        answer = call(method, path, body, cookies=self.cookies, **kwargs)
+        for name, value in answer.cookies.items():
+            if value:
+                self.cookies[name] = value
+            else:
+                self.cookies.pop(name, None)
+        return answer

@@ -1,40 +1,18 @@
-"""Emails: rendered from Jinja2 templates (text and HTML), sent through SES with our
-configuration set (bounces and complaints come back as events; opens and clicks are
-counted in aggregate by SES, never per person here), with RFC 8058 one-click unsubscribe
-headers on every unclaimed-flattrs email."""
+"""The claim domain's emails and pages, from its own templates (``claim/templates``);
+sending is shared plumbing (``common/mail``). Every unclaimed-flattrs email carries
+RFC 8058 one-click unsubscribe headers."""
 
 from __future__ import annotations
 
-import os
-from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
-from functools import cache
 from typing import Any
 
-import boto3
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from functions.common import mail
 
-SENDER_NAME = "Flattr"
-
-
-@cache
-def templates() -> Environment:
-    return Environment(
-        loader=PackageLoader("functions.claim", "templates"),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+PACKAGE = "functions.claim"
 
 
 def render(name: str, **context: Any) -> str:
-    return templates().get_template(name).render(**context)
-
-
-@cache
-def _ses() -> Any:
-    return boto3.client("ses")
+    return mail.templates(PACKAGE).get_template(name).render(**context)
 
 
 def send(
@@ -44,21 +22,4 @@ def send(
     context: dict[str, Any],
     unsubscribe_url: str | None = None,
 ) -> str:
-    """Render ``template``.txt and .html and send them; answers SES's message id."""
-    message = EmailMessage()
-    message["From"] = formataddr((SENDER_NAME, os.environ["MAIL_FROM"]))
-    message["To"] = to
-    message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain=os.environ["MAIL_FROM"].split("@", 1)[1])
-    if unsubscribe_url:
-        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(render(f"{template}.txt", **context))
-    message.add_alternative(render(f"{template}.html", **context), subtype="html")
-    answer = _ses().send_raw_email(
-        Source=os.environ["MAIL_FROM"],
-        Destinations=[to],
-        RawMessage={"Data": message.as_bytes()},
-        ConfigurationSetName=os.environ["SES_CONFIGURATION_SET"],
-    )
-    return str(answer["MessageId"])
+    return mail.send(PACKAGE, to, subject, template, context, unsubscribe_url)

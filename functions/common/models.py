@@ -257,7 +257,8 @@ class ConnectedIdentity(Model):
 
 
 class OAuthState(Model):
-    """A pending authorization: single-use ``state`` (stored hashed), bound to its user."""
+    """A pending authorization: single-use ``state`` (stored hashed), bound to its user
+    and to the browser that started it."""
 
     class Meta(_Meta):
         table_name = "oauth-states"
@@ -271,6 +272,9 @@ class OAuthState(Model):
     instance = UnicodeAttribute(null=True)
     # Sealed flow secrets: OAuth 1.0a's request-token secret, Bluesky's DPoP key.
     extra = UnicodeAttribute(null=True)
+    # The SHA-256 of the cookie set in the browser that started the flow (RFC 9700 §4.7):
+    # the callback must come from that browser, or a victim could finish an attacker's flow.
+    browser_hash = UnicodeAttribute(null=True)
 
 
 class OAuthClient(Model):

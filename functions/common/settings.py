@@ -67,6 +67,8 @@ class Settings:
     split_status_cache_seconds: int = 60
     split_close_grace_seconds: int = 90
     split_workers: int = 8
+    # Where people reach us: OAuth redirect URIs, claim links and cookies are on this origin.
+    public_url: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -98,6 +100,7 @@ class Settings:
                 "SPLIT_CLOSE_GRACE_SECONDS", cls.split_close_grace_seconds
             ),
             split_workers=max(1, _int("SPLIT_WORKERS", cls.split_workers)),
+            public_url=os.environ.get("PUBLIC_API_URL", "").rstrip("/"),
         )
 
 

@@ -1,13 +1,17 @@
 """OAuth 2 connect flows on requests-oauthlib: PKCE, and a single-use ``state`` bound to
-the signed-in user; client secrets from Secrets Manager; returns only to our own paths."""
+the signed-in user and to the browser that started the flow (RFC 9700 §4.7: a cookie
+whose hash is stored with the state); client secrets from Secrets Manager; returns only
+to our own paths."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import re
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,6 +40,14 @@ def _hash(state: str) -> str:
     return hashlib.sha256(state.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Started:
+    """Where to send the person, and the secret their browser keeps until the callback."""
+
+    authorize_url: str
+    browser_secret: str
+
+
 def check_return_to(return_to: str) -> str:
     if not OWN_PATH.match(return_to) or len(return_to) > 512:
         raise bad_field(422, "query.return_to", "must be a path of this website, like /settings")
@@ -44,14 +56,17 @@ def check_return_to(return_to: str) -> str:
 
 def start(
     adapter: Platform, user_id: str, return_to: str, now: datetime, instance: str | None = None
-) -> str:
-    """Store a fresh state (and PKCE verifier); answer the platform's consent URL."""
+) -> Started:
+    """Store a fresh state (and PKCE verifier) bound to a new browser secret; answer the
+    platform's consent URL and that secret (the caller sets it as a cookie)."""
     ensure_bound()
     return_to = check_return_to(return_to)
     if adapter.per_instance:
         adapter = adapter.at(apps.check_instance(instance))
+    browser_secret = secrets.token_urlsafe(32)
     if adapter.flow == "oauth1":
-        return _start_oauth1(adapter, user_id, return_to, now)
+        url = _start_oauth1(adapter, user_id, return_to, now, _hash(browser_secret))
+        return Started(url, browser_secret)
     state = secrets.token_urlsafe(32)
     pending = OAuthState(
         _hash(state),
@@ -60,6 +75,7 @@ def start(
         return_to=return_to,
         expires_at=now + timedelta(seconds=STATE_SECONDS),
         instance=adapter.instance,
+        browser_hash=_hash(browser_secret),
     )
     if isinstance(adapter, Bluesky):
         try:
@@ -69,7 +85,7 @@ def start(
         pending.code_verifier = verifier
         pending.extra = crypto.seal(dpop_key, _hash(state))
         pending.save()
-        return url
+        return Started(url, browser_secret)
     client = credentials(adapter)
     verifier = secrets.token_urlsafe(64)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
@@ -87,10 +103,12 @@ def start(
         else {}
     )
     url, _ = session.authorization_url(adapter.authorize_url(), **extra)
-    return str(url)
+    return Started(str(url), browser_secret)
 
 
-def _start_oauth1(adapter: Platform, user_id: str, return_to: str, now: datetime) -> str:
+def _start_oauth1(
+    adapter: Platform, user_id: str, return_to: str, now: datetime, browser_hash: str
+) -> str:
     """OAuth 1.0a: a request token first; its secret waits, sealed, for the callback."""
     client = credentials(adapter)
     session = OAuth1Session(
@@ -112,13 +130,22 @@ def _start_oauth1(adapter: Platform, user_id: str, return_to: str, now: datetime
         return_to=return_to,
         expires_at=now + timedelta(seconds=STATE_SECONDS),
         extra=crypto.seal(dict(request_token), key),
+        browser_hash=browser_hash,
     ).save()
     url = session.authorization_url(adapter.authorize_url(), perms=",".join(adapter.oauth.scopes))
     return str(url)
 
 
-def consume_state(platform: str, state: str, now: datetime) -> OAuthState:
-    """The pending authorization of ``state``, deleted as it is read: a replay finds nothing."""
+class OtherBrowser(Exception):
+    """The callback came from a browser that did not start the flow."""
+
+
+def consume_state(
+    platform: str, state: str, now: datetime, browser_secret: str | None
+) -> OAuthState:
+    """The pending authorization of ``state``, deleted as it is read: a replay finds nothing.
+    Raises ``OtherBrowser`` (the state spent all the same) unless ``browser_secret`` is
+    the one set in the browser that started it."""
     ensure_bound()
     try:
         answer = OAuthState._get_connection().delete_item(
@@ -131,6 +158,12 @@ def consume_state(platform: str, state: str, now: datetime) -> OAuthState:
     pending = OAuthState.from_raw_data(answer["Attributes"])
     if pending.platform != platform or pending.expires_at <= now:
         raise Problem(400, "invalid-state", "state: unknown, used already, or expired")
+    if (
+        browser_secret is None
+        or pending.browser_hash is None
+        or not hmac.compare_digest(_hash(browser_secret), pending.browser_hash)
+    ):
+        raise OtherBrowser(platform)
     return pending
 
 
@@ -167,10 +200,10 @@ def finish(
 
 
 def finish_oauth1(
-    adapter: Platform, oauth_token: str, verifier: str, now: datetime
+    adapter: Platform, oauth_token: str, verifier: str, now: datetime, browser_secret: str | None
 ) -> tuple[OAuthState, dict[str, Any], Identity]:
     """OAuth 1.0a: the request token names the pending authorization (single use too)."""
-    pending = consume_state(adapter.name, oauth_token, now)
+    pending = consume_state(adapter.name, oauth_token, now, browser_secret)
     assert pending.extra is not None
     request_token = crypto.open_sealed(pending.extra, _hash(oauth_token))
     client = credentials(adapter)

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from pydantic import BaseModel, ConfigDict
 
 from functions.common import clock
@@ -14,7 +15,8 @@ from functions.common.api import current_user_id
 from functions.common.clock import rfc3339
 from functions.common.errors import Problem, bad_field
 from functions.common.models import Connection
-from functions.connections import clients, crypto, lifecycle, oauth, store
+from functions.common.settings import settings
+from functions.connections import clients, crypto, lifecycle, notices, oauth, store
 from functions.connections.platforms.base import Platform
 from functions.connections.platforms.bluesky import Bluesky
 from functions.connections.platforms.registry import ADAPTERS
@@ -64,23 +66,72 @@ def list_connections() -> ConnectionList:
     return ConnectionList(items=[_out(c) for c in store.connections_of(current_user_id(router))])
 
 
+class AuthorizeOut(BaseModel):
+    authorize_url: str
+
+
+BINDING_COOKIE = "flattr_connect"
+
+
+def _binding_cookie(platform: str, value: str, max_age: int) -> Cookie:
+    """The cookie that binds a connect flow to the browser that started it: sent back only
+    to this platform's callback, unreadable by scripts; ``Secure`` wherever the site is
+    served over HTTPS (plain HTTP only on the local stack's loopback)."""
+    return Cookie(
+        BINDING_COOKIE,
+        value,
+        path=f"/v1/connections/{platform}/",
+        secure=settings().public_url.startswith("https://"),
+        http_only=True,
+        max_age=max_age,
+        same_site=SameSite.LAX_MODE,
+    )
+
+
+def _browser_secret() -> str | None:
+    for cookie in router.current_event.raw_event.get("cookies") or []:
+        name, _, value = cookie.strip().partition("=")
+        if name == BINDING_COOKIE and value:
+            return value
+    return None
+
+
 @router.get("/v1/connections/<platform>/authorize")
 def authorize(
     platform: PlatformName,
     return_to: Annotated[str, Query(max_length=512)] = "/settings/connections",
     instance: Annotated[str | None, Query(max_length=253)] = None,
+    accept: Annotated[str | None, Header(max_length=1024)] = None,
 ) -> Response[Any]:
-    """``instance`` names the server on a platform of many (Mastodon: ``mastodon.social``)."""
+    """``instance`` names the server on a platform of many (Mastodon: ``mastodon.social``).
+    A page asks with ``Accept: application/json`` (it cannot read a redirect's target)
+    and navigates to ``authorize_url`` itself; either way the binding cookie is set."""
     adapter = _adapter(platform)
-    url = oauth.start(adapter, current_user_id(router), return_to, clock.now(), instance)
-    return Response(status_code=302, headers={"Location": url}, body=None)
+    started = oauth.start(adapter, current_user_id(router), return_to, clock.now(), instance)
+    cookie = _binding_cookie(platform, started.browser_secret, oauth.STATE_SECONDS)
+    if accept and "application/json" in accept.lower():
+        return Response(
+            status_code=200,
+            content_type="application/json",
+            body=AuthorizeOut(authorize_url=started.authorize_url).model_dump_json(),
+            cookies=[cookie],
+        )
+    return Response(
+        status_code=302,
+        headers={"Location": started.authorize_url},
+        body=None,
+        cookies=[cookie],
+    )
 
 
-def _back(return_to: str, **params: str) -> Response[Any]:
+def _back(platform: str, return_to: str, **params: str) -> Response[Any]:
     separator = "&" if "?" in return_to else "?"
     query = "&".join(f"{k}={v}" for k, v in params.items())
     return Response(
-        status_code=302, headers={"Location": f"{return_to}{separator}{query}"}, body=None
+        status_code=302,
+        headers={"Location": f"{return_to}{separator}{query}"},
+        body=None,
+        cookies=[_binding_cookie(platform, "", 0)],  # spent: the browser forgets it
     )
 
 
@@ -100,19 +151,29 @@ def callback(
     ``oauth_token`` and ``oauth_verifier``."""
     adapter = _adapter(platform)
     now = clock.now()
+    browser = _browser_secret()
     token: dict[str, Any] | None
-    if adapter.flow == "oauth1":
-        if not oauth_token or not oauth_verifier:
-            raise bad_field(400, "query.oauth_verifier", "missing: the platform sends it")
-        pending, token, identity = oauth.finish_oauth1(adapter, oauth_token, oauth_verifier, now)
-    else:
-        if not state:
-            raise bad_field(400, "query.state", "missing: the platform sends it")
-        pending = oauth.consume_state(platform, state, now)
-        if error or not code:
-            # The person said no at the platform: back to our page, nothing stored.
-            return _back(pending.return_to, connect_error=platform)
-        token, identity = oauth.finish(adapter, pending, code, state)
+    try:
+        if adapter.flow == "oauth1":
+            if not oauth_token or not oauth_verifier:
+                raise bad_field(400, "query.oauth_verifier", "missing: the platform sends it")
+            pending, token, identity = oauth.finish_oauth1(
+                adapter, oauth_token, oauth_verifier, now, browser
+            )
+        else:
+            if not state:
+                raise bad_field(400, "query.state", "missing: the platform sends it")
+            pending = oauth.consume_state(platform, state, now, browser)
+            if error or not code:
+                # The person said no at the platform: back to our page, nothing stored.
+                return _back(platform, pending.return_to, connect_error=platform)
+            token, identity = oauth.finish(adapter, pending, code, state)
+    except oauth.OtherBrowser as other:
+        raise Problem(
+            403,
+            "other-browser",
+            "state: this connection was started in another browser; start it again here",
+        ) from other
     key = f"{platform}#{identity.stable_id}"
     name = f"{pending.user_id}/{platform}"
     connection = Connection(
@@ -129,11 +190,12 @@ def callback(
     )
     try:
         store.save(connection)
-    except store.TakenByAnother as taken:
-        raise Problem(
-            409, "already-connected", "this account is connected by someone else"
-        ) from taken
-    return _back(pending.return_to, connected=platform)
+    except store.TakenByAnother:
+        # Proving control at the platform again, from the browser that started the flow,
+        # outranks an older connection: nobody stays locked out of their own account.
+        previous_user = store.move(connection, now)
+        notices.tell_moved(previous_user, connection)
+    return _back(platform, pending.return_to, connected=platform)
 
 
 @router.patch("/v1/connections/<platform>")

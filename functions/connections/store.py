@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
-from functions.common.models import ConnectedIdentity, Connection
+from functions.common.models import ConnectedIdentity, Connection, Recipient
 from functions.common.storage import ensure_bound, transact_write
+
+MOVE_ATTEMPTS = 3
 
 
 def connections_of(user_id: str) -> list[Connection]:
@@ -46,6 +50,63 @@ def save(connection: Connection) -> None:
         if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
             raise TakenByAnother(connection.identity) from error
         raise
+
+
+def recipient_keys(connection: Connection) -> set[str]:
+    """The recipient keys a connection proves: its platform id, and its handle as an alias."""
+    stable_id = connection.identity.split("#", 1)[1]
+    keys = {f"{connection.platform}:{stable_id.lower()}"}
+    if connection.handle:
+        keys.add(f"{connection.platform}:{connection.handle.lower()}")
+    return keys
+
+
+def move(connection: Connection, now: datetime) -> str:
+    """The platform account of ``connection`` is connected by another user, and
+    ``connection.user_id`` has just proved control of it at the platform: the connection
+    moves to them, with the recipients the previous user had claimed through it (later
+    flattrs and escrow not yet moved follow ``claimed_by``; money already moved stays).
+    Answers the previous user's id."""
+    ensure_bound()
+    for attempt in range(MOVE_ATTEMPTS):
+        holder = ConnectedIdentity.get(connection.identity)
+        previous_user = str(holder.user_id)
+        if previous_user == connection.user_id:
+            save(connection)
+            return previous_user
+        theirs = get(previous_user, connection.platform)
+        mine = get(connection.user_id, connection.platform)
+        claimed = [
+            r
+            for r in Recipient.batch_get(sorted(recipient_keys(connection)))
+            if r.claimed_by == previous_user
+        ]
+        try:
+            with transact_write() as transaction:
+                transaction.save(
+                    ConnectedIdentity(connection.identity, user_id=connection.user_id),
+                    condition=ConnectedIdentity.user_id == previous_user,
+                )
+                transaction.save(connection)
+                if theirs is not None and theirs.identity == connection.identity:
+                    transaction.delete(theirs, condition=Connection.identity == theirs.identity)
+                if mine is not None and mine.identity != connection.identity:
+                    transaction.delete(ConnectedIdentity(mine.identity))
+                for recipient in claimed:
+                    transaction.update(
+                        recipient,
+                        actions=[
+                            Recipient.claimed_by.set(connection.user_id),
+                            Recipient.claimed_at.set(now),
+                        ],
+                        condition=Recipient.claimed_by == previous_user,
+                    )
+        except TransactWriteError:
+            if attempt == MOVE_ATTEMPTS - 1:
+                raise
+            continue  # changed meanwhile (another move, a disconnect): read again
+        return previous_user
+    raise AssertionError("unreachable")
 
 
 def delete(connection: Connection) -> None:

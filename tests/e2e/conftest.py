@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import signal
@@ -38,12 +39,20 @@ class _KeepRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_NO_REDIRECTS = urllib.request.build_opener(_KeepRedirects)
-
-
 class Client:
+    """One browser: its own cookie jar (cookies kept and sent by their path, as a browser
+    does); redirects are answered, not followed."""
+
     def __init__(self, base: str) -> None:
         self.base = base
+        self.cookies = http.cookiejar.CookieJar()
+        self._opener = urllib.request.build_opener(
+            _KeepRedirects, urllib.request.HTTPCookieProcessor(self.cookies)
+        )
+
+    def browser(self) -> Client:
+        """Another browser on the same stack, with an empty cookie jar."""
+        return Client(self.base)
 
     def request(
         self,
@@ -53,6 +62,7 @@ class Client:
         token: str | None = None,
         raw: bytes | None = None,
         content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
     ) -> Reply:
         """One request; redirects are answered, not followed."""
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
@@ -61,8 +71,10 @@ class Client:
         request.add_header("Content-Type", content_type)
         if token:
             request.add_header("Authorization", f"Bearer {token}")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
         try:
-            with _NO_REDIRECTS.open(request, timeout=30) as response:
+            with self._opener.open(request, timeout=30) as response:
                 return Reply(response.status, dict(response.headers), response.read())
         except urllib.error.HTTPError as error:
             return Reply(error.code, dict(error.headers), error.read())

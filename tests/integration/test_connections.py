@@ -15,7 +15,7 @@ import requests
 import responses
 
 from functions.common import clock
-from functions.common.models import Connection, Flattr
+from functions.common.models import ConnectedIdentity, Connection, Flattr
 from local.gateway import invoke
 from tests.conftest import call
 from tests.integration.track_helpers import at_base
@@ -37,6 +37,10 @@ def github(aws):
         yield mock
 
 
+# The binding cookie each flow's browser holds, by state: the callback sends it back.
+BROWSER_COOKIES: dict[str, dict[str, str]] = {}
+
+
 def authorize(user: str = "user-1", return_to: str = "/settings") -> dict[str, str]:
     answer = call(
         "GET", "/v1/connections/github/authorize", user=user, query=f"return_to={return_to}"
@@ -44,12 +48,18 @@ def authorize(user: str = "user-1", return_to: str = "/settings") -> dict[str, s
     assert answer.status == 302, answer.raw
     location = answer.headers["location"]
     assert location.startswith(f"{WEB}/login/oauth/authorize?")
-    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+    params = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+    BROWSER_COOKIES[params["state"]] = answer.cookies
+    return params
 
 
-def callback(state: str, code: str = "the-code"):
+def callback(state: str, code: str = "the-code", cookies: dict[str, str] | None = None):
     return call(
-        "GET", "/v1/connections/github/callback", user=None, query=f"code={code}&state={state}"
+        "GET",
+        "/v1/connections/github/callback",
+        user=None,
+        query=f"code={code}&state={state}",
+        cookies=BROWSER_COOKIES.get(state, {}) if cookies is None else cookies,
     )
 
 
@@ -102,14 +112,35 @@ def test_return_to_must_be_a_path_of_our_site(github, target):
     assert answer.status == 422 and answer.json["errors"][0]["field"] == "query.return_to"
 
 
-def test_one_platform_account_cannot_be_connected_by_two_users(github):
+def test_the_binding_cookie_is_http_only_lax_and_scoped_to_the_platform(github):
+    answer = call("GET", "/v1/connections/github/authorize", query="return_to=/settings")
+    (raw,) = answer.set_cookies
+    assert raw.startswith("flattr_connect=") and len(answer.cookies["flattr_connect"]) >= 40
+    assert "HttpOnly" in raw and "SameSite=Lax" in raw and "Max-Age=600" in raw
+    assert "Path=/v1/connections/github/" in raw
+    assert "Secure" in raw  # the public URL is https here; only loopback goes without
+
+
+def test_a_callback_from_another_browser_is_refused_and_spends_the_state(github):
+    state = authorize(user="user-1")["state"]
+    other = callback(state, cookies={"flattr_connect": "someone-elses"})
+    assert other.status == 403 and other.json["type"] == "/problems/other-browser"
+    assert call("GET", "/v1/connections", user="user-1").json["items"] == []
+    assert callback(state).status == 400  # spent: the right browser cannot reuse it
+
+
+def test_proving_control_again_moves_the_account_to_the_new_user(github):
     assert callback(authorize(user="user-1")["state"]).status == 302
-    taken = callback(authorize(user="user-2")["state"])
-    assert taken.status == 409
-    assert call("GET", "/v1/connections", user="user-2").json["items"] == []
+    moved = callback(authorize(user="user-2")["state"])
+    assert moved.status == 302
+    assert call("GET", "/v1/connections", user="user-1").json["items"] == []
+    assert [c["handle"] for c in call("GET", "/v1/connections", user="user-2").json["items"]] == [
+        "octocat"
+    ]
+    assert ConnectedIdentity.get("github#583231").user_id == "user-2"
 
 
-def test_of_two_users_connecting_one_account_at_once_exactly_one_gets_it(github):
+def test_of_two_users_connecting_one_account_at_once_exactly_one_holds_it(github):
     states = {user: authorize(user=user)["state"] for user in ("user-1", "user-2")}
     barrier = threading.Barrier(2)
     statuses: dict[str, int] = {}
@@ -123,9 +154,11 @@ def test_of_two_users_connecting_one_account_at_once_exactly_one_gets_it(github)
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(statuses.values()) == [302, 409]
+    # Both proved control; the later one holds the account, never both.
+    assert statuses == {"user-1": 302, "user-2": 302}
     owners = [u for u in states if call("GET", "/v1/connections", user=u).json["items"]]
-    assert len(owners) == 1 and statuses[owners[0]] == 302
+    assert len(owners) == 1
+    assert ConnectedIdentity.get("github#583231").user_id == owners[0]
 
 
 def test_disconnecting_frees_the_account_for_someone_else(github):

@@ -21,7 +21,7 @@ from functions.connections.budget import SharedBudget
 from functions.connections.platforms.base import AppLimit, RateLimited
 from functions.connections.platforms.bluesky import tid
 from local.gateway import invoke
-from tests.conftest import call
+from tests.conftest import Browser, call
 from tests.integration.track_helpers import at_base
 from tests.unit.recorded import fediverse as shapes
 
@@ -36,8 +36,12 @@ def stub_resolver(name: str, port: int, **_: object) -> list:
     return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
 
 
+BROWSER = Browser()  # every flow here starts and ends in the same browser
+
+
 @pytest.fixture
 def web(aws, monkeypatch):
+    BROWSER.cookies.clear()
     at_base()
     monkeypatch.setattr(safe_http, "RESOLVER", stub_resolver)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
@@ -70,7 +74,7 @@ def mastodon_server(mock, server: str = SOCIAL) -> None:
 
 
 def mastodon_authorize(user: str = "user-1", instance: str = "mastodon.social"):
-    return call(
+    return BROWSER.call(
         "GET",
         "/v1/connections/mastodon/authorize",
         user=user,
@@ -100,7 +104,7 @@ def test_mastodon_registers_our_app_on_first_use_and_keeps_it(web):
 def test_mastodon_connect_poll_and_disconnect_on_the_users_server(web):
     mastodon_server(web)
     state = query_of(mastodon_authorize().headers["location"])["state"]
-    back = call(
+    back = BROWSER.call(
         "GET", "/v1/connections/mastodon/callback", user=None, query=f"code=c&state={state}"
     )
     assert back.status == 302 and back.headers["location"] == "/settings?connected=mastodon"
@@ -189,7 +193,7 @@ def test_registration_redirected_elsewhere_is_refused(web):
 def test_a_person_who_says_no_returns_to_our_page_with_nothing_stored(web):
     mastodon_server(web)
     state = query_of(mastodon_authorize().headers["location"])["state"]
-    back = call(
+    back = BROWSER.call(
         "GET",
         "/v1/connections/mastodon/callback",
         user=None,
@@ -210,7 +214,7 @@ def _text(header: str | bytes) -> str:
 
 
 def flickr_authorize():
-    return call("GET", "/v1/connections/flickr/authorize", query="return_to=/settings")
+    return BROWSER.call("GET", "/v1/connections/flickr/authorize", query="return_to=/settings")
 
 
 def test_flickr_connects_with_oauth1(web):
@@ -228,7 +232,7 @@ def test_flickr_connects_with_oauth1(web):
         in signed
     )
 
-    back = call(
+    back = BROWSER.call(
         "GET",
         "/v1/connections/flickr/callback",
         user=None,
@@ -240,7 +244,7 @@ def test_flickr_connects_with_oauth1(web):
     connection = Connection.get("user-1", "flickr")
     assert connection.identity == "flickr#21207597@N07"
     assert "a202d1f853ec69de" not in connection.token  # the token secret is sealed
-    replay = call(
+    replay = BROWSER.call(
         "GET",
         "/v1/connections/flickr/callback",
         user=None,
@@ -250,7 +254,9 @@ def test_flickr_connects_with_oauth1(web):
 
 
 def test_flickr_callback_without_verifier_is_a_clear_400(web):
-    answer = call("GET", "/v1/connections/flickr/callback", user=None, query="oauth_token=x")
+    answer = BROWSER.call(
+        "GET", "/v1/connections/flickr/callback", user=None, query="oauth_token=x"
+    )
     assert answer.status == 400
     assert answer.json["errors"][0]["field"] == "query.oauth_verifier"
 
@@ -294,7 +300,7 @@ def bluesky_server(mock, *, authorization_servers: list[str] | None = None) -> N
 
 def test_bluesky_connects_with_par_and_dpop_and_keeps_no_token(web):
     bluesky_server(web)
-    answer = call("GET", "/v1/connections/bluesky/authorize", query="return_to=/settings")
+    answer = BROWSER.call("GET", "/v1/connections/bluesky/authorize", query="return_to=/settings")
     assert answer.status == 302, answer.raw
     assert answer.headers["location"].startswith(f"{BSKY}/oauth/authorize?")
     params = query_of(answer.headers["location"])
@@ -304,7 +310,7 @@ def test_bluesky_connects_with_par_and_dpop_and_keeps_no_token(web):
     assert pushed["code_challenge_method"] == ["S256"] and "state" in pushed
     state = pushed["state"][0]
 
-    back = call(
+    back = BROWSER.call(
         "GET",
         "/v1/connections/bluesky/callback",
         user=None,
@@ -342,10 +348,12 @@ def test_bluesky_connects_with_par_and_dpop_and_keeps_no_token(web):
 
 def test_bluesky_refuses_an_account_whose_server_is_another(web):
     bluesky_server(web, authorization_servers=["https://evil.example.com"])
-    answer = call("GET", "/v1/connections/bluesky/authorize", query="return_to=/settings")
+    answer = BROWSER.call("GET", "/v1/connections/bluesky/authorize", query="return_to=/settings")
     state = parse_qs(web.calls[-1].request.body)["state"][0]
     assert answer.status == 302
-    back = call("GET", "/v1/connections/bluesky/callback", user=None, query=f"code=c&state={state}")
+    back = BROWSER.call(
+        "GET", "/v1/connections/bluesky/callback", user=None, query=f"code=c&state={state}"
+    )
     assert back.status == 400, back.raw
     assert list(Connection.query("user-1")) == []
 
