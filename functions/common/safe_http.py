@@ -1,11 +1,15 @@
-"""Requests to hosts that users name (a Mastodon server, a site to verify): no private,
-loopback or link-local addresses, bounded time and size, redirects only within the host.
+"""Requests to hosts that users name (a Mastodon server, a Bluesky PDS or DID document, a
+site to verify): no private, loopback, link-local, CGNAT, multicast or metadata addresses
+(IPv4-mapped IPv6 included), HTTPS on the default port only, bounded time and size.
 
-A user-given host is resolved and every address must be global before we connect.
-``RESOLVER`` is ``socket.getaddrinfo``; tests put a local stub in its place. The check
-is made right before each request and each redirect hop; DNS answers that change
-between the check and the connection (rebinding) are bounded by the short timeouts and
-by the Lambda's network having nothing private worth reaching.
+Two ways in: ``request`` (one request, redirects only within the host) and ``session()``
+(a ``requests.Session`` whose transport checks every request it sends, and so every
+redirect hop, since requests sends each hop through the same transport; OAuth sessions
+are guarded the same way with ``guard``). A user-given host is resolved and every
+address must be global before we connect. ``RESOLVER`` is ``socket.getaddrinfo``; tests
+put a local stub in its place. DNS answers that change between the check and the
+connection (rebinding) are bounded by the short timeouts and by the Lambda's network
+having nothing private worth reaching.
 """
 
 from __future__ import annotations
@@ -15,18 +19,20 @@ import re
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 
 RESOLVER: Callable[..., list[Any]] = socket.getaddrinfo
 HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 MAX_REDIRECTS = 3
 
 
-class Refused(Exception):
-    """The host or the answer is not one we fetch; ``reason`` says why, for the client."""
+class Refused(requests.RequestException):
+    """The host or the answer is not one we fetch; ``reason`` says why, for the client.
+    A ``RequestException``, so code that survives an unreachable host survives this."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -53,10 +59,71 @@ def check_host(host: str) -> str:
     if not answers:
         raise Refused("the host name does not resolve")
     for answer in answers:
-        address = ipaddress.ip_address(str(answer[4][0]).split("%", 1)[0])
-        if not address.is_global or address.is_multicast:
+        if not is_public_address(str(answer[4][0])):
             raise Refused("the host resolves to a private address")
     return name
+
+
+def is_public_address(text: str) -> bool:
+    """A global unicast address (an IPv4-mapped IPv6 address is judged as its IPv4)."""
+    address = ipaddress.ip_address(text.split("%", 1)[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    shared = ipaddress.ip_network("100.64.0.0/10")  # CGNAT: not global, said explicitly
+    return address.is_global and not address.is_multicast and address not in shared
+
+
+def check_url(url: str) -> None:
+    """Refuse a URL we would not fetch for a user: HTTPS on 443 to a public host."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or parts.port not in (None, 443):
+        raise Refused("only https on the default port")
+    check_host(parts.hostname or "")
+
+
+class GuardedAdapter(HTTPAdapter):
+    """A transport that checks each request before it connects and bounds its answer."""
+
+    def __init__(self, max_bytes: int = 1024 * 1024, timeout: float = 10.0) -> None:
+        super().__init__(max_retries=0)
+        self.max_bytes = max_bytes
+        self.timeout = timeout
+
+    def send(  # type: ignore[override]
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        **kwargs: Any,
+    ) -> requests.Response:
+        check_url(str(request.url))
+        response = super().send(request, stream=True, timeout=timeout or self.timeout, **kwargs)
+        if not stream:
+            body = bytearray()
+            for chunk in response.iter_content(16 * 1024):
+                body.extend(chunk)
+                if len(body) > self.max_bytes:
+                    response.close()
+                    raise Refused("the answer is too large")
+            response._content = bytes(body)
+        return response
+
+
+S = TypeVar("S", bound=requests.Session)
+
+
+def guard(http: S, max_bytes: int = 1024 * 1024) -> S:
+    """``http`` with every request and redirect hop checked (an OAuth session too)."""
+    adapter = GuardedAdapter(max_bytes)
+    http.mount("https://", adapter)
+    http.mount("http://", adapter)
+    http.max_redirects = MAX_REDIRECTS
+    return http
+
+
+def session(max_bytes: int = 1024 * 1024) -> requests.Session:
+    """A new guarded session, for hosts that users name."""
+    return guard(requests.Session(), max_bytes)
 
 
 def request(

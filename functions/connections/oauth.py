@@ -184,7 +184,9 @@ def finish(
             raise Problem(400, "authorization-failed", "code: the platform refused it") from error
         return None, identity
     client = credentials(adapter)
-    session = OAuth2Session(client.client_id, redirect_uri=redirect_uri(adapter.name))
+    session = adapter.protect(
+        OAuth2Session(client.client_id, redirect_uri=redirect_uri(adapter.name))
+    )
     try:
         token: dict[str, Any] = session.fetch_token(
             adapter.token_url(),
@@ -196,7 +198,12 @@ def finish(
         )
     except OAuth2Error as error:
         raise Problem(400, "authorization-failed", "code: the platform refused it") from error
-    return token, adapter.identity_from_token(token, session_for(adapter, token))
+    except requests.RequestException as error:  # unreachable, or refused by the SSRF guard
+        raise Problem(502, "platform-unavailable", f"{adapter.name}: no answer") from error
+    try:
+        return token, adapter.identity_from_token(token, session_for(adapter, token))
+    except requests.RequestException as error:
+        raise Problem(502, "platform-unavailable", f"{adapter.name}: no answer") from error
 
 
 def finish_oauth1(
@@ -229,19 +236,25 @@ def session_for(
     """A session that sends the token and, when it has expired, refreshes it first
     (``on_refresh`` stores the new one: some platforms' refresh tokens are single-use)."""
     client = credentials(adapter)
+    session: requests.Session
     if adapter.flow == "oauth1":
-        return OAuth1Session(
+        session = OAuth1Session(
             client.client_id,
             client.client_secret,
             resource_owner_key=token["oauth_token"],
             resource_owner_secret=token["oauth_token_secret"],
         )
-    if on_refresh is None or "refresh_token" not in token:
-        return OAuth2Session(client.client_id, token=token)
-    return OAuth2Session(
-        client.client_id,
-        token=token,
-        auto_refresh_url=adapter.token_url(),
-        auto_refresh_kwargs={"client_id": client.client_id, "client_secret": client.client_secret},
-        token_updater=on_refresh,
-    )
+    elif on_refresh is None or "refresh_token" not in token:
+        session = OAuth2Session(client.client_id, token=token)
+    else:
+        session = OAuth2Session(
+            client.client_id,
+            token=token,
+            auto_refresh_url=adapter.token_url(),
+            auto_refresh_kwargs={
+                "client_id": client.client_id,
+                "client_secret": client.client_secret,
+            },
+            token_updater=on_refresh,
+        )
+    return adapter.protect(session)

@@ -81,7 +81,7 @@ def poll_connection(connection: Connection, now: datetime, summary: PollSummary)
             adapter, crypto.open_sealed(str(connection.token), name), on_refresh=store_refreshed
         )
         if adapter.polls_with_token
-        else requests.Session()
+        else adapter.protect(requests.Session())
     )
     now_epoch = int(now.timestamp())
     account = connection.identity.split("#", 1)[1]

@@ -25,7 +25,11 @@ from tests.conftest import Browser, call
 from tests.integration.track_helpers import at_base
 from tests.unit.recorded import fediverse as shapes
 
-PUBLIC = {"mastodon.social": "199.232.1.10", "chaos.social": "185.1.1.1"}
+PUBLIC = {
+    "mastodon.social": "199.232.1.10",
+    "chaos.social": "185.1.1.1",
+    "morel.us-east.host.bsky.network": "35.171.1.2",
+}
 PRIVATE = {"evil.example.com": "10.0.0.7", "rebind.example.com": "169.254.169.254"}
 
 

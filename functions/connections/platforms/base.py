@@ -14,11 +14,11 @@ import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 import requests
 
-from functions.common import clock
+from functions.common import clock, safe_http
 from functions.track.urls import owner_key
 
 
@@ -77,6 +77,7 @@ class Budget(Protocol):
 
 
 Flow = Literal["oauth2", "oauth1", "atproto"]
+S = TypeVar("S", bound=requests.Session)
 
 
 class Platform:
@@ -122,6 +123,16 @@ class Platform:
             return f"https://{self.instance}"
         return os.environ.get(self.api_url_env, self.default_api_url).rstrip("/")
 
+    @property
+    def user_named_hosts(self) -> bool:
+        """Does a user name the hosts we talk to (their Mastodon server)? Then every request
+        and redirect hop is SSRF-checked; an operator-configured host is trusted."""
+        return self.per_instance
+
+    def protect(self, session: S) -> S:
+        """``session``, guarded where users name the hosts it reaches."""
+        return safe_http.guard(session) if self.user_named_hosts else session
+
     def authorize_url(self) -> str:
         return self.web_url + self.oauth.authorize_path
 
@@ -152,7 +163,7 @@ class Platform:
         """Revoke ``token`` at the platform, where it allows (RFC 7009); False where not."""
         if self.oauth.revoke_path is None:
             return False
-        response = requests.post(
+        response = self.protect(requests.Session()).post(
             self.web_url + self.oauth.revoke_path,
             data={
                 "token": token.get("refresh_token") or token.get("access_token"),

@@ -22,6 +22,7 @@ from requests_oauth2client import (
     RequestUriParameterAuthorizationRequest,
 )
 
+from functions.common import safe_http
 from functions.connections.platforms.base import (
     Identity,
     Like,
@@ -99,7 +100,9 @@ class Bluesky(Platform):
             raise ValueError("the token names no account")
         document = self.did_document(did)
         pds = self.pds_of(document)
-        resource = requests.get(f"{pds}/.well-known/oauth-protected-resource", timeout=10).json()
+        resource = self.get(
+            safe_http.session(), f"{pds}/.well-known/oauth-protected-resource"
+        ).json()
         if self.web_url not in resource.get("authorization_servers", []):
             raise ValueError("this server does not speak for the account")
         handles = [a[5:] for a in document.get("alsoKnownAs", []) if a.startswith("at://")]
@@ -110,11 +113,13 @@ class Bluesky(Platform):
     def did_document(self, did: str) -> dict[str, Any]:
         if did.startswith("did:plc:"):
             url = f"{self.api_url}/{quote(did, safe=':')}"
+            session = requests.Session()  # the PLC directory: operator-configured
         elif did.startswith("did:web:"):
             url = f"https://{did[8:]}/.well-known/did.json"
+            session = safe_http.session()  # a host the account names
         else:
             raise ValueError("unknown DID method")
-        document: dict[str, Any] = self.get(requests.Session(), url).json()
+        document: dict[str, Any] = self.get(session, url).json()
         return document
 
     @staticmethod
@@ -123,6 +128,11 @@ class Bluesky(Platform):
             if service.get("id", "").endswith("#atproto_pds"):
                 return str(service["serviceEndpoint"]).rstrip("/")
         raise ValueError("the account has no PDS")
+
+    @property
+    def user_named_hosts(self) -> bool:
+        """Likes are read from the PDS the account's DID document names: the user's host."""
+        return True
 
     def identity(self, session: requests.Session) -> Identity:
         raise NotImplementedError("Bluesky proves identity in the token exchange")
