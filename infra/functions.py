@@ -65,6 +65,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
     "account": Access(
         reads=("ledger", "escrow", "oauth-clients"),
         writes=(
+            "deleted-users",
             "users",
             "flattrs",
             "activity",
@@ -162,6 +163,9 @@ class DomainFunctions(Construct):
                     email_identity_arn,
                 )
                 {"Api": self.api, "Jobs": self.jobs, "Events": self.events}[kind][domain] = function
+                if kind == "Api" and function.role is not None:
+                    # Every API request asks whether its user was deleted.
+                    tables.by_name["deleted-users"].grant_read_data(function.role)
                 if access.delete_users and function.role is not None:
                     user_pool.grant(function.role, "cognito-idp:AdminDeleteUser")
 

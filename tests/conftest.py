@@ -88,8 +88,10 @@ def _clear_caches() -> None:
     """In-process caches would carry one test's emulator state into the next."""
     from aws_lambda_powertools.utilities import parameters
 
+    from functions.common import deletions
     from functions.track import store, tracking
 
+    deletions.clear_cache()
     parameters.clear_caches()
     tracking.directory().clear()
     store.clear_caches()

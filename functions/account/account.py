@@ -18,6 +18,7 @@ import boto3
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
+from functions.common import clock, deletions
 from functions.common.clock import rfc3339
 from functions.common.models import (
     ActivityItem,
@@ -161,8 +162,10 @@ def _delete_sign_in(user_id: str, email: str | None) -> None:
 
 
 def delete(user_id: str, email: str | None) -> dict[str, int]:
-    """Everything but the money records goes; answers what was deleted."""
+    """Everything but the money records goes; answers what was deleted. The tombstone
+    comes first: from then on no request of this user's tokens recreates anything."""
     ensure_bound()
+    deletions.mark_deleted(user_id, clock.now())
     connections = list(Connection.query(user_id))
     for connection in connections:
         lifecycle.disconnect(connection)

@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
+from functions.common import deletions
 from functions.common.errors import PROBLEM_JSON, Problem, Unauthorized, bad_field
 from functions.common.settings import settings
 
@@ -118,13 +119,23 @@ def check_raw_body(event: dict[str, Any]) -> Problem | None:
     return None
 
 
+def check_not_deleted(event: dict[str, Any]) -> Problem | None:
+    """A token of a deleted account is refused on every route, as if it had expired."""
+    claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}
+    sub = (claims.get("claims") or {}).get("sub")
+    if sub and deletions.is_deleted(str(sub)):
+        return Unauthorized()
+    return None
+
+
 def guarded(
     app: APIGatewayHttpResolver,
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-    """Wrap ``app.resolve`` so a malformed raw body is a 4xx before any route runs."""
+    """Wrap ``app.resolve`` so a malformed raw body is a 4xx, and a deleted account's
+    token a 401, before any route runs."""
 
     def resolve(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        problem = check_raw_body(event)
+        problem = check_raw_body(event) or check_not_deleted(event)
         if problem is not None:
             return {
                 "statusCode": problem.status,

@@ -57,6 +57,18 @@ class User(Model):
     by_email = UserByEmail()
 
 
+class DeletedUser(Model):
+    """A deleted account's tombstone: tokens issued to it are refused on every route, so
+    nothing is recreated under the id the anonymous money records keep. Holds no more
+    than the random id and when."""
+
+    class Meta(_Meta):
+        table_name = "deleted-users"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    deleted_at = UTCDateTimeAttribute()
+
+
 # ---------------------------------------------------------------- flattrs
 
 
@@ -423,6 +435,7 @@ class IdempotencyRecord(Model):
 # Every table, by the model that defines it.
 TABLE_MODELS: tuple[type[Model], ...] = (
     User,
+    DeletedUser,
     Flattr,
     ActivityItem,
     Recipient,

@@ -67,6 +67,9 @@ class Settings:
     split_status_cache_seconds: int = 60
     split_close_grace_seconds: int = 90
     split_workers: int = 8
+    # How long an API Lambda may trust "this user is not deleted" (a deleted user's token
+    # is refused everywhere within this time; in the Lambda that deleted it, at once).
+    deletion_cache_seconds: int = 60
     # Where people reach us: OAuth redirect URIs, claim links and cookies are on this origin.
     public_url: str = ""
 
@@ -100,6 +103,7 @@ class Settings:
                 "SPLIT_CLOSE_GRACE_SECONDS", cls.split_close_grace_seconds
             ),
             split_workers=max(1, _int("SPLIT_WORKERS", cls.split_workers)),
+            deletion_cache_seconds=_int("DELETION_CACHE_SECONDS", cls.deletion_cache_seconds),
             public_url=os.environ.get("PUBLIC_API_URL", "").rstrip("/"),
         )
 

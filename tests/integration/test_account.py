@@ -4,6 +4,7 @@ connected, and the ledger still adds up."""
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import boto3
@@ -109,3 +110,21 @@ def test_export_of_a_new_user_is_empty_not_an_error(aws):
     answer = call("GET", "/v1/me/export", user="nobody")
     assert answer.status == 200
     assert answer.json["user"] is None and answer.json["flattrs"] == []
+
+
+def test_another_lambda_refuses_a_deleted_user_within_the_cache_time(aws, monkeypatch):
+    """The Lambda that deleted the account refuses its tokens at once; another Lambda,
+    which had seen the user alive, within ``deletion_cache_seconds`` (60 s)."""
+    from datetime import UTC, datetime
+
+    from functions.common import deletions
+    from functions.common.models import DeletedUser
+
+    moments = itertools.chain([1000.0, 1030.0], itertools.repeat(1061.0))
+    monkeypatch.setattr(deletions, "monotonic", lambda: next(moments))
+    assert call("GET", "/v1/me", user="kim").status == 200  # seen alive at t=1000
+    DeletedUser("kim", deleted_at=datetime.now(UTC)).save()  # by the account Lambda, elsewhere
+    assert call("GET", "/v1/me", user="kim").status == 200  # t=1030: still trusted
+    refused = call("GET", "/v1/me", user="kim")  # t=1061: asked again, refused for good
+    assert refused.status == 401 and refused.json["type"] == "/problems/unauthorized"
+    assert call("GET", "/v1/flattrs", user="kim").status == 401  # cached as deleted: no clock
