@@ -9,9 +9,9 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock
+from functions.common.hashing import keyed_hash
 from functions.common.models import Suppression
 from functions.common.storage import ensure_bound
-from functions.track.hashing import keyed_hash
 
 
 def address_hash(address: str) -> str:

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import DoesNotExist
 
 from functions.claim.events import address_hash
+from functions.common.hashing import keyed_hash
 from functions.common.models import ClaimToken
 from functions.common.storage import ensure_bound
-from functions.track.hashing import keyed_hash
 
 LINK_DAYS = 60  # a link outlives the 14 days between notices and the 30 to the reminder
 

@@ -21,9 +21,9 @@ from functions.common.clock import rfc3339
 from functions.common.errors import Problem, bad_field
 from functions.common.models import CatalogueEntry, EmailState
 from functions.common.money import format_for_people, money
+from functions.common.pagination import decode_cursor, encode_cursor
 from functions.common.recipients import RecipientRef, recipient_ref
 from functions.common.storage import ensure_bound
-from functions.track.store import decode_cursor, encode_cursor
 
 router = Router()
 Token = Annotated[str, Path(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -229,6 +229,7 @@ def catalogue(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> CataloguePage:
     ensure_bound()
+    scope = f"catalogue|{sort}|{q or ''}"
     index = CatalogueEntry.by_rank if sort == "top" else CatalogueEntry.by_trend
     condition = CatalogueEntry.recipient.contains(q.strip().lower()) if q else None
     try:
@@ -237,7 +238,7 @@ def catalogue(
             scan_index_forward=False,
             filter_condition=condition,
             limit=limit,
-            last_evaluated_key=decode_cursor(cursor),
+            last_evaluated_key=decode_cursor(cursor, scope),
         )
         items = list(results)
     except (QueryError, ValueError, TypeError, KeyError) as error:
@@ -254,7 +255,7 @@ def catalogue(
             )
             for entry in items
         ],
-        cursor=encode_cursor(results.last_evaluated_key),
+        cursor=encode_cursor(results.last_evaluated_key, scope),
     )
 
 

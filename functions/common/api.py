@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from functions.common import deletions
-from functions.common.errors import PROBLEM_JSON, Problem, Unauthorized, bad_field
+from functions.common.errors import PROBLEM_JSON, Busy, Problem, Unauthorized, bad_field
 from functions.common.settings import settings
 
 METHODS_WITH_BODY = {"POST", "PUT", "PATCH"}
@@ -48,6 +48,16 @@ def make_resolver(routers: Iterable[Router], logger: Logger) -> APIGatewayHttpRe
     @app.exception_handler(Problem)
     def _problem(error: Problem) -> Response[str]:
         return problem_response(error)
+
+    @app.exception_handler(Busy)
+    def _busy(error: Busy) -> Response[str]:
+        problem = Problem(503, "busy", "the item is being changed by other requests; retry")
+        return Response(
+            status_code=503,
+            content_type=PROBLEM_JSON,
+            body=problem.to_json(),
+            headers={"Retry-After": str(error.retry_after)},
+        )
 
     @app.exception_handler(RequestValidationError)
     def _invalid(error: RequestValidationError) -> Response[str]:
@@ -94,6 +104,8 @@ def check_raw_body(event: dict[str, Any]) -> Problem | None:
         return None
     try:
         json.loads(text)
+    except RecursionError:
+        return bad_field(400, "body", "is nested too deeply")
     except ValueError:
         content_type = next(
             (

@@ -60,3 +60,12 @@ class NotFound(Problem):
 class Unauthorized(Problem):
     def __init__(self) -> None:
         super().__init__(401, "unauthorized", "a valid bearer token is required")
+
+
+class Busy(Exception):
+    """Domain logic found an item contended through every attempt: nothing was lost, the
+    client should send the same request again soon (a 503 with ``Retry-After``)."""
+
+    def __init__(self, retry_after: int = 1) -> None:
+        super().__init__(f"busy, retry after {retry_after} s")
+        self.retry_after = retry_after

@@ -127,16 +127,21 @@ class ActivityItem(Model):
 
 
 class PageDay(ActivityItem):
-    """``att#<day>#<url-hash>``: one page's attention on one local day, all devices."""
+    """``att#<day>#<url-hash>``: one page's attention on one local day, all devices.
+
+    Written only by commutative updates (``ADD`` of seconds, events and interval ends,
+    each under a condition that the thresholds it read still hold), so reports from
+    several devices at once do not conflict: see ``track/tracking.py``."""
 
     seconds = NumberAttribute(default=0)
     media = BooleanAttribute(default=False)
     awarded = NumberAttribute(default=0)
-    first_start = NumberAttribute(null=True)
-    last_at = NumberAttribute(null=True)
+    # The reported intervals' starts and ends (epoch seconds): attention cannot exceed
+    # max(ends) - min(starts). Sets, because ADD to a set commutes where max() cannot.
+    starts = NumberSetAttribute(null=True)
+    ends = NumberSetAttribute(null=True)
     events = UnicodeSetAttribute(null=True)
     button_flattr_id = UnicodeAttribute(null=True)
-    version = VersionAttribute()
 
 
 class SiteVisits(ActivityItem):
@@ -156,9 +161,13 @@ class ExplicitEvent(ActivityItem):
 
 
 class ContributorDay(ActivityItem):
-    """``day#<day>``: the contributor's flattrs on one local day (abuse limit)."""
+    """``day#<day>``: the contributor's totals on one local day, for the daily limits:
+    flattrs made, attention seconds, distinct pages and sites."""
 
     flattrs = NumberAttribute(default=0)
+    attention = NumberAttribute(null=True)
+    pages = NumberAttribute(null=True)
+    sites = NumberAttribute(null=True)
 
 
 # ---------------------------------------------------------------- recipients

@@ -59,6 +59,10 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     max_attention_seconds_per_day: int = 24 * 3600
     max_flattrs_per_day: int = 500
+    # Distinct pages with attention, and sites with visits, per contributor-day: far above
+    # what a person reads (each costs storage and a write), far below what a script sends.
+    max_pages_per_day: int = 1000
+    max_sites_per_day: int = 500
     report_max_age_seconds: int = 48 * 3600
     report_max_future_seconds: int = 5 * 60
     blocked_domains: tuple[str, ...] = field(default=DEFAULT_BLOCKED_DOMAINS)
@@ -91,6 +95,8 @@ class Settings:
                 "MAX_ATTENTION_SECONDS_PER_DAY", cls.max_attention_seconds_per_day
             ),
             max_flattrs_per_day=_int("MAX_FLATTRS_PER_DAY", cls.max_flattrs_per_day),
+            max_pages_per_day=_int("MAX_PAGES_PER_DAY", cls.max_pages_per_day),
+            max_sites_per_day=_int("MAX_SITES_PER_DAY", cls.max_sites_per_day),
             report_max_age_seconds=_int("REPORT_MAX_AGE_SECONDS", cls.report_max_age_seconds),
             report_max_future_seconds=_int(
                 "REPORT_MAX_FUTURE_SECONDS", cls.report_max_future_seconds

@@ -16,13 +16,13 @@ import requests
 from pynamodb.exceptions import PutError
 
 from functions.common import clock
+from functions.common.hashing import short_hash
 from functions.common.models import Connection, Flattr
 from functions.common.storage import condition_failed
 from functions.connections import crypto, oauth, store
 from functions.connections.platforms.base import Like, NeedsReauth, RateLimited, wait_after
 from functions.connections.platforms.registry import ADAPTERS
 from functions.track import store as track_store
-from functions.track.hashing import short_hash
 
 WINDOW_SECONDS = 15 * 60
 

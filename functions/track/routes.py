@@ -15,6 +15,7 @@ from functions.common.api import current_user_id
 from functions.common.clock import rfc3339
 from functions.common.errors import Problem
 from functions.common.models import Flattr
+from functions.common.pagination import decode_cursor, encode_cursor
 from functions.common.recipients import RecipientRef, recipient_ref
 from functions.track import store, tracking
 from functions.track.resolve import Resolution
@@ -173,8 +174,9 @@ def list_flattrs(
 ) -> FlattrPage:
     contributor = current_user_id(router)
     wanted_month = month or store.month_of(clock.now())
+    scope = f"flattrs|{contributor}|{wanted_month}"
     items, last = store.flattrs_of_month(
-        contributor, wanted_month, limit, store.decode_cursor(cursor)
+        contributor, wanted_month, limit, decode_cursor(cursor, scope)
     )
     claimed = tracking.directory().records({f.recipient for f in items})
     page = []
@@ -185,7 +187,7 @@ def list_flattrs(
         if receiver == "unclaimed" and is_claimed:
             continue
         page.append(flattr_out(flattr, is_claimed))
-    return FlattrPage(items=page, cursor=store.encode_cursor(last))
+    return FlattrPage(items=page, cursor=encode_cursor(last, scope))
 
 
 @router.delete("/v1/flattrs/<flattr_id>")

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from cachetools import TTLCache
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
-from functions.common.errors import bad_field
+from functions.common.hashing import short_hash
 from functions.common.models import (
     ActivityItem,
     ContributorDay,
@@ -28,7 +29,6 @@ from functions.common.models import (
 )
 from functions.common.settings import SPLIT_SHARDS, settings
 from functions.common.storage import condition_failed, ensure_bound, transact_write
-from functions.track.hashing import short_hash
 from functions.track.resolve import RecipientRecord
 
 MAX_PAGE = 100
@@ -156,66 +156,110 @@ def clear_caches() -> None:
 
 
 def load_activity(
-    contributor_id: str, keys: Sequence[str], model: type[ActivityItem]
+    contributor_id: str,
+    keys: Sequence[str],
+    model: type[ActivityItem],
+    consistent: bool = False,
 ) -> dict[str, Any]:
-    """Activity items of one contributor by ``item_key`` (one batch read per 100)."""
+    """Activity items of one contributor by ``item_key`` (one batch read per 100);
+    ``consistent`` after a conflict, to see the write that caused it."""
     ensure_bound()
     items: dict[str, Any] = {}
     for start in range(0, len(keys), 100):
         chunk = [(contributor_id, key) for key in keys[start : start + 100]]
-        for item in model.batch_get(chunk):
+        for item in model.batch_get(chunk, consistent_read=consistent):
             items[item.item_key] = item
     return items
 
 
-def day_counter(contributor_id: str, day: str) -> int:
+@dataclass(frozen=True)
+class DayTotals:
+    flattrs: int = 0
+    attention: int = 0
+    pages: int = 0
+    sites: int = 0
+
+
+def day_totals(contributor_id: str, day: str) -> DayTotals:
+    """The contributor's totals on one local day (one read, whatever the day holds)."""
     ensure_bound()
     try:
-        return int(ContributorDay.get(contributor_id, f"day#{day}").flattrs)
+        item = ContributorDay.get(contributor_id, f"day#{day}", consistent_read=True)
     except DoesNotExist:
-        return 0
+        return DayTotals()
+    return DayTotals(
+        int(item.flattrs or 0), int(item.attention or 0), int(item.pages or 0), int(item.sites or 0)
+    )
 
 
-def day_attention_seconds(contributor_id: str, day: str) -> int:
-    """Attention on all pages on one local day (for the daily limit)."""
+def day_counter(contributor_id: str, day: str) -> int:
+    return day_totals(contributor_id, day).flattrs
+
+
+def _day_limits() -> dict[str, int]:
+    limits = settings()
+    return {
+        "attention": limits.max_attention_seconds_per_day,
+        "pages": limits.max_pages_per_day,
+        "sites": limits.max_sites_per_day,
+    }
+
+
+def reserve_day(contributor_id: str, day: str, expires_at: datetime, **amounts: int) -> bool:
+    """Add ``amounts`` (attention seconds, new pages, new sites) to the day's totals if no
+    daily limit is passed; False, and nothing added, otherwise. One atomic update: any
+    number of requests reserve at once without conflicting."""
+    wanted = {name: n for name, n in amounts.items() if n > 0}
+    if not wanted:
+        return True
+    limits = _day_limits()
+    if any(n > limits[name] for name, n in wanted.items()):
+        return False
     ensure_bound()
-    total = 0
-    for item in PageDay.query(
-        contributor_id,
-        ActivityItem.item_key.startswith(f"att#{day}#"),
-        attributes_to_get=["seconds"],
-    ):
-        total += int(item.seconds or 0)
-    return total
+    actions: list[Any] = [ContributorDay.expires_at.set(expires_at)]
+    condition: Any = None
+    for name, n in wanted.items():
+        attribute = getattr(ContributorDay, name)
+        actions.append(attribute.add(n))
+        fits = attribute.does_not_exist() | (attribute <= limits[name] - n)
+        condition = fits if condition is None else condition & fits
+    try:
+        ContributorDay(contributor_id, f"day#{day}").update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
 
 
-def save_with_flattrs(
-    item: Model,
+def release_day(contributor_id: str, day: str, **amounts: int) -> None:
+    """Give back what a reservation took for reports that were not recorded after all."""
+    given = {name: n for name, n in amounts.items() if n > 0}
+    if not given:
+        return
+    ensure_bound()
+    ContributorDay(contributor_id, f"day#{day}").update(
+        actions=[getattr(ContributorDay, name).add(-n) for name, n in given.items()]
+    )
+
+
+def _transact_with_flattrs(
+    write_item: Callable[[TransactWrite], None],
+    contributor_id: str,
     flattrs: Sequence[Flattr],
     *,
     day: str,
     expires_at: datetime,
     extra: Sequence[Model] = (),
 ) -> None:
-    """Save an activity item; with flattrs, in one transaction with them and the day counter.
-
-    Raises ``Conflict`` when another request saved the item first, ``DailyLimit``
-    when the day's flattrs would pass the limit.
-    """
-    ensure_bound()
-    if not flattrs and not extra:
-        try:
-            item.save()
-        except Exception as error:
-            if condition_failed(error):
-                raise Conflict from error
-            raise
-        return
+    """One transaction: the activity item's write, the new flattrs, ``extra`` markers and
+    the day's flattr counter (under the daily limit). Raises ``DailyLimit`` when the
+    counter's condition fails, ``Conflict`` when another condition does."""
     cap = settings().max_flattrs_per_day
-    counter = ContributorDay(getattr(item, "contributor_id"), f"day#{day}")  # noqa: B009
+    counter = ContributorDay(contributor_id, f"day#{day}")
     try:
         with transact_write() as transaction:
-            transaction.save(item)
+            write_item(transaction)
             for flattr in flattrs:
                 transaction.save(flattr, condition=Flattr.flattr_id.does_not_exist())
             for other in extra:
@@ -235,9 +279,77 @@ def save_with_flattrs(
         last = reasons[-1] if reasons else None
         if flattrs and last is not None and last.code == "ConditionalCheckFailed":
             raise DailyLimit from error
-        if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
+        if any(r is not None and r.code in CONFLICTS for r in reasons):
             raise Conflict from error
         raise
+
+
+# A transaction cancelled for these reasons is tried again after reading afresh.
+CONFLICTS = ("ConditionalCheckFailed", "TransactionConflict")
+
+
+def save_with_flattrs(
+    item: Model,
+    flattrs: Sequence[Flattr],
+    *,
+    day: str,
+    expires_at: datetime,
+    extra: Sequence[Model] = (),
+) -> None:
+    """Save a versioned activity item (a site's visits); with flattrs, in one transaction
+    with them and the day counter. Raises ``Conflict`` when another request saved the
+    item first, ``DailyLimit`` when the day's flattrs would pass the limit."""
+    ensure_bound()
+    if not flattrs and not extra:
+        try:
+            item.save()
+        except Exception as error:
+            if condition_failed(error):
+                raise Conflict from error
+            raise
+        return
+    _transact_with_flattrs(
+        lambda transaction: transaction.save(item),
+        getattr(item, "contributor_id"),  # noqa: B009
+        flattrs,
+        day=day,
+        expires_at=expires_at,
+        extra=extra,
+    )
+
+
+def update_page_day(
+    contributor_id: str,
+    key: str,
+    actions: Sequence[Action],
+    condition: Condition,
+    flattrs: Sequence[Flattr] = (),
+    *,
+    day: str,
+    expires_at: datetime,
+    extra: Sequence[Model] = (),
+) -> None:
+    """Apply ``actions`` to a page-day under ``condition``; with flattrs, in one transaction
+    with them and the day counter. Raises ``Conflict`` when the condition no longer holds
+    (read again and decide again), ``DailyLimit`` as ``save_with_flattrs``."""
+    ensure_bound()
+    item = PageDay(contributor_id, key)
+    if not flattrs and not extra:
+        try:
+            item.update(actions=list(actions), condition=condition)
+        except UpdateError as error:
+            if condition_failed(error):
+                raise Conflict from error
+            raise
+        return
+    _transact_with_flattrs(
+        lambda transaction: transaction.update(item, list(actions), condition=condition),
+        contributor_id,
+        flattrs,
+        day=day,
+        expires_at=expires_at,
+        extra=extra,
+    )
 
 
 def explicit_event(contributor_id: str, event_hash: str) -> str | None:
@@ -270,31 +382,11 @@ def delete_flattr(flattr: Flattr) -> bool:
     return True
 
 
-def encode_cursor(key: dict[str, Any] | None) -> str | None:
-    if not key:
-        return None
-    return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
-    if not cursor:
-        return None
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (binascii.Error, ValueError) as error:
-        raise bad_field(422, "query.cursor", "is not a cursor this API gave") from error
-    if not isinstance(key, dict):
-        raise bad_field(422, "query.cursor", "is not a cursor this API gave")
-    return key
-
-
 def flattrs_of_month(
     contributor_id: str, month: str, limit: int, cursor: dict[str, Any] | None
 ) -> tuple[list[Flattr], dict[str, Any] | None]:
     """One page of a contributor's flattrs of ``month``, newest first."""
     ensure_bound()
-    if cursor is not None and cursor.get("contributor_id", {}).get("S") != contributor_id:
-        raise bad_field(422, "query.cursor", "is not a cursor this API gave")
     results = Flattr.query(
         contributor_id,
         Flattr.flattr_id.startswith(month.replace("-", "")),

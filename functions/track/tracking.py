@@ -1,25 +1,36 @@
 """Recording attention, visits and explicit flattrs: the rules applied to storage.
 
-Each request reads what it touches first (batched), applies the rules in memory,
-and writes each page-day or site once: a plain conditional put when no threshold
-is crossed, one transaction with the new flattrs otherwise. A concurrent write to
-the same item (another device) makes the write fail its version check; the item
-is then read again and the reports applied again.
+Attention. Each request reads the page-days it touches (one batch read), reserves its
+seconds and new pages in the day's totals (one atomic update under the daily limits, so
+its cost does not grow with the pages the day holds), applies the rules in memory and
+writes each page-day once, as commutative additions (seconds, event ids, interval ends)
+under a condition that what it read still decides the outcome: the flattrs awarded so far,
+the thresholds the new total falls between, the elapsed-time bound. Reports from several
+devices therefore add up without conflicting; only a request whose read went stale across
+a threshold (or an award) reads again, and at most one request awards each flattr. When
+a threshold is crossed, the flattrs are written in the same transaction. After a crash
+between a write and its award, the next report on the page-day (or the same one sent
+again) awards what is due.
+
+Visits. A site's recent views are a list merged per request and saved under a version
+check; a concurrent save makes the merge run again.
 """
 
 from __future__ import annotations
 
+import random
+import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
+from functions.common.errors import Busy
+from functions.common.hashing import keyed_hash, short_hash
 from functions.common.models import ExplicitEvent, Flattr, PageDay, SiteVisits
 from functions.common.settings import settings
 from functions.track import rules, store
-from functions.track.hashing import keyed_hash, short_hash
 from functions.track.resolve import (
     CachedLookup,
     NoLookup,
@@ -29,7 +40,7 @@ from functions.track.resolve import (
 )
 from functions.track.store import Conflict, DailyLimit, DynamoDirectory
 
-ATTEMPTS = 5
+ATTEMPTS = 10
 # Page-days can receive reports for up to 48 h after their day ends.
 PAGE_DAY_GRACE = timedelta(hours=48)
 
@@ -96,14 +107,16 @@ def _time_reason(at: datetime, now: datetime) -> str | None:
     return None
 
 
-def _retrying(apply: Callable[[], None]) -> None:
+def _retrying(apply: Callable[[bool], None]) -> None:
+    """Run ``apply(fresh)`` until no conflict; ``fresh`` is True after one (read again,
+    consistently). A short random pause spreads requests that collided."""
     for attempt in range(ATTEMPTS):
         try:
-            apply()
+            apply(attempt > 0)
             return
         except Conflict:
-            if attempt == ATTEMPTS - 1:
-                raise
+            time.sleep(random.uniform(0, 0.005 * (attempt + 1)))  # noqa: S311 - jitter
+    raise Busy
 
 
 # ---------------------------------------------------------------- attention
@@ -115,49 +128,20 @@ class _PageDayWork:
     day: str
     resolution: Resolution
     reports: list[AttentionReport]
+    reserved: int = 0  # attention seconds reserved in the day's totals
+    new_page: bool = False
 
 
-def new_page_day(contributor_id: str, key: str, day: str, time_zone: str) -> PageDay:
-    """A page-day not seen before; it expires once no late report can reach it."""
-    end = rules.day_end(datetime.fromisoformat(day).date(), time_zone)
-    return PageDay(
-        contributor_id, key, expires_at=end + PAGE_DAY_GRACE, seconds=0, awarded=0, media=False
-    )
-
-
-@dataclass
-class _Request:
-    """What one request reads once and shares across the items it touches."""
-
-    contributor_id: str
-    time_zone: str
-    day_seconds: dict[str, int] = field(default_factory=dict)
-    preloaded: dict[str, Any] = field(default_factory=dict)
-    _counters: dict[str, int] = field(default_factory=dict)
-
-    def flattrs_on(self, day: str) -> int:
-        """The day's flattr count, read only when a flattr is about to be made."""
-        if day not in self._counters:
-            self._counters[day] = store.day_counter(self.contributor_id, day)
-        return self._counters[day]
-
-    def made(self, day: str, count: int) -> None:
-        self._counters[day] = self.flattrs_on(day) + count
-
-    def page_day(self, key: str, day: str) -> PageDay:
-        """The preloaded item on the first try; read again after a conflict."""
-        if key in self.preloaded:
-            item = self.preloaded.pop(key)
-        else:
-            item = store.load_activity(self.contributor_id, [key], PageDay).get(key)
-        return item or new_page_day(self.contributor_id, key, day, self.time_zone)
+def page_day_expiry(day: str, time_zone: str) -> datetime:
+    """A page-day expires once no late report can reach it."""
+    return rules.day_end(datetime.fromisoformat(day).date(), time_zone) + PAGE_DAY_GRACE
 
 
 def record_attention(
     contributor_id: str, reports: Sequence[AttentionReport], now: datetime
 ) -> Outcome:
     outcome = Outcome()
-    request = _Request(contributor_id, store.time_zone_of(contributor_id))
+    time_zone = store.time_zone_of(contributor_id)
     resolutions = resolve_urls([r.url for r in reports], contributor_id)
     work: dict[str, _PageDayWork] = {}
     for report, resolution in zip(reports, resolutions, strict=True):
@@ -165,92 +149,299 @@ def record_attention(
         if reason:
             outcome.reject(report.event_id, reason)
             continue
-        day = rules.local_day(report.at, request.time_zone).isoformat()
+        day = rules.local_day(report.at, time_zone).isoformat()
         key = f"att#{day}#{keyed_hash(resolution.url)}"
         work.setdefault(key, _PageDayWork(key, day, resolution, [])).reports.append(report)
     if not work:
         return outcome
-    found = store.load_activity(contributor_id, sorted(work), PageDay)
-    request.preloaded = {key: found.get(key) for key in work}
-    request.day_seconds = {
-        day: store.day_attention_seconds(contributor_id, day)
-        for day in {w.day for w in work.values()}
-    }
-    for item_work in sorted(work.values(), key=lambda w: w.key):
-        _retrying(partial(_apply_attention, request, item_work, outcome))
+    found: dict[str, PageDay] = store.load_activity(contributor_id, sorted(work), PageDay)
+    by_day: dict[str, list[_PageDayWork]] = defaultdict(list)
+    for item_work in work.values():
+        by_day[item_work.day].append(item_work)
+    for day, day_work in sorted(by_day.items()):
+        _reserve_attention(contributor_id, day, day_work, found, time_zone, outcome)
+    counters: dict[str, int] = {}
+    unused: dict[str, int] = defaultdict(int)  # reserved seconds that were not recorded
+    try:
+        for item_work in sorted(work.values(), key=lambda w: w.key):
+            if not item_work.reports:
+                continue
+            unused[item_work.day] += item_work.reserved
+
+            def apply(fresh: bool, w: _PageDayWork = item_work) -> None:
+                item = (
+                    store.load_activity(contributor_id, [w.key], PageDay, consistent=True)
+                    if fresh
+                    else found
+                ).get(w.key)
+                recorded = _apply_attention(contributor_id, w, item, time_zone, counters, outcome)
+                unused[w.day] -= recorded
+
+            _retrying(apply)
+    finally:
+        for day, seconds in unused.items():
+            store.release_day(contributor_id, day, attention=seconds)
     return outcome
 
 
-def _apply_attention(request: _Request, work: _PageDayWork, outcome: Outcome) -> None:
+def _reserve_attention(
+    contributor_id: str,
+    day: str,
+    day_work: list[_PageDayWork],
+    found: dict[str, PageDay],
+    time_zone: str,
+    outcome: Outcome,
+) -> None:
+    """Take the day's budget for these reports (seconds, new pages) in one atomic update;
+    where a daily limit would be passed, admit what fits and reject the rest with a reason."""
+    for w in day_work:
+        w.new_page = w.key not in found
+        w.reserved = _fold(found.get(w.key), w.reports).added
+    expires_at = page_day_expiry(day, time_zone)
+    wanted_seconds = sum(w.reserved for w in day_work)
+    wanted_pages = sum(1 for w in day_work if w.new_page)
+    if store.reserve_day(
+        contributor_id, day, expires_at, attention=wanted_seconds, pages=wanted_pages
+    ):
+        return
     limits = settings()
-    contributor_id = request.contributor_id
-    day_seconds = request.day_seconds
-    item = request.page_day(work.key, work.day)
-    events = set(item.events or ())
-    results = Outcome()
-    new_flattrs: list[Flattr] = []
-    seconds_added = 0
-    for report in sorted(work.reports, key=lambda r: (r.at, r.event_id)):
+    totals = store.day_totals(contributor_id, day)
+    seconds, pages = totals.attention, totals.pages
+    for w in sorted(day_work, key=lambda w: w.key):
+        if w.new_page and pages >= limits.max_pages_per_day:
+            for report in w.reports:
+                outcome.reject(report.event_id, "daily_page_limit")
+            w.reports, w.reserved = [], 0
+            continue
+        kept: list[AttentionReport] = []
+        for report in sorted(w.reports, key=lambda r: (r.at, r.event_id)):
+            if seconds + report.active_seconds > limits.max_attention_seconds_per_day:
+                outcome.reject(report.event_id, "daily_attention_limit")
+                continue
+            seconds += report.active_seconds
+            kept.append(report)
+        w.reports = kept
+        w.reserved = sum(r.active_seconds for r in kept)
+        pages += 1 if (w.new_page and kept) else 0
+    admitted = [w for w in day_work if w.reports]
+    if not store.reserve_day(
+        contributor_id,
+        day,
+        expires_at,
+        attention=sum(w.reserved for w in admitted),
+        pages=sum(1 for w in admitted if w.new_page),
+    ):
+        # Other requests took the rest of the day's budget meanwhile.
+        for w in admitted:
+            for report in w.reports:
+                outcome.reject(report.event_id, "daily_attention_limit")
+            w.reports, w.reserved = [], 0
+
+
+@dataclass
+class _Span:
+    """The reported intervals of a page-day: attention cannot exceed their extent."""
+
+    low: int | None
+    high: int | None
+
+    def widened(self, start: int, end: int) -> _Span:
+        low = start if self.low is None else min(self.low, start)
+        high = end if self.high is None else max(self.high, end)
+        return _Span(low, high)
+
+    @property
+    def extent(self) -> int:
+        return 0 if self.low is None or self.high is None else self.high - self.low
+
+
+@dataclass
+class _Folded:
+    """A page-day's reports applied in memory to what was read of it."""
+
+    read_seconds: int
+    read_media: bool
+    read_awarded: int
+    known: set[str]
+    seconds: int
+    media: bool
+    span: _Span
+    results: Outcome = field(default_factory=Outcome)
+    new_events: set[str] = field(default_factory=set)
+    starts: set[int] = field(default_factory=set)
+    ends: set[int] = field(default_factory=set)
+    latest: datetime | None = None
+
+    @property
+    def added(self) -> int:
+        return self.seconds - self.read_seconds
+
+
+def _fold(item: PageDay | None, reports: list[AttentionReport]) -> _Folded:
+    """Apply ``reports`` in time order: duplicates counted, reports that would pass the
+    elapsed time refused, the rest added up."""
+    read_seconds = int(item.seconds or 0) if item else 0
+    read_media = bool(item.media) if item else False
+    folded = _Folded(
+        read_seconds=read_seconds,
+        read_media=read_media,
+        read_awarded=int(item.awarded or 0) if item else 0,
+        known=set(item.events or ()) if item else set(),
+        seconds=read_seconds,
+        media=read_media,
+        span=_Span(
+            int(min(item.starts)) if item and item.starts else None,
+            int(max(item.ends)) if item and item.ends else None,
+        ),
+    )
+    for report in sorted(reports, key=lambda r: (r.at, r.event_id)):
         event = short_hash(report.event_id)
-        if event in events:
-            results.duplicates += 1
+        if event in folded.known or event in folded.new_events:
+            folded.results.duplicates += 1
             continue
-        start = int(report.at.timestamp()) - report.active_seconds
-        first_start = min(item.first_start or start, start)
-        last_at = max(item.last_at or 0, int(report.at.timestamp()))
-        seconds = int(item.seconds) + report.active_seconds
-        if seconds > last_at - first_start:
-            results.reject(report.event_id, "exceeds_elapsed_time")
+        end = int(report.at.timestamp())
+        start = end - report.active_seconds
+        widened = folded.span.widened(start, end)
+        if folded.seconds + report.active_seconds > widened.extent:
+            folded.results.reject(report.event_id, "exceeds_elapsed_time")
             continue
-        if (
-            day_seconds[work.day] + seconds_added + report.active_seconds
-            > limits.max_attention_seconds_per_day
-        ):
-            results.reject(report.event_id, "daily_attention_limit")
-            continue
-        media = bool(item.media) or report.kind == "media"
-        due = rules.flattrs_due(seconds, media, int(item.awarded))
-        if (
-            due
-            and request.flattrs_on(work.day) + len(new_flattrs) + due > limits.max_flattrs_per_day
-        ):
-            results.reject(report.event_id, "daily_flattr_limit")
-            continue
-        for index in range(int(item.awarded), int(item.awarded) + due):
-            flattr_id = store.flattr_id_for(report.at, f"{contributor_id}|{work.key}|{index}")
-            new_flattrs.append(
-                store.new_flattr(
-                    contributor_id,
-                    flattr_id,
-                    _key(work.resolution),
-                    work.resolution.url,
-                    "attention",
-                    report.at,
-                )
-            )
-        item.seconds = seconds
-        item.media = media
-        item.awarded = int(item.awarded) + due
-        item.first_start = first_start
-        item.last_at = last_at
-        events.add(event)
-        seconds_added += report.active_seconds
-        results.accepted += 1
-    if results.accepted:
-        item.events = events
-        try:
-            store.save_with_flattrs(item, new_flattrs, day=work.day, expires_at=item.expires_at)
-        except DailyLimit:
-            for report in work.reports:
-                outcome.reject(report.event_id, "daily_flattr_limit")
-            return
-    day_seconds[work.day] += seconds_added
-    if new_flattrs:
-        request.made(work.day, len(new_flattrs))
+        folded.span, folded.seconds = widened, folded.seconds + report.active_seconds
+        folded.media = folded.media or report.kind == "media"
+        folded.new_events.add(event)
+        folded.starts.add(start)
+        folded.ends.add(end)
+        folded.latest = report.at
+        folded.results.accepted += 1
+    return folded
+
+
+def _apply_attention(
+    contributor_id: str,
+    work: _PageDayWork,
+    item: PageDay | None,
+    time_zone: str,
+    counters: dict[str, int],
+    outcome: Outcome,
+) -> int:
+    """Apply one page-day's reports to what was read of it; answers the seconds recorded.
+    Raises ``Conflict`` when the page-day changed in a way that decides differently."""
+    folded = _fold(item, work.reports)
+    results, seconds, media, span = folded.results, folded.seconds, folded.media, folded.span
+    read_seconds, read_media = folded.read_seconds, folded.read_media
+    read_awarded, events, new_events = folded.read_awarded, folded.known, folded.new_events
+    starts, ends, latest = folded.starts, folded.ends, folded.latest
+    added = seconds - read_seconds
+    due = rules.flattrs_due(seconds, media, read_awarded)
+    if not added and not due:
+        _merge(outcome, results, [], work.resolution)
+        return 0
+    if (
+        due
+        and _flattrs_on(contributor_id, work.day, counters) + due > settings().max_flattrs_per_day
+    ):
+        _reject_accepted(results, work.reports, events, "daily_flattr_limit")
+        _merge(outcome, results, [], work.resolution)
+        return 0
+    at = latest or max(r.at for r in work.reports)
+    flattrs = [
+        store.new_flattr(
+            contributor_id,
+            store.flattr_id_for(at, f"{contributor_id}|{work.key}|{index}"),
+            _key(work.resolution),
+            work.resolution.url,
+            "attention",
+            at,
+        )
+        for index in range(read_awarded, read_awarded + due)
+    ]
+    actions: list[Any] = [
+        PageDay.awarded.set(read_awarded + due),
+        PageDay.expires_at.set(page_day_expiry(work.day, time_zone)),
+    ]
+    if added:
+        actions += [
+            PageDay.seconds.add(added),
+            PageDay.events.add(new_events),
+            PageDay.starts.add(starts),
+            PageDay.ends.add(ends),
+        ]
+    if media and not read_media:
+        actions.append(PageDay.media.set(True))
+    condition = _still_decides(item, read_awarded, read_media, media, seconds, added, span)
+    for event in new_events:
+        condition &= ~PageDay.events.contains(event)
+    try:
+        store.update_page_day(
+            contributor_id,
+            work.key,
+            actions,
+            condition,
+            flattrs,
+            day=work.day,
+            expires_at=page_day_expiry(work.day, time_zone),
+        )
+    except DailyLimit:
+        _reject_accepted(results, work.reports, events, "daily_flattr_limit")
+        _merge(outcome, results, [], work.resolution)
+        return 0
+    counters[work.day] = _flattrs_on(contributor_id, work.day, counters) + len(flattrs)
+    _merge(outcome, results, flattrs, work.resolution)
+    return added
+
+
+def _still_decides(
+    item: PageDay | None,
+    read_awarded: int,
+    read_media: bool,
+    media: bool,
+    seconds: int,
+    added: int,
+    span: _Span,
+) -> Any:
+    """The condition under which adding ``added`` seconds to whatever the page-day holds
+    now decides as it did on what was read: the same flattrs awarded so far, the same
+    text-or-media thresholds, the new total below the next threshold not yet paid, and
+    within the elapsed-time bound (concurrent reports only widen the span, so the bound
+    computed from what was read never lets too much through)."""
+    if item is None:
+        return PageDay.item_key.does_not_exist()
+    condition: Any = PageDay.awarded == read_awarded
+    if not read_media:
+        condition &= (PageDay.media == False) | PageDay.media.does_not_exist()  # noqa: E712
+    levels = rules.thresholds(media)
+    earned = sum(1 for level in levels if seconds >= level)
+    paid = max(earned, read_awarded)
+    if paid < len(levels):
+        condition &= PageDay.seconds < levels[paid] - added
+    if added:
+        condition &= PageDay.seconds <= span.extent - added
+    return condition
+
+
+def _flattrs_on(contributor_id: str, day: str, counters: dict[str, int]) -> int:
+    if day not in counters:
+        counters[day] = store.day_counter(contributor_id, day)
+    return counters[day]
+
+
+def _reject_accepted(
+    results: Outcome, reports: list[AttentionReport], known: set[str], reason: str
+) -> None:
+    """Turn the reports this attempt accepted into rejections with ``reason``."""
+    rejected = {r["event_id"] for r in results.rejected}
+    for report in reports:
+        if report.event_id not in rejected and short_hash(report.event_id) not in known:
+            results.reject(report.event_id, reason)
+    results.accepted = 0
+
+
+def _merge(
+    outcome: Outcome, results: Outcome, flattrs: list[Flattr], resolution: Resolution
+) -> None:
     outcome.accepted += results.accepted
     outcome.duplicates += results.duplicates
     outcome.rejected.extend(results.rejected)
-    outcome.flattrs.extend((f, work.resolution) for f in new_flattrs)
+    outcome.flattrs.extend((f, resolution) for f in flattrs)
 
 
 def _key(resolution: Resolution) -> str:
@@ -278,25 +469,75 @@ def record_visits(contributor_id: str, visits: Sequence[VisitReport], now: datet
             outcome.accepted += 1
             continue
         by_site[page.site].append((visit, resolution))
-    for site, site_visits in sorted(by_site.items()):
-        _retrying(
-            partial(_apply_visits, contributor_id, site, site_visits, time_zone, now, outcome)
-        )
+    if not by_site:
+        return outcome
+    keys = {site: f"vis#{keyed_hash(site)}" for site in by_site}
+    found: dict[str, SiteVisits] = store.load_activity(
+        contributor_id, sorted(keys.values()), SiteVisits
+    )
+    day = rules.local_day(now, time_zone)
+    admitted = _reserve_sites(contributor_id, by_site, keys, found, day, time_zone, now, outcome)
+    for site in sorted(admitted):
+
+        def apply(fresh: bool, site: str = site) -> None:
+            item = (
+                store.load_activity(contributor_id, [keys[site]], SiteVisits, consistent=True)
+                if fresh
+                else found
+            ).get(keys[site])
+            _apply_visits(contributor_id, keys[site], item, by_site[site], time_zone, now, outcome)
+
+        _retrying(apply)
     return outcome
+
+
+def _reserve_sites(
+    contributor_id: str,
+    by_site: dict[str, list[tuple[VisitReport, Resolution]]],
+    keys: dict[str, str],
+    found: dict[str, SiteVisits],
+    day: Any,
+    time_zone: str,
+    now: datetime,
+    outcome: Outcome,
+) -> list[str]:
+    """Sites not yet visited today take a place in the day's distinct sites; past the
+    daily limit, their visits are rejected with a reason."""
+    day_start = int((rules.day_end(day, time_zone) - timedelta(days=1)).timestamp())
+    new_today = [
+        site
+        for site in sorted(by_site)
+        if keys[site] not in found
+        or not any(int(view[0]) >= day_start for view in (found[keys[site]].views or ()))
+    ]
+    expires_at = now + timedelta(days=3)
+    if store.reserve_day(contributor_id, day.isoformat(), expires_at, sites=len(new_today)):
+        return sorted(by_site)
+    room = max(
+        0, settings().max_sites_per_day - store.day_totals(contributor_id, day.isoformat()).sites
+    )
+    taken = sorted(new_today)[:room]
+    if not store.reserve_day(contributor_id, day.isoformat(), expires_at, sites=len(taken)):
+        taken = []
+    refused = set(new_today) - set(taken)
+    for site in sorted(refused):
+        for visit, _ in by_site[site]:
+            outcome.reject(visit.event_id, "daily_site_limit")
+    return [site for site in sorted(by_site) if site not in refused]
 
 
 def _apply_visits(
     contributor_id: str,
-    site: str,
+    key: str,
+    item: SiteVisits | None,
     visits: list[tuple[VisitReport, Resolution]],
     time_zone: str,
     now: datetime,
     outcome: Outcome,
 ) -> None:
-    key = f"vis#{keyed_hash(site)}"
-    item = store.load_activity(contributor_id, [key], SiteVisits).get(key)
     if item is None:
         item = SiteVisits(contributor_id, key, expires_at=now)
+    site = visits[0][1].page.site if visits[0][1].page else ""
     old = [rules.View(int(at), page, dwell) for at, page, dwell in (item.views or [])]
     new = [rules.View(int(v.at.timestamp()), keyed_hash(r.url), v.dwell_seconds) for v, r in visits]
     merged, duplicates = rules.merge_views(old, new, int(now.timestamp()))
@@ -361,18 +602,19 @@ def give_explicit_flattr(
     if resolution.reason:
         raise Refused(resolution.reason)
     event = short_hash(event_id)
+    time_zone = store.time_zone_of(contributor_id)
+    day = rules.local_day(now, time_zone).isoformat()
+    key = f"att#{day}#{keyed_hash(resolution.url)}"
     for attempt in range(ATTEMPTS):
         earlier = store.explicit_event(contributor_id, event)
         if earlier is not None:
             flattr = store.get_flattr(contributor_id, earlier)
             if flattr is not None:
                 return flattr, resolution, False
-        time_zone = store.time_zone_of(contributor_id)
-        day = rules.local_day(now, time_zone).isoformat()
-        key = f"att#{day}#{keyed_hash(resolution.url)}"
-        item = store.load_activity(contributor_id, [key], PageDay).get(key)
-        item = item or new_page_day(contributor_id, key, day, time_zone)
-        if item.button_flattr_id:
+        item: PageDay | None = store.load_activity(
+            contributor_id, [key], PageDay, consistent=attempt > 0
+        ).get(key)
+        if item is not None and item.button_flattr_id:
             flattr = store.get_flattr(contributor_id, item.button_flattr_id)
             if flattr is not None:
                 return flattr, resolution, False
@@ -382,29 +624,47 @@ def give_explicit_flattr(
         flattr = store.new_flattr(
             contributor_id, flattr_id, _key(resolution), resolution.url, "button", now, title
         )
-        moved = rules.seconds_after_explicit(int(item.seconds), bool(item.media), int(item.awarded))
+        seconds = int(item.seconds or 0) if item else 0
+        awarded = int(item.awarded or 0) if item else 0
+        media = bool(item.media) if item else False
+        moved = rules.seconds_after_explicit(seconds, media, awarded)
         # The boost is not reading time: widen the elapsed window by as much, so the
         # elapsed-time limit keeps measuring only what was reported.
         now_epoch = int(now.timestamp())
-        item.first_start = min(item.first_start or now_epoch, now_epoch) - (
-            moved - int(item.seconds)
+        low = int(min(item.starts)) if item and item.starts else now_epoch
+        actions: list[Any] = [
+            PageDay.awarded.set(awarded + 1),
+            PageDay.button_flattr_id.set(flattr_id),
+            PageDay.starts.add({min(low, now_epoch) - (moved - seconds)}),
+            PageDay.ends.add({now_epoch}),
+            PageDay.expires_at.set(page_day_expiry(day, time_zone)),
+            PageDay.seconds.add(moved - seconds),
+        ]
+        condition: Any = (
+            PageDay.item_key.does_not_exist()
+            if item is None
+            else (PageDay.seconds == seconds)
+            & (PageDay.awarded == awarded)
+            & PageDay.button_flattr_id.does_not_exist()
         )
-        item.last_at = max(item.last_at or 0, now_epoch)
-        item.seconds = moved
-        item.awarded = int(item.awarded) + 1
-        item.button_flattr_id = flattr_id
         marker = ExplicitEvent(
             contributor_id, f"evt#{event}", flattr_id=flattr_id, expires_at=now + timedelta(days=3)
         )
         try:
-            store.save_with_flattrs(
-                item, [flattr], day=day, expires_at=item.expires_at, extra=[marker]
+            store.update_page_day(
+                contributor_id,
+                key,
+                actions,
+                condition,
+                [flattr],
+                day=day,
+                expires_at=page_day_expiry(day, time_zone),
+                extra=[marker],
             )
         except DailyLimit as error:
             raise Refused("daily_flattr_limit") from error
         except Conflict:
-            if attempt == ATTEMPTS - 1:
-                raise
+            time.sleep(random.uniform(0, 0.005 * (attempt + 1)))  # noqa: S311 - jitter
             continue
         return flattr, resolution, True
-    raise Conflict
+    raise Busy

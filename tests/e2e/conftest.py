@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -88,20 +89,34 @@ class Client:
 def start_stack(port: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["PORT"] = str(port)
-    return subprocess.Popen(
+    # Its output goes to a file, not a pipe nobody reads: a full pipe would block the stack.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - kept open while the stack runs
+    process = subprocess.Popen(
         [sys.executable, "-m", "local.stack"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
+    _OUTPUT[process.pid] = log
+    return process
+
+
+_OUTPUT: dict[int, Any] = {}
+
+
+def stack_output(process: subprocess.Popen[bytes]) -> str:
+    """What the stack printed so far."""
+    log = _OUTPUT[process.pid]
+    log.seek(0)
+    return str(log.read().decode("utf-8", "replace"))
 
 
 def wait_healthy(client: Client, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
+            output = stack_output(process)
             raise RuntimeError(f"the local stack exited: {output}")
         try:
             if client.request("GET", "/v1/health").status == 200:

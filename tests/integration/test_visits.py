@@ -131,4 +131,7 @@ def test_one_write_per_site(now):
             *[visit(f"{SITE}/p{i}", now - timedelta(hours=i * 7)) for i in range(2)],
             visit("https://other.example/x", now),
         )
-    assert writes(counts) == 2
+    assert writes(counts) == 2 + 1  # and the day's distinct sites, once
+    with dynamodb_calls() as counts:
+        visits(visit("https://other.example/y", now))
+    assert writes(counts) == 1  # a site already visited today takes no new place

@@ -1,4 +1,5 @@
-"""Keyed hashes of URLs, sites and event ids: what is stored instead of the thing itself."""
+"""Keyed hashes of URLs, sites, event ids and addresses: what is stored instead of the thing
+itself; and signatures of what we hand out and must recognise again (list cursors)."""
 
 from __future__ import annotations
 
@@ -27,3 +28,10 @@ def keyed_hash(text: str) -> str:
 def short_hash(text: str) -> str:
     """An unkeyed 64-bit digest for ids that must be deterministic (not secret)."""
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def sign(text: str, purpose: str) -> str:
+    """A 128-bit HMAC of ``text`` for ``purpose`` (a key derived per purpose), URL-safe."""
+    key = hmac.new(_key(), f"purpose:{purpose}".encode(), hashlib.sha256).digest()
+    digest = hmac.new(key, text.encode(), hashlib.sha256).digest()[:16]
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
