@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 import boto3
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DeleteError, DoesNotExist
 from pynamodb.models import Model
 
 from functions.common import clock, deletions
@@ -30,6 +30,7 @@ from functions.common.models import (
     LedgerItem,
     Recipient,
     User,
+    VerifiedDomain,
 )
 from functions.common.money import money
 from functions.common.storage import ensure_bound
@@ -144,6 +145,16 @@ def _delete_all(items: Iterable[Model], model: type[Model]) -> int:
     return count
 
 
+def _release_domains(user_id: str) -> int:
+    """The user's domain claims go, and the domains they verified are free again."""
+    claims = list(DomainClaim.by_user.query(user_id))
+    for claim in claims:
+        if claim.verified_at is not None:
+            with contextlib.suppress(DeleteError):  # verified by nobody, or by someone else
+                VerifiedDomain(claim.domain).delete(condition=VerifiedDomain.user_id == user_id)
+    return _delete_all(claims, DomainClaim)
+
+
 @cache
 def _cognito() -> Any:
     return boto3.client("cognito-idp")
@@ -183,7 +194,7 @@ def delete(user_id: str, email: str | None) -> dict[str, int]:
         "recipients_released": released,
         "flattrs": _delete_all(Flattr.query(user_id), Flattr),
         "activity": _delete_all(ActivityItem.query(user_id), ActivityItem),
-        "domains": _delete_all(DomainClaim.by_user.query(user_id), DomainClaim),
+        "domains": _release_domains(user_id),
         "notices": _delete_all(DonorNotice.query(user_id), DonorNotice),
     }
     with contextlib.suppress(DoesNotExist):

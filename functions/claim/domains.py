@@ -12,13 +12,13 @@ from typing import Literal
 import dns.exception
 import dns.resolver
 import requests
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from functions.common import clock, safe_http
 from functions.common.errors import Problem, bad_field
-from functions.common.models import DomainClaim
-from functions.common.storage import ensure_bound
-from functions.track.urls import NotFlattrable, normalise
+from functions.common.models import DomainClaim, VerifiedDomain
+from functions.common.storage import ensure_bound, transact_write
+from functions.track.urls import NotFlattrable, normalise, public_registrable_domain
 
 TXT_PREFIX = "flattr-verify="
 Method = Literal["dns", "meta"]
@@ -36,6 +36,8 @@ def site_of(domain: str, field: str = "body.domain") -> str:
         raise bad_field(422, field, f"not a domain ({refusal.reason})") from refusal
     if page.platform is not None:
         raise bad_field(422, field, "a platform's domain: connect your account there instead")
+    if not public_registrable_domain(page.site):
+        raise bad_field(422, field, "not a public domain anyone can register")
     return page.site
 
 
@@ -82,9 +84,12 @@ def meta_values(site: str) -> list[str]:
 
 
 def _refuse_if_verified_by_another(site: str, user_id: str) -> None:
-    for other in DomainClaim.query(site):
-        if other.verified_at is not None and other.user_id != user_id:
-            raise Problem(409, "claimed", "domain: verified by someone else")
+    try:
+        owner = VerifiedDomain.get(site).user_id
+    except DoesNotExist:
+        return
+    if owner != user_id:
+        raise Problem(409, "claimed", "domain: verified by someone else")
 
 
 def start(user_id: str, domain: str) -> DomainClaim:
@@ -118,6 +123,19 @@ def verify(user_id: str, domain: str) -> tuple[DomainClaim, Method]:
             f"domain: neither the TXT record _flattr.{site} nor the flattr:id meta tag "
             "shows the token yet",
         )
-    _refuse_if_verified_by_another(site, user_id)
-    claim.update(actions=[DomainClaim.verified_at.set(clock.now())])
+    try:
+        with transact_write() as transaction:
+            transaction.save(
+                VerifiedDomain(site, user_id=user_id),
+                condition=VerifiedDomain.domain.does_not_exist()
+                | (VerifiedDomain.user_id == user_id),
+            )
+            transaction.update(
+                claim,
+                actions=[DomainClaim.verified_at.set(clock.now())],
+                condition=DomainClaim.domain.exists(),
+            )
+    except TransactWriteError as error:
+        raise Problem(409, "claimed", "domain: verified by someone else") from error
+    claim.refresh()
     return claim, method

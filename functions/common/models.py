@@ -384,6 +384,18 @@ class DomainClaim(Model):
     by_user = DomainClaimByUser()
 
 
+class VerifiedDomain(Model):
+    """Who has verified a domain: written on the condition that nobody else has, in the
+    transaction that marks their claim verified, so of two users verifying at once one
+    wins."""
+
+    class Meta(_Meta):
+        table_name = "verified-domains"
+
+    domain = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+
+
 class DonorNotice(Model):
     """A recipient a contributor gave escrow to has been claimed: told in the next digest."""
 
@@ -459,6 +471,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     EmailState,
     Suppression,
     DomainClaim,
+    VerifiedDomain,
     DonorNotice,
     CatalogueEntry,
     IdempotencyRecord,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
@@ -46,11 +47,16 @@ class ProfileChange(BaseModel):
     def _known_zone(cls, value: str | None) -> str | None:
         if value is None:
             return value
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError("unknown IANA time zone") from error
+        if value not in iana_zones():
+            raise ValueError("not an IANA time zone name, like Europe/Berlin")
         return value
+
+
+@cache
+def iana_zones() -> frozenset[str]:
+    """The IANA time zone names (``Area/Location`` and ``UTC``), not the files beside them
+    in a zone directory (``localtime``, ``posixrules``, ``Factory``)."""
+    return frozenset(available_timezones()) - {"localtime", "posixrules", "Factory"}
 
 
 def load_user(user_id: str, email: str | None = None) -> User:

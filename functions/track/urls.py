@@ -116,21 +116,28 @@ def _multi_author_domain(host: str) -> str | None:
     return None
 
 
+# A host whose last label is a number is an IPv4 address to a browser (WHATWG URL:
+# ``127.1``, ``0177.0.0.1``, ``0x7f.1``, ``2130706433``), whatever ``ipaddress`` accepts.
+_NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
+
+
 def _host(raw_host: str) -> str:
     host = raw_host.strip().rstrip(".").lower()
     if not host:
         raise NotFlattrable("invalid_url")
+    if not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except idna.IDNAError as error:
+            raise NotFlattrable("invalid_url") from error
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         pass
     else:
         raise NotFlattrable("no_registrable_domain")
-    if not host.isascii():
-        try:
-            host = idna.encode(host, uts46=True).decode("ascii")
-        except idna.IDNAError as error:
-            raise NotFlattrable("invalid_url") from error
+    if host.startswith("[") or _NUMERIC_LABEL.match(host.rsplit(".", 1)[-1]):
+        raise NotFlattrable("no_registrable_domain")
     if not re.fullmatch(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*", host):
         raise NotFlattrable("invalid_url")
     if host.startswith("www.") and host not in _ALIASES and _psl().privatesuffix(host[4:]):
@@ -223,6 +230,39 @@ def _find_site(host: str) -> tuple[Platform, Site] | None:
         if host.endswith("." + site.subdomain_of):
             return platform, site
     return None
+
+
+# Names reserved for special use (RFC 6761 and its registry, RFC 7686, RFC 8375, RFC 9476)
+# and names private networks use: nobody can prove they own one on the internet.
+SPECIAL_USE_TLDS = frozenset(
+    {
+        "example",
+        "test",
+        "invalid",
+        "localhost",
+        "local",
+        "internal",
+        "onion",
+        "arpa",
+        "alt",
+        "lan",
+        "home",
+        "corp",
+        "intranet",
+        "private",
+        "localdomain",
+    }
+)
+SPECIAL_USE_DOMAINS = frozenset({"example.com", "example.net", "example.org", "home.arpa"})
+
+
+def public_registrable_domain(site: str) -> bool:
+    """Is ``site`` a domain someone can register and own: under a suffix the public suffix
+    list knows, and not a special-use or private-network name?"""
+    tld = site.rsplit(".", 1)[-1]
+    if tld in SPECIAL_USE_TLDS or site in SPECIAL_USE_DOMAINS:
+        return False
+    return _psl().privatesuffix(site, accept_unknown=False) is not None
 
 
 def registrable_site(host: str) -> str:

@@ -82,7 +82,7 @@ def outbox(to: str | None = None) -> list[dict[str, Any]]:
     return [m for m in messages() if to is None or to in m["to"]]
 
 
-PUBLIC = {"octo.example": "93.184.215.14", "blog.example.org": "93.184.215.15"}
+PUBLIC = {"octo.dev": "93.184.215.14", "blog.example.org": "93.184.215.15"}
 PRIVATE = {"intranet.example": "192.168.1.20", "metadata.example": "169.254.169.254"}
 
 

@@ -42,7 +42,7 @@ def ada(aws):
     )
     ConnectedIdentity("github#42", user_id="ada").save()
     assert call("POST", "/v1/claims", body={"recipient": "github:ada"}, user="ada").status == 200
-    assert call("POST", "/v1/domains", body={"domain": "ada.example"}, user="ada").status == 201
+    assert call("POST", "/v1/domains", body={"domain": "ada.dev"}, user="ada").status == 201
 
 
 def test_the_export_holds_everything_about_me_and_no_secrets(ada):
@@ -56,7 +56,7 @@ def test_the_export_holds_everything_about_me_and_no_secrets(ada):
         "web:held.example",
     ]
     assert [c["platform"] for c in data["connections"]] == ["github"]
-    assert [d["domain"] for d in data["domains"]] == ["ada.example"]
+    assert [d["domain"] for d in data["domains"]] == ["ada.dev"]
     assert data["claimed_recipients"] == ["github:ada"]
     assert data["money"]["contributor"]["balance"]["amount"] == "5.000000"
     assert data["money"]["creator"]["balance"]["amount"] == "6.000000"  # 1.5 from ada, 4.5 bob

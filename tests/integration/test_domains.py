@@ -83,58 +83,58 @@ def verify(domain: str, user: str = "creator"):
 
 
 def test_adding_a_domain_gives_a_token_and_both_ways_to_publish_it(web):
-    answer = add("https://www.Octo.example/about")
+    answer = add("https://www.Octo.dev/about")
     assert answer.status == 201, answer.raw
     body = answer.json
-    assert body["domain"] == "octo.example" and body["verified"] is False
+    assert body["domain"] == "octo.dev" and body["verified"] is False
     assert body["dns"] == {
-        "name": "_flattr.octo.example",
+        "name": "_flattr.octo.dev",
         "type": "TXT",
         "value": f"flattr-verify={body['token']}",
     }
     assert body["meta"] == f'<meta name="flattr:id" content="{body["token"]}">'
-    assert add("octo.example").json["token"] == body["token"]  # asking again: same token
+    assert add("octo.dev").json["token"] == body["token"]  # asking again: same token
 
 
 def test_a_txt_record_proves_the_domain_and_its_escrow_moves(web, dns_stub):
-    escrow_for("web:octo.example", ("ada", 1))
-    token = add("octo.example").json["token"]
-    assert verify("octo.example").status == 422  # not published yet
-    dns_stub.records["_flattr.octo.example"] = ["v=spf1 -all", f"flattr-verify={token}"]
-    answer = verify("octo.example")
+    escrow_for("web:octo.dev", ("ada", 1))
+    token = add("octo.dev").json["token"]
+    assert verify("octo.dev").status == 422  # not published yet
+    dns_stub.records["_flattr.octo.dev"] = ["v=spf1 -all", f"flattr-verify={token}"]
+    answer = verify("octo.dev")
     assert answer.status == 200, answer.raw
     assert answer.json["verified"] is True and answer.json["method"] == "dns"
     assert answer.json["moved"]["amount"] == "4.500000"
     assert ledger.balance(ledger.creator_account("creator")) == 4_500_000
-    assert list(Escrow.query("web:octo.example")) == []
+    assert list(Escrow.query("web:octo.dev")) == []
     assert_ledger_checks()
 
 
 def test_the_meta_tag_proves_the_domain(web):
-    token = add("octo.example").json["token"]
+    token = add("octo.dev").json["token"]
     web.get(
-        "https://octo.example/",
+        "https://octo.dev/",
         body=f'<html><head><meta name="flattr:id" content="{token}"></head></html>',
     )
-    answer = verify("octo.example")
+    answer = verify("octo.dev")
     assert answer.status == 200, answer.raw
     assert answer.json["method"] == "meta"
 
 
 def test_a_meta_tag_naming_the_user_proves_it_too(web):
-    add("octo.example")
-    web.get("https://octo.example/", body='<meta name="flattr:id" content="creator">')
-    assert verify("octo.example").json["method"] == "meta"
+    add("octo.dev")
+    web.get("https://octo.dev/", body='<meta name="flattr:id" content="creator">')
+    assert verify("octo.dev").json["method"] == "meta"
 
 
 def test_someone_elses_token_proves_nothing(web, dns_stub):
-    other = add("octo.example", user="other").json["token"]
-    add("octo.example")
-    dns_stub.records["_flattr.octo.example"] = [f"flattr-verify={other}"]
-    assert verify("octo.example").status == 422
-    assert verify("octo.example", user="other").status == 200
-    assert verify("octo.example").status == 422
-    assert add("octo.example").status == 409  # verified by someone else
+    other = add("octo.dev", user="other").json["token"]
+    add("octo.dev")
+    dns_stub.records["_flattr.octo.dev"] = [f"flattr-verify={other}"]
+    assert verify("octo.dev").status == 422
+    assert verify("octo.dev", user="other").status == 200
+    assert verify("octo.dev").status == 422
+    assert add("octo.dev").status == 409  # verified by someone else
 
 
 @pytest.mark.parametrize("domain", ["intranet.example", "metadata.example"])
@@ -145,25 +145,25 @@ def test_a_site_on_a_private_address_is_never_fetched(web, domain):
 
 
 def test_a_redirect_to_another_host_is_not_followed(web):
-    token = add("octo.example").json["token"]
-    web.get("https://octo.example/", status=301, headers={"Location": "https://blog.example.org/"})
+    token = add("octo.dev").json["token"]
+    web.get("https://octo.dev/", status=301, headers={"Location": "https://blog.example.org/"})
     web.get("https://blog.example.org/", body=f'<meta name="flattr:id" content="{token}">')
-    assert verify("octo.example").status == 422
-    assert [c.request.url for c in web.calls] == ["https://octo.example/"]
+    assert verify("octo.dev").status == 422
+    assert [c.request.url for c in web.calls] == ["https://octo.dev/"]
 
 
 def test_a_redirect_within_the_host_is_followed(web):
-    token = add("octo.example").json["token"]
-    web.get("https://octo.example/", status=302, headers={"Location": "/home"})
-    web.get("https://octo.example/home", body=f'<meta name="flattr:id" content="{token}">')
-    assert verify("octo.example").status == 200
+    token = add("octo.dev").json["token"]
+    web.get("https://octo.dev/", status=302, headers={"Location": "/home"})
+    web.get("https://octo.dev/home", body=f'<meta name="flattr:id" content="{token}">')
+    assert verify("octo.dev").status == 200
 
 
 def test_a_huge_page_is_cut_off_not_read(web):
-    token = add("octo.example").json["token"]
+    token = add("octo.dev").json["token"]
     padding = "x" * (300 * 1024)
-    web.get("https://octo.example/", body=f'{padding}<meta name="flattr:id" content="{token}">')
-    assert verify("octo.example").status == 422
+    web.get("https://octo.dev/", body=f'{padding}<meta name="flattr:id" content="{token}">')
+    assert verify("octo.dev").status == 422
 
 
 @pytest.mark.parametrize(
@@ -176,13 +176,71 @@ def test_what_is_not_a_domain_of_ones_own_is_a_clear_422(web, domain):
 
 
 def test_verifying_a_domain_never_added_is_404(web):
-    assert verify("octo.example").status == 404
+    assert verify("octo.dev").status == 404
 
 
 def test_a_claim_of_a_verified_domains_recipient_works_later_too(web, dns_stub):
-    token = add("octo.example").json["token"]
-    dns_stub.records["_flattr.octo.example"] = [f"flattr-verify={token}"]
-    assert verify("octo.example").status == 200
-    assert [d.domain for d in DomainClaim.scan() if d.verified_at] == ["octo.example"]
-    answer = call("POST", "/v1/claims", body={"recipient": "web:octo.example"}, user="creator")
+    token = add("octo.dev").json["token"]
+    dns_stub.records["_flattr.octo.dev"] = [f"flattr-verify={token}"]
+    assert verify("octo.dev").status == 200
+    assert [d.domain for d in DomainClaim.scan() if d.verified_at] == ["octo.dev"]
+    answer = call("POST", "/v1/claims", body={"recipient": "web:octo.dev"}, user="creator")
     assert answer.status == 200 and answer.json["moved"]["amount"] == "0.000000"
+
+
+# ------------------------------------------------------------------ hardening finding 5
+
+
+@pytest.mark.parametrize(
+    "domain",
+    [
+        "127.1",
+        "0177.0.0.1",
+        "0x7f.0.0.1",
+        "2130706433",
+        "１２７.０.０.１",  # full-width digits
+        "[::1]",
+        "foo.localhost",
+        "google.internal",
+        "printer.local",
+        "x.test",
+        "x.invalid",
+        "x.onion",
+        "1.0.0.127.in-addr.arpa",
+        "example.com",
+        "localhost",
+        "nosuffix",
+        "com",
+        "co.uk",
+    ],
+)
+def test_only_registrable_public_domains_are_accepted(web, domain):
+    answer = add(domain)
+    assert answer.status == 422, (domain, answer.raw)
+    assert answer.json["errors"][0]["field"] == "body.domain"
+    assert list(DomainClaim.scan()) == []
+
+
+def test_an_international_domain_is_kept_in_punycode(web):
+    answer = add("https://Bücher.de/")
+    assert answer.status == 201, answer.raw
+    assert answer.json["domain"] == "xn--bcher-kva.de"
+
+
+def test_two_users_verifying_one_domain_at_once_exactly_one_wins(web, dns_stub):
+    tokens = {user: add("octo.dev", user=user).json["token"] for user in ("creator", "other")}
+    dns_stub.records["_flattr.octo.dev"] = [f"flattr-verify={t}" for t in tokens.values()]
+    barrier = threading.Barrier(2)
+    statuses: dict[str, int] = {}
+
+    def run(user: str) -> None:
+        barrier.wait()
+        statuses[user] = verify("octo.dev", user=user).status
+
+    threads = [threading.Thread(target=run, args=(user,)) for user in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses.values()) == [200, 409], statuses
+    assert len([d for d in DomainClaim.scan() if d.verified_at]) == 1

@@ -289,6 +289,12 @@ CASES = [
     ("data:text/html,hi", "not_http"),
     ("https://192.168.1.10/admin", "no_registrable_domain"),
     ("https://[::1]/", "no_registrable_domain"),
+    # IPv4 in the notations a browser accepts (WHATWG URL), full-width digits included.
+    ("http://127.1/", "no_registrable_domain"),
+    ("http://0177.0.0.1/", "no_registrable_domain"),
+    ("http://0x7f.0.0.1/", "no_registrable_domain"),
+    ("http://2130706433/", "no_registrable_domain"),
+    ("http://１２７.０.０.１/", "no_registrable_domain"),
     ("http://localhost:8080/", "no_registrable_domain"),
     ("https://com/", "no_registrable_domain"),
     ("https://example.com:99999/", "invalid_url"),
