@@ -4,10 +4,10 @@ benchmarks that need much escrow fast. Writes real ledger movements, so every ch
 from __future__ import annotations
 
 from functions.common.models import Escrow
+from functions.common.months import escrow_expiry_month
 from functions.common.storage import ensure_bound
 from functions.payout import ledger
 from functions.payout.ledger import Leg, Movement
-from functions.payout.months import escrow_expiry_month
 
 
 def direct_escrow(

@@ -19,10 +19,10 @@ from pynamodb.exceptions import DoesNotExist
 from functions.common import clock
 from functions.common.errors import Problem
 from functions.common.models import Connection, DomainClaim, DonorNotice, Escrow, Recipient
+from functions.common.months import month_of
 from functions.common.storage import ensure_bound
 from functions.payout import ledger
 from functions.payout.ledger import Leg, Movement, Update, UpdateRefused
-from functions.payout.months import month_of
 
 # Per row: its delete, its creator-side share is one leg; plus the escrow leg, two
 # balances, the recipient and the donor notices (one per row): 2 actions a row + 4.

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from functions.common.models import Escrow, Flattr
+from functions.common.months import start_of
 from functions.common.storage import ensure_bound
-from functions.payout.months import start_of
 
 TOP_ITEMS = 5
 

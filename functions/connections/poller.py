@@ -18,6 +18,7 @@ from pynamodb.exceptions import PutError
 from functions.common import clock
 from functions.common.hashing import short_hash
 from functions.common.models import Connection, Flattr
+from functions.common.months import month_of
 from functions.common.storage import condition_failed
 from functions.connections import crypto, oauth, store
 from functions.connections.platforms.base import Like, NeedsReauth, RateLimited, wait_after
@@ -40,7 +41,7 @@ class PollSummary:
 def _flattr_time(like: Like, now: datetime, split: dict[str, bool]) -> datetime:
     """When the like was made, unless that month is already split: then now."""
     at = like.liked_at or now
-    month = track_store.month_of(at)
+    month = month_of(at)
     if month not in split:
         split[month] = track_store.month_is_split(month)
     return now if at > now or split[month] else at

@@ -15,11 +15,11 @@ from functions.common.api import current_user_id
 from functions.common.clock import rfc3339
 from functions.common.models import Escrow, Flattr, LedgerItem
 from functions.common.money import money
+from functions.common.months import escrow_expiry_month, month_of, previous_month, start_of
 from functions.common.recipients import RecipientRef, recipient_ref
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound
 from functions.payout import ledger, monthly
-from functions.payout.months import escrow_expiry_month, month_of, previous_month, start_of
 from functions.payout.profile import MoneyOut, load_user
 from functions.payout.split import split_month
 

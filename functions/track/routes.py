@@ -15,6 +15,7 @@ from functions.common.api import current_user_id
 from functions.common.clock import rfc3339
 from functions.common.errors import Problem
 from functions.common.models import Flattr
+from functions.common.months import month_of
 from functions.common.pagination import decode_cursor, encode_cursor
 from functions.common.recipients import RecipientRef, recipient_ref
 from functions.track import store, tracking
@@ -173,7 +174,7 @@ def list_flattrs(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> FlattrPage:
     contributor = current_user_id(router)
-    wanted_month = month or store.month_of(clock.now())
+    wanted_month = month or month_of(clock.now())
     scope = f"flattrs|{contributor}|{wanted_month}"
     items, last = store.flattrs_of_month(
         contributor, wanted_month, limit, decode_cursor(cursor, scope)
@@ -198,7 +199,7 @@ def delete_flattr(
     flattr = store.get_flattr(contributor, flattr_id)
     if flattr is None:
         raise Problem(404, "not-found", "flattr_id: no such flattr of yours")
-    if flattr.month != store.month_of(clock.now()) or store.month_is_split(flattr.month):
+    if flattr.month != month_of(clock.now()) or store.month_is_split(flattr.month):
         raise Problem(
             409,
             "month-closed",

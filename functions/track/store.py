@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from cachetools import TTLCache
@@ -27,6 +27,7 @@ from functions.common.models import (
     Recipient,
     User,
 )
+from functions.common.months import month_of
 from functions.common.settings import SPLIT_SHARDS, settings
 from functions.common.storage import condition_failed, ensure_bound, transact_write
 from functions.track.resolve import RecipientRecord
@@ -42,13 +43,10 @@ class DailyLimit(Exception):
     """The contributor's flattrs for the day would pass the limit."""
 
 
-def month_of(at: datetime) -> str:
-    return at.strftime("%Y-%m")
-
-
 def flattr_id_for(at: datetime, seed: str) -> str:
-    """Time first, so a contributor's flattrs sort by time and a month is a key prefix."""
-    return f"{at:%Y%m%d%H%M%S}{short_hash(seed)}"
+    """UTC time first, so a contributor's flattrs sort by time and a (UTC) month is a key
+    prefix, whatever offset the client wrote ``at`` in."""
+    return f"{at.astimezone(UTC):%Y%m%d%H%M%S}{short_hash(seed)}"
 
 
 def split_key(contributor_id: str, month: str) -> str:

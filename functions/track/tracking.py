@@ -29,6 +29,7 @@ from typing import Any
 from functions.common.errors import Busy
 from functions.common.hashing import keyed_hash, short_hash
 from functions.common.models import ExplicitEvent, Flattr, PageDay, SiteVisits
+from functions.common.months import month_of
 from functions.common.settings import settings
 from functions.track import rules, store
 from functions.track.resolve import (
@@ -102,7 +103,7 @@ def _time_reason(at: datetime, now: datetime) -> str | None:
         return "at_too_old"
     if at > now + timedelta(seconds=limits.report_max_future_seconds):
         return "at_in_future"
-    if store.month_is_split(store.month_of(at)):
+    if store.month_is_split(month_of(at)):
         return "month_closed"
     return None
 

@@ -198,7 +198,7 @@ def test_a_claim_of_a_verified_domains_recipient_works_later_too(web, dns_stub):
         "0177.0.0.1",
         "0x7f.0.0.1",
         "2130706433",
-        "１２７.０.０.１",  # full-width digits
+        "\uff11\uff12\uff17.\uff10.\uff10.\uff11",  # full-width digits
         "[::1]",
         "foo.localhost",
         "google.internal",

@@ -294,7 +294,7 @@ CASES = [
     ("http://0177.0.0.1/", "no_registrable_domain"),
     ("http://0x7f.0.0.1/", "no_registrable_domain"),
     ("http://2130706433/", "no_registrable_domain"),
-    ("http://１２７.０.０.１/", "no_registrable_domain"),
+    ("http://\uff11\uff12\uff17.\uff10.\uff10.\uff11/", "no_registrable_domain"),
     ("http://localhost:8080/", "no_registrable_domain"),
     ("https://com/", "no_registrable_domain"),
     ("https://example.com:99999/", "invalid_url"),
