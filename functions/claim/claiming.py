@@ -18,14 +18,22 @@ from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock
 from functions.common.errors import Problem
-from functions.common.models import Connection, DomainClaim, DonorNotice, Escrow, Recipient
+from functions.common.models import (
+    CatalogueEntry,
+    Connection,
+    DomainClaim,
+    DonorNotice,
+    Escrow,
+    Recipient,
+)
 from functions.common.months import month_of
 from functions.common.storage import ensure_bound
 from functions.payout import ledger
 from functions.payout.ledger import Leg, Movement, Update, UpdateRefused
 
 # Per row: its delete, its creator-side share is one leg; plus the escrow leg, two
-# balances, the recipient and the donor notices (one per row): 2 actions a row + 4.
+# balances, the recipient, the catalogue entry and the donor notices (one per row):
+# 2 actions a row + 5.
 CHUNK = 45
 MAX_RETRIES = 5
 
@@ -95,6 +103,8 @@ def _movement(recipient: str, user_id: str, rows: list[Escrow]) -> Movement:
         legs,
         month_of(now),
         deletes=tuple(Escrow(r.recipient, r.month_contributor) for r in rows),
+        # Claimed: out of the public catalogue in the same step, not at the next daily run.
+        discards=(CatalogueEntry(recipient),),
         updates=(
             Update(
                 Recipient(recipient),

@@ -67,13 +67,19 @@ class Movement:
     month: str | None = None
     puts: tuple[Model, ...] = field(default=())  # written with it, each only if new
     deletes: tuple[Model, ...] = field(default=())  # removed with it, each only if present
+    discards: tuple[Model, ...] = field(default=())  # removed with it if present at all
     # Other items changed with it, each under its own condition (a claim marks its recipient).
     updates: tuple[Update, ...] = field(default=())
 
     def actions(self) -> int:
         accounts = {leg.account for leg in self.legs}
         return (
-            len(self.legs) + len(accounts) + len(self.puts) + len(self.deletes) + len(self.updates)
+            len(self.legs)
+            + len(accounts)
+            + len(self.puts)
+            + len(self.deletes)
+            + len(self.discards)
+            + len(self.updates)
         )
 
 
@@ -130,6 +136,8 @@ def apply(movement: Movement) -> bool:
             for item in movement.deletes:
                 key = item._hash_key_attribute()
                 transaction.delete(item, condition=key.exists())
+            for item in movement.discards:
+                transaction.delete(item)
             for update in movement.updates:
                 transaction.update(
                     update.item, actions=list(update.actions), condition=update.condition

@@ -214,3 +214,13 @@ def test_the_catalogue_lists_unclaimed_money_top_first_and_searchable(aws):
     assert call("GET", "/v1/unclaimed", user=None, query="sort=new").status == 422
     bad = call("GET", "/v1/unclaimed", user=None, query="cursor=bm90IGpzb24")
     assert bad.status == 422 and bad.json["errors"][0]["field"] == "query.cursor"
+
+
+def test_a_claim_takes_the_recipient_out_of_the_catalogue_at_once(held):
+    with responses.RequestsMock(assert_all_requests_are_fired=False):
+        email_job()
+    listed = call("GET", "/v1/unclaimed", user=None).json["items"]
+    assert [i["recipient"]["key"] for i in listed] == [OCTO]
+    connect("creator", "github", "583231", "octocat")
+    assert call("POST", "/v1/claims", body={"recipient": OCTO}, user="creator").status == 200
+    assert call("GET", "/v1/unclaimed", user=None).json["items"] == []  # not at the next run
