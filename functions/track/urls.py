@@ -145,6 +145,61 @@ def _host(raw_host: str) -> str:
     return _ALIASES.get(host, host)
 
 
+# Parameters whose names look like credentials or personal data: never kept in a flattred
+# URL, which creators see on claim pages and in emails. A name is private when it contains
+# one of PRIVATE_PARTS, or when one of its words (split at punctuation and camelCase) is
+# one of PRIVATE_WORDS; so ``sessionToken``, ``X-Amz-Signature``, ``apiKey`` and ``sid``
+# go, while ``author``, ``keyword``, ``p`` and ``v`` stay.
+PRIVATE_PARTS = (
+    "token",
+    "session",
+    "sessid",
+    "passw",
+    "secret",
+    "signature",
+    "credential",
+    "apikey",
+    "api_key",
+    "email",
+    "jwt",
+    "bearer",
+    "phone",
+)
+PRIVATE_WORDS = frozenset(
+    {
+        "sid",
+        "key",
+        "code",
+        "sig",
+        "pwd",
+        "pass",
+        "auth",
+        "oauth",
+        "mail",
+        "pin",
+        "otp",
+        "state",
+        "nonce",
+        "ticket",
+        "login",
+        "user",
+        "username",
+        "tel",
+        "ssn",
+        "iban",
+    }
+)
+
+
+def private_parameter(name: str) -> bool:
+    """Does a query parameter's name look like a credential or personal data?"""
+    lowered = name.lower()
+    if any(part in lowered for part in PRIVATE_PARTS):
+        return True
+    words = re.split(r"[^a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).lower())
+    return any(word in PRIVATE_WORDS for word in words)
+
+
 def _query(query: str, keep: tuple[str, ...] | None) -> list[tuple[str, str]]:
     pairs = parse_qsl(query, keep_blank_values=True)
     if keep is not None:
@@ -153,7 +208,9 @@ def _query(query: str, keep: tuple[str, ...] | None) -> list[tuple[str, str]]:
         kept = [
             (k, v)
             for k, v in pairs
-            if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMETERS
+            if not k.lower().startswith("utm_")
+            and k.lower() not in TRACKING_PARAMETERS
+            and not private_parameter(k)
         ]
     return sorted(kept)
 

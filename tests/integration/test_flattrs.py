@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 
 from functions.common import clock
-from functions.common.models import Recipient
+from functions.common.models import Flattr, Recipient
 from tests.conftest import call
 from tests.integration.track_helpers import at_base, attend, explicit, my_flattrs, report
 
@@ -131,3 +132,14 @@ def test_declared_site_goes_to_the_declared_creator(now):
     Recipient("web:declared.example", declared_user="creator-9").save()
     flattr = explicit("https://declared.example/post").json
     assert flattr["recipient"]["key"] == "user:creator-9" and flattr["recipient"]["claimed"]
+
+
+def test_a_secret_in_a_flattred_url_is_never_stored_or_shown(now):
+    url = "https://example.com/story?p=42&sessiontoken=SECRET-1&email=ada%40example.org"
+    answer = explicit(url)
+    assert answer.status == 201, answer.raw
+    assert answer.json["url"] == "https://example.com/story?p=42"
+    stored = [f.url for f in Flattr.query("user-1")]
+    assert stored == ["https://example.com/story?p=42"]
+    resolved = call("GET", "/v1/resolve", user=None, query=f"url={quote(url)}")
+    assert "SECRET" not in resolved.raw.decode() and "ada" not in resolved.raw.decode()

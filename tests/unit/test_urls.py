@@ -394,3 +394,33 @@ def test_cached_lookup_asks_the_platform_once():
         assert cached.owner_of("youtube", "video", "dQw4w9WgXcQ") == "UCuAXFkgsw1L7xaCfnd5JJOw"
         assert cached.owner_of("youtube", "video", "missing") is None
     assert inner.calls == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.com/a?sessiontoken=SECRET&p=123", "https://example.com/a?p=123"),
+        ("https://example.com/a?sessionToken=SECRET&id=5", "https://example.com/a?id=5"),
+        ("https://example.com/a?session_id=S&sid=S&PHPSESSID=S&q=x", "https://example.com/a?q=x"),
+        ("https://example.com/a?apiKey=K&api_key=K&key=K&page=2", "https://example.com/a?page=2"),
+        ("https://example.com/a?auth=A&access_token=T&code=C&state=S", "https://example.com/a"),
+        ("https://example.com/a?password=P&passwd=P&pwd=P&secret=S", "https://example.com/a"),
+        ("https://example.com/a?email=a%40b.c&user_email=x&mail=x", "https://example.com/a"),
+        (
+            "https://example.com/f?X-Amz-Signature=s&X-Amz-Credential=c&v=1",
+            "https://example.com/f?v=1",
+        ),
+        (
+            "https://example.com/?author=2&keyword=tea&p=9",
+            "https://example.com/?author=2&keyword=tea&p=9",
+        ),
+    ],
+)
+def test_parameters_that_look_like_credentials_or_personal_data_are_dropped(url, expected):
+    assert normalise(url).url == expected
+
+
+def test_youtube_keeps_the_video_and_drops_the_rest():
+    assert normalise("https://www.youtube.com/watch?v=dQw4w9WgXcQ&token=x").url == (
+        "https://youtube.com/watch?v=dQw4w9WgXcQ"
+    )
