@@ -306,6 +306,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
             self._json(200, {"items": messages(region=REGION)})
             return
+        if method == "GET" and path == "/_local/emulator":
+            # Where operator tools (``flattr --local ledger check``) find the emulator.
+            self._json(
+                200,
+                {
+                    "aws_endpoint_url": os.environ["AWS_ENDPOINT_URL"],
+                    "table_prefix": os.environ["TABLE_PREFIX"],
+                    "region": REGION,
+                },
+            )
+            return
         if method == "GET" and path == "/_local/clock":
             self._json(200, {"now": _iso(clock.now())})
             return
@@ -404,6 +415,11 @@ def main() -> None:
     print(
         f"  try: curl {stack.url}/v1/health\n"
         f'       curl -X POST {stack.url}/_local/users -d \'{{"email": "ada@example.org"}}\'',
+        flush=True,
+    )
+    print(
+        f"  AWS emulator (moto): {os.environ['AWS_ENDPOINT_URL']}, tables local-*\n"
+        f"  operator CLI on it:  .venv/bin/flattr --local {stack.url} ledger check",
         flush=True,
     )
     print("  Ctrl-C stops everything.", flush=True)

@@ -1,13 +1,17 @@
 """The operator CLI: ``flattr payout run --month YYYY-MM [--dry-run]``, ``flattr ledger check``.
 
 It talks to whatever AWS the environment points at: an account (credentials and
-``TABLE_PREFIX=flattr-<stage>-``) or the local stack (``AWS_ENDPOINT_URL``).
+``TABLE_PREFIX=flattr-<stage>-``), or, with ``--local [URL]``, the running local stack
+(``make run``), which says where its emulator is at ``GET /_local/emulator``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+import urllib.request
 from collections.abc import Sequence
 
 from tqdm import tqdm
@@ -78,8 +82,36 @@ def print_check(check: ledger.Check) -> None:
         print(f"DRIFT: {problem}")
 
 
+LOCAL_STACK = "http://127.0.0.1:8000"
+
+
+def use_local_stack(url: str) -> str:
+    """Point this process at the local stack's emulator; answers its address."""
+    with urllib.request.urlopen(f"{url.rstrip('/')}/_local/emulator", timeout=10) as answer:  # noqa: S310 - the operator's own URL
+        emulator = json.load(answer)
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": emulator["aws_endpoint_url"],
+            "TABLE_PREFIX": emulator["table_prefix"],
+            "AWS_REGION": emulator["region"],
+            "AWS_DEFAULT_REGION": emulator["region"],
+        }
+    )
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+    settings.cache_clear()
+    return str(emulator["aws_endpoint_url"])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="flattr", description="flattr operator commands")
+    parser.add_argument(
+        "--local",
+        nargs="?",
+        const=LOCAL_STACK,
+        metavar="URL",
+        help=f"work on the running local stack (make run; default {LOCAL_STACK})",
+    )
     commands = parser.add_subparsers(dest="area", required=True)
     payout = commands.add_parser("payout").add_subparsers(dest="command", required=True)
     run = payout.add_parser("run", help="run (or re-run) the monthly split of a month")
@@ -89,6 +121,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ledger_parser = commands.add_parser("ledger").add_subparsers(dest="command", required=True)
     ledger_parser.add_parser("check", help="verify the ledger's invariant; non-zero on drift")
     args = parser.parse_args(argv)
+    if args.local:
+        try:
+            print(f"local stack's emulator: {use_local_stack(args.local)}")
+        except OSError as error:
+            print(f"no local stack answers at {args.local}: {error}", file=sys.stderr)
+            return 2
 
     if args.area == "payout":
         if args.dry_run:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
 
 import pytest
 
@@ -96,3 +100,55 @@ def test_ctrl_c_stops_everything():
     assert stop_stack(process) == 0
     with pytest.raises(OSError):
         client.request("GET", "/v1/health")
+
+
+def ledger_check(base: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "functions.payout.cli", "--local", base, "ledger", "check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TABLE_"))},
+        check=False,
+    )
+
+
+def paid_in(output: str) -> Decimal:
+    (line,) = [line for line in output.splitlines() if line.strip().startswith("paid_in")]
+    return Decimal(line.split()[1])
+
+
+def test_the_operator_cli_checks_the_local_stacks_ledger(stack: Client):
+    """``make run`` says where its emulator is; ``flattr --local`` finds it by itself."""
+    emulator = stack.request("GET", "/_local/emulator").json
+    assert emulator["aws_endpoint_url"].startswith("http://127.0.0.1:")
+    before = ledger_check(stack.base)
+    assert before.returncode == 0, before.stdout + before.stderr
+    assert emulator["aws_endpoint_url"] in before.stdout
+    user, _ = stack.sign_in("cli-local@example.org")
+    paid = stack.request("POST", "/_local/balance", {"user_id": user, "amount": {"amount": "12"}})
+    assert paid.status == 200
+    after = ledger_check(stack.base)
+    assert after.returncode == 0 and "invariant holds" in after.stdout
+    assert paid_in(after.stdout) - paid_in(before.stdout) == Decimal(12)  # what the stack holds
+
+
+def test_the_operator_cli_says_when_no_local_stack_answers():
+    from local.stack import free_port
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "functions.payout.cli",
+            "--local",
+            f"http://127.0.0.1:{free_port()}",
+            "ledger",
+            "check",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and "no local stack answers" in done.stderr
