@@ -4,6 +4,7 @@ RFC 8058 one-click unsubscribe headers."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from functions.common import mail
@@ -15,11 +16,5 @@ def render(name: str, **context: Any) -> str:
     return mail.templates(PACKAGE).get_template(name).render(**context)
 
 
-def send(
-    to: str,
-    subject: str,
-    template: str,
-    context: dict[str, Any],
-    unsubscribe_url: str | None = None,
-) -> str:
-    return mail.send(PACKAGE, to, subject, template, context, unsubscribe_url)
+# Sends ``template``.txt and .html of the claim domain (``common.mail.send``).
+send = partial(mail.send, PACKAGE)

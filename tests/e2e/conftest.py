@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -84,6 +85,38 @@ class Client:
         reply = self.request("POST", "/_local/users", {"email": email})
         assert reply.status == 200, reply.body
         return reply.json["user_id"], reply.json["token"]
+
+
+def start_connect(
+    browser: Client, token: str, platform: str = "github", *, as_json: bool = False
+) -> str:
+    """Authorize in ``browser`` (which keeps the binding cookie); answer the consent URL."""
+    headers = {"Accept": "application/json"} if as_json else None
+    answer = browser.request(
+        "GET",
+        f"/v1/connections/{platform}/authorize?return_to=/settings",
+        token=token,
+        headers=headers,
+    )
+    if as_json:
+        assert answer.status == 200, answer.body
+        return str(answer.json["authorize_url"])
+    assert answer.status == 302, answer.body
+    return answer.headers["Location"]
+
+
+def approve(browser: Client, consent_url: str, login: str) -> str:
+    """The fake GitHub's account ``login`` approves in ``browser``: the callback URL."""
+    page = browser.request("GET", consent_url)
+    assert page.status == 200 and b"Authorize" in page.body
+    approved = browser.request(
+        "POST",
+        consent_url,
+        raw=urlencode({"login": login}).encode(),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert approved.status == 302, approved.body
+    return approved.headers["Location"]
 
 
 def start_stack(port: int) -> subprocess.Popen[bytes]:

@@ -6,38 +6,12 @@ out: proving control again moves the connection (and its claims) to them."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import pytest
 
-from tests.e2e.conftest import Client
+from tests.e2e.conftest import Client, approve
+from tests.e2e.conftest import start_connect as start
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
-
-
-def start(browser: Client, token: str, *, as_json: bool = False) -> str:
-    """Authorize in ``browser``; answer the platform's consent URL."""
-    headers = {"Accept": "application/json"} if as_json else None
-    answer = browser.request(
-        "GET", "/v1/connections/github/authorize?return_to=/settings", token=token, headers=headers
-    )
-    if as_json:
-        assert answer.status == 200, answer.body
-        return str(answer.json["authorize_url"])
-    assert answer.status == 302, answer.body
-    return answer.headers["Location"]
-
-
-def approve(browser: Client, consent_url: str, login: str) -> str:
-    """The platform account ``login`` approves in ``browser``: answer the callback URL."""
-    approved = browser.request(
-        "POST",
-        consent_url,
-        raw=urlencode({"login": login}).encode(),
-        content_type="application/x-www-form-urlencoded",
-    )
-    assert approved.status == 302, approved.body
-    return approved.headers["Location"]
 
 
 def connections(stack: Client, token: str) -> list[dict]:

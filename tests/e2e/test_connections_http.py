@@ -8,31 +8,18 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from tests.e2e.conftest import Client
+from tests.e2e.conftest import Client, approve, start_connect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 
 def consent(stack: Client, token: str, login: str) -> str:
     """Authorize, approve on the fake consent page; answer the callback URL it sends back."""
-    start = stack.request(
-        "GET", "/v1/connections/github/authorize?return_to=/settings", token=token
-    )
-    assert start.status == 302, start.body
-    consent_url = start.headers["Location"]
+    consent_url = start_connect(stack, token)
     assert (
         "/_fake/github/login/oauth/authorize?" in consent_url and "code_challenge=" in consent_url
     )
-    page = stack.request("GET", consent_url)
-    assert page.status == 200 and b"Authorize" in page.body
-    approved = stack.request(
-        "POST",
-        consent_url,
-        raw=urlencode({"login": login}).encode(),
-        content_type="application/x-www-form-urlencoded",
-    )
-    assert approved.status == 302, approved.body
-    return approved.headers["Location"]
+    return approve(stack, consent_url, login)
 
 
 def poll(stack: Client) -> dict:

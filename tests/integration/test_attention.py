@@ -13,6 +13,7 @@ from tests.integration.track_helpers import (
     attend,
     dynamodb_calls,
     explicit,
+    limits,
     my_flattrs,
     report,
     writes,
@@ -193,26 +194,16 @@ def test_not_flattrable_urls_are_refused_with_a_reason_and_not_stored(now):
 
 
 def test_daily_attention_limit(now, monkeypatch):
-    monkeypatch.setenv("MAX_ATTENTION_SECONDS_PER_DAY", "100")
-    from functions.common.settings import settings
-
-    settings.cache_clear()
-    try:
+    with limits(monkeypatch, MAX_ATTENTION_SECONDS_PER_DAY="100"):
         ok = attend(report("https://a.example/1", 60, now - timedelta(minutes=30)))
         assert ok.json["accepted"] == 1
         over = attend(report("https://b.example/2", 41, now))
         assert over.json["rejected"][0]["reason"] == "daily_attention_limit"
         assert attend(report("https://b.example/2", 40, now)).json["accepted"] == 1
-    finally:
-        settings.cache_clear()
 
 
 def test_daily_flattr_limit(now, monkeypatch):
-    monkeypatch.setenv("MAX_FLATTRS_PER_DAY", "2")
-    from functions.common.settings import settings
-
-    settings.cache_clear()
-    try:
+    with limits(monkeypatch, MAX_FLATTRS_PER_DAY="2"):
         for page in range(2):
             got = attend(report(f"https://site{page}.example/", 50, now - timedelta(minutes=5)))
             assert len(got.json["flattrs"]) == 1
@@ -220,8 +211,6 @@ def test_daily_flattr_limit(now, monkeypatch):
         assert third.json["rejected"][0]["reason"] == "daily_flattr_limit"
         assert explicit("https://site8.example/").status == 422
         assert len(my_flattrs()) == 2
-    finally:
-        settings.cache_clear()
 
 
 # Every request also writes the day's totals once (its seconds and new pages, reserved

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from functions.common.models import ActivityItem, PageDay, SiteVisits
-from functions.common.settings import settings
 from tests.integration.track_helpers import (
     at_base,
     attend,
     dynamodb_calls,
+    limits,
     my_flattrs,
     report,
     visit,
@@ -101,9 +101,7 @@ def test_a_requests_cost_does_not_grow_with_the_days_pages(now):
 
 
 def test_distinct_pages_per_day_are_capped(now, monkeypatch):
-    monkeypatch.setenv("MAX_PAGES_PER_DAY", "3")
-    settings.cache_clear()
-    try:
+    with limits(monkeypatch, MAX_PAGES_PER_DAY="3"):
         first = attend(
             *[report(f"https://cap.example/{i}", 5, now - timedelta(seconds=60)) for i in range(5)]
         )
@@ -114,14 +112,10 @@ def test_distinct_pages_per_day_are_capped(now, monkeypatch):
         assert again.json["accepted"] == 3
         assert [r["reason"] for r in again.json["rejected"]] == ["daily_page_limit"] * 2
         assert len([i for i in PageDay.query("user-1") if i.item_key.startswith("att#")]) == 3
-    finally:
-        settings.cache_clear()
 
 
 def test_distinct_sites_per_day_are_capped(now, monkeypatch):
-    monkeypatch.setenv("MAX_SITES_PER_DAY", "2")
-    settings.cache_clear()
-    try:
+    with limits(monkeypatch, MAX_SITES_PER_DAY="2"):
         answer = visits(
             *[visit(f"https://site{i}.example/", now - timedelta(minutes=5)) for i in range(4)]
         )
@@ -129,5 +123,3 @@ def test_distinct_sites_per_day_are_capped(now, monkeypatch):
         assert [r["reason"] for r in answer.json["rejected"]] == ["daily_site_limit"] * 2
         sites = [i for i in ActivityItem.query("user-1") if i.item_key.startswith("vis#")]
         assert len(sites) == 2
-    finally:
-        settings.cache_clear()

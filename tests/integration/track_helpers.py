@@ -68,6 +68,22 @@ def my_flattrs(user: str = "user-1", query: str = "") -> list[dict[str, Any]]:
 
 
 @contextmanager
+def limits(monkeypatch: Any, **env: str) -> Iterator[None]:
+    """Settings changed through their environment variables for the block."""
+    from functions.common.settings import settings
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings.cache_clear()
+    try:
+        yield
+    finally:
+        for name in env:
+            monkeypatch.delenv(name)
+        settings.cache_clear()
+
+
+@contextmanager
 def dynamodb_calls() -> Iterator[Counter[str]]:
     """Counts DynamoDB operations by name (every PynamoDB call goes through dispatch)."""
     from pynamodb.connection.base import Connection
