@@ -32,6 +32,8 @@ def decode_cursor(cursor: str | None, scope: str) -> dict[str, Any] | None:
     """The key behind a cursor this API gave for ``scope``; a 422 for anything else."""
     if not cursor:
         return None
+    if not cursor.isascii():  # we only ever hand out base64url and a dot
+        raise _not_ours()
     payload, dot, signature = cursor.partition(".")
     if not dot or not payload or len(payload) > 4096:
         raise _not_ours()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import call
@@ -49,6 +49,8 @@ def test_an_altered_cursor_another_users_or_another_months_is_a_422(two_pages):
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(cursor=st.text(min_size=1, max_size=300))
+@example(cursor="0.\x80")  # found by this test: a non-ASCII signature once gave a 500
+@example(cursor="é.é")
 def test_any_other_cursor_is_a_422_never_a_500(two_pages, cursor):
     for path in ("/v1/flattrs", "/v1/unclaimed"):
         answer = call("GET", path, query=f"cursor={quote(cursor)}")
