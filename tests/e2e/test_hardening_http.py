@@ -55,6 +55,21 @@ def test_a_cursor_this_api_did_not_give_is_a_422(stack: Client, cursor):
         assert answer.json["errors"][0]["field"] == "query.cursor"
 
 
+def attention(url: str, at: datetime, seconds: int, device: str) -> dict:
+    return {
+        "device_id": device,
+        "reports": [
+            {
+                "event_id": str(uuid.uuid4()),
+                "url": url,
+                "kind": "text",
+                "active_seconds": seconds,
+                "at": at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            }
+        ],
+    }
+
+
 def test_fifty_parallel_reports_for_one_page_day_from_five_devices(stack: Client):
     _, token = stack.sign_in("parallel-reader@example.org")
     now = datetime.fromisoformat(stack.request("GET", "/_local/clock").json["now"])
@@ -62,29 +77,57 @@ def test_fifty_parallel_reports_for_one_page_day_from_five_devices(stack: Client
     url = f"https://example.com/{uuid.uuid4()}"
 
     def send(i: int):
-        at = (start + timedelta(seconds=4 * (i + 1))).astimezone(UTC)
-        body = {
-            "device_id": f"device-{i % 5}",
-            "reports": [
-                {
-                    "event_id": str(uuid.uuid4()),
-                    "url": url,
-                    "kind": "text",
-                    "active_seconds": 4,
-                    "at": at.isoformat().replace("+00:00", "Z"),
-                }
-            ],
-        }
+        body = attention(url, start + timedelta(seconds=4 * (i + 1)), 4, f"device-{i % 5}")
         return stack.request("POST", "/v1/attention", body, token=token)
 
     with ThreadPoolExecutor(50) as pool:
         answers = list(pool.map(send, range(50)))
     assert [a.status for a in answers if a.status >= 500] == []
-    assert sum(a.json["accepted"] for a in answers) == 50
+    assert [a.json["rejected"] for a in answers] == [[]] * 50
+    assert sum(a.json["accepted"] + a.json["duplicates"] for a in answers) == 50
+
+    def mine() -> int:
+        items = stack.request("GET", "/v1/flattrs", token=token).json["items"]
+        return len([f for f in items if f["url"] == url])
+
     # 200 seconds in all: 50, 96, 138 and 176 crossed, each flattr made once.
-    assert sum(len(a.json["flattrs"]) for a in answers) == 4
-    mine = stack.request("GET", "/v1/flattrs", token=token).json["items"]
-    assert len([f for f in mine if f["url"] == url]) == 4
+    assert mine() == 4
+    # Exactly 200, not one second lost or counted twice: 9 more make 209, 1 more 210.
+    later = start + timedelta(seconds=220)
+    nine = stack.request("POST", "/v1/attention", attention(url, later, 9, "d"), token=token)
+    assert nine.json["accepted"] == 1 and mine() == 4
+    one = stack.request(
+        "POST", "/v1/attention", attention(url, later + timedelta(seconds=1), 1, "d"), token=token
+    )
+    assert one.json["accepted"] == 1 and len(one.json["flattrs"]) == 1 and mine() == 5
+
+
+def test_ten_parallel_visits_to_one_site(stack: Client):
+    _, token = stack.sign_in("parallel-visitor@example.org")
+    now = datetime.fromisoformat(stack.request("GET", "/_local/clock").json["now"])
+    site = f"https://{uuid.uuid4().hex[:12]}.example.net"
+
+    def send(i: int):
+        at = (now - timedelta(minutes=20 - i)).astimezone(UTC)
+        body = {
+            "device_id": f"device-{i % 3}",
+            "visits": [
+                {
+                    "event_id": str(uuid.uuid4()),
+                    "url": f"{site}/post-{i}",
+                    "at": at.isoformat().replace("+00:00", "Z"),
+                    "dwell_seconds": 30,
+                }
+            ],
+        }
+        return stack.request("POST", "/v1/visits", body, token=token)
+
+    with ThreadPoolExecutor(10) as pool:
+        answers = list(pool.map(send, range(10)))
+    assert [a.status for a in answers] == [200] * 10
+    assert sum(a.json["accepted"] + a.json["duplicates"] for a in answers) == 10
+    # Four pages of the site within 30 minutes, 15 s or more each: one session flattr.
+    assert sum(len(a.json["flattrs"]) for a in answers) == 1
 
 
 def test_the_gateway_accepts_hundreds_of_simultaneous_connections(stack: Client):
