@@ -43,11 +43,11 @@ def main() -> None:
     import responses
     from moto import mock_aws
 
-    from functions.common import clock
+    from functions.common import clock, crypto
     from functions.common.models import Connection, Flattr
     from functions.common.settings import settings
-    from functions.connections import crypto, poller
-    from functions.track import store
+    from functions.connections import poller
+    from functions.core import flattrs
     from local.provision import provision
 
     api = "https://api.github.com/user/starred"
@@ -96,9 +96,9 @@ def main() -> None:
         items = []
         for i, star in enumerate(all_stars):
             at = datetime.fromisoformat(star["starred_at"].replace("Z", "+00:00"))
-            flattr = store.new_flattr(
+            flattr = flattrs.new_flattr(
                 "floor-user",
-                store.flattr_id_for(at, f"floor|{i}"),
+                flattrs.flattr_id_for(at, f"floor|{i}"),
                 "github:x",
                 star["repo"]["html_url"],
                 "activity",

@@ -84,8 +84,7 @@ def bench_pure(flattrs: int, contributors: int) -> None:
 
 def load_flattrs(pairs: list[tuple[str, str]], month_start: datetime) -> None:
     from functions.common.models import Flattr, User
-    from functions.payout import ledger
-    from functions.track import store
+    from functions.core import flattrs, ledger
 
     contributors = sorted({c for c, _ in pairs})
     with User.batch_write() as users:
@@ -96,9 +95,9 @@ def load_flattrs(pairs: list[tuple[str, str]], month_start: datetime) -> None:
     with Flattr.batch_write() as batch:
         for index, (contributor, recipient) in enumerate(pairs):
             when = month_start + timedelta(seconds=index)
-            flattr_id = store.flattr_id_for(when, f"{contributor}|{index}")
+            flattr_id = flattrs.flattr_id_for(when, f"{contributor}|{index}")
             batch.save(
-                store.new_flattr(
+                flattrs.new_flattr(
                     contributor, flattr_id, recipient, "https://x.example/", "button", when
                 )
             )

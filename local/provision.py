@@ -17,7 +17,7 @@ import boto3
 from functions.common.models import TABLE_MODELS
 from functions.common.settings import Settings
 from functions.common.storage import ensure_bound
-from functions.connections.platforms.registry import ADAPTERS
+from functions.core.platforms.registry import ADAPTERS
 
 SENDER = "noreply@flattr.local"
 CONFIGURATION_SET = "flattr-mail"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from functions.common.models import Escrow
 from functions.common.months import escrow_expiry_month
 from functions.common.storage import ensure_bound
-from functions.payout import ledger
-from functions.payout.ledger import Leg, Movement
+from functions.core import ledger
+from functions.core.ledger import Leg, Movement
 
 
 def direct_escrow(

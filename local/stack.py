@@ -376,7 +376,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         from pydantic import ValidationError
 
         from functions.common.money import Money, money
-        from functions.payout import ledger
+        from functions.core import ledger
 
         user_id = payload.get("user_id")
         if not isinstance(user_id, str) or not user_id:

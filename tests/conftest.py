@@ -89,12 +89,14 @@ def _clear_caches() -> None:
     from aws_lambda_powertools.utilities import parameters
 
     from functions.common import deletions
+    from functions.core import flattrs
     from functions.track import store, tracking
 
     deletions.clear_cache()
     parameters.clear_caches()
     tracking.directory().clear()
     store.clear_caches()
+    flattrs.clear_caches()
 
 
 @dataclass

@@ -35,7 +35,7 @@ from functions.common.models import (
 from functions.common.money import money
 from functions.common.storage import ensure_bound
 from functions.connections import lifecycle
-from functions.payout import ledger
+from functions.core import ledger
 
 
 def _ledger_account(account: str) -> dict[str, Any]:

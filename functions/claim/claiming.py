@@ -28,8 +28,8 @@ from functions.common.models import (
 )
 from functions.common.months import month_of
 from functions.common.storage import ensure_bound
-from functions.payout import ledger
-from functions.payout.ledger import Leg, Movement, Update, UpdateRefused
+from functions.core import ledger
+from functions.core.ledger import Leg, Movement, Update, UpdateRefused
 
 # Per row: its delete, its creator-side share is one leg; plus the escrow leg, two
 # balances, the recipient, the catalogue entry and the donor notices (one per row):

@@ -20,9 +20,9 @@ from aws_lambda_powertools.utilities.parameters.exceptions import (
 )
 
 from functions.common import safe_http
-from functions.connections.clients import credentials
-from functions.connections.platforms.github import GitHub
-from functions.connections.platforms.gitlab import GitLab
+from functions.core.platforms.clients import credentials
+from functions.core.platforms.github import GitHub
+from functions.core.platforms.gitlab import GitLab
 
 GITHUB, GITLAB = GitHub(), GitLab()  # their API addresses (and ours there) in one place
 

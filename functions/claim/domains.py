@@ -18,7 +18,7 @@ from functions.common import clock, safe_http
 from functions.common.errors import Problem, bad_field
 from functions.common.models import DomainClaim, VerifiedDomain
 from functions.common.storage import ensure_bound, transact_write
-from functions.track.urls import NotFlattrable, normalise, public_registrable_domain
+from functions.core.ownership.urls import NotFlattrable, normalise, public_registrable_domain
 
 TXT_PREFIX = "flattr-verify="
 Method = Literal["dns", "meta"]

@@ -29,8 +29,8 @@ from functions.common.models import (
     User,
 )
 from functions.common.money import format_for_people
-from functions.common.platforms import BY_NAME
 from functions.common.storage import condition_failed, ensure_bound
+from functions.core.ownership.rules import BY_NAME
 
 
 @dataclass

@@ -7,9 +7,11 @@ from __future__ import annotations
 import requests
 from aws_lambda_powertools import Logger
 
+from functions.common import crypto
 from functions.common.models import Connection
-from functions.connections import clients, crypto, store
-from functions.connections.platforms.registry import ADAPTERS
+from functions.connections import store
+from functions.core.platforms import clients
+from functions.core.platforms.registry import ADAPTERS
 
 logger = Logger(service="connections", child=True)
 

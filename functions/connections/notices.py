@@ -8,7 +8,7 @@ from pynamodb.exceptions import DoesNotExist
 from functions.common import mail
 from functions.common.models import Connection, User
 from functions.common.storage import ensure_bound
-from functions.connections.platforms.registry import ADAPTERS
+from functions.core.platforms.registry import ADAPTERS
 
 logger = Logger(service="connections", child=True)
 

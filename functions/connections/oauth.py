@@ -23,13 +23,14 @@ from requests_oauth2client import OAuth2Error as AtprotoOAuthError
 from requests_oauthlib import OAuth1Session, OAuth2Session
 from requests_oauthlib.oauth1_session import TokenRequestDenied
 
+from functions.common import crypto
 from functions.common.errors import Problem, bad_field
 from functions.common.models import OAuthState
 from functions.common.storage import ensure_bound
-from functions.connections import apps, crypto
-from functions.connections.clients import credentials, redirect_uri
-from functions.connections.platforms.base import Identity, Platform
-from functions.connections.platforms.bluesky import Bluesky
+from functions.core.platforms import apps
+from functions.core.platforms.base import Identity, Platform
+from functions.core.platforms.bluesky import Bluesky
+from functions.core.platforms.clients import credentials, redirect_uri
 
 STATE_SECONDS = 600
 # A path of our own site: no scheme, no host, no protocol-relative "//", no backslashes.

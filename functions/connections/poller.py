@@ -15,15 +15,15 @@ from typing import Any
 import requests
 from pynamodb.exceptions import PutError
 
-from functions.common import clock
+from functions.common import clock, crypto
 from functions.common.hashing import short_hash
 from functions.common.models import Connection, Flattr
 from functions.common.months import month_of
 from functions.common.storage import condition_failed
-from functions.connections import crypto, oauth, store
-from functions.connections.platforms.base import Like, NeedsReauth, RateLimited, wait_after
-from functions.connections.platforms.registry import ADAPTERS
-from functions.track import store as track_store
+from functions.connections import oauth, store
+from functions.core import flattrs
+from functions.core.platforms.base import Like, NeedsReauth, RateLimited, wait_after
+from functions.core.platforms.registry import ADAPTERS
 
 WINDOW_SECONDS = 15 * 60
 
@@ -43,7 +43,7 @@ def _flattr_time(like: Like, now: datetime, split: dict[str, bool]) -> datetime:
     at = like.liked_at or now
     month = month_of(at)
     if month not in split:
-        split[month] = track_store.month_is_split(month)
+        split[month] = flattrs.month_is_split(month)
     return now if at > now or split[month] else at
 
 
@@ -52,10 +52,8 @@ def store_like(
 ) -> bool:
     """One activity flattr for one liked item, once. False if it existed already."""
     at = _flattr_time(like, now, split)
-    flattr_id = track_store.flattr_id_for(at, f"{contributor_id}|{platform}|like|{like.item_id}")
-    flattr = track_store.new_flattr(
-        contributor_id, flattr_id, like.owner_key, like.url, "activity", at
-    )
+    flattr_id = flattrs.flattr_id_for(at, f"{contributor_id}|{platform}|like|{like.item_id}")
+    flattr = flattrs.new_flattr(contributor_id, flattr_id, like.owner_key, like.url, "activity", at)
     try:
         flattr.save(condition=Flattr.flattr_id.does_not_exist())
     except PutError as error:

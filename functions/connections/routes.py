@@ -10,16 +10,17 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Pat
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from pydantic import BaseModel, ConfigDict
 
-from functions.common import clock
+from functions.common import clock, crypto
 from functions.common.api import current_user_id
 from functions.common.clock import rfc3339
 from functions.common.errors import Problem, bad_field
 from functions.common.models import Connection
 from functions.common.settings import settings
-from functions.connections import clients, crypto, lifecycle, notices, oauth, store
-from functions.connections.platforms.base import Platform
-from functions.connections.platforms.bluesky import Bluesky
-from functions.connections.platforms.registry import ADAPTERS
+from functions.connections import lifecycle, notices, oauth, store
+from functions.core.platforms import clients
+from functions.core.platforms.base import Platform
+from functions.core.platforms.bluesky import Bluesky
+from functions.core.platforms.registry import ADAPTERS
 
 router = Router()
 PlatformName = Annotated[str, Path(pattern=r"^[a-z0-9]{2,20}$")]

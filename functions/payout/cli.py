@@ -18,7 +18,8 @@ from tqdm import tqdm
 
 from functions.common.money import format_amount
 from functions.common.settings import SPLIT_SHARDS, settings
-from functions.payout import ledger, monthly
+from functions.core import ledger
+from functions.payout import monthly
 from functions.payout.split import split_month
 
 

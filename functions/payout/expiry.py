@@ -11,8 +11,8 @@ from functions.common.models import Escrow, Recipient
 from functions.common.money import format_amount
 from functions.common.months import add_months, month_of
 from functions.common.storage import ensure_bound
-from functions.payout import ledger
-from functions.payout.ledger import Leg, Movement
+from functions.core import ledger
+from functions.core.ledger import Leg, Movement
 
 # Expiry months are looked up this far back, so a job that did not run for a while
 # still returns everything that expired meanwhile.

@@ -24,8 +24,8 @@ from functions.common.models import Escrow, Flattr, LedgerItem, Recipient, User
 from functions.common.months import escrow_expiry_month, previous_month
 from functions.common.settings import SPLIT_SHARDS, settings
 from functions.common.storage import condition_failed, ensure_bound
-from functions.payout import ledger
-from functions.payout.ledger import Leg, Movement
+from functions.core import ledger
+from functions.core.ledger import Leg, Movement
 from functions.payout.split import Split, split_month
 
 # Every part is costed as an unclaimed one (leg, balance, escrow row) so that chunk

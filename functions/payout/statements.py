@@ -19,7 +19,8 @@ from functions.common.months import escrow_expiry_month, month_of, previous_mont
 from functions.common.recipients import RecipientRef, recipient_ref
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound
-from functions.payout import ledger, monthly
+from functions.core import ledger
+from functions.payout import monthly
 from functions.payout.profile import MoneyOut, load_user
 from functions.payout.split import split_month
 

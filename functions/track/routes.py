@@ -18,8 +18,9 @@ from functions.common.models import Flattr
 from functions.common.months import month_of
 from functions.common.pagination import decode_cursor, encode_cursor
 from functions.common.recipients import RecipientRef, recipient_ref
+from functions.core import flattrs
+from functions.core.ownership.resolve import Resolution
 from functions.track import store, tracking
-from functions.track.resolve import Resolution
 
 router = Router()
 
@@ -199,7 +200,7 @@ def delete_flattr(
     flattr = store.get_flattr(contributor, flattr_id)
     if flattr is None:
         raise Problem(404, "not-found", "flattr_id: no such flattr of yours")
-    if flattr.month != month_of(clock.now()) or store.month_is_split(flattr.month):
+    if flattr.month != month_of(clock.now()) or flattrs.month_is_split(flattr.month):
         raise Problem(
             409,
             "month-closed",

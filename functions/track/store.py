@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from cachetools import TTLCache
@@ -16,21 +15,18 @@ from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from functions.common.hashing import short_hash
 from functions.common.models import (
     ActivityItem,
     ContributorDay,
     ExplicitEvent,
     Flattr,
-    LedgerItem,
     PageDay,
     Recipient,
     User,
 )
-from functions.common.months import month_of
-from functions.common.settings import SPLIT_SHARDS, settings
+from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound, transact_write
-from functions.track.resolve import RecipientRecord
+from functions.core.ownership.resolve import RecipientRecord
 
 MAX_PAGE = 100
 
@@ -41,41 +37,6 @@ class Conflict(Exception):
 
 class DailyLimit(Exception):
     """The contributor's flattrs for the day would pass the limit."""
-
-
-def flattr_id_for(at: datetime, seed: str) -> str:
-    """UTC time first, so a contributor's flattrs sort by time and a (UTC) month is a key
-    prefix, whatever offset the client wrote ``at`` in."""
-    return f"{at.astimezone(UTC):%Y%m%d%H%M%S}{short_hash(seed)}"
-
-
-def split_key(contributor_id: str, month: str) -> str:
-    shard = int(short_hash(contributor_id)[:8], 16) % SPLIT_SHARDS
-    return f"{month}#{shard:03d}"
-
-
-def new_flattr(
-    contributor_id: str,
-    flattr_id: str,
-    recipient: str,
-    url: str,
-    source: str,
-    at: datetime,
-    title: str | None = None,
-) -> Flattr:
-    month = month_of(at)
-    return Flattr(
-        contributor_id,
-        flattr_id,
-        recipient=recipient,
-        url=url,
-        title=title,
-        source=source,
-        created_at=at,
-        month=month,
-        split_key=split_key(contributor_id, month),
-        flattr_ref=f"{contributor_id}#{flattr_id}",
-    )
 
 
 # ---------------------------------------------------------------- directory and profile
@@ -124,29 +85,7 @@ def time_zone_of(user_id: str) -> str:
     return zone
 
 
-_split_cache: dict[str, tuple[bool, float]] = {}
-
-
-def month_is_split(month: str) -> bool:
-    """Has the monthly split of ``month`` started (then its flattrs are final)?
-
-    A closed month stays closed, so only "not yet" answers expire from the cache.
-    """
-    cached = _split_cache.get(month)
-    if cached is not None and (cached[0] or time.monotonic() < cached[1]):
-        return cached[0]
-    ensure_bound()
-    try:
-        LedgerItem.get(f"split#{month}", "status")
-        split = True
-    except DoesNotExist:
-        split = False
-    _split_cache[month] = (split, time.monotonic() + settings().split_status_cache_seconds)
-    return split
-
-
 def clear_caches() -> None:
-    _split_cache.clear()
     _zone_cache.clear()
 
 

@@ -31,14 +31,15 @@ from functions.common.hashing import keyed_hash, short_hash
 from functions.common.models import ExplicitEvent, Flattr, PageDay, SiteVisits
 from functions.common.months import month_of
 from functions.common.settings import settings
-from functions.track import rules, store
-from functions.track.resolve import (
+from functions.core.flattrs import flattr_id_for, month_is_split, new_flattr
+from functions.core.ownership.resolve import (
     CachedLookup,
     NoLookup,
     OwnerLookup,
     Resolution,
     resolve_many,
 )
+from functions.track import rules, store
 from functions.track.store import Conflict, DailyLimit, DynamoDirectory
 
 ATTEMPTS = 10
@@ -103,7 +104,7 @@ def _time_reason(at: datetime, now: datetime) -> str | None:
         return "at_too_old"
     if at > now + timedelta(seconds=limits.report_max_future_seconds):
         return "at_in_future"
-    if store.month_is_split(month_of(at)):
+    if month_is_split(month_of(at)):
         return "month_closed"
     return None
 
@@ -345,9 +346,9 @@ def _apply_attention(
         return 0
     at = latest or max(r.at for r in work.reports)
     flattrs = [
-        store.new_flattr(
+        new_flattr(
             contributor_id,
-            store.flattr_id_for(at, f"{contributor_id}|{work.key}|{index}"),
+            flattr_id_for(at, f"{contributor_id}|{work.key}|{index}"),
             _key(work.resolution),
             work.resolution.url,
             "attention",
@@ -551,9 +552,9 @@ def _apply_visits(
     flattrs: list[Flattr] = []
     for at, rule in [(t, "loyal") for t in loyal] + [(t, "session") for t, _ in sessions]:
         when = datetime.fromtimestamp(at, now.tzinfo)
-        flattr_id = store.flattr_id_for(when, f"{contributor_id}|{key}|{rule}|{at}")
+        flattr_id = flattr_id_for(when, f"{contributor_id}|{key}|{rule}|{at}")
         flattrs.append(
-            store.new_flattr(
+            new_flattr(
                 contributor_id, flattr_id, _key(resolution), f"https://{site}/", "visit", when
             )
         )
@@ -621,8 +622,8 @@ def give_explicit_flattr(
                 return flattr, resolution, False
         if store.day_counter(contributor_id, day) >= settings().max_flattrs_per_day:
             raise Refused("daily_flattr_limit")
-        flattr_id = store.flattr_id_for(now, f"{contributor_id}|{key}|button")
-        flattr = store.new_flattr(
+        flattr_id = flattr_id_for(now, f"{contributor_id}|{key}|button")
+        flattr = new_flattr(
             contributor_id, flattr_id, _key(resolution), resolution.url, "button", now, title
         )
         seconds = int(item.seconds or 0) if item else 0

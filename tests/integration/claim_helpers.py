@@ -8,8 +8,8 @@ from typing import Any
 from functions.common import clock
 from functions.common.models import Connection
 from functions.common.storage import ensure_bound
-from functions.payout import ledger
-from functions.payout.ledger import Movement
+from functions.core import ledger
+from functions.core.ledger import Movement
 from local.gateway import invoke
 from local.outbox import messages
 from local.seed import direct_escrow  # noqa: F401 - shared with the benchmarks

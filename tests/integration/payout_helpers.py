@@ -7,8 +7,7 @@ from typing import Any
 
 from functions.common.models import Escrow, LedgerItem, Recipient, User
 from functions.common.storage import ensure_bound
-from functions.payout import ledger
-from functions.track import store
+from functions.core import flattrs, ledger
 from local.gateway import invoke
 
 EUR = 1_000_000
@@ -26,8 +25,8 @@ def add_flattrs(contributor: str, recipient: str, count: int, at: datetime = JUN
     ensure_bound()
     for index in range(count):
         when = at + timedelta(minutes=index)
-        flattr_id = store.flattr_id_for(when, f"{contributor}|{recipient}|{index}")
-        store.new_flattr(
+        flattr_id = flattrs.flattr_id_for(when, f"{contributor}|{recipient}|{index}")
+        flattrs.new_flattr(
             contributor, flattr_id, recipient, f"https://x.example/{index}", "button", when
         ).save()
 

@@ -11,6 +11,7 @@ import boto3
 import pytest
 import responses
 
+from functions.common import crypto
 from functions.common.models import (
     ConnectedIdentity,
     Connection,
@@ -21,8 +22,7 @@ from functions.common.models import (
     Recipient,
     User,
 )
-from functions.connections import crypto
-from functions.payout import ledger
+from functions.core import ledger
 from tests.conftest import call
 from tests.integration.claim_helpers import connect, split_june
 from tests.integration.payout_helpers import assert_ledger_checks

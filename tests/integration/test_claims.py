@@ -13,7 +13,7 @@ from functions.claim import claiming, links
 from functions.common import clock
 from functions.common.errors import Problem
 from functions.common.models import DonorNotice, Escrow, Recipient
-from functions.payout import ledger
+from functions.core import ledger
 from tests.conftest import call
 from tests.integration.claim_helpers import (
     claim_cut_short,

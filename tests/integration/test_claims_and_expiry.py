@@ -8,7 +8,7 @@ import responses
 
 from functions.common import clock
 from functions.common.models import Escrow
-from functions.payout import ledger
+from functions.core import ledger
 from functions.payout.cli import main
 from tests.conftest import call
 from tests.integration.claim_helpers import (

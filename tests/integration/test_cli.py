@@ -6,7 +6,7 @@ import pytest
 
 from functions.common import clock
 from functions.common.models import LedgerItem
-from functions.payout import ledger
+from functions.core import ledger
 from functions.payout.cli import main
 from tests.integration.payout_helpers import EUR, JUNE, add_flattrs, add_user, snapshot
 

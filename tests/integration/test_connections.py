@@ -294,7 +294,7 @@ def test_disconnect_works_when_the_platform_is_down(github):
 def test_an_expired_token_is_refreshed_and_the_new_one_kept(github):
     import time
 
-    from functions.connections import crypto
+    from functions.common import crypto
 
     connect_with_auto_flattr(github)
     stored = Connection.get("user-1", "github")

@@ -17,7 +17,7 @@ import responses
 
 from functions.common import safe_http
 from functions.common.models import DomainClaim, Escrow
-from functions.payout import ledger
+from functions.core import ledger
 from tests.conftest import call
 from tests.integration.claim_helpers import escrow_for, stub_resolver
 from tests.integration.payout_helpers import assert_ledger_checks

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from functions.payout import ledger
-from functions.payout.ledger import InsufficientBalance, Leg, Movement
+from functions.core import ledger
+from functions.core.ledger import InsufficientBalance, Leg, Movement
 from tests.integration.payout_helpers import assert_ledger_checks, snapshot
 
 

@@ -17,9 +17,9 @@ import responses
 
 from functions.common import clock, safe_http
 from functions.common.models import AppBudget, Connection, Flattr, OAuthClient
-from functions.connections.budget import SharedBudget
-from functions.connections.platforms.base import AppLimit, RateLimited
-from functions.connections.platforms.bluesky import tid
+from functions.core.platforms.base import AppLimit, RateLimited
+from functions.core.platforms.bluesky import tid
+from functions.core.platforms.budget import SharedBudget
 from local.gateway import invoke
 from tests.conftest import Browser, call
 from tests.integration.track_helpers import at_base
@@ -402,7 +402,7 @@ def test_the_app_budget_is_shared_by_every_caller_exactly(aws):
 
 
 def test_a_spent_budget_postpones_polls_without_marking_them_broken(web, monkeypatch):
-    from functions.connections.platforms.flickr import Flickr
+    from functions.core.platforms.flickr import Flickr
 
     monkeypatch.setattr(Flickr, "app_limits", (AppLimit(1, 3600),))
     for user in ("user-1", "user-2"):
@@ -416,7 +416,7 @@ def test_a_spent_budget_postpones_polls_without_marking_them_broken(web, monkeyp
             cursor="1",
             next_poll_at=0,
         ).save()
-    from functions.connections import crypto
+    from functions.common import crypto
 
     for connection in Connection.scan():
         name = f"{connection.user_id}/flickr"

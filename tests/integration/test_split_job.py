@@ -11,7 +11,8 @@ from moto import mock_aws
 from functions.common import clock, storage
 from functions.common.models import Escrow
 from functions.common.settings import settings
-from functions.payout import ledger, monthly
+from functions.core import ledger
+from functions.payout import monthly
 from local.provision import provision
 from tests.conftest import _clear_caches, call
 from tests.integration.payout_helpers import (
@@ -169,7 +170,7 @@ class Crash(Exception):
 @contextmanager
 def crashing_after(k: int, *, before_commit: bool):
     """The k-th ledger transaction crashes the job, before or just after it commits."""
-    from functions.payout import ledger as ledger_module
+    from functions.core import ledger as ledger_module
 
     original = ledger_module.transact_write
     count = {"n": 0}

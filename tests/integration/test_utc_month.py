@@ -10,8 +10,8 @@ import pytest
 
 from functions.common import clock
 from functions.common.models import Flattr
-from functions.connections.platforms.base import Like
 from functions.connections.poller import store_like
+from functions.core.platforms.base import Like
 from tests.integration.track_helpers import attend, explicit, visit, visits
 
 # Midnight UTC between June and July 2031.

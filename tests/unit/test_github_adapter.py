@@ -6,8 +6,8 @@ import pytest
 import requests
 import responses
 
-from functions.connections.platforms.base import NeedsReauth, RateLimited
-from functions.connections.platforms.github import GitHub
+from functions.core.platforms.base import NeedsReauth, RateLimited
+from functions.core.platforms.github import GitHub
 from tests.unit.recorded import github as recorded
 
 API = "https://api.github.com"

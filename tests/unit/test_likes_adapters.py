@@ -12,13 +12,13 @@ import pytest
 import requests
 import responses
 
-from functions.connections.platforms.base import NeedsReauth, RateLimited
-from functions.connections.platforms.bluesky import Bluesky, tid
-from functions.connections.platforms.flickr import Flickr
-from functions.connections.platforms.mastodon import Mastodon
-from functions.connections.platforms.soundcloud import SoundCloud
-from functions.connections.platforms.tumblr import Tumblr
-from functions.track.urls import normalise, recipient_key
+from functions.core.ownership.urls import normalise, recipient_key
+from functions.core.platforms.base import NeedsReauth, RateLimited
+from functions.core.platforms.bluesky import Bluesky, tid
+from functions.core.platforms.flickr import Flickr
+from functions.core.platforms.mastodon import Mastodon
+from functions.core.platforms.soundcloud import SoundCloud
+from functions.core.platforms.tumblr import Tumblr
 from tests.unit.recorded import fediverse as shapes
 
 SOCIAL = "https://mastodon.social"
@@ -343,7 +343,7 @@ def test_401_needs_reauth_and_429_waits_retry_after(adapter, url, cursor):
 )
 def test_every_way_platforms_say_when_to_come_back(headers, seconds, monkeypatch):
     from functions.common import clock
-    from functions.connections.platforms import base
+    from functions.core.platforms import base
 
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
     response = requests.Response()

@@ -8,9 +8,9 @@ import pytest
 import requests
 import responses
 
-from functions.connections.platforms.base import NeedsReauth
-from functions.connections.platforms.gitlab import GitLab
-from functions.connections.platforms.ownership import Twitch, Vimeo, YouTube
+from functions.core.platforms.base import NeedsReauth
+from functions.core.platforms.gitlab import GitLab
+from functions.core.platforms.ownership import Twitch, Vimeo, YouTube
 from tests.unit.recorded import others
 
 GITLAB = "https://gitlab.com/api/v4"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from functions.track.resolve import (
+from functions.core.ownership.resolve import (
     CachedLookup,
     NoLookup,
     RecipientRecord,
     resolve_many,
 )
-from functions.track.urls import normalise
+from functions.core.ownership.urls import normalise
 
 # Platform API answers a lookup would give (a fake standing in for the adapters).
 LOOKUPS = {

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from cachetools import TTLCache
 
-from functions.track.urls import NotFlattrable, Page, normalise, recipient_key
+from functions.core.ownership.urls import NotFlattrable, Page, normalise, recipient_key
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 import idna
 from publicsuffixlist import PublicSuffixList
 
-from functions.common.platforms import (
+from functions.core.ownership.rules import (
     BY_NAME,
     MULTI_AUTHOR_DOMAINS,
     PLATFORMS,

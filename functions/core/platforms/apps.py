@@ -9,12 +9,11 @@ import os
 import requests
 from pynamodb.exceptions import DoesNotExist, PutError
 
-from functions.common import clock, safe_http
+from functions.common import clock, crypto, safe_http
 from functions.common.errors import bad_field
 from functions.common.models import OAuthClient
 from functions.common.storage import condition_failed, ensure_bound
-from functions.connections import crypto
-from functions.connections.platforms.base import Platform
+from functions.core.platforms.base import Platform
 
 APP_NAME = "Flattr"
 

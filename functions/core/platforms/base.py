@@ -19,7 +19,7 @@ from typing import Any, Literal, Protocol, TypeVar
 import requests
 
 from functions.common import clock, safe_http
-from functions.track.urls import owner_key
+from functions.core.ownership.urls import owner_key
 
 
 class NeedsReauth(Exception):

@@ -23,7 +23,7 @@ from requests_oauth2client import (
 )
 
 from functions.common import safe_http
-from functions.connections.platforms.base import (
+from functions.core.platforms.base import (
     Identity,
     Like,
     LikesPage,

@@ -14,7 +14,7 @@ from pynamodb.exceptions import UpdateError
 from functions.common import clock
 from functions.common.models import AppBudget
 from functions.common.storage import condition_failed, ensure_bound
-from functions.connections.platforms.base import AppLimit, RateLimited
+from functions.core.platforms.base import AppLimit, RateLimited
 
 
 class SharedBudget:

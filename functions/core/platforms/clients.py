@@ -10,8 +10,8 @@ from typing import Any
 
 from aws_lambda_powertools.utilities import parameters
 
-from functions.connections import apps
-from functions.connections.platforms.base import Platform
+from functions.core.platforms import apps
+from functions.core.platforms.base import Platform
 
 
 @dataclass(frozen=True)

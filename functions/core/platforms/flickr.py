@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 
-from functions.connections.platforms.base import (
+from functions.core.platforms.base import (
     AppLimit,
     Identity,
     Like,

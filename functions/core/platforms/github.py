@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 
-from functions.connections.platforms.base import (
+from functions.core.platforms.base import (
     Identity,
     Like,
     LikesPage,

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from functions.connections.platforms.base import (
+from functions.core.platforms.base import (
     Identity,
     Like,
     LikesPage,

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import requests
 
-from functions.connections.platforms.base import Identity, LikesPage, OAuth2Config, Platform
+from functions.core.platforms.base import Identity, LikesPage, OAuth2Config, Platform
 
 
 class OwnershipOnly(Platform):

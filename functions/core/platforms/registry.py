@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from functions.connections.budget import SharedBudget
-from functions.connections.platforms.base import Platform
-from functions.connections.platforms.bluesky import Bluesky
-from functions.connections.platforms.flickr import Flickr
-from functions.connections.platforms.github import GitHub
-from functions.connections.platforms.gitlab import GitLab
-from functions.connections.platforms.mastodon import Mastodon
-from functions.connections.platforms.ownership import Twitch, Vimeo, YouTube
-from functions.connections.platforms.soundcloud import SoundCloud
-from functions.connections.platforms.tumblr import Tumblr
+from functions.core.platforms.base import Platform
+from functions.core.platforms.bluesky import Bluesky
+from functions.core.platforms.budget import SharedBudget
+from functions.core.platforms.flickr import Flickr
+from functions.core.platforms.github import GitHub
+from functions.core.platforms.gitlab import GitLab
+from functions.core.platforms.mastodon import Mastodon
+from functions.core.platforms.ownership import Twitch, Vimeo, YouTube
+from functions.core.platforms.soundcloud import SoundCloud
+from functions.core.platforms.tumblr import Tumblr
 
 _SHARED = SharedBudget()
 

@@ -8,7 +8,7 @@ import json
 
 import requests
 
-from functions.connections.platforms.base import (
+from functions.core.platforms.base import (
     AppLimit,
     Identity,
     Like,
