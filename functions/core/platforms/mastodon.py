@@ -1,6 +1,6 @@
 """Mastodon and compatible fediverse servers: one adapter, any server (``at(instance)``).
 
-Our app is registered on each server on first use (``connections/apps.py``). Favourites
+Our app is registered on each server on first use (``core/platforms/apps.py``). Favourites
 have no time, but their Link header pages by favourite id: ``min_id`` asks for newer
 ones, so the cursor is the newest favourite id seen.
 """
