@@ -8,7 +8,7 @@ from pynamodb.exceptions import DoesNotExist
 from functions.common import mail
 from functions.common.models import Connection, User
 from functions.common.storage import ensure_bound
-from functions.core.platforms.registry import ADAPTERS
+from functions.core.ownership.rules import BY_NAME
 
 logger = Logger(service="connections", child=True)
 
@@ -23,14 +23,14 @@ def tell_moved(previous_user: str, connection: Connection) -> None:
         address = None
     if not address:
         return
-    adapter = ADAPTERS[connection.platform]
+    platform_name = BY_NAME[connection.platform].display
     try:
         mail.send(
             "functions.connections",
             address,
-            f"Your {adapter.display_name} account was connected by someone else",
+            f"Your {platform_name} account was connected by someone else",
             "moved",
-            {"platform_name": adapter.display_name, "handle": connection.handle or "?"},
+            {"platform_name": platform_name, "handle": connection.handle or "?"},
         )
     except Exception:
         logger.exception("could not send the moved-connection email")

@@ -98,11 +98,6 @@ class Platform:
         self.budget = budget
         self.instance: str | None = None
 
-    @property
-    def display_name(self) -> str:
-        """How people write the platform's name: the class is named so."""
-        return type(self).__name__
-
     def at(self, instance: str | None) -> Platform:
         """This adapter on one server of a many-server platform."""
         if not self.per_instance:
