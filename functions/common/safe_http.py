@@ -28,6 +28,7 @@ from requests.adapters import HTTPAdapter
 RESOLVER: Callable[..., list[Any]] = socket.getaddrinfo
 HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 MAX_REDIRECTS = 3
+CGNAT = ipaddress.ip_network("100.64.0.0/10")  # shared address space: refused, said explicitly
 
 
 class Refused(requests.RequestException):
@@ -69,8 +70,7 @@ def is_public_address(text: str) -> bool:
     address = ipaddress.ip_address(text.split("%", 1)[0])
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
-    shared = ipaddress.ip_network("100.64.0.0/10")  # CGNAT: not global, said explicitly
-    return address.is_global and not address.is_multicast and address not in shared
+    return address.is_global and not address.is_multicast and address not in CGNAT
 
 
 def check_url(url: str) -> None:
@@ -139,12 +139,9 @@ def request(
     http = session or requests.Session()
     host = urlsplit(url).hostname or ""
     for _ in range(MAX_REDIRECTS + 1):
-        parts = urlsplit(url)
-        if parts.scheme != "https" or parts.port not in (None, 443):
-            raise Refused("only https on the default port")
-        if (parts.hostname or "") != host:
+        if (urlsplit(url).hostname or "") != host:
             raise Refused("redirected to another host")
-        check_host(host)
+        check_url(url)
         with http.request(
             method, url, timeout=timeout, allow_redirects=False, stream=True, **kwargs
         ) as response:
