@@ -30,6 +30,7 @@ from functions.common.months import month_of
 from functions.common.storage import ensure_bound
 from functions.core import ledger
 from functions.core.ledger import Leg, Movement, Update, UpdateRefused
+from functions.core.ownership.proofs import proven_by
 
 # Per row: its delete, its creator-side share is one leg; plus the escrow leg, two
 # balances, the recipient, the catalogue entry and the donor notices (one per row):
@@ -50,10 +51,7 @@ def proven_keys(user_id: str) -> set[str]:
     ensure_bound()
     keys: set[str] = set()
     for connection in Connection.query(user_id):
-        stable_id = connection.identity.split("#", 1)[1]
-        keys.add(f"{connection.platform}:{stable_id.lower()}")
-        if connection.handle:
-            keys.add(f"{connection.platform}:{connection.handle.lower()}")
+        keys |= proven_by(connection)
     for domain in DomainClaim.by_user.query(
         user_id, filter_condition=DomainClaim.verified_at.exists()
     ):

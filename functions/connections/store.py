@@ -8,6 +8,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from functions.common.models import ConnectedIdentity, Connection, Recipient
 from functions.common.storage import ensure_bound, transact_write
+from functions.core.ownership.proofs import proven_by
 
 MOVE_ATTEMPTS = 3
 
@@ -52,15 +53,6 @@ def save(connection: Connection) -> None:
         raise
 
 
-def recipient_keys(connection: Connection) -> set[str]:
-    """The recipient keys a connection proves: its platform id, and its handle as an alias."""
-    stable_id = connection.identity.split("#", 1)[1]
-    keys = {f"{connection.platform}:{stable_id.lower()}"}
-    if connection.handle:
-        keys.add(f"{connection.platform}:{connection.handle.lower()}")
-    return keys
-
-
 def move(connection: Connection, now: datetime) -> str:
     """The platform account of ``connection`` is connected by another user, and
     ``connection.user_id`` has just proved control of it at the platform: the connection
@@ -78,7 +70,7 @@ def move(connection: Connection, now: datetime) -> str:
         mine = get(connection.user_id, connection.platform)
         claimed = [
             r
-            for r in Recipient.batch_get(sorted(recipient_keys(connection)))
+            for r in Recipient.batch_get(sorted(proven_by(connection)))
             if r.claimed_by == previous_user
         ]
         try:
