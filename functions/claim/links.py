@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 from datetime import datetime, timedelta
 
@@ -15,6 +14,7 @@ from pynamodb.exceptions import DoesNotExist
 from functions.claim.events import address_hash
 from functions.common.hashing import keyed_hash
 from functions.common.models import ClaimToken
+from functions.common.settings import settings
 from functions.common.storage import ensure_bound
 
 LINK_DAYS = 60  # a link outlives the 14 days between notices and the 30 to the reminder
@@ -25,7 +25,7 @@ def _hash(token: str) -> str:
 
 
 def public_url(path: str) -> str:
-    return f"{os.environ.get('PUBLIC_API_URL', '').rstrip('/')}{path}"
+    return f"{settings().public_url}{path}"
 
 
 def new_claim_link(recipient: str, now: datetime, until: datetime | None = None) -> str:

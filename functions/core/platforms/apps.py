@@ -4,7 +4,6 @@ first connection to that server (``POST /api/v1/apps``) and kept for every later
 from __future__ import annotations
 
 import json
-import os
 
 import requests
 from pynamodb.exceptions import DoesNotExist, PutError
@@ -12,6 +11,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from functions.common import clock, crypto, safe_http
 from functions.common.errors import bad_field
 from functions.common.models import OAuthClient
+from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound
 from functions.core.platforms.base import Platform
 
@@ -49,7 +49,7 @@ def _register(adapter: Platform, key: str, redirect_uri: str) -> OAuthClient:
                 "client_name": APP_NAME,
                 "redirect_uris": redirect_uri,
                 "scopes": " ".join(adapter.oauth.scopes),
-                "website": os.environ.get("PUBLIC_API_URL", ""),
+                "website": settings().public_url,
             },
         )
         app = json.loads(answer.body) if answer.status == 200 else {}

@@ -9,7 +9,6 @@ Our ``client_id`` is the URL of our client metadata document (``/oauth/bluesky/.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -23,6 +22,7 @@ from requests_oauth2client import (
 )
 
 from functions.common import safe_http
+from functions.common.settings import settings
 from functions.core.platforms.base import (
     Identity,
     Like,
@@ -56,7 +56,7 @@ class Bluesky(Platform):
     # -------------------------------------------------------------- OAuth
 
     def client_metadata_url(self) -> str:
-        return f"{os.environ.get('PUBLIC_API_URL', '').rstrip('/')}/oauth/bluesky/client.json"
+        return f"{settings().public_url}/oauth/bluesky/client.json"
 
     def client(self, redirect_uri: str) -> OAuth2Client:
         issuer = self.web_url

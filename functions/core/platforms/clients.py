@@ -4,12 +4,12 @@ reads GitHub profiles as our app) need not load them."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools.utilities import parameters
 
+from functions.common.settings import settings
 from functions.core.platforms import apps
 from functions.core.platforms.base import Platform
 
@@ -31,4 +31,4 @@ def credentials(adapter: Platform) -> ClientCredentials:
 
 
 def redirect_uri(platform: str) -> str:
-    return f"{os.environ.get('PUBLIC_API_URL', '').rstrip('/')}/v1/connections/{platform}/callback"
+    return f"{settings().public_url}/v1/connections/{platform}/callback"
