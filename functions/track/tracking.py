@@ -328,12 +328,8 @@ def _apply_attention(
     """Apply one page-day's reports to what was read of it; answers the seconds recorded.
     Raises ``Conflict`` when the page-day changed in a way that decides differently."""
     folded = _fold(item, work.reports)
-    results, seconds, media, span = folded.results, folded.seconds, folded.media, folded.span
-    read_seconds, read_media = folded.read_seconds, folded.read_media
-    read_awarded, events, new_events = folded.read_awarded, folded.known, folded.new_events
-    starts, ends, latest = folded.starts, folded.ends, folded.latest
-    added = seconds - read_seconds
-    due = rules.flattrs_due(seconds, media, read_awarded)
+    results, added = folded.results, folded.added
+    due = rules.flattrs_due(folded.seconds, folded.media, folded.read_awarded)
     if not added and not due:
         _merge(outcome, results, [], work.resolution)
         return 0
@@ -341,10 +337,11 @@ def _apply_attention(
         due
         and _flattrs_on(contributor_id, work.day, counters) + due > settings().max_flattrs_per_day
     ):
-        _reject_accepted(results, work.reports, events, "daily_flattr_limit")
+        _reject_accepted(results, work.reports, folded.known, "daily_flattr_limit")
         _merge(outcome, results, [], work.resolution)
         return 0
-    at = latest or max(r.at for r in work.reports)
+    at = folded.latest or max(r.at for r in work.reports)
+    awarded = folded.read_awarded
     flattrs = [
         new_flattr(
             contributor_id,
@@ -354,23 +351,21 @@ def _apply_attention(
             "attention",
             at,
         )
-        for index in range(read_awarded, read_awarded + due)
+        for index in range(awarded, awarded + due)
     ]
-    actions: list[Any] = [
-        PageDay.awarded.set(read_awarded + due),
-        PageDay.expires_at.set(page_day_expiry(work.day, time_zone)),
-    ]
+    expires_at = page_day_expiry(work.day, time_zone)
+    actions: list[Any] = [PageDay.awarded.set(awarded + due), PageDay.expires_at.set(expires_at)]
     if added:
         actions += [
             PageDay.seconds.add(added),
-            PageDay.events.add(new_events),
-            PageDay.starts.add(starts),
-            PageDay.ends.add(ends),
+            PageDay.events.add(folded.new_events),
+            PageDay.starts.add(folded.starts),
+            PageDay.ends.add(folded.ends),
         ]
-    if media and not read_media:
+    if folded.media and not folded.read_media:
         actions.append(PageDay.media.set(True))
-    condition = _still_decides(item, read_awarded, read_media, media, seconds, added, span)
-    for event in new_events:
+    condition = _still_decides(item, folded)
+    for event in folded.new_events:
         condition &= ~PageDay.events.contains(event)
     try:
         store.update_page_day(
@@ -380,10 +375,10 @@ def _apply_attention(
             condition,
             flattrs,
             day=work.day,
-            expires_at=page_day_expiry(work.day, time_zone),
+            expires_at=expires_at,
         )
     except DailyLimit:
-        _reject_accepted(results, work.reports, events, "daily_flattr_limit")
+        _reject_accepted(results, work.reports, folded.known, "daily_flattr_limit")
         _merge(outcome, results, [], work.resolution)
         return 0
     counters[work.day] = _flattrs_on(contributor_id, work.day, counters) + len(flattrs)
@@ -391,32 +386,24 @@ def _apply_attention(
     return added
 
 
-def _still_decides(
-    item: PageDay | None,
-    read_awarded: int,
-    read_media: bool,
-    media: bool,
-    seconds: int,
-    added: int,
-    span: _Span,
-) -> Any:
-    """The condition under which adding ``added`` seconds to whatever the page-day holds
+def _still_decides(item: PageDay | None, folded: _Folded) -> Any:
+    """The condition under which adding the folded seconds to whatever the page-day holds
     now decides as it did on what was read: the same flattrs awarded so far, the same
     text-or-media thresholds, the new total below the next threshold not yet paid, and
     within the elapsed-time bound (concurrent reports only widen the span, so the bound
     computed from what was read never lets too much through)."""
     if item is None:
         return PageDay.item_key.does_not_exist()
-    condition: Any = PageDay.awarded == read_awarded
-    if not read_media:
+    condition: Any = PageDay.awarded == folded.read_awarded
+    if not folded.read_media:
         condition &= (PageDay.media == False) | PageDay.media.does_not_exist()  # noqa: E712
-    levels = rules.thresholds(media)
-    earned = sum(1 for level in levels if seconds >= level)
-    paid = max(earned, read_awarded)
+    levels = rules.thresholds(folded.media)
+    earned = sum(1 for level in levels if folded.seconds >= level)
+    paid = max(earned, folded.read_awarded)
     if paid < len(levels):
-        condition &= PageDay.seconds < levels[paid] - added
-    if added:
-        condition &= PageDay.seconds <= span.extent - added
+        condition &= PageDay.seconds < levels[paid] - folded.added
+    if folded.added:
+        condition &= PageDay.seconds <= folded.span.extent - folded.added
     return condition
 
 
