@@ -1,8 +1,9 @@
 """The operator CLI: ``flattr payout run --month YYYY-MM [--dry-run]``, ``flattr ledger check``.
 
 It talks to whatever AWS the environment points at: an account (credentials and
-``TABLE_PREFIX=flattr-<stage>-``), or, with ``--local [URL]``, the running local stack
-(``make run``), which says where its emulator is at ``GET /_local/emulator``.
+``TABLE_PREFIX=flattr-<stage>-``), or, with ``--local``, the running local stack
+(``make run``; ``--local-url`` or ``FLATTR_LOCAL_URL`` if it is not on port 8000), which
+says where its emulator is at ``GET /_local/emulator``.
 """
 
 from __future__ import annotations
@@ -106,12 +107,14 @@ def use_local_stack(url: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="flattr", description="flattr operator commands")
+    # A flag, not an option with an optional value: ``--local ledger check`` must not
+    # read ``ledger`` as the stack's address.
+    parser.add_argument("--local", action="store_true", help="work on the running local stack")
     parser.add_argument(
-        "--local",
-        nargs="?",
-        const=LOCAL_STACK,
+        "--local-url",
+        default=os.environ.get("FLATTR_LOCAL_URL", LOCAL_STACK),
         metavar="URL",
-        help=f"work on the running local stack (make run; default {LOCAL_STACK})",
+        help=f"where the local stack runs (default $FLATTR_LOCAL_URL or {LOCAL_STACK})",
     )
     commands = parser.add_subparsers(dest="area", required=True)
     payout = commands.add_parser("payout").add_subparsers(dest="command", required=True)
@@ -124,9 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.local:
         try:
-            print(f"local stack's emulator: {use_local_stack(args.local)}")
+            print(f"local stack's emulator: {use_local_stack(args.local_url)}")
         except OSError as error:
-            print(f"no local stack answers at {args.local}: {error}", file=sys.stderr)
+            print(f"no local stack answers at {args.local_url}: {error}", file=sys.stderr)
             return 2
 
     if args.area == "payout":

@@ -104,11 +104,16 @@ def test_ctrl_c_stops_everything():
 
 def ledger_check(base: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "functions.payout.cli", "--local", base, "ledger", "check"],
+        # As the README writes it: ``flattr --local ledger check``, the stack's address given
+        # by the environment (the stack runs on a free port here, not 8000).
+        [sys.executable, "-m", "functions.payout.cli", "--local", "ledger", "check"],
         capture_output=True,
         text=True,
         timeout=120,
-        env={k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TABLE_"))},
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TABLE_"))},
+            "FLATTR_LOCAL_URL": base,
+        },
         check=False,
     )
 
@@ -142,6 +147,7 @@ def test_the_operator_cli_says_when_no_local_stack_answers():
             "-m",
             "functions.payout.cli",
             "--local",
+            "--local-url",
             f"http://127.0.0.1:{free_port()}",
             "ledger",
             "check",
