@@ -419,7 +419,7 @@ def main() -> None:
     )
     print(
         f"  AWS emulator (moto): {os.environ['AWS_ENDPOINT_URL']}, tables local-*\n"
-        f"  operator CLI on it:  FLATTR_LOCAL_URL={stack.url} .venv/bin/flattr --local ledger check",
+        f"  operator CLI on it: FLATTR_LOCAL_URL={stack.url} .venv/bin/flattr --local ledger check",
         flush=True,
     )
     print("  Ctrl-C stops everything.", flush=True)
