@@ -16,8 +16,9 @@ import boto3
 
 from functions.common.models import TABLE_MODELS
 from functions.common.settings import Settings
+from functions.common.settings import settings as current_settings
 from functions.common.storage import ensure_bound
-from functions.core.platforms.registry import ADAPTERS
+from functions.core.platforms.registry import CONNECTABLE
 
 SENDER = "noreply@flattr.local"
 CONFIGURATION_SET = "flattr-mail"
@@ -32,11 +33,7 @@ class Provisioned:
 
 def secret_platforms() -> list[str]:
     """Platforms whose OAuth client is a secret (not registered per server, not public)."""
-    return [
-        name
-        for name, adapter in ADAPTERS.items()
-        if not adapter.per_instance and adapter.flow != "atproto"
-    ]
+    return [name for name, adapter in CONNECTABLE.items() if adapter.secret_client]
 
 
 def create_tables(settings: Settings) -> None:
@@ -71,6 +68,7 @@ def provision(
     os.environ["MAIL_FROM"] = SENDER  # what the CDK app sets on the Lambdas
     os.environ["SES_CONFIGURATION_SET"] = CONFIGURATION_SET
     if not user_pool:
+        current_settings.cache_clear()
         return Provisioned(user_pool_id="", client_id="", kms_key_id=key_id)
     cognito = boto3.client("cognito-idp", region_name=region)
     pool_id = cognito.create_user_pool(
@@ -80,4 +78,5 @@ def provision(
         "UserPoolClient"
     ]["ClientId"]
     os.environ["USER_POOL_ID"] = pool_id  # what the CDK app sets on the account Lambda
+    current_settings.cache_clear()  # read again, with the variables just set
     return Provisioned(user_pool_id=pool_id, client_id=client_id, kms_key_id=key_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,12 @@ os.environ.update(
         "SPLIT_STATUS_CACHE_SECONDS": "0",
         "SPLIT_CLOSE_GRACE_SECONDS": "0",
         "PUBLIC_API_URL": "https://api.flattr.test",
+        # As the CDK app sets them; provisioning an emulated account replaces the key id
+        # and the user pool with the ones it creates.
+        "MAIL_FROM": "flattr@flattr.test",
+        "SES_CONFIGURATION_SET": "flattr-mail",
+        "TOKEN_KEY_ID": "provisioned-per-test",
+        "USER_POOL_ID": "provisioned-per-test",
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
@@ -78,7 +84,7 @@ def aws() -> Iterator[None]:
         storage.reset()
         clock.reset()
         _clear_caches()
-        provision(settings(), user_pool=False)
+        provision(settings())
         yield
     clock.reset()
     _clear_caches()
@@ -169,3 +175,19 @@ class Browser:
             else:
                 self.cookies.pop(name, None)
         return answer
+
+
+@pytest.fixture
+def setenv(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """``setenv(NAME=value, ...)``: environment variables set for this test, and the
+    settings read again (they are read once per process, as in a Lambda)."""
+    from functions.common.settings import settings
+
+    def set_variables(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        settings.cache_clear()
+
+    yield set_variables
+    monkeypatch.undo()
+    settings.cache_clear()

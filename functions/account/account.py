@@ -9,7 +9,6 @@ had claimed are released: later flattrs to them are held as unclaimed again.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -33,6 +32,7 @@ from functions.common.models import (
     VerifiedDomain,
 )
 from functions.common.money import money
+from functions.common.settings import settings
 from functions.common.storage import ensure_bound
 from functions.connections import lifecycle
 from functions.core import ledger
@@ -161,9 +161,7 @@ def _cognito() -> Any:
 
 
 def _delete_sign_in(user_id: str, email: str | None) -> None:
-    pool = os.environ.get("USER_POOL_ID")
-    if not pool:
-        return
+    pool = settings().user_pool_id  # required at the account Lambda's cold start
     for username in filter(None, (email, user_id)):
         try:
             _cognito().admin_delete_user(UserPoolId=pool, Username=username)

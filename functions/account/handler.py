@@ -5,4 +5,6 @@ from functions.account import routes
 from functions.common.handler import api_handler
 
 routers = [routes.router]
-lambda_handler = api_handler("account", routers)
+# Deletion removes the sign-in from the user pool and revokes connections' sealed tokens.
+API_NEEDS = ("user_pool_id", "token_key_id")
+lambda_handler = api_handler("account", routers, needs=API_NEEDS)

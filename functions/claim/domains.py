@@ -4,7 +4,6 @@ on the home page, fetched over HTTPS with SSRF protection (``common/safe_http``)
 
 from __future__ import annotations
 
-import os
 import secrets
 from html.parser import HTMLParser
 from typing import Literal
@@ -17,6 +16,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from functions.common import clock, safe_http
 from functions.common.errors import Problem, bad_field
 from functions.common.models import DomainClaim, VerifiedDomain
+from functions.common.settings import settings
 from functions.common.storage import ensure_bound, transact_write
 from functions.core.ownership.urls import NotFlattrable, normalise, public_registrable_domain
 
@@ -44,7 +44,7 @@ def site_of(domain: str, field: str = "body.domain") -> str:
 def _resolver() -> dns.resolver.Resolver:
     """The system's resolver; ``DNS_NAMESERVER`` (``host:port``) points it elsewhere."""
     resolver = dns.resolver.Resolver()
-    if server := os.environ.get("DNS_NAMESERVER"):
+    if server := settings().dns_nameserver:
         host, _, port = server.rpartition(":")
         resolver.nameservers = [host]
         resolver.port = int(port)

@@ -30,7 +30,7 @@ from functions.common.models import (
 )
 from functions.common.money import format_for_people
 from functions.common.storage import condition_failed, ensure_bound
-from functions.core.ownership.rules import BY_NAME
+from functions.core.platforms.registry import BY_NAME
 
 
 @dataclass

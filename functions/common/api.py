@@ -15,7 +15,20 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from functions.common import deletions
-from functions.common.errors import PROBLEM_JSON, Busy, Problem, Unauthorized, bad_field
+from functions.common.errors import (
+    PROBLEM_JSON,
+    Busy,
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    Malformed,
+    Missing,
+    Problem,
+    Unauthorized,
+    Unavailable,
+    bad_field,
+)
 from functions.common.settings import settings
 
 METHODS_WITH_BODY = {"POST", "PUT", "PATCH"}
@@ -39,6 +52,23 @@ def validation_problem(errors: Iterable[dict[str, Any]]) -> Problem:
     return Problem(422, "validation-error", f"invalid fields: {fields}", errors=listed)
 
 
+STATUS_OF: tuple[tuple[type[DomainError], int], ...] = (
+    (Malformed, 400),
+    (Forbidden, 403),
+    (Missing, 404),
+    (Conflict, 409),
+    (Invalid, 422),
+    (Unavailable, 502),
+)
+
+
+def problem_of(error: DomainError) -> Problem:
+    """The problem+json a domain error is answered with."""
+    status = next((code for kind, code in STATUS_OF if isinstance(error, kind)), 422)
+    errors = [{"field": error.field, "message": error.message}] if error.field else None
+    return Problem(status, error.slug, error.detail, errors=errors)
+
+
 def make_resolver(routers: Iterable[Router], logger: Logger) -> APIGatewayHttpResolver:
     """A resolver with validation and every error mapped to problem+json."""
     app = APIGatewayHttpResolver(enable_validation=True)
@@ -48,6 +78,10 @@ def make_resolver(routers: Iterable[Router], logger: Logger) -> APIGatewayHttpRe
     @app.exception_handler(Problem)
     def _problem(error: Problem) -> Response[str]:
         return problem_response(error)
+
+    @app.exception_handler(DomainError)
+    def _refused(error: DomainError) -> Response[str]:
+        return problem_response(problem_of(error))
 
     @app.exception_handler(Busy)
     def _busy(error: Busy) -> Response[str]:

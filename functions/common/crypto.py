@@ -16,6 +16,8 @@ from typing import Any
 import boto3
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from functions.common.settings import settings
+
 CONTEXT = {"purpose": "platform-token"}
 
 
@@ -25,7 +27,7 @@ def _kms() -> Any:
 
 
 def _key_id() -> str:
-    return os.environ["TOKEN_KEY_ID"]
+    return settings().token_key_id
 
 
 def seal(token: dict[str, Any], connection: str) -> str:

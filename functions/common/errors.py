@@ -62,6 +62,56 @@ class Unauthorized(Problem):
         super().__init__(401, "unauthorized", "a valid bearer token is required")
 
 
+class DomainError(Exception):
+    """Domain logic refusing what was asked, in the domain's words: what is wrong and, where
+    one field is to blame, which. Logic and jobs raise these, never HTTP problems; the API
+    layer (``common/api.py``) answers each kind with its status as problem+json, and a job
+    handles or logs them."""
+
+    slug = "invalid-request"
+
+    def __init__(self, message: str, *, field: str | None = None, slug: str | None = None):
+        detail = f"{field}: {message}" if field else message
+        super().__init__(detail)
+        self.detail = detail
+        self.message = message
+        self.field = field
+        if slug is not None:
+            self.slug = slug
+
+
+class Malformed(DomainError):
+    """The request is missing something or cannot be read (400)."""
+
+
+class Invalid(DomainError):
+    """The request is well formed but breaks a rule (422)."""
+
+
+class Forbidden(DomainError):
+    """The caller may not do this (403)."""
+
+    slug = "forbidden"
+
+
+class Missing(DomainError):
+    """What the request names does not exist, or not for this caller (404)."""
+
+    slug = "not-found"
+
+
+class Conflict(DomainError):
+    """The request conflicts with what is stored (409)."""
+
+    slug = "conflict"
+
+
+class Unavailable(DomainError):
+    """A service outside ours did not answer, or answered nonsense (502)."""
+
+    slug = "unavailable"
+
+
 class Busy(Exception):
     """Domain logic found an item contended through every attempt: nothing was lost, the
     client should send the same request again soon (a 503 with ``Retry-After``)."""

@@ -10,12 +10,17 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from functions.common.api import guarded, make_resolver
 from functions.common.observability import make_logger, make_metrics, make_tracer
+from functions.common.settings import settings
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
-def api_handler(service: str, routers: Iterable[Router]) -> LambdaHandler:
-    """A Lambda handler serving ``routers`` with logging, tracing and metrics."""
+def api_handler(
+    service: str, routers: Iterable[Router], needs: Iterable[str] = ()
+) -> LambdaHandler:
+    """A Lambda handler serving ``routers`` with logging, tracing and metrics. The
+    settings it ``needs`` are checked now, at the cold start (``Settings.require``)."""
+    settings().require(*needs)
     logger = make_logger(service)
     tracer = make_tracer(service)
     metrics = make_metrics(service)
@@ -27,6 +32,7 @@ def api_handler(service: str, routers: Iterable[Router]) -> LambdaHandler:
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return resolve(event, context)
 
+    handler.needs = tuple(needs)  # type: ignore[attr-defined]  # the CDK app's tests read it
     return handler
 
 
@@ -34,9 +40,12 @@ def job_handler(
     service: str,
     jobs: dict[str, Callable[[dict[str, Any]], dict[str, Any]]],
     default_job: str | None = None,
+    needs: Iterable[str] = (),
 ) -> LambdaHandler:
     """A Lambda handler for scheduled jobs: ``{"job": name, ...input}`` → summary.
-    ``default_job`` runs for events that name none (an SQS batch)."""
+    ``default_job`` runs for events that name none (an SQS batch). The settings it
+    ``needs`` are checked at the cold start."""
+    settings().require(*needs)
     logger = make_logger(service)
     tracer = make_tracer(service)
     metrics = make_metrics(service)
@@ -53,4 +62,5 @@ def job_handler(
         logger.info("job finished", extra={"job": name, "summary": summary})
         return {"job": name, **summary}
 
+    handler.needs = tuple(needs)  # type: ignore[attr-defined]  # the CDK app's tests read it
     return handler

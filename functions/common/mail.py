@@ -5,7 +5,6 @@ writes to people: the unclaimed-flattrs emails, a moved connection."""
 
 from __future__ import annotations
 
-import os
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from functools import cache
@@ -13,6 +12,8 @@ from typing import Any
 
 import boto3
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from functions.common.settings import settings
 
 SENDER_NAME = "Flattr"
 
@@ -46,19 +47,19 @@ def send(
     With ``unsubscribe_url``, RFC 8058 one-click unsubscribe headers are added."""
     env = templates(package)
     message = EmailMessage()
-    message["From"] = formataddr((SENDER_NAME, os.environ["MAIL_FROM"]))
+    message["From"] = formataddr((SENDER_NAME, settings().mail_from))
     message["To"] = to
     message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain=os.environ["MAIL_FROM"].split("@", 1)[1])
+    message["Message-ID"] = make_msgid(domain=settings().mail_from.split("@", 1)[1])
     if unsubscribe_url:
         message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(env.get_template(f"{template}.txt").render(**context))
     message.add_alternative(env.get_template(f"{template}.html").render(**context), subtype="html")
     answer = _ses().send_raw_email(
-        Source=os.environ["MAIL_FROM"],
+        Source=settings().mail_from,
         Destinations=[to],
         RawMessage={"Data": message.as_bytes()},
-        ConfigurationSetName=os.environ["SES_CONFIGURATION_SET"],
+        ConfigurationSetName=settings().ses_configuration_set,
     )
     return str(answer["MessageId"])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -46,6 +48,22 @@ DEFAULT_BLOCKED_DOMAINS = (
 )
 
 
+class MissingSettings(RuntimeError):
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(f"missing environment variables: {', '.join(names)}")
+        self.names = names
+
+
+# Settings read from a variable not named after them.
+ENV_NAME = {"public_url": "PUBLIC_API_URL"}
+PLATFORM_URL = re.compile(r"^[A-Z0-9]+_(?:WEB|API)_URL$")
+
+
+def env_name(setting: str) -> str:
+    """The environment variable a setting is read from."""
+    return ENV_NAME.get(setting, setting.upper())
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable. Defaults are the product rules' defaults."""
@@ -76,6 +94,29 @@ class Settings:
     deletion_cache_seconds: int = 60
     # Where people reach us: OAuth redirect URIs, claim links and cookies are on this origin.
     public_url: str = ""
+    aws_region: str = "eu-west-1"
+    # The KMS key that seals OAuth tokens and client secrets at rest.
+    token_key_id: str = ""
+    # Mail: the sender address (its domain verified in SES) and the SES configuration set
+    # whose events (bounces, complaints) come back to the suppression list.
+    mail_from: str = ""
+    ses_configuration_set: str = ""
+    # The Cognito user pool whose users account deletion removes.
+    user_pool_id: str = ""
+    # A DNS server to ask for domain verification TXT records (default: the system's).
+    dns_nameserver: str = ""
+    # A platform's web and API hosts, ``<PLATFORM>_WEB_URL`` / ``<PLATFORM>_API_URL``
+    # (the local stack points them at its fakes); unset, the platform's own.
+    platform_urls: Mapping[str, str] = field(default_factory=dict)
+
+    def require(self, *names: str) -> Settings:
+        """Fail now, with the variables' names, if a setting this Lambda needs is empty:
+        a cold start that fails says what is missing; a send that fails hours later, or
+        a deletion that silently keeps a sign-in, does not."""
+        missing = [env_name(name) for name in names if not getattr(self, name)]
+        if missing:
+            raise MissingSettings(missing)
+        return self
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -111,6 +152,17 @@ class Settings:
             split_workers=max(1, _int("SPLIT_WORKERS", cls.split_workers)),
             deletion_cache_seconds=_int("DELETION_CACHE_SECONDS", cls.deletion_cache_seconds),
             public_url=os.environ.get("PUBLIC_API_URL", "").rstrip("/"),
+            aws_region=os.environ.get("AWS_REGION") or cls.aws_region,
+            token_key_id=os.environ.get("TOKEN_KEY_ID", ""),
+            mail_from=os.environ.get("MAIL_FROM", ""),
+            ses_configuration_set=os.environ.get("SES_CONFIGURATION_SET", ""),
+            user_pool_id=os.environ.get("USER_POOL_ID", ""),
+            dns_nameserver=os.environ.get("DNS_NAMESERVER", ""),
+            platform_urls={
+                name: value
+                for name, value in os.environ.items()
+                if PLATFORM_URL.match(name) and name != "PUBLIC_API_URL" and value
+            },
         )
 
 

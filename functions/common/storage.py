@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 
 from pynamodb.connection import Connection
@@ -22,7 +21,7 @@ def ensure_bound() -> None:
     if _bound_prefix == prefix:
         return
     with _lock:
-        bind_tables(settings(), region=os.environ.get("AWS_REGION", "eu-west-1"))
+        bind_tables(settings(), region=settings().aws_region)
         _bound_prefix = prefix
 
 
@@ -39,7 +38,7 @@ _transaction_connection: Connection | None = None
 def transaction_connection() -> Connection:
     """One connection (one botocore client) for all transactions of this process."""
     global _transaction_connection
-    region = os.environ.get("AWS_REGION", "eu-west-1")
+    region = settings().aws_region
     if _transaction_connection is None or _transaction_connection.region != region:
         _transaction_connection = Connection(region=region)
     return _transaction_connection

@@ -1,28 +1,63 @@
-"""Ending a connection: its token revoked at the platform where it allows, then the
-connection and its claim on the platform account deleted. Used by ``DELETE
-/v1/connections/{platform}`` and by account deletion."""
+"""A connection's life: made when a connect flow finishes, ended by ``DELETE
+/v1/connections/{platform}`` or by account deletion (its token revoked at the platform
+where it allows, then the connection and its claim on the platform account deleted)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import requests
 from aws_lambda_powertools import Logger
 
 from functions.common import crypto
-from functions.common.models import Connection
-from functions.connections import store
-from functions.core.platforms import clients
-from functions.core.platforms.registry import ADAPTERS
+from functions.common.models import Connection, OAuthState
+from functions.connections import notices, store
+from functions.core.platforms.base import Connected
+from functions.core.platforms.registry import CONNECTABLE
 
 logger = Logger(service="connections", child=True)
 
 
+def token_name(user_id: str, platform: str) -> str:
+    """The encryption context a connection's token is sealed under."""
+    return f"{user_id}/{platform}"
+
+
+def connect(pending: OAuthState, connected: Connected, now: datetime) -> Connection:
+    """Store the connection a finished flow made. Proving control at the platform again,
+    from the browser that started the flow, outranks an older connection of another
+    user: the account moves, and its previous holder is told (nobody stays locked out of
+    their own account)."""
+    platform = str(pending.platform)
+    token = connected.token
+    connection = Connection(
+        pending.user_id,
+        platform,
+        identity=f"{platform}#{connected.identity.stable_id}",
+        handle=connected.identity.handle,
+        state="active",
+        auto_flattr=False,
+        token=crypto.seal(token, token_name(pending.user_id, platform)) if token else None,
+        next_poll_at=0,
+        connected_at=now,
+        instance=pending.instance,
+    )
+    try:
+        store.save(connection)
+    except store.TakenByAnother:
+        previous_user = store.move(connection, now)
+        notices.tell_moved(previous_user, connection)
+    return connection
+
+
 def disconnect(connection: Connection) -> None:
-    adapter = ADAPTERS[connection.platform].at(connection.instance)
+    adapter = CONNECTABLE[connection.platform].at(connection.instance)
     if connection.token:
-        token = crypto.open_sealed(connection.token, f"{connection.user_id}/{connection.platform}")
+        token = crypto.open_sealed(
+            connection.token, token_name(connection.user_id, connection.platform)
+        )
         try:
-            client = clients.credentials(adapter)
-            adapter.revoke(token, client.client_id, client.client_secret)
+            adapter.revoke(token)
         except requests.RequestException:
             # The platform is unreachable: the token is deleted here all the same.
             logger.warning("token revocation failed", extra={"platform": connection.platform})

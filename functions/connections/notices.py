@@ -8,7 +8,7 @@ from pynamodb.exceptions import DoesNotExist
 from functions.common import mail
 from functions.common.models import Connection, User
 from functions.common.storage import ensure_bound
-from functions.core.ownership.rules import BY_NAME
+from functions.core.platforms.registry import BY_NAME
 
 logger = Logger(service="connections", child=True)
 

@@ -1,36 +1,27 @@
-"""OAuth 2 connect flows on requests-oauthlib: PKCE, and a single-use ``state`` bound to
+"""The connect flow's bookkeeping, whatever the protocol: a single-use ``state`` bound to
 the signed-in user and to the browser that started the flow (RFC 9700 §4.7: a cookie
-whose hash is stored with the state); client secrets from Secrets Manager; returns only
-to our own paths."""
+whose hash is stored with the state); returns only to our own paths. The protocol
+itself (OAuth 2, OAuth 1.0a, AT Protocol) is the platform's base class."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-import requests
-from oauthlib.oauth1.rfc5849.errors import OAuth1Error
-from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 from pynamodb.exceptions import DeleteError
-from requests_oauth2client import OAuth2Error as AtprotoOAuthError
-from requests_oauthlib import OAuth1Session, OAuth2Session
-from requests_oauthlib.oauth1_session import TokenRequestDenied
 
 from functions.common import crypto
-from functions.common.errors import Problem, bad_field
+from functions.common.errors import Invalid, Malformed
 from functions.common.models import OAuthState
 from functions.common.storage import ensure_bound
 from functions.core.platforms import apps
-from functions.core.platforms.base import Identity, Platform
-from functions.core.platforms.bluesky import Bluesky
-from functions.core.platforms.clients import credentials, redirect_uri
+from functions.core.platforms.base import Connectable, Connected
+from functions.core.platforms.clients import redirect_uri
 
 STATE_SECONDS = 600
 # A path of our own site: no scheme, no host, no protocol-relative "//", no backslashes.
@@ -49,96 +40,58 @@ class Started:
     browser_secret: str
 
 
+@dataclass(frozen=True)
+class Finished:
+    """A callback taken: the pending authorization it spent, and the connection made
+    (None where the person said no at the platform)."""
+
+    pending: OAuthState
+    connected: Connected | None
+
+
+class OtherBrowser(Exception):
+    """The callback came from a browser that did not start the flow."""
+
+
+class InvalidState(Malformed):
+    def __init__(self) -> None:
+        super().__init__("state: unknown, used already, or expired", slug="invalid-state")
+
+
 def check_return_to(return_to: str) -> str:
     if not OWN_PATH.match(return_to) or len(return_to) > 512:
-        raise bad_field(422, "query.return_to", "must be a path of this website, like /settings")
+        raise Invalid("must be a path of this website, like /settings", field="query.return_to")
     return return_to
 
 
 def start(
-    adapter: Platform, user_id: str, return_to: str, now: datetime, instance: str | None = None
+    adapter: Connectable,
+    user_id: str,
+    return_to: str,
+    now: datetime,
+    instance: str | None = None,
 ) -> Started:
-    """Store a fresh state (and PKCE verifier) bound to a new browser secret; answer the
-    platform's consent URL and that secret (the caller sets it as a cookie)."""
+    """Begin the platform's flow and keep what its callback needs (sealed), bound to a
+    new browser secret; answer the consent URL and that secret (set as a cookie)."""
     ensure_bound()
     return_to = check_return_to(return_to)
     if adapter.per_instance:
         adapter = adapter.at(apps.check_instance(instance))
     browser_secret = secrets.token_urlsafe(32)
-    if adapter.flow == "oauth1":
-        url = _start_oauth1(adapter, user_id, return_to, now, _hash(browser_secret))
-        return Started(url, browser_secret)
-    state = secrets.token_urlsafe(32)
-    pending = OAuthState(
-        _hash(state),
+    authorization = adapter.authorization(redirect_uri(adapter.name))
+    key = _hash(authorization.state)
+    OAuthState(
+        key,
         user_id=user_id,
         platform=adapter.name,
         return_to=return_to,
         expires_at=now + timedelta(seconds=STATE_SECONDS),
         instance=adapter.instance,
         browser_hash=_hash(browser_secret),
-    )
-    if isinstance(adapter, Bluesky):
-        try:
-            url, verifier, dpop_key = adapter.begin(redirect_uri(adapter.name), state)
-        except (AtprotoOAuthError, requests.RequestException) as error:
-            raise Problem(502, "platform-unavailable", "bluesky: could not start") from error
-        pending.code_verifier = verifier
-        pending.extra = crypto.seal(dpop_key, _hash(state))
-        pending.save()
-        return Started(url, browser_secret)
-    client = credentials(adapter)
-    verifier = secrets.token_urlsafe(64)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
-    pending.code_verifier = verifier
-    pending.save()
-    session = OAuth2Session(
-        client.client_id,
-        redirect_uri=redirect_uri(adapter.name),
-        scope=list(adapter.oauth.scopes) or None,
-        state=state,
-    )
-    extra = (
-        {"code_challenge": challenge.decode(), "code_challenge_method": "S256"}
-        if adapter.oauth.pkce
-        else {}
-    )
-    url, _ = session.authorization_url(adapter.authorize_url(), **extra)
-    return Started(str(url), browser_secret)
-
-
-def _start_oauth1(
-    adapter: Platform, user_id: str, return_to: str, now: datetime, browser_hash: str
-) -> str:
-    """OAuth 1.0a: a request token first; its secret waits, sealed, for the callback."""
-    client = credentials(adapter)
-    session = OAuth1Session(
-        client.client_id, client.client_secret, callback_uri=redirect_uri(adapter.name)
-    )
-    assert adapter.oauth.request_token_path is not None
-    try:
-        request_token = session.fetch_request_token(
-            adapter.web_url + adapter.oauth.request_token_path
-        )
-    except (TokenRequestDenied, ValueError, requests.RequestException) as error:
-        raise Problem(502, "platform-unavailable", f"{adapter.name}: could not start") from error
-    key = _hash(str(request_token["oauth_token"]))
-    OAuthState(
-        key,
-        user_id=user_id,
-        platform=adapter.name,
-        code_verifier="-",
-        return_to=return_to,
-        expires_at=now + timedelta(seconds=STATE_SECONDS),
-        extra=crypto.seal(dict(request_token), key),
-        browser_hash=browser_hash,
+        code_verifier=authorization.verifier,
+        extra=crypto.seal(authorization.kept, key) if authorization.kept else None,
     ).save()
-    url = session.authorization_url(adapter.authorize_url(), perms=",".join(adapter.oauth.scopes))
-    return str(url)
-
-
-class OtherBrowser(Exception):
-    """The callback came from a browser that did not start the flow."""
+    return Started(authorization.url, browser_secret)
 
 
 def consume_state(
@@ -155,10 +108,10 @@ def consume_state(
             return_values="ALL_OLD",
         )
     except DeleteError as error:
-        raise Problem(400, "invalid-state", "state: unknown, used already, or expired") from error
+        raise InvalidState() from error
     pending = OAuthState.from_raw_data(answer["Attributes"])
     if pending.platform != platform or pending.expires_at <= now:
-        raise Problem(400, "invalid-state", "state: unknown, used already, or expired")
+        raise InvalidState()
     if (
         browser_secret is None
         or pending.browser_hash is None
@@ -169,93 +122,20 @@ def consume_state(
 
 
 def finish(
-    adapter: Platform, pending: OAuthState, code: str, state: str
-) -> tuple[dict[str, Any] | None, Identity]:
-    """Exchange the code (with the PKCE verifier) for a token; who it belongs to.
-    The token is None where it is not kept (Bluesky: likes are public records)."""
-    adapter = adapter.at(pending.instance)
-    if isinstance(adapter, Bluesky):
-        assert pending.extra is not None
-        dpop_key = crypto.open_sealed(pending.extra, _hash(state))
-        try:
-            identity = adapter.complete(
-                redirect_uri(adapter.name), code, pending.code_verifier, dpop_key
-            )
-        except (AtprotoOAuthError, ValueError, KeyError, requests.RequestException) as error:
-            raise Problem(400, "authorization-failed", "code: the platform refused it") from error
-        return None, identity
-    client = credentials(adapter)
-    session = adapter.protect(
-        OAuth2Session(client.client_id, redirect_uri=redirect_uri(adapter.name))
+    adapter: Connectable,
+    query: Mapping[str, str | None],
+    now: datetime,
+    browser_secret: str | None,
+) -> Finished:
+    """Spend the authorization the callback names; exchange its code for a token and
+    say whose account it is."""
+    callback = adapter.callback(query)
+    pending = consume_state(adapter.name, callback.state, now, browser_secret)
+    if callback.code is None:
+        return Finished(pending, None)
+    key = _hash(callback.state)
+    kept = crypto.open_sealed(pending.extra, key) if pending.extra else None
+    connected = adapter.at(pending.instance).complete(
+        redirect_uri(adapter.name), callback.code, pending.code_verifier, kept
     )
-    try:
-        token: dict[str, Any] = session.fetch_token(
-            adapter.token_url(),
-            code=code,
-            client_secret=client.client_secret,
-            code_verifier=pending.code_verifier if adapter.oauth.pkce else None,
-            include_client_id=True,
-            headers={"Accept": "application/json"},
-        )
-    except OAuth2Error as error:
-        raise Problem(400, "authorization-failed", "code: the platform refused it") from error
-    except requests.RequestException as error:  # unreachable, or refused by the SSRF guard
-        raise Problem(502, "platform-unavailable", f"{adapter.name}: no answer") from error
-    try:
-        return token, adapter.identity_from_token(token, session_for(adapter, token))
-    except requests.RequestException as error:
-        raise Problem(502, "platform-unavailable", f"{adapter.name}: no answer") from error
-
-
-def finish_oauth1(
-    adapter: Platform, oauth_token: str, verifier: str, now: datetime, browser_secret: str | None
-) -> tuple[OAuthState, dict[str, Any], Identity]:
-    """OAuth 1.0a: the request token names the pending authorization (single use too)."""
-    pending = consume_state(adapter.name, oauth_token, now, browser_secret)
-    assert pending.extra is not None
-    request_token = crypto.open_sealed(pending.extra, _hash(oauth_token))
-    client = credentials(adapter)
-    session = OAuth1Session(
-        client.client_id,
-        client.client_secret,
-        resource_owner_key=request_token["oauth_token"],
-        resource_owner_secret=request_token["oauth_token_secret"],
-        verifier=verifier,
-    )
-    try:
-        token = dict(session.fetch_access_token(adapter.token_url()))
-    except (TokenRequestDenied, OAuth1Error, ValueError) as error:
-        raise Problem(400, "authorization-failed", "oauth_verifier: refused") from error
-    return pending, token, adapter.identity_from_token(token, session_for(adapter, token))
-
-
-def session_for(
-    adapter: Platform,
-    token: dict[str, Any],
-    on_refresh: Callable[[dict[str, Any]], None] | None = None,
-) -> requests.Session:
-    """A session that sends the token and, when it has expired, refreshes it first
-    (``on_refresh`` stores the new one: some platforms' refresh tokens are single-use)."""
-    client = credentials(adapter)
-    session: requests.Session
-    if adapter.flow == "oauth1":
-        session = OAuth1Session(
-            client.client_id,
-            client.client_secret,
-            resource_owner_key=token["oauth_token"],
-            resource_owner_secret=token["oauth_token_secret"],
-        )
-    elif on_refresh is None or "refresh_token" not in token:
-        session = OAuth2Session(client.client_id, token=token)
-    else:
-        session = OAuth2Session(
-            client.client_id,
-            token=token,
-            auto_refresh_url=adapter.token_url(),
-            auto_refresh_kwargs={
-                "client_id": client.client_id,
-                "client_secret": client.client_secret,
-            },
-            token_updater=on_refresh,
-        )
-    return adapter.protect(session)
+    return Finished(pending, connected)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import requests
+from aws_lambda_powertools import Logger
 from pynamodb.exceptions import PutError
 
 from functions.common import clock, crypto
@@ -20,12 +20,13 @@ from functions.common.hashing import short_hash
 from functions.common.models import Connection, Flattr
 from functions.common.months import month_of
 from functions.common.storage import condition_failed
-from functions.connections import oauth, store
+from functions.connections import lifecycle, store
 from functions.core import flattrs
 from functions.core.platforms.base import Like, NeedsReauth, RateLimited, wait_after
-from functions.core.platforms.registry import ADAPTERS
+from functions.core.platforms.registry import CONNECTABLE
 
 WINDOW_SECONDS = 15 * 60
+logger = Logger(service="connections", child=True)
 
 
 @dataclass
@@ -69,19 +70,14 @@ def _spread(connection: Connection) -> int:
 
 
 def poll_connection(connection: Connection, now: datetime, summary: PollSummary) -> None:
-    adapter = ADAPTERS[connection.platform].at(connection.instance)
-    name = f"{connection.user_id}/{connection.platform}"
+    adapter = CONNECTABLE[connection.platform].at(connection.instance)
+    name = lifecycle.token_name(connection.user_id, connection.platform)
 
     def store_refreshed(token: dict[str, Any]) -> None:
         connection.update(actions=[Connection.token.set(crypto.seal(token, name))])
 
-    session = (
-        oauth.session_for(
-            adapter, crypto.open_sealed(str(connection.token), name), on_refresh=store_refreshed
-        )
-        if adapter.polls_with_token
-        else adapter.protect(requests.Session())
-    )
+    token = crypto.open_sealed(connection.token, name) if connection.token else {}
+    session = adapter.session(token, on_refresh=store_refreshed)
     now_epoch = int(now.timestamp())
     account = connection.identity.split("#", 1)[1]
     try:
@@ -117,5 +113,8 @@ def poll_connections(event: dict[str, Any]) -> dict[str, Any]:
         try:
             poll_connection(connection, now, summary)
         except Exception:
-            summary.failed += 1  # one broken connection does not stop the others
+            # One broken connection does not stop the others; it is logged (no token, no
+            # URL: the platform and the error's type) and tried again next window.
+            summary.failed += 1
+            logger.exception("polling a connection failed", extra={"platform": connection.platform})
     return vars(summary)

@@ -10,18 +10,19 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Pat
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from pydantic import BaseModel, ConfigDict
 
-from functions.common import clock, crypto
+from functions.common import clock
 from functions.common.api import current_user_id
 from functions.common.clock import rfc3339
-from functions.common.errors import Problem, bad_field
+from functions.common.errors import Problem
 from functions.common.models import Connection
 from functions.common.settings import settings
-from functions.connections import lifecycle, notices, oauth, store
+from functions.connections import lifecycle, oauth, store
 from functions.core.platforms import clients
-from functions.core.platforms.base import Platform
+from functions.core.platforms.base import Connectable
 from functions.core.platforms.bluesky import Bluesky
-from functions.core.platforms.registry import ADAPTERS
+from functions.core.platforms.registry import CONNECTABLE
 
+BLUESKY = Bluesky()  # its client metadata document is served here
 router = Router()
 PlatformName = Annotated[str, Path(pattern=r"^[a-z0-9]{2,20}$")]
 
@@ -45,8 +46,8 @@ class ConnectionChange(BaseModel):
     auto_flattr: bool
 
 
-def _adapter(platform: str) -> Platform:
-    adapter = ADAPTERS.get(platform)
+def _adapter(platform: str) -> Connectable:
+    adapter = CONNECTABLE.get(platform)
     if adapter is None:
         raise Problem(404, "not-found", f"platform: {platform!r} cannot be connected")
     return adapter
@@ -150,53 +151,26 @@ def callback(
 ) -> Response[Any]:
     """OAuth 2 returns ``code`` and ``state`` (or ``error``); OAuth 1.0a returns
     ``oauth_token`` and ``oauth_verifier``."""
-    adapter = _adapter(platform)
-    now = clock.now()
-    browser = _browser_secret()
-    token: dict[str, Any] | None
+    query = {
+        "code": code,
+        "state": state,
+        "oauth_token": oauth_token,
+        "oauth_verifier": oauth_verifier,
+        "error": error,
+    }
     try:
-        if adapter.flow == "oauth1":
-            if not oauth_token or not oauth_verifier:
-                raise bad_field(400, "query.oauth_verifier", "missing: the platform sends it")
-            pending, token, identity = oauth.finish_oauth1(
-                adapter, oauth_token, oauth_verifier, now, browser
-            )
-        else:
-            if not state:
-                raise bad_field(400, "query.state", "missing: the platform sends it")
-            pending = oauth.consume_state(platform, state, now, browser)
-            if error or not code:
-                # The person said no at the platform: back to our page, nothing stored.
-                return _back(platform, pending.return_to, connect_error=platform)
-            token, identity = oauth.finish(adapter, pending, code, state)
+        finished = oauth.finish(_adapter(platform), query, clock.now(), _browser_secret())
     except oauth.OtherBrowser as other:
         raise Problem(
             403,
             "other-browser",
             "state: this connection was started in another browser; start it again here",
         ) from other
-    key = f"{platform}#{identity.stable_id}"
-    name = f"{pending.user_id}/{platform}"
-    connection = Connection(
-        pending.user_id,
-        platform,
-        identity=key,
-        handle=identity.handle,
-        state="active",
-        auto_flattr=False,
-        token=crypto.seal(token, name) if token is not None else None,
-        next_poll_at=0,
-        connected_at=now,
-        instance=pending.instance,
-    )
-    try:
-        store.save(connection)
-    except store.TakenByAnother:
-        # Proving control at the platform again, from the browser that started the flow,
-        # outranks an older connection: nobody stays locked out of their own account.
-        previous_user = store.move(connection, now)
-        notices.tell_moved(previous_user, connection)
-    return _back(platform, pending.return_to, connected=platform)
+    if finished.connected is None:
+        # The person said no at the platform: back to our page, nothing stored.
+        return _back(platform, finished.pending.return_to, connect_error=platform)
+    lifecycle.connect(finished.pending, finished.connected, clock.now())
+    return _back(platform, finished.pending.return_to, connected=platform)
 
 
 @router.patch("/v1/connections/<platform>")
@@ -227,10 +201,8 @@ def disconnect(platform: PlatformName) -> Response[Any]:
 @router.get("/oauth/bluesky/client.json")
 def bluesky_client_metadata() -> dict[str, Any]:
     """Bluesky's OAuth finds our client by this URL (the ``client_id`` is the URL)."""
-    bluesky = ADAPTERS["bluesky"]
-    assert isinstance(bluesky, Bluesky)
     return {
-        "client_id": bluesky.client_metadata_url(),
+        "client_id": BLUESKY.client_metadata_url(),
         "client_name": "Flattr",
         "application_type": "web",
         "grant_types": ["authorization_code", "refresh_token"],

@@ -226,3 +226,22 @@ def test_bounces_and_complaints_reach_the_claim_events_handler(synthesised):
     assert functions[target]["Properties"]["Handler"] == "functions.claim.handler.events_handler"
     subscriptions = resources(template, "AWS::SNS::Subscription")
     assert [s["Properties"]["Protocol"] for s in subscriptions.values()] == ["sqs"]
+
+
+def test_every_lambda_is_given_the_settings_its_handler_needs(synthesised):
+    """A handler checks the settings it needs at its cold start; the CDK app must set
+    them, or the deployed function fails on its first event."""
+    import importlib
+
+    from functions.common.settings import env_name
+
+    _, _, template = synthesised
+    checked = 0
+    for function in resources(template, "AWS::Lambda::Function").values():
+        props = function["Properties"]
+        module, _, entry = props["Handler"].rpartition(".")
+        needs = getattr(importlib.import_module(module), entry).needs
+        missing = {env_name(n) for n in needs} - props["Environment"]["Variables"].keys()
+        assert not missing, f"{props['Handler']} needs {missing}"
+        checked += len(needs)
+    assert checked > 0

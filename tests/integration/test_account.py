@@ -96,11 +96,11 @@ def test_later_flattrs_to_a_released_recipient_are_held_again(ada):
     assert creators_of(["github:ada"]) == {}
 
 
-def test_deleting_removes_the_sign_in_too(aws, monkeypatch):
+def test_deleting_removes_the_sign_in_too(aws, setenv):
     cognito = boto3.client("cognito-idp", region_name="eu-west-1")
     pool = cognito.create_user_pool(PoolName="users", UsernameAttributes=["email"])["UserPool"]
     cognito.admin_create_user(UserPoolId=pool["Id"], Username="cat@example.org")
-    monkeypatch.setenv("USER_POOL_ID", pool["Id"])
+    setenv(USER_POOL_ID=pool["Id"])
     assert call("DELETE", "/v1/me", user="cat", email="cat@example.org").status == 204
     with pytest.raises(cognito.exceptions.UserNotFoundException):
         cognito.admin_get_user(UserPoolId=pool["Id"], Username="cat@example.org")

@@ -60,9 +60,9 @@ class DnsStub:
 
 
 @pytest.fixture
-def dns_stub(monkeypatch) -> Iterator[DnsStub]:
+def dns_stub(setenv) -> Iterator[DnsStub]:
     stub = DnsStub()
-    monkeypatch.setenv("DNS_NAMESERVER", f"127.0.0.1:{stub.port}")
+    setenv(DNS_NAMESERVER=f"127.0.0.1:{stub.port}")
     yield stub
     stub.stop()
 

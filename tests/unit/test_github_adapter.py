@@ -94,9 +94,8 @@ def test_429_and_exhausted_quota_honour_the_waits(adapter):
     assert quota.value.retry_after == 30
 
 
-def test_base_urls_can_point_at_a_local_provider(monkeypatch):
-    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9/api/")
-    monkeypatch.setenv("GITHUB_WEB_URL", "http://127.0.0.1:9")
+def test_base_urls_can_point_at_a_local_provider(setenv):
+    setenv(GITHUB_API_URL="http://127.0.0.1:9/api/", GITHUB_WEB_URL="http://127.0.0.1:9")
     adapter = GitHub()
     assert adapter.api_url == "http://127.0.0.1:9/api"
     assert adapter.authorize_url() == "http://127.0.0.1:9/login/oauth/authorize"

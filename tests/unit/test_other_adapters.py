@@ -10,7 +10,9 @@ import responses
 
 from functions.core.platforms.base import NeedsReauth
 from functions.core.platforms.gitlab import GitLab
-from functions.core.platforms.ownership import Twitch, Vimeo, YouTube
+from functions.core.platforms.twitch import Twitch
+from functions.core.platforms.vimeo import Vimeo
+from functions.core.platforms.youtube import YouTube
 from tests.unit.recorded import others
 
 GITLAB = "https://gitlab.com/api/v4"
@@ -41,8 +43,8 @@ def test_gitlab_first_poll_takes_a_snapshot_then_new_stars_are_likes():
 
 
 @responses.activate
-def test_gitlab_self_hosted_instance(monkeypatch):
-    monkeypatch.setenv("GITLAB_API_URL", "https://git.example.org/api/v4")
+def test_gitlab_self_hosted_instance(setenv):
+    setenv(GITLAB_API_URL="https://git.example.org/api/v4")
     responses.get("https://git.example.org/api/v4/user", json=others.GITLAB_USER)
     assert GitLab().identity(requests.Session()).handle == "sytses"
 

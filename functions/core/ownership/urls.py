@@ -11,13 +11,34 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 import idna
 from publicsuffixlist import PublicSuffixList
 
-from functions.core.ownership.rules import (
-    BY_NAME,
-    MULTI_AUTHOR_DOMAINS,
-    PLATFORMS,
-    Platform,
-    Rule,
-    Site,
+from functions.core.platforms.base import Platform
+from functions.core.platforms.registry import BY_NAME, PLATFORMS
+from functions.core.platforms.sites import Rule, Site
+
+# Hosts whose subdomains or paths belong to different people (besides the platforms):
+# a visit says nothing about which creator was read, and each subdomain is its own site.
+MULTI_AUTHOR_DOMAINS: tuple[str, ...] = (
+    "wordpress.com",
+    "blogspot.com",
+    "substack.com",
+    "ghost.io",
+    "neocities.org",
+    "netlify.app",
+    "vercel.app",
+    "wixsite.com",
+    "weebly.com",
+    "livejournal.com",
+    "dreamwidth.org",
+    "hashnode.dev",
+    "bearblog.dev",
+    "write.as",
+    "itch.io",
+    "bandcamp.com",
+    "carrd.co",
+    "pages.dev",
+    "codeberg.page",
+    "sourceforge.io",
+    "readthedocs.io",
 )
 
 MAX_URL_LENGTH = 2048

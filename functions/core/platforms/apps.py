@@ -9,11 +9,11 @@ import requests
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from functions.common import clock, crypto, safe_http
-from functions.common.errors import bad_field
+from functions.common.errors import Invalid
 from functions.common.models import OAuthClient
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound
-from functions.core.platforms.base import Platform
+from functions.core.platforms.base import Connectable
 
 APP_NAME = "Flattr"
 
@@ -21,14 +21,14 @@ APP_NAME = "Flattr"
 def check_instance(instance: str | None) -> str:
     """The server a user names, if it is a public host (no private addresses: SSRF)."""
     if not instance:
-        raise bad_field(422, "query.instance", "name your server, like mastodon.social")
+        raise Invalid("name your server, like mastodon.social", field="query.instance")
     try:
         return safe_http.check_host(instance)
     except safe_http.Refused as refused:
-        raise bad_field(422, "query.instance", refused.reason) from refused
+        raise Invalid(refused.reason, field="query.instance") from refused
 
 
-def registered(adapter: Platform, redirect_uri: str) -> tuple[str, str]:
+def registered(adapter: Connectable, redirect_uri: str) -> tuple[str, str]:
     """(client id, client secret) of our app on ``adapter.instance``."""
     ensure_bound()
     key = f"{adapter.name}#{adapter.instance}"
@@ -40,7 +40,7 @@ def registered(adapter: Platform, redirect_uri: str) -> tuple[str, str]:
     return kept.client_id, str(secret)
 
 
-def _register(adapter: Platform, key: str, redirect_uri: str) -> OAuthClient:
+def _register(adapter: Connectable, key: str, redirect_uri: str) -> OAuthClient:
     try:
         answer = safe_http.request(
             "POST",
@@ -48,15 +48,15 @@ def _register(adapter: Platform, key: str, redirect_uri: str) -> OAuthClient:
             data={
                 "client_name": APP_NAME,
                 "redirect_uris": redirect_uri,
-                "scopes": " ".join(adapter.oauth.scopes),
+                "scopes": " ".join(adapter.scopes),
                 "website": settings().public_url,
             },
         )
         app = json.loads(answer.body) if answer.status == 200 else {}
     except (safe_http.Refused, requests.RequestException, ValueError) as error:
-        raise bad_field(422, "query.instance", "this server did not register our app") from error
+        raise Invalid("this server did not register our app", field="query.instance") from error
     if not isinstance(app, dict) or not app.get("client_id") or not app.get("client_secret"):
-        raise bad_field(422, "query.instance", "this server did not register our app")
+        raise Invalid("this server did not register our app", field="query.instance")
     client = OAuthClient(
         key,
         client_id=str(app["client_id"]),

@@ -1,6 +1,14 @@
-"""What every platform adapter shares: OAuth settings, identity, paged likes, rate limits.
+"""What every platform shares: its URL rules, and, where it can be connected, identity,
+paged likes and rate limits.
 
-An adapter is mostly configuration (endpoints, scopes, field paths) over these classes.
+One class per platform (``core/platforms/<platform>.py``) holds everything about it: the
+URL rules the resolver reads, the OAuth client settings, the API endpoints, and how likes
+and identity are read from the answers. The connect flow is chosen by the base class the
+platform extends (``flows.py``: OAuth 2, OAuth 1.0a, AT Protocol), never by a switch.
+
+The resolver loads every platform's URL rules on every track request, so this module and
+the platform modules import no HTTP library at load time: ``requests`` and the OAuth
+libraries are imported where a request is made (the track Lambda never makes one).
 HTTP goes through a ``requests.Session`` (an OAuth session in production, any session in
 tests), so adapters run unchanged against recorded responses and the local fake provider.
 """
@@ -9,17 +17,21 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import os
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
-import requests
+from functions.common import clock
+from functions.common.errors import Malformed, Unavailable
+from functions.common.settings import settings
+from functions.core.platforms.sites import Site, Tier
 
-from functions.common import clock, safe_http
-from functions.core.ownership.urls import owner_key
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    import requests
 
 
 class NeedsReauth(Exception):
@@ -30,6 +42,20 @@ class RateLimited(Exception):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"retry after {retry_after} s")
         self.retry_after = retry_after
+
+
+class AuthorizationRefused(Malformed):
+    """The platform refused the authorization the person brought back (a bad code)."""
+
+    def __init__(self, detail: str = "code: the platform refused it") -> None:
+        super().__init__(detail, slug="authorization-failed")
+
+
+class PlatformUnavailable(Unavailable):
+    """The platform did not answer, or answered nonsense."""
+
+    def __init__(self, platform: str, what: str = "no answer") -> None:
+        super().__init__(f"{platform}: {what}", slug="platform-unavailable")
 
 
 @dataclass(frozen=True)
@@ -53,17 +79,6 @@ class LikesPage:
 
 
 @dataclass(frozen=True)
-class OAuth2Config:
-    authorize_path: str
-    token_path: str
-    scopes: tuple[str, ...] = ()
-    pkce: bool = True
-    revoke_path: str | None = None  # RFC 7009 token revocation, where the platform has it
-    token_on_api: bool = False  # the token endpoint is on the API host, not the web host
-    request_token_path: str | None = None  # OAuth 1.0a: where the request token comes from
-
-
-@dataclass(frozen=True)
 class AppLimit:
     """A request limit per app key, shared by every user (Flickr, Tumblr)."""
 
@@ -76,29 +91,76 @@ class Budget(Protocol):
         """Spend one request of every limit, or raise ``RateLimited`` until one resets."""
 
 
-Flow = Literal["oauth2", "oauth1", "atproto"]
-S = TypeVar("S", bound=requests.Session)
+@dataclass(frozen=True)
+class Authorization:
+    """A connect flow begun: where to send the person, the value the platform brings
+    back to name this authorization, and what to keep until then."""
+
+    url: str
+    state: str
+    verifier: str = "-"  # the PKCE code verifier, where the flow has one
+    kept: dict[str, Any] | None = None  # secrets for the callback (sealed while they wait)
+
+
+@dataclass(frozen=True)
+class Callback:
+    """What the platform sent back: the authorization it names, and the code (absent
+    where the person said no)."""
+
+    state: str
+    code: str | None
+
+
+@dataclass(frozen=True)
+class Connected:
+    token: dict[str, Any] | None  # None where nothing is kept (Bluesky: public likes)
+    identity: Identity
+
+
+S = TypeVar("S", bound="requests.Session")
 
 
 class Platform:
-    """Base adapter. Subclasses set the class attributes and implement two methods."""
+    """A platform whose URLs name their owners. Subclasses set the class attributes."""
 
-    name: str
-    web_url_env: str
-    api_url_env: str
-    default_web_url: str
-    default_api_url: str
-    oauth: OAuth2Config
-    flow: Flow = "oauth2"
-    per_instance = False  # one platform, many servers: ``at(instance)`` picks one (Mastodon)
-    app_limits: tuple[AppLimit, ...] = ()
-    polls_with_token = True  # False where likes are public records (Bluesky)
+    name: ClassVar[str]
+    display: ClassVar[str]
+    tier: ClassVar[Tier]
+    sites: ClassVar[tuple[Site, ...]] = ()
+    # Other hosts that mean the same as the first host of the first site.
+    aliases: ClassVar[tuple[str, ...]] = ()
+    # The first site's rules hold on any host (a fediverse server of any name).
+    any_host: ClassVar[bool] = False
+    case_sensitive_owner: ClassVar[bool] = False
+
+
+class Connectable(Platform):
+    """A platform people connect: identity, likes, and a connect flow (from the base
+    class in ``flows.py``). Its web and API hosts are settings (``<NAME>_WEB_URL``,
+    ``<NAME>_API_URL``), so the local stack and tests point them at fakes."""
+
+    default_web_url: ClassVar[str]
+    default_api_url: ClassVar[str]
+    per_instance: ClassVar[bool] = False  # one platform, many servers: ``at()`` picks one
+    app_limits: ClassVar[tuple[AppLimit, ...]] = ()
+
+    @property
+    def secret_client(self) -> bool:
+        """Is our client on this platform an id and secret that operators keep (in the
+        secret ``flattr/oauth/<platform>``)? Not on a platform of many servers (our app
+        registers itself on each) nor where the client is public (the AT Protocol)."""
+        return not self.per_instance
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """What we ask the person to grant (registering our app on a server names them)."""
+        return ()
 
     def __init__(self, budget: Budget | None = None) -> None:
         self.budget = budget
         self.instance: str | None = None
 
-    def at(self, instance: str | None) -> Platform:
+    def at(self, instance: str | None) -> Connectable:
         """This adapter on one server of a many-server platform."""
         if not self.per_instance:
             return self
@@ -106,17 +168,18 @@ class Platform:
         bound.instance = instance
         return bound
 
-    @property
-    def web_url(self) -> str:
+    def _configured(self, kind: str, default: str) -> str:
         if self.per_instance and self.instance:
             return f"https://{self.instance}"
-        return os.environ.get(self.web_url_env, self.default_web_url).rstrip("/")
+        return settings().platform_urls.get(f"{self.name.upper()}_{kind}_URL", default)
+
+    @property
+    def web_url(self) -> str:
+        return self._configured("WEB", self.default_web_url).rstrip("/")
 
     @property
     def api_url(self) -> str:
-        if self.per_instance and self.instance:
-            return f"https://{self.instance}"
-        return os.environ.get(self.api_url_env, self.default_api_url).rstrip("/")
+        return self._configured("API", self.default_api_url).rstrip("/")
 
     @property
     def user_named_hosts(self) -> bool:
@@ -126,17 +189,15 @@ class Platform:
 
     def protect(self, session: S) -> S:
         """``session``, guarded where users name the hosts it reaches."""
+        from functions.common import safe_http
+
         return safe_http.guard(session) if self.user_named_hosts else session
 
-    def authorize_url(self) -> str:
-        return self.web_url + self.oauth.authorize_path
-
-    def token_url(self) -> str:
-        return (self.api_url if self.oauth.token_on_api else self.web_url) + self.oauth.token_path
-
     def owner_key(self, url: str, fallback: str) -> str:
-        """The recipient key of a liked item: by the resolver's rules for its URL (one
-        definition per platform), else the owner the platform's answer names."""
+        """The recipient key of a liked item: by this platform's URL rules, else the owner
+        the platform's answer names."""
+        from functions.core.ownership.urls import owner_key
+
         return owner_key(url, self.name) or fallback
 
     def get(self, session: requests.Session, url: str, **kwargs: Any) -> requests.Response:
@@ -154,20 +215,40 @@ class Platform:
             _WAITS[session] = max(_WAITS.get(session, 0), _retry_after(response))
         return response
 
-    def revoke(self, token: dict[str, Any], client_id: str, client_secret: str) -> bool:
-        """Revoke ``token`` at the platform, where it allows (RFC 7009); False where not."""
-        if self.oauth.revoke_path is None:
-            return False
-        response = self.protect(requests.Session()).post(
-            self.web_url + self.oauth.revoke_path,
-            data={
-                "token": token.get("refresh_token") or token.get("access_token"),
-                "client_id": client_id,
-                "client_secret": client_secret,
-            },
-            timeout=20,
-        )
-        return response.status_code in (200, 204)
+    # ------------------------------------------------------------ the connect flow
+
+    def authorization(self, redirect_uri: str) -> Authorization:
+        """Begin connecting: the platform's consent URL and what the callback needs."""
+        raise NotImplementedError
+
+    def callback(self, query: Mapping[str, str | None]) -> Callback:
+        """Read the callback's query: OAuth 2 and the AT Protocol send ``code`` and
+        ``state`` (or ``error``)."""
+        state = query.get("state")
+        if not state:
+            raise Malformed("missing: the platform sends it", field="query.state")
+        refused = query.get("error") or not query.get("code")
+        return Callback(state=state, code=None if refused else query.get("code"))
+
+    def complete(
+        self, redirect_uri: str, code: str, verifier: str, kept: dict[str, Any] | None
+    ) -> Connected:
+        """Exchange the code for a token, and say whose account it is."""
+        raise NotImplementedError
+
+    def session(
+        self,
+        token: dict[str, Any],
+        on_refresh: Callable[[dict[str, Any]], None] | None = None,
+    ) -> requests.Session:
+        """A session that sends ``token`` (and refreshes it where the flow can)."""
+        raise NotImplementedError
+
+    def revoke(self, token: dict[str, Any]) -> bool:
+        """Revoke ``token`` at the platform, where it allows; False where not."""
+        return False
+
+    # ------------------------------------------------------------ identity and likes
 
     def identity_from_token(self, token: dict[str, Any], session: requests.Session) -> Identity:
         """Who the token belongs to; most platforms are asked, some put it in the token."""

@@ -10,26 +10,15 @@ Our ``client_id`` is the URL of our client metadata document (``/oauth/bluesky/.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import requests
-from jwskate import Jwk
-from requests_oauth2client import (
-    DPoPKey,
-    OAuth2Client,
-    RequestUriParameterAuthorizationRequest,
-)
+from functions.core.platforms.base import Identity, Like, LikesPage
+from functions.core.platforms.flows import AtprotoPlatform
+from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
 
-from functions.common import safe_http
-from functions.common.settings import settings
-from functions.core.platforms.base import (
-    Identity,
-    Like,
-    LikesPage,
-    OAuth2Config,
-    Platform,
-)
+if TYPE_CHECKING:
+    import requests
 
 PAGE_SIZE = 100
 MAX_PAGES = 10
@@ -43,59 +32,36 @@ def tid(at: datetime, clock_id: int = 0) -> str:
     return "".join(TID_ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(13)))
 
 
-class Bluesky(Platform):
+class Bluesky(AtprotoPlatform):
     name = "bluesky"
-    web_url_env = "BLUESKY_AUTH_URL"  # the authorization server (the entryway)
-    api_url_env = "BLUESKY_PLC_URL"  # where did:plc documents are read
-    default_web_url = "https://bsky.social"
-    default_api_url = "https://plc.directory"
-    oauth = OAuth2Config("/oauth/authorize", "/oauth/token", scopes=("atproto",), pkce=True)
-    flow = "atproto"
-    polls_with_token = False
+    display = "Bluesky"
+    tier = "likes"
+    sites = (
+        Site(
+            ("bsky.app",),
+            (rule(rf"^/profile/(?P<owner>{SEGMENT})"),),
+            nobody(
+                "search",
+                "settings",
+                "notifications",
+                "feeds",
+                "messages",
+                "lists",
+                "moderation",
+                "support",
+                "starter-pack",
+            ),
+        ),
+    )
+    default_web_url = "https://bsky.social"  # the authorization server (the entryway)
+    default_api_url = "https://plc.directory"  # where did:plc documents are read
 
-    # -------------------------------------------------------------- OAuth
+    def identity_of(self, token_fields: dict[str, Any]) -> Identity:
+        """The token's ``sub`` is the DID, which must name this authorization server as its
+        own (else anyone's server could claim any DID)."""
+        from functions.common import safe_http
 
-    def client_metadata_url(self) -> str:
-        return f"{settings().public_url}/oauth/bluesky/client.json"
-
-    def client(self, redirect_uri: str) -> OAuth2Client:
-        issuer = self.web_url
-        return OAuth2Client(
-            token_endpoint=f"{issuer}/oauth/token",
-            authorization_endpoint=f"{issuer}/oauth/authorize",
-            pushed_authorization_request_endpoint=f"{issuer}/oauth/par",
-            client_id=self.client_metadata_url(),  # a public client: no secret
-            redirect_uri=redirect_uri,
-            issuer=issuer,
-            dpop_bound_access_tokens=True,
-            testing=not issuer.startswith("https://"),  # the local fake speaks plain HTTP
-        )
-
-    def begin(self, redirect_uri: str, state: str) -> tuple[str, str, dict[str, Any]]:
-        """Push the authorization request (PAR, DPoP-proofed); answer the consent URL,
-        the PKCE verifier and the DPoP private key to keep until the callback."""
-        client = self.client(redirect_uri)
-        request = client.authorization_request(scope="atproto", state=state, nonce=None)
-        pushed: RequestUriParameterAuthorizationRequest = client.pushed_authorization_request(
-            request
-        )
-        assert request.code_verifier is not None and request.dpop_key is not None
-        return str(pushed.uri), request.code_verifier, dict(request.dpop_key.private_key)
-
-    def complete(
-        self, redirect_uri: str, code: str, verifier: str, dpop_jwk: dict[str, Any]
-    ) -> Identity:
-        """Exchange the code; the token's ``sub`` is the DID, which must name this
-        authorization server as its own (else anyone's server could claim any DID)."""
-        client = self.client(redirect_uri)
-        token = client.authorization_code(
-            code,
-            code_verifier=verifier,
-            redirect_uri=redirect_uri,
-            dpop_key=DPoPKey(private_key=Jwk(dpop_jwk)),
-            validate=False,
-        )
-        did = str(token.kwargs.get("sub", ""))
+        did = str(token_fields.get("sub", ""))
         if not did.startswith("did:"):
             raise ValueError("the token names no account")
         document = self.did_document(did)
@@ -111,6 +77,10 @@ class Bluesky(Platform):
     # -------------------------------------------------------------- identity
 
     def did_document(self, did: str) -> dict[str, Any]:
+        import requests
+
+        from functions.common import safe_http
+
         if did.startswith("did:plc:"):
             url = f"{self.api_url}/{quote(did, safe=':')}"
             session = requests.Session()  # the PLC directory: operator-configured

@@ -5,13 +5,12 @@ reads GitHub profiles as our app) need not load them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from aws_lambda_powertools.utilities import parameters
+from typing import TYPE_CHECKING, Any
 
 from functions.common.settings import settings
-from functions.core.platforms import apps
-from functions.core.platforms.base import Platform
+
+if TYPE_CHECKING:
+    from functions.core.platforms.base import Connectable
 
 
 @dataclass(frozen=True)
@@ -20,11 +19,15 @@ class ClientCredentials:
     client_secret: str
 
 
-def credentials(adapter: Platform) -> ClientCredentials:
+def credentials(adapter: Connectable) -> ClientCredentials:
     """The platform's OAuth client: from the secret ``flattr/oauth/<platform>``, or, on a
     platform of many servers, our app registered on the adapter's server."""
     if adapter.per_instance:
+        from functions.core.platforms import apps
+
         return ClientCredentials(*apps.registered(adapter, redirect_uri(adapter.name)))
+    from aws_lambda_powertools.utilities import parameters
+
     name = f"flattr/oauth/{adapter.name}"
     secret: Any = parameters.get_secret(name, transform="json", max_age=300)
     return ClientCredentials(str(secret["client_id"]), str(secret["client_secret"]))

@@ -5,9 +5,7 @@ ones. 3,600 requests an hour per app key, spent from one budget by every user.""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from functions.core.platforms.base import (
     AppLimit,
@@ -15,30 +13,59 @@ from functions.core.platforms.base import (
     Like,
     LikesPage,
     NeedsReauth,
-    OAuth2Config,
-    Platform,
+    PlatformUnavailable,
     RateLimited,
 )
+from functions.core.platforms.flows import OAuth1Platform, OAuth1Settings
+from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
+
+if TYPE_CHECKING:
+    import requests
 
 PAGE_SIZE = 500
 MAX_PAGES = 5
 REFUSED_TOKEN = {96, 97, 98, 99}  # invalid signature, missing signature, bad token, no perms
 
 
-class Flickr(Platform):
+class Flickr(OAuth1Platform):
     name = "flickr"
-    web_url_env = "FLICKR_WEB_URL"
-    api_url_env = "FLICKR_API_URL"
+    display = "Flickr"
+    tier = "likes"
+    sites = (
+        Site(
+            ("flickr.com",),
+            (rule(rf"^/(?:photos|people)/(?P<owner>{SEGMENT})"),),
+            nobody(
+                "explore",
+                "search",
+                "account",
+                "signin",
+                "groups",
+                "camera",
+                "cameras",
+                "help",
+                "about",
+                "services",
+                "commons",
+                "map",
+                "places",
+                "photos/(?:tags|friends|upload|organize)",
+                "photos$",
+                "create",
+                "prints",
+            ),
+        ),
+        Site(("flic.kr",), (rule(rf"^/p/(?P<ref>{SEGMENT})", lookup="short_link"),)),
+    )
+    aliases = ("www.flickr.com", "m.flickr.com", "secure.flickr.com")
     default_web_url = "https://www.flickr.com"
     default_api_url = "https://api.flickr.com"
-    oauth = OAuth2Config(
-        "/services/oauth/authorize",
-        "/services/oauth/access_token",
-        scopes=("read",),
-        pkce=False,
+    oauth = OAuth1Settings(
         request_token_path="/services/oauth/request_token",  # noqa: S106 - a path
+        authorize_path="/services/oauth/authorize",
+        access_token_path="/services/oauth/access_token",  # noqa: S106 - a path
+        perms="read",
     )
-    flow = "oauth1"
     app_limits = (AppLimit(3_600, 3_600),)
 
     def identity_from_token(self, token: dict[str, Any], session: requests.Session) -> Identity:
@@ -62,7 +89,7 @@ class Flickr(Platform):
                 raise NeedsReauth(self.name)
             if code == 105:  # service unavailable
                 raise RateLimited(300)
-            raise requests.HTTPError(f"flickr error {code}")
+            raise PlatformUnavailable(self.name, f"error {code}")
         return answer
 
     def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:

@@ -3,36 +3,95 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
+from functions.core.platforms.base import Identity, Like, LikesPage
+from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
+from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
 
-from functions.core.platforms.base import (
-    Identity,
-    Like,
-    LikesPage,
-    OAuth2Config,
-    Platform,
-)
+if TYPE_CHECKING:
+    import requests
 
 STAR_JSON = "application/vnd.github.star+json"
 PAGE_SIZE = 100
 MAX_PAGES = 10  # per poll; the cursor carries the rest to the next one
 
 
-class GitHub(Platform):
+class GitHub(OAuth2Platform):
     name = "github"
-    web_url_env = "GITHUB_WEB_URL"
-    api_url_env = "GITHUB_API_URL"
+    display = "GitHub"
+    tier = "likes"
+    sites = (
+        Site(
+            ("github.com",),
+            (
+                rule(rf"^/(?:orgs|sponsors|users)/(?P<owner>{SEGMENT})"),
+                rule(r"^/(?P<owner>[a-z0-9-]+)(?:/|$)"),
+            ),
+            nobody(
+                "about",
+                "account",
+                "apps",
+                "codespaces",
+                "collections",
+                "contact",
+                "copilot",
+                "customer-stories",
+                "dashboard",
+                "enterprise",
+                "events",
+                "explore",
+                "features",
+                "home",
+                "issues",
+                "join",
+                "login",
+                "logout",
+                "marketplace",
+                "models",
+                "new",
+                "notifications",
+                "organizations",
+                "password_reset",
+                "pricing",
+                "pulls",
+                "readme",
+                "search",
+                "security",
+                "sessions",
+                "settings",
+                "signup",
+                "site",
+                "sponsors$",
+                "team",
+                "topics",
+                "trending",
+            ),
+            keep_query=("tab",),
+        ),
+        Site(
+            ("gist.github.com",),
+            (rule(rf"^/(?P<owner>{SEGMENT})"),),
+            nobody("discover", "search", "starred", "mine", "auth"),
+        ),
+        Site(("raw.githubusercontent.com",), (rule(rf"^/(?P<owner>{SEGMENT})"),)),
+        Site(("github.io",), (), subdomain_of="github.io"),
+    )
+    aliases = ("www.github.com",)
     default_web_url = "https://github.com"
     default_api_url = "https://api.github.com"
-    oauth = OAuth2Config("/login/oauth/authorize", "/login/oauth/access_token", scopes=())
+    oauth = OAuth2Settings("/login/oauth/authorize", "/login/oauth/access_token", scopes=())
 
-    def revoke(self, token: dict[str, Any], client_id: str, client_secret: str) -> bool:
+    def revoke(self, token: dict[str, Any]) -> bool:
         """``DELETE /applications/{client_id}/grant``: the user's grant ends, token included."""
+        import requests
+
+        from functions.core.platforms.clients import credentials
+
+        client = credentials(self)
         response = requests.delete(
-            f"{self.api_url}/applications/{client_id}/grant",
-            auth=(client_id, client_secret),
+            f"{self.api_url}/applications/{client.client_id}/grant",
+            auth=(client.client_id, client.client_secret),
             json={"access_token": token.get("access_token")},
             headers={"Accept": "application/vnd.github+json"},
             timeout=20,

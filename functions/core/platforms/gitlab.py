@@ -4,27 +4,48 @@ the snapshot of starred project ids, and a new star is one that is not in it."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-import requests
+from functions.core.platforms.base import Identity, Like, LikesPage
+from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
+from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
 
-from functions.core.platforms.base import (
-    Identity,
-    Like,
-    LikesPage,
-    OAuth2Config,
-    Platform,
-)
+if TYPE_CHECKING:
+    import requests
 
 MAX_PAGES = 10
 
 
-class GitLab(Platform):
+class GitLab(OAuth2Platform):
     name = "gitlab"
-    web_url_env = "GITLAB_WEB_URL"
-    api_url_env = "GITLAB_API_URL"
+    display = "GitLab"
+    tier = "likes"
+    sites = (
+        Site(
+            ("gitlab.com",),
+            (
+                rule(rf"^/users/(?P<owner>{SEGMENT})"),
+                rule(rf"^/(?P<owner>{SEGMENT})"),
+            ),
+            nobody(
+                "explore",
+                "dashboard",
+                "search",
+                "help",
+                "admin",
+                "-",
+                "projects",
+                "profile",
+                "users/(?:sign_in|sign_up|password|confirmation|auth)",
+                "api",
+            ),
+        ),
+        Site(("gitlab.io",), (), subdomain_of="gitlab.io"),
+    )
+    aliases = ("www.gitlab.com",)
     default_web_url = "https://gitlab.com"
     default_api_url = "https://gitlab.com/api/v4"
-    oauth = OAuth2Config(
+    oauth = OAuth2Settings(
         "/oauth/authorize",
         "/oauth/token",
         scopes=("read_user",),

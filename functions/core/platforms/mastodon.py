@@ -7,16 +7,39 @@ ones, so the cursor is the newest favourite id seen.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
-import requests
+from functions.core.platforms.base import Identity, Like, LikesPage
+from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
+from functions.core.platforms.sites import Site, nobody, rule
 
-from functions.core.platforms.base import (
-    Identity,
-    Like,
-    LikesPage,
-    OAuth2Config,
-    Platform,
+if TYPE_CHECKING:
+    import requests
+
+# Fediverse servers known to speak Mastodon's URL shapes. Others resolve as websites
+# until a connection registers them (the connections capability adds servers).
+MASTODON_SERVERS = (
+    "mastodon.social",
+    "mastodon.online",
+    "mstdn.social",
+    "fosstodon.org",
+    "hachyderm.io",
+    "infosec.exchange",
+    "mas.to",
+    "mastodon.world",
+    "techhub.social",
+    "chaos.social",
+    "social.coop",
+    "floss.social",
+    "mathstodon.xyz",
+    "toot.community",
+    "mastodon.art",
+    "troet.cafe",
+    "det.social",
+    "mstdn.jp",
+    "pawoo.net",
+    "universeodon.com",
 )
 
 PAGE_SIZE = 40
@@ -32,13 +55,46 @@ def _min_id(response: requests.Response) -> str | None:
     return values[0] if values else None
 
 
-class Mastodon(Platform):
+class Mastodon(OAuth2Platform):
     name = "mastodon"
-    web_url_env = "MASTODON_WEB_URL"
-    api_url_env = "MASTODON_API_URL"
+    display = "Mastodon"
+    tier = "likes"
+    sites = (
+        Site(
+            MASTODON_SERVERS,
+            (
+                rule(
+                    r"^/(?:web/)?@(?P<user>[a-z0-9_.]+)(?:@(?P<server>[a-z0-9.-]+))?(?:/|$)",
+                    "@{user}@{server}",
+                ),
+                rule(r"^/users/(?P<user>[a-z0-9_.]+)(?:/|$)", "@{user}@{server}"),
+            ),
+            nobody(
+                "explore",
+                "notifications",
+                "settings",
+                "about",
+                "auth",
+                "home",
+                "public",
+                "search",
+                "tags",
+                "privacy-policy",
+                "web/(?:home|notifications|explore|public|search)",
+                "deck",
+                "lists",
+                "bookmarks",
+                "favourites",
+                "directory",
+                "oauth",
+                "api",
+            ),
+        ),
+    )
+    any_host = True
     default_web_url = "https://mastodon.social"
     default_api_url = "https://mastodon.social"
-    oauth = OAuth2Config(
+    oauth = OAuth2Settings(
         "/oauth/authorize",
         "/oauth/token",
         scopes=("read:accounts", "read:favourites"),

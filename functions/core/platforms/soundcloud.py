@@ -5,30 +5,60 @@ the cursor keeps the ids of the latest likes and a poll reads until it meets one
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-import requests
+from functions.core.platforms.base import AppLimit, Identity, Like, LikesPage
+from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
+from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
 
-from functions.core.platforms.base import (
-    AppLimit,
-    Identity,
-    Like,
-    LikesPage,
-    OAuth2Config,
-    Platform,
-)
+if TYPE_CHECKING:
+    import requests
 
 PAGE_SIZE = 50
 MAX_PAGES = 10
 KEEP = 100  # ids remembered; enough to find our place even after a few unlikes
 
 
-class SoundCloud(Platform):
+class SoundCloud(OAuth2Platform):
     name = "soundcloud"
-    web_url_env = "SOUNDCLOUD_WEB_URL"
-    api_url_env = "SOUNDCLOUD_API_URL"
+    display = "SoundCloud"
+    tier = "likes"
+    sites = (
+        Site(
+            ("soundcloud.com",),
+            (rule(rf"^/(?P<owner>{SEGMENT})"),),
+            nobody(
+                "discover",
+                "search",
+                "stream",
+                "you",
+                "settings",
+                "upload",
+                "charts",
+                "pages",
+                "terms-of-use",
+                "messages",
+                "notifications",
+                "signin",
+                "feed",
+                "people",
+                "tags",
+                "jobs",
+                "imprint",
+                "popular",
+                "mobile",
+                "creators",
+                "connect",
+                "pro",
+                "artists",
+            ),
+        ),
+        Site(("on.soundcloud.com",), (rule(rf"^/(?P<ref>{SEGMENT})", lookup="short_link"),)),
+    )
+    aliases = ("www.soundcloud.com", "m.soundcloud.com")
     default_web_url = "https://secure.soundcloud.com"
     default_api_url = "https://api.soundcloud.com"
-    oauth = OAuth2Config("/authorize", "/oauth/token", pkce=True)
+    oauth = OAuth2Settings("/authorize", "/oauth/token", pkce=True)
     app_limits = (AppLimit(15_000, 86_400),)
 
     def identity(self, session: requests.Session) -> Identity:

@@ -5,28 +5,64 @@ every user's polling spends from one shared budget."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import requests
+from functions.core.platforms.base import AppLimit, Identity, Like, LikesPage
+from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
+from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
 
-from functions.core.platforms.base import (
-    AppLimit,
-    Identity,
-    Like,
-    LikesPage,
-    OAuth2Config,
-    Platform,
-)
+if TYPE_CHECKING:
+    import requests
 
 MAX_PAGES = 10
 
 
-class Tumblr(Platform):
+class Tumblr(OAuth2Platform):
     name = "tumblr"
-    web_url_env = "TUMBLR_WEB_URL"
-    api_url_env = "TUMBLR_API_URL"
+    display = "Tumblr"
+    tier = "likes"
+    sites = (
+        Site(
+            ("tumblr.com",),
+            (
+                rule(rf"^/blog/view/(?P<owner>{SEGMENT})"),
+                rule(rf"^/(?P<owner>{SEGMENT})"),
+            ),
+            nobody(
+                "dashboard",
+                "explore",
+                "search",
+                "settings",
+                "login",
+                "register",
+                "likes",
+                "following",
+                "inbox",
+                "new",
+                "tagged",
+                "about",
+                "policy",
+                "privacy",
+                "docs",
+                "help",
+                "apps",
+                "support",
+                "communities",
+                "blog$",
+                "oauth2",
+            ),
+        ),
+        Site(
+            ("tumblr.com",),
+            (),
+            subdomain_of="tumblr.com",
+            reserved_subdomains=frozenset({"www", "api", "assets", "m", "help"}),
+        ),
+    )
+    aliases = ("www.tumblr.com",)
     default_web_url = "https://www.tumblr.com"
     default_api_url = "https://api.tumblr.com"
-    oauth = OAuth2Config(
+    oauth = OAuth2Settings(
         "/oauth2/authorize",
         "/v2/oauth2/token",
         scopes=("basic", "offline_access"),

@@ -1,0 +1,60 @@
+"""The vocabulary of a platform's URL rules: sites, path rules, the platform's own pages.
+
+Each platform's class (``core/platforms/<platform>.py``) states its rules in these
+terms; the resolver (``core/ownership/urls.py``) reads them. Pure data and regular
+expressions: no network, no AWS. The facts: ``../shared/spec/platforms.md``.
+
+A platform has one or more *sites* (host groups with their own path rules). A rule
+either names the owner straight from the path (``owner``), or names something the
+platform's API must be asked about (``lookup`` = the kind of thing, e.g. a video),
+optionally with a ``fallback`` key to use when no lookup is available.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Tier = Literal["likes", "ownership", "resolution"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    pattern: re.Pattern[str]
+    template: str = "{owner}"  # formatted with the match's groups and ``host``
+    lookup: str | None = None  # kind of thing to look up, with the group ``ref``
+    query: str | None = None  # the lookup reference comes from this query parameter
+    fallback: str | None = None  # an owner template to use when the lookup gives nothing
+
+
+def rule(
+    pattern: str,
+    template: str = "{owner}",
+    *,
+    lookup: str | None = None,
+    query: str | None = None,
+    fallback: str | None = None,
+) -> Rule:
+    return Rule(re.compile(pattern, re.IGNORECASE), template, lookup, query, fallback)
+
+
+@dataclass(frozen=True)
+class Site:
+    hosts: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    # Paths that are the platform's own pages (search, settings, ...): nobody owns them.
+    nobody: re.Pattern[str] = re.compile(r"^/$")
+    # Owner in the subdomain: ``{owner}.<domain>`` (``reserved_subdomains`` excepted).
+    subdomain_of: str | None = None
+    reserved_subdomains: frozenset[str] = frozenset({"www", "api", "m", "mobile", "help"})
+    keep_query: tuple[str, ...] = ()
+
+
+def nobody(*prefixes: str) -> re.Pattern[str]:
+    """Root, or a path whose first segments are one of ``prefixes``."""
+    joined = "|".join(prefixes)
+    return re.compile(rf"^/$|^/(?:{joined})(?:/|$)", re.IGNORECASE)
+
+
+SEGMENT = r"[^/]+"

@@ -1,0 +1,74 @@
+"""Vimeo: proves ownership of an account (no likes used). OAuth 2; the identity is
+``GET /me`` (``uri`` = ``/users/<id>``, ``link`` = ``https://vimeo.com/<handle>``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from functions.core.platforms.base import Identity, LikesPage
+from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
+from functions.core.platforms.sites import Site, nobody, rule
+
+if TYPE_CHECKING:
+    import requests
+
+
+class Vimeo(OAuth2Platform):
+    name = "vimeo"
+    display = "Vimeo"
+    tier = "ownership"
+    sites = (
+        Site(
+            ("vimeo.com",),
+            (
+                rule(r"^/(?P<ref>\d+)(?:/|$)", lookup="video"),
+                rule(r"^/channels/[^/]+/(?P<ref>\d+)", lookup="video"),
+                rule(r"^/(?P<owner>[a-z][a-z0-9_-]*)(?:/|$)"),
+            ),
+            nobody(
+                "search",
+                "settings",
+                "watch",
+                "log_in",
+                "join",
+                "features",
+                "upgrade",
+                "blog",
+                "help",
+                "about",
+                "categories",
+                "channels(?:/[^/]+)?$",
+                "groups",
+                "ondemand",
+                "stock",
+                "create",
+                "solutions",
+                "enterprise",
+                "manage",
+                "home",
+                "upload",
+                "for-hire",
+                "pricing",
+                "jobs",
+                "legal",
+                "privacy",
+            ),
+        ),
+        Site(("player.vimeo.com",), (rule(r"^/video/(?P<ref>\d+)", lookup="video"),)),
+    )
+    aliases = ("www.vimeo.com",)
+    default_web_url = "https://api.vimeo.com"
+    default_api_url = "https://api.vimeo.com"
+    oauth = OAuth2Settings(
+        "/oauth/authorize", "/oauth/access_token", scopes=("public",), pkce=False
+    )
+
+    def identity(self, session: requests.Session) -> Identity:
+        me = self.get(session, f"{self.api_url}/me").json()
+        return Identity(
+            stable_id=str(me["uri"]).rsplit("/", 1)[-1],
+            handle=str(me["link"]).lower().rstrip("/").rsplit("/", 1)[-1],
+        )
+
+    def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:
+        return LikesPage(likes=[], cursor=cursor)  # ownership only: polling costs nothing

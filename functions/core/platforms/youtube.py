@@ -1,0 +1,76 @@
+"""YouTube: proves ownership of a channel (no likes used). OAuth 2 with PKCE; the
+identity is the signed-in account's channel. Channel ids are case-sensitive."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from functions.core.platforms.base import Identity, LikesPage
+from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
+from functions.core.platforms.sites import Site, nobody, rule
+
+if TYPE_CHECKING:
+    import requests
+
+
+class YouTube(OAuth2Platform):
+    name = "youtube"
+    display = "YouTube"
+    tier = "ownership"
+    sites = (
+        Site(
+            ("youtube.com",),
+            (
+                rule(r"^/channel/(?P<owner>UC[\w-]{22})(?:/|$)"),
+                rule(r"^/@(?P<ref>[\w.-]+)", lookup="handle", fallback="@{ref}"),
+                rule(r"^/watch$", lookup="video", query="v"),
+                rule(r"^/(?:shorts|live|embed)/(?P<ref>[\w-]{6,})", lookup="video"),
+                rule(r"^/(?:c|user)/(?P<ref>[^/]+)", lookup="legacy_name"),
+                rule(r"^/playlist$", lookup="playlist", query="list"),
+            ),
+            nobody(
+                "results",
+                "feed",
+                "account",
+                "premium",
+                "signin",
+                "gaming",
+                "hashtag",
+                "kids",
+                "about",
+                "t",
+                "howyoutubeworks",
+                "creators",
+                "ads",
+                "shorts$",
+                "upload",
+            ),
+            keep_query=("v", "list"),
+        ),
+    )
+    case_sensitive_owner = True
+    aliases = (
+        "www.youtube.com",
+        "m.youtube.com",
+        "music.youtube.com",
+        "youtube-nocookie.com",
+        "www.youtube-nocookie.com",
+    )
+    default_web_url = "https://accounts.google.com"
+    default_api_url = "https://www.googleapis.com"
+    oauth = OAuth2Settings(
+        "/o/oauth2/v2/auth",
+        "/token",
+        scopes=("https://www.googleapis.com/auth/youtube.readonly",),
+        pkce=True,
+    )
+
+    def identity(self, session: requests.Session) -> Identity:
+        answer = self.get(
+            session, f"{self.api_url}/youtube/v3/channels?part=snippet&mine=true"
+        ).json()
+        channel = answer["items"][0]
+        return Identity(stable_id=str(channel["id"]), handle=str(channel["snippet"]["customUrl"]))
+
+    def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:
+        return LikesPage(likes=[], cursor=cursor)  # ownership only: polling costs nothing
