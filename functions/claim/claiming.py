@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock
-from functions.common.errors import Problem
+from functions.common.errors import Busy, Conflict, Forbidden
 from functions.common.models import (
     CatalogueEntry,
     Connection,
@@ -120,9 +120,14 @@ def _movement(recipient: str, user_id: str, rows: list[Escrow]) -> Movement:
     )
 
 
+class TakenByAnother(Conflict):
+    def __init__(self) -> None:
+        super().__init__("recipient: it belongs to someone else", slug="claimed")
+
+
 def move_escrow(recipient: str, user_id: str) -> Claimed:
     """Mark ``recipient`` claimed by ``user_id`` and move all its escrow to them.
-    Raises ``Problem(409)`` if someone else owns it."""
+    Raises ``Conflict`` if someone else owns it, ``Busy`` if rows keep changing under it."""
     ensure_bound()
     moved = Claimed(recipient, 0, 0)
     retries = 0
@@ -131,7 +136,7 @@ def move_escrow(recipient: str, user_id: str) -> Claimed:
         try:
             applied = ledger.apply(_movement(recipient, user_id, rows))
         except UpdateRefused as refused:
-            raise Problem(409, "claimed", "recipient: it belongs to someone else") from refused
+            raise TakenByAnother() from refused
         if applied:
             moved.amount += sum(int(r.amount) for r in rows)
             moved.rows += len(rows)
@@ -140,7 +145,7 @@ def move_escrow(recipient: str, user_id: str) -> Claimed:
             # A row went meanwhile (expired, or moved by a concurrent request): read again.
             retries += 1
             if retries > MAX_RETRIES:
-                raise Problem(503, "busy", "recipient: claimed concurrently, try again")
+                raise Busy()
         if applied and len(rows) < CHUNK:
             return moved
 
@@ -149,11 +154,10 @@ def claim(user_id: str, recipient: str) -> Claimed:
     """``POST /v1/claims``: the user must have proven ownership of ``recipient``."""
     owner = owner_of(recipient)
     if owner is not None and owner != user_id:
-        raise Problem(409, "claimed", "recipient: it belongs to someone else")
+        raise TakenByAnother()
     if recipient not in proven_keys(user_id):
-        raise Problem(
-            403,
-            "ownership-not-proven",
+        raise Forbidden(
             "recipient: connect that account or verify that domain first",
+            slug="ownership-not-proven",
         )
     return move_escrow(recipient, user_id)

@@ -14,7 +14,7 @@ import requests
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from functions.common import clock, safe_http
-from functions.common.errors import Problem, bad_field
+from functions.common.errors import Conflict, Invalid, Missing
 from functions.common.models import DomainClaim, VerifiedDomain
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound, transact_write
@@ -33,11 +33,11 @@ def site_of(domain: str, field: str = "body.domain") -> str:
     try:
         page = normalise(text)
     except NotFlattrable as refusal:
-        raise bad_field(422, field, f"not a domain ({refusal.reason})") from refusal
+        raise Invalid(f"not a domain ({refusal.reason})", field=field) from refusal
     if page.platform is not None:
-        raise bad_field(422, field, "a platform's domain: connect your account there instead")
+        raise Invalid("a platform's domain: connect your account there instead", field=field)
     if not public_registrable_domain(page.site):
-        raise bad_field(422, field, "not a public domain anyone can register")
+        raise Invalid("not a public domain anyone can register", field=field)
     return page.site
 
 
@@ -83,13 +83,18 @@ def meta_values(site: str) -> list[str]:
     return parser.values
 
 
+class VerifiedByAnother(Conflict):
+    def __init__(self) -> None:
+        super().__init__("domain: verified by someone else", slug="claimed")
+
+
 def _refuse_if_verified_by_another(site: str, user_id: str) -> None:
     try:
         owner = VerifiedDomain.get(site).user_id
     except DoesNotExist:
         return
     if owner != user_id:
-        raise Problem(409, "claimed", "domain: verified by someone else")
+        raise VerifiedByAnother()
 
 
 def start(user_id: str, domain: str) -> DomainClaim:
@@ -110,18 +115,17 @@ def verify(user_id: str, domain: str) -> tuple[DomainClaim, Method]:
     try:
         claim = DomainClaim.get(site, user_id)
     except DoesNotExist as missing:
-        raise Problem(404, "not-found", "domain: add it first (POST /v1/domains)") from missing
+        raise Missing("domain: add it first (POST /v1/domains)") from missing
     method: Method | None = None
     if f"{TXT_PREFIX}{claim.token}" in txt_records(f"_flattr.{site}"):
         method = "dns"
     elif {claim.token, user_id} & set(meta_values(site)):
         method = "meta"
     if method is None:
-        raise Problem(
-            422,
-            "not-verified",
+        raise Invalid(
             f"domain: neither the TXT record _flattr.{site} nor the flattr:id meta tag "
             "shows the token yet",
+            slug="not-verified",
         )
     try:
         with transact_write() as transaction:
@@ -136,6 +140,6 @@ def verify(user_id: str, domain: str) -> tuple[DomainClaim, Method]:
                 condition=DomainClaim.domain.exists(),
             )
     except TransactWriteError as error:
-        raise Problem(409, "claimed", "domain: verified by someone else") from error
+        raise VerifiedByAnother() from error
     claim.refresh()
     return claim, method

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from aws_lambda_powertools import Logger
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from functions.claim import cadence, contacts, events, links, mail
 from functions.claim.claiming import move_escrow, owner_of
 from functions.claim.waiting import Waiting, top_items, waiting_for
 from functions.common import clock
+from functions.common.errors import Busy, Conflict
 from functions.common.models import (
     CatalogueEntry,
     DonorNotice,
@@ -32,11 +34,14 @@ from functions.common.money import format_for_people
 from functions.common.storage import condition_failed, ensure_bound
 from functions.core.platforms.registry import BY_NAME
 
+logger = Logger(service="claim", child=True)
+
 
 @dataclass
 class EmailSummary:
     recipients: int = 0
     settled: int = 0
+    settle_failed: int = 0
     catalogued: int = 0
     sent: int = 0
     no_address: int = 0
@@ -214,8 +219,16 @@ def unclaimed_email(event: dict[str, Any]) -> dict[str, Any]:
         summary.recipients += 1
         owner = owner_of(recipient)
         if owner is not None:
-            move_escrow(recipient, owner)
-            summary.settled += 1
+            try:
+                move_escrow(recipient, owner)
+                summary.settled += 1
+            except (Conflict, Busy) as error:
+                # Claimed again meanwhile, or contended: nothing moved that should not
+                # have; the next run settles it. Said, never swallowed.
+                summary.settle_failed += 1
+                logger.warning(
+                    "settling a claimed recipient failed", extra={"error": type(error).__name__}
+                )
             continue
         unclaimed.append(waiting_for(recipient))
     summary.catalogued = rebuild_catalogue(unclaimed)

@@ -11,7 +11,6 @@ import responses
 
 from functions.claim import claiming, links
 from functions.common import clock
-from functions.common.errors import Problem
 from functions.common.models import DonorNotice, Escrow, Recipient
 from functions.core import ledger
 from tests.conftest import call
@@ -89,8 +88,8 @@ def test_of_two_concurrent_claims_exactly_one_wins(aws):
         barrier.wait()
         try:
             outcomes[user] = claiming.move_escrow(OCTO, user).amount
-        except Problem as problem:
-            outcomes[user] = problem.status
+        except claiming.TakenByAnother:
+            outcomes[user] = 409
 
     threads = [threading.Thread(target=claim, args=(u,)) for u in ("alice", "bob")]
     for thread in threads:

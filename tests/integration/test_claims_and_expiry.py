@@ -49,3 +49,30 @@ def test_escrow_of_a_recipient_claimed_halfway_is_not_refunded(aws):
         assert email_job()["settled"] == 1
     assert ledger.balance(ledger.creator_account("creator")) == total
     assert main(["ledger", "check"]) == 0
+
+
+def test_a_claimed_recipient_the_email_job_cannot_settle_is_counted_and_the_rest_settle(
+    aws, monkeypatch
+):
+    """``move_escrow`` raises domain errors, not HTTP problems; the email job, which calls
+    it for recipients claimed halfway, reports one that fails and settles the others."""
+    from functions.claim import claiming
+
+    for recipient, prefix in (("github:octocat", "o"), ("github:hubot", "h")):
+        direct_escrow(recipient, 60, prefix=prefix)
+        claim_cut_short(recipient, "creator")
+    real_apply = ledger.apply
+
+    def taken_meanwhile(movement: ledger.Movement) -> bool:
+        if any(leg.account == ledger.escrow_account("github:hubot") for leg in movement.legs):
+            raise ledger.UpdateRefused(movement.entry_id)  # claimed by another meanwhile
+        return real_apply(movement)
+
+    monkeypatch.setattr(claiming.ledger, "apply", taken_meanwhile)
+    with responses.RequestsMock(assert_all_requests_are_fired=False):
+        summary = email_job()
+    assert (summary["settled"], summary["settle_failed"]) == (1, 1)
+    assert not list(Escrow.query("github:octocat"))
+    assert list(Escrow.query("github:hubot"))
+    monkeypatch.setattr(claiming.ledger, "apply", real_apply)
+    assert main(["ledger", "check"]) == 0
