@@ -36,13 +36,13 @@ class Access:
 
 DOMAIN_ACCESS: dict[str, Access] = {
     "track": Access(
-        reads=("users", "recipients", "ledger"),
-        writes=("flattrs", "activity", "idempotency"),
+        reads=("users", "recipients", "month-splits"),
+        writes=("flattrs", "activity"),
         url_hash_secret=True,
     ),
     "payout": Access(
         reads=("recipients",),
-        writes=("users", "flattrs", "ledger", "escrow", "idempotency"),
+        writes=("users", "flattrs", "month-splits", "ledger", "escrow"),
     ),
     "claim": Access(
         reads=("users", "connections", "flattrs"),
@@ -82,7 +82,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
         delete_users=True,
     ),
     "connections": Access(
-        reads=("users", "ledger"),
+        reads=("users", "month-splits"),
         writes=(
             "recipients",  # a moved connection takes its claims along
             "connections",
@@ -91,10 +91,8 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "oauth-clients",
             "app-budgets",
             "flattrs",
-            "activity",
         ),
         token_key=True,
-        url_hash_secret=True,
         oauth_clients=True,
         send_email=True,  # the previous user of a moved connection is told
     ),

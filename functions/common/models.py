@@ -187,13 +187,26 @@ class Recipient(Model):
     claimed_at = UTCDateTimeAttribute(null=True)
 
 
+class MonthSplit(Model):
+    """Where a month's split stands: absent while the month is open, ``running`` from
+    the moment it closes (no flattr of it is accepted or taken back any more), ``split``
+    when every shard is done. Its own table, so that the domains that only ask "is this
+    month still open?" (track, the poller) read nothing of the money."""
+
+    class Meta(_Meta):
+        table_name = "month-splits"
+
+    month = UnicodeAttribute(hash_key=True)
+    state = UnicodeAttribute()
+    changed_at = UTCDateTimeAttribute()
+
+
 # ---------------------------------------------------------------- money
 
 
 class LedgerItem(Model):
     """Balances (``sk = "balance"``), the entries that moved them (``entry#<id>#<ref>``),
-    statements (``statement#<contributor>`` / ``month#<M>``) and split status
-    (``split#<M>`` / ``status``). See ``docs/ledger.md``."""
+    and statements (``statement#<contributor>`` / ``month#<M>``). See ``docs/ledger.md``."""
 
     class Meta(_Meta):
         table_name = "ledger"
@@ -443,22 +456,13 @@ class CatalogueEntry(Model):
     by_trend = CatalogueByTrend()
 
 
-class IdempotencyRecord(Model):
-    """The table Powertools' idempotency utility writes to (its default attribute names)."""
-
-    class Meta(_Meta):
-        table_name = "idempotency"
-
-    id = UnicodeAttribute(hash_key=True)
-    expiration = TTLAttribute()
-
-
 # Every table, by the model that defines it.
 TABLE_MODELS: tuple[type[Model], ...] = (
     User,
     DeletedUser,
     Flattr,
     ActivityItem,
+    MonthSplit,
     Recipient,
     LedgerItem,
     Escrow,
@@ -474,7 +478,6 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     VerifiedDomain,
     DonorNotice,
     CatalogueEntry,
-    IdempotencyRecord,
 )
 _BASE_NAMES: dict[type[Model], str] = {m: m.Meta.table_name for m in TABLE_MODELS}
 _SHARED_TABLE: dict[type[Model], type[Model]] = {

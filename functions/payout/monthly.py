@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
-
 from functions.common import clock
 from functions.common.models import Escrow, Flattr, LedgerItem, Recipient, User
 from functions.common.months import escrow_expiry_month, previous_month
 from functions.common.settings import SPLIT_SHARDS, settings
-from functions.common.storage import condition_failed, ensure_bound
+from functions.common.storage import ensure_bound
 from functions.core import ledger
+from functions.core.flattrs import close_month, finish_month
 from functions.core.ledger import Leg, Movement
 from functions.payout.split import Split, split_month
 
@@ -70,39 +69,8 @@ class Destination:
     creator: str | None
 
 
-def status_key(month: str) -> tuple[str, str]:
-    return f"split#{month}", "status"
-
-
 def statement_key(contributor_id: str, month: str) -> tuple[str, str]:
     return f"statement#{contributor_id}", f"month#{month}"
-
-
-def month_status(month: str) -> str | None:
-    ensure_bound()
-    try:
-        return str(LedgerItem.get(*status_key(month)).kind)
-    except DoesNotExist:
-        return None
-
-
-def close_month(month: str) -> None:
-    """From now on no flattr of ``month`` is accepted or taken back."""
-    ensure_bound()
-    if month_status(month) is None:
-        item = LedgerItem(*status_key(month), kind="running", month=month, created_at=clock.now())
-        try:
-            item.save(condition=LedgerItem.sk.does_not_exist())
-        except Exception as error:  # another run closed it first
-            if not condition_failed(error):
-                raise
-
-
-def finish_month(month: str) -> None:
-    """Every shard is split. (What each run did is its job summary, not stored here,
-    so that a re-run after a crash leaves exactly what a clean run leaves.)"""
-    ensure_bound()
-    LedgerItem(*status_key(month), kind="split", month=month, created_at=clock.now()).save()
 
 
 def flattrs_of_shard(month: str, shard: int) -> dict[str, Counter[str]]:

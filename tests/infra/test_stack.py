@@ -245,3 +245,13 @@ def test_every_lambda_is_given_the_settings_its_handler_needs(synthesised):
         assert not missing, f"{props['Handler']} needs {missing}"
         checked += len(needs)
     assert checked > 0
+
+
+@pytest.mark.parametrize("role", ["TrackApiRole", "ConnectionsApiRole", "ConnectionsJobsRole"])
+def test_domains_that_only_ask_whether_a_month_is_open_cannot_read_money(synthesised, role):
+    """Track and the poller read the split status from its own table, not the ledger."""
+    _, _, template = synthesised
+    policies = resources(template, "AWS::IAM::Policy")
+    granted = json.dumps([p for name, p in policies.items() if role in name])
+    assert "MonthSplits" in granted
+    assert "Ledger" not in granted and "Escrow" not in granted

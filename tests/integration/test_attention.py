@@ -171,9 +171,9 @@ def test_at_inside_the_window_is_accepted(now, offset):
 
 
 def test_a_month_already_split_is_closed(now):
-    from functions.common.models import LedgerItem
+    from functions.core.flattrs import close_month
 
-    LedgerItem("split#2031-06", "status").save()
+    close_month("2031-06")
     clock.move_to(now.replace(month=7, day=1, hour=0, minute=30))
     late = clock.now().replace(month=6, day=30, hour=23, minute=0)
     answer = attend(report(URL, 10, late))

@@ -11,8 +11,7 @@ from moto import mock_aws
 from functions.common import clock, storage
 from functions.common.models import Escrow
 from functions.common.settings import settings
-from functions.core import ledger
-from functions.payout import monthly
+from functions.core import flattrs, ledger
 from local.provision import provision
 from tests.conftest import _clear_caches, call
 from tests.integration.payout_helpers import (
@@ -132,7 +131,7 @@ def test_a_closed_month_refuses_flattrs_and_take_backs(june):
     flattr = explicit("https://example.com/x").json
     run_job("monthly-split", month="2031-06")
     assert call("DELETE", f"/v1/flattrs/{flattr['id']}").status == 409
-    assert monthly.month_status("2031-06") == "split"
+    assert flattrs.split_state("2031-06") == "split"
 
 
 def test_contributor_with_more_recipients_than_a_transaction_holds(june):
