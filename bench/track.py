@@ -29,7 +29,7 @@ def attention_events(
 ) -> list[dict[str, Any]]:
     import json
 
-    from functions.routes import ROUTES
+    from functions.deployment import ROUTES
     from local.gateway import build_event
 
     route = next(r for r in ROUTES if r.route_key == "POST /v1/attention")

@@ -9,7 +9,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 
 from functions.common.settings import settings
-from functions.routes import ROUTES
+from functions.deployment import ROUTES
 
 TITLE = "flattr API"
 

@@ -13,7 +13,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from functions.routes import ROUTES
+from functions.deployment import ROUTES
 
 # No query strings, paths or headers: they can carry URLs and tokens.
 ACCESS_LOG_FORMAT = (

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from aws_cdk import Acknowledgment, Stack, Validations
 from constructs import IConstruct
 
-from functions.routes import ROUTES
+from functions.deployment import ROUTES
 
 if TYPE_CHECKING:
     from infra.stack import FlattrStack

@@ -15,7 +15,7 @@ from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 from functions.common.settings import Settings
-from functions.routes import JOBS, Job
+from functions.deployment import JOBS, Job
 
 SHARD_CONCURRENCY = 16
 

@@ -9,7 +9,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ses as ses
 from constructs import Construct
 
-from functions.routes import JOBS, ROUTES
+from functions.deployment import JOBS, ROUTES
 from infra.api import Api
 from infra.functions import DomainFunctions
 from infra.mail import MailEvents

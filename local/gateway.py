@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from functions.routes import ROUTES, Route
+from functions.deployment import ROUTES, Route
 
 
 @dataclass

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from functions.common import clock
-from functions.routes import JOBS, Job
+from functions.deployment import JOBS, Job
 
 log = logging.getLogger("local.scheduler")
 

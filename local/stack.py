@@ -295,7 +295,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _local_endpoint(self, path: str, body: bytes) -> None:
         from functions.common import clock
-        from functions.routes import JOBS
+        from functions.deployment import JOBS
 
         method = self.command
         if method == "GET" and path == "/_local/idp/.well-known/jwks.json":

@@ -44,7 +44,7 @@ def holding_account(month: str, contributor_id: str) -> str:
 
 
 # Accounts whose balances hold money that is in the system: their sum is what was paid in.
-HELD_PREFIXES = ("contributor#", "creator#", "escrow#", "holding#")
+IN_SYSTEM_PREFIXES = ("contributor#", "creator#", "escrow#", "holding#")
 
 
 class InsufficientBalance(Exception):
@@ -212,7 +212,7 @@ def _all_items() -> Iterable[LedgerItem]:
 
 
 def check_invariant(items: Iterable[LedgerItem] | None = None) -> Check:
-    """All held money + fees + paid out = paid in; every balance = the sum of its entries;
+    """Money in balances + fees + paid out = paid in; every balance = the sum of its entries;
     every escrow account = its escrow rows."""
     from functions.common.models import Escrow
 
@@ -228,10 +228,10 @@ def check_invariant(items: Iterable[LedgerItem] | None = None) -> Check:
         kind = account.split("#", 1)[0] if "#" in account else account
         totals[kind] += amount
     problems = []
-    held = sum(totals[prefix.rstrip("#")] for prefix in HELD_PREFIXES)
-    if held + totals[FEES] + totals[PAID_OUT] != totals[PAID_IN]:
+    in_balances = sum(totals[prefix.rstrip("#")] for prefix in IN_SYSTEM_PREFIXES)
+    if in_balances + totals[FEES] + totals[PAID_OUT] != totals[PAID_IN]:
         problems.append(
-            f"held {held} + fees {totals[FEES]} + paid out {totals[PAID_OUT]} "
+            f"in balances {in_balances} + fees {totals[FEES]} + paid out {totals[PAID_OUT]} "
             f"!= paid in {totals[PAID_IN]}"
         )
     for account in sorted(set(balances) | set(sums)):
@@ -245,9 +245,9 @@ def check_invariant(items: Iterable[LedgerItem] | None = None) -> Check:
     for row in Escrow.scan():
         escrow_rows[escrow_account(row.recipient)] += int(row.amount)
     for account in sorted({a for a in balances if a.startswith("escrow#")} | set(escrow_rows)):
-        held, rows = balances.get(account, 0), escrow_rows.get(account, 0)
-        if held != rows:
-            problems.append(f"{account}: balance {held} != escrow rows {rows}")
+        balance, rows = balances.get(account, 0), escrow_rows.get(account, 0)
+        if balance != rows:
+            problems.append(f"{account}: balance {balance} != escrow rows {rows}")
     return Check(dict(totals), problems)
 
 

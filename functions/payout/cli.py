@@ -79,7 +79,7 @@ def print_check(check: ledger.Check) -> None:
     for kind, amount in sorted(check.totals.items()):
         print(f"  {kind:<14} {format_amount(amount):>18} EUR")
     if check.ok:
-        print("invariant holds: held + fees + paid out = paid in")
+        print("invariant holds: money in balances + fees + paid out = paid in")
     for problem in check.problems:
         print(f"DRIFT: {problem}")
 

@@ -203,9 +203,9 @@ def split_contributor(
     base_id = f"split-{month}-{contributor_id}"
     # Only a split too large for one transaction can have been left half-done.
     large = sum(1 for k in counts.values() if k > 0) > SINGLE_MAX_PARTS
-    held = ledger.entry_exists(holding, f"{base_id}-hold") if large else None
-    if held is not None:
-        charge = int(held.amount)
+    hold_entry = ledger.entry_exists(holding, f"{base_id}-hold") if large else None
+    if hold_entry is not None:
+        charge = int(hold_entry.amount)
     else:
         charge = min(known.budgets[contributor_id], known.balances[contributor_id])
     split = split_month(charge, charge, counts, settings().fee_rate_basis_points)
@@ -227,7 +227,7 @@ def split_contributor(
             )
         )
     else:
-        if held is None:
+        if hold_entry is None:
             ledger.apply(
                 Movement(
                     f"{base_id}-hold",

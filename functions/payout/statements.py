@@ -32,7 +32,7 @@ class PartOut(BaseModel):
     recipient: RecipientRef
     flattrs: int
     amount: MoneyOut
-    held: bool
+    held: bool  # in escrow: its recipient has not claimed it (yet)
 
 
 class Refund(BaseModel):

@@ -34,8 +34,8 @@ from functions.common.settings import settings
 from functions.core.flattrs import flattr_id_for, month_is_split, new_flattr
 from functions.core.ownership.resolve import (
     CachedLookup,
-    NoLookup,
     OwnerLookup,
+    PlatformLookups,
     Resolution,
     resolve_many,
 )
@@ -47,17 +47,11 @@ ATTEMPTS = 10
 PAGE_DAY_GRACE = timedelta(hours=48)
 
 _directory = DynamoDirectory()
-_lookups: OwnerLookup = CachedLookup(NoLookup())
+_lookups: OwnerLookup = CachedLookup(PlatformLookups())
 
 
 def directory() -> DynamoDirectory:
     return _directory
-
-
-def set_owner_lookup(lookup: OwnerLookup) -> None:
-    """Install the platform lookups (the connections capability provides them)."""
-    global _lookups
-    _lookups = CachedLookup(lookup)
 
 
 def resolve_urls(urls: list[str], contributor_id: str | None) -> list[Resolution]:

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from functions.routes import ROUTES
+from functions.deployment import ROUTES
 from tests.e2e.conftest import Client
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]

@@ -11,7 +11,7 @@ import pytest
 from aws_cdk import assertions
 
 from functions.common.models import TABLE_MODELS, table_name, ttl_attribute
-from functions.routes import JOBS, ROUTES
+from functions.deployment import JOBS, ROUTES
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 NO_BUNDLING = {"aws:cdk:bundling-stacks": [], "stage": "test"}

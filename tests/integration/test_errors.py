@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from functions.routes import ROUTES
+from functions.deployment import ROUTES
 from tests.conftest import call
 
 BODY_ROUTES = [r for r in ROUTES if r.method in {"POST", "PATCH", "PUT"}]

@@ -1,8 +1,8 @@
 import json
 from pathlib import Path
 
+from functions.deployment import ROUTES
 from functions.openapi import openapi_document
-from functions.routes import ROUTES
 from tests.conftest import call
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,7 +1,7 @@
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from functions.routes import JOBS, ROUTES, Schedule
+from functions.deployment import JOBS, ROUTES, Schedule
 
 
 def at(*parts: int) -> datetime:

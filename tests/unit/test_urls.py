@@ -387,6 +387,24 @@ def test_without_lookups_lookup_urls_are_owner_unknown_or_fall_back():
     assert results[1].recipient.key == "youtube:@MrBeast"
 
 
+def test_the_resolver_asks_the_platform_class_its_own_lookups(aws, monkeypatch):
+    """The lookups are wired to each platform's ``owner_of`` (none asks its API yet;
+    a platform that answers is used as is, with no setter to install it)."""
+    from functions.core.platforms.youtube import YouTube
+    from functions.track import tracking
+
+    asked: list[tuple[str, str]] = []
+
+    def channel_of(self, kind: str, reference: str) -> str | None:
+        asked.append((kind, reference))
+        return "UCuAXFkgsw1L7xaCfnd5JJOw" if reference == "wIrEdUp0001" else None
+
+    monkeypatch.setattr(YouTube, "owner_of", channel_of)
+    (result,) = tracking.resolve_urls(["https://youtu.be/wIrEdUp0001"], None)
+    assert result.recipient.key == "youtube:UCuAXFkgsw1L7xaCfnd5JJOw"
+    assert asked == [("video", "wIrEdUp0001")]
+
+
 def test_cached_lookup_asks_the_platform_once():
     inner = FakeLookup()
     cached = CachedLookup(inner)

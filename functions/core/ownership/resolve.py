@@ -25,26 +25,21 @@ class RecipientRecord:
 
 
 @dataclass(frozen=True)
-class Recipient:
+class ResolvedRecipient:
+    """Who a URL's money goes to (not the ``recipients`` table's item: that is
+    ``common.models.Recipient``, where a claim is recorded)."""
+
     key: str
     platform: str
     display_name: str
     claimed: bool
     creator: str | None = None
 
-    def body(self) -> dict[str, object]:
-        return {
-            "key": self.key,
-            "platform": self.platform,
-            "display_name": self.display_name,
-            "claimed": self.claimed,
-        }
-
 
 @dataclass(frozen=True)
 class Resolution:
     url: str
-    recipient: Recipient | None
+    recipient: ResolvedRecipient | None
     reason: str | None = None
     page: Page | None = None
 
@@ -68,6 +63,17 @@ class NoLookup:
 
     def owner_of(self, platform: str, kind: str, reference: str) -> str | None:
         return None
+
+
+class PlatformLookups:
+    """Each platform's own lookups (``Platform.owner_of``: a video's channel, a short
+    link's target owner), by the platform's name."""
+
+    def owner_of(self, platform: str, kind: str, reference: str) -> str | None:
+        from functions.core.platforms.registry import BY_NAME
+
+        found = BY_NAME.get(platform)
+        return found.owner_of(kind, reference) if found is not None else None
 
 
 class CachedLookup:
@@ -150,11 +156,11 @@ def resolve_many(
         record = records.get(key, RecipientRecord())
         if record.declared_user:
             # The site declares a creator of ours: their flattrs are claimed from the start.
-            recipient = Recipient(
+            recipient = ResolvedRecipient(
                 f"user:{record.declared_user}", "user", display, True, record.declared_user
             )
         else:
-            recipient = Recipient(
+            recipient = ResolvedRecipient(
                 key, platform, display, record.claimed_by is not None, record.claimed_by
             )
         if contributor_id is not None and recipient.creator == contributor_id:

@@ -133,6 +133,12 @@ class Platform:
     any_host: ClassVar[bool] = False
     case_sensitive_owner: ClassVar[bool] = False
 
+    def owner_of(self, kind: str, reference: str) -> str | None:
+        """The owner of an item a URL names only by reference (a rule's ``lookup``: a
+        video, a short link, a handle). None here: no platform asks its API yet, so such
+        URLs resolve to a rule's fallback or to ``owner_unknown``."""
+        return None
+
 
 class Connectable(Platform):
     """A platform people connect: identity, likes, and a connect flow (from the base

@@ -1,4 +1,5 @@
-"""The one route and schedule table, read by the CDK app and by the local gateway.
+"""The deployment table: every route and scheduled job, read by the CDK app, the local
+gateway and the OpenAPI document. (A domain's ``routes.py`` is its router: the handlers.)
 
 Each route names the domain folder whose Lambda serves it; each job names the
 domain folder whose job entry point runs it and when.
