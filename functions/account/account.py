@@ -62,73 +62,88 @@ def _recipients_of(user_id: str) -> list[Recipient]:
     )
 
 
-def export(user_id: str) -> dict[str, Any]:
-    ensure_bound()
+def _profile(user_id: str) -> dict[str, Any] | None:
     try:
         user = User.get(user_id)
-        profile: dict[str, Any] | None = {
-            "user_id": user.user_id,
-            "email": user.email,
-            "time_zone": user.time_zone,
-            "monthly_budget": money(int(user.monthly_budget)),
-            "created_at": rfc3339(user.created_at),
-        }
     except DoesNotExist:
-        profile = None
-    statements = [
-        item.attribute_values | {"created_at": rfc3339(item.attribute_values.get("created_at"))}
-        for item in LedgerItem.query(f"statement#{user_id}")
-    ]
+        return None
     return {
-        "user": profile,
-        "flattrs": [
-            {
-                "id": f.flattr_id,
-                "url": f.url,
-                "title": f.title,
-                "recipient": f.recipient,
-                "source": f.source,
-                "created_at": rfc3339(f.created_at),
-                "month": f.month,
-            }
-            for f in Flattr.query(user_id)
+        "user_id": user.user_id,
+        "email": user.email,
+        "time_zone": user.time_zone,
+        "monthly_budget": money(int(user.monthly_budget)),
+        "created_at": rfc3339(user.created_at),
+    }
+
+
+def _flattrs(user_id: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f.flattr_id,
+            "url": f.url,
+            "title": f.title,
+            "recipient": f.recipient,
+            "source": f.source,
+            "created_at": rfc3339(f.created_at),
+            "month": f.month,
+        }
+        for f in Flattr.query(user_id)
+    ]
+
+
+def _connections(user_id: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "platform": c.platform,
+            "handle": c.handle,
+            "server": c.instance,
+            "state": c.state,
+            "auto_flattr": bool(c.auto_flattr),
+            "connected_at": rfc3339(c.connected_at),
+        }
+        for c in Connection.query(user_id)
+    ]
+
+
+def _money(user_id: str) -> dict[str, Any]:
+    return {
+        "contributor": _ledger_account(ledger.contributor_account(user_id)),
+        "creator": _ledger_account(ledger.creator_account(user_id)),
+        "statements": [
+            item.attribute_values | {"created_at": rfc3339(item.attribute_values.get("created_at"))}
+            for item in LedgerItem.query(f"statement#{user_id}")
         ],
+        "held_for_unclaimed": [
+            {
+                "recipient": row.recipient,
+                "month": row.month_contributor.split("#", 1)[0],
+                "amount": money(int(row.amount)),
+                "flattrs": int(row.flattrs),
+                "expires_month": row.expires_month,
+            }
+            for row in Escrow.by_contributor.query(user_id)
+        ],
+    }
+
+
+def export(user_id: str) -> dict[str, Any]:
+    """Everything stored about ``user_id``, as one document."""
+    ensure_bound()
+    return {
+        "user": _profile(user_id),
+        "flattrs": _flattrs(user_id),
         # Attention and visits that earned no flattr: only keyed hashes, and their expiry.
         "activity": [
             {"key": item.item_key, "expires_at": rfc3339(item.expires_at)}
             for item in ActivityItem.query(user_id)
         ],
-        "connections": [
-            {
-                "platform": c.platform,
-                "handle": c.handle,
-                "server": c.instance,
-                "state": c.state,
-                "auto_flattr": bool(c.auto_flattr),
-                "connected_at": rfc3339(c.connected_at),
-            }
-            for c in Connection.query(user_id)
-        ],
+        "connections": _connections(user_id),
         "domains": [
             {"domain": d.domain, "verified_at": rfc3339(d.verified_at)}
             for d in DomainClaim.by_user.query(user_id)
         ],
         "claimed_recipients": sorted(r.recipient for r in _recipients_of(user_id)),
-        "money": {
-            "contributor": _ledger_account(ledger.contributor_account(user_id)),
-            "creator": _ledger_account(ledger.creator_account(user_id)),
-            "statements": statements,
-            "held_for_unclaimed": [
-                {
-                    "recipient": row.recipient,
-                    "month": row.month_contributor.split("#", 1)[0],
-                    "amount": money(int(row.amount)),
-                    "flattrs": int(row.flattrs),
-                    "expires_month": row.expires_month,
-                }
-                for row in Escrow.by_contributor.query(user_id)
-            ],
-        },
+        "money": _money(user_id),
         "notices_pending": [
             {"recipient": n.recipient, "amount": money(int(n.amount))}
             for n in DonorNotice.query(user_id)

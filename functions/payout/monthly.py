@@ -198,7 +198,6 @@ def split_contributor(
     if contributor_id in known.statements:
         summary.already_split += 1
         return
-    source = ledger.contributor_account(contributor_id)
     holding = ledger.holding_account(month, contributor_id)
     base_id = f"split-{month}-{contributor_id}"
     # Only a split too large for one transaction can have been left half-done.
@@ -215,42 +214,57 @@ def split_contributor(
         summary.count(split, sum(counts.values()), 0)
         ledger.apply(Movement(f"{base_id}-unfunded", "split", (), month, puts=(plan.statement(),)))
         return
-    fee_leg = Leg(ledger.FEES, split.fee, ref=contributor_id)
-    if not large:
+    if large:
+        _apply_in_chunks(plan, charge, hold_entry is not None)
+    else:
         ledger.apply(
             Movement(
                 base_id,
                 "split",
-                (Leg(source, -charge, ref=month), fee_leg, *plan.legs),
+                (
+                    Leg(ledger.contributor_account(contributor_id), -charge, ref=month),
+                    Leg(ledger.FEES, split.fee, ref=contributor_id),
+                    *plan.legs,
+                ),
                 month,
                 puts=(*plan.puts_for(plan.legs), plan.statement()),
             )
         )
-    else:
-        if hold_entry is None:
-            ledger.apply(
-                Movement(
-                    f"{base_id}-hold",
-                    "split_hold",
-                    (Leg(source, -charge, ref=month), Leg(holding, charge)),
-                    month,
-                )
-            )
-        for index, chunk in enumerate(ledger.chunks(plan.legs, CHUNK_PARTS) or [()]):
-            fee = (fee_leg,) if index == 0 else ()
-            out = sum(leg.amount for leg in chunk) + (split.fee if index == 0 else 0)
-            ledger.apply(
-                Movement(
-                    f"{base_id}-{index}",
-                    "split",
-                    (Leg(holding, -out, ref=str(index)), *fee, *chunk),
-                    month,
-                    puts=plan.puts_for(chunk),
-                )
-            )
-        ledger.apply(Movement(f"{base_id}-done", "split", (), month, puts=(plan.statement(),)))
     escrowed = sum(int(row.amount) for row in plan.escrow_rows.values())
     summary.count(split, sum(counts.values()), escrowed)
+
+
+def _apply_in_chunks(plan: ContributorPlan, charge: int, held_already: bool) -> None:
+    """A split too large for one transaction: the charge moves to a holding account
+    first (once), then out of it chunk by chunk; the statement comes last, so a crash
+    anywhere is finished by running again."""
+    month, contributor_id, split = plan.month, plan.contributor_id, plan.split
+    holding = ledger.holding_account(month, contributor_id)
+    base_id = f"split-{month}-{contributor_id}"
+    if not held_already:
+        source = ledger.contributor_account(contributor_id)
+        ledger.apply(
+            Movement(
+                f"{base_id}-hold",
+                "split_hold",
+                (Leg(source, -charge, ref=month), Leg(holding, charge)),
+                month,
+            )
+        )
+    fee_leg = Leg(ledger.FEES, split.fee, ref=contributor_id)
+    for index, chunk in enumerate(ledger.chunks(plan.legs, CHUNK_PARTS) or [()]):
+        fee = (fee_leg,) if index == 0 else ()
+        out = sum(leg.amount for leg in chunk) + (split.fee if index == 0 else 0)
+        ledger.apply(
+            Movement(
+                f"{base_id}-{index}",
+                "split",
+                (Leg(holding, -out, ref=str(index)), *fee, *chunk),
+                month,
+                puts=plan.puts_for(chunk),
+            )
+        )
+    ledger.apply(Movement(f"{base_id}-done", "split", (), month, puts=(plan.statement(),)))
 
 
 def split_shard(month: str, shard: int) -> ShardSummary:

@@ -334,33 +334,9 @@ def _apply_attention(
         _reject_accepted(results, work.reports, folded.known, "daily_flattr_limit")
         _merge(outcome, results, [], work.resolution)
         return 0
-    at = folded.latest or max(r.at for r in work.reports)
-    awarded = folded.read_awarded
-    flattrs = [
-        new_flattr(
-            contributor_id,
-            flattr_id_for(at, f"{contributor_id}|{work.key}|{index}"),
-            _key(work.resolution),
-            work.resolution.url,
-            "attention",
-            at,
-        )
-        for index in range(awarded, awarded + due)
-    ]
+    flattrs = _attention_flattrs(contributor_id, work, folded, due)
     expires_at = page_day_expiry(work.day, time_zone)
-    actions: list[Any] = [PageDay.awarded.set(awarded + due), PageDay.expires_at.set(expires_at)]
-    if added:
-        actions += [
-            PageDay.seconds.add(added),
-            PageDay.events.add(folded.new_events),
-            PageDay.starts.add(folded.starts),
-            PageDay.ends.add(folded.ends),
-        ]
-    if folded.media and not folded.read_media:
-        actions.append(PageDay.media.set(True))
-    condition = _still_decides(item, folded)
-    for event in folded.new_events:
-        condition &= ~PageDay.events.contains(event)
+    actions, condition = _attention_update(item, folded, due, expires_at)
     try:
         store.update_page_day(
             contributor_id,
@@ -378,6 +354,49 @@ def _apply_attention(
     counters[work.day] = _flattrs_on(contributor_id, work.day, counters) + len(flattrs)
     _merge(outcome, results, flattrs, work.resolution)
     return added
+
+
+def _attention_flattrs(
+    contributor_id: str, work: _PageDayWork, folded: _Folded, due: int
+) -> list[Flattr]:
+    """The ``due`` flattrs the page-day's attention earned, numbered after those awarded
+    before (so a repeat makes the same ids)."""
+    at = folded.latest or max(r.at for r in work.reports)
+    awarded = folded.read_awarded
+    return [
+        new_flattr(
+            contributor_id,
+            flattr_id_for(at, f"{contributor_id}|{work.key}|{index}"),
+            _key(work.resolution),
+            work.resolution.url,
+            "attention",
+            at,
+        )
+        for index in range(awarded, awarded + due)
+    ]
+
+
+def _attention_update(
+    item: PageDay | None, folded: _Folded, due: int, expires_at: datetime
+) -> tuple[list[Any], Any]:
+    """The page-day's commutative update for the folded reports, and its condition."""
+    actions: list[Any] = [
+        PageDay.awarded.set(folded.read_awarded + due),
+        PageDay.expires_at.set(expires_at),
+    ]
+    if folded.added:
+        actions += [
+            PageDay.seconds.add(folded.added),
+            PageDay.events.add(folded.new_events),
+            PageDay.starts.add(folded.starts),
+            PageDay.ends.add(folded.ends),
+        ]
+    if folded.media and not folded.read_media:
+        actions.append(PageDay.media.set(True))
+    condition = _still_decides(item, folded)
+    for event in folded.new_events:
+        condition &= ~PageDay.events.contains(event)
+    return actions, condition
 
 
 def _still_decides(item: PageDay | None, folded: _Folded) -> Any:
@@ -577,6 +596,46 @@ class Refused(Exception):
         self.reason = reason
 
 
+def _already_given(contributor_id: str, event: str, item: PageDay | None) -> Flattr | None:
+    """The flattr a repeat of this event, or an earlier button press on the page that
+    day, already made."""
+    earlier = store.explicit_event(contributor_id, event)
+    if earlier is not None and (flattr := store.get_flattr(contributor_id, earlier)):
+        return flattr
+    if item is not None and item.button_flattr_id:
+        return store.get_flattr(contributor_id, item.button_flattr_id)
+    return None
+
+
+def _button_press(
+    item: PageDay | None, flattr_id: str, now: datetime, expires_at: datetime
+) -> tuple[list[Any], Any]:
+    """The page-day's update for a button flattr, and the condition it was read under."""
+    seconds = int(item.seconds or 0) if item else 0
+    awarded = int(item.awarded or 0) if item else 0
+    moved = rules.seconds_after_explicit(seconds, bool(item.media) if item else False, awarded)
+    # The boost is not reading time: widen the elapsed window by as much, so the
+    # elapsed-time limit keeps measuring only what was reported.
+    now_epoch = int(now.timestamp())
+    low = int(min(item.starts)) if item and item.starts else now_epoch
+    actions: list[Any] = [
+        PageDay.awarded.set(awarded + 1),
+        PageDay.button_flattr_id.set(flattr_id),
+        PageDay.starts.add({min(low, now_epoch) - (moved - seconds)}),
+        PageDay.ends.add({now_epoch}),
+        PageDay.expires_at.set(expires_at),
+        PageDay.seconds.add(moved - seconds),
+    ]
+    condition: Any = (
+        PageDay.item_key.does_not_exist()
+        if item is None
+        else (PageDay.seconds == seconds)
+        & (PageDay.awarded == awarded)
+        & PageDay.button_flattr_id.does_not_exist()
+    )
+    return actions, condition
+
+
 def give_explicit_flattr(
     contributor_id: str, event_id: str, url: str, title: str | None, now: datetime
 ) -> tuple[Flattr, Resolution, bool]:
@@ -587,49 +646,21 @@ def give_explicit_flattr(
     event = short_hash(event_id)
     time_zone = store.time_zone_of(contributor_id)
     day = rules.local_day(now, time_zone).isoformat()
+    expires_at = page_day_expiry(day, time_zone)
     key = f"att#{day}#{keyed_hash(resolution.url)}"
     for attempt in range(ATTEMPTS):
-        earlier = store.explicit_event(contributor_id, event)
-        if earlier is not None:
-            flattr = store.get_flattr(contributor_id, earlier)
-            if flattr is not None:
-                return flattr, resolution, False
         item: PageDay | None = store.load_activity(
             contributor_id, [key], PageDay, consistent=attempt > 0
         ).get(key)
-        if item is not None and item.button_flattr_id:
-            flattr = store.get_flattr(contributor_id, item.button_flattr_id)
-            if flattr is not None:
-                return flattr, resolution, False
+        if (given := _already_given(contributor_id, event, item)) is not None:
+            return given, resolution, False
         if store.day_counter(contributor_id, day) >= settings().max_flattrs_per_day:
             raise Refused("daily_flattr_limit")
         flattr_id = flattr_id_for(now, f"{contributor_id}|{key}|button")
         flattr = new_flattr(
             contributor_id, flattr_id, _key(resolution), resolution.url, "button", now, title
         )
-        seconds = int(item.seconds or 0) if item else 0
-        awarded = int(item.awarded or 0) if item else 0
-        media = bool(item.media) if item else False
-        moved = rules.seconds_after_explicit(seconds, media, awarded)
-        # The boost is not reading time: widen the elapsed window by as much, so the
-        # elapsed-time limit keeps measuring only what was reported.
-        now_epoch = int(now.timestamp())
-        low = int(min(item.starts)) if item and item.starts else now_epoch
-        actions: list[Any] = [
-            PageDay.awarded.set(awarded + 1),
-            PageDay.button_flattr_id.set(flattr_id),
-            PageDay.starts.add({min(low, now_epoch) - (moved - seconds)}),
-            PageDay.ends.add({now_epoch}),
-            PageDay.expires_at.set(page_day_expiry(day, time_zone)),
-            PageDay.seconds.add(moved - seconds),
-        ]
-        condition: Any = (
-            PageDay.item_key.does_not_exist()
-            if item is None
-            else (PageDay.seconds == seconds)
-            & (PageDay.awarded == awarded)
-            & PageDay.button_flattr_id.does_not_exist()
-        )
+        actions, condition = _button_press(item, flattr_id, now, expires_at)
         marker = ExplicitEvent(
             contributor_id, f"evt#{event}", flattr_id=flattr_id, expires_at=now + timedelta(days=3)
         )
@@ -641,7 +672,7 @@ def give_explicit_flattr(
                 condition,
                 [flattr],
                 day=day,
-                expires_at=page_day_expiry(day, time_zone),
+                expires_at=expires_at,
                 extra=[marker],
             )
         except DailyLimit as error:
