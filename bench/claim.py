@@ -21,17 +21,50 @@ from bench.common import configure, count_dynamodb_calls, pynamodb_clients, repo
 CHUNK = 45
 
 
+def _floor_seconds(rows: int) -> float:
+    """The same rows (another recipient's), deleted with two balance updates per
+    transaction of 45, by raw boto3."""
+    import boto3
+
+    from functions.common.models import Escrow, LedgerItem
+    from local.seed import direct_escrow
+
+    direct_escrow("github:floor", rows, prefix="f")
+    client = boto3.client("dynamodb", region_name="eu-west-1")
+    keys = [
+        {"recipient": {"S": row.recipient}, "month_contributor": {"S": row.month_contributor}}
+        for row in Escrow.query("github:floor")
+    ]
+    began = time.perf_counter()
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        items: list[Any] = [
+            {"Delete": {"TableName": Escrow.Meta.table_name, "Key": key}} for key in chunk
+        ]
+        for account, amount in (("escrow#github:floor", -len(chunk)), ("creator#f", len(chunk))):
+            items.append(
+                {
+                    "Update": {
+                        "TableName": LedgerItem.Meta.table_name,
+                        "Key": {"account": {"S": account}, "sk": {"S": "balance"}},
+                        "UpdateExpression": "ADD amount :a",
+                        "ExpressionAttributeValues": {":a": {"N": str(amount)}},
+                    }
+                }
+            )
+        client.transact_write_items(TransactItems=items)
+    return time.perf_counter() - began
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=2000)
     args = parser.parse_args()
     configure()
 
-    import boto3
     from moto import mock_aws
 
     from functions.claim import claiming
-    from functions.common.models import Escrow, LedgerItem
     from functions.common.settings import settings
     from local.provision import provision
     from local.seed import direct_escrow
@@ -45,36 +78,7 @@ def main() -> None:
             claim_seconds = time.perf_counter() - began
         assert moved.rows == args.rows, moved
 
-        # The floor: the same rows (another recipient's), deleted with two balance updates
-        # per transaction of 45, by raw boto3.
-        direct_escrow("github:floor", args.rows, prefix="f")
-        client = boto3.client("dynamodb", region_name="eu-west-1")
-        keys = [
-            {"recipient": {"S": row.recipient}, "month_contributor": {"S": row.month_contributor}}
-            for row in Escrow.query("github:floor")
-        ]
-        began = time.perf_counter()
-        for start in range(0, len(keys), CHUNK):
-            chunk = keys[start : start + CHUNK]
-            items: list[Any] = [
-                {"Delete": {"TableName": Escrow.Meta.table_name, "Key": key}} for key in chunk
-            ]
-            for account, amount in (
-                ("escrow#github:floor", -len(chunk)),
-                ("creator#f", len(chunk)),
-            ):
-                items.append(
-                    {
-                        "Update": {
-                            "TableName": LedgerItem.Meta.table_name,
-                            "Key": {"account": {"S": account}, "sk": {"S": "balance"}},
-                            "UpdateExpression": "ADD amount :a",
-                            "ExpressionAttributeValues": {":a": {"N": str(amount)}},
-                        }
-                    }
-                )
-            client.transact_write_items(TransactItems=items)
-        floor_seconds = time.perf_counter() - began
+        floor_seconds = _floor_seconds(args.rows)
 
     rate, floor_rate = args.rows / claim_seconds, args.rows / floor_seconds
     print(

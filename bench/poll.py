@@ -33,86 +33,104 @@ def stars(count: int, start: datetime) -> list[dict[str, Any]]:
     ]
 
 
+API = "https://api.github.com/user/starred"
+
+
+def _recorded_stars(mock: Any, all_stars: list[dict[str, Any]]) -> None:
+    """GitHub's starred list, 100 a page, linked as GitHub links its pages."""
+    import responses
+
+    likes = len(all_stars)
+    for page in range(0, likes, 100):
+        link = {"Link": f'<{API}?page={page // 100 + 2}>; rel="next"'} if page + 100 < likes else {}
+        mock.get(
+            API if page == 0 else f"{API}?page={page // 100 + 1}",
+            json=all_stars[page : page + 100],
+            headers=link,
+            match=[
+                responses.matchers.query_param_matcher(
+                    {"page": str(page // 100 + 1)}
+                    if page
+                    else {"sort": "created", "direction": "desc", "per_page": "100"}
+                )
+            ],
+        )
+
+
+def _connect(now: datetime) -> None:
+    from functions.common import crypto
+    from functions.common.models import Connection
+
+    Connection(
+        "bench-user",
+        "github",
+        identity="github#1",
+        handle="bench",
+        auto_flattr=True,
+        token=crypto.seal({"access_token": "t", "token_type": "bearer"}, "bench-user/github"),
+        next_poll_at=0,
+        connected_at=now,
+    ).save()
+
+
+def _floor_seconds(all_stars: list[dict[str, Any]]) -> float:
+    """The same flattrs written as raw conditional PutItems."""
+    import boto3
+
+    from functions.common.models import Flattr
+    from functions.core import flattrs
+
+    client = boto3.client("dynamodb", region_name="eu-west-1")
+    items = []
+    for i, star in enumerate(all_stars):
+        at = datetime.fromisoformat(star["starred_at"].replace("Z", "+00:00"))
+        flattr = flattrs.new_flattr(
+            "floor-user",
+            flattrs.flattr_id_for(at, f"floor|{i}"),
+            "github:x",
+            star["repo"]["html_url"],
+            "activity",
+            at,
+        )
+        items.append(flattr.serialize())
+    began = time.perf_counter()
+    for item in items:
+        client.put_item(
+            TableName=Flattr.Meta.table_name,
+            Item=item,
+            ConditionExpression="attribute_not_exists(flattr_id)",
+        )
+    return time.perf_counter() - began
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--likes", type=int, default=1000)
     args = parser.parse_args()
     configure()
 
-    import boto3
     import responses
     from moto import mock_aws
 
-    from functions.common import clock, crypto
-    from functions.common.models import Connection, Flattr
+    from functions.common import clock
     from functions.common.settings import settings
     from functions.connections import poller
-    from functions.core import flattrs
     from local.provision import provision
 
-    api = "https://api.github.com/user/starred"
     with mock_aws(), responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.add_passthru("https://kms")
         provision(settings(), user_pool=False)
         now = datetime(2031, 5, 20, 12, tzinfo=UTC)
         clock.move_to(now)
         all_stars = stars(args.likes, now - timedelta(minutes=1))
-        for page in range(0, args.likes, 100):
-            link = (
-                {"Link": f'<{api}?page={page // 100 + 2}>; rel="next"'}
-                if page + 100 < args.likes
-                else {}
-            )
-            url = api if page == 0 else f"{api}?page={page // 100 + 1}"
-            mock.get(
-                url,
-                json=all_stars[page : page + 100],
-                headers=link,
-                match=[
-                    responses.matchers.query_param_matcher(
-                        {"page": str(page // 100 + 1)}
-                        if page
-                        else {"sort": "created", "direction": "desc", "per_page": "100"}
-                    )
-                ],
-            )
-        Connection(
-            "bench-user",
-            "github",
-            identity="github#1",
-            handle="bench",
-            auto_flattr=True,
-            token=crypto.seal({"access_token": "t", "token_type": "bearer"}, "bench-user/github"),
-            next_poll_at=0,
-            connected_at=now,
-        ).save()
+        _recorded_stars(mock, all_stars)
+        _connect(now)
         with count_dynamodb_calls(pynamodb_clients()) as calls:
             began = time.perf_counter()
             summary = poller.poll_connections({})
             job_seconds = time.perf_counter() - began
         assert summary["flattrs"] == args.likes, summary
-
-        client = boto3.client("dynamodb", region_name="eu-west-1")
-        items = []
-        for i, star in enumerate(all_stars):
-            at = datetime.fromisoformat(star["starred_at"].replace("Z", "+00:00"))
-            flattr = flattrs.new_flattr(
-                "floor-user",
-                flattrs.flattr_id_for(at, f"floor|{i}"),
-                "github:x",
-                star["repo"]["html_url"],
-                "activity",
-                at,
-            )
-            items.append(flattr.serialize())
-        began = time.perf_counter()
-        for item in items:
-            client.put_item(
-                TableName=Flattr.Meta.table_name,
-                Item=item,
-                ConditionExpression="attribute_not_exists(flattr_id)",
-            )
-        floor_seconds = time.perf_counter() - began
+        floor_seconds = _floor_seconds(all_stars)
 
     rate, floor_rate = args.likes / job_seconds, args.likes / floor_seconds
     print(

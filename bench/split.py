@@ -103,13 +103,47 @@ def load_flattrs(pairs: list[tuple[str, str]], month_start: datetime) -> None:
             )
 
 
-def bench_job(flattrs: int, contributors: int) -> None:
+def _floor(written: int) -> tuple[int, float]:
+    """Reading every shard's flattrs and writing as many items as the job wrote, raw:
+    (flattrs read, seconds)."""
     import boto3
+
+    from functions.common.models import Flattr, LedgerItem
+    from functions.common.settings import SPLIT_SHARDS
+
+    client = boto3.client("dynamodb", region_name="eu-west-1")
+    began = time.perf_counter()
+    read = 0
+    for shard in range(SPLIT_SHARDS):
+        paginator = client.get_paginator("query")
+        for page in paginator.paginate(
+            TableName=Flattr.Meta.table_name,
+            IndexName="by-split-shard",
+            KeyConditionExpression="split_key = :k",
+            ExpressionAttributeValues={":k": {"S": f"2031-03#{shard:03d}"}},
+        ):
+            read += len(page["Items"])
+    items: list[dict[str, Any]] = [
+        {"account": {"S": f"floor#{i}"}, "sk": {"S": "balance"}, "amount": {"N": "1"}}
+        for i in range(written)
+    ]
+    for start in range(0, len(items), 25):
+        client.batch_write_item(
+            RequestItems={
+                LedgerItem.Meta.table_name: [
+                    {"PutRequest": {"Item": item}} for item in items[start : start + 25]
+                ]
+            }
+        )
+    return read, time.perf_counter() - began
+
+
+def bench_job(flattrs: int, contributors: int) -> None:
     from moto import mock_aws
 
     from functions.common import clock
-    from functions.common.models import Escrow, Flattr, LedgerItem
-    from functions.common.settings import SPLIT_SHARDS, settings
+    from functions.common.models import Escrow, LedgerItem
+    from functions.common.settings import settings
     from functions.payout import monthly
     from local.provision import provision
 
@@ -126,31 +160,7 @@ def bench_job(flattrs: int, contributors: int) -> None:
             job_seconds = time.perf_counter() - began
         written = sum(1 for _ in LedgerItem.scan()) - ledger_before + sum(1 for _ in Escrow.scan())
 
-        client = boto3.client("dynamodb", region_name="eu-west-1")
-        began = time.perf_counter()
-        read = 0
-        for shard in range(SPLIT_SHARDS):
-            paginator = client.get_paginator("query")
-            for page in paginator.paginate(
-                TableName=Flattr.Meta.table_name,
-                IndexName="by-split-shard",
-                KeyConditionExpression="split_key = :k",
-                ExpressionAttributeValues={":k": {"S": f"2031-03#{shard:03d}"}},
-            ):
-                read += len(page["Items"])
-        items: list[dict[str, Any]] = [
-            {"account": {"S": f"floor#{i}"}, "sk": {"S": "balance"}, "amount": {"N": "1"}}
-            for i in range(written)
-        ]
-        for start in range(0, len(items), 25):
-            client.batch_write_item(
-                RequestItems={
-                    LedgerItem.Meta.table_name: [
-                        {"PutRequest": {"Item": item}} for item in items[start : start + 25]
-                    ]
-                }
-            )
-        floor_seconds = time.perf_counter() - began
+        read, floor_seconds = _floor(written)
     assert read == flattrs and summary.contributors == len({c for c, _ in pairs})
     print(
         f"    job scale: {flattrs:,} flattrs, {summary.contributors:,} contributors, "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import uuid
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -63,6 +64,54 @@ def attention_events(
     return events
 
 
+def _floor_seconds(requests: int, reports: int, pages: int) -> float:
+    """The same page-days written as raw PutItems."""
+    import time
+
+    import boto3
+
+    from functions.common.models import PageDay
+
+    client = boto3.client("dynamodb", region_name="eu-west-1")
+    items: list[dict[str, Any]] = [
+        {
+            "contributor_id": {"S": f"floor-{n % 10}"},
+            "item_key": {"S": f"att#2031-01-01#{n}-{p}"},
+            "seconds": {"N": "10"},
+            "awarded": {"N": "0"},
+            "expires_at": {"N": "1900000000"},
+            "events": {"SS": [uuid.uuid4().hex[:16] for _ in range(reports // pages)]},
+        }
+        for n in range(requests)
+        for p in range(pages)
+    ]
+    began = time.perf_counter()
+    for item in items:
+        client.put_item(TableName=PageDay.Meta.table_name, Item=item)
+    return time.perf_counter() - began
+
+
+def _handler_seconds(args: argparse.Namespace) -> tuple[float, Counter[str]]:
+    """The track handler given the reports, after a warm-up; and its DynamoDB calls."""
+    import time
+
+    import functions.track.handler as handler
+    from functions.common import clock
+    from local.gateway import LambdaContext
+
+    context = LambdaContext("bench-track")
+    start = clock.now() - timedelta(hours=2)
+    for event in attention_events(5, args.reports, args.pages, start - timedelta(hours=1)):
+        handler.lambda_handler(event, context)
+    events = attention_events(args.requests, args.reports, args.pages, start)
+    with count_dynamodb_calls(pynamodb_clients()) as calls:
+        began = time.perf_counter()
+        for event in events:
+            result = handler.lambda_handler(event, context)
+            assert result["statusCode"] == 200, result
+        return time.perf_counter() - began, calls
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
@@ -83,56 +132,16 @@ def main() -> None:
         )
     )
 
-    import time
-
-    import boto3
     from moto import mock_aws
 
-    from functions.common import clock
-    from functions.common.models import PageDay
     from functions.common.settings import settings
-    from local.gateway import LambdaContext
     from local.provision import provision
 
     with mock_aws():
         provision(settings(), user_pool=False)
-        import functions.track.handler as handler
-
-        context = LambdaContext("bench-track")
-        start = clock.now() - timedelta(hours=2)
-        warmup = attention_events(5, args.reports, args.pages, start - timedelta(hours=1))
-        for event in warmup:
-            handler.lambda_handler(event, context)
-        events = attention_events(args.requests, args.reports, args.pages, start)
-        with count_dynamodb_calls(pynamodb_clients()) as calls:
-            began = time.perf_counter()
-            for event in events:
-                result = handler.lambda_handler(event, context)
-                assert result["statusCode"] == 200, result
-            handler_seconds = time.perf_counter() - began
-        total_reports = args.requests * args.reports
-
-        client = boto3.client("dynamodb", region_name="eu-west-1")
-        table = PageDay.Meta.table_name
-        items: list[dict[str, Any]] = [
-            {
-                "contributor_id": {"S": f"floor-{n % 10}"},
-                "item_key": {"S": f"att#2031-01-01#{n}-{p}"},
-                "seconds": {"N": "10"},
-                "awarded": {"N": "0"},
-                "expires_at": {"N": "1900000000"},
-                "events": {
-                    "SS": [uuid.uuid4().hex[:16] for _ in range(args.reports // args.pages)]
-                },
-            }
-            for n in range(args.requests)
-            for p in range(args.pages)
-        ]
-        began = time.perf_counter()
-        for item in items:
-            client.put_item(TableName=table, Item=item)
-        floor_seconds = time.perf_counter() - began
-
+        handler_seconds, calls = _handler_seconds(args)
+        floor_seconds = _floor_seconds(args.requests, args.reports, args.pages)
+    total_reports = args.requests * args.reports
     handler_rate = total_reports / handler_seconds
     floor_rate = total_reports / floor_seconds
     print(

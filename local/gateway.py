@@ -61,24 +61,16 @@ def invoke(domain: str, entry: str, event: dict[str, Any]) -> Any:
     return getattr(module, entry)(event, context)
 
 
-def build_event(
+def _request_context(
     route: Route,
-    path_parameters: dict[str, str],
     method: str,
     path: str,
-    query: str,
     headers: dict[str, str],
-    body: bytes,
     source_ip: str,
     claims: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    query_parameters: dict[str, str] = {}
-    for key, value in parse_qsl(query, keep_blank_values=True):
-        query_parameters[key] = (
-            f"{query_parameters[key]},{value}" if key in query_parameters else value
-        )
     now = time.time()
-    request_context: dict[str, Any] = {
+    context: dict[str, Any] = {
         "accountId": "000000000000",
         "apiId": "local",
         "domainName": headers.get("host", "127.0.0.1"),
@@ -97,16 +89,49 @@ def build_event(
         "timeEpoch": int(now * 1000),
     }
     if claims is not None:
-        request_context["authorizer"] = {
+        context["authorizer"] = {
             "jwt": {"claims": {k: str(v) for k, v in claims.items()}, "scopes": None}
         }
+    return context
+
+
+def _with_body(event: dict[str, Any], headers: dict[str, str], body: bytes) -> None:
+    """Text as is; anything else base64-encoded, as API Gateway does."""
+    content_type = headers.get("content-type", "")
+    textual = content_type.startswith(("application/json", "text/")) or content_type == ""
+    try:
+        if not textual:
+            raise UnicodeDecodeError("utf-8", b"", 0, 1, "binary content type")
+        event["body"] = body.decode("utf-8")
+    except UnicodeDecodeError:
+        event["body"] = base64.b64encode(body).decode("ascii")
+        event["isBase64Encoded"] = True
+
+
+def build_event(
+    route: Route,
+    path_parameters: dict[str, str],
+    method: str,
+    path: str,
+    query: str,
+    headers: dict[str, str],
+    body: bytes,
+    source_ip: str,
+    claims: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The API Gateway HTTP API (payload 2.0) event of one request."""
+    query_parameters: dict[str, str] = {}
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        query_parameters[key] = (
+            f"{query_parameters[key]},{value}" if key in query_parameters else value
+        )
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": route.route_key,
         "rawPath": path,
         "rawQueryString": query,
         "headers": headers,
-        "requestContext": request_context,
+        "requestContext": _request_context(route, method, path, headers, source_ip, claims),
         "isBase64Encoded": False,
     }
     if "cookie" in headers:
@@ -116,15 +141,7 @@ def build_event(
     if path_parameters:
         event["pathParameters"] = path_parameters
     if body:
-        content_type = headers.get("content-type", "")
-        textual = content_type.startswith(("application/json", "text/")) or content_type == ""
-        try:
-            if not textual:
-                raise UnicodeDecodeError("utf-8", b"", 0, 1, "binary content type")
-            event["body"] = body.decode("utf-8")
-        except UnicodeDecodeError:
-            event["body"] = base64.b64encode(body).decode("ascii")
-            event["isBase64Encoded"] = True
+        _with_body(event, headers, body)
     return event
 
 

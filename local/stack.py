@@ -15,10 +15,8 @@ import signal
 import socket
 import sys
 import threading
-import uuid
 import warnings
 from collections.abc import Sequence
-from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -282,121 +280,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
         status, response_headers, raw = response_parts(result)
         self._send(status, response_headers, raw, response_cookies(result))
 
-    def _read_json(self, body: bytes) -> dict[str, Any] | None:
-        try:
-            payload = json.loads(body or b"{}")
-        except (ValueError, RecursionError):
-            self._problem(400, "invalid-request", "body: is not valid JSON", "body")
-            return None
-        if not isinstance(payload, dict):
-            self._problem(422, "validation-error", "body: must be an object", "body")
-            return None
-        return payload
-
     def _local_endpoint(self, path: str, body: bytes) -> None:
-        from functions.common import clock
-        from functions.deployment import JOBS
-
-        method = self.command
-        if method == "GET" and path == "/_local/idp/.well-known/jwks.json":
-            self._json(200, self.local.idp.jwks())
-            return
-        if method == "GET" and path == "/_local/outbox":
-            from local.outbox import messages
-
-            self._json(200, {"items": messages(region=REGION)})
-            return
-        if method == "GET" and path == "/_local/emulator":
-            # Where operator tools (``flattr --local ledger check``) find the emulator.
-            self._json(
-                200,
-                {
-                    "aws_endpoint_url": os.environ["AWS_ENDPOINT_URL"],
-                    "table_prefix": os.environ["TABLE_PREFIX"],
-                    "region": REGION,
-                },
-            )
-            return
-        if method == "GET" and path == "/_local/clock":
-            self._json(200, {"now": _iso(clock.now())})
-            return
-        if method != "POST":
-            self._problem(404, "not-found", "no such local endpoint")
-            return
-        payload = self._read_json(body)
-        if payload is None:
-            return
-        if path == "/_local/users":
-            email = payload.get("email")
-            if not isinstance(email, str) or "@" not in email or len(email) > 254:
-                self._problem(
-                    422, "validation-error", "email: an email address is required", "email"
-                )
-                return
-            identity = self.local.idp.sign_up_or_in(email.strip().lower())
-            token = self.local.idp.issue(identity)
-            self._json(200, {"user_id": identity.user_id, "token": token})
-        elif path == "/_local/clock":
-            self._move_clock(payload)
-        elif path == "/_local/balance":
-            self._pay_in(payload)
-        elif path.startswith("/_local/jobs/"):
-            name = path.removeprefix("/_local/jobs/")
-            job = next((j for j in JOBS if j.name == name), None)
-            if job is None:
-                self._problem(404, "not-found", f"no job named {name!r}")
-                return
-            summary = self.local.run_job(job, {**payload, "job": name})
-            self._json(200, {"ok": True, **summary})
-        else:
-            self._problem(404, "not-found", "no such local endpoint")
-
-    def _move_clock(self, payload: dict[str, Any]) -> None:
-        from functions.common import clock
+        from local.endpoints import Refused, local_endpoint
 
         try:
-            if "now" in payload:
-                when = datetime.fromisoformat(str(payload["now"]).replace("Z", "+00:00"))
-                clock.move_to(when)
-            elif "advance_seconds" in payload:
-                seconds = payload["advance_seconds"]
-                if not isinstance(seconds, int | float) or isinstance(seconds, bool):
-                    raise ValueError("advance_seconds must be a number")
-                clock.advance(float(seconds))
-            else:
-                raise ValueError("give now or advance_seconds")
-        except ValueError as error:
-            field = "now" if "now" in payload else "advance_seconds"
-            self._problem(422, "validation-error", f"{field}: {error}", field)
-            return
-        fired = self.local.scheduler.fire_due()
-        self._json(200, {"now": _iso(clock.now()), "jobs_fired": [name for name, _ in fired]})
-
-    def _pay_in(self, payload: dict[str, Any]) -> None:
-        from pydantic import ValidationError
-
-        from functions.common.money import Money, money
-        from functions.core import ledger
-
-        user_id = payload.get("user_id")
-        if not isinstance(user_id, str) or not user_id:
-            self._problem(422, "validation-error", "user_id: is required", "user_id")
-            return
-        try:
-            amount = Money.model_validate(payload.get("amount")).micros
-        except ValidationError:
-            self._problem(422, "validation-error", "amount: must be money", "amount")
-            return
-        if amount <= 0:
-            self._problem(422, "validation-error", "amount: must be positive", "amount")
-            return
-        ledger.pay_in(user_id, amount, payment_id=str(uuid.uuid4()))
-        balance = ledger.balance(ledger.contributor_account(user_id))
-        self._json(200, {"user_id": user_id, "balance": money(balance)})
-
-
-def _iso(when: datetime) -> str:
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+            self._json(200, local_endpoint(self.local, self.command, path, body))
+        except Refused as refused:
+            self._problem(refused.status, refused.slug, refused.detail, refused.field)
 
 
 def main() -> None:
