@@ -17,7 +17,8 @@ TITLE = "flattr API"
 def openapi_document() -> dict[str, Any]:
     app = APIGatewayHttpResolver(enable_validation=True)
     for domain in sorted({route.domain for route in ROUTES}):
-        module = importlib.import_module(f"functions.{domain}.handler")
+        # The routers, not the handlers: no Lambda's settings are needed to describe it.
+        module = importlib.import_module(f"functions.{domain}.routes")
         for router in module.routers:
             app.include_router(router)
     document: dict[str, Any] = json.loads(

@@ -4,7 +4,7 @@ one Lambda allowed to read and delete across every table holding a user's data."
 from functions.account import routes
 from functions.common.handler import api_handler
 
-routers = [routes.router]
+routers = routes.routers
 # Deletion removes the sign-in from the user pool and revokes connections' sealed tokens.
 API_NEEDS = ("user_pool_id", "token_key_id")
 lambda_handler = api_handler("account", routers, needs=API_NEEDS)

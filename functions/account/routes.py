@@ -25,3 +25,6 @@ def delete_me() -> Response[Any]:
     email = jwt_claims(router).get("email")
     account.delete(current_user_id(router), str(email) if email else None)
     return Response(status_code=204, body=None)
+
+
+routers = [router]  # what the Lambda serves and the OpenAPI document describes

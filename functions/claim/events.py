@@ -10,7 +10,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock
 from functions.common.hashing import keyed_hash
-from functions.common.models import Suppression
+from functions.common.models import EmailState, Suppression
 from functions.common.storage import ensure_bound
 
 
@@ -35,6 +35,13 @@ def is_suppressed(address: str) -> bool:
 def suppress_hash(address_hash: str, reason: str) -> None:
     ensure_bound()
     Suppression(address_hash, reason=reason, at=clock.now()).save()
+
+
+def unsubscribe(recipient: str, address_hash: str) -> None:
+    """The address is never written to again, and nobody writes about ``recipient``."""
+    suppress_hash(address_hash, "unsubscribe")
+    ensure_bound()
+    EmailState(recipient).update(actions=[EmailState.suppressed.set(True)])
 
 
 def addresses_to_suppress(ses_event: dict[str, Any]) -> list[tuple[str, str]]:

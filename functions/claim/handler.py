@@ -5,7 +5,7 @@ from functions.claim import emailjob, events, routes
 from functions.common.handler import api_handler
 from functions.common.handler import job_handler as make_job_handler
 
-routers = [routes.router]
+routers = routes.routers
 API_NEEDS = ("public_url",)  # claim pages link to themselves
 JOB_NEEDS = ("public_url", "mail_from", "ses_configuration_set")  # the emails and their links
 lambda_handler = api_handler("claim", routers, needs=API_NEEDS)

@@ -9,21 +9,17 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
-from pynamodb.exceptions import QueryError
 
-from functions.claim import claiming, domains, links, mail
+from functions.claim import claiming, domains, events, links, mail
+from functions.claim.catalogue import page as catalogue_page
 from functions.claim.emailjob import platform_name
-from functions.claim.events import suppress_hash
 from functions.claim.waiting import Waiting, top_items, waiting_for
 from functions.common import clock
-from functions.common.api import current_user_id
+from functions.common.api import current_user_id, problem_of
 from functions.common.clock import rfc3339
-from functions.common.errors import Problem, bad_field
-from functions.common.models import CatalogueEntry, EmailState
+from functions.common.errors import DomainError, Malformed, Missing
 from functions.common.money import format_for_people, money
-from functions.common.pagination import decode_cursor, encode_cursor
 from functions.common.recipients import RecipientRef, recipient_ref
-from functions.common.storage import ensure_bound
 
 router = Router()
 Token = Annotated[str, Path(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -110,7 +106,7 @@ def _waiting(token: str) -> tuple[Waiting, bool]:
     """What waits behind a claim link, and whether it is claimed already."""
     recipient = links.recipient_of(token, clock.now())
     if recipient is None:
-        raise Problem(404, "not-found", "token: unknown or expired claim link")
+        raise Missing("token: unknown or expired claim link")
     return waiting_for(recipient), claiming.owner_of(recipient) is not None
 
 
@@ -145,7 +141,7 @@ def claim_page(token: str) -> Response[str]:
     """The page a creator lands on from the email: plain HTML, no JavaScript."""
     try:
         waiting, claimed = _waiting(token)
-    except Problem:
+    except Missing:
         return _html(404, "missing.html")
     view = _view(waiting, claimed)
     return _html(
@@ -169,8 +165,9 @@ def claim_from_page(token: str) -> Response[str]:
     user = current_user_id(router)
     try:
         done = claiming.claim(user, recipient)
-    except Problem as refused:
-        return _html(refused.status, "refused.html", detail=refused.detail, back=f"/claim/{token}")
+    except DomainError as refused:
+        status = problem_of(refused).status
+        return _html(status, "refused.html", detail=refused.detail, back=f"/claim/{token}")
     return _html(
         200,
         "claimed.html",
@@ -228,21 +225,7 @@ def catalogue(
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> CataloguePage:
-    ensure_bound()
-    scope = f"catalogue|{sort}|{q or ''}"
-    index = CatalogueEntry.by_rank if sort == "top" else CatalogueEntry.by_trend
-    condition = CatalogueEntry.recipient.contains(q.strip().lower()) if q else None
-    try:
-        results = index.query(
-            "unclaimed",
-            scan_index_forward=False,
-            filter_condition=condition,
-            limit=limit,
-            last_evaluated_key=decode_cursor(cursor, scope),
-        )
-        items = list(results)
-    except (QueryError, ValueError, TypeError, KeyError) as error:
-        raise bad_field(422, "query.cursor", "is not a cursor this API gave") from error
+    entries, next_cursor = catalogue_page(q, sort, cursor, limit)
     return CataloguePage(
         items=[
             CatalogueItem(
@@ -253,9 +236,9 @@ def catalogue(
                 flattrs=int(entry.flattrs),
                 expires_month=entry.expires_month,
             )
-            for entry in items
+            for entry in entries
         ],
-        cursor=encode_cursor(results.last_evaluated_key, scope),
+        cursor=next_cursor,
     )
 
 
@@ -276,9 +259,9 @@ def unsubscribe(token: UnsubscribeToken) -> Response[str]:
     """RFC 8058 one-click unsubscribe (and the confirmation page's button)."""
     found = links.read_unsubscribe_token(token)
     if found is None:
-        raise bad_field(400, "query.token", "is not an unsubscribe token of ours")
-    recipient, address_hash = found
-    suppress_hash(address_hash, "unsubscribe")
-    ensure_bound()
-    EmailState(recipient).update(actions=[EmailState.suppressed.set(True)])
+        raise Malformed("is not an unsubscribe token of ours", field="query.token")
+    events.unsubscribe(*found)
     return _html(200, "unsubscribe.html", token=token, done=True)
+
+
+routers = [router]  # what the Lambda serves and the OpenAPI document describes

@@ -5,6 +5,7 @@ where it allows, then the connection and its claim on the platform account delet
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import requests
 from aws_lambda_powertools import Logger
@@ -48,6 +49,17 @@ def connect(pending: OAuthState, connected: Connected, now: datetime) -> Connect
         previous_user = store.move(connection, now)
         notices.tell_moved(previous_user, connection)
     return connection
+
+
+def set_auto_flattr(connection: Connection, on: bool, now: datetime) -> None:
+    """Turn auto-flattr on or off. Likes count from the moment it is turned on, not the
+    account's whole history: the cursor starts now, and the next poll is due at once."""
+    actions: list[Any] = [Connection.auto_flattr.set(on)]
+    if on and not connection.auto_flattr:
+        start = CONNECTABLE[connection.platform].at(connection.instance).start_cursor(now)
+        actions.append(Connection.cursor.set(start) if start else Connection.cursor.remove())
+        actions.append(Connection.next_poll_at.set(0))
+    connection.update(actions=actions)
 
 
 def disconnect(connection: Connection) -> None:

@@ -178,13 +178,7 @@ def change(platform: PlatformName, body: Annotated[ConnectionChange, Body()]) ->
     connection = store.get(current_user_id(router), platform)
     if connection is None:
         raise Problem(404, "not-found", f"platform: no {platform} connection of yours")
-    actions: list[Any] = [Connection.auto_flattr.set(body.auto_flattr)]
-    if body.auto_flattr and not connection.auto_flattr:
-        # Likes count from the moment auto-flattr is on, not the account's whole history.
-        start = _adapter(platform).at(connection.instance).start_cursor(clock.now())
-        actions.append(Connection.cursor.set(start) if start else Connection.cursor.remove())
-        actions.append(Connection.next_poll_at.set(0))
-    connection.update(actions=actions)
+    lifecycle.set_auto_flattr(connection, body.auto_flattr, clock.now())
     return _out(connection)
 
 
@@ -212,3 +206,6 @@ def bluesky_client_metadata() -> dict[str, Any]:
         "token_endpoint_auth_method": "none",
         "dpop_bound_access_tokens": True,
     }
+
+
+routers = [router]  # what the Lambda serves and the OpenAPI document describes

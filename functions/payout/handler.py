@@ -2,9 +2,9 @@
 
 from functions.common.handler import api_handler
 from functions.common.handler import job_handler as make_job_handler
-from functions.payout import expiry, monthly, profile, statements
+from functions.payout import expiry, monthly, routes
 
-routers = [profile.router, statements.router]
+routers = routes.routers
 lambda_handler = api_handler("payout", routers)
 job_handler = make_job_handler(
     "payout",

@@ -20,7 +20,7 @@ from functions.common.pagination import decode_cursor, encode_cursor
 from functions.common.recipients import RecipientRef, recipient_ref
 from functions.core import flattrs
 from functions.core.ownership.resolve import Resolution
-from functions.track import store, tracking
+from functions.track import health, store, tracking
 
 router = Router()
 
@@ -222,3 +222,6 @@ def resolve_url(url: Annotated[str, Query(min_length=1, max_length=2048)]) -> Re
         recipient=recipient_ref(recipient.key, recipient.claimed) if recipient else None,
         goes_to_creator=bool(recipient and recipient.platform != "web"),
     )
+
+
+routers = [health.router, router]  # what the Lambda serves and the OpenAPI document describes

@@ -149,6 +149,15 @@ def test_claim_link_json_and_page_show_what_waits(held):
     assert 'href="/v1/connections/github/authorize?return_to=/claim/' in html
 
 
+def test_the_claim_pages_button_explains_a_refusal_in_html(held):
+    """A signed-in user who has not proven ownership gets the page, not problem+json."""
+    token = links.new_claim_link(OCTO, clock.now())
+    page = call("POST", f"/claim/{token}", user="stranger")
+    assert page.status == 403
+    assert page.headers["content-type"].startswith("text/html")
+    assert "connect that account or verify that domain first" in page.raw.decode()
+
+
 def test_unknown_or_expired_claim_links_are_404(held):
     token = links.new_claim_link(OCTO, clock.now())
     clock.advance(61 * 24 * 3600)

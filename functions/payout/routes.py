@@ -1,0 +1,237 @@
+"""The payout API: ``/v1/me`` (profile), balance, statements, unclaimed and revenue.
+Each route parses, calls the profile or statements logic, and shapes the answer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from functions.common import clock
+from functions.common.api import current_user_id, jwt_claims
+from functions.common.clock import rfc3339
+from functions.common.models import User
+from functions.common.money import Money, money
+from functions.common.months import month_of, previous_month
+from functions.common.recipients import RecipientRef, recipient_ref
+from functions.core import ledger
+from functions.payout import profile, statements
+
+router = Router()
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class MoneyOut(BaseModel):
+    amount: str
+    currency: str
+
+
+def _money(micros: int) -> MoneyOut:
+    return MoneyOut(**money(micros))
+
+
+# ---------------------------------------------------------------- profile
+
+
+class Profile(BaseModel):
+    user_id: str
+    email: str | None
+    time_zone: str
+    monthly_budget: MoneyOut
+
+
+class ProfileChange(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    time_zone: Annotated[str | None, Field(max_length=64)] = None
+    monthly_budget: Money | None = None
+    email: EmailStr | None = None
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if value not in profile.iana_zones():
+            raise ValueError("not an IANA time zone name, like Europe/Berlin")
+        return value
+
+
+def _claim_email() -> str | None:
+    email = jwt_claims(router).get("email")
+    return str(email) if email else None
+
+
+def _profile(user: User) -> Profile:
+    return Profile(
+        user_id=user.user_id,
+        email=user.email or None,
+        time_zone=user.time_zone,
+        monthly_budget=_money(int(user.monthly_budget)),
+    )
+
+
+@router.get("/v1/me")
+def get_me() -> Profile:
+    return _profile(profile.load_user(current_user_id(router), _claim_email()))
+
+
+@router.patch("/v1/me")
+def patch_me(change: Annotated[ProfileChange, Body()]) -> Profile:
+    user = profile.load_user(current_user_id(router), _claim_email())
+    changed = profile.change(
+        user,
+        budget=change.monthly_budget.micros if change.monthly_budget is not None else None,
+        time_zone=change.time_zone,
+        email=str(change.email) if change.email is not None else None,
+    )
+    return _profile(changed)
+
+
+# ---------------------------------------------------------------- money
+
+
+class PartOut(BaseModel):
+    recipient: RecipientRef
+    flattrs: int
+    amount: MoneyOut
+    held: bool  # in escrow: its recipient has not claimed it (yet)
+
+
+class Refund(BaseModel):
+    recipient: str
+    month: str
+    amount: MoneyOut
+
+
+class Balance(BaseModel):
+    balance: MoneyOut
+    monthly_budget: MoneyOut
+    month: str
+    flattrs: int
+    projected: list[PartOut]
+    # What the user has received as a creator (splits and claims) and not been paid out.
+    earnings: MoneyOut
+
+
+class Statement(BaseModel):
+    month: str
+    status: str
+    charge: MoneyOut
+    fee: MoneyOut
+    funded: bool
+    parts: list[PartOut]
+    refunds: list[Refund]
+
+
+class UnclaimedItem(BaseModel):
+    recipient: RecipientRef
+    amount: MoneyOut
+    flattrs: int
+    months: list[str]
+    expires_at: str
+
+
+class UnclaimedList(BaseModel):
+    items: list[UnclaimedItem]
+    cursor: str | None = None
+
+
+class RevenueRecipient(BaseModel):
+    recipient: str
+    amount: MoneyOut
+    flattrs: int
+
+
+class RevenueMonth(BaseModel):
+    month: str
+    total: MoneyOut
+    recipients: list[RevenueRecipient]
+
+
+class Revenue(BaseModel):
+    items: list[RevenueMonth]
+    cursor: str | None = None
+
+
+def _parts(parts: list[statements.Part]) -> list[PartOut]:
+    return [
+        PartOut(
+            recipient=recipient_ref(p.recipient, p.claimed),
+            flattrs=p.flattrs,
+            amount=_money(p.amount),
+            held=not p.claimed,
+        )
+        for p in parts
+    ]
+
+
+@router.get("/v1/me/balance")
+def get_balance() -> Balance:
+    user = profile.load_user(current_user_id(router))
+    month = month_of(clock.now())
+    balance = ledger.balance(ledger.contributor_account(user.user_id))
+    budget = int(user.monthly_budget)
+    now = statements.projected(user.user_id, month, budget, balance)
+    return Balance(
+        balance=_money(balance),
+        monthly_budget=_money(budget),
+        month=month,
+        flattrs=now.flattrs,
+        projected=_parts(now.parts),
+        earnings=_money(ledger.balance(ledger.creator_account(user.user_id))),
+    )
+
+
+@router.get("/v1/me/statements")
+def get_statement(month: Annotated[str | None, Query(pattern=MONTH)] = None) -> Statement:
+    found = statements.statement(current_user_id(router), month or previous_month(clock.now()))
+    return Statement(
+        month=found.month,
+        status=found.status,
+        charge=_money(found.charge),
+        fee=_money(found.fee),
+        funded=found.funded,
+        parts=_parts(found.parts),
+        refunds=[
+            Refund(recipient=r.recipient, month=r.month, amount=_money(r.amount))
+            for r in found.refunds
+        ],
+    )
+
+
+@router.get("/v1/me/unclaimed")
+def get_unclaimed() -> UnclaimedList:
+    items = [
+        UnclaimedItem(
+            recipient=recipient_ref(w.recipient, False),
+            amount=_money(w.amount),
+            flattrs=w.flattrs,
+            months=w.months,
+            expires_at=rfc3339(w.expires_at),
+        )
+        for w in statements.unclaimed(current_user_id(router))
+    ]
+    return UnclaimedList(items=items)
+
+
+@router.get("/v1/me/revenue")
+def get_revenue(month: Annotated[str | None, Query(pattern=MONTH)] = None) -> Revenue:
+    by_month = statements.revenue(current_user_id(router), month)
+    items = [
+        RevenueMonth(
+            month=m,
+            total=_money(sum(amount for amount, _ in recipients.values())),
+            recipients=[
+                RevenueRecipient(recipient=r, amount=_money(amount), flattrs=flattrs)
+                for r, (amount, flattrs) in recipients.items()
+            ],
+        )
+        for m, recipients in by_month.items()
+    ]
+    return Revenue(items=items)
+
+
+routers = [router]  # what the Lambda serves and the OpenAPI document describes
