@@ -56,7 +56,7 @@ class MissingSettings(RuntimeError):
 
 # Settings read from a variable not named after them.
 ENV_NAME = {"public_url": "PUBLIC_API_URL"}
-PLATFORM_URL = re.compile(r"^[A-Z0-9]+_(?:WEB|API)_URL$")
+PLATFORM_URL = re.compile(r"^[A-Z0-9]+_(?:WEB|API|TOKEN|REVOKE)_URL$")
 
 
 def env_name(setting: str) -> str:

@@ -74,7 +74,9 @@ def poll_connection(connection: Connection, now: datetime, summary: PollSummary)
     name = lifecycle.token_name(connection.user_id, connection.platform)
 
     def store_refreshed(token: dict[str, Any]) -> None:
-        connection.update(actions=[Connection.token.set(crypto.seal(token, name))])
+        # First, before the request the refresh was for: some platforms' refresh tokens
+        # are single-use, so the old one is spent now and only this one works next time.
+        store.keep_token(connection, crypto.seal(token, name))
 
     token = crypto.open_sealed(connection.token, name) if connection.token else {}
     session = adapter.session(token, on_refresh=store_refreshed)
@@ -112,9 +114,12 @@ def poll_connections(event: dict[str, Any]) -> dict[str, Any]:
         summary.connections += 1
         try:
             poll_connection(connection, now, summary)
-        except Exception:
-            # One broken connection does not stop the others; it is logged (no token, no
-            # URL: the platform and the error's type) and tried again next window.
+        except Exception as error:
+            # One broken connection does not stop the others; it is logged (the platform
+            # and the error's type only: messages can carry URLs) and tried again next window.
             summary.failed += 1
-            logger.exception("polling a connection failed", extra={"platform": connection.platform})
+            logger.error(
+                "polling a connection failed",
+                extra={"platform": connection.platform, "error_type": type(error).__name__},
+            )
     return vars(summary)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from functions.common.models import ConnectedIdentity, Connection, Recipient
 from functions.common.storage import ensure_bound, transact_write
@@ -99,6 +100,21 @@ def move(connection: Connection, now: datetime) -> str:
             continue  # changed meanwhile (another move, a disconnect): read again
         return previous_user
     raise AssertionError("unreachable")
+
+
+def keep_token(connection: Connection, sealed: str, attempts: int = 5) -> None:
+    """Store a refreshed token, retrying what DynamoDB refuses for a moment (throttling):
+    with a single-use refresh token, a refreshed token that is not stored ends the
+    connection."""
+    ensure_bound()
+    for attempt in range(attempts):
+        try:
+            connection.update(actions=[Connection.token.set(sealed)])
+            return
+        except UpdateError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
 
 
 def delete(connection: Connection) -> None:

@@ -69,8 +69,12 @@ def test_gitlab_self_hosted_instance(setenv):
     ],
 )
 def test_ownership_only_identity(adapter, url, body, identity):
+    from requests_oauthlib import OAuth2Session
+
     responses.get(url, json=body)
-    found = adapter.identity(requests.Session())
+    # As in production: the session is our OAuth client's, with the user's token.
+    session = OAuth2Session("our-client", token={"access_token": "t", "token_type": "Bearer"})
+    found = adapter.identity(session)
     assert (found.stable_id, found.handle) == identity
     assert adapter.likes(requests.Session(), cursor="c").likes == []  # costs no request
     assert len(responses.calls) == 1

@@ -24,7 +24,7 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from functions.common import clock
-from functions.common.errors import Malformed, Unavailable
+from functions.common.errors import Invalid, Malformed, Unavailable
 from functions.common.settings import settings
 from functions.core.platforms.sites import Site, Tier
 
@@ -58,10 +58,18 @@ class PlatformUnavailable(Unavailable):
         super().__init__(f"{platform}: {what}", slug="platform-unavailable")
 
 
+class NoAccount(Invalid):
+    """The person signed in at the platform, but has no account of the kind we connect
+    (a Google account without a YouTube channel)."""
+
+    def __init__(self, platform: str, detail: str) -> None:
+        super().__init__(f"{platform}: {detail}", slug="no-account")
+
+
 @dataclass(frozen=True)
 class Identity:
     stable_id: str  # the platform's durable id: money follows it, not the handle
-    handle: str
+    handle: str | None  # an alias of the id, where the account has one
 
 
 @dataclass(frozen=True)
@@ -188,6 +196,12 @@ class Connectable(Platform):
         return self._configured("API", self.default_api_url).rstrip("/")
 
     @property
+    def budget_key(self) -> str:
+        """Whose limits a request spends: the app key's, or on a platform of many servers,
+        our app's on that server (Mastodon limits per account and per address)."""
+        return f"{self.name}@{self.instance}" if self.per_instance and self.instance else self.name
+
+    @property
     def user_named_hosts(self) -> bool:
         """Does a user name the hosts we talk to (their Mastodon server)? Then every request
         and redirect hop is SSRF-checked; an operator-configured host is trusted."""
@@ -208,12 +222,14 @@ class Connectable(Platform):
 
     def get(self, session: requests.Session, url: str, **kwargs: Any) -> requests.Response:
         if self.budget is not None and self.app_limits:
-            self.budget.take(self.name, self.app_limits)
+            self.budget.take(self.budget_key, self.app_limits)
         response = session.get(url, timeout=20, **kwargs)
         if response.status_code == 401:
             raise NeedsReauth(self.name)
         spent = _limit_spent(response)
-        if response.status_code == 429 or (response.status_code == 403 and spent):
+        # GitHub's secondary limits answer 403 (or 429) with Retry-After and no spent count.
+        told_to_wait = spent or "Retry-After" in response.headers
+        if response.status_code == 429 or (response.status_code == 403 and told_to_wait):
             raise RateLimited(_retry_after(response))
         response.raise_for_status()
         if spent:

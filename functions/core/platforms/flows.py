@@ -14,19 +14,22 @@ platform's class for its URL rules and never connects anyone.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from functions.common.errors import Malformed
+from functions.common.settings import settings
 from functions.core.platforms.base import (
     Authorization,
     AuthorizationRefused,
     Callback,
     Connectable,
     Connected,
+    NeedsReauth,
     PlatformUnavailable,
 )
 
@@ -45,11 +48,17 @@ def _credentials(platform: Connectable) -> ClientCredentials:
 @dataclass(frozen=True)
 class OAuth2Settings:
     authorize_path: str
-    token_path: str
+    token_path: str  # on the web host (or the API host, ``token_on_api``), or a full URL
     scopes: tuple[str, ...] = ()
     pkce: bool = True
-    revoke_path: str | None = None  # RFC 7009 token revocation, where the platform has it
+    revoke_path: str | None = None  # RFC 7009 token revocation (a path or a full URL)
     token_on_api: bool = False  # the token endpoint is on the API host, not the web host
+    # How our client authenticates at the token endpoint (RFC 6749 §2.3.1): the platform's
+    # documented method; ``basic`` is HTTP Basic, ``body`` the form's client_secret.
+    client_auth: Literal["body", "basic"] = "body"
+    # Which token a revocation names: the refresh token ends the grant where the platform
+    # allows it; some (Twitch) only accept the access token.
+    revokes: Literal["refresh", "access"] = "refresh"
 
 
 class OAuth2Platform(Connectable):
@@ -63,7 +72,33 @@ class OAuth2Platform(Connectable):
         return self.web_url + self.oauth.authorize_path
 
     def token_url(self) -> str:
-        return (self.api_url if self.oauth.token_on_api else self.web_url) + self.oauth.token_path
+        return self._endpoint(
+            "TOKEN", self.oauth.token_path, self.api_url if self.oauth.token_on_api else None
+        )
+
+    def get(self, session: requests.Session, url: str, **kwargs: Any) -> requests.Response:
+        """As every platform's, and a refresh the platform refuses (the grant revoked or
+        expired, a single-use refresh token spent) means the person must connect again."""
+        from oauthlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidTokenError
+
+        try:
+            return super().get(session, url, **kwargs)
+        except (InvalidGrantError, InvalidTokenError) as refused:
+            raise NeedsReauth(self.name) from refused
+
+    def revoke_url(self) -> str | None:
+        path = self.oauth.revoke_path
+        return self._endpoint("REVOKE", path, None) if path is not None else None
+
+    def _endpoint(self, kind: str, path: str, host: str | None) -> str:
+        """A full URL as configured (``<NAME>_TOKEN_URL``, ``<NAME>_REVOKE_URL``: the local
+        fakes), as written in the platform's class, or the path on its host."""
+        configured = settings().platform_urls.get(f"{self.name.upper()}_{kind}_URL")
+        if configured:
+            return configured
+        if path.startswith("https://"):
+            return path
+        return (host or self.web_url) + path
 
     def authorization(self, redirect_uri: str) -> Authorization:
         from requests_oauthlib import OAuth2Session
@@ -96,13 +131,17 @@ class OAuth2Platform(Connectable):
 
         client = _credentials(self)
         session = self.protect(OAuth2Session(client.client_id, redirect_uri=redirect_uri))
+        basic = self.oauth.client_auth == "basic"
         try:
             token: dict[str, Any] = session.fetch_token(
                 self.token_url(),
                 code=code,
-                client_secret=client.client_secret,
+                client_secret=None if basic else client.client_secret,
+                auth=requests.auth.HTTPBasicAuth(client.client_id, client.client_secret)
+                if basic
+                else None,
                 code_verifier=verifier if self.oauth.pkce else None,
-                include_client_id=True,
+                include_client_id=not basic,
                 headers={"Accept": "application/json"},
             )
             return Connected(token, self.identity_from_token(token, self.session(token)))
@@ -140,13 +179,15 @@ class OAuth2Platform(Connectable):
         """RFC 7009 revocation, where the platform has it."""
         import requests
 
-        if self.oauth.revoke_path is None:
+        url = self.revoke_url()
+        if url is None:
             return False
         client = _credentials(self)
+        named = token.get("refresh_token") if self.oauth.revokes == "refresh" else None
         response = self.protect(requests.Session()).post(
-            self.web_url + self.oauth.revoke_path,
+            url,
             data={
-                "token": token.get("refresh_token") or token.get("access_token"),
+                "token": named or token.get("access_token"),
                 "client_id": client.client_id,
                 "client_secret": client.client_secret,
             },
@@ -300,9 +341,24 @@ class AtprotoPlatform(Connectable):
                 dpop_key=DPoPKey(private_key=Jwk(kept)),
                 validate=False,
             )
-            return Connected(None, self.identity_of(dict(token.kwargs)))
+            identity = self.identity_of(dict(token.kwargs))
         except (OAuth2Error, ValueError, KeyError, requests.RequestException) as error:
             raise AuthorizationRefused() from error
+        self._revoke_now(str(token.access_token), redirect_uri)
+        return Connected(None, identity)
+
+    def _revoke_now(self, access_token: str, redirect_uri: str) -> None:
+        """The token proved the account and is not kept: revoke it at once (RFC 7009 at
+        the server's ``/oauth/revoke``). A server that refuses leaves a token we never
+        stored; the connection stands."""
+        import requests
+
+        with contextlib.suppress(requests.RequestException):
+            self.protect(requests.Session()).post(
+                f"{self.web_url}/oauth/revoke",
+                data={"token": access_token, "client_id": self.client_metadata_url()},
+                timeout=10,
+            )
 
     def identity_of(self, token_fields: dict[str, Any]) -> Any:
         """The account a finished authorization names (checked against its server)."""

@@ -96,7 +96,9 @@ class GitHub(OAuth2Platform):
             headers={"Accept": "application/vnd.github+json"},
             timeout=20,
         )
-        return response.status_code in (204, 404)  # 404: already gone
+        # 204: revoked. 422: GitHub's answer for a grant that no longer exists. A 404 means
+        # the app or the route is wrong: not success.
+        return response.status_code in (204, 422)
 
     def start_cursor(self, now: datetime) -> str | None:
         return (now - timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")

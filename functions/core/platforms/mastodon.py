@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
-from functions.core.platforms.base import Identity, Like, LikesPage
+from functions.core.platforms.base import AppLimit, Identity, Like, LikesPage
 from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
 from functions.core.platforms.sites import Site, nobody, rule
 
@@ -102,6 +102,9 @@ class Mastodon(OAuth2Platform):
         revoke_path="/oauth/revoke",
     )
     per_instance = True
+    # 300 requests per 5 minutes per account and per IP address: all our Lambdas leave
+    # from few addresses, so every user's polling of one server spends one budget.
+    app_limits = (AppLimit(300, 300),)
 
     def identity(self, session: requests.Session) -> Identity:
         account = self.get(session, f"{self.api_url}/api/v1/accounts/verify_credentials").json()

@@ -29,7 +29,7 @@ CONNECTABLE: dict[str, Connectable] = {
     for platform in (
         GitHub(),
         GitLab(),
-        Mastodon(),
+        Mastodon(_SHARED),
         Bluesky(),
         Tumblr(_SHARED),
         SoundCloud(_SHARED),

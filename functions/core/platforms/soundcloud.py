@@ -5,9 +5,9 @@ the cursor keeps the ids of the latest likes and a poll reads until it meets one
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from functions.core.platforms.base import AppLimit, Identity, Like, LikesPage
+from functions.core.platforms.base import Identity, Like, LikesPage
 from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
 from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
 
@@ -59,7 +59,18 @@ class SoundCloud(OAuth2Platform):
     default_web_url = "https://secure.soundcloud.com"
     default_api_url = "https://api.soundcloud.com"
     oauth = OAuth2Settings("/authorize", "/oauth/token", pkce=True)
-    app_limits = (AppLimit(15_000, 86_400),)
+    # No per-app budget: SoundCloud's 15,000 a day limits stream plays, not API reads.
+
+    def revoke(self, token: dict[str, Any]) -> bool:
+        """SoundCloud's sign-out ends the session the token belongs to."""
+        import requests
+
+        response = requests.post(
+            f"{self.web_url}/sign-out",
+            json={"access_token": token.get("access_token")},
+            timeout=20,
+        )
+        return response.status_code in (200, 204)
 
     def identity(self, session: requests.Session) -> Identity:
         me = self.get(session, f"{self.api_url}/me").json()

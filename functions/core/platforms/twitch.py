@@ -51,11 +51,23 @@ class Twitch(OAuth2Platform):
     default_web_url = "https://id.twitch.tv"
     default_api_url = "https://api.twitch.tv"
     oauth = OAuth2Settings(
-        "/oauth2/authorize", "/oauth2/token", scopes=(), pkce=False, revoke_path="/oauth2/revoke"
+        "/oauth2/authorize",
+        "/oauth2/token",
+        scopes=(),
+        pkce=False,
+        revoke_path="/oauth2/revoke",
+        revokes="access",  # Twitch revokes access tokens only
     )
 
     def identity(self, session: requests.Session) -> Identity:
-        user = self.get(session, f"{self.api_url}/helix/users").json()["data"][0]
+        """Helix wants our client id beside the user's token (401 without it)."""
+        client_id = getattr(session, "client_id", None)
+        if client_id is None:
+            from functions.core.platforms.clients import credentials
+
+            client_id = credentials(self).client_id
+        answer = self.get(session, f"{self.api_url}/helix/users", headers={"Client-Id": client_id})
+        user = answer.json()["data"][0]
         return Identity(stable_id=str(user["id"]), handle=str(user["login"]).lower())
 
     def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from functions.core.platforms.base import Identity, LikesPage
 from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
@@ -59,9 +59,25 @@ class Vimeo(OAuth2Platform):
     aliases = ("www.vimeo.com",)
     default_web_url = "https://api.vimeo.com"
     default_api_url = "https://api.vimeo.com"
+    # The official client (vimeo.py) authenticates at the token endpoint with HTTP Basic.
     oauth = OAuth2Settings(
-        "/oauth/authorize", "/oauth/access_token", scopes=("public",), pkce=False
+        "/oauth/authorize",
+        "/oauth/access_token",
+        scopes=("public",),
+        pkce=False,
+        client_auth="basic",
     )
+
+    def revoke(self, token: dict[str, Any]) -> bool:
+        """``DELETE /tokens`` with the token itself: Vimeo's documented revocation."""
+        import requests
+
+        response = requests.delete(
+            f"{self.api_url}/tokens",
+            headers={"Authorization": f"Bearer {token.get('access_token')}"},
+            timeout=20,
+        )
+        return response.status_code in (204, 401)  # 401: the token is gone already
 
     def identity(self, session: requests.Session) -> Identity:
         me = self.get(session, f"{self.api_url}/me").json()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from functions.core.platforms.base import Identity, LikesPage
+from functions.core.platforms.base import Identity, LikesPage, NoAccount
 from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
 from functions.core.platforms.sites import Site, nobody, rule
 
@@ -60,17 +60,24 @@ class YouTube(OAuth2Platform):
     default_api_url = "https://www.googleapis.com"
     oauth = OAuth2Settings(
         "/o/oauth2/v2/auth",
-        "/token",
+        "https://oauth2.googleapis.com/token",
         scopes=("https://www.googleapis.com/auth/youtube.readonly",),
         pkce=True,
+        revoke_path="https://oauth2.googleapis.com/revoke",
     )
 
     def identity(self, session: requests.Session) -> Identity:
+        """The signed-in account's channel: its id is enough (money follows it); the
+        handle (``customUrl``, ``@name``) only where the channel has one."""
         answer = self.get(
             session, f"{self.api_url}/youtube/v3/channels?part=snippet&mine=true"
         ).json()
-        channel = answer["items"][0]
-        return Identity(stable_id=str(channel["id"]), handle=str(channel["snippet"]["customUrl"]))
+        channels = answer.get("items") or []
+        if not channels:
+            raise NoAccount(self.name, "this Google account has no YouTube channel")
+        channel = channels[0]
+        handle = channel.get("snippet", {}).get("customUrl")
+        return Identity(stable_id=str(channel["id"]), handle=str(handle) if handle else None)
 
     def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:
         return LikesPage(likes=[], cursor=cursor)  # ownership only: polling costs nothing
