@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
@@ -173,29 +174,41 @@ def test_tumblr_identity_is_the_primary_blog():
     assert (found.stable_id, found.handle) == ("t:dg8Zl9C2rr2TkKzpEYyAHw", "derekg")
 
 
-@responses.activate
-def test_tumblr_likes_after_the_cursor_page_until_nothing_newer():
-    responses.get(
-        f"{TUMBLR}/user/likes",
-        json=shapes.tumblr_likes(
-            shapes.tumblr_post("700", "staff", 1_700_000_200),
-            shapes.tumblr_post("701", "Art-Blog", 1_700_000_300, subdomain=False),
-            shapes.tumblr_post("600", "old", 1_700_000_000),  # not after the cursor
-        ),
-        match=[responses.matchers.query_param_matcher({"after": "1700000100"})],
-    )
-    responses.get(
-        f"{TUMBLR}/user/likes",
-        json=shapes.tumblr_likes(),
-        match=[responses.matchers.query_param_matcher({"after": "1700000300"})],
-    )
-    page = Tumblr().likes(requests.Session(), cursor="1700000100")
-    assert [(like.item_id, like.owner_key) for like in page.likes] == [
-        ("700", "tumblr:staff"),
-        ("701", "tumblr:art-blog"),
+def tumblr_fake(mock, posts: list[dict], newest_first: bool) -> None:
+    """Tumblr's likes: 20 an answer, bounded by ``after`` or ``before`` (one of them, as
+    its documentation allows), in an order it does not document: both are played."""
+
+    def answer(request):
+        query = dict(parse_qsl(urlsplit(request.url).query))
+        assert len({"after", "before", "offset"} & query.keys()) <= 1, query
+        if "after" in query:
+            chosen = [p for p in posts if p["liked_timestamp"] > int(query["after"])]
+        else:
+            chosen = [p for p in posts if p["liked_timestamp"] < int(query["before"])]
+        ascending = sorted(chosen, key=lambda p: p["liked_timestamp"])
+        if "after" in query and not newest_first:
+            page = ascending[:20]  # the oldest after the bound first
+        else:
+            page = list(reversed(ascending))[:20]  # the newest first
+        return 200, {}, json.dumps(shapes.tumblr_likes(*page))
+
+    mock.add_callback(responses.GET, f"{TUMBLR}/user/likes", callback=answer)
+
+
+@pytest.mark.parametrize("newest_first", [True, False])
+def test_tumblr_likes_after_the_cursor_whatever_order_tumblr_answers(newest_first):
+    posts = [
+        shapes.tumblr_post(str(600 + i), "staff", 1_700_000_000 + 10 * i, subdomain=i % 2 == 0)
+        for i in range(60)
     ]
+    cursor = 1_700_000_000 + 10 * 14  # 45 likes are newer
+    with responses.RequestsMock() as mock:
+        tumblr_fake(mock, posts, newest_first)
+        page = Tumblr().likes(requests.Session(), cursor=str(cursor))
+    assert [like.item_id for like in page.likes] == [str(600 + i) for i in range(15, 60)]
+    assert {like.owner_key for like in page.likes} == {"tumblr:staff"}
     assert page.likes[1].owner_key == resolver_key(page.likes[1].url)
-    assert page.cursor == "1700000300"
+    assert page.cursor == str(1_700_000_000 + 10 * 59)
 
 
 # ------------------------------------------------------------------ SoundCloud

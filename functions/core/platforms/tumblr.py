@@ -5,7 +5,7 @@ every user's polling spends from one shared budget."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from functions.core.platforms.base import AppLimit, Identity, Like, LikesPage
 from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
@@ -80,28 +80,48 @@ class Tumblr(OAuth2Platform):
     def start_cursor(self, now: datetime) -> str | None:
         return str(int(now.timestamp()))
 
+    def _liked(self, session: requests.Session, **bound: int) -> list[dict[str, Any]]:
+        answer = self.get(session, f"{self.api_url}/v2/user/likes", params=bound).json()
+        return list(answer["response"]["liked_posts"])
+
     def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:
-        after = int(cursor) if cursor else int(datetime.now(UTC).timestamp())
-        newest = after
-        likes: list[Like] = []
-        for _ in range(MAX_PAGES):
-            answer = self.get(session, f"{self.api_url}/v2/user/likes?after={newest}").json()
-            posts = [
-                post
-                for post in answer["response"]["liked_posts"]
-                if int(post["liked_timestamp"]) > newest
-            ]
-            if not posts:
+        """Likes after ``cursor`` (a time), whatever order Tumblr answers ``after=`` in
+        (its documentation states none): read newer with ``after`` and older with
+        ``before`` until neither brings anything after the cursor; de-duplicate; sort."""
+        since = int(cursor) if cursor else int(datetime.now(UTC).timestamp())
+        found: dict[str, dict[str, Any]] = {}
+        requests_left = MAX_PAGES
+        for direction in ("after", "before"):
+            # Newer from the cursor up; then older from the oldest found down to the cursor.
+            if direction == "before" and not found:
                 break
-            for post in posts:
-                blog = str(post.get("blog", {}).get("name") or post["blog_name"]).lower()
-                likes.append(
-                    Like(
-                        item_id=str(post["id_string"]),
-                        url=str(post["post_url"]),
-                        owner_key=self.owner_key(str(post["post_url"]), f"tumblr:{blog}"),
-                        liked_at=datetime.fromtimestamp(int(post["liked_timestamp"]), UTC),
-                    )
-                )
-            newest = max(int(post["liked_timestamp"]) for post in posts)
-        return LikesPage(likes=likes, cursor=str(newest))
+            bound = (
+                since
+                if direction == "after"
+                else min(int(p["liked_timestamp"]) for p in found.values())
+            )
+            while requests_left > 0:
+                requests_left -= 1
+                posts = self._liked(session, **{direction: bound})
+                new = [
+                    p
+                    for p in posts
+                    if int(p["liked_timestamp"]) > since and str(p["id_string"]) not in found
+                ]
+                if not new:
+                    break
+                found.update({str(p["id_string"]): p for p in new})
+                times = [int(p["liked_timestamp"]) for p in found.values()]
+                bound = max(times) if direction == "after" else min(times)
+        ordered = sorted(found.values(), key=lambda p: (int(p["liked_timestamp"]), p["id_string"]))
+        newest = max((int(p["liked_timestamp"]) for p in ordered), default=since)
+        return LikesPage(likes=[self._like(p) for p in ordered], cursor=str(newest))
+
+    def _like(self, post: dict[str, Any]) -> Like:
+        blog = str(post.get("blog", {}).get("name") or post["blog_name"]).lower()
+        return Like(
+            item_id=str(post["id_string"]),
+            url=str(post["post_url"]),
+            owner_key=self.owner_key(str(post["post_url"]), f"tumblr:{blog}"),
+            liked_at=datetime.fromtimestamp(int(post["liked_timestamp"]), UTC),
+        )
