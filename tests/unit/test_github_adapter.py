@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qsl, urlsplit
+
 import pytest
 import requests
 import responses
@@ -99,3 +103,44 @@ def test_base_urls_can_point_at_a_local_provider(setenv):
     adapter = GitHub()
     assert adapter.api_url == "http://127.0.0.1:9/api"
     assert adapter.authorize_url() == "http://127.0.0.1:9/login/oauth/authorize"
+
+
+def starred_fake(mock, stars: list[dict]) -> None:
+    """GitHub's starred list: newest first, 100 a page, ``Link: rel="next"`` by page
+    number; ``stars`` may grow between polls (new stars land on page 1)."""
+
+    def answer(request):
+        query = dict(parse_qsl(urlsplit(request.url).query))
+        page = int(query.get("page", "1"))
+        ordered = sorted(stars, key=lambda s: s["starred_at"], reverse=True)
+        chunk = ordered[(page - 1) * 100 : page * 100]
+        headers = {}
+        if page * 100 < len(ordered):
+            base = "https://api.github.com/user/starred?sort=created&direction=desc&per_page=100"
+            headers["Link"] = f'<{base}&page={page + 1}>; rel="next"'
+        return 200, headers, json.dumps(chunk)
+
+    mock.add_callback(responses.GET, "https://api.github.com/user/starred", callback=answer)
+
+
+def star_at(index: int) -> dict:
+    at = datetime(2026, 11, 1, tzinfo=UTC) + timedelta(minutes=index)
+    return recorded.star(index, f"owner{index}", f"repo{index}", at.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def test_a_burst_larger_than_one_poll_is_carried_to_the_next_not_dropped(adapter):
+    stars = [star_at(i) for i in range(2_500)]
+    cursor = star_at(-1)["starred_at"]  # every star is newer than the cursor
+    seen: list[str] = []
+    with responses.RequestsMock() as mock:
+        starred_fake(mock, stars)
+        for poll in range(5):
+            page = adapter.likes(requests.Session(), cursor=cursor)
+            seen += [like.item_id for like in page.likes]
+            cursor = page.cursor
+            if poll == 0:
+                assert len(page.likes) == 1_000 and cursor.startswith("{")  # carried
+                stars += [star_at(3_000 + i) for i in range(5)]  # new stars meanwhile
+    expected = {str(s["repo"]["id"]) for s in stars}
+    assert set(seen) == expected  # none lost
+    assert cursor == max(s["starred_at"] for s in stars)  # done: a plain cursor again

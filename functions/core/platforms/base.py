@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
@@ -326,3 +327,75 @@ def _retry_after(response: requests.Response) -> int:
                 at = datetime.fromisoformat(reset.replace("Z", "+00:00"))
                 return max(1, int((at - now).total_seconds()))
     return 60
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """Where a newest-first likes list was read to. Everything newer than ``since`` is
+    wanted; ``newest`` is the newest item taken; ``resume`` is where reading stopped at
+    the per-poll cap (the rest is carried to the next poll, never dropped)."""
+
+    since: str | None
+    newest: str | None = None
+    resume: str | None = None
+
+    @classmethod
+    def of(cls, cursor: str | None) -> Backlog:
+        if cursor is None or not cursor.startswith("{"):
+            return cls(cursor, cursor)  # a plain cursor: nothing carried
+        data = json.loads(cursor)
+        return cls(data.get("since"), data.get("newest"), data.get("resume"))
+
+    def cursor(self) -> str | None:
+        if self.resume is None and self.since == self.newest:
+            return self.since
+        return json.dumps({"since": self.since, "newest": self.newest, "resume": self.resume})
+
+
+T = TypeVar("T")
+
+
+def read_newest_first(
+    page_at: Callable[[str | None], tuple[list[T], str | None]],
+    key: Callable[[T], str],
+    backlog: Backlog,
+    max_pages: int,
+) -> tuple[list[T], Backlog]:
+    """Read a newest-first list (``page_at(None)`` is the first page, ``page_at(ref)`` a
+    later one; each answers its items and the next page's ref) down to ``backlog.since``,
+    at most ``max_pages`` pages a poll. What the cap leaves is read on the next poll: first
+    what came in on top (down to ``newest``), then on from ``resume`` down to ``since``,
+    which only moves once it is reached. Items seen twice (the list shifted between
+    polls) are the caller's to ignore: a like makes one flattr, whenever it is seen."""
+    taken: list[T] = []
+    budget = max_pages
+    newest = backlog.newest
+
+    def walk(ref: str | None, stop: str | None) -> tuple[bool, str | None]:
+        """Read from ``ref`` down to ``stop``: (True, None) once reached or at the end of
+        the list, else (False, where to resume)."""
+        nonlocal budget, newest
+        while budget > 0:
+            budget -= 1
+            items, next_ref = page_at(ref)
+            for item in items:
+                if stop is not None and key(item) <= stop:
+                    return True, None
+                taken.append(item)
+                newest = key(item) if newest is None else max(newest, key(item))
+            if next_ref is None:
+                return True, None
+            ref = next_ref
+        return False, ref
+
+    if backlog.resume is not None:
+        reached, top = walk(None, backlog.newest)
+        if not reached:
+            return taken, Backlog(backlog.since, newest, top)
+        reached, rest = walk(backlog.resume, backlog.since)
+    else:
+        reached, rest = walk(None, backlog.since)
+    if not reached:
+        return taken, Backlog(backlog.since, newest, rest)
+    done = newest if newest is not None else backlog.since
+    return taken, Backlog(done, done)

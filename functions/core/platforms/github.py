@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from functions.core.platforms.base import Identity, Like, LikesPage
+from functions.core.platforms.base import (
+    Backlog,
+    Identity,
+    Like,
+    LikesPage,
+    read_newest_first,
+)
 from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
 from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
 
@@ -14,7 +20,7 @@ if TYPE_CHECKING:
 
 STAR_JSON = "application/vnd.github.star+json"
 PAGE_SIZE = 100
-MAX_PAGES = 10  # per poll; the cursor carries the rest to the next one
+MAX_PAGES = 10  # per poll; the cursor carries the rest to the next one (``Backlog``)
 
 
 class GitHub(OAuth2Platform):
@@ -108,35 +114,27 @@ class GitHub(OAuth2Platform):
         return Identity(stable_id=str(user["id"]), handle=str(user["login"]).lower())
 
     def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:
-        """Stars newer than ``cursor`` (the newest ``starred_at`` seen so far)."""
-        since = datetime.fromisoformat(cursor.replace("Z", "+00:00")) if cursor else None
-        url: str | None = (
-            f"{self.api_url}/user/starred?sort=created&direction=desc&per_page={PAGE_SIZE}"
+        """Stars newer than the cursor (the newest ``starred_at`` seen so far), newest
+        first, at most ``MAX_PAGES`` pages a poll: a larger burst is carried on."""
+        first = f"{self.api_url}/user/starred?sort=created&direction=desc&per_page={PAGE_SIZE}"
+
+        def page_at(url: str | None) -> tuple[list[dict[str, Any]], str | None]:
+            response = self.get(session, url or first, headers={"Accept": STAR_JSON})
+            return list(response.json()), response.links.get("next", {}).get("url")
+
+        stars, backlog = read_newest_first(
+            page_at, lambda star: str(star["starred_at"]), Backlog.of(cursor), MAX_PAGES
         )
-        likes: list[Like] = []
-        newest = cursor
-        for _ in range(MAX_PAGES):
-            if url is None:
-                break
-            response = self.get(session, url, headers={"Accept": STAR_JSON})
-            for star in response.json():
-                starred_at = datetime.fromisoformat(star["starred_at"].replace("Z", "+00:00"))
-                if since is not None and starred_at <= since:
-                    url = None
-                    break
-                repo = star["repo"]
-                likes.append(
-                    Like(
-                        item_id=str(repo["id"]),
-                        url=repo["html_url"],
-                        owner_key=self.owner_key(
-                            str(repo["html_url"]), f"github:{str(repo['owner']['login']).lower()}"
-                        ),
-                        liked_at=starred_at,
-                    )
-                )
-                if newest is None or star["starred_at"] > newest:
-                    newest = star["starred_at"]
-            else:
-                url = response.links.get("next", {}).get("url")
-        return LikesPage(likes=likes, cursor=newest)
+        likes = {str(star["repo"]["id"]): self._like(star) for star in stars}
+        return LikesPage(likes=list(likes.values()), cursor=backlog.cursor())
+
+    def _like(self, star: dict[str, Any]) -> Like:
+        repo = star["repo"]
+        return Like(
+            item_id=str(repo["id"]),
+            url=repo["html_url"],
+            owner_key=self.owner_key(
+                str(repo["html_url"]), f"github:{str(repo['owner']['login']).lower()}"
+            ),
+            liked_at=datetime.fromisoformat(str(star["starred_at"]).replace("Z", "+00:00")),
+        )
