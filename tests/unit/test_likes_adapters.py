@@ -247,7 +247,11 @@ def test_soundcloud_snapshot_then_new_likes_until_a_known_one():
     responses.get(
         likes_url,
         json={
-            "collection": [shapes.soundcloud_track(8, "flume"), shapes.soundcloud_track(1, "a")],
+            "collection": [
+                shapes.soundcloud_track(8, "flume"),
+                shapes.soundcloud_track(1, "a"),
+                shapes.soundcloud_track(2, "b"),
+            ],
             "next_href": f"{likes_url}?cursor=p3",
         },
         match=[responses.matchers.query_param_matcher({"cursor": "p2"})],
@@ -263,7 +267,25 @@ def test_soundcloud_snapshot_then_new_likes_until_a_known_one():
         "soundcloud:tracks:8",
         "soundcloud:tracks:1",
     ]
-    assert len(responses.calls) == 2  # page 3 is never read: we met a known like
+    assert len(responses.calls) == 2  # page 3 is never read: we met the known likes
+
+
+@responses.activate
+def test_soundcloud_a_relike_on_top_does_not_hide_the_new_likes_below_it():
+    likes_url = f"{SOUNDCLOUD}/me/likes/tracks"
+    snapshot = json.dumps([f"soundcloud:tracks:{n}" for n in (5, 4, 3, 2, 1)])
+    order = [2, 9, 8, 7, 5, 4, 3, 1]  # 2 liked again moves to the top; 9, 8, 7 are new
+    responses.get(
+        likes_url,
+        json={"collection": [shapes.soundcloud_track(n, f"u{n}") for n in order]},
+    )
+    page = SoundCloud().likes(requests.Session(), cursor=snapshot)
+    assert [like.item_id for like in page.likes] == [
+        "soundcloud:tracks:9",
+        "soundcloud:tracks:8",
+        "soundcloud:tracks:7",
+    ]
+    assert json.loads(page.cursor)[:4] == [f"soundcloud:tracks:{n}" for n in (9, 8, 7, 5)]
 
 
 # ------------------------------------------------------------------ Flickr

@@ -13,7 +13,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from functions.core.platforms.base import Identity, Like, LikesPage
+from functions.core.platforms.base import (
+    Backlog,
+    Identity,
+    Like,
+    LikesPage,
+    read_newest_first,
+)
 from functions.core.platforms.flows import AtprotoPlatform
 from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
 
@@ -113,47 +119,44 @@ class Bluesky(AtprotoPlatform):
         return tid(now)
 
     def poll(self, session: requests.Session, cursor: str | None, account: str) -> LikesPage:
-        """Likes newer than ``cursor`` (a TID) from the account's public records."""
+        """Likes newer than ``cursor`` (a TID) from the account's public records, newest
+        first, at most ``MAX_PAGES`` pages a poll (a larger burst is carried on)."""
         did = account
         pds = self.pds_of(self.did_document(did))
-        likes: list[Like] = []
-        newest = cursor
-        page: str | None = None
-        for _ in range(MAX_PAGES):
-            url = (
-                f"{pds}/xrpc/com.atproto.repo.listRecords?repo={quote(did, safe=':')}"
-                f"&collection={LIKE}&limit={PAGE_SIZE}"
-            ) + (f"&cursor={quote(page)}" if page else "")
-            answer = self.get(session, url).json()
-            done = False
-            for record in answer.get("records", []):
-                rkey = str(record["uri"]).rsplit("/", 1)[-1]
-                if cursor is not None and rkey <= cursor:
-                    done = True
-                    break
-                if newest is None or rkey > newest:
-                    newest = rkey
-                if cursor is None:
-                    continue  # the first poll only finds where "now" is
-                subject = str(record["value"]["subject"]["uri"])  # at://DID/collection/rkey
-                owner, collection, item = subject[5:].split("/", 2)
-                url_of_item = (
-                    f"https://bsky.app/profile/{owner}/post/{item}"
-                    if collection == "app.bsky.feed.post"
-                    else f"https://bsky.app/profile/{owner}"
-                )
-                created = record["value"].get("createdAt")
-                likes.append(
-                    Like(
-                        item_id=subject,
-                        url=url_of_item,
-                        owner_key=self.owner_key(url_of_item, f"bluesky:{owner}"),
-                        liked_at=datetime.fromisoformat(created.replace("Z", "+00:00"))
-                        if created
-                        else None,
-                    )
-                )
-            page = answer.get("cursor")
-            if done or not page or cursor is None:
-                break
-        return LikesPage(likes=likes, cursor=newest or tid(datetime.fromtimestamp(0, UTC)))
+        base = (
+            f"{pds}/xrpc/com.atproto.repo.listRecords?repo={quote(did, safe=':')}"
+            f"&collection={LIKE}&limit={PAGE_SIZE}"
+        )
+
+        def page_at(ref: str | None) -> tuple[list[dict[str, Any]], str | None]:
+            answer = self.get(session, base + (f"&cursor={quote(ref)}" if ref else "")).json()
+            return list(answer.get("records", [])), answer.get("cursor")
+
+        if cursor is None:  # the first poll only finds where "now" is
+            records, _ = page_at(None)
+            newest = max((_rkey(r) for r in records), default=None)
+            return LikesPage([], newest or tid(datetime.fromtimestamp(0, UTC)))
+        records, backlog = read_newest_first(page_at, _rkey, Backlog.of(cursor), MAX_PAGES)
+        likes = {str(r["value"]["subject"]["uri"]): self._like(r) for r in records}
+        return LikesPage(likes=list(likes.values()), cursor=backlog.cursor())
+
+    def _like(self, record: dict[str, Any]) -> Like:
+        subject = str(record["value"]["subject"]["uri"])  # at://DID/collection/rkey
+        owner, collection, item = subject[5:].split("/", 2)
+        url_of_item = (
+            f"https://bsky.app/profile/{owner}/post/{item}"
+            if collection == "app.bsky.feed.post"
+            else f"https://bsky.app/profile/{owner}"
+        )
+        created = record["value"].get("createdAt")
+        return Like(
+            item_id=subject,
+            url=url_of_item,
+            owner_key=self.owner_key(url_of_item, f"bluesky:{owner}"),
+            liked_at=datetime.fromisoformat(created.replace("Z", "+00:00")) if created else None,
+        )
+
+
+def _rkey(record: dict[str, Any]) -> str:
+    """A like record's key: a TID, which sorts by time."""
+    return str(record["uri"]).rsplit("/", 1)[-1]

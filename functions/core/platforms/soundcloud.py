@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 MAX_PAGES = 10
 KEEP = 100  # ids remembered; enough to find our place even after a few unlikes
+KNOWN_RUN = 3  # known likes in a row that mean the rest were seen before
 
 
 class SoundCloud(OAuth2Platform):
@@ -77,14 +78,19 @@ class SoundCloud(OAuth2Platform):
         return Identity(stable_id=str(me["urn"]), handle=str(me["permalink"]).lower())
 
     def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:
+        """New likes since the snapshot in the cursor (the latest liked ids, newest
+        first). Reading stops at a run of known likes, not at the first one: a re-liked
+        old track comes back on top, and the new likes are below it."""
         seen: list[str] = json.loads(cursor) if cursor else []
         known = set(seen)
+        stop_after = min(KNOWN_RUN, len(known)) or 1
         fresh: list[str] = []
         likes: list[Like] = []
         url: str | None = (
             f"{self.api_url}/me/likes/tracks?linked_partitioning=true&limit={PAGE_SIZE}"
         )
         pages = 1 if cursor is None else MAX_PAGES  # the first poll only takes a snapshot
+        run = 0
         for _ in range(pages):
             if url is None:
                 break
@@ -92,22 +98,27 @@ class SoundCloud(OAuth2Platform):
             for track in answer["collection"]:
                 urn = str(track["urn"])
                 if urn in known:
-                    url = None
-                    break
-                fresh.append(urn)
-                if cursor is None:
+                    run += 1
+                    if run >= stop_after:
+                        url = None
+                        break
                     continue
-                link = str(track["permalink_url"])
-                likes.append(
-                    Like(
-                        item_id=urn,
-                        url=link,
-                        owner_key=self.owner_key(
-                            link, f"soundcloud:{str(track['user']['permalink']).lower()}"
-                        ),
-                        liked_at=None,
-                    )
-                )
+                run = 0
+                if urn in fresh:
+                    continue
+                fresh.append(urn)
+                if cursor is not None:
+                    likes.append(self._like(track))
             else:
                 url = answer.get("next_href")
-        return LikesPage(likes=likes, cursor=json.dumps((fresh + seen)[:KEEP]))
+        kept = fresh + [urn for urn in seen if urn not in fresh]
+        return LikesPage(likes=likes, cursor=json.dumps(kept[:KEEP]))
+
+    def _like(self, track: dict[str, Any]) -> Like:
+        link = str(track["permalink_url"])
+        return Like(
+            item_id=str(track["urn"]),
+            url=link,
+            owner_key=self.owner_key(link, f"soundcloud:{str(track['user']['permalink']).lower()}"),
+            liked_at=None,
+        )
