@@ -335,6 +335,28 @@ def test_flickr_favourites_since_the_cursor_over_pages():
     assert page.cursor == "1700000500"
 
 
+def test_flickr_carries_favourites_past_the_page_cap(monkeypatch):
+    from functions.core.platforms import flickr
+
+    monkeypatch.setattr(flickr, "MAX_PAGES", 1)
+    pages = {
+        "1": [("5001", "a@N01", 1_700_000_500), ("5000", "b@N01", 1_700_000_400)],
+        "2": [("4000", "c@N01", 1_700_000_050)],
+    }
+
+    def answer(request):
+        page = dict(parse_qsl(urlsplit(request.url).query))["page"]
+        return 200, {}, json.dumps(shapes.flickr_favourites(pages[page], page=int(page), pages=2))
+
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.GET, REST, callback=answer)
+        first = Flickr().likes(requests.Session(), cursor="1700000000")
+        second = Flickr().likes(requests.Session(), cursor=first.cursor)
+    assert [like.item_id for like in first.likes] == ["5001", "5000"]
+    assert [like.item_id for like in second.likes] == ["4000"]  # carried, not dropped
+    assert second.cursor == "1700000500"
+
+
 @responses.activate
 def test_flickr_bad_token_in_a_200_answer_needs_reauth():
     responses.get(REST, json=shapes.FLICKR_BAD_TOKEN)

@@ -389,9 +389,12 @@ def read_newest_first(
         return False, ref
 
     if backlog.resume is not None:
-        reached, top = walk(None, backlog.newest)
+        # What came in on top first, but never with every page: the backlog must shrink.
+        budget = max_pages - 1
+        reached, top = walk(None, backlog.newest) if budget > 0 else (True, None)
         if not reached:
             return taken, Backlog(backlog.since, newest, top)
+        budget += 1  # the page kept for the backlog
         reached, rest = walk(backlog.resume, backlog.since)
     else:
         reached, rest = walk(None, backlog.since)

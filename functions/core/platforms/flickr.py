@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from functions.core.platforms.base import (
     AppLimit,
+    Backlog,
     Identity,
     Like,
     LikesPage,
     NeedsReauth,
     PlatformUnavailable,
     RateLimited,
+    read_newest_first,
 )
 from functions.core.platforms.flows import OAuth1Platform, OAuth1Settings
 from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
@@ -93,31 +95,49 @@ class Flickr(OAuth1Platform):
         return answer
 
     def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:
-        since = int(cursor) if cursor else int(datetime.now(UTC).timestamp())
-        newest = since
-        likes: list[Like] = []
-        for page in range(1, MAX_PAGES + 1):
+        """Favourites after the cursor (a time), most recent first, at most ``MAX_PAGES``
+        pages a poll: a larger burst is carried on (``Backlog``)."""
+        backlog = Backlog.of(cursor or str(int(datetime.now(UTC).timestamp())))
+
+        def page_at(ref: str | None) -> tuple[list[dict[str, Any]], str | None]:
+            page = int(ref or 1)
             photos = self.call(
                 session,
                 "flickr.favorites.getList",
-                min_fave_date=since + 1,
+                min_fave_date=int(backlog.since or 0) + 1,
                 per_page=PAGE_SIZE,
                 page=page,
             )["photos"]
-            for photo in photos["photo"]:
-                faved = int(photo["date_faved"])
-                if faved <= since:
-                    continue
-                newest = max(newest, faved)
-                url = f"https://www.flickr.com/photos/{photo['owner']}/{photo['id']}"
-                likes.append(
-                    Like(
-                        item_id=str(photo["id"]),
-                        url=url,
-                        owner_key=self.owner_key(url, f"flickr:{str(photo['owner']).lower()}"),
-                        liked_at=datetime.fromtimestamp(faved, UTC),
-                    )
-                )
-            if page >= int(photos.get("pages", 1)):
-                break
-        return LikesPage(likes=likes, cursor=str(newest))
+            more = page < int(photos.get("pages", 1))
+            return list(photos["photo"]), str(page + 1) if more else None
+
+        photos, after = read_newest_first(
+            page_at, lambda photo: f"{int(photo['date_faved']):012d}", _padded(backlog), MAX_PAGES
+        )
+        likes = {str(photo["id"]): self._like(photo) for photo in photos}
+        return LikesPage(likes=list(likes.values()), cursor=_unpadded(after).cursor())
+
+    def _like(self, photo: dict[str, Any]) -> Like:
+        url = f"https://www.flickr.com/photos/{photo['owner']}/{photo['id']}"
+        return Like(
+            item_id=str(photo["id"]),
+            url=url,
+            owner_key=self.owner_key(url, f"flickr:{str(photo['owner']).lower()}"),
+            liked_at=datetime.fromtimestamp(int(photo["date_faved"]), UTC),
+        )
+
+
+def _padded(backlog: Backlog) -> Backlog:
+    """Times as fixed-width strings, so that they compare as numbers."""
+
+    def pad(value: str | None) -> str | None:
+        return f"{int(value):012d}" if value is not None else None
+
+    return Backlog(pad(backlog.since), pad(backlog.newest), backlog.resume)
+
+
+def _unpadded(backlog: Backlog) -> Backlog:
+    def unpad(value: str | None) -> str | None:
+        return str(int(value)) if value is not None else None
+
+    return Backlog(unpad(backlog.since), unpad(backlog.newest), backlog.resume)
