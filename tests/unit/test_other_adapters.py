@@ -85,3 +85,29 @@ def test_ownership_only_401_needs_reauth():
     responses.get("https://api.vimeo.com/me", status=401, json={"error": "unauthorized"})
     with pytest.raises(NeedsReauth):
         Vimeo().identity(requests.Session())
+
+
+def test_gitlab_sees_a_new_star_anywhere_in_a_long_list():
+    """The list is ordered by project, not star time: a star on a recent project sits
+    past the first thousand, and is a like all the same."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    starred = [others.gitlab_project(n, f"group{n}/p") for n in range(1, 1_501)]
+
+    def answer(request):
+        page = int(dict(parse_qsl(urlsplit(request.url).query)).get("page", "1"))
+        ordered = sorted(starred, key=lambda p: p["id"])
+        headers = {}
+        if page * 100 < len(ordered):
+            headers["Link"] = f'<{STARRED}?per_page=100&page={page + 1}>; rel="next"'
+        return 200, headers, json.dumps(ordered[(page - 1) * 100 : page * 100])
+
+    with responses.RequestsMock() as mock:
+        mock.get(f"{GITLAB}/user", json=others.GITLAB_USER)
+        mock.add_callback(responses.GET, STARRED, callback=answer)
+        first = GitLab().likes(requests.Session(), cursor=None)
+        starred.append(others.gitlab_project(99_999, "newcomer/tool"))
+        second = GitLab().likes(requests.Session(), cursor=first.cursor)
+    assert [(like.item_id, like.owner_key) for like in second.likes] == [
+        ("99999", "gitlab:newcomer")
+    ]

@@ -1,5 +1,9 @@
-"""GitLab (gitlab.com or a self-hosted instance): stars have no time, so the cursor is
-the snapshot of starred project ids, and a new star is one that is not in it."""
+"""GitLab (gitlab.com or a self-hosted instance): stars have no time, and the starred
+list is ordered by project, not by when it was starred, so a new star can be anywhere
+in it. The cursor is the snapshot of every starred project id ever seen, and each poll
+reads the whole list (up to ``MAX_PAGES`` pages: a user with more than 5,000 starred
+projects has stars past that point unseen); a new star is one not in the snapshot, and
+unstarring then starring again is not new."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
 if TYPE_CHECKING:
     import requests
 
-MAX_PAGES = 10
+MAX_PAGES = 50  # 100 a page: the whole list, up to 5,000 starred projects
 
 
 class GitLab(OAuth2Platform):
@@ -61,7 +65,10 @@ class GitLab(OAuth2Platform):
         seen: set[int] = set(json.loads(cursor)) if cursor else set()
         first_poll = cursor is None
         user = self.identity(session)
-        url: str | None = f"{self.api_url}/users/{user.stable_id}/starred_projects?per_page=100"
+        url: str | None = (
+            f"{self.api_url}/users/{user.stable_id}/starred_projects"
+            "?per_page=100&order_by=id&sort=asc"
+        )
         current: set[int] = set()
         likes: list[Like] = []
         for _ in range(MAX_PAGES):
