@@ -215,6 +215,8 @@ def test_a_crash_after_a_refresh_loses_nothing_the_new_token_was_stored_first(we
         responses.GET,
         LIKES,
         json={"collection": [fediverse.soundcloud_track(7, "flume")], "next_href": None},
+        # SoundCloud's documented scheme, with the token the refresh gave and we stored.
+        match=[responses.matchers.header_matcher({"Authorization": "OAuth a2"})],
     )
     Connection.get("user-1", "soundcloud").update(actions=[Connection.next_poll_at.set(0)])
     summary = poll()  # with the stored token; r1 would now be refused
@@ -227,7 +229,11 @@ def test_a_refreshed_token_is_stored_even_when_dynamodb_refuses_once(web, monkey
 
     single_use_refresh(web)
     soundcloud_connection()
-    web.get(LIKES, json={"collection": [], "next_href": None})
+    web.get(
+        LIKES,
+        json={"collection": [], "next_href": None},
+        match=[responses.matchers.header_matcher({"Authorization": "OAuth a2"})],
+    )
     real_update = Connection.update
     refusals = iter([True])
 

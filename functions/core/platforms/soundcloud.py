@@ -12,6 +12,8 @@ from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
 from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import requests
 
 PAGE_SIZE = 50
@@ -61,6 +63,16 @@ class SoundCloud(OAuth2Platform):
     default_api_url = "https://api.soundcloud.com"
     oauth = OAuth2Settings("/authorize", "/oauth/token", pkce=True)
     # No per-app budget: SoundCloud's 15,000 a day limits stream plays, not API reads.
+
+    def session(
+        self,
+        token: dict[str, Any],
+        on_refresh: Callable[[dict[str, Any]], None] | None = None,
+    ) -> requests.Session:
+        """SoundCloud's documented header is ``Authorization: OAuth <token>``."""
+        session = super().session(token, on_refresh)
+        session.mount("https://", _oauth_scheme())
+        return session
 
     def revoke(self, token: dict[str, Any]) -> bool:
         """SoundCloud's sign-out ends the session the token belongs to."""
@@ -122,3 +134,17 @@ class SoundCloud(OAuth2Platform):
             owner_key=self.owner_key(link, f"soundcloud:{str(track['user']['permalink']).lower()}"),
             liked_at=None,
         )
+
+
+def _oauth_scheme() -> Any:
+    """A transport that sends the token as ``OAuth <token>`` (oauthlib writes Bearer)."""
+    from requests.adapters import HTTPAdapter
+
+    class OAuthScheme(HTTPAdapter):
+        def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+            value = request.headers.get("Authorization", "")
+            if value.startswith("Bearer "):
+                request.headers["Authorization"] = "OAuth " + value.removeprefix("Bearer ")
+            return super().send(request, *args, **kwargs)
+
+    return OAuthScheme()
