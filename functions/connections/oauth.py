@@ -76,7 +76,7 @@ def start(
     ensure_bound()
     return_to = check_return_to(return_to)
     if adapter.per_instance:
-        adapter = adapter.at(apps.check_instance(instance))
+        adapter = adapter.at(apps.check_instance(instance or adapter.default_instance))
     browser_secret = secrets.token_urlsafe(32)
     authorization = adapter.authorization(redirect_uri(adapter.name))
     key = _hash(authorization.state)

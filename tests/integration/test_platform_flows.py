@@ -29,6 +29,8 @@ PUBLIC = {
     "mastodon.social": "199.232.1.10",
     "chaos.social": "185.1.1.1",
     "morel.us-east.host.bsky.network": "35.171.1.2",
+    "bsky.social": "35.171.1.3",
+    "pds.example.org": "93.184.215.20",
 }
 PRIVATE = {"evil.example.com": "10.0.0.7", "rebind.example.com": "169.254.169.254"}
 
@@ -270,7 +272,9 @@ def test_flickr_callback_without_verifier_is_a_clear_400(web):
 BSKY = "https://bsky.social"
 
 
-def bluesky_server(mock, *, authorization_servers: list[str] | None = None) -> None:
+def bluesky_server(
+    mock, *, authorization_servers: list[str] | None = None, server: str = BSKY
+) -> None:
     nonce_asked = {"par": False}
 
     def par(request):
@@ -284,9 +288,9 @@ def bluesky_server(mock, *, authorization_servers: list[str] | None = None) -> N
             json.dumps({"request_uri": "urn:ietf:params:oauth:request_uri:abc", "expires_in": 299}),
         )
 
-    mock.add_callback(responses.POST, f"{BSKY}/oauth/par", callback=par)
+    mock.add_callback(responses.POST, f"{server}/oauth/par", callback=par)
     mock.post(
-        f"{BSKY}/oauth/token",
+        f"{server}/oauth/token",
         json={
             "access_token": "eyJhbGciOiJFUzI1NiJ9.e30.sig",
             "token_type": "DPoP",
@@ -360,6 +364,37 @@ def test_bluesky_refuses_an_account_whose_server_is_another(web):
     )
     assert back.status == 400, back.raw
     assert list(Connection.query("user-1")) == []
+
+
+def test_an_account_on_a_self_hosted_pds_authorizes_at_its_own_server(web):
+    own = "https://pds.example.org"
+    bluesky_server(web, authorization_servers=[own], server=own)
+    answer = BROWSER.call(
+        "GET",
+        "/v1/connections/bluesky/authorize",
+        query="return_to=/settings&instance=pds.example.org",
+    )
+    assert answer.status == 302, answer.raw
+    assert answer.headers["location"].startswith(f"{own}/oauth/authorize?")
+    state = parse_qs(web.calls[-1].request.body)["state"][0]
+    back = BROWSER.call(
+        "GET", "/v1/connections/bluesky/callback", user=None, query=f"code=c&state={state}"
+    )
+    assert back.status == 302, back.raw
+    connection = Connection.get("user-1", "bluesky")
+    assert (connection.identity, connection.instance) == (
+        f"bluesky#{shapes.ALICE_DID}",
+        "pds.example.org",
+    )
+
+
+def test_a_bluesky_server_on_a_private_address_is_refused(web):
+    answer = BROWSER.call(
+        "GET",
+        "/v1/connections/bluesky/authorize",
+        query="return_to=/settings&instance=evil.example.com",
+    )
+    assert answer.status == 422 and answer.json["errors"][0]["field"] == "query.instance"
 
 
 def test_bluesky_client_metadata_names_our_callback(web):

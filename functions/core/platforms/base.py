@@ -157,6 +157,7 @@ class Connectable(Platform):
     default_web_url: ClassVar[str]
     default_api_url: ClassVar[str]
     per_instance: ClassVar[bool] = False  # one platform, many servers: ``at()`` picks one
+    default_instance: ClassVar[str | None] = None  # the server when the person names none
     app_limits: ClassVar[tuple[AppLimit, ...]] = ()
 
     @property
@@ -183,8 +184,8 @@ class Connectable(Platform):
         bound.instance = instance
         return bound
 
-    def _configured(self, kind: str, default: str) -> str:
-        if self.per_instance and self.instance:
+    def _configured(self, kind: str, default: str, per_server: bool = True) -> str:
+        if per_server and self.per_instance and self.instance:
             return f"https://{self.instance}"
         return settings().platform_urls.get(f"{self.name.upper()}_{kind}_URL", default)
 

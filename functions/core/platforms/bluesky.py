@@ -61,6 +61,16 @@ class Bluesky(AtprotoPlatform):
     )
     default_web_url = "https://bsky.social"  # the authorization server (the entryway)
     default_api_url = "https://plc.directory"  # where did:plc documents are read
+    # Accounts on a self-hosted PDS authorize at their own server: the person names it
+    # (``instance``), it is SSRF-checked like a Mastodon server, and the account's DID
+    # document must name it as the account's authorization server.
+    per_instance = True
+    default_instance = "bsky.social"
+
+    @property
+    def api_url(self) -> str:
+        """The PLC directory: the same for every account, whatever its server."""
+        return self._configured("API", self.default_api_url, per_server=False).rstrip("/")
 
     def identity_of(self, token_fields: dict[str, Any]) -> Identity:
         """The token's ``sub`` is the DID, which must name this authorization server as its

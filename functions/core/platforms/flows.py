@@ -290,10 +290,12 @@ class AtprotoPlatform(Connectable):
         return f"{settings().public_url}/oauth/{self.name}/client.json"
 
     def _client(self, redirect_uri: str) -> Any:
+        import requests
         from requests_oauth2client import OAuth2Client
 
         issuer = self.web_url
         return OAuth2Client(
+            session=self.protect(requests.Session()),  # a server the person may name
             token_endpoint=f"{issuer}/oauth/token",
             authorization_endpoint=f"{issuer}/oauth/authorize",
             pushed_authorization_request_endpoint=f"{issuer}/oauth/par",
