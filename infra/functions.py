@@ -45,7 +45,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
         writes=("users", "flattrs", "month-splits", "ledger", "escrow"),
     ),
     "claim": Access(
-        reads=("users", "connections", "flattrs"),
+        reads=("users", "connections", "flattrs", "handle-aliases"),
         writes=(
             "recipients",
             "escrow",
@@ -91,6 +91,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "oauth-clients",
             "app-budgets",
             "flattrs",
+            "handle-aliases",
         ),
         token_key=True,
         oauth_clients=True,

@@ -30,7 +30,7 @@ from functions.common.months import month_of
 from functions.common.storage import ensure_bound
 from functions.core import ledger
 from functions.core.ledger import Leg, Movement, Update, UpdateRefused
-from functions.core.ownership.proofs import proven_by
+from functions.core.ownership.proofs import claimable_by
 
 # Per row: its delete, its creator-side share is one leg; plus the escrow leg, two
 # balances, the recipient, the catalogue entry and the donor notices (one per row):
@@ -47,11 +47,12 @@ class Claimed:
 
 
 def proven_keys(user_id: str) -> set[str]:
-    """Recipient keys the user has proven to own: connected accounts and verified domains."""
+    """Recipient keys the user has proven to own: connected accounts (their handles while
+    no other account is on record for them) and verified domains."""
     ensure_bound()
     keys: set[str] = set()
     for connection in Connection.query(user_id):
-        keys |= proven_by(connection)
+        keys |= claimable_by(connection)
     for domain in DomainClaim.by_user.query(
         user_id, filter_condition=DomainClaim.verified_at.exists()
     ):

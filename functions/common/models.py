@@ -397,6 +397,32 @@ class DomainClaim(Model):
     by_user = DomainClaimByUser()
 
 
+class HandleAliasById(GlobalSecondaryIndex["HandleAlias"]):
+    class Meta:
+        index_name = "by-id"
+        projection = AllProjection()
+
+    id_key = UnicodeAttribute(hash_key=True)
+    handle_key = UnicodeAttribute(range_key=True)
+
+
+class HandleAlias(Model):
+    """That a platform handle was seen naming an account id (``github:octocat`` →
+    ``github:583231``), and when: money held under a handle is claimable only by the id
+    the handle was known to name. Public facts about platform accounts; kept while
+    escrow earned under the handle can still be waiting (seven months after last seen)."""
+
+    class Meta(_Meta):
+        table_name = "handle-aliases"
+
+    handle_key = UnicodeAttribute(hash_key=True)
+    id_key = UnicodeAttribute(range_key=True)
+    first_seen = UTCDateTimeAttribute()
+    last_seen = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+    by_id = HandleAliasById()
+
+
 class VerifiedDomain(Model):
     """Who has verified a domain: written on the condition that nobody else has, in the
     transaction that marks their claim verified, so of two users verifying at once one
@@ -476,6 +502,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     Suppression,
     DomainClaim,
     VerifiedDomain,
+    HandleAlias,
     DonorNotice,
     CatalogueEntry,
 )

@@ -13,6 +13,7 @@ from aws_lambda_powertools import Logger
 from functions.common import crypto
 from functions.common.models import Connection, OAuthState
 from functions.connections import notices, store
+from functions.core.ownership.proofs import record_handle
 from functions.core.platforms.base import Connected
 from functions.core.platforms.registry import CONNECTABLE
 
@@ -48,6 +49,7 @@ def connect(pending: OAuthState, connected: Connected, now: datetime) -> Connect
     except store.TakenByAnother:
         previous_user = store.move(connection, now)
         notices.tell_moved(previous_user, connection)
+    record_handle(connection, now)
     return connection
 
 

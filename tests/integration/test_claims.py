@@ -232,3 +232,48 @@ def test_a_claim_takes_the_recipient_out_of_the_catalogue_at_once(held):
     connect("creator", "github", "583231", "octocat")
     assert call("POST", "/v1/claims", body={"recipient": OCTO}, user="creator").status == 200
     assert call("GET", "/v1/unclaimed", user=None).json["items"] == []  # not at the next run
+
+
+# ------------------------------------------------------------------ handles are aliases
+
+
+def connect_through_the_flow(user: str, stable_id: str, handle: str) -> None:
+    """A finished GitHub connect flow, stored as the callback stores it."""
+    from datetime import timedelta
+
+    from functions.common.models import OAuthState
+    from functions.connections import lifecycle
+    from functions.core.platforms.base import Connected, Identity
+
+    pending = OAuthState(
+        "h",
+        user_id=user,
+        platform="github",
+        return_to="/",
+        code_verifier="-",
+        expires_at=clock.now() + timedelta(minutes=5),
+    )
+    identity = Identity(stable_id=stable_id, handle=handle)
+    lifecycle.connect(pending, Connected({"access_token": "t"}, identity), clock.now())
+
+
+def test_a_handle_taken_over_by_another_account_does_not_bring_the_money_along(held):
+    """octocat was account 583231 when the money was held; someone else (account 999)
+    takes the released handle and connects: what waits under github:octocat is not
+    theirs. Their own id's money is."""
+    connect_through_the_flow("first-owner", "583231", "octocat")
+    clock.advance(40 * 24 * 3600)
+    call("DELETE", "/v1/connections/github", user="first-owner")  # renamed and left
+    connect_through_the_flow("newcomer", "999", "octocat")
+    refused = call("POST", "/v1/claims", body={"recipient": OCTO}, user="newcomer")
+    assert refused.status == 403, refused.raw
+    assert claiming.owner_of(OCTO) is None
+    connect_through_the_flow("first-owner", "583231", "octocat-renamed")
+    claimed = call("POST", "/v1/claims", body={"recipient": OCTO}, user="first-owner")
+    assert claimed.status == 200, claimed.raw  # the account the handle named, renamed since
+
+
+def test_a_handle_nobody_else_held_is_claimable_by_its_account(held):
+    connect_through_the_flow("creator", "583231", "octocat")
+    claimed = call("POST", "/v1/claims", body={"recipient": OCTO}, user="creator")
+    assert claimed.status == 200, claimed.raw
