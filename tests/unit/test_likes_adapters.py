@@ -288,6 +288,36 @@ def test_soundcloud_a_relike_on_top_does_not_hide_the_new_likes_below_it():
     assert json.loads(page.cursor)[:4] == [f"soundcloud:tracks:{n}" for n in (9, 8, 7, 5)]
 
 
+def test_soundcloud_carries_a_burst_past_its_page_cap_and_takes_each_like_once():
+    likes_url = f"{SOUNDCLOUD}/me/likes/tracks"
+    old = [f"soundcloud:tracks:{n}" for n in range(5, 0, -1)]
+    liked = [10_000 - n for n in range(620)] + [5, 4, 3, 2, 1]  # newest first
+
+    def answer(request):
+        query = dict(parse_qsl(urlsplit(request.url).query))
+        start = int(query.get("cursor", "0"))  # linked_partitioning: an opaque position
+        chunk = liked[start : start + 50]
+        following = start + 50 < len(liked)
+        body = {
+            "collection": [shapes.soundcloud_track(n, f"u{n}") for n in chunk],
+            "next_href": f"{likes_url}?linked_partitioning=true&cursor={start + 50}"
+            if following
+            else None,
+        }
+        return 200, {}, json.dumps(body)
+
+    taken: list[str] = []
+    cursor = json.dumps(old)
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.GET, likes_url, callback=answer)
+        for _ in range(3):
+            page = SoundCloud().likes(requests.Session(), cursor=cursor)
+            taken += [like.item_id for like in page.likes]
+            cursor = page.cursor
+    assert len(taken) == 620 and len(set(taken)) == 620  # each once, none lost
+    assert json.loads(cursor)[0] == "soundcloud:tracks:10000"  # done: a plain snapshot
+
+
 # ------------------------------------------------------------------ Flickr
 
 REST = "https://api.flickr.com/services/rest"

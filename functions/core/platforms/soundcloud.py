@@ -5,6 +5,7 @@ the cursor keeps the ids of the latest likes and a poll reads until it meets one
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from functions.core.platforms.base import Identity, Like, LikesPage
@@ -92,39 +93,33 @@ class SoundCloud(OAuth2Platform):
     def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:
         """New likes since the snapshot in the cursor (the latest liked ids, newest
         first). Reading stops at a run of known likes, not at the first one: a re-liked
-        old track comes back on top, and the new likes are below it."""
-        seen: list[str] = json.loads(cursor) if cursor else []
-        known = set(seen)
-        stop_after = min(KNOWN_RUN, len(known)) or 1
-        fresh: list[str] = []
-        likes: list[Like] = []
-        url: str | None = (
-            f"{self.api_url}/me/likes/tracks?linked_partitioning=true&limit={PAGE_SIZE}"
-        )
-        pages = 1 if cursor is None else MAX_PAGES  # the first poll only takes a snapshot
-        run = 0
-        for _ in range(pages):
-            if url is None:
-                break
-            answer = self.get(session, url).json()
-            for track in answer["collection"]:
-                urn = str(track["urn"])
-                if urn in known:
-                    run += 1
-                    if run >= stop_after:
-                        url = None
-                        break
-                    continue
-                run = 0
-                if urn in fresh:
-                    continue
-                fresh.append(urn)
-                if cursor is not None:
-                    likes.append(self._like(track))
-            else:
-                url = answer.get("next_href")
-        kept = fresh + [urn for urn in seen if urn not in fresh]
-        return LikesPage(likes=likes, cursor=json.dumps(kept[:KEEP]))
+        old track comes back on top, and the new likes are below it. A burst larger than
+        one poll's pages is carried: the cursor keeps where reading stopped and the
+        snapshot to stop at, and the next poll reads what came in on top, then on."""
+        state = _Snapshot.of(cursor)
+        first = f"{self.api_url}/me/likes/tracks?linked_partitioning=true&limit={PAGE_SIZE}"
+        read = _Reading(self, session, taking=cursor is not None)
+        if cursor is None:  # the first poll only takes a snapshot
+            read.walk(first, stop=set(), skip=set(), pages=1)
+            return LikesPage([], json.dumps(read.fresh[:KEEP]))
+        if state.resume is None:
+            resume = read.walk(first, stop=set(state.seen), skip=set(), pages=MAX_PAGES)
+            below, on_top = state.seen, len(read.fresh)
+        else:
+            # What came in on top first (never with every page), then on from where the
+            # last poll stopped, down to the snapshot it started from.
+            resume = read.walk(first, stop=set(state.seen), skip=set(), pages=MAX_PAGES - 1)
+            below = state.below
+            on_top = len(read.fresh)
+            if resume is None:
+                resume = read.walk(
+                    state.resume, stop=set(below), skip=set(state.seen), pages=read.left()
+                )
+        # Newest first: what came in on top, the snapshot, then the older part of a burst.
+        earlier = [u for u in state.seen if u not in read.fresh]
+        seen = (read.fresh[:on_top] + earlier + read.fresh[on_top:])[:KEEP]
+        carried = _Snapshot(seen, below, resume) if resume else _Snapshot(seen)
+        return LikesPage(likes=read.likes, cursor=carried.cursor())
 
     def _like(self, track: dict[str, Any]) -> Like:
         link = str(track["permalink_url"])
@@ -148,3 +143,63 @@ def _oauth_scheme() -> Any:
             return super().send(request, *args, **kwargs)
 
     return OAuthScheme()
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """The latest liked ids (newest first); while a burst is carried, also where reading
+    stopped (``resume``) and the snapshot it is read down to (``below``)."""
+
+    seen: list[str]
+    below: list[str] = field(default_factory=list)
+    resume: str | None = None
+
+    @classmethod
+    def of(cls, cursor: str | None) -> _Snapshot:
+        data = json.loads(cursor) if cursor else []
+        if isinstance(data, list):
+            return cls([str(u) for u in data])
+        return cls(data["seen"], data["below"], data["resume"])
+
+    def cursor(self) -> str:
+        if self.resume is None:
+            return json.dumps(self.seen)
+        return json.dumps({"seen": self.seen, "below": self.below, "resume": self.resume})
+
+
+class _Reading:
+    """One poll's reading of the likes list, within its page budget."""
+
+    def __init__(self, adapter: SoundCloud, session: requests.Session, taking: bool) -> None:
+        self.adapter, self.session, self.taking = adapter, session, taking
+        self.fresh: list[str] = []
+        self.likes: list[Like] = []
+        self.pages = 0
+
+    def left(self) -> int:
+        return MAX_PAGES - self.pages
+
+    def walk(self, url: str | None, stop: set[str], skip: set[str], pages: int) -> str | None:
+        """Read from ``url`` until a run of ``stop`` ids (``skip`` ids are passed over);
+        None when done, else the next page's URL, where the next poll resumes."""
+        run, limit = 0, min(KNOWN_RUN, len(stop)) or 1
+        for _ in range(pages):
+            if url is None:
+                return None
+            self.pages += 1
+            answer = self.adapter.get(self.session, url).json()
+            for track in answer["collection"]:
+                urn = str(track["urn"])
+                if urn in stop:
+                    run += 1
+                    if run >= limit:
+                        return None
+                    continue
+                run = 0
+                if urn in skip or urn in self.fresh:
+                    continue
+                self.fresh.append(urn)
+                if self.taking:
+                    self.likes.append(self.adapter._like(track))
+            url = answer.get("next_href")
+        return url
