@@ -22,6 +22,7 @@ from functions.common.months import month_of
 from functions.common.storage import condition_failed
 from functions.connections import lifecycle, store
 from functions.core import flattrs
+from functions.core.ownership import aliases
 from functions.core.platforms.base import Like, NeedsReauth, RateLimited, wait_after
 from functions.core.platforms.registry import CONNECTABLE
 
@@ -93,6 +94,9 @@ def poll_connection(connection: Connection, now: datetime, summary: PollSummary)
         connection.update(actions=[Connection.next_poll_at.set(now_epoch + limited.retry_after)])
         return
     summary.likes += len(page.likes)
+    handles = {(like.owner_handle, like.owner_key) for like in page.likes if like.owner_handle}
+    for handle_key, id_key in sorted(handles):  # one write per owner, not per like
+        aliases.record(handle_key, id_key, now)
     split: dict[str, bool] = {}  # is a month split already, asked once per poll
     for like in page.likes:
         own = like.owner_key == f"user:{connection.user_id}"

@@ -310,3 +310,36 @@ def test_github_revocation_404_is_not_success(web, status, revoked):
     client_id, _ = client_of("github")
     web.delete(f"https://api.github.com/applications/{client_id}/grant", status=status)
     assert CONNECTABLE["github"].revoke({"access_token": "gho_x"}) is revoked
+
+
+# ------------------------------------------------------------------ handles and ids
+
+
+def test_flickr_likes_are_keyed_by_nsid_and_put_the_path_alias_on_record(web):
+    """Flickr gives the owner's path alias only when asked (``extras=path_alias``); the
+    flattr goes to the NSID, and the alias → NSID pair is recorded, so the account can
+    claim what URLs naming ``flickr.com/photos/nasa`` earned."""
+    from functions.core.ownership import aliases
+
+    def favourites(request: Any) -> tuple[int, dict[str, str], str]:
+        query = dict(parse_qs(request.url.split("?", 1)[1]))
+        answer = fediverse.flickr_favourites([("9001", "35067687@N04", int(time.time()))])
+        if "path_alias" in query.get("extras", [""])[0]:
+            answer["photos"]["photo"][0]["pathalias"] = "nasa"
+        return 200, {}, json.dumps(answer)
+
+    web.add_callback(responses.GET, "https://api.flickr.com/services/rest", callback=favourites)
+    Connection(
+        "user-1",
+        "flickr",
+        identity="flickr#21207597@N07",
+        handle="21207597@n07",
+        state="active",
+        auto_flattr=True,
+        cursor=str(int(time.time()) - 3600),
+        token=crypto.seal({"oauth_token": "t", "oauth_token_secret": "s"}, "user-1/flickr"),
+        next_poll_at=0,
+    ).save()
+    summary = poll()
+    assert summary["flattrs"] == 1, summary
+    assert aliases.first_holder("flickr:nasa") == "flickr:35067687@n04"

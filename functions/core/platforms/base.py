@@ -79,6 +79,9 @@ class Like:
     url: str
     owner_key: str  # the recipient key of the item's owner
     liked_at: datetime | None
+    # The owner's handle key, where the answer names it beside the id (Flickr's path
+    # alias): put on record, so that money held under the handle finds its account.
+    owner_handle: str | None = None
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,7 @@ class Flickr(OAuth1Platform):
                 session,
                 "flickr.favorites.getList",
                 min_fave_date=int(backlog.since or 0) + 1,
+                extras="path_alias",  # the owner's alias beside its NSID
                 per_page=PAGE_SIZE,
                 page=page,
             )["photos"]
@@ -119,11 +120,15 @@ class Flickr(OAuth1Platform):
 
     def _like(self, photo: dict[str, Any]) -> Like:
         url = f"https://www.flickr.com/photos/{photo['owner']}/{photo['id']}"
+        alias = photo.get("pathalias")
         return Like(
             item_id=str(photo["id"]),
             url=url,
             owner_key=self.owner_key(url, f"flickr:{str(photo['owner']).lower()}"),
             liked_at=datetime.fromtimestamp(int(photo["date_faved"]), UTC),
+            owner_handle=f"flickr:{str(alias).lower()}"
+            if (alias := photo.get("pathalias"))
+            else None,
         )
 
 
