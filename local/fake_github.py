@@ -265,7 +265,11 @@ class FakeGitHub:
                             "name": name,
                             "full_name": f"{owner}/{name}",
                             "html_url": f"https://github.com/{owner}/{name}",
-                            "owner": {"login": owner, "id": repo_id * 7, "type": "User"},
+                            "owner": {
+                                "login": owner,
+                                "id": self.state.user(owner).id,  # one id per account
+                                "type": "User",
+                            },
                         },
                     },
                 )
@@ -289,6 +293,13 @@ class FakeGitHub:
             if wanted not in self.state.users:
                 return _json(404, {"message": "Not Found"})
             found = self.state.users[wanted]
+            return _json(200, {"login": found.login, "id": found.id, "email": found.email})
+        account = route.removeprefix("/user/").strip("/")
+        if route.startswith("/user/") and account.isdigit():  # a public profile by id
+            by_id = {str(u.id): u for u in self.state.users.values()}
+            if account not in by_id:
+                return _json(404, {"message": "Not Found"})
+            found = by_id[account]
             return _json(200, {"login": found.login, "id": found.id, "email": found.email})
         authorization = headers.get("authorization", "")
         login = self.state.tokens.get(authorization.removeprefix("Bearer ").removeprefix("token "))

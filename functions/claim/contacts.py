@@ -98,10 +98,12 @@ def _github_app() -> tuple[str, str] | None:
     return client.client_id, client.client_secret
 
 
-def github_address(login: str) -> str | None:
+def github_address(name: str) -> str | None:
+    """The public email of a GitHub account named by id (``/user/{id}``) or by login."""
+    path = f"/user/{name}" if name.isdigit() else f"/users/{quote(name)}"
     try:
         answer = requests.get(
-            f"{GITHUB.api_url}/users/{quote(login)}",
+            f"{GITHUB.api_url}{path}",
             headers={"Accept": "application/vnd.github+json"},
             auth=_github_app(),
             timeout=10,

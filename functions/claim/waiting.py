@@ -10,6 +10,7 @@ from datetime import datetime
 from functions.common.models import Escrow, Flattr
 from functions.common.months import start_of
 from functions.common.storage import ensure_bound
+from functions.core.ownership import aliases
 
 TOP_ITEMS = 5
 
@@ -29,14 +30,16 @@ class Waiting:
     def platform(self) -> str:
         return self.recipient.split(":", 1)[0]
 
+    handle: str | None = None  # the account's handle on record, where keyed by id
+
     @property
     def display_name(self) -> str:
-        return self.recipient.split(":", 1)[1]
+        return self.handle or self.recipient.split(":", 1)[1]
 
 
 def waiting_for(recipient: str) -> Waiting:
     ensure_bound()
-    found = Waiting(recipient)
+    found = Waiting(recipient, handle=aliases.current_handle(recipient))
     for row in Escrow.query(recipient):
         found.amount += int(row.amount)
         found.flattrs += int(row.flattrs)

@@ -46,11 +46,14 @@ def test_connect_like_three_poll_three_flattrs_once(stack: Client):
     first = poll(stack)  # a new connection is due at once
     assert first["flattrs"] == 3, first
     flattrs = stack.request("GET", "/v1/flattrs", token=token).json["items"]
-    assert sorted(f["recipient"]["key"] for f in flattrs) == [
-        "github:psf",
-        "github:python",
-        "github:torvalds",
-    ]
+    ids = {
+        login: stack.request("GET", f"/_fake/github/api/users/{login}").json["id"]
+        for login in ("psf", "python", "torvalds")
+    }
+    # By account id: a login can be renamed and taken by someone else.
+    assert sorted(f["recipient"]["key"] for f in flattrs) == sorted(
+        f"github:{account}" for account in ids.values()
+    )
     assert {f["source"] for f in flattrs} == {"activity"}
     advance(stack, 16)  # the scheduler polls again on its own
     assert poll(stack)["flattrs"] == 0

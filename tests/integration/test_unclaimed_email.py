@@ -262,3 +262,16 @@ def test_no_address_or_token_is_stored_or_logged(held, capsys):
         assert secret not in logged.out and secret not in logged.err
     stored = json.dumps(scan_everything()).lower()
     assert ADDRESS not in stored and claim_token.lower() not in stored
+
+
+def test_a_github_account_held_by_id_is_written_at_its_public_address(web):
+    """Likes key money by account id (github:583231): its profile is read by id, and the
+    email names the account by the login on record."""
+    from functions.core.ownership import aliases
+
+    escrow_for("github:583231", ("ada", 2))
+    aliases.record("github:octocat", "github:583231", clock.now())
+    web.get("https://api.github.com/user/583231", json={"login": "octocat", "email": ADDRESS})
+    assert email_job()["sent"] == 1
+    (mail,) = outbox(ADDRESS)
+    assert "octocat" in mail["text"]

@@ -48,9 +48,9 @@ def test_likes_follow_pages_and_map_owners(adapter):
     )
     page = adapter.likes(requests.Session(), cursor=None)
     assert [(like.item_id, like.owner_key) for like in page.likes] == [
-        ("3", "github:torvalds"),
-        ("2", "github:python"),
-        ("1", "github:psf"),
+        ("3", "github:30"),
+        ("2", "github:20"),
+        ("1", "github:10"),
     ]
     assert page.likes[0].url == "https://github.com/Torvalds/linux"
     assert page.cursor == "2026-11-20T10:00:00Z"

@@ -43,6 +43,13 @@ def handles_of(id_key: str) -> set[str]:
     return {alias.handle_key for alias in HandleAlias.by_id.query(id_key)}
 
 
+def current_handle(id_key: str) -> str | None:
+    """The handle the account was last seen with (its name part), to show people."""
+    ensure_bound()
+    seen = sorted(HandleAlias.by_id.query(id_key), key=lambda a: a.last_seen)
+    return seen[-1].handle_key.split(":", 1)[1] if seen else None
+
+
 def first_holder(handle_key: str) -> str | None:
     """The account ``handle_key`` was first seen naming, if any was seen."""
     ensure_bound()

@@ -129,12 +129,14 @@ class GitHub(OAuth2Platform):
         return LikesPage(likes=list(likes.values()), cursor=backlog.cursor())
 
     def _like(self, star: dict[str, Any]) -> Like:
+        """The star's owner by account id (a login can be renamed and taken by someone
+        else); the login goes on record as the id's handle."""
         repo = star["repo"]
+        owner = repo["owner"]
         return Like(
             item_id=str(repo["id"]),
             url=repo["html_url"],
-            owner_key=self.owner_key(
-                str(repo["html_url"]), f"github:{str(repo['owner']['login']).lower()}"
-            ),
+            owner_key=f"github:{owner['id']}",
             liked_at=datetime.fromisoformat(str(star["starred_at"]).replace("Z", "+00:00")),
+            owner_handle=f"github:{str(owner['login']).lower()}",
         )
