@@ -26,7 +26,7 @@ def stars(count: int, start: datetime) -> list[dict[str, Any]]:
             "repo": {
                 "id": 10_000 + i,
                 "html_url": f"https://github.com/owner{i % 200}/repo{i}",
-                "owner": {"login": f"owner{i % 200}", "id": i},
+                "owner": {"login": f"owner{i % 200}", "id": i % 200},  # 200 accounts
             },
         }
         for i in range(count)

@@ -96,9 +96,11 @@ def _clear_caches() -> None:
 
     from functions.common import deletions
     from functions.core import flattrs
+    from functions.core.ownership import aliases
     from functions.track import store, tracking
 
     deletions.clear_cache()
+    aliases.clear_cache()
     parameters.clear_caches()
     tracking.directory().clear()
     store.clear_caches()

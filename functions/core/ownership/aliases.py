@@ -12,16 +12,25 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from cachetools import TTLCache
+
 from functions.common.models import HandleAlias
 from functions.common.storage import ensure_bound
 
 KEEP = timedelta(days=7 * 31)  # escrow waits six months after its month
 
 
+_recorded: TTLCache[tuple[str, str], bool] = TTLCache(maxsize=50_000, ttl=86_400)
+
+
 def record(handle_key: str, id_key: str, at: datetime) -> None:
-    """The handle ``handle_key`` named the account ``id_key`` at ``at``."""
+    """The handle ``handle_key`` named the account ``id_key`` at ``at`` (written once a
+    day per pair and Lambda: ``last_seen`` needs no finer grain)."""
+    pair = (handle_key.lower(), id_key)
+    if pair in _recorded:
+        return
     ensure_bound()
-    alias = HandleAlias(handle_key.lower(), id_key)
+    alias = HandleAlias(*pair)
     alias.update(
         actions=[
             HandleAlias.first_seen.set(HandleAlias.first_seen | at),
@@ -29,6 +38,11 @@ def record(handle_key: str, id_key: str, at: datetime) -> None:
             HandleAlias.expires_at.set(at + KEEP),
         ]
     )
+    _recorded[pair] = True
+
+
+def clear_cache() -> None:
+    _recorded.clear()
 
 
 def holders(handle_key: str) -> set[str]:
