@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from functions.common import clock
 
 TOKEN_SECONDS = 3600
+ACCESS = "access"  # the kind of token the website sends
 CLOCK_SKEW_SECONDS = 60
 
 
@@ -63,17 +64,23 @@ class LocalIdentityProvider:
         sub = next(a["Value"] for a in attributes if a["Name"] == "sub")
         return Identity(user_id=sub, email=email)
 
-    def issue(self, identity: Identity, lifetime: int = TOKEN_SECONDS) -> str:
+    lifetime = TOKEN_SECONDS
+
+    def issue(self, identity: Identity, lifetime: int = TOKEN_SECONDS, kind: str = "id") -> str:
+        """An ID token, or an access token (``kind="access"``, with ``client_id`` as
+        Cognito's have; ``aud`` too, which the local authorizer checks)."""
         now = int(clock.now().timestamp())
         claims = {
             "sub": identity.user_id,
             "email": identity.email,
             "iss": self.issuer,
             "aud": self.client_id,
-            "token_use": "id",
+            "token_use": kind,
             "iat": now,
             "exp": now + lifetime,
         }
+        if kind == ACCESS:
+            claims.update({"client_id": self.client_id, "scope": "openid email"})
         return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.kid})
 
 

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 REGION = "eu-west-1"
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's own limit
+SIGN_IN = "/_local/idp"  # the sign-in flow and discovery; its JWKS is a local endpoint
 log = logging.getLogger("local.stack")
 
 
@@ -81,6 +82,7 @@ class LocalStack:
         # Imported only now: every boto3 client below must see the emulator's endpoint.
         from functions.common.settings import settings
         from local.auth import JwtAuthorizer, LocalIdentityProvider
+        from local.oidc import LocalSignIn
         from local.provision import provision
         from local.scheduler import Scheduler
 
@@ -88,6 +90,7 @@ class LocalStack:
         self.fake_github = self._fake_github()
         issuer = f"{self.url}/_local/idp"
         self.idp = LocalIdentityProvider(issuer, provisioned.user_pool_id, provisioned.client_id)
+        self.sign_in = LocalSignIn(self.idp, self.url)
         self.authorizer = JwtAuthorizer(
             f"{issuer}/.well-known/jwks.json", issuer=issuer, audience=provisioned.client_id
         )
@@ -219,7 +222,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         parts = urlsplit(self.path)
         try:
-            if parts.path.startswith("/_local/"):
+            if parts.path == "/config.json" and self.command == "GET":
+                self._json(200, self.local.sign_in.site_config())
+            elif parts.path.startswith(SIGN_IN + "/") and not parts.path.endswith("/jwks.json"):
+                self._sign_in(parts.path.removeprefix(SIGN_IN), parts.query, body)
+            elif parts.path.startswith("/_local/"):
                 self._local_endpoint(parts.path, body)
             elif parts.path.startswith("/_fake/github/"):
                 headers = {name.lower(): value for name, value in self.headers.items()}
@@ -279,6 +286,26 @@ class _RequestHandler(BaseHTTPRequestHandler):
         result = invoke(route.domain, "lambda_handler", event)
         status, response_headers, raw = response_parts(result)
         self._send(status, response_headers, raw, response_cookies(result))
+
+    def _sign_in(self, route: str, query: str, body: bytes) -> None:
+        """The sign-in flow (``local/oidc.py``), as Cognito's hosted sign-in serves it."""
+        sign_in = self.local.sign_in
+        answers = {
+            ("GET", "/.well-known/openid-configuration"): lambda: (
+                200,
+                {"Content-Type": "application/json"},
+                json.dumps(sign_in.discovery()).encode(),
+            ),
+            ("GET", "/oauth2/authorize"): lambda: sign_in.authorize_page(query),
+            ("POST", "/oauth2/authorize"): lambda: sign_in.authorize(body),
+            ("POST", "/oauth2/token"): lambda: sign_in.token(body),
+            ("POST", "/oauth2/revoke"): lambda: sign_in.revoke(body),
+        }
+        answer = answers.get((self.command, route))
+        if answer is None:
+            self._problem(404, "not-found", "no such sign-in endpoint")
+            return
+        self._send(*answer())
 
     def _local_endpoint(self, path: str, body: bytes) -> None:
         from local.endpoints import Refused, local_endpoint
