@@ -7,7 +7,7 @@ PORT ?= 8000
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run test lint typecheck unit openapi lock synth deploy bench clean browser
+.PHONY: setup site run test lint typecheck unit openapi lock synth deploy bench clean browser
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -20,7 +20,15 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 
 setup: $(BIN)/.installed
 
-run: setup
+# The website (web/): its npm packages and the bundle the stack serves at /.
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+site: web/node_modules/.installed
+	cd web && npm run --silent build
+
+run: setup site
 	PORT=$(PORT) $(BIN)/python -m local.stack
 
 lint: setup
@@ -36,7 +44,8 @@ browser:
 	test -x $(CHROMIUM) || $(SUDO) apt-get install -y -q chromium >/dev/null \
 		|| ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null)
 
-test: lint typecheck browser
+test: lint typecheck browser site
+	cd web && npm test --silent
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 openapi: setup

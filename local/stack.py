@@ -21,6 +21,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from local.site import answer as site_answer
+from local.site import is_site_path
+
 REGION = "eu-west-1"
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's own limit
 SIGN_IN = "/_local/idp"  # the sign-in flow and discovery; its JWKS is a local endpoint
@@ -234,6 +237,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
                     self.command, parts.path, parts.query, headers, body
                 )
                 self._send(status, answer_headers, raw)
+            elif is_site_path(self.command, parts.path) and (found := site_answer(parts.path)):
+                self._send(*found)
             else:
                 self._api(parts.path, parts.query, body)
         except ConnectionError:

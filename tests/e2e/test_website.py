@@ -1,0 +1,56 @@
+"""The website in a real browser against the local stack: sign up through the sign-in
+flow (no injected header, no token from /_local), see the month, change the budget, come
+back after a reload still signed in, sign out. Screenshots at desktop and phone widths go
+to test-artifacts/website/."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+from tests.e2e.conftest import Client
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-artifacts" / "website"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def test_a_person_signs_up_sets_a_budget_and_signs_out(stack: Client):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        try:
+            context = browser.new_context(viewport=WIDTHS["desktop"])
+            page = context.new_page()
+            page.goto(stack.base + "/")
+            assert page.get_by_role("heading", level=1).inner_text().startswith("Pay the people")
+            page.screenshot(path=str(SHOTS / "home-desktop.png"), full_page=True)
+            page.click("#sign-in")
+            page.fill("#email", "reader@example.org")
+            page.keyboard.press("Enter")  # the sign-in form, with the keyboard
+            page.wait_for_url("**/dashboard")
+            page.wait_for_selector("#balance")
+            assert page.locator("#monthly-budget").inner_text() == "€5.00"
+            page.fill("#budget", "7,5")
+            page.get_by_role("button", name="Change budget").click()
+            expect(page.locator("#monthly-budget")).to_have_text("€7.50")
+            page.screenshot(path=str(SHOTS / "dashboard-desktop.png"), full_page=True)
+            page.set_viewport_size(WIDTHS["phone"])
+            page.screenshot(path=str(SHOTS / "dashboard-phone.png"), full_page=True)
+
+            page.reload()  # the access token was in memory only: the refresh token signs in
+            page.wait_for_selector("#balance")
+            assert page.locator("#monthly-budget").inner_text() == "€7.50"
+            assert page.evaluate("() => localStorage.length") == 0  # nothing past the tab
+            page.click("#sign-out")
+            page.wait_for_url(stack.base + "/")
+            page.goto(stack.base + "/dashboard")
+            page.wait_for_selector("#sign-in")
+            assert page.evaluate("() => sessionStorage.getItem('flattr.refresh')") is None
+        finally:
+            browser.close()
+    me = stack.sign_in("reader@example.org")[1]  # the same account, by the API
+    assert stack.request("GET", "/v1/me", token=me).json["monthly_budget"]["amount"] == "7.500000"

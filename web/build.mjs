@@ -1,0 +1,16 @@
+// Bundles and minifies the site's modules into dist/, beside its static files.
+import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { build } from "esbuild";
+
+rmSync("dist", { recursive: true, force: true });
+mkdirSync("dist");
+cpSync("public", "dist", { recursive: true });
+await build({
+  entryPoints: ["src/main.js"],
+  bundle: true,
+  minify: true,
+  format: "esm",
+  target: "es2022",
+  outfile: "dist/app.js",
+  legalComments: "none",
+});

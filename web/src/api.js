@@ -1,0 +1,16 @@
+// The public v1 API, with the signed-in person's access token.
+import { accessToken } from "./auth.js";
+
+export async function api(method, path, body = undefined) {
+  const token = await accessToken();
+  const answer = await fetch(path, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body ? { "Content-Type": "application/json" } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const data = answer.status === 204 ? null : await answer.json();
+  return { ok: answer.ok, status: answer.status, data };
+}

@@ -1,0 +1,43 @@
+// The site's entry: a small router over the pages (history API; the stack and CloudFront
+// answer every page path with index.html).
+import { accessToken, signOut } from "./auth.js";
+import { el } from "./dom.js";
+import { dashboard, home, signedIn } from "./pages.js";
+import { STRINGS as S } from "./strings.js";
+
+const ROUTES = { "/": home, "/signed-in": signedIn, "/dashboard": dashboard };
+
+function navigate(path, { replace = false } = {}) {
+  if (replace) history.replaceState({}, "", path);
+  else history.pushState({}, "", path);
+  render();
+}
+
+async function account() {
+  const slot = document.getElementById("account");
+  const signedIn = location.pathname !== "/signed-in" && (await accessToken());
+  slot.replaceChildren(
+    signedIn
+      ? el("button", { type: "button", class: "link", id: "sign-out", onclick: async () => {
+          await signOut();
+          navigate("/");
+        } }, S.signOut)
+      : "",
+  );
+}
+
+async function render() {
+  const page = ROUTES[location.pathname] || home;
+  await page(navigate);
+  await account();
+}
+
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[href^='/']");
+  if (link && ROUTES[link.getAttribute("href")] && !event.metaKey && !event.ctrlKey) {
+    event.preventDefault();
+    navigate(link.getAttribute("href"));
+  }
+});
+window.addEventListener("popstate", render);
+render();
