@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache
 from zoneinfo import available_timezones
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.expressions.update import Action
 
 from functions.common import clock
@@ -14,7 +14,7 @@ from functions.common.errors import Invalid
 from functions.common.models import User
 from functions.common.money import money
 from functions.common.settings import settings
-from functions.common.storage import ensure_bound
+from functions.common.storage import condition_failed, ensure_bound
 
 
 @cache
@@ -37,7 +37,12 @@ def load_user(user_id: str, email: str | None = None) -> User:
             monthly_budget=settings().default_monthly_budget_micros,
             created_at=clock.now(),
         )
-        user.save(condition=User.user_id.does_not_exist())
+        try:
+            user.save(condition=User.user_id.does_not_exist())
+        except PutError as error:
+            if not condition_failed(error):
+                raise
+            return User.get(user_id)  # a concurrent first request created it: the same
         return user
 
 

@@ -6,6 +6,7 @@ to test-artifacts/website/."""
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
@@ -41,9 +42,29 @@ def test_a_person_signs_up_sets_a_budget_and_signs_out(stack: Client):
             page.set_viewport_size(WIDTHS["phone"])
             page.screenshot(path=str(SHOTS / "dashboard-phone.png"), full_page=True)
 
+            # Flattrs made elsewhere (the extension, a button) show up; one is taken back.
+            _, token = stack.sign_in("reader@example.org")  # the same account, by the API
+            for url in ("https://github.com/octocat/hello", "https://blog.example.org/post"):
+                event = str(uuid.uuid4())
+                made = stack.request(
+                    "POST", "/v1/flattrs", {"event_id": event, "url": url}, token=token
+                )
+                assert made.status == 201, made.body
             page.reload()  # the access token was in memory only: the refresh token signs in
             page.wait_for_selector("#balance")
             assert page.locator("#monthly-budget").inner_text() == "€7.50"
+            expect(page.locator("#flattr-count")).to_have_text("2")
+            expect(page.locator("#flattrs tbody tr")).to_have_count(2)
+            page.select_option("#receiver", "claimed")
+            expect(page.locator("#flattrs tbody tr")).to_have_count(0)
+            page.select_option("#receiver", "unclaimed")
+            expect(page.locator("#flattrs tbody tr")).to_have_count(2)
+            page.locator("#flattrs tbody tr").first.get_by_role("button", name="Take back").click()
+            expect(page.locator("#flattr-count")).to_have_text("1")
+            page.select_option("#time-zone", "Europe/Berlin")
+            page.get_by_role("button", name="Change time zone").click()
+            expect(page.locator("#time-zone")).to_have_value("Europe/Berlin")
+            page.screenshot(path=str(SHOTS / "dashboard-flattrs-desktop.png"), full_page=True)
             assert page.evaluate("() => localStorage.length") == 0  # nothing past the tab
             page.click("#sign-out")
             page.wait_for_url(stack.base + "/")
@@ -52,5 +73,5 @@ def test_a_person_signs_up_sets_a_budget_and_signs_out(stack: Client):
             assert page.evaluate("() => sessionStorage.getItem('flattr.refresh')") is None
         finally:
             browser.close()
-    me = stack.sign_in("reader@example.org")[1]  # the same account, by the API
-    assert stack.request("GET", "/v1/me", token=me).json["monthly_budget"]["amount"] == "7.500000"
+    me = stack.request("GET", "/v1/me", token=stack.sign_in("reader@example.org")[1]).json
+    assert me["monthly_budget"]["amount"] == "7.500000" and me["time_zone"] == "Europe/Berlin"

@@ -78,6 +78,100 @@ function projected(parts) {
   );
 }
 
+function timeZoneForm(current, onSaved) {
+  const zones = Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : [current];
+  const select = el(
+    "select",
+    { id: "time-zone", name: "time_zone" },
+    [...new Set(["UTC", ...zones])].map((zone) =>
+      el("option", zone === current ? { value: zone, selected: "" } : { value: zone }, zone),
+    ),
+  );
+  const message = el("p", { id: "time-zone-message", role: "status" });
+  const save = async (event) => {
+    event.preventDefault();
+    const answer = await api("PATCH", "/v1/me", { time_zone: select.value });
+    message.textContent = answer.ok ? S.saved : answer.data.detail;
+    if (answer.ok) onSaved();
+  };
+  return el(
+    "form",
+    { onsubmit: save },
+    el("label", { for: "time-zone" }, `${S.timeZone} `),
+    select,
+    " ",
+    el("button", { type: "submit" }, S.changeTimeZone),
+    message,
+  );
+}
+
+function flattrRow(flattr, onTakenBack) {
+  const takeBack = async () => {
+    const answer = await api("DELETE", `/v1/flattrs/${encodeURIComponent(flattr.id)}`);
+    if (answer.ok) onTakenBack();
+  };
+  return el(
+    "tr",
+    {},
+    el("td", {}, el("a", { href: flattr.url, rel: "noopener noreferrer" }, flattr.title || flattr.url)),
+    el("td", {}, flattr.recipient.display_name, " ", el("small", {}, flattr.recipient.claimed ? S.claimed : S.waiting)),
+    el("td", {}, el("button", { type: "button", class: "link", onclick: takeBack }, S.takeBack)),
+  );
+}
+
+async function flattrList(receiver = "any") {
+  const section = el("section", { id: "flattrs", "aria-labelledby": "flattrs-title" });
+  const load = async (which) => {
+    const answer = await api("GET", `/v1/flattrs?receiver=${which}`);
+    const filter = el(
+      "select",
+      { id: "receiver", onchange: (event) => load(event.target.value) },
+      ["any", "claimed", "unclaimed"].map((value) =>
+        el(
+          "option",
+          value === which ? { value, selected: "" } : { value },
+          S[`receiver${value[0].toUpperCase()}${value.slice(1)}`],
+        ),
+      ),
+    );
+    const items = answer.data.items;
+    section.replaceChildren(
+      el("h2", { id: "flattrs-title" }, S.flattrsTitle),
+      el("label", { for: "receiver" }, `${S.onlyReceivers} `),
+      filter,
+      items.length === 0
+        ? el("p", {}, S.nothingYet)
+        : el("table", {}, el("tbody", {}, items.map((f) => flattrRow(f, () => dashboard())))),
+    );
+  };
+  await load(receiver);
+  return section;
+}
+
+async function unclaimedList() {
+  const answer = await api("GET", "/v1/me/unclaimed");
+  const items = answer.data.items;
+  return el(
+    "section",
+    { id: "unclaimed", "aria-labelledby": "unclaimed-title" },
+    el("h2", { id: "unclaimed-title" }, S.unclaimedTitle),
+    items.length === 0
+      ? el("p", {}, S.nothingWaits)
+      : el(
+          "ul",
+          {},
+          items.map((item) =>
+            el(
+              "li",
+              {},
+              `${item.recipient.display_name}: ${formatMoney(item.amount)}, `,
+              `${S.expires} ${new Date(item.expires_at).toLocaleDateString()}`,
+            ),
+          ),
+        ),
+  );
+}
+
 export async function dashboard() {
   if (!(await accessToken())) {
     show(
@@ -87,8 +181,9 @@ export async function dashboard() {
     );
     return;
   }
-  const answer = await api("GET", "/v1/me/balance");
+  const [answer, me] = await Promise.all([api("GET", "/v1/me/balance"), api("GET", "/v1/me")]);
   const month = answer.data;
+  const [flattrs, unclaimed] = await Promise.all([flattrList(), unclaimedList()]);
   show(
     el("h1", {}, `${S.dashboardTitle}: ${month.month}`),
     el(
@@ -102,7 +197,10 @@ export async function dashboard() {
       el("dd", { id: "flattr-count" }, month.flattrs),
     ),
     budgetForm(month.monthly_budget, () => dashboard()),
+    timeZoneForm(me.data.time_zone, () => dashboard()),
     el("h2", {}, S.projectedTitle),
     projected(month.projected),
+    flattrs,
+    unclaimed,
   );
 }
