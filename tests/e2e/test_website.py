@@ -75,3 +75,43 @@ def test_a_person_signs_up_sets_a_budget_and_signs_out(stack: Client):
             browser.close()
     me = stack.request("GET", "/v1/me", token=stack.sign_in("reader@example.org")[1]).json
     assert me["monthly_budget"]["amount"] == "7.500000" and me["time_zone"] == "Europe/Berlin"
+
+
+def signed_in_page(browser, stack: Client, email: str):
+    page = browser.new_context(viewport=WIDTHS["desktop"], accept_downloads=True).new_page()
+    page.goto(stack.base + "/account")
+    page.click("#sign-in")
+    page.fill("#email", email)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/account")
+    page.wait_for_selector("#export")
+    return page
+
+
+def test_a_person_downloads_their_data_and_deletes_their_account(stack: Client):
+    import json
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        try:
+            page = signed_in_page(browser, stack, "leaver@example.org")
+            page.screenshot(path=str(SHOTS / "account-desktop.png"), full_page=True)
+            with page.expect_download() as download:
+                page.click("#export")
+            exported = json.loads(Path(download.value.path()).read_text())
+            assert exported["flattrs"] == [] and "money" in exported  # everything, as JSON
+            old_id, _ = stack.sign_in("leaver@example.org")  # the same account, by the API
+            page.fill("#delete-confirm", "yes")
+            page.get_by_role("button", name="Delete my account").click()
+            expect(page.locator("#delete-message")).to_have_text(
+                "Type delete my account to confirm"
+            )
+            page.fill("#delete-confirm", "delete my account")
+            page.get_by_role("button", name="Delete my account").click()
+            page.wait_for_url(stack.base + "/")
+            expect(page.locator("#farewell")).to_have_text("Your account is deleted.")
+        finally:
+            browser.close()
+    new_id, _ = stack.sign_in("leaver@example.org")
+    assert new_id != old_id  # signing up again is a new account

@@ -2,10 +2,10 @@
 // answer every page path with index.html).
 import { accessToken, signOut } from "./auth.js";
 import { el } from "./dom.js";
-import { dashboard, home, signedIn } from "./pages.js";
+import { account, dashboard, home, signedIn } from "./pages.js";
 import { STRINGS as S } from "./strings.js";
 
-const ROUTES = { "/": home, "/signed-in": signedIn, "/dashboard": dashboard };
+const ROUTES = { "/": home, "/signed-in": signedIn, "/dashboard": dashboard, "/account": account };
 
 function navigate(path, { replace = false } = {}) {
   if (replace) history.replaceState({}, "", path);
@@ -13,7 +13,7 @@ function navigate(path, { replace = false } = {}) {
   render();
 }
 
-async function account() {
+async function accountSlot() {
   const slot = document.getElementById("account");
   const signedIn = location.pathname !== "/signed-in" && (await accessToken());
   slot.replaceChildren(
@@ -29,7 +29,7 @@ async function account() {
 async function render() {
   const page = ROUTES[location.pathname] || home;
   await page(navigate);
-  await account();
+  await accountSlot();
 }
 
 document.addEventListener("click", (event) => {

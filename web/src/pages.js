@@ -1,6 +1,6 @@
 // The pages: home, the end of sign-in, the dashboard.
 import { api } from "./api.js";
-import { accessToken, finishSignIn, signIn } from "./auth.js";
+import { accessToken, finishSignIn, signIn, signOut } from "./auth.js";
 import { el, show } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
 import { STRINGS as S } from "./strings.js";
@@ -169,6 +169,57 @@ async function unclaimedList() {
             ),
           ),
         ),
+  );
+}
+
+export async function account(navigate) {
+  if (!(await accessToken())) {
+    show(
+      el("h1", {}, S.accountTitle),
+      el("button", { type: "button", id: "sign-in", onclick: () => signIn("/account") }, S.signIn),
+    );
+    return;
+  }
+  const download = async () => {
+    const answer = await api("GET", "/v1/me/export");
+    const file = new Blob([JSON.stringify(answer.data, null, 2)], { type: "application/json" });
+    const link = el("a", { href: URL.createObjectURL(file), download: "flattr-data.json" });
+    link.click();
+    URL.revokeObjectURL(link.href);
+  };
+  const confirmation = el("input", { id: "delete-confirm", autocomplete: "off" });
+  const message = el("p", { id: "delete-message", role: "status" });
+  const remove = async (event) => {
+    event.preventDefault();
+    if (confirmation.value.trim().toLowerCase() !== S.deleteConfirmPhrase) {
+      message.textContent = S.deleteConfirmLabel;
+      return;
+    }
+    const answer = await api("DELETE", "/v1/me");
+    if (!answer.ok) {
+      message.textContent = answer.data.detail;
+      return;
+    }
+    await signOut();
+    navigate("/", { replace: true });
+    document.getElementById("app").prepend(el("p", { role: "status", id: "farewell" }, S.deleted));
+  };
+  show(
+    el("h1", {}, S.accountTitle),
+    el("h2", {}, S.exportTitle),
+    el("p", {}, S.exportText),
+    el("button", { type: "button", id: "export", onclick: download }, S.exportButton),
+    el("h2", {}, S.deleteTitle),
+    el("p", {}, S.deleteText),
+    el(
+      "form",
+      { onsubmit: remove },
+      el("label", { for: "delete-confirm" }, `${S.deleteConfirmLabel} `),
+      confirmation,
+      " ",
+      el("button", { type: "submit" }, S.deleteButton),
+      message,
+    ),
   );
 }
 

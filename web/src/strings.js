@@ -45,4 +45,18 @@ export const STRINGS = {
   unclaimedTitle: "Money you gave that waits to be claimed",
   expires: "Goes back to you on",
   nothingWaits: "Nothing waits.",
+  accountTitle: "Your account",
+  exportTitle: "Your data",
+  exportText: "Everything we store about you, as one JSON file.",
+  exportButton: "Download my data",
+  deleteTitle: "Delete your account",
+  deleteText:
+    "Your profile, flattrs, attention records, connections and domains are deleted, and " +
+    "your sign-in with them. The money records (what you paid in, your monthly statements, " +
+    "money that waits for creators) are kept under an id that no longer leads to you: the " +
+    "law and the creators you gave to need them to add up.",
+  deleteConfirmLabel: "Type delete my account to confirm",
+  deleteConfirmPhrase: "delete my account",
+  deleteButton: "Delete my account",
+  deleted: "Your account is deleted.",
 };
