@@ -5,6 +5,7 @@ import { build } from "esbuild";
 rmSync("dist", { recursive: true, force: true });
 mkdirSync("dist");
 cpSync("public", "dist", { recursive: true });
+cpSync("node_modules/uplot/dist/uPlot.min.css", "dist/uplot.css");
 await build({
   entryPoints: ["src/main.js"],
   bundle: true,

@@ -115,3 +115,41 @@ def test_a_person_downloads_their_data_and_deletes_their_account(stack: Client):
             browser.close()
     new_id, _ = stack.sign_in("leaver@example.org")
     assert new_id != old_id  # signing up again is a new account
+
+
+def test_the_history_shows_a_split_month_and_draws_its_flattrs(stack: Client):
+    from tests.e2e.test_claim_journey import next_month_at
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        try:
+            page = signed_in_page(browser, stack, "historian@example.org")
+            user_id, token = stack.sign_in("historian@example.org")
+            paid = stack.request(
+                "POST",
+                "/_local/balance",
+                {"user_id": user_id, "amount": {"amount": "10.00", "currency": "EUR"}},
+            )
+            assert paid.status == 200, paid.body
+            for url in ("https://github.com/octocat/a", "https://blog.example.org/b"):
+                made = stack.request(
+                    "POST", "/v1/flattrs", {"event_id": str(uuid.uuid4()), "url": url}, token=token
+                )
+                assert made.status == 201, made.body
+            month = stack.request("GET", "/_local/clock").json["now"][:7]
+            moved = stack.request("POST", "/_local/clock", {"now": next_month_at(stack, 0, 31)})
+            assert "monthly-split" in moved.json["jobs_fired"]
+
+            page.goto(f"{stack.base}/history?month={month}")
+            expect(page.locator("#statement-status")).to_have_text("split")
+            expect(page.locator("#statement-charge")).to_have_text("€5.00")
+            expect(page.locator("#statement-fee")).to_have_text("€0.50")
+            expect(page.locator("#statement-parts tbody tr")).to_have_count(2)
+            expect(page.locator("#went-held")).to_have_text("€4.50")  # nobody claimed yet
+            expect(page.locator("#went-claimed")).to_have_text("€0.00")
+            expect(page.locator("#per-day-total")).to_have_text("2")
+            expect(page.locator("#per-day canvas")).to_have_count(1)  # the chart is drawn
+            page.screenshot(path=str(SHOTS / "history-desktop.png"), full_page=True)
+        finally:
+            browser.close()

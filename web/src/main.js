@@ -2,10 +2,17 @@
 // answer every page path with index.html).
 import { accessToken, signOut } from "./auth.js";
 import { el } from "./dom.js";
+import { historyPage } from "./historypage.js";
 import { account, dashboard, home, signedIn } from "./pages.js";
 import { STRINGS as S } from "./strings.js";
 
-const ROUTES = { "/": home, "/signed-in": signedIn, "/dashboard": dashboard, "/account": account };
+const ROUTES = {
+  "/": home,
+  "/signed-in": signedIn,
+  "/dashboard": dashboard,
+  "/history": historyPage,
+  "/account": account,
+};
 
 function navigate(path, { replace = false } = {}) {
   if (replace) history.replaceState({}, "", path);

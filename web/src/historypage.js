@@ -1,0 +1,114 @@
+// The history page: a month's statement, where the money went, flattrs per day (uPlot).
+import uPlot from "uplot";
+import { api } from "./api.js";
+import { accessToken, signIn } from "./auth.js";
+import { el, show } from "./dom.js";
+import { formatMoney } from "./format.js";
+import { flattrsPerDay, whereMoneyWent } from "./history.js";
+import { STRINGS as S } from "./strings.js";
+
+function previousMonth(now = new Date()) {
+  const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  return first.toISOString().slice(0, 7);
+}
+
+async function allFlattrs(month) {
+  const items = [];
+  let cursor = null;
+  do {
+    const query = new URLSearchParams({ month, limit: "100", ...(cursor ? { cursor } : {}) });
+    const answer = await api("GET", `/v1/flattrs?${query}`);
+    items.push(...answer.data.items);
+    cursor = answer.data.cursor;
+  } while (cursor);
+  return items;
+}
+
+function statementTable(statement) {
+  const euro = (amount) => formatMoney({ amount: String(amount), currency: "EUR" });
+  const went = whereMoneyWent(statement);
+  return [
+    el("h2", {}, `${S.statementTitle}: ${statement.month}`),
+    el(
+      "dl",
+      { id: "statement" },
+      el("dt", {}, S.status),
+      el("dd", { id: "statement-status" }, statement.status),
+      el("dt", {}, S.charge),
+      el("dd", { id: "statement-charge" }, formatMoney(statement.charge)),
+      el("dt", {}, S.fee),
+      el("dd", { id: "statement-fee" }, formatMoney(statement.fee)),
+    ),
+    el(
+      "table",
+      { id: "statement-parts" },
+      el("thead", {}, el("tr", {}, el("th", {}, S.receiver), el("th", {}, S.flattrs), el("th", {}, S.amount))),
+      el(
+        "tbody",
+        {},
+        statement.parts.map((part) =>
+          el(
+            "tr",
+            {},
+            el("td", {}, part.recipient.display_name, " ", el("small", {}, part.held ? S.waiting : S.claimed)),
+            el("td", {}, part.flattrs),
+            el("td", {}, formatMoney(part.amount)),
+          ),
+        ),
+      ),
+    ),
+    el("h2", {}, S.wentTitle),
+    el(
+      "dl",
+      { id: "went" },
+      el("dt", {}, S.wentClaimed),
+      el("dd", { id: "went-claimed" }, euro(went.claimed)),
+      el("dt", {}, S.wentHeld),
+      el("dd", { id: "went-held" }, euro(went.held)),
+      el("dt", {}, S.wentRefunded),
+      el("dd", { id: "went-refunded" }, euro(went.refunded)),
+    ),
+  ];
+}
+
+function perDayChart(month, flattrs) {
+  const [days, counts] = flattrsPerDay(month, flattrs);
+  const total = counts.reduce((a, b) => a + b, 0);
+  const figure = el("figure", { id: "per-day" });
+  const caption = el("figcaption", {}, `${S.perDayTitle}: `, el("span", { id: "per-day-total" }, total), ` ${S.perDayTotal}`);
+  figure.append(caption);
+  const width = Math.min(720, document.getElementById("app").clientWidth || 720);
+  new uPlot(
+    {
+      width,
+      height: 220,
+      scales: { x: { time: false } },
+      series: [{ label: "day" }, { label: S.flattrs, stroke: "#0b5cad", fill: "rgba(11,92,173,0.15)" }],
+      axes: [{}, {}],
+    },
+    [days, counts],
+    figure,
+  );
+  return figure;
+}
+
+export async function historyPage() {
+  if (!(await accessToken())) {
+    show(el("h1", {}, S.historyTitle), el("button", { type: "button", id: "sign-in", onclick: () => signIn("/history") }, S.signIn));
+    return;
+  }
+  const month = new URL(location.href).searchParams.get("month") || previousMonth();
+  const [statement, flattrs] = await Promise.all([
+    api("GET", `/v1/me/statements?month=${month}`),
+    allFlattrs(month),
+  ]);
+  const picker = el(
+    "form",
+    { method: "get", action: "/history" },
+    el("label", { for: "month" }, `${S.month} `),
+    el("input", { id: "month", name: "month", type: "month", value: month }),
+    " ",
+    el("button", { type: "submit" }, S.show),
+  );
+  show(el("h1", {}, S.historyTitle), picker, ...statementTable(statement.data), perDayChart(month, flattrs));
+}
