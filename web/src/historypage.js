@@ -7,11 +7,6 @@ import { formatMoney } from "./format.js";
 import { flattrsPerDay, whereMoneyWent } from "./history.js";
 import { STRINGS as S } from "./strings.js";
 
-function previousMonth(now = new Date()) {
-  const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-  return first.toISOString().slice(0, 7);
-}
-
 async function allFlattrs(month) {
   const items = [];
   let cursor = null;
@@ -97,11 +92,11 @@ export async function historyPage() {
     show(el("h1", {}, S.historyTitle), el("button", { type: "button", id: "sign-in", onclick: () => signIn("/history") }, S.signIn));
     return;
   }
-  const month = new URL(location.href).searchParams.get("month") || previousMonth();
-  const [statement, flattrs] = await Promise.all([
-    api("GET", `/v1/me/statements?month=${month}`),
-    allFlattrs(month),
-  ]);
+  // Without a month, the API answers last month by its own clock (not this device's).
+  const asked = new URL(location.href).searchParams.get("month");
+  const statement = await api("GET", asked ? `/v1/me/statements?month=${asked}` : "/v1/me/statements");
+  const month = statement.data.month;
+  const flattrs = await allFlattrs(month);
   const picker = el(
     "form",
     { method: "get", action: "/history" },
