@@ -35,3 +35,9 @@ def sign(text: str, purpose: str) -> str:
     key = hmac.new(_key(), f"purpose:{purpose}".encode(), hashlib.sha256).digest()
     digest = hmac.new(key, text.encode(), hashlib.sha256).digest()[:16]
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def pkce_challenge(verifier: str) -> str:
+    """The S256 code challenge of a PKCE code verifier (RFC 7636 §4.2)."""
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()

@@ -1,10 +1,10 @@
 // The history page: a month's statement, where the money went, flattrs per day (uPlot).
 import uPlot from "uplot";
 import { api } from "./api.js";
-import { accessToken, signIn } from "./auth.js";
 import { el, show } from "./dom.js";
 import { formatMoney } from "./format.js";
 import { flattrsPerDay, whereMoneyWent } from "./history.js";
+import { signedInOr } from "./pages.js";
 import { STRINGS as S } from "./strings.js";
 
 async function allFlattrs(month) {
@@ -88,10 +88,7 @@ function perDayChart(month, flattrs) {
 }
 
 export async function historyPage() {
-  if (!(await accessToken())) {
-    show(el("h1", {}, S.historyTitle), el("button", { type: "button", id: "sign-in", onclick: () => signIn("/history") }, S.signIn));
-    return;
-  }
+  if (!(await signedInOr(S.historyTitle, "/history"))) return;
   // Without a month, the API answers last month by its own clock (not this device's).
   const asked = new URL(location.href).searchParams.get("month");
   const statement = await api("GET", asked ? `/v1/me/statements?month=${asked}` : "/v1/me/statements");

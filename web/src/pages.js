@@ -5,6 +5,17 @@ import { el, show } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
 import { STRINGS as S } from "./strings.js";
 
+/** On a page for signed-in people: true when signed in, else the page asks to sign in. */
+export async function signedInOr(title, returnTo, ...explanation) {
+  if (await accessToken()) return true;
+  show(
+    el("h1", {}, title),
+    ...explanation,
+    el("button", { type: "button", id: "sign-in", onclick: () => signIn(returnTo) }, S.signIn),
+  );
+  return false;
+}
+
 export function home() {
   show(
     el("h1", {}, S.homeTitle),
@@ -173,13 +184,7 @@ async function unclaimedList() {
 }
 
 export async function account(navigate) {
-  if (!(await accessToken())) {
-    show(
-      el("h1", {}, S.accountTitle),
-      el("button", { type: "button", id: "sign-in", onclick: () => signIn("/account") }, S.signIn),
-    );
-    return;
-  }
+  if (!(await signedInOr(S.accountTitle, "/account"))) return;
   const download = async () => {
     const answer = await api("GET", "/v1/me/export");
     const file = new Blob([JSON.stringify(answer.data, null, 2)], { type: "application/json" });
@@ -224,14 +229,7 @@ export async function account(navigate) {
 }
 
 export async function dashboard() {
-  if (!(await accessToken())) {
-    show(
-      el("h1", {}, S.dashboardTitle),
-      el("p", {}, S.signedOut),
-      el("button", { type: "button", id: "sign-in", onclick: () => signIn("/dashboard") }, S.signIn),
-    );
-    return;
-  }
+  if (!(await signedInOr(S.dashboardTitle, "/dashboard", el("p", {}, S.signedOut)))) return;
   const [answer, me] = await Promise.all([api("GET", "/v1/me/balance"), api("GET", "/v1/me")]);
   const month = answer.data;
   const [flattrs, unclaimed] = await Promise.all([flattrList(), unclaimedList()]);

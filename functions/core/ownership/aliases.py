@@ -45,12 +45,6 @@ def clear_cache() -> None:
     _recorded.clear()
 
 
-def holders(handle_key: str) -> set[str]:
-    """Every account id ``handle_key`` was seen naming."""
-    ensure_bound()
-    return {alias.id_key for alias in HandleAlias.query(handle_key.lower())}
-
-
 def handles_of(id_key: str) -> set[str]:
     """Every handle the account ``id_key`` was seen with (it may have been renamed)."""
     ensure_bound()

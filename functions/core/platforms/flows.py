@@ -13,15 +13,14 @@ platform's class for its URL rules and never connects anyone.
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from functions.common.errors import Malformed
+from functions.common.hashing import pkce_challenge
 from functions.common.settings import settings
 from functions.core.platforms.base import (
     Authorization,
@@ -29,6 +28,7 @@ from functions.core.platforms.base import (
     Callback,
     Connectable,
     Connected,
+    Identity,
     NeedsReauth,
     PlatformUnavailable,
 )
@@ -114,11 +114,7 @@ class OAuth2Platform(Connectable):
         )
         extra: dict[str, str] = {}
         if self.oauth.pkce:
-            digest = hashlib.sha256(verifier.encode()).digest()
-            extra = {
-                "code_challenge": base64.urlsafe_b64encode(digest).rstrip(b"=").decode(),
-                "code_challenge_method": "S256",
-            }
+            extra = {"code_challenge": pkce_challenge(verifier), "code_challenge_method": "S256"}
         url, _ = session.authorization_url(self.authorize_url(), **extra)
         return Authorization(str(url), state, verifier)
 
@@ -346,10 +342,10 @@ class AtprotoPlatform(Connectable):
             identity = self.identity_of(dict(token.kwargs))
         except (OAuth2Error, ValueError, KeyError, requests.RequestException) as error:
             raise AuthorizationRefused() from error
-        self._revoke_now(str(token.access_token), redirect_uri)
+        self._revoke_now(str(token.access_token))
         return Connected(None, identity)
 
-    def _revoke_now(self, access_token: str, redirect_uri: str) -> None:
+    def _revoke_now(self, access_token: str) -> None:
         """The token proved the account and is not kept: revoke it at once (RFC 7009 at
         the server's ``/oauth/revoke``). A server that refuses leaves a token we never
         stored; the connection stands."""
@@ -362,7 +358,7 @@ class AtprotoPlatform(Connectable):
                 timeout=10,
             )
 
-    def identity_of(self, token_fields: dict[str, Any]) -> Any:
+    def identity_of(self, token_fields: dict[str, Any]) -> Identity:
         """The account a finished authorization names (checked against its server)."""
         raise NotImplementedError
 
