@@ -85,6 +85,7 @@ def _movement(recipient: str, user_id: str, rows: list[Escrow]) -> Movement:
                 total,
                 ref=recipient,
                 flattrs=sum(int(r.flattrs) for r in rows),
+                supporters=len({r.contributor_id for r in rows}),
             ),
         )
         if rows

@@ -97,6 +97,11 @@ def _refuse_if_verified_by_another(site: str, user_id: str) -> None:
         raise VerifiedByAnother()
 
 
+def mine(user_id: str) -> list[DomainClaim]:
+    ensure_bound()
+    return list(DomainClaim.by_user.query(user_id))
+
+
 def start(user_id: str, domain: str) -> DomainClaim:
     ensure_bound()
     site = site_of(domain)

@@ -10,14 +10,14 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.claim import claiming, domains, events, links, mail
+from functions.claim import claiming, declining, domains, events, links, mail
 from functions.claim.catalogue import page as catalogue_page
 from functions.claim.emailjob import platform_name
 from functions.claim.waiting import Waiting, top_items, waiting_for
 from functions.common import clock
-from functions.common.api import current_user_id, problem_of
+from functions.common.api import current_user_id
 from functions.common.clock import rfc3339
-from functions.common.errors import DomainError, Malformed, Missing
+from functions.common.errors import Malformed, Missing
 from functions.common.money import format_for_people, money
 from functions.common.recipients import RecipientRef, recipient_ref
 
@@ -138,7 +138,8 @@ def _html(status: int, template: str, **context: Any) -> Response[str]:
 
 @router.get("/claim/<token>")
 def claim_page(token: str) -> Response[str]:
-    """The page a creator lands on from the email: plain HTML, no JavaScript."""
+    """The page a creator lands on from the email: plain HTML, no JavaScript, public.
+    Claiming happens in the website, which this page links to."""
     try:
         waiting, claimed = _waiting(token)
     except Missing:
@@ -151,28 +152,7 @@ def claim_page(token: str) -> Response[str]:
         amount=format_for_people(waiting.amount),
         platform_name=platform_name(waiting.platform),
         expires=waiting.oldest_expiry.strftime("%d %B %Y") if waiting.oldest_expiry else None,
-        connect_url=f"/v1/connections/{waiting.platform}/authorize?return_to=/claim/{token}",
-        token=token,
-    )
-
-
-@router.post("/claim/<token>")
-def claim_from_page(token: str) -> Response[str]:
-    """The claim page's button (a plain form, no JavaScript), for a signed-in creator."""
-    recipient = links.recipient_of(token, clock.now())  # None for anything not ours
-    if recipient is None:
-        return _html(404, "missing.html")
-    user = current_user_id(router)
-    try:
-        done = claiming.claim(user, recipient)
-    except DomainError as refused:
-        status = problem_of(refused).status
-        return _html(status, "refused.html", detail=refused.detail, back=f"/claim/{token}")
-    return _html(
-        200,
-        "claimed.html",
-        amount=format_for_people(done.amount),
-        display_name=recipient.split(":", 1)[1],
+        site_url=f"/creator/claim?token={token}",
     )
 
 
@@ -180,6 +160,26 @@ def claim_from_page(token: str) -> Response[str]:
 def claim(body: Annotated[ClaimRequest, Body()]) -> ClaimDone:
     done = claiming.claim(current_user_id(router), body.recipient)
     return ClaimDone(recipient=done.recipient, claimed=True, moved=money(done.amount))
+
+
+class DeclineDone(BaseModel):
+    recipient: str
+    declined: bool
+    refunded: dict[str, str]
+    refunded_rows: int
+
+
+@router.post("/v1/declines")
+def decline(body: Annotated[ClaimRequest, Body()]) -> DeclineDone:
+    """Refuse a recipient whose ownership I have proved: its escrow goes back to the
+    people who gave it, it leaves the catalogue, and no later flattr is made to it."""
+    done = declining.decline(current_user_id(router), body.recipient)
+    return DeclineDone(
+        recipient=done.recipient,
+        declined=True,
+        refunded=money(done.refunded),
+        refunded_rows=done.rows,
+    )
 
 
 def _domain_out(claim: Any, method: str | None = None, moved: int | None = None) -> DomainOut:
@@ -206,6 +206,17 @@ def add_domain(body: Annotated[DomainRequest, Body()]) -> Response[Any]:
         content_type="application/json",
         body=_domain_out(claim).model_dump_json(),
     )
+
+
+class DomainList(BaseModel):
+    items: list[DomainOut]
+    cursor: str | None = None
+
+
+@router.get("/v1/domains")
+def list_domains() -> DomainList:
+    """My domains, verified or still being proved, with what to publish for each."""
+    return DomainList(items=[_domain_out(c) for c in domains.mine(current_user_id(router))])
 
 
 @router.post("/v1/domains/<domain>/verify")

@@ -185,6 +185,9 @@ class Recipient(Model):
     # A site's ``flattr:id`` declaration: its flattrs go to this user directly.
     declared_user = UnicodeAttribute(null=True)
     claimed_at = UTCDateTimeAttribute(null=True)
+    # Its creator refused the money: escrow went back, later flattrs are not made.
+    declined_by = UnicodeAttribute(null=True)
+    declined_at = UTCDateTimeAttribute(null=True)
 
 
 class MonthSplit(Model):
@@ -218,6 +221,7 @@ class LedgerItem(Model):
     month = UnicodeAttribute(null=True)
     ref = UnicodeAttribute(null=True)
     flattrs = NumberAttribute(null=True)
+    supporters = NumberAttribute(null=True)  # on a creator's entries: how many gave
     details = JSONAttribute(null=True)
     created_at = UTCDateTimeAttribute(null=True)
 

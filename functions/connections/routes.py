@@ -17,6 +17,7 @@ from functions.common.errors import Problem
 from functions.common.models import Connection
 from functions.common.settings import settings
 from functions.connections import lifecycle, oauth, store
+from functions.core.ownership.proofs import claimable_by
 from functions.core.platforms import clients
 from functions.core.platforms.base import Connectable
 from functions.core.platforms.bluesky import Bluesky
@@ -33,11 +34,33 @@ class ConnectionOut(BaseModel):
     state: str
     auto_flattr: bool
     connected_at: str | None
+    # The recipient keys this connection proves: what its user may claim or decline.
+    recipients: list[str] = []
+
+
+class PlatformOut(BaseModel):
+    name: str
+    display_name: str
+    asks_server: bool  # one platform of many servers: the person names theirs
+    default_server: str | None
 
 
 class ConnectionList(BaseModel):
     items: list[ConnectionOut]
     cursor: str | None = None
+    platforms: list[PlatformOut] = []  # what can be connected
+
+
+def _platforms() -> list[PlatformOut]:
+    return [
+        PlatformOut(
+            name=adapter.name,
+            display_name=adapter.display,
+            asks_server=adapter.per_instance,
+            default_server=adapter.default_instance,
+        )
+        for adapter in CONNECTABLE.values()
+    ]
 
 
 class ConnectionChange(BaseModel):
@@ -53,19 +76,23 @@ def _adapter(platform: str) -> Connectable:
     return adapter
 
 
-def _out(connection: Connection) -> ConnectionOut:
+def _out(connection: Connection, with_recipients: bool = False) -> ConnectionOut:
     return ConnectionOut(
         platform=connection.platform,
         handle=connection.handle,
         state=connection.state,
         auto_flattr=bool(connection.auto_flattr),
         connected_at=rfc3339(connection.connected_at),
+        recipients=sorted(claimable_by(connection)) if with_recipients else [],
     )
 
 
 @router.get("/v1/connections")
 def list_connections() -> ConnectionList:
-    return ConnectionList(items=[_out(c) for c in store.connections_of(current_user_id(router))])
+    mine = store.connections_of(current_user_id(router))
+    return ConnectionList(
+        items=[_out(c, with_recipients=True) for c in mine], platforms=_platforms()
+    )
 
 
 class AuthorizeOut(BaseModel):

@@ -17,7 +17,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.models import Model
 
 from functions.common import clock
-from functions.common.models import LedgerItem
+from functions.common.models import Escrow, LedgerItem
 from functions.common.storage import ensure_bound, transact_write
 
 BALANCE = "balance"
@@ -57,6 +57,7 @@ class Leg:
     amount: int
     ref: str = ""  # tells apart legs of one movement on the same account (e.g. recipients)
     flattrs: int | None = None
+    supporters: int | None = None  # on a creator's leg: how many contributors it came from
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ def apply(movement: Movement) -> bool:
                         month=movement.month,
                         ref=leg.ref or None,
                         flattrs=leg.flattrs,
+                        supporters=leg.supporters,
                         created_at=now,
                     ),
                     condition=LedgerItem.sk.does_not_exist(),
@@ -157,6 +159,28 @@ def apply(movement: Movement) -> bool:
             return False  # its entries or rows exist already: applied before
         raise
     return True
+
+
+def escrow_refund(row: Escrow, month: str, why: str) -> Movement:
+    """One escrow row back to the contributor who gave it (``why``: ``expire`` when
+    nobody claimed it in time, ``decline`` when its creator refused it). The row goes in
+    the same step, only if still there, so it is given back at most once whoever asks."""
+    given_in = row.month_contributor.split("#")[0]
+    return Movement(
+        f"{why}-{row.recipient}-{row.month_contributor}",
+        "refund",
+        (
+            Leg(escrow_account(row.recipient), -int(row.amount), ref=row.contributor_id),
+            Leg(
+                contributor_account(row.contributor_id),
+                int(row.amount),
+                ref=f"{row.recipient}#{given_in}",
+                flattrs=int(row.flattrs),
+            ),
+        ),
+        month,
+        deletes=(Escrow(row.recipient, row.month_contributor),),
+    )
 
 
 def balance(account: str) -> int:

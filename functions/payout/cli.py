@@ -44,10 +44,11 @@ def dry_run(month: str) -> monthly.ShardSummary:
             split = split_month(
                 known.budgets[contributor],
                 known.balances[contributor],
-                counts,
+                known.owners.payable(counts),
                 settings().fee_rate_basis_points,
             )
-            escrowed = sum(p.amount for p in split.parts if p.recipient not in known.creators)
+            creators = known.owners.creators
+            escrowed = sum(p.amount for p in split.parts if p.recipient not in creators)
             total.count(split, sum(counts.values()), escrowed)
     return total
 

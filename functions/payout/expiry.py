@@ -12,7 +12,6 @@ from functions.common.money import format_amount
 from functions.common.months import add_months, month_of
 from functions.common.storage import ensure_bound
 from functions.core import ledger
-from functions.core.ledger import Leg, Movement
 
 # Expiry months are looked up this far back, so a job that did not run for a while
 # still returns everything that expired meanwhile.
@@ -42,25 +41,7 @@ def expire_escrow(event: dict[str, Any]) -> dict[str, Any]:
             if _owned(row.recipient, owned):
                 kept += 1
                 continue
-            movement = Movement(
-                f"expire-{row.recipient}-{row.month_contributor}",
-                "refund",
-                (
-                    Leg(
-                        ledger.escrow_account(row.recipient),
-                        -int(row.amount),
-                        ref=row.contributor_id,
-                    ),
-                    Leg(
-                        ledger.contributor_account(row.contributor_id),
-                        int(row.amount),
-                        ref=f"{row.recipient}#{row.month_contributor.split('#')[0]}",
-                        flattrs=int(row.flattrs),
-                    ),
-                ),
-                now_month,
-                deletes=(Escrow(row.recipient, row.month_contributor),),
-            )
+            movement = ledger.escrow_refund(row, now_month, "expire")
             if ledger.apply(movement):
                 rows += 1
                 refunded += int(row.amount)

@@ -82,20 +82,35 @@ def flattrs_of_shard(month: str, shard: int) -> dict[str, Counter[str]]:
     return counts
 
 
-def creators_of(recipients: Iterable[str]) -> dict[str, str]:
-    """recipient -> the creator who claimed it (claimed ones only)."""
+@dataclass(frozen=True)
+class Owners:
+    """What the recipients directory says of a month's recipients."""
+
+    creators: dict[str, str]  # recipient -> the creator who claimed (or declared) it
+    declined: frozenset[str]  # recipients whose creator refused the money
+
+    def payable(self, counts: Counter[str]) -> Counter[str]:
+        """A contributor's flattrs without those to declined recipients: the split shares
+        the budget over the rest, so no money goes where it is refused."""
+        return Counter({r: k for r, k in counts.items() if r not in self.declined})
+
+
+def owners_of(recipients: Iterable[str]) -> Owners:
     ensure_bound()
     wanted = sorted(set(recipients))
-    found: dict[str, str] = {}
+    creators: dict[str, str] = {}
+    declined: set[str] = set()
     for start in range(0, len(wanted), 100):
         for item in Recipient.batch_get(wanted[start : start + 100]):
+            if item.declined_at is not None:
+                declined.add(item.recipient)
             owner = item.claimed_by or item.declared_user
             if owner:
-                found[item.recipient] = owner
+                creators[item.recipient] = owner
     for recipient in wanted:
         if recipient.startswith("user:"):
-            found[recipient] = recipient.removeprefix("user:")
-    return found
+            creators[recipient] = recipient.removeprefix("user:")
+    return Owners(creators, frozenset(declined))
 
 
 @dataclass
@@ -125,7 +140,9 @@ class ContributorPlan:
                     amount=part.amount,
                     flattrs=part.flattrs,
                 )
-            self.legs.append(Leg(account, part.amount, ref=part.recipient, flattrs=part.flattrs))
+            self.legs.append(
+                Leg(account, part.amount, ref=part.recipient, flattrs=part.flattrs, supporters=1)
+            )
 
     def statement(self) -> LedgerItem:
         parts = [
@@ -157,7 +174,7 @@ class Prefetched:
     statements: set[str] = field(default_factory=set)
     budgets: dict[str, int] = field(default_factory=dict)
     balances: dict[str, int] = field(default_factory=dict)
-    creators: dict[str, str] = field(default_factory=dict)
+    owners: Owners = field(default_factory=lambda: Owners({}, frozenset()))
 
 
 def _batches(keys: list[Any], size: int = 100) -> Iterable[list[Any]]:
@@ -182,7 +199,7 @@ def prefetch(month: str, flattrs: dict[str, Counter[str]]) -> Prefetched:
     for batch in _batches(accounts):
         for item in LedgerItem.batch_get(batch):
             found.balances[item.account.removeprefix("contributor#")] = int(item.amount)
-    found.creators = creators_of({r for counts in flattrs.values() for r in counts})
+    found.owners = owners_of({r for counts in flattrs.values() for r in counts})
     return found
 
 
@@ -207,8 +224,10 @@ def split_contributor(
         charge = int(hold_entry.amount)
     else:
         charge = min(known.budgets[contributor_id], known.balances[contributor_id])
-    split = split_month(charge, charge, counts, settings().fee_rate_basis_points)
-    creators = {r: known.creators[r] for r in counts if r in known.creators}
+    split = split_month(
+        charge, charge, known.owners.payable(counts), settings().fee_rate_basis_points
+    )
+    creators = {r: known.owners.creators[r] for r in counts if r in known.owners.creators}
     plan = ContributorPlan(contributor_id, month, split, creators)
     if not split.funded:
         summary.count(split, sum(counts.values()), 0)

@@ -143,6 +143,7 @@ class RevenueRecipient(BaseModel):
     recipient: str
     amount: MoneyOut
     flattrs: int
+    supporters: int
 
 
 class RevenueMonth(BaseModel):
@@ -223,10 +224,12 @@ def get_revenue(month: Annotated[str | None, Query(pattern=MONTH)] = None) -> Re
     items = [
         RevenueMonth(
             month=m,
-            total=_money(sum(amount for amount, _ in recipients.values())),
+            total=_money(sum(amount for amount, _, _ in recipients.values())),
             recipients=[
-                RevenueRecipient(recipient=r, amount=_money(amount), flattrs=flattrs)
-                for r, (amount, flattrs) in recipients.items()
+                RevenueRecipient(
+                    recipient=r, amount=_money(amount), flattrs=flattrs, supporters=supporters
+                )
+                for r, (amount, flattrs, supporters) in recipients.items()
             ],
         )
         for m, recipients in by_month.items()

@@ -74,9 +74,11 @@ def month_counts(contributor_id: str, month: str) -> Counter[str]:
 def projected(contributor_id: str, month: str, budget: int, balance: int) -> MonthMoney:
     """The split of ``month`` if it were made now."""
     counts = month_counts(contributor_id, month)
-    split = split_month(budget, balance, counts, settings().fee_rate_basis_points)
-    creators = monthly.creators_of(counts)
-    parts = [Part(p.recipient, p.flattrs, p.amount, p.recipient in creators) for p in split.parts]
+    owners = monthly.owners_of(counts)
+    split = split_month(budget, balance, owners.payable(counts), settings().fee_rate_basis_points)
+    parts = [
+        Part(p.recipient, p.flattrs, p.amount, p.recipient in owners.creators) for p in split.parts
+    ]
     return MonthMoney(
         month, "open", sum(counts.values()), split.charge, split.fee, split.funded, parts
     )
@@ -141,16 +143,19 @@ def unclaimed(user_id: str) -> list[Waiting]:
     ]
 
 
-def revenue(user_id: str, month: str | None) -> dict[str, dict[str, tuple[int, int]]]:
-    """A creator's money by month and recipient: (amount, flattrs); newest month first."""
-    by_month: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+def revenue(user_id: str, month: str | None) -> dict[str, dict[str, tuple[int, int, int]]]:
+    """A creator's money by month and recipient: (amount, flattrs, supporters); newest
+    month first. Supporters are counted per entry: one per contributor in a split, the
+    distinct contributors of each claimed chunk of escrow."""
+    by_month: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
     for entry in ledger.entries(ledger.creator_account(user_id)):
         if entry.kind not in {"split", "claim"} or (month and entry.month != month):
             continue
         cell = by_month[str(entry.month)][str(entry.ref)]
         cell[0] += int(entry.amount)
         cell[1] += int(entry.flattrs or 0)
+        cell[2] += int(entry.supporters or 0)
     return {
-        m: {r: (v[0], v[1]) for r, v in sorted(recipients.items())}
+        m: {r: (v[0], v[1], v[2]) for r, v in sorted(recipients.items())}
         for m, recipients in sorted(by_month.items(), reverse=True)
     }

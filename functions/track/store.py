@@ -15,6 +15,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from functions.common import clock
 from functions.common.models import (
     ActivityItem,
     ContributorDay,
@@ -46,7 +47,10 @@ class DynamoDirectory:
     """Recipient records from the ``recipients`` table, cached for a minute."""
 
     def __init__(self) -> None:
-        self._cache: TTLCache[str, RecipientRecord] = TTLCache(50_000, ttl=60)
+        # A minute by the service's clock (so that the local stack's clock ages it too).
+        self._cache: TTLCache[str, RecipientRecord] = TTLCache(
+            50_000, ttl=60, timer=lambda: clock.now().timestamp()
+        )
         self._lock = threading.Lock()
 
     def records(self, keys: Iterable[str]) -> dict[str, RecipientRecord]:
@@ -58,11 +62,13 @@ class DynamoDirectory:
             found.update({k: self._cache[k] for k in wanted if k in self._cache})
         fetched: dict[str, RecipientRecord] = {k: RecipientRecord() for k in missing}
         for item in Recipient.batch_get(missing) if missing else []:
-            fetched[item.recipient] = RecipientRecord(item.claimed_by, item.declared_user)
+            fetched[item.recipient] = RecipientRecord(
+                item.claimed_by, item.declared_user, item.declined_at is not None
+            )
         with self._lock:
             self._cache.update(fetched)
         found.update(fetched)
-        return {k: v for k, v in found.items() if v.claimed_by or v.declared_user}
+        return {k: v for k, v in found.items() if v != RecipientRecord()}
 
     def clear(self) -> None:
         with self._lock:

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -167,6 +168,15 @@ def stop_stack(process: subprocess.Popen[bytes]) -> int:
     except subprocess.TimeoutExpired:
         process.kill()
         raise
+
+
+def next_month_at(stack: Client, hour: int, minute: int) -> str:
+    """The start of the stack's next month, at ``hour:minute`` UTC."""
+    now = datetime.fromisoformat(
+        stack.request("GET", "/_local/clock").json["now"].replace("Z", "+00:00")
+    )
+    moment = (now.replace(day=1) + timedelta(days=32)).replace(day=1, hour=hour, minute=minute)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @pytest.fixture(scope="module")

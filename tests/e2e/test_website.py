@@ -1,7 +1,9 @@
-"""The website in a real browser against the local stack: sign up through the sign-in
-flow (no injected header, no token from /_local), see the month, change the budget, come
-back after a reload still signed in, sign out. Screenshots at desktop and phone widths go
-to test-artifacts/website/."""
+"""The website in a real browser (Debian's Chromium, driven by Playwright) against the
+local stack, as people use it: sign up through the sign-in flow (no injected header, no
+token from /_local), see the month, change the budget, come back after a reload still
+signed in, sign out; read a split month's history; a creator follows the claim email's
+link, signs in, connects GitHub through the local fake provider and claims; another
+declines. Screenshots at desktop and phone widths go to test-artifacts/website/."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
-from tests.e2e.conftest import Client
+from tests.e2e.conftest import Client, next_month_at
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "website"
@@ -114,8 +116,6 @@ def test_a_person_downloads_their_data_and_deletes_their_account(stack: Client, 
 
 
 def test_the_history_shows_a_split_month_and_draws_its_flattrs(stack: Client, browser: Browser):
-    from tests.e2e.test_claim_journey import next_month_at
-
     page = signed_in_page(browser, stack, "historian@example.org")
     user_id, token = stack.sign_in("historian@example.org")
     paid = stack.request(
@@ -144,3 +144,136 @@ def test_the_history_shows_a_split_month_and_draws_its_flattrs(stack: Client, br
     expect(page.locator("#per-day-total")).to_have_text("2")
     expect(page.locator("#per-day canvas")).to_have_count(1)  # the chart is drawn
     page.screenshot(path=str(SHOTS / "history-desktop.png"), full_page=True)
+
+
+def sign_in_here(page, email: str) -> None:
+    """On a page that asks to sign in: through the stack's sign-in form, back to it."""
+    before = page.url
+    page.click("#sign-in")
+    page.fill("#email", email)
+    page.keyboard.press("Enter")
+    page.wait_for_url(before)
+
+
+def unclaimed_money_for_monalisa(stack: Client, giver: str) -> str:
+    """A contributor flattrs two of monalisa's repositories; the month ends and the split
+    holds the money; the daily email goes to the address monalisa published. The link."""
+    contributor, token = stack.sign_in(giver)
+    stack.request("POST", "/_local/balance", {"user_id": contributor, "amount": {"amount": "10"}})
+    stack.request("PATCH", "/v1/me", {"monthly_budget": {"amount": "5"}}, token=token)
+    for repo in ("hello-world", "spoon-knife"):
+        made = stack.request(
+            "POST",
+            "/v1/flattrs",
+            {"event_id": str(uuid.uuid4()), "url": f"https://github.com/monalisa/{repo}"},
+            token=token,
+        )
+        assert made.status == 201, made.body
+    profile = stack.request(
+        "POST",
+        "/_fake/github/_control/profile",
+        {"login": "monalisa", "email": "monalisa@example.org"},
+    )
+    assert profile.status == 200
+    moved = stack.request("POST", "/_local/clock", {"now": next_month_at(stack, 0, 31)})
+    assert "monthly-split" in moved.json["jobs_fired"]
+    sent = stack.request("POST", "/_local/jobs/unclaimed-email", {})
+    assert sent.status == 200 and sent.json["sent"] >= 1, sent.body
+    (mail,) = [
+        m
+        for m in stack.request("GET", "/_local/outbox").json["items"]
+        if "monalisa@example.org" in m["to"] and "4.50 EUR" in m["subject"]
+    ]
+    return next(link for link in mail["links"] if "/claim/" in link)
+
+
+def test_a_creator_claims_from_the_email_link_in_the_site(stack: Client, browser: Browser):
+    claim_link = unclaimed_money_for_monalisa(stack, "journey-giver@example.org")
+    # Anyone with the link sees what waits, on a plain page (no JavaScript needed).
+    anonymous = browser.new_context(java_script_enabled=False)
+    page = anonymous.new_page()
+    page.goto(claim_link)
+    assert page.locator("#amount").inner_text() == "4.50 EUR"
+    assert page.get_by_role("heading", level=1).inner_text() == "Money waits for monalisa"
+    page.screenshot(path=str(SHOTS / "claim-1-plain-page.png"), full_page=True)
+    anonymous.close()
+
+    # A person: the link leads into the site; sign in; connect; claim. No injected header.
+    context = browser.new_context(viewport=WIDTHS["desktop"])
+    page = context.new_page()
+    page.goto(claim_link)
+    page.click("#claim")
+    page.wait_for_url("**/creator/claim?token=*")
+    expect(page.locator("#claim-amount")).to_have_text("€4.50")
+    expect(page.locator("#claim-supporters")).to_have_text("1")
+    page.screenshot(path=str(SHOTS / "claim-2-site.png"), full_page=True)
+    sign_in_here(page, "monalisa@example.org")
+    page.get_by_role("button", name="Connect GitHub").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Authorize flattr (local)")
+    page.fill("input[name=login]", "monalisa")  # the fake GitHub's account to sign in as
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url("**/creator/claim?token=*connected=github")
+    page.screenshot(path=str(SHOTS / "claim-3-connected.png"), full_page=True)
+    page.click("#waiting-claim")
+    expect(page.locator("#waiting-message")).to_have_text("Moved to your earnings: €4.50")
+    page.screenshot(path=str(SHOTS / "claim-4-claimed.png"), full_page=True)
+
+    # The creator area shows the connection and the earnings, per item and supporters.
+    page.goto(stack.base + "/creator")
+    expect(page.locator("#earnings-total")).to_have_text("€4.50")
+    row = page.locator("#earnings-items tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator("td")).to_have_text(["github:monalisa", "2", "1", "€4.50"])
+    expect(page.locator("#earnings-chart canvas")).to_have_count(1)
+    expect(page.locator("#connection-github")).to_contain_text("as monalisa")
+    page.check("#connection-github-auto")
+    expect(page.locator("#connection-github-status")).to_have_text("Saved.")
+    page.screenshot(path=str(SHOTS / "creator-desktop.png"), full_page=True)
+    page.set_viewport_size(WIDTHS["phone"])
+    page.screenshot(path=str(SHOTS / "creator-phone.png"), full_page=True)
+    _, token = stack.sign_in("monalisa@example.org")
+    (github,) = stack.request("GET", "/v1/connections", token=token).json["items"]
+    assert github["auto_flattr"] is True
+    context.close()
+
+
+def test_a_creator_declines_and_the_money_goes_back(stack: Client, browser: Browser):
+    giver, token = stack.sign_in("decline-giver@example.org")
+    stack.request("POST", "/_local/balance", {"user_id": giver, "amount": {"amount": "10"}})
+    made = stack.request(
+        "POST",
+        "/v1/flattrs",
+        {"event_id": str(uuid.uuid4()), "url": "https://github.com/hubot/tools"},
+        token=token,
+    )
+    assert made.status == 201, made.body
+    stack.request("POST", "/_local/clock", {"now": next_month_at(stack, 0, 31)})
+    _, token = stack.sign_in("decline-giver@example.org")  # a fresh token at the new time
+    held = stack.request("GET", "/v1/me/unclaimed", token=token).json["items"]
+    assert [item["amount"]["amount"] for item in held] == ["4.500000"]
+    before = stack.request("GET", "/v1/me/balance", token=token).json["balance"]["amount"]
+
+    context = browser.new_context(viewport=WIDTHS["desktop"])
+    page = context.new_page()
+    page.goto(stack.base + "/creator")
+    sign_in_here(page, "hubot@example.org")
+    page.get_by_role("button", name="Connect GitHub").click()
+    page.fill("input[name=login]", "hubot")
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url("**/creator?connected=github")
+    expect(page.locator("#connected")).to_have_text("Connected: github")
+    page.click("#connection-github-decline")
+    page.click("#connection-github-decline-confirm")
+    expect(page.locator("#connection-github-message")).to_have_text(
+        "Declined. The money went back to the people who gave it."
+    )
+    page.screenshot(path=str(SHOTS / "creator-declined-desktop.png"), full_page=True)
+    context.close()
+
+    after = stack.request("GET", "/v1/me/balance", token=token).json["balance"]["amount"]
+    assert float(after) - float(before) == 4.5  # back in the giver's balance at once
+    assert stack.request("GET", "/v1/me/unclaimed", token=token).json["items"] == []
+    # The track Lambda caches recipients for a minute (by the stack clock): let it pass.
+    stack.request("POST", "/_local/clock", {"advance_seconds": 61})
+    resolved = stack.request("GET", "/v1/resolve?url=https://github.com/hubot/other").json
+    assert resolved["flattrable"] is False and resolved["reason"] == "declined"

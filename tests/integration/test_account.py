@@ -90,10 +90,10 @@ def test_deleting_my_account_keeps_only_anonymous_money_records(ada):
 
 
 def test_later_flattrs_to_a_released_recipient_are_held_again(ada):
-    from functions.payout.monthly import creators_of
+    from functions.payout.monthly import owners_of
 
     call("DELETE", "/v1/me", user="ada")
-    assert creators_of(["github:ada"]) == {}
+    assert owners_of(["github:ada"]).creators == {}
 
 
 def test_deleting_removes_the_sign_in_too(aws, setenv):

@@ -52,6 +52,8 @@ def test_claim_moves_all_escrow_at_once_and_the_money_adds_up(held):
         ("bob", 4_500_000),
     }
     assert_ledger_checks()
+    (earned,) = call("GET", "/v1/me/revenue", user="creator").json["items"][0]["recipients"]
+    assert (earned["recipient"], earned["flattrs"], earned["supporters"]) == (OCTO, 5, 2)
     again = call("POST", "/v1/claims", body={"recipient": OCTO}, user="creator")
     assert again.status == 200 and again.json["moved"]["amount"] == "0.000000"
     assert_ledger_checks()
@@ -146,16 +148,18 @@ def test_claim_link_json_and_page_show_what_waits(held):
     html = page.raw.decode()
     assert '<html lang="en">' in html and "<script" not in html
     assert "9.00 EUR" in html and "01 January 2032" in html
-    assert 'href="/v1/connections/github/authorize?return_to=/claim/' in html
+    assert f'href="/creator/claim?token={token}"' in html  # claiming is the website's
 
 
-def test_the_claim_pages_button_explains_a_refusal_in_html(held):
-    """A signed-in user who has not proven ownership gets the page, not problem+json."""
+def test_the_public_claim_page_claims_nothing_itself(held):
+    """The plain page has no form: a claim is ``POST /v1/claims`` with a token, made by
+    the website (or any client), never a cookie-less form post."""
     token = links.new_claim_link(OCTO, clock.now())
-    page = call("POST", f"/claim/{token}", user="stranger")
-    assert page.status == 403
-    assert page.headers["content-type"].startswith("text/html")
-    assert "connect that account or verify that domain first" in page.raw.decode()
+    assert "<form" not in call("GET", f"/claim/{token}", user=None).raw.decode()
+    from local.gateway import match
+
+    assert match("POST", f"/claim/{token}") is None  # no such route any more
+    assert ledger.balance(ledger.escrow_account(OCTO)) == 9 * EUR
 
 
 def test_unknown_or_expired_claim_links_are_404(held):

@@ -83,14 +83,25 @@ def test_callback_stores_the_connection_and_returns_to_our_page(github):
         base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     )
     assert challenge == params["code_challenge"]  # the verifier matches the challenge sent
-    (connection,) = call("GET", "/v1/connections").json["items"]
+    listed = call("GET", "/v1/connections").json
+    (connection,) = listed["items"]
     assert connection == {
         "platform": "github",
         "handle": "octocat",
         "state": "active",
         "auto_flattr": False,
         "connected_at": connection["connected_at"],
+        "recipients": ["github:583231", "github:octocat"],  # what it lets its user claim
     }
+    platforms = {p["name"]: p for p in listed["platforms"]}  # what a page offers to connect
+    assert platforms["github"] == {
+        "name": "github",
+        "display_name": "GitHub",
+        "asks_server": False,
+        "default_server": None,
+    }
+    assert platforms["mastodon"]["asks_server"] and platforms["mastodon"]["default_server"] is None
+    assert platforms["bluesky"]["default_server"] == "bsky.social"
     stored = Connection.get("user-1", "github")
     assert stored.identity == "github#583231"
     assert "gho_token" not in stored.token  # sealed with KMS, never in the clear

@@ -94,6 +94,9 @@ def test_adding_a_domain_gives_a_token_and_both_ways_to_publish_it(web):
     }
     assert body["meta"] == f'<meta name="flattr:id" content="{body["token"]}">'
     assert add("octo.dev").json["token"] == body["token"]  # asking again: same token
+    listed = call("GET", "/v1/domains", user="creator").json["items"]
+    assert listed == [body]  # a page shows them again after a reload
+    assert call("GET", "/v1/domains", user="someone-else").json["items"] == []
 
 
 def test_a_txt_record_proves_the_domain_and_its_escrow_moves(web, dns_stub):

@@ -74,6 +74,8 @@ def test_the_issue_example(june):
     revenue = call("GET", "/v1/me/revenue", user="creator").json
     assert revenue["items"][0]["month"] == "2031-06"
     assert revenue["items"][0]["total"]["amount"] == "1.285714"
+    (part,) = revenue["items"][0]["recipients"]
+    assert (part["recipient"], part["flattrs"], part["supporters"]) == ("github:octocat", 2, 1)
     unclaimed = call("GET", "/v1/me/unclaimed", user="ada").json["items"]
     assert [(u["recipient"]["key"], u["amount"]["amount"]) for u in unclaimed] == [
         ("web:c.example", "2.571429"),

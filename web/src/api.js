@@ -1,16 +1,17 @@
 // The public v1 API, with the signed-in person's access token.
 import { accessToken } from "./auth.js";
 
-export async function api(method, path, body = undefined) {
+export async function api(method, path, body = undefined, headers = {}) {
   const token = await accessToken();
   const answer = await fetch(path, {
     method,
     headers: {
       ...(token ? { Authorization: `Bearer ${token}` } : {}),
       ...(body ? { "Content-Type": "application/json" } : {}),
+      ...headers,
     },
     body: body ? JSON.stringify(body) : undefined,
   });
-  const data = answer.status === 204 ? null : await answer.json();
+  const data = answer.status === 204 ? null : await answer.json().catch(() => ({}));
   return { ok: answer.ok, status: answer.status, data };
 }

@@ -2,6 +2,8 @@
 // answer every page path with index.html).
 import { accessToken, signOut } from "./auth.js";
 import { el } from "./dom.js";
+import { claimPage } from "./claimpage.js";
+import { creatorPage } from "./creator.js";
 import { historyPage } from "./historypage.js";
 import { account, dashboard, home, signedIn } from "./pages.js";
 import { STRINGS as S } from "./strings.js";
@@ -12,6 +14,8 @@ const ROUTES = {
   "/dashboard": dashboard,
   "/history": historyPage,
   "/account": account,
+  "/creator": creatorPage,
+  "/creator/claim": claimPage,
 };
 
 function navigate(path, { replace = false } = {}) {

@@ -22,6 +22,7 @@ class RecipientRecord:
 
     claimed_by: str | None = None
     declared_user: str | None = None
+    declined: bool = False  # its creator refused the money: no flattr is made to it
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,9 @@ def resolve_many(
             recipient = ResolvedRecipient(
                 key, platform, display, record.claimed_by is not None, record.claimed_by
             )
-        if contributor_id is not None and recipient.creator == contributor_id:
+        if record.declined:
+            results.append(Resolution(url, recipient, "declined", page))
+        elif contributor_id is not None and recipient.creator == contributor_id:
             results.append(Resolution(url, recipient, "own_recipient", page))
         else:
             results.append(Resolution(url, recipient, None, page))

@@ -1,0 +1,253 @@
+// The creator area: connections, domains, claiming and declining, earnings.
+import uPlot from "uplot";
+import { api } from "./api.js";
+import { el, show } from "./dom.js";
+import { earningsPerMonth, earningsPerRecipient, fromMicros, toMicros } from "./earnings.js";
+import { formatMoney } from "./format.js";
+import { signedInOr } from "./pages.js";
+import { STRINGS as S } from "./strings.js";
+
+const euro = (amount) => formatMoney({ amount, currency: "EUR" });
+
+/** Start connecting a platform: the API answers the consent page's address (and sets the
+ * cookie that binds the flow to this browser); the platform sends the person back here. */
+export async function startConnect(platform, returnTo, server = "") {
+  const query = new URLSearchParams({ return_to: returnTo, ...(server ? { instance: server } : {}) });
+  const answer = await api("GET", `/v1/connections/${platform}/authorize?${query}`, undefined, {
+    Accept: "application/json",
+  });
+  if (answer.ok) location.assign(answer.data.authorize_url);
+  return answer;
+}
+
+function status(id) {
+  return el("p", { id, role: "status" });
+}
+
+function say(message, answer, text) {
+  message.textContent = answer.ok ? text : answer.data.detail || S.failed;
+  message.className = answer.ok ? "" : "error";
+}
+
+/** Claim and decline buttons for recipient keys the person has proven. */
+export function recipientActions(keys, id, onDone = () => {}) {
+  const message = status(`${id}-message`);
+  const claim = async () => {
+    let moved = 0n;
+    let answer = { ok: true };
+    for (const recipient of keys) {
+      answer = await api("POST", "/v1/claims", { recipient });
+      if (!answer.ok) break;
+      moved += toMicros(answer.data.moved.amount);
+    }
+    say(message, answer, `${S.claimedMoved} ${euro(fromMicros(moved))}`);
+    if (answer.ok) onDone();
+  };
+  const confirm = el("button", { type: "button", id: `${id}-decline-confirm`, hidden: "" }, S.declineConfirm);
+  confirm.addEventListener("click", async () => {
+    let answer = { ok: true };
+    for (const recipient of keys) {
+      answer = await api("POST", "/v1/declines", { recipient });
+      if (!answer.ok) break;
+    }
+    confirm.hidden = true;
+    say(message, answer, S.declined);
+    if (answer.ok) onDone();
+  });
+  return el(
+    "div",
+    { class: "actions" },
+    el("button", { type: "button", id: `${id}-claim`, onclick: claim }, S.claimButton),
+    " ",
+    el("button", { type: "button", class: "secondary", id: `${id}-decline`, onclick: () => {
+      message.textContent = S.declineExplained;
+      confirm.hidden = false;
+      confirm.focus();
+    } }, S.declineButton),
+    " ",
+    confirm,
+    message,
+  );
+}
+
+function connectedRow(platform, connection, reload) {
+  const id = `connection-${platform.name}`;
+  const message = status(`${id}-status`);
+  const toggle = el("input", { type: "checkbox", id: `${id}-auto`, ...(connection.auto_flattr ? { checked: "" } : {}) });
+  toggle.addEventListener("change", async () => {
+    const answer = await api("PATCH", `/v1/connections/${platform.name}`, { auto_flattr: toggle.checked });
+    say(message, answer, S.saved);
+  });
+  const disconnect = async () => {
+    const answer = await api("DELETE", `/v1/connections/${platform.name}`);
+    if (answer.ok) reload();
+    else say(message, answer, "");
+  };
+  const reauth = connection.state === "needs_reauth";
+  return el(
+    "li",
+    { id },
+    el("strong", {}, platform.display_name), ` ${S.as} ${connection.handle || "?"} `,
+    reauth ? el("span", { class: "error" }, S.needsReauth) : "",
+    reauth ? el("button", { type: "button", onclick: () => startConnect(platform.name, "/creator") }, S.reconnect) : "",
+    el("div", {}, toggle, " ", el("label", { for: `${id}-auto` }, S.autoFlattr)),
+    el("button", { type: "button", class: "link", onclick: disconnect }, S.disconnect),
+    message,
+    recipientActions(connection.recipients, id, reload),
+  );
+}
+
+function connectRow(platform) {
+  const id = `connect-${platform.name}`;
+  const message = status(`${id}-message`);
+  const server = platform.asks_server
+    ? el("input", { id: `${id}-server`, placeholder: platform.default_server || "mastodon.social", autocomplete: "off" })
+    : null;
+  const connect = async (event) => {
+    event.preventDefault();
+    const answer = await startConnect(platform.name, "/creator", server ? server.value.trim() : "");
+    if (!answer.ok) say(message, answer, "");
+  };
+  return el(
+    "li",
+    { id },
+    el(
+      "form",
+      { onsubmit: connect },
+      server ? el("label", { for: server.id }, `${S.server} `) : "",
+      server,
+      server ? " " : "",
+      el("button", { type: "submit" }, `${S.connect} ${platform.display_name}`),
+      message,
+    ),
+  );
+}
+
+async function connectionsSection(reload) {
+  const answer = await api("GET", "/v1/connections");
+  const mine = new Map(answer.data.items.map((c) => [c.platform, c]));
+  return el(
+    "section",
+    { id: "connections", "aria-labelledby": "connections-title" },
+    el("h2", { id: "connections-title" }, S.connectionsTitle),
+    el("p", {}, S.connectionsText),
+    el(
+      "ul",
+      { class: "plain" },
+      answer.data.platforms.map((platform) =>
+        mine.has(platform.name) ? connectedRow(platform, mine.get(platform.name), reload) : connectRow(platform),
+      ),
+    ),
+  );
+}
+
+function copyButton(text, label, id) {
+  const button = el("button", { type: "button", class: "secondary", id }, label);
+  button.addEventListener("click", async () => {
+    await navigator.clipboard.writeText(text);
+    button.textContent = S.copied;
+  });
+  return button;
+}
+
+/** A domain being proven (or proven): what to publish, with copy buttons, and verify. */
+export function domainCard(domain, reload) {
+  const id = `domain-${domain.domain.replaceAll(".", "-")}`;
+  const message = status(`${id}-message`);
+  const verify = async () => {
+    const answer = await api("POST", `/v1/domains/${encodeURIComponent(domain.domain)}/verify`);
+    say(message, answer, answer.ok ? `${S.verified} ${S.claimedMoved} ${formatMoney(answer.data.moved)}` : "");
+    if (answer.ok) reload();
+  };
+  const body = domain.verified
+    ? [el("p", {}, S.verified), recipientActions([`web:${domain.domain}`], id, reload)]
+    : [
+        el("p", {}, S.domainHow),
+        el("dl", {},
+          el("dt", {}, S.txtName), el("dd", {}, el("code", { id: `${id}-txt-name` }, domain.dns.name), " ", copyButton(domain.dns.name, S.copy, `${id}-copy-name`)),
+          el("dt", {}, S.txtValue), el("dd", {}, el("code", { id: `${id}-txt` }, domain.dns.value), " ", copyButton(domain.dns.value, S.copy, `${id}-copy-txt`)),
+          el("dt", {}, S.orMeta), el("dd", {}, el("code", { id: `${id}-meta` }, domain.meta), " ", copyButton(domain.meta, S.copy, `${id}-copy-meta`)),
+        ),
+        el("button", { type: "button", id: `${id}-verify`, onclick: verify }, S.verify),
+        message,
+      ];
+  return el("li", { id }, el("h3", {}, domain.domain), ...body);
+}
+
+async function domainsSection(reload) {
+  const answer = await api("GET", "/v1/domains");
+  const input = el("input", { id: "domain", name: "domain", autocomplete: "off", placeholder: "example.org" });
+  const message = status("domain-message");
+  const add = async (event) => {
+    event.preventDefault();
+    const added = await api("POST", "/v1/domains", { domain: input.value.trim() });
+    if (added.ok) reload();
+    else say(message, added, "");
+  };
+  return el(
+    "section",
+    { id: "domains", "aria-labelledby": "domains-title" },
+    el("h2", { id: "domains-title" }, S.domainsTitle),
+    el("form", { onsubmit: add }, el("label", { for: "domain" }, `${S.domain} `), input, " ", el("button", { type: "submit" }, S.addDomain), message),
+    el("ul", { class: "plain" }, answer.data.items.map((d) => domainCard(d, reload))),
+  );
+}
+
+function earningsChart(revenue) {
+  const { labels, totals } = earningsPerMonth(revenue);
+  const figure = el("figure", { id: "earnings-chart" }, el("figcaption", {}, S.earningsPerMonth));
+  const width = Math.min(720, document.getElementById("app").clientWidth || 720);
+  new uPlot(
+    {
+      width,
+      height: 200,
+      scales: { x: { time: false, range: (_, min, max) => [min - 0.5, max + 0.5] } },
+      series: [{ label: S.month, value: (_, i) => labels[i] ?? "" },
+        { label: "EUR", stroke: "#0b5cad", fill: "rgba(11,92,173,0.3)", paths: uPlot.paths.bars({ size: [0.6, 60] }) }],
+      axes: [{ splits: () => labels.map((_, i) => i), values: (_, ticks) => ticks.map((i) => labels[i] ?? "") }, {}],
+    },
+    [labels.map((_, i) => i), totals],
+    figure,
+  );
+  return figure;
+}
+
+async function earningsSection() {
+  const [balance, revenue] = await Promise.all([api("GET", "/v1/me/balance"), api("GET", "/v1/me/revenue")]);
+  const rows = earningsPerRecipient(revenue.data);
+  return el(
+    "section",
+    { id: "earnings", "aria-labelledby": "earnings-title" },
+    el("h2", { id: "earnings-title" }, S.earningsTitle),
+    el("dl", {}, el("dt", {}, S.earnings), el("dd", { id: "earnings-total", class: "figure" }, formatMoney(balance.data.earnings))),
+    rows.length === 0
+      ? el("p", {}, S.noEarnings)
+      : [
+          earningsChart(revenue.data),
+          el("table", { id: "earnings-items" },
+            el("thead", {}, el("tr", {}, el("th", {}, S.receiver), el("th", {}, S.flattrs), el("th", {}, S.supporters), el("th", {}, S.amount))),
+            el("tbody", {}, rows.map((row) => el("tr", {}, el("td", {}, row.recipient), el("td", {}, row.flattrs), el("td", {}, row.supporters), el("td", {}, euro(row.amount))))),
+          ),
+        ],
+  );
+}
+
+export async function creatorPage() {
+  if (!(await signedInOr(S.creatorTitle, "/creator", el("p", {}, S.creatorIntro)))) return;
+  const reload = () => creatorPage();
+  const notice = new URL(location.href).searchParams;
+  const [connections, domains, earnings] = await Promise.all([
+    connectionsSection(reload),
+    domainsSection(reload),
+    earningsSection(),
+  ]);
+  show(
+    el("h1", {}, S.creatorTitle),
+    notice.get("connected") ? el("p", { role: "status", id: "connected" }, `${S.connectedNow} ${notice.get("connected")}`) : "",
+    notice.get("connect_error") ? el("p", { role: "alert", class: "error" }, S.connectRefused) : "",
+    el("p", {}, S.creatorIntro),
+    connections,
+    domains,
+    earnings,
+  );
+}
