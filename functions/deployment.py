@@ -88,6 +88,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/me/statements", "payout"),
     Route("GET", "/v1/me/unclaimed", "payout"),
     Route("GET", "/v1/me/revenue", "payout"),
+    Route("GET", "/v1/stats", "payout", public=True),
     Route("GET", "/v1/me/export", "account"),
     Route("DELETE", "/v1/me", "account"),
     Route("GET", "/v1/connections", "connections"),
@@ -104,6 +105,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/domains", "claim"),
     Route("POST", "/v1/domains/{domain}/verify", "claim"),
     Route("GET", "/v1/unclaimed", "claim", public=True),
+    Route("GET", "/v1/recipients/{key}", "claim", public=True),
     Route("GET", "/v1/email/unsubscribe", "claim", public=True),
     Route("POST", "/v1/email/unsubscribe", "claim", public=True),
 )

@@ -42,7 +42,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
     ),
     "payout": Access(
         reads=("recipients",),
-        writes=("users", "flattrs", "month-splits", "ledger", "escrow"),
+        writes=("users", "flattrs", "month-splits", "ledger", "escrow", "stats"),
     ),
     "claim": Access(
         reads=("users", "connections", "flattrs", "handle-aliases"),

@@ -10,8 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.claim import claiming, declining, domains, events, links, mail
-from functions.claim.catalogue import page as catalogue_page
+from functions.claim import catalogue, claiming, declining, domains, events, links, mail
 from functions.claim.emailjob import platform_name
 from functions.claim.waiting import Waiting, top_items, waiting_for
 from functions.common import clock
@@ -230,13 +229,13 @@ def verify_domain(
 
 
 @router.get("/v1/unclaimed")
-def catalogue(
+def unclaimed_catalogue(
     q: Annotated[str | None, Query(max_length=100)] = None,
     sort: Annotated[Literal["top", "trending"], Query()] = "top",
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> CataloguePage:
-    entries, next_cursor = catalogue_page(q, sort, cursor, limit)
+    entries, next_cursor = catalogue.page(q, sort, cursor, limit)
     return CataloguePage(
         items=[
             CatalogueItem(
@@ -250,6 +249,30 @@ def catalogue(
             for entry in entries
         ],
         cursor=next_cursor,
+    )
+
+
+class RecipientPage(BaseModel):
+    recipient: RecipientRef
+    declined: bool
+    waiting: dict[str, str] | None  # money held for it, while unclaimed
+    supporters: int | None
+    flattrs: int | None
+    home: str | None  # a site's home page; platform recipients have none to give
+
+
+@router.get("/v1/recipients/<key>")
+def recipient_page(key: Annotated[str, Path(pattern=RECIPIENT, max_length=320)]) -> RecipientPage:
+    """Public: what a receiver is, whether it is claimed (or declined), what waits for it."""
+    found = catalogue.public(key)
+    listed = found.waiting
+    return RecipientPage(
+        recipient=recipient_ref(key, found.claimed),
+        declined=found.declined,
+        waiting=money(int(listed.amount)) if listed else None,
+        supporters=int(listed.supporters) if listed else None,
+        flattrs=int(listed.flattrs) if listed else None,
+        home=f"https://{key[4:]}/" if key.startswith("web:") else None,
     )
 
 

@@ -190,6 +190,26 @@ class Recipient(Model):
     declined_at = UTCDateTimeAttribute(null=True)
 
 
+class MonthStat(Model):
+    """Aggregates of a month's split, for the public stats: one item per shard
+    (``shard#007``, rewritten whole by every run of that shard), one marker per creator
+    paid (``creator#<id>``, only to count them; removed with the month's total), and the
+    month's ``total`` written when the split finishes. Never read per user."""
+
+    class Meta(_Meta):
+        table_name = "stats"
+
+    month = UnicodeAttribute(hash_key=True)
+    part = UnicodeAttribute(range_key=True)
+    contributors = NumberAttribute(default=0)
+    flattrs = NumberAttribute(default=0)
+    charged = NumberAttribute(default=0)
+    fees = NumberAttribute(default=0)
+    to_creators = NumberAttribute(default=0)
+    to_escrow = NumberAttribute(default=0)
+    creators = NumberAttribute(default=0)
+
+
 class MonthSplit(Model):
     """Where a month's split stands: absent while the month is open, ``running`` from
     the moment it closes (no flattr of it is accepted or taken back any more), ``split``
@@ -493,6 +513,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     Flattr,
     ActivityItem,
     MonthSplit,
+    MonthStat,
     Recipient,
     LedgerItem,
     Escrow,

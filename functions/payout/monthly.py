@@ -25,6 +25,7 @@ from functions.common.storage import ensure_bound
 from functions.core import ledger
 from functions.core.flattrs import close_month, finish_month
 from functions.core.ledger import Leg, Movement
+from functions.payout import stats
 from functions.payout.split import Split, split_month
 
 # Every part is costed as an unclaimed one (leg, balance, escrow row) so that chunk
@@ -49,6 +50,14 @@ class ShardSummary:
     def add(self, other: ShardSummary) -> None:
         for name in vars(self):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def count_statement(self, statement: LedgerItem) -> None:
+        """A contributor split by an earlier run, counted from their statement."""
+        details = statement.details or {}
+        parts = details.get("parts", [])
+        split = Split(int(statement.amount), int(details.get("fee", 0)), ())
+        escrowed = sum(int(p["amount"]) for p in parts if p.get("held"))
+        self.count(split, sum(int(p["flattrs"]) for p in parts), escrowed)
 
     def count(self, split: Split, flattrs: int, escrowed: int) -> None:
         """One contributor's split: ``escrowed`` of its parts went to unclaimed recipients."""
@@ -171,7 +180,7 @@ class ContributorPlan:
 class Prefetched:
     """What a shard reads in batches for all its contributors at once."""
 
-    statements: set[str] = field(default_factory=set)
+    statements: dict[str, LedgerItem] = field(default_factory=dict)
     budgets: dict[str, int] = field(default_factory=dict)
     balances: dict[str, int] = field(default_factory=dict)
     owners: Owners = field(default_factory=lambda: Owners({}, frozenset()))
@@ -188,7 +197,7 @@ def prefetch(month: str, flattrs: dict[str, Counter[str]]) -> Prefetched:
     found = Prefetched()
     for batch in _batches([statement_key(c, month) for c in contributors]):
         found.statements.update(
-            item.account.removeprefix("statement#") for item in LedgerItem.batch_get(batch)
+            (item.account.removeprefix("statement#"), item) for item in LedgerItem.batch_get(batch)
         )
     found.budgets = {c: settings().default_monthly_budget_micros for c in contributors}
     for batch in _batches(contributors):
@@ -209,9 +218,12 @@ def split_contributor(
     counts: Counter[str],
     summary: ShardSummary,
     known: Prefetched | None = None,
+    paid: set[str] | None = None,
 ) -> None:
-    """Split one contributor's month; safe to call again after any crash."""
+    """Split one contributor's month; safe to call again after any crash. The creators
+    it pays (or paid, in an earlier run) are added to ``paid``."""
     known = known or prefetch(month, {contributor_id: counts})
+    paid = paid if paid is not None else set()
     if contributor_id in known.statements:
         summary.already_split += 1
         return
@@ -229,6 +241,7 @@ def split_contributor(
     )
     creators = {r: known.owners.creators[r] for r in counts if r in known.owners.creators}
     plan = ContributorPlan(contributor_id, month, split, creators)
+    paid.update(creators[p.recipient] for p in split.parts if p.amount and p.recipient in creators)
     if not split.funded:
         summary.count(split, sum(counts.values()), 0)
         ledger.apply(Movement(f"{base_id}-unfunded", "split", (), month, puts=(plan.statement(),)))
@@ -287,14 +300,33 @@ def _apply_in_chunks(plan: ContributorPlan, charge: int, held_already: bool) -> 
 
 
 def split_shard(month: str, shard: int) -> ShardSummary:
+    """Split one shard; answers what this run did, and records for the stats what the
+    shard holds in all (contributors split by an earlier run counted from their statements)."""
     summary = ShardSummary()
+    earlier = ShardSummary()
+    paid: set[str] = set()
     flattrs = flattrs_of_shard(month, shard)
-    if not flattrs:
-        return summary
-    known = prefetch(month, flattrs)
+    known = prefetch(month, flattrs) if flattrs else Prefetched()
     for contributor_id, counts in sorted(flattrs.items()):
-        split_contributor(contributor_id, month, counts, summary, known)
+        statement = known.statements.get(contributor_id)
+        if statement is None:
+            split_contributor(contributor_id, month, counts, summary, known, paid)
+            continue
+        summary.already_split += 1
+        earlier.count_statement(statement)
+        paid.update(_paid_by(statement, known.owners.creators))
+    earlier.add(summary)
+    stats.record_shard(month, shard, vars(earlier), paid)
     return summary
+
+
+def _paid_by(statement: LedgerItem, creators: dict[str, str]) -> set[str]:
+    parts = (statement.details or {}).get("parts", [])
+    return {
+        creators[p["recipient"]]
+        for p in parts
+        if not p.get("held") and int(p["amount"]) > 0 and p["recipient"] in creators
+    }
 
 
 def run_month(
@@ -313,6 +345,7 @@ def run_month(
             if progress:
                 progress(1)
     finish_month(month)
+    stats.record_total(month)
     return total
 
 
@@ -353,4 +386,5 @@ def split_finish_job(event: dict[str, Any]) -> dict[str, Any]:
     for item in event.get("shards", []):
         total.add(ShardSummary(**{k: int(item.get(k, 0)) for k in vars(ShardSummary())}))
     finish_month(str(event["month"]))
+    stats.record_total(str(event["month"]))
     return {"month": event["month"], **vars(total)}

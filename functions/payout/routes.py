@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
@@ -14,10 +15,10 @@ from functions.common.api import current_user_id, jwt_claims
 from functions.common.clock import rfc3339
 from functions.common.models import User
 from functions.common.money import Money, money
-from functions.common.months import month_of, previous_month
+from functions.common.months import add_months, month_of, previous_month
 from functions.common.recipients import RecipientRef, recipient_ref
 from functions.core import ledger
-from functions.payout import profile, statements
+from functions.payout import profile, statements, stats
 
 router = Router()
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -235,6 +236,57 @@ def get_revenue(month: Annotated[str | None, Query(pattern=MONTH)] = None) -> Re
         for m, recipients in by_month.items()
     ]
     return Revenue(items=items)
+
+
+class MonthFigures(BaseModel):
+    month: str
+    contributors: int
+    flattrs: int
+    money_split: MoneyOut
+    to_creators: MoneyOut
+    held_for_creators: MoneyOut
+    share_claimed: str  # of the money split (after the fee), to creators at once: "0.4200"
+    creators_paid: int
+
+
+class Stats(BaseModel):
+    items: list[MonthFigures]
+    cursor: str | None = None
+
+
+def _share(part: int, whole: int) -> str:
+    """An exact ratio as a decimal string with four places, rounded down."""
+    return f"{part * 10_000 // whole / 10_000:.4f}" if whole else "0.0000"
+
+
+@router.get("/v1/stats")
+def get_stats(
+    first: Annotated[str | None, Query(alias="from", pattern=MONTH)] = None,
+    last: Annotated[str | None, Query(alias="to", pattern=MONTH)] = None,
+) -> Response[str]:
+    """Public aggregates per split month (never per user), from the split's own counts.
+    By default the twelve months up to the last one split."""
+    last = last or previous_month(clock.now())
+    first = first or add_months(last, -11)
+    figures = [
+        MonthFigures(
+            month=t.month,
+            contributors=int(t.contributors),
+            flattrs=int(t.flattrs),
+            money_split=_money(int(t.charged)),
+            to_creators=_money(int(t.to_creators)),
+            held_for_creators=_money(int(t.to_escrow)),
+            share_claimed=_share(int(t.to_creators), int(t.to_creators) + int(t.to_escrow)),
+            creators_paid=int(t.creators),
+        )
+        for t in stats.totals(stats.months_between(first, last))
+    ]
+    return Response(
+        status_code=200,
+        content_type="application/json",
+        body=Stats(items=figures).model_dump_json(),
+        headers={"Cache-Control": "public, max-age=3600"},  # changes once a month
+    )
 
 
 routers = [router]  # what the Lambda serves and the OpenAPI document describes

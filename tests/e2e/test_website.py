@@ -277,3 +277,65 @@ def test_a_creator_declines_and_the_money_goes_back(stack: Client, browser: Brow
     stack.request("POST", "/_local/clock", {"advance_seconds": 61})
     resolved = stack.request("GET", "/v1/resolve?url=https://github.com/hubot/other").json
     assert resolved["flattrable"] is False and resolved["reason"] == "declined"
+
+
+def test_the_public_pages_catalogue_receiver_stats_and_the_flattr_button(
+    stack: Client, browser: Browser
+):
+    giver, token = stack.sign_in("public-giver@example.org")
+    stack.request("POST", "/_local/balance", {"user_id": giver, "amount": {"amount": "10"}})
+    made = stack.request(
+        "POST",
+        "/v1/flattrs",
+        {"event_id": str(uuid.uuid4()), "url": "https://github.com/catalina/songs"},
+        token=token,
+    )
+    assert made.status == 201, made.body
+    stack.request("POST", "/_local/clock", {"now": next_month_at(stack, 0, 31)})
+    built = stack.request("POST", "/_local/jobs/unclaimed-email", {})  # builds the catalogue
+    assert built.status == 200, built.body
+
+    context = browser.new_context(viewport=WIDTHS["desktop"])
+    page = context.new_page()
+    page.goto(stack.base + "/catalogue")
+    page.fill("#q", "catalina")
+    page.keyboard.press("Enter")
+    rows = page.locator("#catalogue-items tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.locator("td")).to_have_text(["catalina", "github", "1", "€4.50"])
+    page.screenshot(path=str(SHOTS / "catalogue-desktop.png"), full_page=True)
+    rows.get_by_role("link", name="catalina").click()
+    expect(page.locator("#receiver-state")).to_have_text(
+        "Not claimed yet: its money waits for its creator."
+    )
+    expect(page.locator("#receiver-waiting")).to_contain_text("€4.50")
+    page.screenshot(path=str(SHOTS / "receiver-desktop.png"), full_page=True)
+
+    page.goto(stack.base + "/stats")
+    expect(page.locator("#stats-chart canvas")).to_have_count(1)
+    months = page.locator("#stats-items tbody tr")
+    expect(months.last.locator("td").nth(1)).to_have_text("1")  # last month: one flattr
+    page.screenshot(path=str(SHOTS / "stats-desktop.png"), full_page=True)
+    page.set_viewport_size(WIDTHS["phone"])
+    page.screenshot(path=str(SHOTS / "stats-phone.png"), full_page=True)
+    page.set_viewport_size(WIDTHS["desktop"])
+
+    # A site owner makes a button; a reader follows it, signs in and flattrs.
+    page.goto(stack.base + "/button")
+    page.fill("#button-url", "https://blog.example.org/post")
+    snippet = page.locator("#button-snippet").inner_text()
+    assert snippet.startswith(f'<a href="{stack.base}/flattr?url=https%3A%2F%2Fblog.example.org')
+    expect(page.locator("#button-preview img")).to_have_attribute("src", "/button.svg")
+    page.screenshot(path=str(SHOTS / "button-desktop.png"), full_page=True)
+    page.goto(f"{stack.base}/flattr?url=https%3A%2F%2Fblog.example.org%2Fpost")
+    expect(page.locator("#flattr-url")).to_have_text("https://blog.example.org/post")
+    sign_in_here(page, "button-reader@example.org")
+    page.get_by_role("button", name="Flattr", exact=True).click()
+    expect(page.locator("#flattr-message")).to_have_text(
+        "Flattred. It counts in this month's split of your budget."
+    )
+    page.screenshot(path=str(SHOTS / "flattr-desktop.png"), full_page=True)
+    context.close()
+    _, reader = stack.sign_in("button-reader@example.org")
+    (flattr,) = stack.request("GET", "/v1/flattrs", token=reader).json["items"]
+    assert flattr["url"] == "https://blog.example.org/post" and flattr["source"] == "button"

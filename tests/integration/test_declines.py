@@ -144,3 +144,29 @@ def test_a_decline_cut_short_by_a_crash_is_finished_by_declining_again(held):
     assert decline("creator").json["refunded"]["amount"] == "4.500000"
     assert ledger.balance(ledger.escrow_account(OCTO)) == 0
     assert_ledger_checks()
+
+
+def test_a_receivers_public_page_says_what_it_is(held):
+    page = call("GET", f"/v1/recipients/{OCTO}", user=None)
+    assert page.status == 200, page.raw
+    assert page.json == {
+        "recipient": {
+            "key": OCTO,
+            "platform": "github",
+            "display_name": "octocat",
+            "claimed": False,
+        },
+        "declined": False,
+        "waiting": {"amount": "9.000000", "currency": "EUR"},
+        "supporters": 2,
+        "flattrs": 5,
+        "home": None,
+    }
+    site = call("GET", "/v1/recipients/web:blog.example.org", user=None).json
+    assert site["home"] == "https://blog.example.org/" and site["waiting"] is None
+    connect("creator", "github", "583231", "octocat")
+    assert decline("creator").status == 200
+    after = call("GET", f"/v1/recipients/{OCTO}", user=None).json
+    assert after["declined"] is True and after["waiting"] is None
+    bad = call("GET", "/v1/recipients/nocolon", user=None)
+    assert bad.status in (400, 422) and bad.json["errors"][0]["field"] == "path.key"

@@ -23,11 +23,11 @@ async function proofStep(view, here) {
     const domain = key.slice(4);
     let found = (await api("GET", "/v1/domains")).data.items.find((d) => d.domain === domain);
     if (!found) found = (await api("POST", "/v1/domains", { domain })).data;
-    return domainCard(found, () => claimPage());
+    return domainCard(found);
   }
   const connections = (await api("GET", "/v1/connections")).data;
   const proven = connections.items.some((c) => c.recipients.includes(key));
-  if (proven) return recipientActions([key], "waiting", () => claimPage());
+  if (proven) return recipientActions([key], "waiting");
   const platform = connections.platforms.find((p) => p.name === view.recipient.platform);
   const message = el("p", { role: "status", id: "connect-message" });
   const connect = async () => {

@@ -29,8 +29,9 @@ function say(message, answer, text) {
   message.className = answer.ok ? "" : "error";
 }
 
-/** Claim and decline buttons for recipient keys the person has proven. */
-export function recipientActions(keys, id, onDone = () => {}) {
+/** Claim and decline buttons for recipient keys the person has proven; the outcome is
+ * said beside them (the page is not redrawn under the person's eyes). */
+export function recipientActions(keys, id) {
   const message = status(`${id}-message`);
   const claim = async () => {
     let moved = 0n;
@@ -41,7 +42,6 @@ export function recipientActions(keys, id, onDone = () => {}) {
       moved += toMicros(answer.data.moved.amount);
     }
     say(message, answer, `${S.claimedMoved} ${euro(fromMicros(moved))}`);
-    if (answer.ok) onDone();
   };
   const confirm = el("button", { type: "button", id: `${id}-decline-confirm`, hidden: "" }, S.declineConfirm);
   confirm.addEventListener("click", async () => {
@@ -52,7 +52,6 @@ export function recipientActions(keys, id, onDone = () => {}) {
     }
     confirm.hidden = true;
     say(message, answer, S.declined);
-    if (answer.ok) onDone();
   });
   return el(
     "div",
@@ -93,7 +92,7 @@ function connectedRow(platform, connection, reload) {
     el("div", {}, toggle, " ", el("label", { for: `${id}-auto` }, S.autoFlattr)),
     el("button", { type: "button", class: "link", onclick: disconnect }, S.disconnect),
     message,
-    recipientActions(connection.recipients, id, reload),
+    recipientActions(connection.recipients, id),
   );
 }
 
@@ -141,26 +140,28 @@ async function connectionsSection(reload) {
   );
 }
 
-function copyButton(text, label, id) {
-  const button = el("button", { type: "button", class: "secondary", id }, label);
+/** Copies ``text`` (or, if it changes, the button's ``data-text``) to the clipboard. */
+export function copyButton(text, label, id) {
+  const button = el("button", { type: "button", class: "secondary", id, "data-text": text }, label);
   button.addEventListener("click", async () => {
-    await navigator.clipboard.writeText(text);
+    await navigator.clipboard.writeText(button.dataset.text);
     button.textContent = S.copied;
   });
   return button;
 }
 
 /** A domain being proven (or proven): what to publish, with copy buttons, and verify. */
-export function domainCard(domain, reload) {
+export function domainCard(domain, note = "") {
   const id = `domain-${domain.domain.replaceAll(".", "-")}`;
-  const message = status(`${id}-message`);
+  const message = status(`${id}-status`);
+  message.textContent = note;
   const verify = async () => {
     const answer = await api("POST", `/v1/domains/${encodeURIComponent(domain.domain)}/verify`);
-    say(message, answer, answer.ok ? `${S.verified} ${S.claimedMoved} ${formatMoney(answer.data.moved)}` : "");
-    if (answer.ok) reload();
+    if (answer.ok) card.replaceWith(domainCard(answer.data, `${S.claimedMoved} ${formatMoney(answer.data.moved)}`));
+    else say(message, answer, "");
   };
   const body = domain.verified
-    ? [el("p", {}, S.verified), recipientActions([`web:${domain.domain}`], id, reload)]
+    ? [el("p", {}, S.verified), message, recipientActions([`web:${domain.domain}`], id)]
     : [
         el("p", {}, S.domainHow),
         el("dl", {},
@@ -171,7 +172,8 @@ export function domainCard(domain, reload) {
         el("button", { type: "button", id: `${id}-verify`, onclick: verify }, S.verify),
         message,
       ];
-  return el("li", { id }, el("h3", {}, domain.domain), ...body);
+  const card = el("li", { id }, el("h3", {}, domain.domain), ...body);
+  return card;
 }
 
 async function domainsSection(reload) {
@@ -189,7 +191,7 @@ async function domainsSection(reload) {
     { id: "domains", "aria-labelledby": "domains-title" },
     el("h2", { id: "domains-title" }, S.domainsTitle),
     el("form", { onsubmit: add }, el("label", { for: "domain" }, `${S.domain} `), input, " ", el("button", { type: "submit" }, S.addDomain), message),
-    el("ul", { class: "plain" }, answer.data.items.map((d) => domainCard(d, reload))),
+    el("ul", { class: "plain" }, answer.data.items.map((d) => domainCard(d))),
   );
 }
 

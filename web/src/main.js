@@ -6,6 +6,7 @@ import { claimPage } from "./claimpage.js";
 import { creatorPage } from "./creator.js";
 import { historyPage } from "./historypage.js";
 import { account, dashboard, home, signedIn } from "./pages.js";
+import { buttonPage, cataloguePage, flattrPage, receiverPage, statsPage } from "./public.js";
 import { STRINGS as S } from "./strings.js";
 
 const ROUTES = {
@@ -16,6 +17,11 @@ const ROUTES = {
   "/account": account,
   "/creator": creatorPage,
   "/creator/claim": claimPage,
+  "/catalogue": cataloguePage,
+  "/receiver": receiverPage,
+  "/stats": statsPage,
+  "/flattr": flattrPage,
+  "/button": buttonPage,
 };
 
 function navigate(path, { replace = false } = {}) {

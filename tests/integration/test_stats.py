@@ -1,0 +1,92 @@
+"""The public stats: per split month, aggregates only, counted by the split itself, the
+same after a re-run or a crash, and no marker of who was paid kept afterwards."""
+
+from __future__ import annotations
+
+from functions.common import clock
+from functions.common.models import MonthStat
+from functions.payout import monthly
+from tests.conftest import call
+from tests.integration.payout_helpers import EUR, JUNE, add_flattrs, add_user, claim, run_job
+
+JUNE_STATS = {
+    "month": "2031-06",
+    "contributors": 3,
+    "flattrs": 7,
+    "money_split": {"amount": "12.000000", "currency": "EUR"},
+    # ada: 4.50 after the fee, half to octocat (claimed), half held for a.example; bob: 4.50
+    # over blog.example (claimed, 1) and a.example (3); cy: 1.80 held for c.example.
+    "to_creators": {"amount": "3.375000", "currency": "EUR"},  # 2.25 + 1.125
+    "held_for_creators": {"amount": "7.425000", "currency": "EUR"},  # 2.25 + 3.375 + 1.80
+    "share_claimed": "0.3125",  # 3.375 / 10.80
+    "creators_paid": 2,
+}
+
+
+def june(aws) -> None:
+    """ada (5 EUR) and bob (5 EUR) flattr two claimed creators and an unclaimed site;
+    cy has 2 EUR for one unclaimed flattr; dee has nothing and made no flattr."""
+    clock.move_to(JUNE)
+    claim("github:octocat", "creator-1")
+    claim("web:blog.example", "creator-2")
+    for user, money in (("ada", 10 * EUR), ("bob", 10 * EUR), ("cy", 2 * EUR), ("dee", 0)):
+        add_user(user, budget=5 * EUR, paid_in=money)
+    add_flattrs("ada", "github:octocat", 1)
+    add_flattrs("ada", "web:a.example", 1)
+    add_flattrs("bob", "web:blog.example", 1)
+    add_flattrs("bob", "web:a.example", 3)
+    add_flattrs("cy", "web:c.example", 1)
+    clock.move_to(JUNE.replace(month=7, day=1, hour=0, minute=30))
+
+
+def stats() -> list[dict]:
+    answer = call("GET", "/v1/stats", user=None, query="from=2031-01&to=2031-12")
+    assert answer.status == 200, answer.raw
+    assert answer.headers["cache-control"] == "public, max-age=3600"
+    return answer.json["items"]
+
+
+def test_the_split_counts_the_months_aggregates(aws):
+    june(aws)
+    run_job("monthly-split", month="2031-06")
+    assert stats() == [JUNE_STATS]
+    # Who was paid is forgotten once counted; only the shards' sums and the total stay.
+    parts = {item.part.split("#")[0] for item in MonthStat.query("2031-06")}
+    assert parts == {"shard", "total"}
+    # Without a range: the twelve months up to the last one split.
+    default = call("GET", "/v1/stats", user=None).json["items"]
+    assert [m["month"] for m in default] == ["2031-06"]
+
+
+def test_a_rerun_or_a_crash_counts_everyone_once(aws):
+    june(aws)
+    real = monthly.split_contributor
+    calls = {"n": 0}
+
+    def crash_on_the_second(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("the Lambda died here")
+        return real(*args, **kwargs)
+
+    monthly.split_contributor = crash_on_the_second
+    crashed = 0
+    try:
+        for shard in range(monthly.SPLIT_SHARDS):
+            try:
+                monthly.split_shard("2031-06", shard)
+            except RuntimeError:
+                crashed += 1
+    finally:
+        monthly.split_contributor = real
+    assert crashed == 1
+    run_job("monthly-split", month="2031-06")  # finishes the crashed shard, counts it whole
+    assert stats() == [JUNE_STATS]
+    run_job("monthly-split", month="2031-06")
+    assert stats() == [JUNE_STATS]
+
+
+def test_bad_months_are_a_clear_400(aws):
+    answer = call("GET", "/v1/stats", user=None, query="from=2031-13")
+    assert answer.status in (400, 422)
+    assert answer.json["errors"][0]["field"] == "query.from"

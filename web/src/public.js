@@ -1,0 +1,163 @@
+// Public pages: the catalogue of unclaimed receivers, a receiver's page, the stats, the
+// flattr button's page (/flattr?url=) and the page for site owners (/button).
+import uPlot from "uplot";
+import { api } from "./api.js";
+import { accessToken, signIn } from "./auth.js";
+import { copyButton } from "./creator.js";
+import { el, show } from "./dom.js";
+import { formatMoney } from "./format.js";
+import { buttonSnippet, statsSeries } from "./statsdata.js";
+import { STRINGS as S } from "./strings.js";
+
+const receiverLink = (recipient) =>
+  el("a", { href: `/receiver?key=${encodeURIComponent(recipient.key)}` }, recipient.display_name);
+
+function catalogueTable(items) {
+  if (items.length === 0) return el("p", { id: "catalogue-empty" }, S.catalogueEmpty);
+  return el(
+    "table",
+    { id: "catalogue-items" },
+    el("thead", {}, el("tr", {}, el("th", {}, S.receiver), el("th", {}, S.platform), el("th", {}, S.supporters), el("th", {}, S.waitingAmount))),
+    el("tbody", {}, items.map((item) =>
+      el("tr", {}, el("td", {}, receiverLink(item.recipient)), el("td", {}, item.recipient.platform), el("td", {}, item.supporters), el("td", {}, formatMoney(item.amount))),
+    )),
+  );
+}
+
+export async function cataloguePage() {
+  const params = new URL(location.href).searchParams;
+  const q = params.get("q") || "";
+  const sort = params.get("sort") === "trending" ? "trending" : "top";
+  const answer = await api("GET", `/v1/unclaimed?${new URLSearchParams({ q, sort })}`);
+  const sortSelect = el("select", { id: "sort", name: "sort" },
+    ["top", "trending"].map((value) => el("option", value === sort ? { value, selected: "" } : { value }, S[`sort_${value}`])));
+  show(
+    el("h1", {}, S.catalogueTitle),
+    el("p", {}, S.catalogueIntro),
+    el("form", { method: "get", action: "/catalogue", role: "search" },
+      el("label", { for: "q" }, `${S.search} `), el("input", { id: "q", name: "q", type: "search", value: q }), " ",
+      el("label", { for: "sort" }, `${S.sortBy} `), sortSelect, " ",
+      el("button", { type: "submit" }, S.search)),
+    catalogueTable(answer.ok ? answer.data.items : []),
+  );
+}
+
+export async function receiverPage() {
+  const key = new URL(location.href).searchParams.get("key") || "";
+  // ":" and "@" are plain path characters (RFC 3986); keep them readable in the path.
+  const segment = encodeURIComponent(key).replaceAll("%3A", ":").replaceAll("%40", "@");
+  const answer = await api("GET", `/v1/recipients/${segment}`);
+  if (!answer.ok) {
+    show(el("h1", {}, S.receiverMissing), el("p", { class: "error" }, answer.data.detail || ""));
+    return;
+  }
+  const found = answer.data;
+  const state = found.declined ? S.stateDeclined : found.recipient.claimed ? S.stateClaimed : S.stateUnclaimed;
+  show(
+    el("h1", {}, found.recipient.display_name),
+    el("p", {}, `${S.onPlatform} ${found.recipient.platform}. `, el("strong", { id: "receiver-state" }, state)),
+    found.waiting
+      ? el("p", { id: "receiver-waiting" }, `${formatMoney(found.waiting)} ${S.waitsFromSupporters} ${found.supporters} ${S.supportersLower}.`)
+      : "",
+    found.declined ? "" : el("h2", {}, S.howToFlattr),
+    found.declined ? "" : el("p", {}, S.howToFlattrText),
+    found.home && !found.declined
+      ? el("p", {}, el("a", { class: "button", id: "flattr-home", href: `/flattr?url=${encodeURIComponent(found.home)}` }, `${S.flattrThis} ${found.home}`))
+      : "",
+    found.recipient.claimed || found.declined ? "" : el("p", {}, S.receiverClaimHint),
+  );
+}
+
+function statsChart(series) {
+  const figure = el("figure", { id: "stats-chart" }, el("figcaption", {}, S.statsChart));
+  const width = Math.min(720, document.getElementById("app").clientWidth || 720);
+  new uPlot(
+    {
+      width,
+      height: 240,
+      scales: { x: { time: false, range: (_, min, max) => [min - 0.5, max + 0.5] }, eur: {} },
+      series: [
+        { label: S.month, value: (_, i) => series.months[i] ?? "" },
+        { label: S.flattrs, stroke: "#0b5cad", width: 2 },
+        { label: S.moneySplitEur, stroke: "#a05a00", width: 2, dash: [6, 4], scale: "eur" },
+      ],
+      axes: [
+        { splits: () => series.x, values: (_, ticks) => ticks.map((i) => series.months[i] ?? "") },
+        {},
+        { scale: "eur", side: 1, grid: { show: false } },
+      ],
+    },
+    [series.x, series.flattrs, series.money],
+    figure,
+  );
+  return figure;
+}
+
+export async function statsPage() {
+  const answer = await api("GET", "/v1/stats");
+  const items = answer.ok ? answer.data.items : [];
+  const series = statsSeries({ items });
+  show(
+    el("h1", {}, S.statsTitle),
+    el("p", {}, S.statsIntro),
+    items.length === 0 ? el("p", { id: "stats-empty" }, S.statsEmpty) : statsChart(series),
+    items.length === 0
+      ? ""
+      : el("table", { id: "stats-items" },
+          el("thead", {}, el("tr", {}, el("th", {}, S.month), el("th", {}, S.flattrs), el("th", {}, S.contributors), el("th", {}, S.moneySplit), el("th", {}, S.shareClaimed), el("th", {}, S.creatorsPaid))),
+          el("tbody", {}, items.map((m, i) => el("tr", {},
+            el("td", {}, m.month), el("td", {}, m.flattrs), el("td", {}, m.contributors), el("td", {}, formatMoney(m.money_split)),
+            el("td", {}, `${series.sharePercent[i]} %`), el("td", {}, m.creators_paid))))),
+  );
+}
+
+async function flattrIt(url, message) {
+  const answer = await api("POST", "/v1/flattrs", { event_id: crypto.randomUUID(), url });
+  message.textContent = answer.ok ? S.flattred : answer.data.detail || S.failed;
+  message.className = answer.ok ? "" : "error";
+}
+
+export async function flattrPage() {
+  const url = new URL(location.href).searchParams.get("url") || "";
+  const here = `/flattr?url=${encodeURIComponent(url)}`;
+  const resolved = await api("GET", `/v1/resolve?url=${encodeURIComponent(url)}`);
+  if (!resolved.ok) {
+    show(el("h1", {}, S.flattrTitle), el("p", { class: "error", id: "flattr-message" }, resolved.data.detail || S.failed));
+    return;
+  }
+  const page = resolved.data;
+  const message = el("p", { id: "flattr-message", role: "status" });
+  const who = page.recipient
+    ? el("p", {}, `${S.receivedBy} `, receiverLink(page.recipient), page.goes_to_creator ? ` (${S.claimed})` : ` (${S.waiting})`)
+    : "";
+  let action;
+  if (!page.flattrable) action = el("p", { class: "error", id: "not-flattrable" }, `${S.notFlattrable} (${page.reason})`);
+  else if (await accessToken()) action = el("button", { type: "button", id: "flattr", onclick: () => flattrIt(page.url, message) }, S.flattrButton);
+  else action = el("button", { type: "button", id: "sign-in", onclick: () => signIn(here) }, S.signInToFlattr);
+  show(el("h1", {}, S.flattrTitle), el("p", {}, el("code", { id: "flattr-url" }, page.url)), who, action, message);
+}
+
+export function buttonPage() {
+  const input = el("input", { id: "button-url", type: "url", placeholder: "https://example.org/", autocomplete: "off" });
+  const code = el("code", { id: "button-snippet" });
+  const preview = el("p", { id: "button-preview" });
+  const copy = copyButton("", S.copy, "button-copy");
+  const update = () => {
+    const snippet = buttonSnippet(location.origin, input.value.trim() || "https://example.org/");
+    code.textContent = snippet;
+    copy.dataset.text = snippet;
+    preview.replaceChildren(el("img", { src: "/button.svg", alt: S.flattrThisAlt, width: "92", height: "24" }));
+  };
+  input.addEventListener("input", update);
+  update();
+  show(
+    el("h1", {}, S.buttonTitle),
+    el("p", {}, S.buttonIntro),
+    el("label", { for: "button-url" }, `${S.buttonUrl} `), input,
+    el("h2", {}, S.buttonSnippetTitle), el("pre", {}, code), copy, preview,
+    el("h2", {}, S.metaTitle),
+    el("p", {}, S.metaText),
+    el("pre", {}, el("code", {}, '<meta name="flattr:id" content="…">')),
+    el("p", {}, S.metaVerify, " ", el("a", { href: "/creator" }, S.creatorTitle), "."),
+  );
+}
