@@ -56,13 +56,15 @@ lock: setup
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.14 \
 		--python-platform x86_64-manylinux_2_28 -q -o infra/lambda-requirements.txt
 
-synth: setup
+synth: setup site
 	$(BIN)/python infra/app.py
 
 # Deploys to the account and region of your AWS credentials (CDK CLI v2 from npm).
-deploy: setup
+deploy: setup site
 	npx -y aws-cdk@2 deploy --app "$(BIN)/python infra/app.py" --require-approval broadening \
-		$(if $(STAGE),-c stage=$(STAGE)) $(if $(MAIL_DOMAIN),-c mail_domain=$(MAIL_DOMAIN))
+		$(if $(STAGE),-c stage=$(STAGE)) $(if $(MAIL_DOMAIN),-c mail_domain=$(MAIL_DOMAIN)) \
+		$(if $(SITE_DOMAIN),-c site_domain=$(SITE_DOMAIN)) \
+		$(if $(CERTIFICATE_ARN),-c certificate_arn=$(CERTIFICATE_ARN))
 
 bench: setup
 	$(BIN)/python -m bench.track

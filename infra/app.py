@@ -24,7 +24,8 @@ def build(context: dict[str, Any] | None = None, outdir: str | None = None) -> A
         f"Flattr-{stage}",
         stage=stage,
         mail_domain=str(app.node.try_get_context("mail_domain") or "flattr.example.org"),
-        api_domain=str(app.node.try_get_context("api_domain") or "api.flattr.example.org"),
+        site_domain=str(app.node.try_get_context("site_domain") or "flattr.example.org"),
+        certificate_arn=app.node.try_get_context("certificate_arn"),
         env=Environment(
             account=os.environ.get("CDK_DEFAULT_ACCOUNT", "111111111111"),
             region=os.environ.get("CDK_DEFAULT_REGION", "eu-west-1"),

@@ -19,7 +19,56 @@ def _ack(scope: IConstruct, rule: str, reason: str) -> None:
     Validations.of(scope).acknowledge(Acknowledgment(id=RULE + rule, reason=reason))
 
 
+def _acknowledge_site(stack: FlattrStack) -> None:
+    site = stack.site
+    private = (
+        "Access logs would store every requested URL, query strings included (pages flattred, "
+        "claim tokens): the privacy rules keep URLs and tokens out of logs. The API's own "
+        "access log records route keys and statuses only."
+    )
+    _ack(site.bucket, "S1", private)
+    _ack(site.distribution, "CFR3", private)
+    _ack(site.distribution, "CFR1", "The service is open worldwide: no country is refused.")
+    _ack(
+        site.distribution,
+        "CFR2",
+        "The API behind it throttles per stage and refuses bad input with a 4xx; a WAF web "
+        "ACL for CloudFront lives in us-east-1 and can be attached by operators.",
+    )
+    if not stack.certificate_arn:
+        _ack(
+            site.distribution,
+            "CFR4",
+            "Without certificate_arn (a synth or a test) CloudFront's default certificate is "
+            "used, which cannot set a minimum TLS version; deployments pass certificate_arn "
+            "and get TLS 1.2 (2021 policy).",
+        )
+    bucket = Stack.of(site.bucket).get_logical_id(site.bucket.node.default_child)  # type: ignore[arg-type]
+    assets = f"arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-{stack.account}-{stack.region}/*"
+    findings = (
+        "IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+        *(
+            f"IAM5[Action::s3:{a}*]"
+            for a in ("Abort", "DeleteObject", "GetBucket", "GetObject", "List")
+        ),
+        "IAM5[Resource::*]",
+        f"IAM5[Resource::<{bucket}.Arn>/*]",
+        f"IAM5[Resource::{assets}]",
+        "L1",
+    )
+    for child in stack.node.children:
+        if child.node.id.startswith("Custom::CDKBucketDeployment"):
+            for rule in findings:
+                _ack(
+                    child,
+                    rule,
+                    "CDK's BucketDeployment handler (its own role, grants and runtime): it copies "
+                    "the built website from the asset bucket to the site bucket at deploy time.",
+                )
+
+
 def acknowledge(stack: FlattrStack) -> None:
+    _acknowledge_site(stack)
     _ack(
         stack.user_pool,
         "COG2",

@@ -14,6 +14,7 @@ from infra.api import Api
 from infra.functions import DomainFunctions
 from infra.mail import MailEvents
 from infra.schedules import Schedules
+from infra.site import Site
 from infra.tables import Tables
 
 
@@ -25,11 +26,13 @@ class FlattrStack(Stack):
         *,
         stage: str,
         mail_domain: str,
-        api_domain: str,
+        site_domain: str,
+        certificate_arn: str | None = None,
         log_level: str = "INFO",
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        self.certificate_arn = certificate_arn
         prefix = f"flattr-{stage}-"
         self.tables = Tables(self, "Tables", prefix=prefix)
 
@@ -52,10 +55,27 @@ class FlattrStack(Stack):
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
+        site = f"https://{site_domain}"
+        # The website signs in with the authorization code flow and PKCE on Cognito's
+        # hosted pages (a public client: no secret, no implicit flow).
+        self.auth_domain = self.user_pool.add_domain(
+            "SignIn",
+            cognito_domain=cognito.CognitoDomainOptions(domain_prefix=f"flattr-{stage}-sign-in"),
+        )
         self.user_pool_client = self.user_pool.add_client(
             "Web",
             auth_flows=cognito.AuthFlow(user_srp=True),
+            generate_secret=False,
+            o_auth=cognito.OAuthSettings(
+                flows=cognito.OAuthFlows(authorization_code_grant=True, implicit_code_grant=False),
+                scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+                callback_urls=[f"{site}/signed-in"],
+                logout_urls=[f"{site}/"],
+            ),
+            access_token_validity=Duration.hours(1),
             id_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.days(30),
+            enable_token_revocation=True,
             prevent_user_existence_errors=True,
         )
 
@@ -104,7 +124,7 @@ class FlattrStack(Stack):
             email_identity_arn=identity_arn,
             configuration_set=self.configuration_set.configuration_set_name,
             log_level=log_level,
-            public_api_url=f"https://{api_domain}",
+            public_api_url=site,  # every browser-facing URL the API builds: the site's
             mail_from=f"noreply@{mail_domain}",
             user_pool=self.user_pool,
         )
@@ -117,6 +137,22 @@ class FlattrStack(Stack):
             rate_limit=200,
             burst_limit=400,
         )
+        self.site = Site(
+            self,
+            "Site",
+            domain=site_domain,
+            certificate_arn=certificate_arn,
+            api_endpoint=self.api.http_api.api_endpoint,
+            config={
+                "authority": f"https://cognito-idp.{self.region}.amazonaws.com/"
+                f"{self.user_pool.user_pool_id}",
+                "client_id": self.user_pool_client.user_pool_client_id,
+            },
+            connect_origins=(
+                f"https://cognito-idp.{self.region}.amazonaws.com",
+                self.auth_domain.base_url(),
+            ),
+        )
         self.schedules = Schedules(self, "Schedules", functions=dict(self.functions.jobs))
         self.mail_events = MailEvents(
             self,
@@ -125,5 +161,6 @@ class FlattrStack(Stack):
             handler=self.functions.events["claim"],
         )
         CfnOutput(self, "ApiUrl", value=self.api.http_api.api_endpoint)
+        CfnOutput(self, "SiteDistribution", value=self.site.distribution.domain_name)
         CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
         CfnOutput(self, "UserPoolClientId", value=self.user_pool_client.user_pool_client_id)

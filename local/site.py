@@ -7,17 +7,15 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path
 
+from infra.headers import REFERRER_POLICY, content_security_policy
+
 DIST = Path(__file__).resolve().parents[1] / "web" / "dist"
 API_PREFIXES = ("/v1/", "/claim/", "/oauth/", "/rest/", "/_local/", "/_fake/")
-# As the CDK app's response headers policy will set it: no inline script or style.
+# As the CDK app's response headers policy sets them (one definition for both).
 HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-        "form-action 'self'"
-    ),
+    "Content-Security-Policy": content_security_policy(),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Referrer-Policy": REFERRER_POLICY,
 }
 
 

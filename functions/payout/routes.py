@@ -22,6 +22,7 @@ from functions.payout import profile, statements, stats
 
 router = Router()
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+STATS_MONTH = r"^2\d{3}-(0[1-9]|1[0-2])$"  # the service's own years: 2000 to 2999
 
 
 class MoneyOut(BaseModel):
@@ -261,8 +262,8 @@ def _share(part: int, whole: int) -> str:
 
 @router.get("/v1/stats")
 def get_stats(
-    first: Annotated[str | None, Query(alias="from", pattern=MONTH)] = None,
-    last: Annotated[str | None, Query(alias="to", pattern=MONTH)] = None,
+    first: Annotated[str | None, Query(alias="from", pattern=STATS_MONTH)] = None,
+    last: Annotated[str | None, Query(alias="to", pattern=STATS_MONTH)] = None,
 ) -> Response[str]:
     """Public aggregates per split month (never per user), from the split's own counts.
     By default the twelve months up to the last one split."""

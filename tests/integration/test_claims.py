@@ -147,6 +147,7 @@ def test_claim_link_json_and_page_show_what_waits(held):
     assert page.headers["content-type"].startswith("text/html")
     html = page.raw.decode()
     assert '<html lang="en">' in html and "<script" not in html
+    assert "<style" not in html and 'href="/style.css"' in html  # the CSP holds here too
     assert "9.00 EUR" in html and "01 January 2032" in html
     assert f'href="/creator/claim?token={token}"' in html  # claiming is the website's
 

@@ -3,6 +3,8 @@ same after a re-run or a crash, and no marker of who was paid kept afterwards.""
 
 from __future__ import annotations
 
+import pytest
+
 from functions.common import clock
 from functions.common.models import MonthStat
 from functions.payout import monthly
@@ -86,7 +88,16 @@ def test_a_rerun_or_a_crash_counts_everyone_once(aws):
     assert stats() == [JUNE_STATS]
 
 
-def test_bad_months_are_a_clear_400(aws):
-    answer = call("GET", "/v1/stats", user=None, query="from=2031-13")
-    assert answer.status in (400, 422)
-    assert answer.json["errors"][0]["field"] == "query.from"
+@pytest.mark.parametrize(
+    ("query", "field"), [("from=2031-13", "query.from"), ("to=0000-01", "query.to")]
+)
+def test_bad_months_are_a_clear_4xx(aws, query, field):
+    """``to=0000-01`` was a 500 (found by the HTTP fuzzer): no month before year 1."""
+    answer = call("GET", "/v1/stats", user=None, query=query)
+    assert answer.status in (400, 422), answer.raw
+    assert answer.json["errors"][0]["field"] == field
+
+
+def test_a_range_backwards_is_empty(aws):
+    answer = call("GET", "/v1/stats", user=None, query="from=2031-06&to=2031-01")
+    assert answer.status == 200 and answer.json["items"] == []

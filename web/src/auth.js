@@ -93,7 +93,9 @@ export async function signOut() {
   sessionStorage.removeItem(REFRESH);
   if (refresh) {
     const idp = await discover();
-    await fetch(idp.revocation_endpoint, {
+    // Cognito's discovery may not name it; its revocation endpoint sits beside the token one.
+    const revoke = idp.revocation_endpoint || idp.token_endpoint.replace(/\/token$/, "/revoke");
+    await fetch(revoke, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ client_id: idp.client_id, token: refresh }),
