@@ -66,11 +66,12 @@ deploy: setup site
 		$(if $(SITE_DOMAIN),-c site_domain=$(SITE_DOMAIN)) \
 		$(if $(CERTIFICATE_ARN),-c certificate_arn=$(CERTIFICATE_ARN))
 
-bench: setup
+bench: setup site
 	$(BIN)/python -m bench.track
 	$(BIN)/python -m bench.poll
 	$(BIN)/python -m bench.split
 	$(BIN)/python -m bench.claim
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m bench.site
 
 clean:
 	rm -rf $(VENV) cdk.out .mypy_cache .ruff_cache .pytest_cache .hypothesis test-artifacts

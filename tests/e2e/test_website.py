@@ -339,3 +339,89 @@ def test_the_public_pages_catalogue_receiver_stats_and_the_flattr_button(
     _, reader = stack.sign_in("button-reader@example.org")
     (flattr,) = stack.request("GET", "/v1/flattrs", token=reader).json["items"]
     assert flattr["url"] == "https://blog.example.org/post" and flattr["source"] == "button"
+
+
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = (
+    "/",
+    "/dashboard",
+    "/history",
+    "/account",
+    "/creator",
+    "/creator/claim?token=not-a-token",
+    "/catalogue",
+    "/receiver?key=web:blog.example.org",
+    "/stats",
+    "/flattr?url=https%3A%2F%2Fblog.example.org%2Fpost",
+    "/button",
+)
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core (from npm) on the page as it stands: serious and critical findings."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run()).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_every_page_has_no_serious_accessibility_violation(
+    stack: Client, browser: Browser, width: str
+):
+    # axe is injected as a script: only this test's context lets it past the CSP.
+    context = browser.new_context(viewport=WIDTHS[width], bypass_csp=True)
+    page = context.new_page()
+    page.goto(stack.base + "/dashboard")
+    sign_in_here(page, f"axe-{width}@example.org")
+    found = {}
+    for path in PAGES:
+        page.goto(stack.base + path)
+        page.wait_for_selector("#app h1")
+        found[path] = serious_violations(page)
+        if width == "phone":
+            name = path.strip("/").split("?")[0].replace("/", "-") or "home"
+            page.screenshot(path=str(SHOTS / f"{name}-phone.png"), full_page=True)
+    # The check sees what it should: an input without a label is a critical finding.
+    page.evaluate("() => document.getElementById('app').append(document.createElement('input'))")
+    assert any(v.startswith("label (critical)") for v in serious_violations(page))
+    context.close()
+    assert {path: v for path, v in found.items() if v} == {}
+
+
+def test_the_main_flows_work_with_the_keyboard_alone(stack: Client, browser: Browser):
+    """Sign in, change the budget, open the creator area and start connecting GitHub:
+    Tab to reach, Enter or Space to act; no mouse."""
+    page = browser.new_context(viewport=WIDTHS["desktop"]).new_page()
+    page.goto(stack.base + "/")
+
+    def tab_to(selector: str, most: int = 40) -> None:
+        for _ in range(most):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"() => document.activeElement.matches({selector!r})"):
+                return
+        raise AssertionError(f"{selector} cannot be reached with Tab")
+
+    tab_to("#sign-in")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#email")
+    tab_to("#email")
+    page.keyboard.type("keys@example.org")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/dashboard")
+    page.wait_for_selector("#budget")
+    tab_to("#budget")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("6")
+    page.keyboard.press("Enter")
+    expect(page.locator("#monthly-budget")).to_have_text("€6.00")
+    tab_to("a[href='/creator']")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#connect-github")
+    tab_to("#connect-github button")
+    page.keyboard.press("Space")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Authorize flattr (local)")
+    page.context.close()
