@@ -143,6 +143,9 @@ def test_the_history_shows_a_split_month_and_draws_its_flattrs(stack: Client, br
     expect(page.locator("#went-claimed")).to_have_text("€0.00")
     expect(page.locator("#per-day-total")).to_have_text("2")
     expect(page.locator("#per-day canvas")).to_have_count(1)  # the chart is drawn
+    expect(page.locator("#per-month canvas")).to_have_count(1)  # money per month, stacked
+    legend = page.locator("#per-month .u-legend .u-series th")
+    expect(legend).to_have_text(["Month", "octocat", "example.org"])  # top of the stack first
     page.screenshot(path=str(SHOTS / "history-desktop.png"), full_page=True)
 
 

@@ -3,7 +3,7 @@ import uPlot from "uplot";
 import { api } from "./api.js";
 import { el, show } from "./dom.js";
 import { formatMoney } from "./format.js";
-import { flattrsPerDay, whereMoneyWent } from "./history.js";
+import { flattrsPerDay, moneyPerMonthStacked, monthsUpTo, whereMoneyWent } from "./history.js";
 import { signedInOr } from "./pages.js";
 import { STRINGS as S } from "./strings.js";
 
@@ -20,7 +20,7 @@ async function allFlattrs(month) {
 }
 
 function statementTable(statement) {
-  const euro = (amount) => formatMoney({ amount: String(amount), currency: "EUR" });
+  const euro = (amount) => formatMoney({ amount, currency: "EUR" });
   const went = whereMoneyWent(statement);
   return [
     el("h2", {}, `${S.statementTitle}: ${statement.month}`),
@@ -87,6 +87,37 @@ function perDayChart(month, flattrs) {
   return figure;
 }
 
+const COLOURS = ["#0b5cad", "#a05a00", "#2e7d32", "#8e24aa", "#c62828", "#546e7a"];
+
+function perMonthChart(statements) {
+  const { months, receivers, stacks } = moneyPerMonthStacked(statements, 5, S.others);
+  const figure = el("figure", { id: "per-month" }, el("figcaption", {}, S.perMonthTitle));
+  if (receivers.length === 0) return el("p", { id: "per-month-empty" }, S.nothingYet);
+  const width = Math.min(720, document.getElementById("app").clientWidth || 720);
+  const order = receivers.map((_, i) => i).reverse(); // the tallest stack first, so all show
+  new uPlot(
+    {
+      width,
+      height: 240,
+      scales: { x: { time: false, range: (_, min, max) => [min - 0.5, max + 0.5] } },
+      series: [
+        { label: S.month, value: (_, i) => months[i] ?? "" },
+        ...order.map((i) => ({
+          label: receivers[i],
+          stroke: COLOURS[i % COLOURS.length],
+          fill: COLOURS[i % COLOURS.length],
+          paths: uPlot.paths.bars({ size: [0.6, 60] }),
+          value: (_, v, __, idx) => (idx == null ? "--" : (v - (i > 0 ? stacks[i - 1][idx] : 0)).toFixed(2)),
+        })),
+      ],
+      axes: [{ splits: () => months.map((_, i) => i), values: (_, ticks) => ticks.map((i) => months[i] ?? "") }, {}],
+    },
+    [months.map((_, i) => i), ...order.map((i) => stacks[i])],
+    figure,
+  );
+  return figure;
+}
+
 export async function historyPage() {
   if (!(await signedInOr(S.historyTitle, "/history"))) return;
   // Without a month, the API answers last month by its own clock (not this device's).
@@ -102,5 +133,14 @@ export async function historyPage() {
     " ",
     el("button", { type: "submit" }, S.show),
   );
-  show(el("h1", {}, S.historyTitle), picker, ...statementTable(statement.data), perDayChart(month, flattrs));
+  const earlier = await Promise.all(
+    monthsUpTo(month, 6).map((m) => (m === month ? statement : api("GET", `/v1/me/statements?month=${m}`))),
+  );
+  show(
+    el("h1", {}, S.historyTitle),
+    picker,
+    ...statementTable(statement.data),
+    perDayChart(month, flattrs),
+    perMonthChart(earlier.filter((a) => a.ok).map((a) => a.data)),
+  );
 }

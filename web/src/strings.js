@@ -59,6 +59,8 @@ export const STRINGS = {
   wentRefunded: "Given back",
   perDayTitle: "Flattrs per day",
   perDayTotal: "flattrs in the month",
+  perMonthTitle: "Money per month, by receiver (EUR, the six months up to this one)",
+  others: "others",
   accountTitle: "Your account",
   exportTitle: "Your data",
   exportText: "Everything we store about you, as one JSON file.",

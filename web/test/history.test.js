@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { flattrsPerDay, whereMoneyWent } from "../src/history.js";
+import { flattrsPerDay, moneyPerMonthStacked, monthsUpTo, whereMoneyWent } from "../src/history.js";
 
 test("flattrs are counted per UTC day of their month, every day present", () => {
   const flattrs = [
@@ -27,7 +27,28 @@ test("a statement's money is split into claimed, held and refunded", () => {
     refunds: [{ amount: money("0.5") }],
   };
   const went = whereMoneyWent(statement);
-  assert.equal(went.claimed.toFixed(6), "1.285714");
-  assert.equal(went.held.toFixed(6), "3.214286");
-  assert.equal(went.refunded, 0.5);
+  assert.deepEqual(went, { claimed: "1.285714", held: "3.214286", refunded: "0.500000" });
+});
+
+test("money per month is stacked by receiver, the biggest first, the rest as others", () => {
+  const part = (name, amount) => ({ recipient: { display_name: name }, amount: { amount } });
+  const statements = [
+    { month: "2031-07", parts: [part("a", "1.000000"), part("c", "0.100000"), part("d", "0.200000")] },
+    { month: "2031-06", parts: [part("a", "2.000000"), part("b", "1.500000")] },
+  ];
+  assert.deepEqual(moneyPerMonthStacked(statements, 2), {
+    months: ["2031-06", "2031-07"],
+    receivers: ["a", "b", "others"],
+    stacks: [
+      [2, 1], // a
+      [3.5, 1], // a + b
+      [3.5, 1.3], // a + b + others (c and d: 0.1 + 0.2 exactly)
+    ],
+  });
+  assert.deepEqual(moneyPerMonthStacked([], 2), { months: [], receivers: [], stacks: [] });
+});
+
+test("months up to one, across a year's end", () => {
+  assert.deepEqual(monthsUpTo("2031-02", 3), ["2030-12", "2031-01", "2031-02"]);
+  assert.deepEqual(monthsUpTo("2031-12", 1), ["2031-12"]);
 });
