@@ -201,7 +201,7 @@ def send_digests(summary: EmailSummary) -> None:
                         }
                         for n in sorted(notices, key=lambda n: n.recipient)
                     ],
-                    "statements_url": links.public_url("/v1/me/statements"),
+                    "statements_url": links.public_url("/history"),  # the website's page
                 },
             )
             summary.digests += 1

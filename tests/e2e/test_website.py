@@ -312,6 +312,7 @@ def test_the_public_pages_catalogue_receiver_stats_and_the_flattr_button(
         "Not claimed yet: its money waits for its creator."
     )
     expect(page.locator("#receiver-waiting")).to_contain_text("€4.50")
+    expect(page.locator("#claim-it")).to_have_attribute("href", "/creator")  # how to claim
     page.screenshot(path=str(SHOTS / "receiver-desktop.png"), full_page=True)
 
     page.goto(stack.base + "/stats")

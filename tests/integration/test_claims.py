@@ -198,6 +198,7 @@ def test_donors_get_one_digest_for_all_their_claimed_recipients(aws):
     assert digest["subject"] == "Your flattrs reached 2 creators"
     assert "octocat (GitHub): 3.00 EUR of yours" in digest["text"]
     assert "hubot (GitHub): 1.50 EUR of yours" in digest["text"]
+    assert "Your statements: https://" in digest["text"] and "/history" in digest["text"]
     assert list(DonorNotice.scan()) == []
     with responses.RequestsMock(assert_all_requests_are_fired=False):
         assert email_job()["digests"] == 0  # told once

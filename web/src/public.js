@@ -64,7 +64,9 @@ export async function receiverPage() {
     found.home && !found.declined
       ? el("p", {}, el("a", { class: "button", id: "flattr-home", href: `/flattr?url=${encodeURIComponent(found.home)}` }, `${S.flattrThis} ${found.home}`))
       : "",
-    found.recipient.claimed || found.declined ? "" : el("p", {}, S.receiverClaimHint),
+    found.recipient.claimed || found.declined
+      ? ""
+      : el("p", {}, `${S.receiverClaimHint} `, el("a", { href: "/creator", id: "claim-it" }, S.receiverClaimLink), S.receiverClaimThen),
   );
 }
 

@@ -149,7 +149,9 @@ export const STRINGS = {
     "Read, watch or listen with the Flattr extension, press a flattr button on its pages, " +
     "or like it on a platform you connected with auto-flattr on.",
   flattrThis: "Flattr",
-  receiverClaimHint: "Is it yours? The email we sent has a link to claim it.",
+  receiverClaimHint: "Is it yours? Connect the account or verify the site in the",
+  receiverClaimLink: "creator area",
+  receiverClaimThen: ", then claim it.",
   statsTitle: "Stats",
   statsIntro: "What flattring did, month by month: totals only, never anyone's own figures.",
   statsEmpty: "No month has been split yet.",
