@@ -152,8 +152,9 @@ def move_escrow(recipient: str, user_id: str) -> Claimed:
             return moved
 
 
-def claim(user_id: str, recipient: str) -> Claimed:
-    """``POST /v1/claims``: the user must have proven ownership of ``recipient``."""
+def require_proven_owner(user_id: str, recipient: str) -> None:
+    """Claiming and declining alike: nobody else owns ``recipient``, and the user has
+    proven it is theirs (``Conflict`` or ``Forbidden`` otherwise)."""
     owner = owner_of(recipient)
     if owner is not None and owner != user_id:
         raise TakenByAnother()
@@ -162,4 +163,9 @@ def claim(user_id: str, recipient: str) -> Claimed:
             "recipient: connect that account or verify that domain first",
             slug="ownership-not-proven",
         )
+
+
+def claim(user_id: str, recipient: str) -> Claimed:
+    """``POST /v1/claims``: the user must have proven ownership of ``recipient``."""
+    require_proven_owner(user_id, recipient)
     return move_escrow(recipient, user_id)

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import UpdateError
 
-from functions.claim.claiming import TakenByAnother, owner_of, proven_keys
+from functions.claim.claiming import TakenByAnother, require_proven_owner
 from functions.common import clock
-from functions.common.errors import Forbidden
 from functions.common.models import CatalogueEntry, Escrow, Recipient
 from functions.common.months import month_of
 from functions.common.storage import condition_failed, ensure_bound
@@ -46,14 +45,7 @@ def _mark(recipient: str, user_id: str) -> None:
 def decline(user_id: str, recipient: str) -> Declined:
     """``POST /v1/declines``: the user must have proven ownership of ``recipient``."""
     ensure_bound()
-    owner = owner_of(recipient)
-    if owner is not None and owner != user_id:
-        raise TakenByAnother()
-    if recipient not in proven_keys(user_id):
-        raise Forbidden(
-            "recipient: connect that account or verify that domain first",
-            slug="ownership-not-proven",
-        )
+    require_proven_owner(user_id, recipient)
     _mark(recipient, user_id)
     CatalogueEntry(recipient).delete()  # deleting an absent item is no error
     done = Declined(recipient, 0, 0)

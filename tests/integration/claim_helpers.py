@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+import pytest
 
 from functions.common import clock
 from functions.common.models import Connection
@@ -35,10 +39,10 @@ def escrow_for(recipient: str, *givers: tuple[str, int], also: str | None = None
     split_june(*plan)
 
 
-def claim_cut_short(recipient: str, user: str) -> None:
-    """Start claiming ``recipient`` and crash right after its first transaction commits."""
-    from functions.claim import claiming
-
+@contextmanager
+def crash_after_first_movement() -> Iterator[None]:
+    """Inside, the ledger's second movement raises as if the Lambda died right after the
+    first one committed; the block must end with that crash."""
     real_apply = ledger.apply
     applied = {"n": 0}
 
@@ -48,15 +52,20 @@ def claim_cut_short(recipient: str, user: str) -> None:
         applied["n"] += 1
         return real_apply(movement)
 
-    claiming.ledger.apply = crash_after_first
+    ledger.apply = crash_after_first  # type: ignore[assignment]
     try:
-        claiming.move_escrow(recipient, user)
-    except RuntimeError:
-        pass
-    else:
-        raise AssertionError("the claim was not cut short")
+        with pytest.raises(RuntimeError, match="the Lambda died here"):
+            yield
     finally:
-        claiming.ledger.apply = real_apply
+        ledger.apply = real_apply  # type: ignore[assignment]
+
+
+def claim_cut_short(recipient: str, user: str) -> None:
+    """Start claiming ``recipient`` and crash right after its first transaction commits."""
+    from functions.claim import claiming
+
+    with crash_after_first_movement():
+        claiming.move_escrow(recipient, user)
 
 
 def connect(user: str, platform: str, stable_id: str, handle: str) -> None:

@@ -15,7 +15,12 @@ from functions.common import clock
 from functions.common.models import CatalogueEntry, Escrow, Recipient
 from functions.core import ledger
 from tests.conftest import call
-from tests.integration.claim_helpers import connect, email_job, escrow_for
+from tests.integration.claim_helpers import (
+    connect,
+    crash_after_first_movement,
+    email_job,
+    escrow_for,
+)
 from tests.integration.payout_helpers import (
     EUR,
     JUNE,
@@ -124,21 +129,8 @@ def test_only_a_proven_owner_may_decline_and_never_someone_elses(held):
 
 def test_a_decline_cut_short_by_a_crash_is_finished_by_declining_again(held):
     connect("creator", "github", "583231", "octocat")
-    real_apply = declining.ledger.apply
-    calls = {"n": 0}
-
-    def crash_after_first(movement: ledger.Movement) -> bool:
-        if calls["n"] == 1:
-            raise RuntimeError("the Lambda died here")
-        calls["n"] += 1
-        return real_apply(movement)
-
-    declining.ledger.apply = crash_after_first
-    try:
-        with pytest.raises(RuntimeError):
-            declining.decline("creator", OCTO)
-    finally:
-        declining.ledger.apply = real_apply
+    with crash_after_first_movement():
+        declining.decline("creator", OCTO)
     assert ledger.balance(ledger.escrow_account(OCTO)) == 4_500_000  # one row went back
     assert_ledger_checks()
     assert decline("creator").json["refunded"]["amount"] == "4.500000"
