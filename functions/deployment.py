@@ -107,6 +107,9 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/unclaimed", "claim", public=True),
     Route("GET", "/v1/recipients/{key}", "claim", public=True),
     Route("GET", "/v1/email/unsubscribe", "claim", public=True),
+    Route("POST", "/v1/payins", "payments"),
+    Route("GET", "/v1/payins", "payments"),
+    Route("POST", "/v1/payments/stripe/webhook", "payments", public=True),
     Route("POST", "/v1/email/unsubscribe", "claim", public=True),
 )
 

@@ -31,8 +31,11 @@ class Access:
     oauth_clients: bool = False  # read the secrets flattr/oauth/<platform>
     events_handler: bool = False  # a third Lambda: ``events_handler``, fed by a queue
     delete_users: bool = False  # cognito-idp:AdminDeleteUser on the user pool
+    stripe_secret: bool = False  # read the secret flattr/stripe (Stripe's API and webhook keys)
     extra_env: dict[str, str] = field(default_factory=dict)
 
+
+STRIPE_SECRET = "flattr/stripe"  # noqa: S105 - its name; operators store the keys (README)
 
 DOMAIN_ACCESS: dict[str, Access] = {
     "track": Access(
@@ -80,6 +83,12 @@ DOMAIN_ACCESS: dict[str, Access] = {
         token_key=True,  # to revoke connected platforms' tokens before deleting them
         oauth_clients=True,
         delete_users=True,
+    ),
+    "payments": Access(
+        reads=(),
+        writes=("payins", "ledger"),
+        stripe_secret=True,
+        extra_env={"STRIPE_SECRET_ID": STRIPE_SECRET},
     ),
     "connections": Access(
         reads=("users", "month-splits"),
@@ -229,6 +238,20 @@ class DomainFunctions(Construct):
                             service="secretsmanager",
                             resource="secret",
                             resource_name="flattr/oauth/*",
+                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                    ],
+                )
+            )
+        if access.stripe_secret:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["secretsmanager:GetSecretValue"],
+                    resources=[
+                        Stack.of(self).format_arn(
+                            service="secretsmanager",
+                            resource="secret",
+                            resource_name=f"{STRIPE_SECRET}-??????",  # Secrets Manager's suffix
                             arn_format=ArnFormat.COLON_RESOURCE_NAME,
                         )
                     ],

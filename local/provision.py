@@ -59,6 +59,14 @@ def provision(
                 {"client_id": f"local-{platform}", "client_secret": secrets.token_urlsafe(24)}
             ),
         )
+    # Stripe's keys; in AWS an operator stores the real ones (README). Locally the fake
+    # Stripe accepts any secret key and signs its events with this webhook secret.
+    secretsmanager.create_secret(
+        Name=settings.stripe_secret_id,
+        SecretString=json.dumps(
+            {"secret_key": "sk_test_local", "webhook_secret": f"whsec_{secrets.token_hex(16)}"}
+        ),
+    )
     kms = boto3.client("kms", region_name=region)
     key_id = kms.create_key(Description="platform tokens")["KeyMetadata"]["KeyId"]
     os.environ["TOKEN_KEY_ID"] = key_id  # what the CDK app sets on the Lambdas

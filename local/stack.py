@@ -15,6 +15,7 @@ import signal
 import socket
 import sys
 import threading
+import urllib.request
 import warnings
 from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -81,6 +82,7 @@ class LocalStack:
         # The GitHub adapter talks to the fake provider this stack serves.
         os.environ["GITHUB_WEB_URL"] = f"{self.url}/_fake/github"
         os.environ["GITHUB_API_URL"] = f"{self.url}/_fake/github/api"
+        os.environ["STRIPE_API_URL"] = f"{self.url}/_fake/stripe"  # the SDK talks to the fake
 
         # Imported only now: every boto3 client below must see the emulator's endpoint.
         from functions.common.settings import settings
@@ -91,6 +93,7 @@ class LocalStack:
 
         provisioned = provision(settings(), region=REGION)
         self.fake_github = self._fake_github()
+        self.fake_stripe = self._fake_stripe()
         issuer = f"{self.url}/_local/idp"
         self.idp = LocalIdentityProvider(issuer, provisioned.user_pool_id, provisioned.client_id)
         self.sign_in = LocalSignIn(self.idp, self.url)
@@ -111,6 +114,38 @@ class LocalStack:
         server_thread.start()
         self._threads.append(server_thread)
         self.scheduler.start()
+
+    def _fake_stripe(self) -> Any:
+        """Stripe's stand-in; its events go to our webhook as Stripe sends them: signed,
+        over HTTP, on their own (the page that caused them does not wait for them)."""
+        import boto3
+
+        from functions.common.settings import settings
+        from local.fake_stripe import FakeStripe
+
+        secret = json.loads(
+            boto3.client("secretsmanager").get_secret_value(SecretId=settings().stripe_secret_id)[
+                "SecretString"
+            ]
+        )
+        webhook = f"{self.url}/v1/payments/stripe/webhook"
+
+        def post(payload: bytes, signature: str) -> None:
+            request = urllib.request.Request(  # noqa: S310 - our own http:// origin
+                webhook,
+                data=payload,
+                headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=30):  # noqa: S310
+                    pass
+            except OSError:
+                log.warning("a fake Stripe event was not accepted")
+
+        def deliver(payload: bytes, signature: str) -> None:
+            threading.Thread(target=post, args=(payload, signature), daemon=True).start()
+
+        return FakeStripe(f"{self.url}/_fake/stripe", secret["webhook_secret"], deliver)
 
     def _fake_github(self) -> Any:
         import boto3
@@ -231,9 +266,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self._sign_in(parts.path.removeprefix(SIGN_IN), parts.query, body)
             elif parts.path.startswith("/_local/"):
                 self._local_endpoint(parts.path, body)
-            elif parts.path.startswith("/_fake/github/"):
+            elif parts.path.startswith(("/_fake/github/", "/_fake/stripe/")):
+                fake = (
+                    self.local.fake_github
+                    if parts.path.startswith("/_fake/github/")
+                    else self.local.fake_stripe
+                )
                 headers = {name.lower(): value for name, value in self.headers.items()}
-                status, answer_headers, raw = self.local.fake_github.handle(
+                status, answer_headers, raw = fake.handle(
                     self.command, parts.path, parts.query, headers, body
                 )
                 self._send(status, answer_headers, raw)

@@ -190,6 +190,39 @@ class Recipient(Model):
     declined_at = UTCDateTimeAttribute(null=True)
 
 
+class PayInByUser(GlobalSecondaryIndex["PayIn"]):
+    class Meta:
+        index_name = "by-user"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class PayIn(Model):
+    """Money coming in through Stripe: one item per pay-in, written (``pre``) before any
+    call to Stripe, then moved through its states by Stripe's answers and webhooks; every
+    transition is kept (``history``: ``state@time``). Amounts in cents, as charged."""
+
+    class Meta(_Meta):
+        table_name = "payins"
+
+    payin_id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    amount_cents = NumberAttribute()
+    method = UnicodeAttribute()
+    state = UnicodeAttribute()
+    request_hash = UnicodeAttribute()  # the body its Idempotency-Key was first used with
+    checkout_session = UnicodeAttribute(null=True)
+    checkout_url = UnicodeAttribute(null=True)
+    payment_intent = UnicodeAttribute(null=True)
+    fee_cents = NumberAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    changed_at = UTCDateTimeAttribute()
+    history = ListAttribute(of=UnicodeAttribute, default=list)
+    by_user = PayInByUser()
+
+
 class MonthStat(Model):
     """Aggregates of a month's split, for the public stats: one item per shard
     (``shard#007``, rewritten whole by every run of that shard), one marker per creator
@@ -514,6 +547,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     ActivityItem,
     MonthSplit,
     MonthStat,
+    PayIn,
     Recipient,
     LedgerItem,
     Escrow,

@@ -108,6 +108,11 @@ class Settings:
     # A platform's web and API hosts, ``<PLATFORM>_WEB_URL`` / ``<PLATFORM>_API_URL``
     # (the local stack points them at its fakes); unset, the platform's own.
     platform_urls: Mapping[str, str] = field(default_factory=dict)
+    # Stripe: its API (the local stack points it at its fake), the Secrets Manager secret
+    # holding {"secret_key", "webhook_secret"}, and the smallest top-up (fixed fees).
+    stripe_api_url: str = "https://api.stripe.com"
+    stripe_secret_id: str = "flattr/stripe"  # noqa: S105 - a name, not a secret
+    min_payin_cents: int = 200
 
     def require(self, *names: str) -> Settings:
         """Fail now, with the variables' names, if a setting this Lambda needs is empty:
@@ -158,6 +163,9 @@ class Settings:
             ses_configuration_set=os.environ.get("SES_CONFIGURATION_SET", ""),
             user_pool_id=os.environ.get("USER_POOL_ID", ""),
             dns_nameserver=os.environ.get("DNS_NAMESERVER", ""),
+            stripe_api_url=os.environ.get("STRIPE_API_URL", cls.stripe_api_url).rstrip("/"),
+            stripe_secret_id=os.environ.get("STRIPE_SECRET_ID", cls.stripe_secret_id),
+            min_payin_cents=_int("MIN_PAYIN_CENTS", cls.min_payin_cents),
             platform_urls={
                 name: value
                 for name, value in os.environ.items()

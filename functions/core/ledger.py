@@ -24,6 +24,9 @@ BALANCE = "balance"
 PAID_IN = "paid_in"
 PAID_OUT = "paid_out"
 FEES = "fees"
+# What the payment provider kept of pay-ins: the platform's cost, outside the money that
+# is in the system (the contributor is credited the gross).
+PROVIDER_FEES = "provider_fees"
 MAX_ACTIONS = 100  # DynamoDB's limit on one transaction
 
 
@@ -205,15 +208,17 @@ def entry_exists(account: str, entry_id: str, ref: str = "") -> LedgerItem | Non
         return None
 
 
-def pay_in(user_id: str, micros: int, payment_id: str) -> bool:
-    """Money paid in by a contributor (a payment provider's id makes it idempotent)."""
-    if micros <= 0:
+def pay_in(user_id: str, micros: int, payment_id: str, provider_fee: int = 0) -> bool:
+    """Money paid in by a contributor (a payment provider's id makes it idempotent): the
+    gross to their balance; what the provider kept recorded as the platform's cost."""
+    if micros <= 0 or provider_fee < 0:
         raise ValueError("a payment must be positive")
+    fee = (Leg(PROVIDER_FEES, provider_fee, ref=user_id),) if provider_fee else ()
     return apply(
         Movement(
             entry_id=f"payin-{payment_id}",
             kind="pay_in",
-            legs=(Leg(contributor_account(user_id), micros), Leg(PAID_IN, micros)),
+            legs=(Leg(contributor_account(user_id), micros), Leg(PAID_IN, micros), *fee),
         )
     )
 

@@ -345,6 +345,7 @@ AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = (
     "/",
     "/dashboard",
+    "/money",
     "/history",
     "/account",
     "/creator",
@@ -425,3 +426,36 @@ def test_the_main_flows_work_with_the_keyboard_alone(stack: Client, browser: Bro
     page.keyboard.press("Space")
     expect(page.get_by_role("heading", level=1)).to_have_text("Authorize flattr (local)")
     page.context.close()
+
+
+def test_a_contributor_tops_up_by_card_through_the_fake_stripe(stack: Client, browser: Browser):
+    """Money in as a person pays: the site asks for a Checkout Session, Stripe's page (the
+    local fake) takes the card, Stripe's signed event reaches our webhook, and the balance
+    is spendable. Then a declined card, which moves nothing."""
+    page = browser.new_context(viewport=WIDTHS["desktop"]).new_page()
+    page.goto(stack.base + "/money")
+    sign_in_here(page, "top-up@example.org")
+    expect(page.locator("#money-balance")).to_have_text("€0.00")
+    page.fill("#top-up", "12,50")
+    page.get_by_role("button", name="Top up by card").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pay EUR 12.50 (local Stripe)")
+    page.screenshot(path=str(SHOTS / "money-checkout.png"), full_page=True)
+    page.get_by_role("button", name="Pay").click()
+    page.wait_for_url("**/money?payin=*")
+    expect(page.locator("#payins tbody tr").first.locator(".state")).to_have_text("paid")
+    expect(page.locator("#money-balance")).to_have_text("€12.50")
+    page.screenshot(path=str(SHOTS / "money-desktop.png"), full_page=True)
+
+    page.fill("#top-up", "5")
+    page.get_by_role("button", name="Top up by card").click()
+    page.get_by_label("4000 0000 0000 0002: declined").check()
+    page.get_by_role("button", name="Pay").click()
+    expect(page.get_by_role("alert")).to_have_text("Your card was declined.")
+    page.goto(stack.base + "/money")
+    expect(page.locator("#payins tbody tr").first.locator(".state")).to_have_text("failed")
+    expect(page.locator("#money-balance")).to_have_text("€12.50")
+    page.context.close()
+    _, token = stack.sign_in("top-up@example.org")
+    assert stack.request("GET", "/v1/me/balance", token=token).json["balance"]["amount"] == (
+        "12.500000"
+    )

@@ -67,7 +67,8 @@ class TestBadBodies:
 def test_wrong_type_for_the_whole_body(route):
     answer = call(route.method, concrete(route.path), body=[1, 2, 3])
     assert_problem(answer, 422)
-    assert answer.json["errors"][0]["field"].startswith("body")
+    # Every bad field is named (a route with a required header names it too).
+    assert any(error["field"].startswith("body") for error in answer.json["errors"])
 
 
 def test_json_labelled_as_a_form_is_read_as_json(aws):

@@ -5,6 +5,7 @@ import { el } from "./dom.js";
 import { claimPage } from "./claimpage.js";
 import { creatorPage } from "./creator.js";
 import { historyPage } from "./historypage.js";
+import { moneyPage } from "./money.js";
 import { account, dashboard, home, signedIn } from "./pages.js";
 import { buttonPage, cataloguePage, flattrPage, receiverPage, statsPage } from "./public.js";
 import { STRINGS as S } from "./strings.js";
@@ -15,6 +16,7 @@ const ROUTES = {
   "/dashboard": dashboard,
   "/history": historyPage,
   "/account": account,
+  "/money": moneyPage,
   "/creator": creatorPage,
   "/creator/claim": claimPage,
   "/catalogue": cataloguePage,

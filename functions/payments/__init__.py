@@ -1,0 +1,1 @@
+"""The payments domain: money in through Stripe (pay-ins, their states, webhooks)."""

@@ -1,0 +1,191 @@
+"""Pay-ins: a state machine per pay-in, written before any call to Stripe.
+
+``pre`` (written first, with the request that made it) → ``pending`` (SEPA: days of
+processing) → ``succeeded`` | ``failed`` | ``awaiting_payer_action``. Money becomes
+spendable at ``succeeded`` and never before: the ledger movement ``payin-<id>`` (gross to
+the contributor, Stripe's fee as the platform's cost) is applied once, whoever gets there
+first (the webhook worker, a retried event, a re-fetch), and only then is the state set.
+Stripe is always asked again for the payment's state: an event's snapshot may be stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from functions.common import clock
+from functions.common.errors import Conflict, Invalid, Missing
+from functions.common.models import PayIn
+from functions.common.settings import settings
+from functions.common.storage import condition_failed, ensure_bound
+from functions.core import ledger
+from functions.payments import gateway
+
+METHODS = ("card", "sepa_debit")
+FINAL = ("succeeded", "failed")
+MICROS_PER_CENT = 10_000
+# Stripe's PaymentIntent status → ours.
+STATES = {
+    "succeeded": "succeeded",
+    "processing": "pending",
+    "requires_action": "awaiting_payer_action",
+    "requires_confirmation": "awaiting_payer_action",
+    "requires_payment_method": "failed",
+    "canceled": "failed",
+}
+
+
+@dataclass(frozen=True)
+class TopUp:
+    amount_cents: int
+    method: str
+
+
+def payin_id(user_id: str, idempotency_key: str) -> str:
+    """The same person's same key names the same pay-in: a retried request finds it."""
+    digest = hashlib.sha256(f"{user_id}\x00{idempotency_key}".encode()).hexdigest()
+    return f"pay_{digest[:32]}"
+
+
+def _request_hash(top_up: TopUp) -> str:
+    return hashlib.sha256(json.dumps(vars(top_up), sort_keys=True).encode()).hexdigest()
+
+
+def _record(user_id: str, key: str, top_up: TopUp) -> PayIn:
+    """The pay-in in ``pre``, or the one this key made before (same request only)."""
+    ensure_bound()
+    now = clock.now()
+    found = PayIn(
+        payin_id(user_id, key),
+        user_id=user_id,
+        amount_cents=top_up.amount_cents,
+        method=top_up.method,
+        state="pre",
+        request_hash=_request_hash(top_up),
+        created_at=now,
+        changed_at=now,
+        history=[f"pre@{clock.rfc3339(now)}"],
+    )
+    try:
+        found.save(condition=PayIn.payin_id.does_not_exist())
+        return found
+    except PutError as error:
+        if not condition_failed(error):
+            raise
+    earlier = PayIn.get(found.payin_id)
+    if earlier.request_hash != found.request_hash:
+        raise Conflict(
+            "Idempotency-Key: already used for another request", slug="idempotency-key-reused"
+        )
+    return earlier
+
+
+def start(user_id: str, idempotency_key: str, top_up: TopUp) -> PayIn:
+    """``POST /v1/payins``: record, then ask Stripe for a Checkout Session (keyed by our
+    id, so a retry after a crash gets the same session, never a second charge)."""
+    if top_up.method not in METHODS:
+        raise Invalid(f"must be one of {', '.join(METHODS)}", field="body.method")
+    if top_up.amount_cents < settings().min_payin_cents:
+        raise Invalid(
+            f"at least {settings().min_payin_cents / 100:.2f} EUR: smaller top-ups lose too much "
+            "to the payment's fixed fee",
+            field="body.amount",
+        )
+    payin = _record(user_id, idempotency_key, top_up)
+    if payin.checkout_url:
+        return payin
+    site = settings().public_url
+    session = gateway.client().v1.checkout.sessions.create(
+        params={
+            "mode": "payment",
+            "payment_method_types": [payin.method],
+            "line_items": [
+                {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": "eur",
+                        "unit_amount": int(payin.amount_cents),
+                        "product_data": {"name": "Flattr top-up"},
+                    },
+                }
+            ],
+            "client_reference_id": payin.payin_id,
+            "metadata": {"payin_id": payin.payin_id},
+            "payment_intent_data": {"metadata": {"payin_id": payin.payin_id}},
+            "success_url": f"{site}/money?payin={payin.payin_id}",
+            "cancel_url": f"{site}/money",
+        },
+        options={"idempotency_key": f"{payin.payin_id}-checkout"},
+    )
+    payin.update(
+        actions=[
+            PayIn.checkout_session.set(session.id),
+            PayIn.checkout_url.set(session.url),
+            PayIn.changed_at.set(clock.now()),
+        ]
+    )
+    return payin
+
+
+def mine(user_id: str) -> list[PayIn]:
+    ensure_bound()
+    return list(PayIn.by_user.query(user_id, scan_index_forward=False))
+
+
+def _fee_cents(intent: Any) -> int:
+    charge = intent.get("latest_charge")
+    transaction = charge.get("balance_transaction") if isinstance(charge, dict) else None
+    return int(transaction.get("fee", 0)) if isinstance(transaction, dict) else 0
+
+
+def sync(payin_id_: str, intent_id: str) -> str:
+    """Bring the pay-in to what Stripe says of its PaymentIntent now; answers its state."""
+    ensure_bound()
+    try:
+        payin = PayIn.get(payin_id_)
+    except DoesNotExist as missing:
+        raise Missing("pay-in: not ours") from missing
+    intent = (
+        gateway.client()
+        .v1.payment_intents.retrieve(
+            intent_id, params={"expand": ["latest_charge.balance_transaction"]}
+        )
+        .to_dict()
+    )
+    state = STATES.get(str(intent["status"]), payin.state)
+    if int(intent["amount"]) != int(payin.amount_cents) or intent["currency"] != "eur":
+        raise Conflict("payment: amount or currency differ from the pay-in's")
+    fee = _fee_cents(intent)
+    if state == "succeeded":
+        ledger.pay_in(
+            payin.user_id,
+            int(payin.amount_cents) * MICROS_PER_CENT,
+            payin.payin_id,
+            provider_fee=fee * MICROS_PER_CENT,
+        )
+    _transition(payin, state, intent_id, fee)
+    return state
+
+
+def _transition(payin: PayIn, state: str, intent_id: str, fee: int) -> None:
+    if state == payin.state or payin.state in FINAL:
+        return  # nothing new, or already final: a late or repeated event changes nothing
+    now = clock.now()
+    try:
+        payin.update(
+            actions=[
+                PayIn.state.set(state),
+                PayIn.payment_intent.set(intent_id),
+                PayIn.fee_cents.set(fee),
+                PayIn.changed_at.set(now),
+                PayIn.history.set(PayIn.history.append([f"{state}@{clock.rfc3339(now)}"])),
+            ],
+            condition=PayIn.state.is_in(*[s for s in ("pre", "pending", "awaiting_payer_action")]),
+        )
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise

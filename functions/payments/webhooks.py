@@ -1,0 +1,49 @@
+"""Stripe's events, as state syncs: which pay-in an event is about, then ``payins.sync``
+(which asks Stripe again). The same event twice, two events for one payment, events out
+of order or before the browser's redirect all end in the same single ledger movement.
+Unknown event types are acknowledged and counted, never failed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from functions.payments import payins
+
+PAYMENT_EVENTS = {
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "payment_intent.succeeded",
+    "payment_intent.processing",
+    "payment_intent.payment_failed",
+    "payment_intent.requires_action",
+}
+
+
+@dataclass(frozen=True)
+class Handled:
+    event_type: str
+    payin_id: str | None
+    state: str | None
+
+
+def _ids(event: Any) -> tuple[str | None, str | None]:
+    """(our pay-in id, Stripe's PaymentIntent id) of a payment event's object."""
+    found = event["data"]["object"]
+    metadata = found.get("metadata") or {}
+    if str(event["type"]).startswith("checkout.session."):
+        return metadata.get("payin_id") or found.get("client_reference_id"), found.get(
+            "payment_intent"
+        )
+    return metadata.get("payin_id"), found.get("id")
+
+
+def handle(verified: Any) -> Handled:
+    event = verified.to_dict() if hasattr(verified, "to_dict") else verified
+    if event["type"] not in PAYMENT_EVENTS:
+        return Handled(str(event["type"]), None, None)
+    payin_id, intent_id = _ids(event)
+    if not payin_id or not intent_id:
+        return Handled(str(event["type"]), payin_id, None)  # not one of ours, or no payment yet
+    return Handled(str(event["type"]), payin_id, payins.sync(payin_id, intent_id))

@@ -1,0 +1,290 @@
+"""A local stand-in for Stripe: exactly the parts we call, in Stripe's shapes, so the real
+SDK runs against it (``STRIPE_API_URL``). Served by the local stack under ``/_fake/stripe``;
+tests in-process route the SDK's requests to ``FakeStripe.handle`` with ``responses``.
+
+- ``POST /v1/checkout/sessions`` and a small hosted page (``/pay/<session>``) where a test
+  card is chosen: it succeeds, is declined, or needs the holder to authenticate;
+- ``GET /v1/payment_intents/<id>`` with its latest charge and balance transaction (the fee:
+  1.5 % + EUR 0.25 for cards, as Stripe's European card pricing);
+- ``Idempotency-Key`` as Stripe honours it: the same key and body answer the same, the same
+  key with another body is an ``idempotency_error``;
+- events, delivered signed with Stripe's scheme (``t=…,v1=HMAC-SHA256("t.payload")``) to
+  our webhook; ``/_control/hold`` queues them instead, ``/_control/release`` delivers the
+  queue (in order, or reversed), ``/_control/redeliver`` sends one again.
+
+Not yet faked (issue 14 goes on): SEPA debits, setup intents and off-session payments,
+refunds, disputes, Connect accounts and transfers, balance transaction listing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+Answer = tuple[int, dict[str, str], bytes]
+Deliver = Callable[[bytes, str], None]
+PREFIX = "/_fake/stripe"
+REUSED_KEY = "Keys for idempotent requests can only be used with the same parameters"
+HEAD = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pay (local Stripe)'
+    '</title><meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+)
+CARDS = {
+    "succeeds": "4242 4242 4242 4242: succeeds",
+    "declined": "4000 0000 0000 0002: declined",
+    "authenticate": "4000 0027 6000 3184: needs authentication",
+}
+
+
+def card_fee(cents: int) -> int:
+    return round(cents * 15 / 1000) + 25
+
+
+def sign(payload: bytes, secret: str, at: int | None = None) -> str:
+    stamp = int(time.time()) if at is None else at
+    digest = hmac.new(secret.encode(), f"{stamp}.".encode() + payload, hashlib.sha256)
+    return f"t={stamp},v1={digest.hexdigest()}"
+
+
+def nested(form: list[tuple[str, str]]) -> dict[str, Any]:
+    """Stripe's form encoding (``a[b][0][c]=1``) as nested dicts (lists as index keys)."""
+    root: dict[str, Any] = {}
+    for key, value in form:
+        parts = key.replace("]", "").split("[")
+        node = root
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return root
+
+
+def _json(status: int, body: Any) -> Answer:
+    return status, {"Content-Type": "application/json"}, json.dumps(body).encode()
+
+
+@dataclass
+class FakeStripe:
+    base_url: str  # where the hosted pages are: ``<stack>/_fake/stripe``
+    webhook_secret: str
+    deliver: Deliver
+    sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    intents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    held: list[str] = field(default_factory=list)
+    holding: bool = False
+    idempotency: dict[str, tuple[str, Answer]] = field(default_factory=dict)
+    requests: list[tuple[str, str]] = field(default_factory=list)
+    _ids: Any = field(default_factory=lambda: itertools.count(1))
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def _id(self, prefix: str) -> str:
+        return f"{prefix}_fake{next(self._ids):06d}"
+
+    def handle(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> Answer:
+        route = path.removeprefix(PREFIX)
+        with self.lock:
+            self.requests.append((method, route))
+            if route.startswith("/v1/"):
+                return self._api(method, route, headers, body)
+            if route.startswith("/pay/"):
+                session = route.removeprefix("/pay/")
+                if method == "GET":
+                    return self._page(session)
+                return self._pay(session, dict(parse_qsl(body.decode())))
+            if route.startswith("/_control/") and method == "POST":
+                return self._control(route.removeprefix("/_control/"), json.loads(body or b"{}"))
+            if route == "/_control/events":
+                return _json(200, {"items": list(self.events.values())})
+        return _json(404, {"error": {"type": "invalid_request_error", "message": "no such route"}})
+
+    # ------------------------------------------------------------------ the API
+
+    def _api(self, method: str, route: str, headers: dict[str, str], body: bytes) -> Answer:
+        key = {k.lower(): v for k, v in headers.items()}.get("idempotency-key")
+        if method == "POST" and key:
+            fingerprint = hashlib.sha256(route.encode() + body).hexdigest()
+            if key in self.idempotency:
+                seen, answer = self.idempotency[key]
+                if seen != fingerprint:
+                    return _json(
+                        400,
+                        {
+                            "error": {
+                                "type": "idempotency_error",
+                                "message": REUSED_KEY,
+                            }
+                        },
+                    )
+                return answer
+            answer = self._route(method, route, body)
+            self.idempotency[key] = (fingerprint, answer)
+            return answer
+        return self._route(method, route, body)
+
+    def _route(self, method: str, route: str, body: bytes) -> Answer:
+        if method == "POST" and route == "/v1/checkout/sessions":
+            return _json(200, self._new_session(nested(parse_qsl(body.decode()))))
+        if method == "GET" and route.startswith("/v1/payment_intents/"):
+            found = self.intents.get(route.removeprefix("/v1/payment_intents/"))
+            if found is None:
+                return _json(
+                    404, {"error": {"type": "invalid_request_error", "code": "resource_missing"}}
+                )
+            return _json(200, found)
+        if method == "GET" and route.startswith("/v1/checkout/sessions/"):
+            session = self.sessions.get(route.removeprefix("/v1/checkout/sessions/"))
+            return (
+                _json(200, session)
+                if session
+                else _json(404, {"error": {"type": "invalid_request_error"}})
+            )
+        return _json(404, {"error": {"type": "invalid_request_error", "message": "not faked"}})
+
+    def _new_session(self, params: dict[str, Any]) -> dict[str, Any]:
+        items = params.get("line_items", {})
+        amount = sum(
+            int(item["price_data"]["unit_amount"]) * int(item.get("quantity", 1))
+            for item in items.values()
+        )
+        session_id = self._id("cs")
+        session = {
+            "id": session_id,
+            "object": "checkout.session",
+            "mode": params.get("mode", "payment"),
+            "status": "open",
+            "payment_status": "unpaid",
+            "amount_total": amount,
+            "currency": "eur",
+            "client_reference_id": params.get("client_reference_id"),
+            "metadata": params.get("metadata", {}),
+            "payment_intent": None,
+            "payment_method_types": list(
+                params.get("payment_method_types", {"0": "card"}).values()
+            ),
+            "success_url": params.get("success_url"),
+            "cancel_url": params.get("cancel_url"),
+            "url": f"{self.base_url}/pay/{session_id}",
+            "_intent_metadata": params.get("payment_intent_data", {}).get("metadata", {}),
+        }
+        self.sessions[session_id] = session
+        return {k: v for k, v in session.items() if not k.startswith("_")}
+
+    # ------------------------------------------------------------------ the hosted page
+
+    def _page(self, session_id: str, note: str = "") -> Answer:
+        session = self.sessions.get(session_id)
+        if session is None:
+            return 404, {"Content-Type": "text/html; charset=utf-8"}, b"<h1>No such session</h1>"
+        amount = f"{session['amount_total'] / 100:.2f}"
+        choices = "".join(
+            f'<p><label><input type="radio" name="card" value="{k}"'
+            f"{' checked' if k == 'succeeds' else ''}> {html.escape(label)}</label></p>"
+            for k, label in CARDS.items()
+        )
+        alert = f"<p role=alert>{html.escape(note)}</p>" if note else ""
+        cancel = html.escape(session["cancel_url"] or "/")
+        page = (
+            f"{HEAD}<body><main><h1>Pay EUR {amount} (local Stripe)</h1>{alert}"
+            f'<form method="post"><fieldset><legend>Test card</legend>{choices}</fieldset>'
+            '<button type="submit">Pay</button></form>'
+            f'<p><a href="{cancel}">Cancel</a></p></main></body></html>'
+        )
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
+
+    def _pay(self, session_id: str, form: dict[str, str]) -> Answer:
+        session = self.sessions.get(session_id)
+        if session is None or session["status"] != "open":
+            return 404, {"Content-Type": "text/html; charset=utf-8"}, b"<h1>No open session</h1>"
+        card = form.get("card", "succeeds")
+        intent = self._intent(session, card)
+        session["payment_intent"] = intent["id"]
+        if card == "succeeds":
+            session.update(status="complete", payment_status="paid")
+            self._event("checkout.session.completed", session)
+            self._event("payment_intent.succeeded", intent)
+            return 303, {"Location": str(session["success_url"])}, b""
+        if card == "declined":
+            self._event("payment_intent.payment_failed", intent)
+            return self._page(session_id, "Your card was declined.")
+        self._event("payment_intent.requires_action", intent)
+        return self._page(session_id, "Your bank asks you to authenticate this payment.")
+
+    def _intent(self, session: dict[str, Any], card: str) -> dict[str, Any]:
+        status = {"succeeds": "succeeded", "declined": "requires_payment_method"}.get(
+            card, "requires_action"
+        )
+        amount = int(session["amount_total"])
+        charge = None
+        if status == "succeeded":
+            charge = {
+                "id": self._id("ch"),
+                "object": "charge",
+                "amount": amount,
+                "paid": True,
+                "balance_transaction": {
+                    "id": self._id("txn"),
+                    "object": "balance_transaction",
+                    "amount": amount,
+                    "fee": card_fee(amount),
+                    "net": amount - card_fee(amount),
+                    "currency": "eur",
+                },
+            }
+        intent = {
+            "id": session.get("payment_intent") or self._id("pi"),
+            "object": "payment_intent",
+            "amount": amount,
+            "currency": "eur",
+            "status": status,
+            "metadata": session["_intent_metadata"],
+            "latest_charge": charge,
+        }
+        self.intents[intent["id"]] = intent
+        return intent
+
+    # ------------------------------------------------------------------ events
+
+    def _event(self, kind: str, thing: dict[str, Any]) -> None:
+        event_id = self._id("evt")
+        event: dict[str, Any] = {
+            "id": event_id,
+            "object": "event",
+            "type": kind,
+            "livemode": False,
+            "created": int(time.time()),
+            "data": {"object": {k: v for k, v in thing.items() if not k.startswith("_")}},
+        }
+        self.events[event_id] = event
+        if self.holding:
+            self.held.append(event_id)
+        else:
+            self._send(event_id)
+
+    def _send(self, event_id: str) -> None:
+        payload = json.dumps(self.events[event_id]).encode()
+        self.deliver(payload, sign(payload, self.webhook_secret))
+
+    def _control(self, action: str, body: dict[str, Any]) -> Answer:
+        if action == "hold":
+            self.holding = bool(body.get("hold", True))
+            return _json(200, {"holding": self.holding})
+        if action == "release":
+            queued, self.held = self.held, []
+            for event_id in reversed(queued) if body.get("order") == "reversed" else queued:
+                self._send(event_id)
+            return _json(200, {"delivered": queued})
+        if action == "redeliver":
+            self._send(str(body["event"]))
+            return _json(200, {"delivered": [body["event"]]})
+        return _json(404, {"error": "no such control"})

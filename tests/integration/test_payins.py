@@ -1,0 +1,210 @@
+"""Pay-ins through Stripe, against the local fake Stripe (``local/fake_stripe.py``) with the
+real SDK: the SDK's HTTP requests are routed to the fake with ``responses``, and the fake's
+events come back signed to our real webhook route, verified by the SDK's
+``construct_event`` (never patched out). ``flattr ledger check`` after each.
+
+What Stripe itself would answer was not checked against the live API (no network here):
+the fake follows Stripe's documented shapes for the fields we read."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from typing import Any
+
+import boto3
+import pytest
+import responses
+
+from functions.common.models import PayIn
+from functions.core import ledger
+from local.fake_stripe import FakeStripe, card_fee, sign
+from tests.conftest import call
+from tests.integration.payout_helpers import assert_ledger_checks
+
+API = "https://stripe.test"
+
+
+class Stripe:
+    """The fake, reachable by the SDK, delivering its events to our webhook."""
+
+    def __init__(self) -> None:
+        secret = json.loads(
+            boto3.client("secretsmanager").get_secret_value(SecretId="flattr/stripe")[
+                "SecretString"
+            ]
+        )
+        self.webhook_secret = secret["webhook_secret"]
+        self.answers: list[Any] = []
+        self.fake = FakeStripe(f"{API}/_fake/stripe", self.webhook_secret, self.deliver)
+
+    def deliver(self, payload: bytes, signature: str) -> None:
+        answer = call(
+            "POST",
+            "/v1/payments/stripe/webhook",
+            raw=payload,
+            headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
+            user=None,
+        )
+        self.answers.append(answer)
+
+    def route(self, request: Any) -> tuple[int, dict[str, str], bytes]:
+        path, _, query = request.path_url.partition("?")
+        body = request.body or b""
+        return self.fake.handle(
+            request.method,
+            path,
+            query,
+            dict(request.headers),
+            body if isinstance(body, bytes) else body.encode(),
+        )
+
+    def pay(self, checkout_url: str, card: str = "succeeds") -> int:
+        session = checkout_url.rsplit("/", 1)[1]
+        status, _, _ = self.fake.handle(
+            "POST", f"/_fake/stripe/pay/{session}", "", {}, f"card={card}".encode()
+        )
+        return status
+
+
+@pytest.fixture
+def stripe(aws, setenv):
+    setenv(STRIPE_API_URL=API)
+    found = Stripe()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        for method in ("GET", "POST"):
+            mocked.add_callback(method, re.compile(rf"{re.escape(API)}/.*"), callback=found.route)
+        yield found
+
+
+def top_up(amount: str = "10.00", key: str | None = None, user: str = "ada", method: str = "card"):
+    return call(
+        "POST",
+        "/v1/payins",
+        body={"amount": {"amount": amount, "currency": "EUR"}, "method": method},
+        headers={"Idempotency-Key": key or str(uuid.uuid4())},
+        user=user,
+    )
+
+
+def balance(user: str = "ada") -> int:
+    return ledger.balance(ledger.contributor_account(user))
+
+
+def test_a_card_top_up_becomes_spendable_when_stripe_says_it_succeeded(stripe):
+    started = top_up("10.00")
+    assert started.status == 201, started.raw
+    assert started.json["state"] == "pre" and started.json["checkout_url"].startswith(API)
+    assert balance() == 0  # nothing before the payment succeeds
+    assert stripe.pay(started.json["checkout_url"]) == 303
+    assert [a.status for a in stripe.answers] == [200, 200]  # session completed, intent succeeded
+    assert balance() == 10_000_000  # the gross is the contributor's
+    assert ledger.balance(ledger.PROVIDER_FEES) == card_fee(1000) * 10_000  # Stripe's fee: our cost
+    (listed,) = call("GET", "/v1/payins", user="ada").json["items"]
+    assert listed["state"] == "succeeded" and listed["fee"] == {"amount": "0.40", "currency": "EUR"}
+    assert [h.split("@")[0] for h in listed["history"]] == ["pre", "succeeded"]
+    assert listed["checkout_url"] is None
+    assert_ledger_checks()
+
+
+def test_a_declined_card_moves_no_money(stripe):
+    started = top_up("5.00")
+    stripe.pay(started.json["checkout_url"], "declined")
+    assert balance() == 0
+    assert PayIn.get(started.json["id"]).state == "failed"
+    assert_ledger_checks()
+
+
+def test_a_card_that_needs_its_holder_waits(stripe):
+    started = top_up("5.00")
+    stripe.pay(started.json["checkout_url"], "authenticate")
+    assert PayIn.get(started.json["id"]).state == "awaiting_payer_action"
+    assert balance() == 0
+
+
+def test_the_same_webhook_twice_and_out_of_order_moves_the_money_once(stripe):
+    stripe.fake.holding = True
+    started = top_up("10.00")
+    stripe.pay(started.json["checkout_url"])
+    assert stripe.answers == [] and balance() == 0  # nothing arrived yet
+    stripe.fake._control("release", {"order": "reversed"})
+    for event_id in list(stripe.fake.events):
+        stripe.fake._control("redeliver", {"event": event_id})
+    assert [a.status for a in stripe.answers] == [200] * 4
+    assert balance() == 10_000_000
+    assert_ledger_checks()
+
+
+def test_a_retry_with_the_same_key_is_the_same_pay_in_and_never_a_second_charge(stripe):
+    key = str(uuid.uuid4())
+    first = top_up("10.00", key)
+    again = top_up("10.00", key)
+    assert again.status == 201 and again.json["id"] == first.json["id"]
+    assert again.json["checkout_url"] == first.json["checkout_url"]
+    assert len(stripe.fake.sessions) == 1
+    other = top_up("20.00", key)  # the same key for another request
+    assert other.status == 409 and other.json["type"] == "/problems/idempotency-key-reused"
+
+
+def test_a_crash_after_stripes_answer_is_finished_by_the_retry(stripe, monkeypatch):
+    """Stripe made the session, then the Lambda died before writing it down: the retry
+    asks Stripe again with the same key and gets the same session back."""
+    key = str(uuid.uuid4())
+    real_update = PayIn.update
+
+    def die(self, *args, **kwargs):
+        raise RuntimeError("the Lambda died here")
+
+    monkeypatch.setattr(PayIn, "update", die)
+    assert top_up("10.00", key).status == 500  # what API Gateway answers a dead Lambda
+    assert len(stripe.fake.sessions) == 1
+    monkeypatch.setattr(PayIn, "update", real_update)
+    again = top_up("10.00", key)
+    assert again.status == 201 and len(stripe.fake.sessions) == 1
+    stripe.pay(again.json["checkout_url"])
+    assert balance() == 10_000_000
+    assert_ledger_checks()
+
+
+@pytest.mark.parametrize(
+    "body", [{"amount": {"amount": "1.99"}}, {"amount": {"amount": "5"}, "method": "cash"}]
+)
+def test_too_small_or_unknown_top_ups_are_a_clear_4xx(stripe, body):
+    answer = call(
+        "POST", "/v1/payins", body=body, headers={"Idempotency-Key": "k" * 20}, user="ada"
+    )
+    assert answer.status in (400, 422), answer.raw
+    assert answer.json["errors"][0]["field"] in ("body.amount", "body.method")
+    assert stripe.fake.sessions == {}
+
+
+def test_no_idempotency_key_is_a_400(stripe):
+    answer = call("POST", "/v1/payins", body={"amount": {"amount": "5"}}, user="ada")
+    assert answer.status in (400, 422)
+    assert answer.json["errors"][0]["field"].lower() == "header.idempotency-key"
+
+
+def test_bad_or_stale_signatures_are_refused_and_change_nothing(stripe):
+    started = top_up("10.00")
+    stripe.fake.holding = True
+    stripe.pay(started.json["checkout_url"])
+    event = stripe.fake.events[stripe.fake.held[-1]]
+    payload = json.dumps(event).encode()
+    for signature in (
+        sign(payload, "whsec_wrong"),
+        sign(payload, stripe.webhook_secret, at=int(time.time()) - 600),  # replayed later
+        "t=1,v1=00",
+    ):
+        refused = call(
+            "POST",
+            "/v1/payments/stripe/webhook",
+            raw=payload,
+            headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
+            user=None,
+        )
+        assert refused.status == 400, refused.raw
+        assert refused.json["errors"][0]["field"] == "header.Stripe-Signature"
+    assert balance() == 0
+    assert_ledger_checks()

@@ -1,0 +1,73 @@
+// The money page: top up through Stripe Checkout, and my pay-ins with their states.
+import { api } from "./api.js";
+import { el, show } from "./dom.js";
+import { formatMoney, parseAmount } from "./format.js";
+import { signedInOr } from "./pages.js";
+import { STRINGS as S } from "./strings.js";
+
+function topUpForm() {
+  const amount = el("input", { id: "top-up", name: "amount", inputmode: "decimal", value: "10.00", "aria-describedby": "top-up-help" });
+  const message = el("p", { id: "top-up-message", role: "status" });
+  const submit = async (event) => {
+    event.preventDefault();
+    const value = parseAmount(amount.value);
+    if (value === null) {
+      message.textContent = S.topUpInvalid;
+      return;
+    }
+    // One key per attempt: pressing twice, or a retry after a lost answer, is one pay-in.
+    const key = crypto.randomUUID();
+    const answer = await api("POST", "/v1/payins", { amount: { amount: value, currency: "EUR" }, method: "card" }, { "Idempotency-Key": key });
+    if (answer.ok) location.assign(answer.data.checkout_url);
+    else {
+      message.textContent = answer.data.detail || S.failed;
+      message.className = "error";
+    }
+  };
+  return el(
+    "form",
+    { onsubmit: submit },
+    el("label", { for: "top-up" }, `${S.topUpAmount} `),
+    amount,
+    " ",
+    el("button", { type: "submit" }, S.topUpButton),
+    el("p", { id: "top-up-help" }, S.topUpHelp),
+    message,
+  );
+}
+
+function payInRows(items) {
+  if (items.length === 0) return el("p", {}, S.noPayIns);
+  return el(
+    "table",
+    { id: "payins" },
+    el("thead", {}, el("tr", {}, el("th", {}, S.date), el("th", {}, S.amount), el("th", {}, S.fee), el("th", {}, S.status))),
+    el("tbody", {}, items.map((p) => el("tr", {},
+      el("td", {}, new Date(p.created_at).toLocaleDateString()),
+      el("td", {}, formatMoney(p.amount)),
+      el("td", {}, p.fee ? formatMoney(p.fee) : "–"),
+      el("td", { class: "state" }, S[`payin_${p.state}`] || p.state)))),
+  );
+}
+
+export async function moneyPage() {
+  if (!(await signedInOr(S.moneyTitle, "/money"))) return;
+  const returned = new URL(location.href).searchParams.get("payin");
+  let [payins, balance] = await Promise.all([api("GET", "/v1/payins"), api("GET", "/v1/me/balance")]);
+  // Back from Stripe: its confirmation may still be on its way; ask again a few times.
+  for (let tries = 0; returned && tries < 10; tries += 1) {
+    const mine = payins.data.items.find((p) => p.id === returned);
+    if (!mine || !["pre", "pending"].includes(mine.state)) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    [payins, balance] = await Promise.all([api("GET", "/v1/payins"), api("GET", "/v1/me/balance")]);
+  }
+  show(
+    el("h1", {}, S.moneyTitle),
+    el("dl", {}, el("dt", {}, S.balance), el("dd", { id: "money-balance", class: "figure" }, formatMoney(balance.data.balance))),
+    el("h2", {}, S.topUpTitle),
+    topUpForm(),
+    el("h2", {}, S.payInsTitle),
+    payInRows(payins.data.items),
+    el("p", { class: "muted" }, S.moneyLater),
+  );
+}
