@@ -88,6 +88,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
         reads=(),
         writes=("payins", "ledger"),
         stripe_secret=True,
+        events_handler=True,  # the worker behind the webhook's queue (infra/payments.py)
         extra_env={"STRIPE_SECRET_ID": STRIPE_SECRET},
     ),
     "connections": Access(

@@ -91,6 +91,11 @@ def acknowledge(stack: FlattrStack) -> None:
         if route.node.id in {f"{r.method}{r.path.replace('/', '--')}" for r in ROUTES if r.public}:
             _ack(route, "APIG4", "Public by contract (docs/api): needs no sign-in.")
     _ack(
+        stack.payment_events.dead_letters,
+        "SQS3",
+        "This queue is the dead-letter queue of the Stripe events queue.",
+    )
+    _ack(
         stack.mail_events.dead_letters,
         "SQS3",
         "This queue is the dead-letter queue of the mail-events queue.",

@@ -13,6 +13,7 @@ from functions.deployment import JOBS, ROUTES
 from infra.api import Api
 from infra.functions import DomainFunctions
 from infra.mail import MailEvents
+from infra.payments import PaymentEvents
 from infra.schedules import Schedules
 from infra.site import Site
 from infra.tables import Tables
@@ -154,6 +155,12 @@ class FlattrStack(Stack):
             ),
         )
         self.schedules = Schedules(self, "Schedules", functions=dict(self.functions.jobs))
+        self.payment_events = PaymentEvents(
+            self,
+            "PaymentEvents",
+            webhook=self.functions.api["payments"],
+            worker=self.functions.events["payments"],
+        )
         self.mail_events = MailEvents(
             self,
             "MailEvents",

@@ -67,6 +67,10 @@ def provision(
             {"secret_key": "sk_test_local", "webhook_secret": f"whsec_{secrets.token_hex(16)}"}
         ),
     )
+    from local.queues import create_queues
+
+    queues = create_queues()
+    os.environ["STRIPE_EVENTS_QUEUE_URL"] = queues["flattr-stripe-events"]  # as CDK sets it
     kms = boto3.client("kms", region_name=region)
     key_id = kms.create_key(Description="platform tokens")["KeyMetadata"]["KeyId"]
     os.environ["TOKEN_KEY_ID"] = key_id  # what the CDK app sets on the Lambdas

@@ -114,6 +114,10 @@ class LocalStack:
         server_thread.start()
         self._threads.append(server_thread)
         self.scheduler.start()
+        from local.queues import Pump
+
+        self.pump = Pump({"flattr-stripe-events": settings().stripe_events_queue_url})
+        self.pump.start()
 
     def _fake_stripe(self) -> Any:
         """Stripe's stand-in; its events go to our webhook as Stripe sends them: signed,
@@ -167,6 +171,8 @@ class LocalStack:
     def stop(self) -> None:
         if getattr(self, "scheduler", None):
             self.scheduler.stop()
+        if getattr(self, "pump", None):
+            self.pump.stop()
         if self._http:
             self._http.shutdown()
             self._http.server_close()

@@ -33,6 +33,7 @@ os.environ.update(
         "SES_CONFIGURATION_SET": "flattr-mail",
         "TOKEN_KEY_ID": "provisioned-per-test",
         "USER_POOL_ID": "provisioned-per-test",
+        "STRIPE_EVENTS_QUEUE_URL": "provisioned-per-test",
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)

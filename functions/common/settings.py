@@ -113,6 +113,8 @@ class Settings:
     stripe_api_url: str = "https://api.stripe.com"
     stripe_secret_id: str = "flattr/stripe"  # noqa: S105 - a name, not a secret
     min_payin_cents: int = 200
+    # The queue between Stripe's webhook (verify, enqueue) and the worker that handles it.
+    stripe_events_queue_url: str = ""
 
     def require(self, *names: str) -> Settings:
         """Fail now, with the variables' names, if a setting this Lambda needs is empty:
@@ -166,6 +168,7 @@ class Settings:
             stripe_api_url=os.environ.get("STRIPE_API_URL", cls.stripe_api_url).rstrip("/"),
             stripe_secret_id=os.environ.get("STRIPE_SECRET_ID", cls.stripe_secret_id),
             min_payin_cents=_int("MIN_PAYIN_CENTS", cls.min_payin_cents),
+            stripe_events_queue_url=os.environ.get("STRIPE_EVENTS_QUEUE_URL", ""),
             platform_urls={
                 name: value
                 for name, value in os.environ.items()

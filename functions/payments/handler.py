@@ -1,8 +1,17 @@
 """Lambda entry point of the payments domain: pay-ins and Stripe's webhook."""
 
 from functions.common.handler import api_handler
-from functions.payments import routes
+from functions.common.handler import job_handler as make_job_handler
+from functions.payments import routes, webhooks
 
 routers = routes.routers
-API_NEEDS = ("public_url", "stripe_secret_id")  # Checkout's return pages; Stripe's keys
+# Checkout's return pages; Stripe's keys; where verified events go.
+API_NEEDS = ("public_url", "stripe_secret_id", "stripe_events_queue_url")
 lambda_handler = api_handler("payments", routers, needs=API_NEEDS)
+# The worker behind the queue: each verified event as a state sync.
+events_handler = make_job_handler(
+    "payments",
+    {"stripe-events": webhooks.process_batch},
+    default_job="stripe-events",
+    needs=("stripe_secret_id",),
+)

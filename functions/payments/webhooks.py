@@ -5,10 +5,17 @@ Unknown event types are acknowledged and counted, never failed."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
+
+from functions.common.observability import make_logger
+from functions.common.settings import settings
 from functions.payments import payins
+
+logger = make_logger("payments")
 
 PAYMENT_EVENTS = {
     "checkout.session.completed",
@@ -47,3 +54,30 @@ def handle(verified: Any) -> Handled:
     if not payin_id or not intent_id:
         return Handled(str(event["type"]), payin_id, None)  # not one of ours, or no payment yet
     return Handled(str(event["type"]), payin_id, payins.sync(payin_id, intent_id))
+
+
+def enqueue(payload: bytes) -> None:
+    """The webhook's part once the signature is verified: hand the event to the queue (the
+    worker may retry it; after five failures it waits in the dead-letter queue, alarmed)."""
+    boto3.client("sqs").send_message(
+        QueueUrl=settings().stripe_events_queue_url, MessageBody=payload.decode()
+    )
+
+
+def process_batch(batch: dict[str, Any]) -> dict[str, Any]:
+    """The worker: an SQS batch of verified events. A record that fails is reported so
+    that SQS retries it alone; the rest of the batch is done."""
+    failures: list[dict[str, str]] = []
+    handled = ignored = 0
+    for record in batch.get("Records", []):
+        try:
+            outcome = handle(json.loads(record["body"]))
+        except Exception as error:
+            logger.warning("stripe event failed", extra={"error_type": type(error).__name__})
+            failures.append({"itemIdentifier": str(record.get("messageId", ""))})
+            continue
+        if outcome.state is None:
+            ignored += 1
+        else:
+            handled += 1
+    return {"batchItemFailures": failures, "handled": handled, "ignored": ignored}

@@ -124,7 +124,7 @@ def test_one_function_per_domain_each_with_its_own_role(synthesised):
     expected = sorted(
         {f"functions.{r.domain}.handler.lambda_handler" for r in ROUTES}
         | {f"functions.{j.domain}.handler.job_handler" for j in JOBS}
-        | {"functions.claim.handler.events_handler"}
+        | {"functions.claim.handler.events_handler", "functions.payments.handler.events_handler"}
     )
     assert handlers == expected
     roles = [json.dumps(f["Properties"]["Role"]) for f in functions.values()]
@@ -159,7 +159,8 @@ def test_security_resources(synthesised):
     template.resource_count_is("AWS::SES::ConfigurationSet", 1)
     template.resource_count_is("AWS::SES::EmailIdentity", 1)
     template.resource_count_is("AWS::Scheduler::Schedule", len(JOBS))
-    template.resource_count_is("AWS::SQS::Queue", len(JOBS) + 2)  # + mail events and DLQ
+    # + mail events and Stripe events, each with its dead-letter queue
+    template.resource_count_is("AWS::SQS::Queue", len(JOBS) + 4)
 
 
 def test_the_monthly_split_is_a_state_machine_mapping_over_shards(synthesised):
@@ -227,12 +228,16 @@ def test_bounces_and_complaints_reach_the_claim_events_handler(synthesised):
     }
     assert ("bounce", "complaint") in kinds
     assert ("click", "delivery", "open", "send") in kinds  # aggregate counts only
-    mappings = resources(template, "AWS::Lambda::EventSourceMapping")
-    (mapping,) = mappings.values()
-    assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     functions = resources(template, "AWS::Lambda::Function")
-    target = mapping["Properties"]["FunctionName"]["Ref"]
-    assert functions[target]["Properties"]["Handler"] == "functions.claim.handler.events_handler"
+    handlers = set()
+    for mapping in resources(template, "AWS::Lambda::EventSourceMapping").values():
+        assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        target = mapping["Properties"]["FunctionName"]["Ref"]
+        handlers.add(functions[target]["Properties"]["Handler"])
+    assert handlers == {
+        "functions.claim.handler.events_handler",  # SES bounces and complaints
+        "functions.payments.handler.events_handler",  # Stripe's verified events
+    }
     subscriptions = resources(template, "AWS::SNS::Subscription")
     assert [s["Properties"]["Protocol"] for s in subscriptions.values()] == ["sqs"]
 
@@ -264,3 +269,28 @@ def test_domains_that_only_ask_whether_a_month_is_open_cannot_read_money(synthes
     granted = json.dumps([p for name, p in policies.items() if role in name])
     assert "MonthSplits" in granted
     assert "Ledger" not in granted and "Escrow" not in granted
+
+
+def test_stripe_events_go_through_a_queue_with_a_dead_letter_queue_and_an_alarm(synthesised):
+    _, _, template = synthesised
+    queues = resources(template, "AWS::SQS::Queue")
+    events = next(
+        (name, q["Properties"])
+        for name, q in queues.items()
+        if name.startswith("PaymentEventsQueue")
+    )
+    assert events[1]["RedrivePolicy"]["maxReceiveCount"] == 5
+    dead = events[1]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+    alarms = [a["Properties"] for a in resources(template, "AWS::CloudWatch::Alarm").values()]
+    assert any(
+        a["MetricName"] == "ApproximateNumberOfMessagesVisible"
+        and a["Dimensions"][0]["Value"]["Fn::GetAtt"][0] == dead
+        for a in alarms
+    )
+    webhook = next(
+        f["Properties"]
+        for f in resources(template, "AWS::Lambda::Function").values()
+        if f["Properties"]["Handler"] == "functions.payments.handler.lambda_handler"
+    )
+    url = webhook["Environment"]["Variables"]["STRIPE_EVENTS_QUEUE_URL"]
+    assert url == {"Ref": events[0]}

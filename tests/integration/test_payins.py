@@ -19,8 +19,10 @@ import pytest
 import responses
 
 from functions.common.models import PayIn
+from functions.common.settings import settings
 from functions.core import ledger
 from local.fake_stripe import FakeStripe, card_fee, sign
+from local.queues import drain
 from tests.conftest import call
 from tests.integration.payout_helpers import assert_ledger_checks
 
@@ -38,6 +40,7 @@ class Stripe:
         )
         self.webhook_secret = secret["webhook_secret"]
         self.answers: list[Any] = []
+        self.taken = 0
         self.fake = FakeStripe(f"{API}/_fake/stripe", self.webhook_secret, self.deliver)
 
     def deliver(self, payload: bytes, signature: str) -> None:
@@ -49,6 +52,8 @@ class Stripe:
             user=None,
         )
         self.answers.append(answer)
+        # The worker behind the queue, as the event source mapping (or the local pump) runs it.
+        self.taken += drain(settings().stripe_events_queue_url, "payments", "events_handler")
 
     def route(self, request: Any) -> tuple[int, dict[str, str], bytes]:
         path, _, query = request.path_url.partition("?")
@@ -207,4 +212,36 @@ def test_bad_or_stale_signatures_are_refused_and_change_nothing(stripe):
         assert refused.status == 400, refused.raw
         assert refused.json["errors"][0]["field"] == "header.Stripe-Signature"
     assert balance() == 0
+    assert_ledger_checks()
+
+
+def test_a_failing_event_is_retried_alone_and_unknown_types_are_counted(stripe):
+    from local.gateway import invoke
+
+    started = top_up("10.00")
+    stripe.fake.holding = True
+    stripe.pay(started.json["checkout_url"])
+    succeeded = next(
+        e for e in stripe.fake.events.values() if e["type"] == "payment_intent.succeeded"
+    )
+    unknown = {"id": "evt_x", "type": "customer.created", "data": {"object": {"id": "cus_1"}}}
+    broken = {
+        "id": "evt_y",
+        "type": "payment_intent.succeeded",
+        "data": {"object": {"id": "pi_nope", "metadata": {"payin_id": "pay_nope"}}},
+    }
+    batch = {
+        "Records": [
+            {"messageId": "1", "body": json.dumps(succeeded)},
+            {"messageId": "2", "body": json.dumps(unknown)},
+            {
+                "messageId": "3",
+                "body": json.dumps(broken),
+            },  # not ours: Stripe knows no such payment
+        ]
+    }
+    summary = invoke("payments", "events_handler", batch)
+    assert summary["batchItemFailures"] == [{"itemIdentifier": "3"}]
+    assert (summary["handled"], summary["ignored"]) == (1, 1)
+    assert balance() == 10_000_000
     assert_ledger_checks()

@@ -1,0 +1,79 @@
+"""The local stack's queue consumers: what Lambda's SQS event source mapping does in AWS.
+Messages are received from the emulator's queue, handed to the same worker handler as a
+batch in SQS's event shape, and deleted unless the handler reports them failed (then
+they come back after their visibility timeout, as in AWS)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import boto3
+
+from local.gateway import invoke
+
+# Queues and the handler that consumes each: (queue name, domain, handler entry).
+CONSUMERS = (("flattr-stripe-events", "payments", "events_handler"),)
+
+
+def create_queues() -> dict[str, str]:
+    """The queues, created in the emulator; their URLs by name."""
+    sqs = boto3.client("sqs")
+    return {name: sqs.create_queue(QueueName=name)["QueueUrl"] for name, _, _ in CONSUMERS}
+
+
+def drain(queue_url: str, domain: str, entry: str, wait_seconds: int = 0) -> int:
+    """Hand every message now in the queue to the handler; answers how many it took."""
+    sqs = boto3.client("sqs")
+    taken = 0
+    while True:
+        received = sqs.receive_message(
+            QueueUrl=queue_url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=wait_seconds,
+            VisibilityTimeout=30,
+        ).get("Messages", [])
+        if not received:
+            return taken
+        records = [
+            {"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"]}
+            for m in received
+        ]
+        answer: Any = invoke(domain, entry, {"Records": records})
+        failed = {f["itemIdentifier"] for f in (answer or {}).get("batchItemFailures", [])}
+        for record in records:
+            if record["messageId"] not in failed:
+                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=record["receiptHandle"])
+        taken += len(records) - len(failed)
+        if failed:
+            return taken  # the failed ones come back later, not in a tight loop
+
+
+class Pump:
+    """A thread per queue, polling it, as the event source mapping would."""
+
+    def __init__(self, urls: dict[str, str]) -> None:
+        self._urls = urls
+        self._stop = threading.Event()
+        self._threads = [
+            threading.Thread(
+                target=self._loop, args=consumer, name=f"pump-{consumer[0]}", daemon=True
+            )
+            for consumer in CONSUMERS
+        ]
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _loop(self, name: str, domain: str, entry: str) -> None:
+        # Short polls with a pause between them: the emulator answers one request at a
+        # time, and a long poll would hold it for everyone else.
+        while not self._stop.wait(0.25):
+            try:
+                drain(self._urls[name], domain, entry)
+            except Exception:
+                self._stop.wait(1)
