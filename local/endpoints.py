@@ -109,7 +109,12 @@ def _move_clock(stack: LocalStack, payload: dict[str, Any]) -> dict[str, Any]:
         field = "now" if "now" in payload else "advance_seconds"
         raise Refused(422, "validation-error", f"{field}: {error}", field) from error
     fired = stack.scheduler.fire_due()
-    return {"now": iso(clock.now()), "jobs_fired": [name for name, _ in fired]}
+    settled = stack.fake_stripe.settle_due()  # SEPA debits whose days have passed
+    return {
+        "now": iso(clock.now()),
+        "jobs_fired": [name for name, _ in fired],
+        "stripe_settled": settled,
+    }
 
 
 def _pay_in(payload: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,10 @@ tests in-process route the SDK's requests to ``FakeStripe.handle`` with ``respon
   our webhook; ``/_control/hold`` queues them instead, ``/_control/release`` delivers the
   queue (in order, or reversed), ``/_control/redeliver`` sends one again.
 
-Not yet faked (issue 14 goes on): SEPA debits, setup intents and off-session payments,
+- SEPA debits: processing for three days of the stack's clock, then succeeding or failing
+  (``settle_due``, called when the stack's clock moves);
+
+Not yet faked (issue 14 goes on): setup intents and off-session payments,
 refunds, disputes, Connect accounts and transfers, balance transaction listing.
 """
 
@@ -30,6 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from functions.common import clock
+
 Answer = tuple[int, dict[str, str], bytes]
 Deliver = Callable[[bytes, str], None]
 PREFIX = "/_fake/stripe"
@@ -43,6 +48,12 @@ CARDS = {
     "declined": "4000 0000 0000 0002: declined",
     "authenticate": "4000 0027 6000 3184: needs authentication",
 }
+SEPA = {
+    "sepa_succeeds": "DE89 3704 0044 0532 0130 00: the debit succeeds after 3 days",
+    "sepa_fails": "DE62 3704 0044 0532 0130 01: the debit fails after 3 days",
+}
+SEPA_DAYS = 3
+SEPA_FEE_CENTS = 35
 
 
 def card_fee(cents: int) -> int:
@@ -187,16 +198,19 @@ class FakeStripe:
         if session is None:
             return 404, {"Content-Type": "text/html; charset=utf-8"}, b"<h1>No such session</h1>"
         amount = f"{session['amount_total'] / 100:.2f}"
+        sepa = "sepa_debit" in session["payment_method_types"]
+        options = SEPA if sepa else CARDS
         choices = "".join(
             f'<p><label><input type="radio" name="card" value="{k}"'
-            f"{' checked' if k == 'succeeds' else ''}> {html.escape(label)}</label></p>"
-            for k, label in CARDS.items()
+            f"{' checked' if i == 0 else ''}> {html.escape(label)}</label></p>"
+            for i, (k, label) in enumerate(options.items())
         )
         alert = f"<p role=alert>{html.escape(note)}</p>" if note else ""
         cancel = html.escape(session["cancel_url"] or "/")
         page = (
             f"{HEAD}<body><main><h1>Pay EUR {amount} (local Stripe)</h1>{alert}"
-            f'<form method="post"><fieldset><legend>Test card</legend>{choices}</fieldset>'
+            f'<form method="post"><fieldset><legend>{"Test account" if sepa else "Test card"}'
+            f"</legend>{choices}</fieldset>"
             '<button type="submit">Pay</button></form>'
             f'<p><a href="{cancel}">Cancel</a></p></main></body></html>'
         )
@@ -209,6 +223,14 @@ class FakeStripe:
         card = form.get("card", "succeeds")
         intent = self._intent(session, card)
         session["payment_intent"] = intent["id"]
+        if card in SEPA:
+            # A mandate is given; the debit is processing for days (of the stack's clock).
+            intent["_settles_at"] = clock.now().timestamp() + SEPA_DAYS * 86_400
+            intent["_outcome"] = "succeeded" if card == "sepa_succeeds" else "failed"
+            session.update(status="complete", payment_status="unpaid")
+            self._event("checkout.session.completed", session)
+            self._event("payment_intent.processing", intent)
+            return 303, {"Location": str(session["success_url"])}, b""
         if card == "succeeds":
             session.update(status="complete", payment_status="paid")
             self._event("checkout.session.completed", session)
@@ -220,27 +242,31 @@ class FakeStripe:
         self._event("payment_intent.requires_action", intent)
         return self._page(session_id, "Your bank asks you to authenticate this payment.")
 
-    def _intent(self, session: dict[str, Any], card: str) -> dict[str, Any]:
-        status = {"succeeds": "succeeded", "declined": "requires_payment_method"}.get(
-            card, "requires_action"
-        )
-        amount = int(session["amount_total"])
-        charge = None
-        if status == "succeeded":
-            charge = {
-                "id": self._id("ch"),
-                "object": "charge",
+    def _charge(self, amount: int, fee: int) -> dict[str, Any]:
+        return {
+            "id": self._id("ch"),
+            "object": "charge",
+            "amount": amount,
+            "paid": True,
+            "balance_transaction": {
+                "id": self._id("txn"),
+                "object": "balance_transaction",
                 "amount": amount,
-                "paid": True,
-                "balance_transaction": {
-                    "id": self._id("txn"),
-                    "object": "balance_transaction",
-                    "amount": amount,
-                    "fee": card_fee(amount),
-                    "net": amount - card_fee(amount),
-                    "currency": "eur",
-                },
-            }
+                "fee": fee,
+                "net": amount - fee,
+                "currency": "eur",
+            },
+        }
+
+    def _intent(self, session: dict[str, Any], card: str) -> dict[str, Any]:
+        status = {
+            "succeeds": "succeeded",
+            "declined": "requires_payment_method",
+            "sepa_succeeds": "processing",
+            "sepa_fails": "processing",
+        }.get(card, "requires_action")
+        amount = int(session["amount_total"])
+        charge = self._charge(amount, card_fee(amount)) if status == "succeeded" else None
         intent = {
             "id": session.get("payment_intent") or self._id("pi"),
             "object": "payment_intent",
@@ -253,6 +279,33 @@ class FakeStripe:
         self.intents[intent["id"]] = intent
         return intent
 
+    def settle_due(self) -> list[str]:
+        """SEPA debits whose days have passed (by the stack's clock) succeed or fail now,
+        with the events Stripe sends then. Answers the PaymentIntents settled."""
+        settled = []
+        with self.lock:
+            for intent in list(self.intents.values()):
+                due = intent.get("_settles_at")
+                if intent["status"] != "processing" or due is None:
+                    continue
+                if clock.now().timestamp() < due:
+                    continue
+                session = next(
+                    s for s in self.sessions.values() if s["payment_intent"] == intent["id"]
+                )
+                if intent["_outcome"] == "succeeded":
+                    charge = self._charge(int(intent["amount"]), SEPA_FEE_CENTS)
+                    intent.update(status="succeeded", latest_charge=charge)
+                    session["payment_status"] = "paid"
+                    self._event("checkout.session.async_payment_succeeded", session)
+                    self._event("payment_intent.succeeded", intent)
+                else:
+                    intent.update(status="requires_payment_method")
+                    self._event("checkout.session.async_payment_failed", session)
+                    self._event("payment_intent.payment_failed", intent)
+                settled.append(str(intent["id"]))
+        return settled
+
     # ------------------------------------------------------------------ events
 
     def _event(self, kind: str, thing: dict[str, Any]) -> None:
@@ -263,7 +316,12 @@ class FakeStripe:
             "type": kind,
             "livemode": False,
             "created": int(time.time()),
-            "data": {"object": {k: v for k, v in thing.items() if not k.startswith("_")}},
+            # A snapshot: later changes to the object are not in the event.
+            "data": {
+                "object": json.loads(
+                    json.dumps({k: v for k, v in thing.items() if not k.startswith("_")})
+                )
+            },
         }
         self.events[event_id] = event
         if self.holding:

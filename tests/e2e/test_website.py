@@ -437,7 +437,7 @@ def test_a_contributor_tops_up_by_card_through_the_fake_stripe(stack: Client, br
     sign_in_here(page, "top-up@example.org")
     expect(page.locator("#money-balance")).to_have_text("€0.00")
     page.fill("#top-up", "12,50")
-    page.get_by_role("button", name="Top up by card").click()
+    page.get_by_role("button", name="Top up", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Pay EUR 12.50 (local Stripe)")
     page.screenshot(path=str(SHOTS / "money-checkout.png"), full_page=True)
     page.get_by_role("button", name="Pay").click()
@@ -447,15 +447,30 @@ def test_a_contributor_tops_up_by_card_through_the_fake_stripe(stack: Client, br
     page.screenshot(path=str(SHOTS / "money-desktop.png"), full_page=True)
 
     page.fill("#top-up", "5")
-    page.get_by_role("button", name="Top up by card").click()
+    page.get_by_role("button", name="Top up", exact=True).click()
     page.get_by_label("4000 0000 0000 0002: declined").check()
     page.get_by_role("button", name="Pay").click()
     expect(page.get_by_role("alert")).to_have_text("Your card was declined.")
     page.goto(stack.base + "/money")
     expect(page.locator("#payins tbody tr").first.locator(".state")).to_have_text("failed")
     expect(page.locator("#money-balance")).to_have_text("€12.50")
+
+    # A SEPA debit: on its way for days, spendable only once the bank has paid.
+    page.fill("#top-up", "20")
+    page.select_option("#top-up-method", "sepa_debit")
+    page.get_by_role("button", name="Top up", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pay EUR 20.00 (local Stripe)")
+    page.get_by_role("button", name="Pay").click()
+    page.wait_for_url("**/money?payin=*")
+    expect(page.locator("#payins tbody tr").first.locator(".state")).to_have_text("on its way")
+    expect(page.locator("#money-balance")).to_have_text("€12.50")
+    moved = stack.request("POST", "/_local/clock", {"advance_seconds": 3 * 86_400 + 60})
+    assert len(moved.json["stripe_settled"]) == 1
+    page.goto(stack.base + "/money")
+    expect(page.locator("#payins tbody tr").first.locator(".state")).to_have_text("paid")
+    expect(page.locator("#money-balance")).to_have_text("€32.50")
     page.context.close()
     _, token = stack.sign_in("top-up@example.org")
     assert stack.request("GET", "/v1/me/balance", token=token).json["balance"]["amount"] == (
-        "12.500000"
+        "32.500000"
     )

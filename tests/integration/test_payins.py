@@ -245,3 +245,35 @@ def test_a_failing_event_is_retried_alone_and_unknown_types_are_counted(stripe):
     assert (summary["handled"], summary["ignored"]) == (1, 1)
     assert balance() == 10_000_000
     assert_ledger_checks()
+
+
+def test_a_sepa_debit_is_spendable_only_once_it_has_succeeded_days_later(stripe):
+    from functions.common import clock
+
+    started = top_up("20.00", method="sepa_debit")
+    assert stripe.pay(started.json["checkout_url"], "sepa_succeeds") == 303
+    assert PayIn.get(started.json["id"]).state == "pending"
+    assert balance() == 0  # a debit can still fail: nothing to spend yet
+    clock.advance(2 * 86_400)
+    assert stripe.fake.settle_due() == []
+    assert balance() == 0
+    clock.advance(86_400)
+    assert len(stripe.fake.settle_due()) == 1
+    assert PayIn.get(started.json["id"]).state == "succeeded"
+    assert balance() == 20_000_000
+    assert ledger.balance(ledger.PROVIDER_FEES) == 35 * 10_000  # SEPA's fixed fee
+    history = [h.split("@")[0] for h in PayIn.get(started.json["id"]).history]
+    assert history == ["pre", "pending", "succeeded"]
+    assert_ledger_checks()
+
+
+def test_a_sepa_debit_that_fails_days_later_never_was_money(stripe):
+    from functions.common import clock
+
+    started = top_up("20.00", method="sepa_debit")
+    stripe.pay(started.json["checkout_url"], "sepa_fails")
+    clock.advance(3 * 86_400)
+    stripe.fake.settle_due()
+    assert PayIn.get(started.json["id"]).state == "failed"
+    assert balance() == 0 and ledger.balance(ledger.PROVIDER_FEES) == 0
+    assert_ledger_checks()

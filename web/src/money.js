@@ -7,6 +7,12 @@ import { STRINGS as S } from "./strings.js";
 
 function topUpForm() {
   const amount = el("input", { id: "top-up", name: "amount", inputmode: "decimal", value: "10.00", "aria-describedby": "top-up-help" });
+  const method = el(
+    "select",
+    { id: "top-up-method", name: "method" },
+    el("option", { value: "card", selected: "" }, S.methodCard),
+    el("option", { value: "sepa_debit" }, S.methodSepa),
+  );
   const message = el("p", { id: "top-up-message", role: "status" });
   const submit = async (event) => {
     event.preventDefault();
@@ -17,7 +23,7 @@ function topUpForm() {
     }
     // One key per attempt: pressing twice, or a retry after a lost answer, is one pay-in.
     const key = crypto.randomUUID();
-    const answer = await api("POST", "/v1/payins", { amount: { amount: value, currency: "EUR" }, method: "card" }, { "Idempotency-Key": key });
+    const answer = await api("POST", "/v1/payins", { amount: { amount: value, currency: "EUR" }, method: method.value }, { "Idempotency-Key": key });
     if (answer.ok) location.assign(answer.data.checkout_url);
     else {
       message.textContent = answer.data.detail || S.failed;
@@ -29,6 +35,9 @@ function topUpForm() {
     { onsubmit: submit },
     el("label", { for: "top-up" }, `${S.topUpAmount} `),
     amount,
+    " ",
+    el("label", { for: "top-up-method" }, `${S.topUpMethod} `),
+    method,
     " ",
     el("button", { type: "submit" }, S.topUpButton),
     el("p", { id: "top-up-help" }, S.topUpHelp),
@@ -57,7 +66,7 @@ export async function moneyPage() {
   // Back from Stripe: its confirmation may still be on its way; ask again a few times.
   for (let tries = 0; returned && tries < 10; tries += 1) {
     const mine = payins.data.items.find((p) => p.id === returned);
-    if (!mine || !["pre", "pending"].includes(mine.state)) break;
+    if (!mine || mine.state !== "pre") break;
     await new Promise((resolve) => setTimeout(resolve, 500));
     [payins, balance] = await Promise.all([api("GET", "/v1/payins"), api("GET", "/v1/me/balance")]);
   }

@@ -130,10 +130,14 @@ export const STRINGS = {
   moneyTitle: "Money",
   topUpTitle: "Top up",
   topUpAmount: "Amount (EUR)",
-  topUpButton: "Top up by card",
+  topUpButton: "Top up",
+  topUpMethod: "by",
+  methodCard: "card",
+  methodSepa: "SEPA direct debit",
   topUpHelp:
-    "At least €2.00. A card payment costs about 1.5 % + €0.25 in fees, which we pay: " +
-    "topping up several months at once wastes less on them.",
+    "At least €2.00. A card payment costs about 1.5 % + €0.25 in fees, a SEPA debit €0.35, " +
+    "which we pay: topping up several months at once wastes less on them. A SEPA debit " +
+    "takes a few days; its money can be spent once the bank has paid it.",
   topUpInvalid: "Type an amount like 10 or 10.50.",
   payInsTitle: "Your payments",
   noPayIns: "No payments yet.",
@@ -144,7 +148,7 @@ export const STRINGS = {
   payin_failed: "failed",
   payin_awaiting_payer_action: "waits for you to confirm it",
   moneyLater:
-    "SEPA direct debit, the monthly top-up, refunds and creators' withdrawals come next.",
+    "The monthly top-up, refunds and creators' withdrawals come next.",
   platform: "Platform",
   waitingAmount: "Waits",
   catalogueTitle: "Waiting to be claimed",
