@@ -109,6 +109,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/email/unsubscribe", "claim", public=True),
     Route("POST", "/v1/payins", "payments"),
     Route("GET", "/v1/payins", "payments"),
+    Route("POST", "/v1/refunds", "payments"),
     Route("POST", "/v1/payments/stripe/webhook", "payments", public=True),
     Route("POST", "/v1/email/unsubscribe", "claim", public=True),
 )

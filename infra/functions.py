@@ -86,7 +86,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
     ),
     "payments": Access(
         reads=(),
-        writes=("payins", "ledger"),
+        writes=("payins", "refunds", "ledger"),
         stripe_secret=True,
         events_handler=True,  # the worker behind the webhook's queue (infra/payments.py)
         extra_env={"STRIPE_SECRET_ID": STRIPE_SECRET},

@@ -15,8 +15,10 @@ tests in-process route the SDK's requests to ``FakeStripe.handle`` with ``respon
 - SEPA debits: processing for three days of the stack's clock, then succeeding or failing
   (``settle_due``, called when the stack's clock moves);
 
-Not yet faked (issue 14 goes on): setup intents and off-session payments,
-refunds, disputes, Connect accounts and transfers, balance transaction listing.
+- refunds of succeeded payments, at most what is left of each;
+
+Not yet faked (issue 14 goes on): setup intents and off-session payments, disputes,
+Connect accounts and transfers, balance transaction listing.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ class FakeStripe:
     intents: dict[str, dict[str, Any]] = field(default_factory=dict)
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     held: list[str] = field(default_factory=list)
+    refunds: list[dict[str, Any]] = field(default_factory=list)
     holding: bool = False
     idempotency: dict[str, tuple[str, Answer]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
@@ -153,6 +156,8 @@ class FakeStripe:
                     404, {"error": {"type": "invalid_request_error", "code": "resource_missing"}}
                 )
             return _json(200, found)
+        if method == "POST" and route == "/v1/refunds":
+            return self._refund(nested(parse_qsl(body.decode())))
         if method == "GET" and route.startswith("/v1/checkout/sessions/"):
             session = self.sessions.get(route.removeprefix("/v1/checkout/sessions/"))
             return (
@@ -161,6 +166,31 @@ class FakeStripe:
                 else _json(404, {"error": {"type": "invalid_request_error"}})
             )
         return _json(404, {"error": {"type": "invalid_request_error", "message": "not faked"}})
+
+    def _refund(self, params: dict[str, Any]) -> Answer:
+        """A refund of a succeeded payment, at most what is left of it (Stripe's rule)."""
+        intent = self.intents.get(str(params.get("payment_intent")))
+        amount = int(params.get("amount", 0))
+        if intent is None or intent["status"] != "succeeded":
+            return _json(
+                400, {"error": {"type": "invalid_request_error", "code": "charge_not_refundable"}}
+            )
+        left = int(intent["amount"]) - int(intent.get("_refunded", 0))
+        if not 0 < amount <= left:
+            return _json(
+                400, {"error": {"type": "invalid_request_error", "code": "amount_too_large"}}
+            )
+        intent["_refunded"] = int(intent.get("_refunded", 0)) + amount
+        refund = {
+            "id": self._id("re"),
+            "object": "refund",
+            "amount": amount,
+            "currency": "eur",
+            "payment_intent": intent["id"],
+            "status": "succeeded",
+        }
+        self.refunds.append(refund)
+        return _json(200, refund)
 
     def _new_session(self, params: dict[str, Any]) -> dict[str, Any]:
         items = params.get("line_items", {})

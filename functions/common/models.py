@@ -220,7 +220,25 @@ class PayIn(Model):
     created_at = UTCDateTimeAttribute()
     changed_at = UTCDateTimeAttribute()
     history = ListAttribute(of=UnicodeAttribute, default=list)
+    refunded_cents = NumberAttribute(default=0)  # given back of it so far
+    refunds = UnicodeSetAttribute(null=True)  # the refunds that took from it (each once)
     by_user = PayInByUser()
+
+
+class Refund(Model):
+    """Unspent balance going back to where it came from: which pay-ins it is taken from
+    (``parts``: pay-in id → cents, newest first) and how far it got."""
+
+    class Meta(_Meta):
+        table_name = "refunds"
+
+    refund_id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    amount_cents = NumberAttribute()
+    request_hash = UnicodeAttribute()
+    parts = JSONAttribute()
+    state = UnicodeAttribute()  # reserved → succeeded | failed
+    created_at = UTCDateTimeAttribute()
 
 
 class MonthStat(Model):
@@ -548,6 +566,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     MonthSplit,
     MonthStat,
     PayIn,
+    Refund,
     Recipient,
     LedgerItem,
     Escrow,

@@ -23,6 +23,7 @@ from functions.common.storage import ensure_bound, transact_write
 BALANCE = "balance"
 PAID_IN = "paid_in"
 PAID_OUT = "paid_out"
+REFUNDED = "refunded"  # unspent balance given back to contributors' payment methods
 FEES = "fees"
 # What the payment provider kept of pay-ins: the platform's cost, outside the money that
 # is in the system (the contributor is credited the gross).
@@ -42,12 +43,17 @@ def escrow_account(recipient: str) -> str:
     return f"escrow#{recipient}"
 
 
+def refunding_account(refund_id: str) -> str:
+    """A refund in flight: the money left the balance, Stripe has not confirmed yet."""
+    return f"refunding#{refund_id}"
+
+
 def holding_account(month: str, contributor_id: str) -> str:
     return f"holding#{month}#{contributor_id}"
 
 
 # Accounts whose balances hold money that is in the system: their sum is what was paid in.
-IN_SYSTEM_PREFIXES = ("contributor#", "creator#", "escrow#", "holding#")
+IN_SYSTEM_PREFIXES = ("contributor#", "creator#", "escrow#", "holding#", "refunding#")
 
 
 class InsufficientBalance(Exception):
@@ -258,10 +264,11 @@ def check_invariant(items: Iterable[LedgerItem] | None = None) -> Check:
         totals[kind] += amount
     problems = []
     in_balances = sum(totals[prefix.rstrip("#")] for prefix in IN_SYSTEM_PREFIXES)
-    if in_balances + totals[FEES] + totals[PAID_OUT] != totals[PAID_IN]:
+    out = totals[FEES] + totals[PAID_OUT] + totals[REFUNDED]
+    if in_balances + out != totals[PAID_IN]:
         problems.append(
             f"in balances {in_balances} + fees {totals[FEES]} + paid out {totals[PAID_OUT]} "
-            f"!= paid in {totals[PAID_IN]}"
+            f"+ refunded {totals[REFUNDED]} != paid in {totals[PAID_IN]}"
         )
     for account in sorted(set(balances) | set(sums)):
         if balances.get(account, 0) != sums.get(account, 0):

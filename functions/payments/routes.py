@@ -14,7 +14,7 @@ from functions.common.api import current_user_id
 from functions.common.clock import rfc3339
 from functions.common.errors import Malformed
 from functions.common.models import PayIn
-from functions.payments import gateway, payins, webhooks
+from functions.payments import gateway, payins, refunds, webhooks
 
 router = Router()
 
@@ -92,6 +92,36 @@ def top_up(
 @router.get("/v1/payins")
 def my_payins() -> PayInList:
     return PayInList(items=[_out(p) for p in payins.mine(current_user_id(router))])
+
+
+class RefundRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    amount: MoneyIn | None = None  # default: all the unspent balance, in whole cents
+
+
+class RefundOut(BaseModel):
+    id: str
+    state: str
+    amount: dict[str, str]
+    parts: list[dict[str, Any]]
+
+
+@router.post("/v1/refunds")
+def give_back(
+    body: Annotated[RefundRequest, Body()],
+    idempotency_key: Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=255)],
+) -> Response[str]:
+    """Unspent balance back to the payment methods it came from, newest pay-ins first."""
+    asked = _cents(body.amount.amount) if body.amount else None
+    done = refunds.refund(current_user_id(router), idempotency_key, asked)
+    out = RefundOut(
+        id=done.refund_id,
+        state=done.state,
+        amount=_euros(int(done.amount_cents)),
+        parts=[{"payin": p, "amount": _euros(int(c))} for p, c in dict(done.parts).items()],
+    )
+    return Response(status_code=201, content_type="application/json", body=out.model_dump_json())
 
 
 @router.post("/v1/payments/stripe/webhook")

@@ -469,8 +469,13 @@ def test_a_contributor_tops_up_by_card_through_the_fake_stripe(stack: Client, br
     page.goto(stack.base + "/money")
     expect(page.locator("#payins tbody tr").first.locator(".state")).to_have_text("paid")
     expect(page.locator("#money-balance")).to_have_text("€32.50")
+    page.fill("#refund", "2.50")
+    page.get_by_role("button", name="Give it back").click()
+    expect(page.locator("#money-note")).to_have_text("Given back: €2.50")
+    expect(page.locator("#money-balance")).to_have_text("€30.00")
+    page.screenshot(path=str(SHOTS / "money-refund-desktop.png"), full_page=True)
     page.context.close()
     _, token = stack.sign_in("top-up@example.org")
     assert stack.request("GET", "/v1/me/balance", token=token).json["balance"]["amount"] == (
-        "32.500000"
+        "30.000000"
     )

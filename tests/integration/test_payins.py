@@ -277,3 +277,73 @@ def test_a_sepa_debit_that_fails_days_later_never_was_money(stripe):
     assert PayIn.get(started.json["id"]).state == "failed"
     assert balance() == 0 and ledger.balance(ledger.PROVIDER_FEES) == 0
     assert_ledger_checks()
+
+
+def refund(amount: str | None = None, key: str | None = None, user: str = "ada"):
+    body = {"amount": {"amount": amount, "currency": "EUR"}} if amount else {}
+    return call(
+        "POST",
+        "/v1/refunds",
+        body=body,
+        headers={"Idempotency-Key": key or str(uuid.uuid4())},
+        user=user,
+    )
+
+
+def paid(stripe: Stripe, amount: str) -> str:
+    started = top_up(amount)
+    stripe.pay(started.json["checkout_url"])
+    return started.json["id"]
+
+
+def test_unspent_balance_goes_back_newest_pay_in_first(stripe):
+    older = paid(stripe, "10.00")
+    newer = paid(stripe, "5.00")
+    key = str(uuid.uuid4())
+    answer = refund("7.00", key)
+    assert answer.status == 201, answer.raw
+    assert answer.json["state"] == "succeeded"
+    parts = {p["payin"]: p["amount"]["amount"] for p in answer.json["parts"]}
+    assert parts == {newer: "5.00", older: "2.00"}  # the newest first, each at most its gross
+    assert balance() == 8_000_000
+    assert [r["amount"] for r in stripe.fake.refunds] == [500, 200]
+    assert ledger.balance(ledger.REFUNDED) == 7_000_000
+    fees = card_fee(1000) + card_fee(500)
+    assert ledger.balance(ledger.PROVIDER_FEES) == fees * 10_000  # Stripe's fee stays ours
+    again = refund("7.00", key)  # a retry: the same refund, nothing twice
+    assert again.json["id"] == answer.json["id"] and len(stripe.fake.refunds) == 2
+    assert balance() == 8_000_000
+    everything = refund()  # no amount: all that is unspent
+    assert everything.status == 201 and balance() == 0
+    assert int(PayIn.get(older).refunded_cents) == 1000
+    assert_ledger_checks()
+
+
+def test_refunds_never_exceed_the_balance_and_wait_for_sepa(stripe):
+    from functions.common import clock
+
+    paid(stripe, "10.00")
+    too_much = refund("10.01")
+    assert too_much.status == 422 and too_much.json["errors"][0]["field"] == "body.amount"
+    sepa = top_up("20.00", method="sepa_debit")
+    stripe.pay(sepa.json["checkout_url"], "sepa_succeeds")
+    clock.advance(3 * 86_400)
+    stripe.fake.settle_due()
+    assert balance() == 30_000_000
+    young = refund("15.00")  # only the card's 10 can go back before the SEPA debit is 56 days old
+    assert young.status == 422 and "56 days" in young.json["detail"]
+    clock.advance(54 * 86_400)
+    assert refund("15.00").status == 201
+    assert balance() == 15_000_000
+    assert_ledger_checks()
+
+
+def test_a_refund_stripe_refuses_leaves_the_money_in_the_balance(stripe):
+    paid(stripe, "10.00")
+    for intent in stripe.fake.intents.values():
+        intent["_refunded"] = 1000  # refunded at Stripe's dashboard, say: nothing left there
+    refused = refund("4.00")
+    assert refused.status == 502
+    assert balance() == 10_000_000
+    assert ledger.balance(ledger.REFUNDED) == 0
+    assert_ledger_checks()

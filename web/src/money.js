@@ -45,6 +45,37 @@ function topUpForm() {
   );
 }
 
+function refundForm(onDone) {
+  const amount = el("input", { id: "refund", name: "amount", inputmode: "decimal", placeholder: S.refundAll });
+  const message = el("p", { id: "refund-message", role: "status" });
+  const submit = async (event) => {
+    event.preventDefault();
+    const typed = amount.value.trim();
+    const value = typed ? parseAmount(typed) : null;
+    if (typed && value === null) {
+      message.textContent = S.topUpInvalid;
+      return;
+    }
+    const body = value ? { amount: { amount: value, currency: "EUR" } } : {};
+    const answer = await api("POST", "/v1/refunds", body, { "Idempotency-Key": crypto.randomUUID() });
+    if (answer.ok) onDone(`${S.refunded} ${formatMoney(answer.data.amount)}`);
+    else {
+      message.textContent = answer.data.detail || S.failed;
+      message.className = "error";
+    }
+  };
+  return el(
+    "form",
+    { onsubmit: submit },
+    el("label", { for: "refund" }, `${S.refundAmount} `),
+    amount,
+    " ",
+    el("button", { type: "submit", class: "secondary" }, S.refundButton),
+    el("p", {}, S.refundHelp),
+    message,
+  );
+}
+
 function payInRows(items) {
   if (items.length === 0) return el("p", {}, S.noPayIns);
   return el(
@@ -59,7 +90,7 @@ function payInRows(items) {
   );
 }
 
-export async function moneyPage() {
+export async function moneyPage(_navigate, note = "") {
   if (!(await signedInOr(S.moneyTitle, "/money"))) return;
   const returned = new URL(location.href).searchParams.get("payin");
   let [payins, balance] = await Promise.all([api("GET", "/v1/payins"), api("GET", "/v1/me/balance")]);
@@ -75,6 +106,9 @@ export async function moneyPage() {
     el("dl", {}, el("dt", {}, S.balance), el("dd", { id: "money-balance", class: "figure" }, formatMoney(balance.data.balance))),
     el("h2", {}, S.topUpTitle),
     topUpForm(),
+    note ? el("p", { id: "money-note", role: "status" }, note) : "",
+    el("h2", {}, S.refundTitle),
+    refundForm((said) => moneyPage(_navigate, said)),
     el("h2", {}, S.payInsTitle),
     payInRows(payins.data.items),
     el("p", { class: "muted" }, S.moneyLater),

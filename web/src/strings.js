@@ -140,6 +140,15 @@ export const STRINGS = {
     "takes a few days; its money can be spent once the bank has paid it.",
   topUpInvalid: "Type an amount like 10 or 10.50.",
   payInsTitle: "Your payments",
+  refundTitle: "Give back unspent money",
+  refundAmount: "Amount (EUR)",
+  refundAll: "all of it",
+  refundButton: "Give it back",
+  refundHelp:
+    "It goes back to the cards and accounts it came from, the newest payment first. A SEPA " +
+    "debit can be given back 56 days after it was made. The payment fees are not refunded " +
+    "to us, so we keep nothing of yours.",
+  refunded: "Given back:",
   noPayIns: "No payments yet.",
   date: "Date",
   payin_pre: "not paid yet",
@@ -148,7 +157,7 @@ export const STRINGS = {
   payin_failed: "failed",
   payin_awaiting_payer_action: "waits for you to confirm it",
   moneyLater:
-    "The monthly top-up, refunds and creators' withdrawals come next.",
+    "The monthly top-up and creators' withdrawals come next.",
   platform: "Platform",
   waitingAmount: "Waits",
   catalogueTitle: "Waiting to be claimed",

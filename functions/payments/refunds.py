@@ -1,0 +1,169 @@
+"""Refunds: unspent balance back to the payment methods it came from.
+
+Taken from the newest refundable pay-ins first (a SEPA debit only once it is 56 days old,
+past the no-questions chargeback window), each at most what is left of it, in total at
+most the balance in whole cents. Stripe's fee stays the platform's cost. Crash-safe in
+three steps, each idempotent: the amount leaves the balance into ``refunding#<id>``; each
+pay-in's part is refunded at Stripe (keyed by our refund and pay-in ids) and counted on the
+pay-in once; what Stripe refunded moves to ``refunded``, anything it refused goes back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from functions.common import clock
+from functions.common.errors import Conflict, Invalid, Unavailable
+from functions.common.models import PayIn, Refund
+from functions.common.storage import condition_failed, ensure_bound
+from functions.core import ledger
+from functions.core.ledger import Leg, Movement
+from functions.payments import gateway, payins
+
+SEPA_WAIT = timedelta(days=56)
+MICROS_PER_CENT = payins.MICROS_PER_CENT
+
+
+@dataclass(frozen=True)
+class Plan:
+    cents: int
+    parts: dict[str, int]  # pay-in id -> cents
+
+
+def _refundable(user_id: str) -> list[tuple[PayIn, int]]:
+    now = clock.now()
+    found = []
+    for payin in payins.mine(user_id):  # newest first
+        if payin.state != "succeeded" or not payin.payment_intent:
+            continue
+        if payin.method == "sepa_debit" and now - payin.created_at < SEPA_WAIT:
+            continue
+        left = int(payin.amount_cents) - int(payin.refunded_cents or 0)
+        if left > 0:
+            found.append((payin, left))
+    return found
+
+
+def plan(user_id: str, asked_cents: int | None) -> Plan:
+    available = ledger.balance(ledger.contributor_account(user_id)) // MICROS_PER_CENT
+    wanted = available if asked_cents is None else asked_cents
+    if wanted <= 0:
+        raise Invalid("amount: there is no unspent balance to give back", field="body.amount")
+    if wanted > available:
+        raise Invalid(f"amount: at most {available / 100:.2f} EUR is unspent", field="body.amount")
+    parts: dict[str, int] = {}
+    for payin, left in _refundable(user_id):
+        take = min(left, wanted - sum(parts.values()))
+        if take > 0:
+            parts[payin.payin_id] = take
+    if sum(parts.values()) < wanted:
+        raise Invalid(
+            f"amount: only {sum(parts.values()) / 100:.2f} EUR can go back to a payment method "
+            "now (a SEPA debit can be refunded 56 days after it was made)",
+            field="body.amount",
+        )
+    return Plan(wanted, parts)
+
+
+def refund_id(user_id: str, key: str) -> str:
+    digest = hashlib.sha256(f"{user_id}\x00{key}".encode()).hexdigest()
+    return f"ref_{digest[:32]}"
+
+
+def _request_hash(asked: int | None) -> str:
+    return hashlib.sha256(repr(asked).encode()).hexdigest()
+
+
+def _record(user_id: str, key: str, asked: int | None) -> Refund:
+    ensure_bound()
+    rid = refund_id(user_id, key)
+    try:
+        return Refund.get(rid)
+    except DoesNotExist:
+        return _new(rid, user_id, asked, _request_hash(asked))
+
+
+def _new(rid: str, user_id: str, asked: int | None, request_hash: str) -> Refund:
+    chosen = plan(user_id, asked)
+    found = Refund(
+        rid,
+        user_id=user_id,
+        amount_cents=chosen.cents,
+        request_hash=request_hash,
+        parts=chosen.parts,
+        state="reserved",
+        created_at=clock.now(),
+    )
+    try:
+        found.save(condition=Refund.refund_id.does_not_exist())
+    except PutError as error:
+        if not condition_failed(error):
+            raise
+        return Refund.get(rid)
+    return found
+
+
+def _refund_part(found: Refund, payin_id: str, cents: int) -> bool:
+    payin = PayIn.get(payin_id)
+    if payin.refunds and found.refund_id in payin.refunds:
+        return True  # done before a crash
+    try:
+        gateway.client().v1.refunds.create(
+            params={"payment_intent": payin.payment_intent, "amount": cents},
+            options={"idempotency_key": f"{found.refund_id}-{payin_id}"},
+        )
+    except Exception:
+        return False
+    try:
+        payin.update(
+            actions=[PayIn.refunded_cents.add(cents), PayIn.refunds.add({found.refund_id})],
+            condition=PayIn.refunds.does_not_exist() | ~PayIn.refunds.contains(found.refund_id),
+        )
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+    return True
+
+
+def refund(user_id: str, key: str, asked_cents: int | None) -> Refund:
+    """``POST /v1/refunds``: the same ``Idempotency-Key`` is the same refund."""
+    found = _record(user_id, key, asked_cents)
+    if found.request_hash != _request_hash(asked_cents):
+        raise Conflict(
+            "Idempotency-Key: already used for another request", slug="idempotency-key-reused"
+        )
+    if found.state != "reserved":
+        return found
+    total = int(found.amount_cents) * MICROS_PER_CENT
+    flight = ledger.refunding_account(found.refund_id)
+    ledger.apply(
+        Movement(
+            f"refund-{found.refund_id}-reserve",
+            "refund_out",
+            (Leg(ledger.contributor_account(user_id), -total), Leg(flight, total)),
+        )
+    )
+    parts: dict[str, Any] = dict(found.parts)
+    done = sum(int(c) for p, c in parts.items() if _refund_part(found, p, int(c)))
+    legs = (
+        [Leg(flight, -done * MICROS_PER_CENT), Leg(ledger.REFUNDED, done * MICROS_PER_CENT)]
+        if done
+        else []
+    )
+    back = int(found.amount_cents) - done
+    if back:
+        legs += [
+            Leg(flight, -back * MICROS_PER_CENT, ref="back"),
+            Leg(ledger.contributor_account(user_id), back * MICROS_PER_CENT),
+        ]
+    ledger.apply(Movement(f"refund-{found.refund_id}-done", "refund_out", tuple(legs)))
+    state = "succeeded" if not back else ("partly" if done else "failed")
+    found.update(actions=[Refund.state.set(state)])
+    if state == "failed":
+        raise Unavailable("Stripe: the refund was refused; the money stays in your balance")
+    return found
