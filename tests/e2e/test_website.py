@@ -428,6 +428,18 @@ def test_the_main_flows_work_with_the_keyboard_alone(stack: Client, browser: Bro
     page.context.close()
 
 
+def reload_until(page, url: str, selector: str, text: str, tries: int = 20) -> None:
+    """Open ``url`` again until ``selector`` says ``text`` (what arrives asynchronously,
+    as Stripe's events do), at most ``tries`` times half a second apart."""
+    for _ in range(tries):
+        page.goto(url)
+        page.wait_for_selector(selector)
+        if page.locator(selector).inner_text() == text:
+            return
+        page.wait_for_timeout(500)
+    expect(page.locator(selector)).to_have_text(text)
+
+
 def test_a_contributor_tops_up_by_card_through_the_fake_stripe(stack: Client, browser: Browser):
     """Money in as a person pays: the site asks for a Checkout Session, Stripe's page (the
     local fake) takes the card, Stripe's signed event reaches our webhook, and the balance
@@ -451,8 +463,8 @@ def test_a_contributor_tops_up_by_card_through_the_fake_stripe(stack: Client, br
     page.get_by_label("4000 0000 0000 0002: declined").check()
     page.get_by_role("button", name="Pay").click()
     expect(page.get_by_role("alert")).to_have_text("Your card was declined.")
-    page.goto(stack.base + "/money")
-    expect(page.locator("#payins tbody tr").first.locator(".state")).to_have_text("failed")
+    # Stripe's event comes on its own (through the queue): the page shows it once it has.
+    reload_until(page, stack.base + "/money", "#payins tbody tr:first-child .state", "failed")
     expect(page.locator("#money-balance")).to_have_text("€12.50")
 
     # A SEPA debit: on its way for days, spendable only once the bank has paid.
@@ -466,8 +478,7 @@ def test_a_contributor_tops_up_by_card_through_the_fake_stripe(stack: Client, br
     expect(page.locator("#money-balance")).to_have_text("€12.50")
     moved = stack.request("POST", "/_local/clock", {"advance_seconds": 3 * 86_400 + 60})
     assert len(moved.json["stripe_settled"]) == 1
-    page.goto(stack.base + "/money")
-    expect(page.locator("#payins tbody tr").first.locator(".state")).to_have_text("paid")
+    reload_until(page, stack.base + "/money", "#payins tbody tr:first-child .state", "paid")
     expect(page.locator("#money-balance")).to_have_text("€32.50")
     page.fill("#refund", "2.50")
     page.get_by_role("button", name="Give it back").click()
