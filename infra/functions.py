@@ -180,6 +180,21 @@ class DomainFunctions(Construct):
                 if access.delete_users and function.role is not None:
                     user_pool.grant(function.role, "cognito-idp:AdminDeleteUser")
 
+    def _read_secrets(self, role: iam.IRole, name_pattern: str) -> None:
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["secretsmanager:GetSecretValue"],
+                resources=[
+                    Stack.of(self).format_arn(
+                        service="secretsmanager",
+                        resource="secret",
+                        resource_name=name_pattern,
+                        arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                    )
+                ],
+            )
+        )
+
     def _function(
         self,
         construct_id: str,
@@ -231,33 +246,9 @@ class DomainFunctions(Construct):
         if access.token_key:
             token_key.grant(role, "kms:GenerateDataKey", "kms:Decrypt")
         if access.oauth_clients:
-            role.add_to_policy(
-                iam.PolicyStatement(
-                    actions=["secretsmanager:GetSecretValue"],
-                    resources=[
-                        Stack.of(self).format_arn(
-                            service="secretsmanager",
-                            resource="secret",
-                            resource_name="flattr/oauth/*",
-                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-                        )
-                    ],
-                )
-            )
+            self._read_secrets(role, "flattr/oauth/*")
         if access.stripe_secret:
-            role.add_to_policy(
-                iam.PolicyStatement(
-                    actions=["secretsmanager:GetSecretValue"],
-                    resources=[
-                        Stack.of(self).format_arn(
-                            service="secretsmanager",
-                            resource="secret",
-                            resource_name=f"{STRIPE_SECRET}-??????",  # Secrets Manager's suffix
-                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-                        )
-                    ],
-                )
-            )
+            self._read_secrets(role, f"{STRIPE_SECRET}-??????")  # Secrets Manager's suffix
         if access.send_email:
             role.add_to_policy(
                 iam.PolicyStatement(

@@ -1,7 +1,7 @@
 // The creator area: connections, domains, claiming and declining, earnings.
 import uPlot from "uplot";
 import { api } from "./api.js";
-import { el, show } from "./dom.js";
+import { el, say, show } from "./dom.js";
 import { earningsPerMonth, earningsPerRecipient, fromMicros, toMicros } from "./earnings.js";
 import { formatMoney } from "./format.js";
 import { signedInOr } from "./pages.js";
@@ -24,11 +24,6 @@ function status(id) {
   return el("p", { id, role: "status" });
 }
 
-function say(message, answer, text) {
-  message.textContent = answer.ok ? text : answer.data.detail || S.failed;
-  message.className = answer.ok ? "" : "error";
-}
-
 /** Claim and decline buttons for recipient keys the person has proven; the outcome is
  * said beside them (the page is not redrawn under the person's eyes). */
 export function recipientActions(keys, id) {
@@ -41,7 +36,7 @@ export function recipientActions(keys, id) {
       if (!answer.ok) break;
       moved += toMicros(answer.data.moved.amount);
     }
-    say(message, answer, `${S.claimedMoved} ${euro(fromMicros(moved))}`);
+    say(message, answer, `${S.claimedMoved} ${euro(fromMicros(moved))}`, S.failed);
   };
   const confirm = el("button", { type: "button", id: `${id}-decline-confirm`, hidden: "" }, S.declineConfirm);
   confirm.addEventListener("click", async () => {
@@ -51,7 +46,7 @@ export function recipientActions(keys, id) {
       if (!answer.ok) break;
     }
     confirm.hidden = true;
-    say(message, answer, S.declined);
+    say(message, answer, S.declined, S.failed);
   });
   return el(
     "div",
@@ -75,12 +70,12 @@ function connectedRow(platform, connection, reload) {
   const toggle = el("input", { type: "checkbox", id: `${id}-auto`, ...(connection.auto_flattr ? { checked: "" } : {}) });
   toggle.addEventListener("change", async () => {
     const answer = await api("PATCH", `/v1/connections/${platform.name}`, { auto_flattr: toggle.checked });
-    say(message, answer, S.saved);
+    say(message, answer, S.saved, S.failed);
   });
   const disconnect = async () => {
     const answer = await api("DELETE", `/v1/connections/${platform.name}`);
     if (answer.ok) reload();
-    else say(message, answer, "");
+    else say(message, answer, "", S.failed);
   };
   const reauth = connection.state === "needs_reauth";
   return el(
@@ -105,7 +100,7 @@ function connectRow(platform) {
   const connect = async (event) => {
     event.preventDefault();
     const answer = await startConnect(platform.name, "/creator", server ? server.value.trim() : "");
-    if (!answer.ok) say(message, answer, "");
+    if (!answer.ok) say(message, answer, "", S.failed);
   };
   return el(
     "li",
@@ -158,7 +153,7 @@ export function domainCard(domain, note = "") {
   const verify = async () => {
     const answer = await api("POST", `/v1/domains/${encodeURIComponent(domain.domain)}/verify`);
     if (answer.ok) card.replaceWith(domainCard(answer.data, `${S.claimedMoved} ${formatMoney(answer.data.moved)}`));
-    else say(message, answer, "");
+    else say(message, answer, "", S.failed);
   };
   const body = domain.verified
     ? [el("p", {}, S.verified), message, recipientActions([`web:${domain.domain}`], id)]
@@ -184,7 +179,7 @@ async function domainsSection(reload) {
     event.preventDefault();
     const added = await api("POST", "/v1/domains", { domain: input.value.trim() });
     if (added.ok) reload();
-    else say(message, added, "");
+    else say(message, added, "", S.failed);
   };
   return el(
     "section",

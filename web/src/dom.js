@@ -18,3 +18,10 @@ export function show(...children) {
   app.replaceChildren(...children);
   app.focus();
 }
+
+/** Say in ``message`` how an API call went: ``text`` if it worked, else the problem's
+ * detail (or ``failed``), marked as an error. */
+export function say(message, answer, text, failed = "That did not work.") {
+  message.textContent = answer.ok ? text : answer.data.detail || failed;
+  message.className = answer.ok ? "" : "error";
+}

@@ -1,6 +1,6 @@
 // The money page: top up through Stripe Checkout, and my pay-ins with their states.
 import { api } from "./api.js";
-import { el, show } from "./dom.js";
+import { el, say, show } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
 import { signedInOr } from "./pages.js";
 import { STRINGS as S } from "./strings.js";
@@ -25,10 +25,7 @@ function topUpForm() {
     const key = crypto.randomUUID();
     const answer = await api("POST", "/v1/payins", { amount: { amount: value, currency: "EUR" }, method: method.value }, { "Idempotency-Key": key });
     if (answer.ok) location.assign(answer.data.checkout_url);
-    else {
-      message.textContent = answer.data.detail || S.failed;
-      message.className = "error";
-    }
+    else say(message, answer, "", S.failed);
   };
   return el(
     "form",
@@ -59,10 +56,7 @@ function refundForm(onDone) {
     const body = value ? { amount: { amount: value, currency: "EUR" } } : {};
     const answer = await api("POST", "/v1/refunds", body, { "Idempotency-Key": crypto.randomUUID() });
     if (answer.ok) onDone(`${S.refunded} ${formatMoney(answer.data.amount)}`);
-    else {
-      message.textContent = answer.data.detail || S.failed;
-      message.className = "error";
-    }
+    else say(message, answer, "", S.failed);
   };
   return el(
     "form",
