@@ -17,7 +17,10 @@ tests in-process route the SDK's requests to ``FakeStripe.handle`` with ``respon
 
 - refunds of succeeded payments, at most what is left of each;
 
-Not yet faked (issue 14 goes on): setup intents and off-session payments, disputes,
+- disputes, opened and closed (won or lost) by ``/_control/dispute`` and
+  ``/_control/close_dispute``, with Stripe's events and its dispute fee;
+
+Not yet faked (issue 14 goes on): setup intents and off-session payments,
 Connect accounts and transfers, balance transaction listing.
 """
 
@@ -56,6 +59,7 @@ SEPA = {
 }
 SEPA_DAYS = 3
 SEPA_FEE_CENTS = 35
+DISPUTE_FEE_CENTS = 1500
 
 
 def card_fee(cents: int) -> int:
@@ -94,6 +98,7 @@ class FakeStripe:
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     held: list[str] = field(default_factory=list)
     refunds: list[dict[str, Any]] = field(default_factory=list)
+    disputes: dict[str, dict[str, Any]] = field(default_factory=dict)
     holding: bool = False
     idempotency: dict[str, tuple[str, Answer]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
@@ -372,6 +377,25 @@ class FakeStripe:
             for event_id in reversed(queued) if body.get("order") == "reversed" else queued:
                 self._send(event_id)
             return _json(200, {"delivered": queued})
+        if action == "dispute":  # the card holder's bank disputes a payment
+            intent = self.intents[str(body["payment_intent"])]
+            dispute = {
+                "id": self._id("dp"),
+                "object": "dispute",
+                "amount": int(body.get("amount", intent["amount"])),
+                "currency": "eur",
+                "payment_intent": intent["id"],
+                "status": "needs_response",
+                "fee": DISPUTE_FEE_CENTS,
+            }
+            self.disputes[dispute["id"]] = dispute
+            self._event("charge.dispute.created", dispute)
+            return _json(200, dispute)
+        if action == "close_dispute":  # the bank decides: "won" or "lost"
+            dispute = self.disputes[str(body["dispute"])]
+            dispute["status"] = str(body["status"])
+            self._event("charge.dispute.closed", dispute)
+            return _json(200, dispute)
         if action == "redeliver":
             self._send(str(body["event"]))
             return _json(200, {"delivered": [body["event"]]})

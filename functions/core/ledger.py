@@ -24,6 +24,9 @@ BALANCE = "balance"
 PAID_IN = "paid_in"
 PAID_OUT = "paid_out"
 REFUNDED = "refunded"  # unspent balance given back to contributors' payment methods
+# What lost disputes cost the platform beyond the contributor's frozen balance (money that
+# was already split: creators are never clawed back). Outside the invariant, as provider fees.
+DISPUTE_LOSSES = "dispute_losses"
 FEES = "fees"
 # What the payment provider kept of pay-ins: the platform's cost, outside the money that
 # is in the system (the contributor is credited the gross).
@@ -43,6 +46,11 @@ def escrow_account(recipient: str) -> str:
     return f"escrow#{recipient}"
 
 
+def frozen_account(user_id: str) -> str:
+    """A contributor's balance frozen by an open dispute: not spendable by the split."""
+    return f"frozen#{user_id}"
+
+
 def refunding_account(refund_id: str) -> str:
     """A refund in flight: the money left the balance, Stripe has not confirmed yet."""
     return f"refunding#{refund_id}"
@@ -53,7 +61,7 @@ def holding_account(month: str, contributor_id: str) -> str:
 
 
 # Accounts whose balances hold money that is in the system: their sum is what was paid in.
-IN_SYSTEM_PREFIXES = ("contributor#", "creator#", "escrow#", "holding#", "refunding#")
+IN_SYSTEM_PREFIXES = ("contributor#", "creator#", "escrow#", "holding#", "refunding#", "frozen#")
 
 
 class InsufficientBalance(Exception):

@@ -13,7 +13,7 @@ import boto3
 
 from functions.common.observability import make_logger
 from functions.common.settings import settings
-from functions.payments import payins
+from functions.payments import disputes, payins
 
 logger = make_logger("payments")
 
@@ -46,8 +46,17 @@ def _ids(event: Any) -> tuple[str | None, str | None]:
     return metadata.get("payin_id"), found.get("id")
 
 
+DISPUTE_EVENTS = {
+    "charge.dispute.created": disputes.opened,
+    "charge.dispute.closed": disputes.closed,
+}
+
+
 def handle(verified: Any) -> Handled:
     event = verified.to_dict() if hasattr(verified, "to_dict") else verified
+    if event["type"] in DISPUTE_EVENTS:
+        found = event["data"]["object"]
+        return Handled(str(event["type"]), None, DISPUTE_EVENTS[event["type"]](found))
     if event["type"] not in PAYMENT_EVENTS:
         return Handled(str(event["type"]), None, None)
     payin_id, intent_id = _ids(event)

@@ -347,3 +347,50 @@ def test_a_refund_stripe_refuses_leaves_the_money_in_the_balance(stripe):
     assert balance() == 10_000_000
     assert ledger.balance(ledger.REFUNDED) == 0
     assert_ledger_checks()
+
+
+def dispute(stripe: Stripe, payin_id: str, status: str | None = None) -> dict:
+    intent = PayIn.get(payin_id).payment_intent
+    _, _, raw = stripe.fake._control("dispute", {"payment_intent": intent})
+    opened = json.loads(raw)
+    if status:
+        stripe.fake._control("close_dispute", {"dispute": opened["id"], "status": status})
+    return opened
+
+
+def test_a_lost_dispute_after_the_split_paid_creators_is_the_platforms_loss(stripe):
+    from functions.common import clock
+    from tests.integration.payout_helpers import EUR, JUNE, add_flattrs, run_job
+
+    clock.move_to(JUNE)
+    payin = paid(stripe, "10.00")
+    add_flattrs("ada", "web:a.example", 1)
+    clock.move_to(JUNE.replace(month=7, day=1, hour=0, minute=30))
+    run_job("monthly-split", month="2031-06")
+    assert balance() == 5 * EUR  # the 5 EUR budget was split: the creators' now
+    opened = dispute(stripe, payin)
+    assert balance() == 0  # the unspent 5 EUR frozen: the split cannot spend it
+    assert ledger.balance(ledger.frozen_account("ada")) == 5 * EUR
+    assert PayIn.get(payin).state == "disputed"
+    assert_ledger_checks()
+    stripe.fake._control("close_dispute", {"dispute": opened["id"], "status": "lost"})
+    assert ledger.balance(ledger.frozen_account("ada")) == 0
+    assert ledger.balance(ledger.DISPUTE_LOSSES) == 5 * EUR  # what was split: never clawed back
+    assert ledger.balance(ledger.escrow_account("web:a.example")) == 4_500_000  # untouched
+    assert PayIn.get(payin).state == "dispute_lost"
+    fees = card_fee(1000) + 1500  # the payment's fee and the dispute fee
+    assert ledger.balance(ledger.PROVIDER_FEES) == fees * 10_000
+    for event_id in list(stripe.fake.events):  # every event again: nothing moves twice
+        stripe.fake._control("redeliver", {"event": event_id})
+    assert ledger.balance(ledger.DISPUTE_LOSSES) == 5 * EUR and balance() == 0
+    assert_ledger_checks()
+
+
+def test_a_won_dispute_gives_the_frozen_money_back(stripe):
+    payin = paid(stripe, "10.00")
+    dispute(stripe, payin, "won")
+    assert balance() == 10_000_000
+    assert ledger.balance(ledger.frozen_account("ada")) == 0
+    assert ledger.balance(ledger.DISPUTE_LOSSES) == 0
+    assert PayIn.get(payin).state == "succeeded"
+    assert_ledger_checks()

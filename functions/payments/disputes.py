@@ -1,0 +1,107 @@
+"""Disputes (chargebacks): the contributor's bank takes a payment back.
+
+Opened: up to the disputed amount of the contributor's unspent balance is frozen (moved to
+``frozen#<user>``, which the split cannot spend). Lost: the frozen money leaves the system
+(``disputed``), and whatever of the payment had already been split is the platform's loss
+(``dispute_losses``: creators are never clawed back); Stripe's dispute fee is a provider
+fee. Won: the frozen money is the contributor's again. Each step is one ledger movement
+keyed by the dispute, so a repeated or late event changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+
+from functions.common import clock
+from functions.common.models import PayIn
+from functions.common.storage import ensure_bound
+from functions.core import ledger
+from functions.core.ledger import Leg, Movement
+from functions.payments import gateway
+
+MICROS_PER_CENT = 10_000
+
+
+def _payin_of(intent_id: str) -> PayIn | None:
+    intent = gateway.client().v1.payment_intents.retrieve(intent_id).to_dict()
+    payin_id = (intent.get("metadata") or {}).get("payin_id")
+    if not payin_id:
+        return None
+    try:
+        return PayIn.get(payin_id)
+    except DoesNotExist:
+        return None
+
+
+def _frozen(dispute_id: str, user_id: str) -> int:
+    entry = ledger.entry_exists(ledger.frozen_account(user_id), f"dispute-{dispute_id}-freeze")
+    return int(entry.amount) if entry is not None else 0
+
+
+def opened(dispute: dict[str, Any]) -> str | None:
+    ensure_bound()
+    payin = _payin_of(str(dispute["payment_intent"]))
+    if payin is None:
+        return None
+    user = payin.user_id
+    disputed = int(dispute["amount"]) * MICROS_PER_CENT
+    take = min(disputed, ledger.balance(ledger.contributor_account(user)))
+    if take > 0:
+        ledger.apply(
+            Movement(
+                f"dispute-{dispute['id']}-freeze",
+                "dispute",
+                (
+                    Leg(ledger.contributor_account(user), -take),
+                    Leg(ledger.frozen_account(user), take),
+                ),
+            )
+        )
+    _mark(payin, "disputed")
+    return "disputed"
+
+
+def closed(dispute: dict[str, Any]) -> str | None:
+    ensure_bound()
+    payin = _payin_of(str(dispute["payment_intent"]))
+    if payin is None:
+        return None
+    user, dispute_id = payin.user_id, str(dispute["id"])
+    frozen = _frozen(dispute_id, user)
+    fee = int(dispute.get("fee", 0)) * MICROS_PER_CENT
+    legs: tuple[Leg, ...]
+    if dispute["status"] == "won":
+        legs = (
+            Leg(ledger.frozen_account(user), -frozen),
+            Leg(ledger.contributor_account(user), frozen),
+        )
+        state = "succeeded"
+    else:
+        spent = int(dispute["amount"]) * MICROS_PER_CENT - frozen  # already split: our loss
+        legs = (
+            Leg(ledger.frozen_account(user), -frozen),
+            Leg(ledger.PAID_IN, -frozen),  # it never was paid in, in the end
+            Leg(ledger.DISPUTE_LOSSES, spent, ref=user),
+            Leg(ledger.PROVIDER_FEES, fee, ref="dispute"),
+        )
+        state = "dispute_lost"
+    ledger.apply(
+        Movement(f"dispute-{dispute_id}-close", "dispute", tuple(leg for leg in legs if leg.amount))
+    )
+    _mark(payin, state)
+    return state
+
+
+def _mark(payin: PayIn, state: str) -> None:
+    if payin.state == state:
+        return
+    now = clock.now()
+    payin.update(
+        actions=[
+            PayIn.state.set(state),
+            PayIn.changed_at.set(now),
+            PayIn.history.set(PayIn.history.append([f"{state}@{clock.rfc3339(now)}"])),
+        ]
+    )
