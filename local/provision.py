@@ -31,6 +31,13 @@ class Provisioned:
     kms_key_id: str
 
 
+def read_secret(name: str) -> dict[str, str]:
+    """A JSON secret as provisioned in the emulated account (the fakes need our keys)."""
+    value = boto3.client("secretsmanager").get_secret_value(SecretId=name)["SecretString"]
+    found: dict[str, str] = json.loads(value)
+    return found
+
+
 def secret_platforms() -> list[str]:
     """Platforms whose OAuth client is a secret (not registered per server, not public)."""
     return [name for name, adapter in CONNECTABLE.items() if adapter.secret_client]

@@ -7,10 +7,11 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path
 
-from infra.headers import REFERRER_POLICY, content_security_policy
+from infra.headers import API_PATHS, REFERRER_POLICY, content_security_policy
 
 DIST = Path(__file__).resolve().parents[1] / "web" / "dist"
-API_PREFIXES = ("/v1/", "/claim/", "/oauth/", "/rest/", "/_local/", "/_fake/")
+# The API's paths, as CloudFront routes them, and the local stack's own.
+API_PREFIXES = (*API_PATHS, "/_local/", "/_fake/")
 # As the CDK app's response headers policy sets them (one definition for both).
 HEADERS = {
     "Content-Security-Policy": content_security_policy(),

@@ -122,16 +122,11 @@ class LocalStack:
     def _fake_stripe(self) -> Any:
         """Stripe's stand-in; its events go to our webhook as Stripe sends them: signed,
         over HTTP, on their own (the page that caused them does not wait for them)."""
-        import boto3
-
         from functions.common.settings import settings
         from local.fake_stripe import FakeStripe
+        from local.provision import read_secret
 
-        secret = json.loads(
-            boto3.client("secretsmanager").get_secret_value(SecretId=settings().stripe_secret_id)[
-                "SecretString"
-            ]
-        )
+        secret = read_secret(settings().stripe_secret_id)
         webhook = f"{self.url}/v1/payments/stripe/webhook"
 
         def post(payload: bytes, signature: str) -> None:
@@ -152,15 +147,10 @@ class LocalStack:
         return FakeStripe(f"{self.url}/_fake/stripe", secret["webhook_secret"], deliver)
 
     def _fake_github(self) -> Any:
-        import boto3
-
         from local.fake_github import FakeGitHub
+        from local.provision import read_secret
 
-        client = json.loads(
-            boto3.client("secretsmanager").get_secret_value(SecretId="flattr/oauth/github")[
-                "SecretString"
-            ]
-        )
+        client = read_secret("flattr/oauth/github")
         return FakeGitHub(
             self.url,
             client["client_id"],

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 MICRO = 1_000_000
+MICROS_PER_CENT = MICRO // 100  # payment providers charge in cents
 CURRENCY = "EUR"
 _AMOUNT = re.compile(r"^(0|[1-9]\d{0,12})(\.\d{1,6})?$")
 

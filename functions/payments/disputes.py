@@ -14,14 +14,12 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from functions.common import clock
 from functions.common.models import PayIn
+from functions.common.money import MICROS_PER_CENT
 from functions.common.storage import ensure_bound
 from functions.core import ledger
 from functions.core.ledger import Leg, Movement
-from functions.payments import gateway
-
-MICROS_PER_CENT = 10_000
+from functions.payments import gateway, payins
 
 
 def _payin_of(intent_id: str) -> PayIn | None:
@@ -95,13 +93,5 @@ def closed(dispute: dict[str, Any]) -> str | None:
 
 
 def _mark(payin: PayIn, state: str) -> None:
-    if payin.state == state:
-        return
-    now = clock.now()
-    payin.update(
-        actions=[
-            PayIn.state.set(state),
-            PayIn.changed_at.set(now),
-            PayIn.history.set(PayIn.history.append([f"{state}@{clock.rfc3339(now)}"])),
-        ]
-    )
+    if payin.state != state:
+        payins.set_state(payin, state)

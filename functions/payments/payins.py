@@ -20,6 +20,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from functions.common import clock
 from functions.common.errors import Conflict, Invalid, Missing
 from functions.common.models import PayIn
+from functions.common.money import MICROS_PER_CENT
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound
 from functions.core import ledger
@@ -27,7 +28,7 @@ from functions.payments import gateway
 
 METHODS = ("card", "sepa_debit")
 FINAL = ("succeeded", "failed")
-MICROS_PER_CENT = 10_000
+OPEN = ("pre", "pending", "awaiting_payer_action")
 # Stripe's PaymentIntent status → ours.
 STATES = {
     "succeeded": "succeeded",
@@ -45,10 +46,23 @@ class TopUp:
     method: str
 
 
-def payin_id(user_id: str, idempotency_key: str) -> str:
-    """The same person's same key names the same pay-in: a retried request finds it."""
+def keyed_id(prefix: str, user_id: str, idempotency_key: str) -> str:
+    """The same person's same key names the same pay-in (or refund): a retry finds it."""
     digest = hashlib.sha256(f"{user_id}\x00{idempotency_key}".encode()).hexdigest()
-    return f"pay_{digest[:32]}"
+    return f"{prefix}_{digest[:32]}"
+
+
+class KeyReused(Conflict):
+    """The same ``Idempotency-Key`` came with another request (409, as Stripe does)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Idempotency-Key: already used for another request", slug="idempotency-key-reused"
+        )
+
+
+def payin_id(user_id: str, idempotency_key: str) -> str:
+    return keyed_id("pay", user_id, idempotency_key)
 
 
 def _request_hash(top_up: TopUp) -> str:
@@ -78,9 +92,7 @@ def _record(user_id: str, key: str, top_up: TopUp) -> PayIn:
             raise
     earlier = PayIn.get(found.payin_id)
     if earlier.request_hash != found.request_hash:
-        raise Conflict(
-            "Idempotency-Key: already used for another request", slug="idempotency-key-reused"
-        )
+        raise KeyReused()
     return earlier
 
 
@@ -171,21 +183,32 @@ def sync(payin_id_: str, intent_id: str) -> str:
     return state
 
 
-def _transition(payin: PayIn, state: str, intent_id: str, fee: int) -> None:
-    if state == payin.state or payin.state in FINAL:
-        return  # nothing new, or already final: a late or repeated event changes nothing
+def set_state(payin: PayIn, state: str, *actions: Any, condition: Any = None) -> None:
+    """Move the pay-in to ``state``, its transition kept in ``history``, with ``actions``
+    written alongside; under ``condition``, a transition that lost a race changes nothing."""
     now = clock.now()
     try:
         payin.update(
             actions=[
                 PayIn.state.set(state),
-                PayIn.payment_intent.set(intent_id),
-                PayIn.fee_cents.set(fee),
                 PayIn.changed_at.set(now),
                 PayIn.history.set(PayIn.history.append([f"{state}@{clock.rfc3339(now)}"])),
+                *actions,
             ],
-            condition=PayIn.state.is_in(*[s for s in ("pre", "pending", "awaiting_payer_action")]),
+            condition=condition,
         )
     except UpdateError as error:
-        if not condition_failed(error):
+        if condition is None or not condition_failed(error):
             raise
+
+
+def _transition(payin: PayIn, state: str, intent_id: str, fee: int) -> None:
+    if state == payin.state or payin.state in FINAL:
+        return  # nothing new, or already final: a late or repeated event changes nothing
+    set_state(
+        payin,
+        state,
+        PayIn.payment_intent.set(intent_id),
+        PayIn.fee_cents.set(fee),
+        condition=PayIn.state.is_in(*OPEN),
+    )

@@ -18,15 +18,15 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from functions.common import clock
-from functions.common.errors import Conflict, Invalid, Unavailable
+from functions.common.errors import Invalid, Unavailable
 from functions.common.models import PayIn, Refund
+from functions.common.money import MICROS_PER_CENT
 from functions.common.storage import condition_failed, ensure_bound
 from functions.core import ledger
 from functions.core.ledger import Leg, Movement
 from functions.payments import gateway, payins
 
 SEPA_WAIT = timedelta(days=56)
-MICROS_PER_CENT = payins.MICROS_PER_CENT
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,7 @@ def plan(user_id: str, asked_cents: int | None) -> Plan:
 
 
 def refund_id(user_id: str, key: str) -> str:
-    digest = hashlib.sha256(f"{user_id}\x00{key}".encode()).hexdigest()
-    return f"ref_{digest[:32]}"
+    return payins.keyed_id("ref", user_id, key)
 
 
 def _request_hash(asked: int | None) -> str:
@@ -134,9 +133,7 @@ def refund(user_id: str, key: str, asked_cents: int | None) -> Refund:
     """``POST /v1/refunds``: the same ``Idempotency-Key`` is the same refund."""
     found = _record(user_id, key, asked_cents)
     if found.request_hash != _request_hash(asked_cents):
-        raise Conflict(
-            "Idempotency-Key: already used for another request", slug="idempotency-key-reused"
-        )
+        raise payins.KeyReused()
     if found.state != "reserved":
         return found
     total = int(found.amount_cents) * MICROS_PER_CENT

@@ -14,7 +14,6 @@ import time
 import uuid
 from typing import Any
 
-import boto3
 import pytest
 import responses
 
@@ -22,6 +21,7 @@ from functions.common.models import PayIn
 from functions.common.settings import settings
 from functions.core import ledger
 from local.fake_stripe import FakeStripe, card_fee, sign
+from local.provision import read_secret
 from local.queues import drain
 from tests.conftest import call
 from tests.integration.payout_helpers import assert_ledger_checks
@@ -33,11 +33,7 @@ class Stripe:
     """The fake, reachable by the SDK, delivering its events to our webhook."""
 
     def __init__(self) -> None:
-        secret = json.loads(
-            boto3.client("secretsmanager").get_secret_value(SecretId="flattr/stripe")[
-                "SecretString"
-            ]
-        )
+        secret = read_secret(settings().stripe_secret_id)
         self.webhook_secret = secret["webhook_secret"]
         self.answers: list[Any] = []
         self.taken = 0

@@ -12,7 +12,6 @@ import time
 from typing import Any
 from urllib.parse import parse_qs
 
-import boto3
 import pytest
 import requests
 import responses
@@ -22,6 +21,7 @@ from functions.common.models import Connection
 from functions.core.platforms.base import RateLimited
 from functions.core.platforms.registry import CONNECTABLE
 from local.gateway import invoke
+from local.provision import read_secret
 from tests.conftest import Browser
 from tests.integration.track_helpers import at_base
 from tests.unit.recorded import fediverse, others
@@ -39,10 +39,7 @@ def web(aws):
 
 def client_of(platform: str) -> tuple[str, str]:
     """Our OAuth client on ``platform``, as provisioned in the emulated account."""
-    secret = boto3.client("secretsmanager", region_name="eu-west-1").get_secret_value(
-        SecretId=f"flattr/oauth/{platform}"
-    )
-    found = json.loads(secret["SecretString"])
+    found = read_secret(f"flattr/oauth/{platform}")
     return found["client_id"], found["client_secret"]
 
 
