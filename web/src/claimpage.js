@@ -3,7 +3,7 @@
 import { api } from "./api.js";
 import { accessToken, signIn } from "./auth.js";
 import { domainCard, recipientActions, startConnect } from "./creator.js";
-import { el, show } from "./dom.js";
+import { el, say, show } from "./dom.js";
 import { formatMoney } from "./format.js";
 import { STRINGS as S } from "./strings.js";
 
@@ -32,7 +32,7 @@ async function proofStep(view, here) {
   const message = el("p", { role: "status", id: "connect-message" });
   const connect = async () => {
     const answer = await startConnect(platform.name, here);
-    if (!answer.ok) message.textContent = answer.data.detail;
+    if (!answer.ok) say(message, answer, "", S.failed);
   };
   return el(
     "div",

@@ -1,7 +1,7 @@
 // The pages: home, the end of sign-in, the dashboard.
 import { api } from "./api.js";
 import { accessToken, finishSignIn, signIn, signOut } from "./auth.js";
-import { el, show } from "./dom.js";
+import { el, say, show } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
 import { STRINGS as S } from "./strings.js";
 
@@ -52,8 +52,7 @@ function budgetForm(current, onSaved) {
     const answer = await api("PATCH", "/v1/me", {
       monthly_budget: { amount, currency: current.currency },
     });
-    message.textContent = answer.ok ? S.saved : answer.data.detail;
-    message.className = answer.ok ? "" : "error";
+    say(message, answer, S.saved, S.failed);
     if (answer.ok) onSaved();
   };
   return el(
@@ -102,7 +101,7 @@ function timeZoneForm(current, onSaved) {
   const save = async (event) => {
     event.preventDefault();
     const answer = await api("PATCH", "/v1/me", { time_zone: select.value });
-    message.textContent = answer.ok ? S.saved : answer.data.detail;
+    say(message, answer, S.saved, S.failed);
     if (answer.ok) onSaved();
   };
   return el(

@@ -4,7 +4,7 @@ import uPlot from "uplot";
 import { api } from "./api.js";
 import { accessToken, signIn } from "./auth.js";
 import { copyButton } from "./creator.js";
-import { el, show } from "./dom.js";
+import { el, say, show } from "./dom.js";
 import { formatMoney } from "./format.js";
 import { buttonSnippet, statsSeries } from "./statsdata.js";
 import { STRINGS as S } from "./strings.js";
@@ -115,8 +115,7 @@ export async function statsPage() {
 
 async function flattrIt(url, message) {
   const answer = await api("POST", "/v1/flattrs", { event_id: crypto.randomUUID(), url });
-  message.textContent = answer.ok ? S.flattred : answer.data.detail || S.failed;
-  message.className = answer.ok ? "" : "error";
+  say(message, answer, S.flattred, S.failed);
 }
 
 export async function flattrPage() {
