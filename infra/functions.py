@@ -30,7 +30,9 @@ class Access:
     send_email: bool = False
     oauth_clients: bool = False  # read the secrets flattr/oauth/<platform>
     events_handler: bool = False  # a third Lambda: ``events_handler``, fed by a queue
-    delete_users: bool = False  # cognito-idp:AdminDeleteUser on the user pool
+    # cognito-idp actions on the user pool (AdminDeleteUser; AdminGetUser: is TOTP on).
+    # Turning TOTP on needs none: Cognito's API takes the user's own access token for it.
+    user_pool_actions: tuple[str, ...] = ()
     stripe_secret: bool = False  # read the secret flattr/stripe (Stripe's API and webhook keys)
     extra_env: dict[str, str] = field(default_factory=dict)
 
@@ -82,13 +84,14 @@ DOMAIN_ACCESS: dict[str, Access] = {
         ),
         token_key=True,  # to revoke connected platforms' tokens before deleting them
         oauth_clients=True,
-        delete_users=True,
+        user_pool_actions=("cognito-idp:AdminDeleteUser", "cognito-idp:AdminGetUser"),
     ),
     "payments": Access(
         reads=(),
         writes=("payins", "refunds", "ledger"),
         stripe_secret=True,
         events_handler=True,  # the worker behind the webhook's queue (infra/payments.py)
+        user_pool_actions=("cognito-idp:AdminGetUser",),  # money leaves only after TOTP
         extra_env={"STRIPE_SECRET_ID": STRIPE_SECRET},
     ),
     "connections": Access(
@@ -153,7 +156,7 @@ class DomainFunctions(Construct):
                 "SES_CONFIGURATION_SET": configuration_set,
                 "PUBLIC_API_URL": public_api_url,
                 "MAIL_FROM": mail_from,
-                **({"USER_POOL_ID": user_pool.user_pool_id} if access.delete_users else {}),
+                **({"USER_POOL_ID": user_pool.user_pool_id} if access.user_pool_actions else {}),
                 **access.extra_env,
             }
             kinds = [("Api", "lambda_handler")] if domain in api_domains else []
@@ -177,8 +180,8 @@ class DomainFunctions(Construct):
                 if kind == "Api" and function.role is not None:
                     # Every API request asks whether its user was deleted.
                     tables.by_name["deleted-users"].grant_read_data(function.role)
-                if access.delete_users and function.role is not None:
-                    user_pool.grant(function.role, "cognito-idp:AdminDeleteUser")
+                if access.user_pool_actions and function.role is not None:
+                    user_pool.grant(function.role, *access.user_pool_actions)
 
     def _read_secrets(self, role: iam.IRole, name_pattern: str) -> None:
         role.add_to_principal_policy(

@@ -72,14 +72,16 @@ def acknowledge(stack: FlattrStack) -> None:
     _ack(
         stack.user_pool,
         "COG2",
-        "MFA is offered (TOTP) but optional: contributors sign in from a browser extension "
-        "and no money can leave an account through the API.",
+        "MFA (TOTP) is optional for giving, and required in the app for money leaving: "
+        "withdrawals and payout account changes need TOTP on and a sign-in with it within "
+        "ten minutes (functions/common/identity.py).",
     )
     _ack(
         stack.user_pool,
         "COG8",
         "The Plus feature plan's threat protection costs per user; sign-in risk is low "
-        "(no payout through the API) and can be enabled by an operator later.",
+        "(money leaves only after a recent TOTP sign-in) and can be enabled by an "
+        "operator later.",
     )
     _ack(
         stack.url_hash_secret,

@@ -69,7 +69,13 @@ class FlattrStack(Stack):
             generate_secret=False,
             o_auth=cognito.OAuthSettings(
                 flows=cognito.OAuthFlows(authorization_code_grant=True, implicit_code_grant=False),
-                scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+                # The admin scope lets the user's access token set up TOTP through
+                # Cognito's API (our /v1/me/totp passes it on).
+                scopes=[
+                    cognito.OAuthScope.OPENID,
+                    cognito.OAuthScope.EMAIL,
+                    cognito.OAuthScope.COGNITO_ADMIN,
+                ],
                 callback_urls=[f"{site}/signed-in"],
                 logout_urls=[f"{site}/"],
             ),

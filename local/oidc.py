@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
+from functions.common import clock
 from functions.common.hashing import pkce_challenge
-from local.auth import ACCESS
+from local.auth import ACCESS, SCOPES, totp_code, user_pool_secret
 
 if TYPE_CHECKING:
     from local.auth import Identity, LocalIdentityProvider
@@ -46,6 +47,7 @@ class _Grant:
     redirect_uri: str
     challenge: str
     expires: float
+    auth_time: int  # when the user signed in (the stack's clock), kept through refreshes
 
 
 class LocalSignIn:
@@ -53,7 +55,7 @@ class LocalSignIn:
         self.idp = idp
         self.origin = origin
         self._codes: dict[str, _Grant] = {}
-        self._refresh: dict[str, tuple[Identity, str]] = {}
+        self._refresh: dict[str, tuple[Identity, str, int]] = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ discovery
@@ -74,7 +76,7 @@ class LocalSignIn:
             "response_types_supported": ["code"],
             "grant_types_supported": ["authorization_code", "refresh_token"],
             "code_challenge_methods_supported": ["S256"],
-            "scopes_supported": ["openid", "email"],
+            "scopes_supported": SCOPES.split(),
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "token_endpoint_auth_methods_supported": ["none"],
@@ -119,19 +121,45 @@ class LocalSignIn:
         email = params.get("email", "").strip().lower()
         if problem or "@" not in email or len(email) > 254:
             return _page(400, "Sign-in refused", f"<p>{html.escape(problem or 'email')}</p>")
+        identity = self.idp.sign_up_or_in(email)
+        if self.idp.totp_on(identity):
+            typed = params.pop("totp", "").strip()
+            if not typed:
+                return self._totp_page(params, 200, "")
+            now = time.time()
+            valid = {totp_code(user_pool_secret(), at) for at in (now, now - 30)}  # drift
+            if typed not in valid:
+                return self._totp_page(params, 400, "That code does not match. Try the next one.")
         code = secrets.token_urlsafe(32)
         with self._lock:
             self._codes[code] = _Grant(
-                self.idp.sign_up_or_in(email),
+                identity,
                 params["client_id"],
                 params["redirect_uri"],
                 params["code_challenge"],
                 time.monotonic() + CODE_SECONDS,
+                int(clock.now().timestamp()),
             )
         back = {"code": code, **({"state": params["state"]} if "state" in params else {})}
         separator = "&" if "?" in params["redirect_uri"] else "?"
         location = f"{params['redirect_uri']}{separator}{urlencode(back)}"
         return 302, {"Location": location, "Cache-Control": "no-store"}, b""
+
+    def _totp_page(self, params: dict[str, str], status: int, note: str) -> Answer:
+        """Cognito's second step for a user with TOTP on: the authenticator app's code."""
+        hidden = "".join(
+            f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+            for k, v in params.items()
+        )
+        alert = f"<p role=alert>{html.escape(note)}</p>" if note else ""
+        form = (
+            f'{alert}<form method="post">{hidden}'
+            '<label for="totp">Code from your authenticator app</label> '
+            '<input id="totp" name="totp" inputmode="numeric" autocomplete="one-time-code" '
+            'pattern="[0-9]{6}" required>'
+            ' <button type="submit">Sign in</button></form>'
+        )
+        return _page(status, "Two-step sign-in", form)
 
     # ------------------------------------------------------------ tokens
 
@@ -146,7 +174,7 @@ class LocalSignIn:
                 found = self._refresh.get(form.get("refresh_token", ""))
             if found is None or found[1] != form["client_id"]:
                 return _error(400, "invalid_grant")
-            return self._tokens(found[0], refresh_token=None)
+            return self._tokens(found[0], None, found[2])
         return _error(400, "unsupported_grant_type")
 
     def _exchange(self, form: dict[str, str]) -> Answer:
@@ -162,13 +190,13 @@ class LocalSignIn:
             return _error(400, "invalid_grant")
         refresh = secrets.token_urlsafe(48)
         with self._lock:
-            self._refresh[refresh] = (grant.identity, grant.client_id)
-        return self._tokens(grant.identity, refresh_token=refresh)
+            self._refresh[refresh] = (grant.identity, grant.client_id, grant.auth_time)
+        return self._tokens(grant.identity, refresh, grant.auth_time)
 
-    def _tokens(self, identity: Identity, refresh_token: str | None) -> Answer:
+    def _tokens(self, identity: Identity, refresh_token: str | None, auth_time: int) -> Answer:
         answer: dict[str, Any] = {
-            "access_token": self.idp.issue(identity, kind=ACCESS),
-            "id_token": self.idp.issue(identity),
+            "access_token": self.idp.issue(identity, kind=ACCESS, auth_time=auth_time),
+            "id_token": self.idp.issue(identity, auth_time=auth_time),
             "token_type": "Bearer",
             "expires_in": self.idp.lifetime,
         }

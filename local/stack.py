@@ -83,6 +83,7 @@ class LocalStack:
         os.environ["GITHUB_WEB_URL"] = f"{self.url}/_fake/github"
         os.environ["GITHUB_API_URL"] = f"{self.url}/_fake/github/api"
         os.environ["STRIPE_API_URL"] = f"{self.url}/_fake/stripe"  # the SDK talks to the fake
+        os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"  # codes checked, as Cognito
 
         # Imported only now: every boto3 client below must see the emulator's endpoint.
         from functions.common.settings import settings

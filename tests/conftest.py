@@ -34,6 +34,8 @@ os.environ.update(
         "TOKEN_KEY_ID": "provisioned-per-test",
         "USER_POOL_ID": "provisioned-per-test",
         "STRIPE_EVENTS_QUEUE_URL": "provisioned-per-test",
+        # The emulated user pool checks TOTP codes, as Cognito does.
+        "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
@@ -132,9 +134,11 @@ def call(
     headers: dict[str, str] | None = None,
     email: str = "user@example.org",
     cookies: dict[str, str] | None = None,
+    claims: dict[str, Any] | None = None,
 ) -> Answer:
     """Invoke the real handler of a route with a payload 2.0 event, as API Gateway would.
-    ``cookies`` are what the browser sends; ``Answer.cookies`` what the answer set."""
+    ``cookies`` are what the browser sends; ``Answer.cookies`` what the answer set;
+    ``claims`` are more of the token's claims (``auth_time``, ``username``)."""
     from local.gateway import build_event, invoke, match, response_cookies, response_parts
 
     found = match(method, path)
@@ -144,9 +148,11 @@ def call(
     all_headers = {"content-type": "application/json", **(headers or {})}
     if cookies:
         all_headers["cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    claims = None if route.public or user is None else {"sub": user, "email": email}
+    verified = (
+        None if route.public or user is None else {"sub": user, "email": email, **(claims or {})}
+    )
     event = build_event(
-        route, path_parameters, method, path, query, all_headers, data, "127.0.0.1", claims
+        route, path_parameters, method, path, query, all_headers, data, "127.0.0.1", verified
     )
     result = invoke(route.domain, "lambda_handler", event)
     status, response_headers, body_bytes = response_parts(result)

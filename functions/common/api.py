@@ -207,3 +207,12 @@ def current_user_id(app: APIGatewayHttpResolver | Router) -> str:
     if not sub:
         raise Unauthorized()
     return str(sub)
+
+
+def bearer_token(app: APIGatewayHttpResolver | Router) -> str:
+    """The access token the request came with (the authorizer verified it): what Cognito's
+    own API wants for a user's changes to their sign-in (TOTP)."""
+    header = app.current_event.headers.get("authorization") or ""
+    if not header.lower().startswith("bearer "):
+        raise Unauthorized()
+    return header[7:].strip()

@@ -54,6 +54,8 @@ class User(Model):
     time_zone = UnicodeAttribute(default="UTC")
     monthly_budget = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
+    # When TOTP was turned on through our API: sign-ins before then did not pass it.
+    totp_since = UTCDateTimeAttribute(null=True)
     by_email = UserByEmail()
 
 

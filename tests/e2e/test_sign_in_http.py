@@ -9,6 +9,9 @@ import hashlib
 import secrets
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import jwt
+
+from local.auth import totp_code
 from tests.e2e.conftest import Client
 
 FORM = "application/x-www-form-urlencoded"
@@ -20,8 +23,8 @@ def pkce() -> tuple[str, str]:
     return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def sign_in(stack: Client, email: str) -> tuple[dict, str, str]:
-    """Discovery → the sign-in page → its form → the code → tokens."""
+def sign_in(stack: Client, email: str, totp_secret: str | None = None) -> tuple[dict, str, str]:
+    """Discovery → the sign-in page → its form (and the TOTP step) → the code → tokens."""
     config = stack.request("GET", "/config.json").json
     discovery = stack.request("GET", config["authority"] + "/.well-known/openid-configuration").json
     verifier, challenge = pkce()
@@ -41,6 +44,16 @@ def sign_in(stack: Client, email: str) -> tuple[dict, str, str]:
     sent = stack.request(
         "POST", authorize, raw=urlencode({**params, "email": email}).encode(), content_type=FORM
     )
+    if totp_secret is not None:
+        assert sent.status == 200 and b'autocomplete="one-time-code"' in sent.body
+        second = {**params, "email": email}
+        wrong = "000000" if totp_code(totp_secret) != "000000" else "111111"
+        refused = stack.request(
+            "POST", authorize, raw=urlencode({**second, "totp": wrong}).encode(), content_type=FORM
+        )
+        assert refused.status == 400 and b"does not match" in refused.body
+        second["totp"] = totp_code(totp_secret)
+        sent = stack.request("POST", authorize, raw=urlencode(second).encode(), content_type=FORM)
     assert sent.status == 302, sent.body
     back = urlsplit(sent.headers["Location"])
     assert f"{back.scheme}://{back.netloc}{back.path}" == params["redirect_uri"]
@@ -131,3 +144,29 @@ def test_the_sign_in_refuses_what_the_flow_forbids(stack: Client):
         content_type=FORM,
     )
     assert token.status == 400 and token.json["error"] == "invalid_grant"
+
+
+def test_with_totp_on_the_sign_in_asks_for_the_apps_code(stack: Client):
+    """TOTP turned on through the API (Cognito's API with the user's access token); the
+    next sign-in asks for the code, and its tokens say when (``auth_time``), through
+    refreshes too: what the guard on money leaving an account reads."""
+    _, client_id, tokens = sign_in(stack, "two.steps@example.org")
+    token = tokens["access_token"]
+    started = stack.request("POST", "/v1/me/totp", token=token)
+    assert started.status == 201, started.body
+    secret = started.json["secret"]
+    verified = stack.request("POST", "/v1/me/totp/verify", {"code": totp_code(secret)}, token=token)
+    assert verified.status == 200, verified.body
+    assert stack.request("GET", "/v1/me/security", token=token).json["strong_until"] is None
+    assert stack.request("POST", "/_local/clock", {"advance_seconds": 2}).status == 200
+    discovery, _, again = sign_in(stack, "two.steps@example.org", totp_secret=secret)
+    security = stack.request("GET", "/v1/me/security", token=again["access_token"]).json
+    assert security["totp"] is True and security["strong_until"] is not None
+    signed_at = jwt.decode(again["access_token"], options={"verify_signature": False})["auth_time"]
+    refresh = {"grant_type": "refresh_token", "client_id": client_id}
+    refresh["refresh_token"] = again["refresh_token"]
+    refreshed = stack.request(
+        "POST", discovery["token_endpoint"], raw=urlencode(refresh).encode(), content_type=FORM
+    )
+    claims = jwt.decode(refreshed.json["access_token"], options={"verify_signature": False})
+    assert claims["auth_time"] == signed_at

@@ -40,7 +40,7 @@ export async function signIn(returnTo = "/dashboard") {
     response_type: "code",
     client_id: idp.client_id,
     redirect_uri: redirectUri(),
-    scope: "openid email",
+    scope: "openid email aws.cognito.signin.user.admin",
     state,
     code_challenge: await challengeOf(verifier),
     code_challenge_method: "S256",
