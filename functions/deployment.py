@@ -114,6 +114,10 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/payins", "payments"),
     Route("GET", "/v1/payins", "payments"),
     Route("POST", "/v1/refunds", "payments"),
+    Route("GET", "/v1/payouts/account", "payments"),
+    Route("POST", "/v1/payouts/account", "payments"),
+    Route("POST", "/v1/withdrawals", "payments"),
+    Route("GET", "/v1/withdrawals", "payments"),
     Route("POST", "/v1/payments/stripe/webhook", "payments", public=True),
     Route("POST", "/v1/email/unsubscribe", "claim", public=True),
 )

@@ -88,7 +88,8 @@ DOMAIN_ACCESS: dict[str, Access] = {
     ),
     "payments": Access(
         reads=(),
-        writes=("payins", "refunds", "ledger"),
+        # users: notices go to the user's address; when TOTP was turned on is kept there.
+        writes=("payins", "refunds", "ledger", "payout-accounts", "withdrawals", "users"),
         stripe_secret=True,
         events_handler=True,  # the worker behind the webhook's queue (infra/payments.py)
         user_pool_actions=("cognito-idp:AdminGetUser",),  # money leaves only after TOTP

@@ -20,8 +20,13 @@ tests in-process route the SDK's requests to ``FakeStripe.handle`` with ``respon
 - disputes, opened and closed (won or lost) by ``/_control/dispute`` and
   ``/_control/close_dispute``, with Stripe's events and its dispute fee;
 
-Not yet faked (issue 14 goes on): setup intents and off-session payments,
-Connect accounts and transfers, balance transaction listing.
+- Connect (``local/fake_connect.py``): Express accounts, account links and their
+  onboarding page, transfers and reversals;
+
+- balance transactions: every charge, refund, dispute and transfer moves the platform's
+  balance by one, listed as Stripe lists them (``GET /v1/balance_transactions``).
+
+Not yet faked (issue 14 goes on): setup intents and off-session payments.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from functions.common import clock
+from local.fake_connect import ConnectFake
 
 Answer = tuple[int, dict[str, str], bytes]
 Deliver = Callable[[bytes, str], None]
@@ -89,7 +95,7 @@ def _json(status: int, body: Any) -> Answer:
 
 
 @dataclass
-class FakeStripe:
+class FakeStripe(ConnectFake):
     base_url: str  # where the hosted pages are: ``<stack>/_fake/stripe``
     webhook_secret: str
     deliver: Deliver
@@ -99,6 +105,11 @@ class FakeStripe:
     held: list[str] = field(default_factory=list)
     refunds: list[dict[str, Any]] = field(default_factory=list)
     disputes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    links: dict[str, dict[str, Any]] = field(default_factory=dict)
+    transfers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    balance_transactions: list[dict[str, Any]] = field(default_factory=list)
+    failing_transfers: bool = False
     holding: bool = False
     idempotency: dict[str, tuple[str, Answer]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
@@ -115,7 +126,9 @@ class FakeStripe:
         with self.lock:
             self.requests.append((method, route))
             if route.startswith("/v1/"):
-                return self._api(method, route, headers, body)
+                return self._api(method, route, query, headers, body)
+            if route.startswith("/connect/"):
+                return self._onboarding(method, route.removeprefix("/connect/"))
             if route.startswith("/pay/"):
                 session = route.removeprefix("/pay/")
                 if method == "GET":
@@ -129,7 +142,9 @@ class FakeStripe:
 
     # ------------------------------------------------------------------ the API
 
-    def _api(self, method: str, route: str, headers: dict[str, str], body: bytes) -> Answer:
+    def _api(
+        self, method: str, route: str, query: str, headers: dict[str, str], body: bytes
+    ) -> Answer:
         key = {k.lower(): v for k, v in headers.items()}.get("idempotency-key")
         if method == "POST" and key:
             fingerprint = hashlib.sha256(route.encode() + body).hexdigest()
@@ -149,9 +164,15 @@ class FakeStripe:
             answer = self._route(method, route, body)
             self.idempotency[key] = (fingerprint, answer)
             return answer
-        return self._route(method, route, body)
+        return self._route(method, route, body if method == "POST" else query.encode())
 
     def _route(self, method: str, route: str, body: bytes) -> Answer:
+        """``body``: the form of a POST, the query of a GET (both Stripe's encoding)."""
+        connect = self._connect(method, route, nested(parse_qsl(body.decode())))
+        if connect is not None:
+            return connect
+        if method == "GET" and route == "/v1/balance_transactions":
+            return self._list_balance(nested(parse_qsl(body.decode())))
         if method == "POST" and route == "/v1/checkout/sessions":
             return _json(200, self._new_session(nested(parse_qsl(body.decode()))))
         if method == "GET" and route.startswith("/v1/payment_intents/"):
@@ -195,6 +216,7 @@ class FakeStripe:
             "status": "succeeded",
         }
         self.refunds.append(refund)
+        refund["balance_transaction"] = self._balance_transaction("refund", refund["id"], -amount)
         return _json(200, refund)
 
     def _new_session(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -278,20 +300,43 @@ class FakeStripe:
         return self._page(session_id, "Your bank asks you to authenticate this payment.")
 
     def _charge(self, amount: int, fee: int) -> dict[str, Any]:
+        charge_id = self._id("ch")
+        txn = self._balance_transaction("charge", charge_id, amount, fee)
         return {
-            "id": self._id("ch"),
+            "id": charge_id,
             "object": "charge",
             "amount": amount,
             "paid": True,
-            "balance_transaction": {
-                "id": self._id("txn"),
-                "object": "balance_transaction",
-                "amount": amount,
-                "fee": fee,
-                "net": amount - fee,
-                "currency": "eur",
-            },
+            "balance_transaction": next(t for t in self.balance_transactions if t["id"] == txn),
         }
+
+    def _balance_transaction(self, kind: str, source: str, amount: int, fee: int = 0) -> str:
+        """One movement of the platform's Stripe balance, as Stripe records it."""
+        txn = {
+            "id": self._id("txn"),
+            "object": "balance_transaction",
+            "type": kind,
+            "source": source,
+            "amount": amount,
+            "fee": fee,
+            "net": amount - fee,
+            "currency": "eur",
+            "created": int(clock.now().timestamp()),
+        }
+        self.balance_transactions.append(txn)
+        return str(txn["id"])
+
+    def _list_balance(self, params: dict[str, Any]) -> Answer:
+        """Newest first, as Stripe lists; ``created[gte]``, ``limit``, ``starting_after``."""
+        since = int((params.get("created") or {}).get("gte", 0))
+        found = [t for t in reversed(self.balance_transactions) if int(t["created"]) >= since]
+        after = params.get("starting_after")
+        if after:
+            ids = [t["id"] for t in found]
+            found = found[ids.index(after) + 1 :] if after in ids else []
+        limit = int(params.get("limit", 10))
+        page = {"object": "list", "data": found[:limit], "has_more": len(found) > limit}
+        return _json(200, page)
 
     def _intent(self, session: dict[str, Any], card: str) -> dict[str, Any]:
         status = {
@@ -343,9 +388,11 @@ class FakeStripe:
 
     # ------------------------------------------------------------------ events
 
-    def _event(self, kind: str, thing: dict[str, Any]) -> None:
+    def _event(self, kind: str, thing: dict[str, Any], account: str | None = None) -> None:
+        """An event; ``account``: a Connect event about that connected account."""
         event_id = self._id("evt")
         event: dict[str, Any] = {
+            **({"account": account} if account else {}),
             "id": event_id,
             "object": "event",
             "type": kind,
@@ -386,16 +433,27 @@ class FakeStripe:
                 "currency": "eur",
                 "payment_intent": intent["id"],
                 "status": "needs_response",
-                "fee": DISPUTE_FEE_CENTS,
             }
             self.disputes[dispute["id"]] = dispute
+            # Stripe takes the disputed amount and its fee from the balance at once; the
+            # dispute lists its balance transactions.
+            self._balance_transaction(
+                "adjustment", dispute["id"], -int(dispute["amount"]), DISPUTE_FEE_CENTS
+            )
+            dispute["balance_transactions"] = [self.balance_transactions[-1]]
             self._event("charge.dispute.created", dispute)
             return _json(200, dispute)
         if action == "close_dispute":  # the bank decides: "won" or "lost"
             dispute = self.disputes[str(body["dispute"])]
             dispute["status"] = str(body["status"])
+            if dispute["status"] == "won":  # the amount comes back; the fee does not
+                self._balance_transaction("adjustment", dispute["id"], int(dispute["amount"]))
+                dispute["balance_transactions"].append(self.balance_transactions[-1])
             self._event("charge.dispute.closed", dispute)
             return _json(200, dispute)
+        connect = self._connect_control(action, body)
+        if connect is not None:
+            return connect
         if action == "redeliver":
             self._send(str(body["event"]))
             return _json(200, {"delivered": [body["event"]]})

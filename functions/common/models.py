@@ -243,6 +243,63 @@ class Refund(Model):
     created_at = UTCDateTimeAttribute()
 
 
+class PayoutAccountByAccount(GlobalSecondaryIndex["PayoutAccount"]):
+    class Meta:
+        index_name = "by-account"
+        projection = KeysOnlyProjection()
+
+    account_id = UnicodeAttribute(hash_key=True)
+
+
+class PayoutAccount(Model):
+    """A creator's Stripe Connect Express account, as Stripe last said it is (synced from
+    ``account.updated``): where their withdrawals go. One per user, made once."""
+
+    class Meta(_Meta):
+        table_name = "payout-accounts"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    account_id = UnicodeAttribute()
+    details_submitted = BooleanAttribute(default=False)
+    payouts_enabled = BooleanAttribute(default=False)
+    requirements_due = ListAttribute[str](default=list)  # what Stripe still asks for
+    deauthorized_at = UTCDateTimeAttribute(null=True)  # the creator disconnected us at Stripe
+    created_at = UTCDateTimeAttribute()
+    changed_at = UTCDateTimeAttribute()
+    by_account = PayoutAccountByAccount()
+
+
+class WithdrawalByUser(GlobalSecondaryIndex["Withdrawal"]):
+    class Meta:
+        index_name = "by-user"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class Withdrawal(Model):
+    """Earnings leaving for a creator's payout account: a Stripe transfer, keyed by our id.
+    ``pre`` (written first) → ``in_transit`` (out of the earnings) → ``paid`` | ``failed``
+    (back in the earnings); a paid one may be ``reversed`` later (back again)."""
+
+    class Meta(_Meta):
+        table_name = "withdrawals"
+
+    withdrawal_id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    amount_cents = NumberAttribute()
+    account_id = UnicodeAttribute()
+    state = UnicodeAttribute()
+    request_hash = UnicodeAttribute()
+    transfer_id = UnicodeAttribute(null=True)
+    failure = UnicodeAttribute(null=True)  # Stripe's error code, when it refused
+    created_at = UTCDateTimeAttribute()
+    changed_at = UTCDateTimeAttribute()
+    history = ListAttribute(of=UnicodeAttribute, default=list)
+    by_user = WithdrawalByUser()
+
+
 class MonthStat(Model):
     """Aggregates of a month's split, for the public stats: one item per shard
     (``shard#007``, rewritten whole by every run of that shard), one marker per creator
@@ -569,6 +626,8 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     MonthStat,
     PayIn,
     Refund,
+    PayoutAccount,
+    Withdrawal,
     Recipient,
     LedgerItem,
     Escrow,

@@ -113,6 +113,8 @@ class Settings:
     stripe_api_url: str = "https://api.stripe.com"
     stripe_secret_id: str = "flattr/stripe"  # noqa: S105 - a name, not a secret
     min_payin_cents: int = 200
+    min_withdrawal_cents: int = 1000  # a transfer's fixed costs make smaller ones absurd
+    payout_country: str = "DE"  # a new payout account's country unless the creator names one
     # The queue between Stripe's webhook (verify, enqueue) and the worker that handles it.
     stripe_events_queue_url: str = ""
 
@@ -168,6 +170,8 @@ class Settings:
             stripe_api_url=os.environ.get("STRIPE_API_URL", cls.stripe_api_url).rstrip("/"),
             stripe_secret_id=os.environ.get("STRIPE_SECRET_ID", cls.stripe_secret_id),
             min_payin_cents=_int("MIN_PAYIN_CENTS", cls.min_payin_cents),
+            min_withdrawal_cents=_int("MIN_WITHDRAWAL_CENTS", cls.min_withdrawal_cents),
+            payout_country=os.environ.get("PAYOUT_COUNTRY", cls.payout_country),
             stripe_events_queue_url=os.environ.get("STRIPE_EVENTS_QUEUE_URL", ""),
             platform_urls={
                 name: value

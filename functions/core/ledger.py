@@ -56,12 +56,25 @@ def refunding_account(refund_id: str) -> str:
     return f"refunding#{refund_id}"
 
 
+def withdrawing_account(withdrawal_id: str) -> str:
+    """A withdrawal in flight: out of the creator's earnings, not yet transferred by Stripe."""
+    return f"withdrawing#{withdrawal_id}"
+
+
 def holding_account(month: str, contributor_id: str) -> str:
     return f"holding#{month}#{contributor_id}"
 
 
 # Accounts whose balances hold money that is in the system: their sum is what was paid in.
-IN_SYSTEM_PREFIXES = ("contributor#", "creator#", "escrow#", "holding#", "refunding#", "frozen#")
+IN_SYSTEM_PREFIXES = (
+    "contributor#",
+    "creator#",
+    "escrow#",
+    "holding#",
+    "refunding#",
+    "frozen#",
+    "withdrawing#",
+)
 
 
 class InsufficientBalance(Exception):

@@ -4,8 +4,9 @@ Opened: up to the disputed amount of the contributor's unspent balance is frozen
 ``frozen#<user>``, which the split cannot spend). Lost: the frozen money leaves the system
 (``disputed``), and whatever of the payment had already been split is the platform's loss
 (``dispute_losses``: creators are never clawed back); Stripe's dispute fee is a provider
-fee. Won: the frozen money is the contributor's again. Each step is one ledger movement
-keyed by the dispute, so a repeated or late event changes nothing.
+fee (won or lost: Stripe keeps it). Won: the frozen money is the contributor's again.
+Each step is one ledger movement keyed by the dispute, so a repeated or late event changes
+nothing.
 """
 
 from __future__ import annotations
@@ -68,12 +69,16 @@ def closed(dispute: dict[str, Any]) -> str | None:
         return None
     user, dispute_id = payin.user_id, str(dispute["id"])
     frozen = _frozen(dispute_id, user)
-    fee = int(dispute.get("fee", 0)) * MICROS_PER_CENT
+    # Stripe's dispute fee, from the balance transactions the dispute lists (kept by
+    # Stripe whether the dispute is won or lost).
+    fee = sum(int(t.get("fee", 0)) for t in dispute.get("balance_transactions") or [])
+    fee *= MICROS_PER_CENT
     legs: tuple[Leg, ...]
     if dispute["status"] == "won":
         legs = (
             Leg(ledger.frozen_account(user), -frozen),
             Leg(ledger.contributor_account(user), frozen),
+            Leg(ledger.PROVIDER_FEES, fee, ref="dispute"),
         )
         state = "succeeded"
     else:

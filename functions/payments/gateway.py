@@ -14,11 +14,13 @@ SECRET_CACHE_SECONDS = 300
 
 
 def keys() -> dict[str, str]:
-    """``{"secret_key", "webhook_secret"}``, as an operator stored them."""
+    """``{"secret_key", "webhook_secret", "connect_webhook_secret"?}``, as an operator stored
+    them (Stripe signs Connect events, about connected accounts, with the second endpoint's
+    secret when they go to an endpoint of their own)."""
     found: Any = parameters.get_secret(
         settings().stripe_secret_id, transform="json", max_age=SECRET_CACHE_SECONDS
     )
-    return {"secret_key": str(found["secret_key"]), "webhook_secret": str(found["webhook_secret"])}
+    return {name: str(value) for name, value in found.items() if isinstance(value, str)}
 
 
 @cache
@@ -34,7 +36,21 @@ def client() -> Any:
 
 def construct_event(payload: bytes, signature: str) -> Any:
     """The verified event (``stripe.Webhook.construct_event``: signature and timestamp
-    within 300 s); raises ``ValueError`` or ``stripe.SignatureVerificationError``."""
+    within 300 s, by the platform's or the Connect endpoint's secret); raises ``ValueError``
+    or ``stripe.SignatureVerificationError``."""
     import stripe
 
-    return stripe.Webhook.construct_event(payload, signature, keys()["webhook_secret"])
+    found = keys()
+    secrets = [found["webhook_secret"], *filter(None, [found.get("connect_webhook_secret")])]
+    for secret in secrets[:-1]:
+        try:
+            return stripe.Webhook.construct_event(payload, signature, secret)
+        except stripe.SignatureVerificationError:
+            continue
+    return stripe.Webhook.construct_event(payload, signature, secrets[-1])
+
+
+def live() -> bool:
+    """Whether this deployment uses Stripe's live mode (by its secret key): events from the
+    other mode are refused."""
+    return keys()["secret_key"].startswith(("sk_live_", "rk_live_"))

@@ -6,7 +6,8 @@ from functions.payments import routes, webhooks
 
 routers = routes.routers
 # Checkout's return pages; Stripe's keys; where verified events go.
-API_NEEDS = ("public_url", "stripe_secret_id", "stripe_events_queue_url")
+# The user pool: money leaves an account only after a TOTP sign-in (common/identity.py).
+API_NEEDS = ("public_url", "stripe_secret_id", "stripe_events_queue_url", "user_pool_id")
 lambda_handler = api_handler("payments", routers, needs=API_NEEDS)
 # The worker behind the queue: each verified event as a state sync.
 events_handler = make_job_handler(

@@ -10,11 +10,13 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.common.api import current_user_id
+from functions.common import identity
+from functions.common.api import current_user_id, jwt_claims
 from functions.common.clock import rfc3339
-from functions.common.errors import Malformed
-from functions.common.models import PayIn
-from functions.payments import gateway, payins, refunds, webhooks
+from functions.common.errors import Malformed, Unavailable
+from functions.common.models import PayIn, Withdrawal
+from functions.common.settings import settings
+from functions.payments import gateway, payins, payouts, refunds, webhooks, withdrawals
 
 router = Router()
 
@@ -138,8 +140,113 @@ def stripe_webhook(
         raise Malformed(
             "is not a valid Stripe signature for this body", field="header.Stripe-Signature"
         ) from refused
+    if bool(event["livemode"]) != gateway.live():
+        raise Malformed("does not match this deployment's Stripe mode", field="body.livemode")
     webhooks.enqueue(payload.encode())
     return {"received": True, "id": event["id"], "type": event["type"]}
+
+
+class PayoutAccountRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
+
+
+class PayoutAccountOut(BaseModel):
+    status: str  # none | onboarding | restricted | ready | disconnected
+    details_submitted: bool
+    payouts_enabled: bool
+    requirements_due: list[str]
+    earnings: dict[str, str]
+    minimum_withdrawal: dict[str, str]
+    onboarding_url: str | None = None
+
+
+def _payout_account(user_id: str, url: str | None = None) -> PayoutAccountOut:
+    found = payouts.find(user_id)
+    return PayoutAccountOut(
+        status=payouts.status(found),
+        details_submitted=bool(found and found.details_submitted),
+        payouts_enabled=payouts.status(found) == "ready",
+        requirements_due=[str(r) for r in (found.requirements_due if found else [])],
+        earnings=_euros(withdrawals.earnings_cents(user_id)),
+        minimum_withdrawal=_euros(settings().min_withdrawal_cents),
+        onboarding_url=url,
+    )
+
+
+@router.get("/v1/payouts/account")
+def payout_account() -> PayoutAccountOut:
+    """Where my earnings are paid to (a Stripe Express account) and what it still needs."""
+    return _payout_account(current_user_id(router))
+
+
+@router.post("/v1/payouts/account")
+def set_up_payout_account(
+    body: Annotated[PayoutAccountRequest, Body()],
+    idempotency_key: Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=255)],
+) -> Response[str]:
+    """The payout account (made once) and a fresh single-use link to Stripe's pages where
+    it is set up or changed. Needs two-step sign-in, signed in with it in the last ten
+    minutes; I am emailed about it."""
+    identity.require_strong_sign_in(jwt_claims(router))
+    user_id = current_user_id(router)
+    started = payouts.onboard(user_id, body.country)
+    out = _payout_account(user_id, started.url)
+    return Response(status_code=201, content_type="application/json", body=out.model_dump_json())
+
+
+class WithdrawalRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    amount: MoneyIn | None = None  # default: all the earnings, in whole cents
+
+
+class WithdrawalOut(BaseModel):
+    id: str
+    state: str
+    amount: dict[str, str]
+    failure: str | None
+    created_at: str | None
+    history: list[str]
+
+
+def _withdrawal(found: Withdrawal) -> WithdrawalOut:
+    return WithdrawalOut(
+        id=found.withdrawal_id,
+        state=found.state,
+        amount=_euros(int(found.amount_cents)),
+        failure=found.failure,
+        created_at=rfc3339(found.created_at),
+        history=[str(entry) for entry in found.history or []],
+    )
+
+
+@router.post("/v1/withdrawals")
+def withdraw(
+    body: Annotated[WithdrawalRequest, Body()],
+    idempotency_key: Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=255)],
+) -> Response[str]:
+    """Earnings to my payout account (a Stripe transfer). Needs two-step sign-in, signed
+    in with it in the last ten minutes; I am emailed about each."""
+    asked = _cents(body.amount.amount) if body.amount else None
+    done = withdrawals.withdraw(jwt_claims(router), idempotency_key, asked)
+    if done.state == "failed":
+        raise Unavailable(
+            f"Stripe refused the transfer ({done.failure}); the money is back in your earnings"
+        )
+    return Response(
+        status_code=201,
+        content_type="application/json",
+        body=_withdrawal(done).model_dump_json(),
+    )
+
+
+@router.get("/v1/withdrawals")
+def my_withdrawals() -> dict[str, Any]:
+    return {
+        "items": [_withdrawal(w).model_dump() for w in withdrawals.mine(current_user_id(router))]
+    }
 
 
 routers = [router]  # what the Lambda serves and the OpenAPI document describes

@@ -13,7 +13,7 @@ import boto3
 
 from functions.common.observability import make_logger
 from functions.common.settings import settings
-from functions.payments import disputes, payins
+from functions.payments import disputes, payins, payouts, withdrawals
 
 logger = make_logger("payments")
 
@@ -50,6 +50,12 @@ DISPUTE_EVENTS = {
     "charge.dispute.created": disputes.opened,
     "charge.dispute.closed": disputes.closed,
 }
+# Connect's events (about a connected account: ``event.account``) and transfers'.
+PAYOUT_EVENTS = {
+    "account.updated": payouts.updated,
+    "account.application.deauthorized": payouts.deauthorized,
+    "transfer.reversed": withdrawals.reversed_,
+}
 
 
 def handle(verified: Any) -> Handled:
@@ -57,6 +63,8 @@ def handle(verified: Any) -> Handled:
     if event["type"] in DISPUTE_EVENTS:
         found = event["data"]["object"]
         return Handled(str(event["type"]), None, DISPUTE_EVENTS[event["type"]](found))
+    if event["type"] in PAYOUT_EVENTS:
+        return Handled(str(event["type"]), None, PAYOUT_EVENTS[event["type"]](event))
     if event["type"] not in PAYMENT_EVENTS:
         return Handled(str(event["type"]), None, None)
     payin_id, intent_id = _ids(event)

@@ -9,75 +9,17 @@ the fake follows Stripe's documented shapes for the fields we read."""
 from __future__ import annotations
 
 import json
-import re
 import time
 import uuid
-from typing import Any
 
 import pytest
-import responses
 
 from functions.common.models import PayIn
-from functions.common.settings import settings
 from functions.core import ledger
-from local.fake_stripe import FakeStripe, card_fee, sign
-from local.provision import read_secret
-from local.queues import drain
+from local.fake_stripe import card_fee, sign
 from tests.conftest import call
 from tests.integration.payout_helpers import assert_ledger_checks
-
-API = "https://stripe.test"
-
-
-class Stripe:
-    """The fake, reachable by the SDK, delivering its events to our webhook."""
-
-    def __init__(self) -> None:
-        secret = read_secret(settings().stripe_secret_id)
-        self.webhook_secret = secret["webhook_secret"]
-        self.answers: list[Any] = []
-        self.taken = 0
-        self.fake = FakeStripe(f"{API}/_fake/stripe", self.webhook_secret, self.deliver)
-
-    def deliver(self, payload: bytes, signature: str) -> None:
-        answer = call(
-            "POST",
-            "/v1/payments/stripe/webhook",
-            raw=payload,
-            headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
-            user=None,
-        )
-        self.answers.append(answer)
-        # The worker behind the queue, as the event source mapping (or the local pump) runs it.
-        self.taken += drain(settings().stripe_events_queue_url, "payments", "events_handler")
-
-    def route(self, request: Any) -> tuple[int, dict[str, str], bytes]:
-        path, _, query = request.path_url.partition("?")
-        body = request.body or b""
-        return self.fake.handle(
-            request.method,
-            path,
-            query,
-            dict(request.headers),
-            body if isinstance(body, bytes) else body.encode(),
-        )
-
-    def pay(self, checkout_url: str, card: str = "succeeds") -> int:
-        session = checkout_url.rsplit("/", 1)[1]
-        status, _, _ = self.fake.handle(
-            "POST", f"/_fake/stripe/pay/{session}", "", {}, f"card={card}".encode()
-        )
-        return status
-
-
-@pytest.fixture
-def stripe(aws, setenv):
-    setenv(STRIPE_API_URL=API)
-    found = Stripe()
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
-        for method in ("GET", "POST"):
-            mocked.add_callback(method, re.compile(rf"{re.escape(API)}/.*"), callback=found.route)
-        yield found
+from tests.integration.stripe_helpers import API, Stripe
 
 
 def top_up(amount: str = "10.00", key: str | None = None, user: str = "ada", method: str = "card"):
@@ -209,6 +151,25 @@ def test_bad_or_stale_signatures_are_refused_and_change_nothing(stripe):
         assert refused.json["errors"][0]["field"] == "header.Stripe-Signature"
     assert balance() == 0
     assert_ledger_checks()
+
+
+def test_an_event_of_the_other_mode_is_refused(stripe):
+    """Signed rightly, but a live-mode event reaching a test-mode deployment: refused."""
+    started = top_up("10.00")
+    stripe.fake.holding = True
+    stripe.pay(started.json["checkout_url"])
+    event = {**stripe.fake.events[stripe.fake.held[-1]], "livemode": True}
+    payload = json.dumps(event).encode()
+    refused = call(
+        "POST",
+        "/v1/payments/stripe/webhook",
+        raw=payload,
+        headers={"Stripe-Signature": sign(payload, stripe.webhook_secret)},
+        user=None,
+    )
+    assert refused.status == 400, refused.raw
+    assert refused.json["errors"][0]["field"] == "body.livemode"
+    assert balance() == 0
 
 
 def test_a_failing_event_is_retried_alone_and_unknown_types_are_counted(stripe):
@@ -388,5 +349,7 @@ def test_a_won_dispute_gives_the_frozen_money_back(stripe):
     assert balance() == 10_000_000
     assert ledger.balance(ledger.frozen_account("ada")) == 0
     assert ledger.balance(ledger.DISPUTE_LOSSES) == 0
+    # Stripe keeps its dispute fee even when the dispute is won: the platform's cost.
+    assert ledger.balance(ledger.PROVIDER_FEES) == (card_fee(1000) + 1500) * 10_000
     assert PayIn.get(payin).state == "succeeded"
     assert_ledger_checks()

@@ -1,0 +1,34 @@
+"""Emails about money leaving an account: every withdrawal and every change to the payout
+account is told to the account's owner, so that a stolen account is noticed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+
+from functions.common import mail
+from functions.common.models import User
+from functions.common.observability import make_logger
+from functions.common.settings import settings
+
+logger = make_logger("payments")
+
+
+def tell(user_id: str, template: str, subject: str, **context: Any) -> bool:
+    """Sends ``template`` to the user's address; False when we know none."""
+    try:
+        email = User.get(user_id).email
+    except DoesNotExist:
+        email = None
+    if not email:
+        logger.info("no address for a money notice", extra={"template": template})
+        return False
+    mail.send(
+        "functions.payments",
+        email,
+        subject,
+        template,
+        {"site": settings().public_url, "subject": subject, **context},
+    )
+    return True

@@ -1,0 +1,214 @@
+"""Withdrawals: a creator's earnings to their payout account, as a Stripe transfer from
+the platform's balance ("separate charges and transfers").
+
+Crash-safe in steps, each idempotent and resumed by the same ``Idempotency-Key``:
+the withdrawal is recorded (``pre``); its amount leaves the earnings for
+``withdrawing#<id>`` (``in_transit``); Stripe is asked for the transfer (keyed by our id,
+and looked up by its transfer group first, since Stripe forgets idempotency keys after a
+day); a transfer made moves the amount to ``paid_out`` (``paid``), a refusal moves it back
+to the earnings (``failed``). A transfer an operator reverses later brings it back again
+(``reversed``). Only with TOTP and a recent sign-in (``identity``), only to a payout
+account Stripe has enabled, and the creator is emailed about each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from functions.common import clock, identity
+from functions.common.errors import Conflict, Invalid
+from functions.common.models import Withdrawal
+from functions.common.money import MICROS_PER_CENT
+from functions.common.settings import settings
+from functions.common.storage import condition_failed, ensure_bound
+from functions.core import ledger
+from functions.core.ledger import Leg, Movement
+from functions.payments import gateway, notices, payins, payouts
+
+FINAL = ("paid", "failed", "reversed")
+
+
+def earnings_cents(user_id: str) -> int:
+    """What can be withdrawn: the earnings in whole cents (sub-cent micro-units stay)."""
+    return ledger.balance(ledger.creator_account(user_id)) // MICROS_PER_CENT
+
+
+def _amount(user_id: str, asked: int | None) -> int:
+    available = earnings_cents(user_id)
+    wanted = available if asked is None else asked
+    least = settings().min_withdrawal_cents
+    if wanted < least:
+        raise Invalid(
+            f"amount: at least {least / 100:.2f} EUR (you have {available / 100:.2f} EUR)",
+            field="body.amount",
+        )
+    if wanted > available:
+        raise Invalid(f"amount: at most {available / 100:.2f} EUR is earned", field="body.amount")
+    return wanted
+
+
+def _record(user_id: str, key: str, asked: int | None) -> Withdrawal:
+    ensure_bound()
+    wid = payins.keyed_id("wd", user_id, key)
+    request_hash = hashlib.sha256(repr(asked).encode()).hexdigest()
+    try:
+        found = Withdrawal.get(wid)
+    except DoesNotExist:
+        found = _new(wid, user_id, asked, request_hash)
+    if found.request_hash != request_hash:
+        raise payins.KeyReused()
+    return found
+
+
+def _new(wid: str, user_id: str, asked: int | None, request_hash: str) -> Withdrawal:
+    account = payouts.find(user_id)
+    if payouts.status(account) != "ready" or account is None:
+        raise Conflict(
+            "payout account: not ready (set it up at Stripe first)", slug="payout-account-not-ready"
+        )
+    now = clock.now()
+    found = Withdrawal(
+        wid,
+        user_id=user_id,
+        amount_cents=_amount(user_id, asked),
+        account_id=account.account_id,
+        state="pre",
+        request_hash=request_hash,
+        created_at=now,
+        changed_at=now,
+        history=[f"pre@{clock.rfc3339(now)}"],
+    )
+    try:
+        found.save(condition=Withdrawal.withdrawal_id.does_not_exist())
+    except PutError as error:
+        if not condition_failed(error):
+            raise
+        return Withdrawal.get(wid)
+    return found
+
+
+def _set_state(found: Withdrawal, state: str, *actions: Any) -> None:
+    now = clock.now()
+    found.update(
+        actions=[
+            Withdrawal.state.set(state),
+            Withdrawal.changed_at.set(now),
+            Withdrawal.history.set(Withdrawal.history.append([f"{state}@{clock.rfc3339(now)}"])),
+            *actions,
+        ]
+    )
+
+
+def _move(found: Withdrawal, step: str, source: str, target: str) -> None:
+    micros = int(found.amount_cents) * MICROS_PER_CENT
+    ledger.apply(
+        Movement(
+            f"withdrawal-{found.withdrawal_id}-{step}",
+            "withdrawal",
+            (Leg(source, -micros), Leg(target, micros)),
+        )
+    )
+
+
+def _transfer(found: Withdrawal) -> tuple[str | None, str | None]:
+    """(transfer id, None) when Stripe made it, (None, Stripe's error code) when refused."""
+    import stripe
+
+    client = gateway.client()
+    earlier = client.v1.transfers.list(params={"transfer_group": found.withdrawal_id, "limit": 1})
+    if earlier.data:
+        return str(earlier.data[0].id), None
+    try:
+        made = client.v1.transfers.create(
+            params={
+                "amount": int(found.amount_cents),
+                "currency": "eur",
+                "destination": found.account_id,
+                "transfer_group": found.withdrawal_id,
+                "metadata": {"withdrawal_id": found.withdrawal_id},
+            },
+            options={"idempotency_key": found.withdrawal_id},
+        )
+    except (stripe.InvalidRequestError, stripe.PermissionError) as refused:
+        return None, str(refused.code or "refused")
+    return str(made.id), None
+
+
+def _settle(found: Withdrawal) -> None:
+    """The ledger movements a withdrawal's state stands for, each applied once (a crash
+    between the state and its movement is mended by the next attempt)."""
+    creator = ledger.creator_account(found.user_id)
+    flight = ledger.withdrawing_account(found.withdrawal_id)
+    reserved = ledger.entry_exists(flight, f"withdrawal-{found.withdrawal_id}-reserve")
+    if found.state in ("paid", "reversed"):
+        _move(found, "paid", flight, ledger.PAID_OUT)
+    if found.state == "reversed":
+        _move(found, "reversed", ledger.PAID_OUT, creator)
+    if found.state == "failed" and reserved is not None:
+        _move(found, "back", flight, creator)
+
+
+def withdraw(claims: dict[str, Any], key: str, asked_cents: int | None) -> Withdrawal:
+    """``POST /v1/withdrawals``: the same ``Idempotency-Key`` is the same withdrawal."""
+    identity.require_strong_sign_in(claims)
+    user_id = str(claims["sub"])
+    found = _record(user_id, key, asked_cents)
+    if found.state in FINAL:
+        _settle(found)
+        return found
+    flight = ledger.withdrawing_account(found.withdrawal_id)
+    try:
+        _move(found, "reserve", ledger.creator_account(user_id), flight)
+    except ledger.InsufficientBalance as spent:  # another withdrawal took it meanwhile
+        _set_state(found, "failed", Withdrawal.failure.set("earnings_spent"))
+        raise Invalid("amount: more than is earned now", field="body.amount") from spent
+    if found.state == "pre":
+        _set_state(found, "in_transit")
+    transfer_id, failure = _transfer(found)
+    if transfer_id is not None:
+        _set_state(found, "paid", Withdrawal.transfer_id.set(transfer_id))
+    else:
+        _set_state(found, "failed", Withdrawal.failure.set(failure or "refused"))
+    _settle(found)
+    _tell(found)
+    return found
+
+
+def reversed_(event: dict[str, Any]) -> str | None:
+    """``transfer.reversed``: the money came back from the payout account to ours."""
+    transfer = event["data"]["object"]
+    wid = (transfer.get("metadata") or {}).get("withdrawal_id")
+    try:
+        found = Withdrawal.get(str(wid))
+    except DoesNotExist:
+        return None
+    if found.state == "paid":
+        _set_state(found, "reversed")
+        _tell(found)
+    if found.state == "reversed":
+        _settle(found)
+    return str(found.state)
+
+
+def _tell(found: Withdrawal) -> None:
+    cents = int(found.amount_cents)
+    subjects = {
+        "paid": "Your Flattr earnings were withdrawn",
+        "failed": "Your Flattr withdrawal could not be made",
+        "reversed": "A Flattr withdrawal came back",
+    }
+    notices.tell(
+        found.user_id,
+        "withdrawal",
+        subjects[found.state],
+        amount=f"{cents // 100}.{cents % 100:02d}",
+        state=found.state,
+    )
+
+
+def mine(user_id: str) -> list[Withdrawal]:
+    ensure_bound()
+    return list(Withdrawal.by_user.query(user_id, scan_index_forward=False))

@@ -1,0 +1,23 @@
+"""Fixtures shared by the integration tests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import responses
+
+from tests.integration.stripe_helpers import API, Stripe
+
+
+@pytest.fixture
+def stripe(aws: None, setenv: Any) -> Iterator[Stripe]:
+    """The fake Stripe, reached by the SDK at ``API``."""
+    setenv(STRIPE_API_URL=API)
+    found = Stripe()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
+        for method in ("GET", "POST"):
+            mocked.add_callback(method, re.compile(rf"{re.escape(API)}/.*"), callback=found.route)
+        yield found
