@@ -92,7 +92,9 @@ DOMAIN_ACCESS: dict[str, Access] = {
         writes=("payins", "refunds", "ledger", "payout-accounts", "withdrawals", "users"),
         stripe_secret=True,
         events_handler=True,  # the worker behind the webhook's queue (infra/payments.py)
-        user_pool_actions=("cognito-idp:AdminGetUser",),  # money leaves only after TOTP
+        # Money leaves only after TOTP; notices about it go to the sign-in address.
+        user_pool_actions=("cognito-idp:AdminGetUser",),
+        send_email=True,
         extra_env={"STRIPE_SECRET_ID": STRIPE_SECRET},
     ),
     "connections": Access(

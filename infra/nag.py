@@ -74,7 +74,7 @@ def acknowledge(stack: FlattrStack) -> None:
         "COG2",
         "MFA (TOTP) is optional for giving, and required in the app for money leaving: "
         "withdrawals and payout account changes need TOTP on and a sign-in with it within "
-        "ten minutes (functions/common/identity.py).",
+        "ten minutes (functions/core/identity.py).",
     )
     _ack(
         stack.user_pool,

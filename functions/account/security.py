@@ -2,7 +2,7 @@
 
 Turned on in two steps, as Cognito wants: a secret for the app, then the app's first code.
 Turning it off is itself guarded (TOTP and a sign-in with it in the last ten minutes):
-otherwise a stolen session could turn it off. See ``functions/common/identity.py``."""
+otherwise a stolen session could turn it off. See ``functions/core/identity.py``."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.common import clock, identity
+from functions.common import clock
 from functions.common.api import bearer_token, current_user_id, jwt_claims
+from functions.core import identity
 
 router = Router()
 

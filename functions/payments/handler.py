@@ -6,7 +6,7 @@ from functions.payments import routes, webhooks
 
 routers = routes.routers
 # Checkout's return pages; Stripe's keys; where verified events go.
-# The user pool: money leaves an account only after a TOTP sign-in (common/identity.py).
+# The user pool: money leaves an account only after a TOTP sign-in (core/identity.py).
 API_NEEDS = ("public_url", "stripe_secret_id", "stripe_events_queue_url", "user_pool_id")
 lambda_handler = api_handler("payments", routers, needs=API_NEEDS)
 # The worker behind the queue: each verified event as a state sync.
@@ -14,5 +14,5 @@ events_handler = make_job_handler(
     "payments",
     {"stripe-events": webhooks.process_batch},
     default_job="stripe-events",
-    needs=("stripe_secret_id",),
+    needs=("stripe_secret_id", "user_pool_id"),  # notices go to the sign-in address
 )

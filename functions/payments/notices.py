@@ -11,16 +11,18 @@ from functions.common import mail
 from functions.common.models import User
 from functions.common.observability import make_logger
 from functions.common.settings import settings
+from functions.core import identity
 
 logger = make_logger("payments")
 
 
 def tell(user_id: str, template: str, subject: str, **context: Any) -> bool:
-    """Sends ``template`` to the user's address; False when we know none."""
+    """Sends ``template`` to the user's address (the one they sign in with); False when
+    there is none."""
     try:
-        email = User.get(user_id).email
+        email = User.get(user_id).email or identity.email_of(user_id)
     except DoesNotExist:
-        email = None
+        email = identity.email_of(user_id)
     if not email:
         logger.info("no address for a money notice", extra={"template": template})
         return False

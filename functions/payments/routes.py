@@ -10,12 +10,12 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.common import identity
 from functions.common.api import current_user_id, jwt_claims
 from functions.common.clock import rfc3339
 from functions.common.errors import Malformed, Unavailable
 from functions.common.models import PayIn, Withdrawal
 from functions.common.settings import settings
+from functions.core import identity
 from functions.payments import gateway, payins, payouts, refunds, webhooks, withdrawals
 
 router = Router()

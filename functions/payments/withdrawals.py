@@ -18,13 +18,13 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
-from functions.common import clock, identity
+from functions.common import clock
 from functions.common.errors import Conflict, Invalid
 from functions.common.models import Withdrawal
 from functions.common.money import MICROS_PER_CENT
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound
-from functions.core import ledger
+from functions.core import identity, ledger
 from functions.core.ledger import Leg, Movement
 from functions.payments import gateway, notices, payins, payouts
 

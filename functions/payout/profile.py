@@ -6,15 +6,12 @@ from __future__ import annotations
 from functools import cache
 from zoneinfo import available_timezones
 
-from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.expressions.update import Action
 
-from functions.common import clock
 from functions.common.errors import Invalid
 from functions.common.models import User
 from functions.common.money import money
 from functions.common.settings import settings
-from functions.common.storage import condition_failed, ensure_bound
 
 
 @cache
@@ -22,28 +19,6 @@ def iana_zones() -> frozenset[str]:
     """The IANA time zone names (``Area/Location`` and ``UTC``), not the files beside them
     in a zone directory (``localtime``, ``posixrules``, ``Factory``)."""
     return frozenset(available_timezones()) - {"localtime", "posixrules", "Factory"}
-
-
-def load_user(user_id: str, email: str | None = None) -> User:
-    """The user's profile, created with the defaults on first use."""
-    ensure_bound()
-    try:
-        return User.get(user_id)
-    except DoesNotExist:
-        user = User(
-            user_id,
-            email=email or None,
-            time_zone="UTC",
-            monthly_budget=settings().default_monthly_budget_micros,
-            created_at=clock.now(),
-        )
-        try:
-            user.save(condition=User.user_id.does_not_exist())
-        except PutError as error:
-            if not condition_failed(error):
-                raise
-            return User.get(user_id)  # a concurrent first request created it: the same
-        return user
 
 
 def change(user: User, *, budget: int | None, time_zone: str | None, email: str | None) -> User:

@@ -17,7 +17,7 @@ from functions.common.models import User
 from functions.common.money import Money, money
 from functions.common.months import add_months, month_of, previous_month
 from functions.common.recipients import RecipientRef, recipient_ref
-from functions.core import ledger
+from functions.core import ledger, users
 from functions.payout import profile, statements, stats
 
 router = Router()
@@ -77,12 +77,12 @@ def _profile(user: User) -> Profile:
 
 @router.get("/v1/me")
 def get_me() -> Profile:
-    return _profile(profile.load_user(current_user_id(router), _claim_email()))
+    return _profile(users.load_user(current_user_id(router), _claim_email()))
 
 
 @router.patch("/v1/me")
 def patch_me(change: Annotated[ProfileChange, Body()]) -> Profile:
-    user = profile.load_user(current_user_id(router), _claim_email())
+    user = users.load_user(current_user_id(router), _claim_email())
     changed = profile.change(
         user,
         budget=change.monthly_budget.micros if change.monthly_budget is not None else None,
@@ -173,7 +173,7 @@ def _parts(parts: list[statements.Part]) -> list[PartOut]:
 
 @router.get("/v1/me/balance")
 def get_balance() -> Balance:
-    user = profile.load_user(current_user_id(router))
+    user = users.load_user(current_user_id(router), _claim_email())
     month = month_of(clock.now())
     balance = ledger.balance(ledger.contributor_account(user.user_id))
     budget = int(user.monthly_budget)

@@ -16,8 +16,8 @@ from functions.common.months import escrow_expiry_month, start_of
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound
 from functions.core import ledger
+from functions.core.users import load_user
 from functions.payout import monthly
-from functions.payout.profile import load_user
 from functions.payout.split import split_month
 
 

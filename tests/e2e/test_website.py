@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
+from local.auth import totp_code
 from tests.e2e.conftest import Client, next_month_at
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -490,3 +491,80 @@ def test_a_contributor_tops_up_by_card_through_the_fake_stripe(stack: Client, br
     assert stack.request("GET", "/v1/me/balance", token=token).json["balance"]["amount"] == (
         "30.000000"
     )
+
+
+def test_a_creator_turns_on_two_step_sign_in_onboards_and_withdraws(
+    stack: Client, browser: Browser
+):
+    """Money out as a creator does it: earnings from three supporters, claimed in the site;
+    two-step sign-in set up with an authenticator app (its codes computed here, as the app
+    would); a sign-in with the code; the payout account set up on Stripe's pages (the local
+    fake); everything withdrawn, and the creator emailed about it."""
+    for giver in ("payout-giver-1", "payout-giver-2", "payout-giver-3"):
+        pays_and_flattrs(stack, f"{giver}@example.org", "https://github.com/octopay/tools")
+    moved = stack.request("POST", "/_local/clock", {"now": next_month_at(stack, 0, 31)})
+    assert "monthly-split" in moved.json["jobs_fired"]
+
+    page = browser.new_context(viewport=WIDTHS["desktop"]).new_page()
+    page.goto(stack.base + "/creator")
+    sign_in_here(page, "octopay@example.org")
+    page.get_by_role("button", name="Connect GitHub").click()
+    page.fill("input[name=login]", "octopay")
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url("**/creator?connected=github")
+    page.click("#connection-github-claim")
+    expect(page.locator("#connection-github-message")).to_have_text(
+        "Moved to your earnings: €13.50"
+    )
+
+    # Money cannot leave yet: the money page says why and where to go.
+    page.goto(stack.base + "/money")
+    expect(page.locator("#earnings")).to_have_text("€13.50")
+    page.click("#payout-set-up")
+    expect(page.locator("#payout-message")).to_contain_text("turn on two-step sign-in")
+    page.get_by_role("link", name="Set up two-step sign-in").click()
+
+    page.wait_for_url("**/account")
+    page.click("#totp-start")
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    page.screenshot(path=str(SHOTS / "account-totp-desktop.png"), full_page=True)
+    page.fill("#totp-code", totp_code(secret))
+    page.get_by_role("button", name="Turn on").click()
+    expect(page.locator("#totp-off-message")).to_have_text(
+        "Two-step sign-in is on. Sign in again with a code before withdrawing."
+    )
+    page.click("#sign-in-again")
+    page.fill("#email", "octopay@example.org")
+    page.keyboard.press("Enter")
+    page.fill("#totp", totp_code(secret))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/account")
+    expect(page.locator("#strong-until")).to_contain_text("money can leave your account until")
+
+    page.goto(stack.base + "/money")
+    page.click("#payout-set-up")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Set up your payout account (local Stripe)"
+    )
+    page.screenshot(path=str(SHOTS / "payout-onboarding.png"), full_page=True)
+    page.get_by_role("button", name="Submit details").click()
+    page.wait_for_url("**/money?payout=return")
+    expect(page.locator("#payout-note")).to_have_text(
+        "Back from Stripe. Your payout account's state is below."
+    )
+    reload_until(page, stack.base + "/money", "#payout-status", "ready")
+    # Nothing typed: all of it.
+    page.get_by_role("button", name="Withdraw", exact=True).click()
+    expect(page.locator("#payout-note")).to_have_text("Sent to your payout account: €13.50")
+    expect(page.locator("#withdrawals tbody tr").first.locator(".state")).to_have_text("sent")
+    expect(page.locator("#earnings")).to_have_text("€0.00")
+    page.screenshot(path=str(SHOTS / "money-payout-desktop.png"), full_page=True)
+    page.set_viewport_size(WIDTHS["phone"])
+    page.screenshot(path=str(SHOTS / "money-payout-phone.png"), full_page=True)
+    page.context.close()
+    subjects = [
+        m["subject"]
+        for m in stack.request("GET", "/_local/outbox").json["items"]
+        if "octopay@example.org" in m["to"]
+    ]
+    assert "Your Flattr earnings were withdrawn" in subjects

@@ -31,7 +31,9 @@ function redirectUri() {
   return `${location.origin}/signed-in`;
 }
 
-export async function signIn(returnTo = "/dashboard") {
+/** Off to the sign-in page; ``fresh``: sign in again even with a session at the provider
+ * (money leaves an account only within minutes of a sign-in with the app's code). */
+export async function signIn(returnTo = "/dashboard", { fresh = false } = {}) {
   const idp = await discover();
   const verifier = randomText(48);
   const state = randomText(16);
@@ -44,6 +46,7 @@ export async function signIn(returnTo = "/dashboard") {
     state,
     code_challenge: await challengeOf(verifier),
     code_challenge_method: "S256",
+    ...(fresh ? { prompt: "login" } : {}),
   });
   location.assign(`${idp.authorization_endpoint}?${params}`);
 }

@@ -3,6 +3,7 @@ import { api } from "./api.js";
 import { el, say, show } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
 import { signedInOr } from "./pages.js";
+import { payoutSection, toStripe } from "./payout.js";
 import { STRINGS as S } from "./strings.js";
 
 function topUpForm() {
@@ -84,9 +85,17 @@ function payInRows(items) {
   );
 }
 
-export async function moneyPage(_navigate, note = "") {
+export async function moneyPage(_navigate, note = "", payoutNote = "") {
   if (!(await signedInOr(S.moneyTitle, "/money"))) return;
-  const returned = new URL(location.href).searchParams.get("payin");
+  const params = new URL(location.href).searchParams;
+  const returned = params.get("payin");
+  if (params.get("payout") === "refresh") {
+    // Stripe sent the creator back for a new link (the old one was used or expired).
+    const message = el("p", { role: "status" }, S.loading);
+    show(el("h1", {}, S.moneyTitle), message);
+    return toStripe(message);
+  }
+  if (params.get("payout") === "return" && !payoutNote) payoutNote = S.payoutBack;
   let [payins, balance] = await Promise.all([api("GET", "/v1/payins"), api("GET", "/v1/me/balance")]);
   // Back from Stripe: its confirmation may still be on its way; ask again a few times.
   for (let tries = 0; returned && tries < 10; tries += 1) {
@@ -106,5 +115,6 @@ export async function moneyPage(_navigate, note = "") {
     el("h2", {}, S.payInsTitle),
     payInRows(payins.data.items),
     el("p", { class: "muted" }, S.moneyLater),
+    await payoutSection((said) => moneyPage(_navigate, "", said), payoutNote),
   );
 }

@@ -16,13 +16,12 @@ from functools import cache
 from typing import Any
 
 import boto3
-from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock
 from functions.common.errors import Forbidden, Invalid
 from functions.common.models import User
 from functions.common.settings import settings
-from functions.common.storage import ensure_bound
+from functions.core import users
 
 RECENT_SIGN_IN = timedelta(minutes=10)
 ISSUER = "Flattr"
@@ -42,6 +41,17 @@ def username(claims: dict[str, Any]) -> str:
 def totp_on(claims: dict[str, Any]) -> bool:
     found = _cognito().admin_get_user(UserPoolId=settings().user_pool_id, Username=username(claims))
     return SOFTWARE_TOKEN in (found.get("UserMFASettingList") or [])
+
+
+def email_of(user_id: str) -> str | None:
+    """The address the user signs in with (the user pool's, verified), or None."""
+    cognito = _cognito()
+    try:
+        found = cognito.admin_get_user(UserPoolId=settings().user_pool_id, Username=user_id)
+    except cognito.exceptions.UserNotFoundException:
+        return None
+    attributes = {a["Name"]: a["Value"] for a in found.get("UserAttributes") or []}
+    return attributes.get("email")
 
 
 def totp_start(access_token: str) -> dict[str, str]:
@@ -88,14 +98,8 @@ def totp_since(user_id: str) -> datetime | None:
     return since
 
 
-def _user(user_id: str) -> User:
-    ensure_bound()
-    try:
-        return User.get(user_id)
-    except DoesNotExist:
-        user = User(user_id, created_at=clock.now())
-        user.save()
-        return user
+def _user(user_id: str, email: str | None = None) -> User:
+    return users.load_user(user_id, email)
 
 
 def signed_in_at(claims: dict[str, Any]) -> datetime | None:
@@ -106,7 +110,7 @@ def signed_in_at(claims: dict[str, Any]) -> datetime | None:
 def require_strong_sign_in(claims: dict[str, Any]) -> None:
     """Refuses (403) unless TOTP is on and the user signed in with it in the last ten
     minutes; each refusal's ``type`` says what the website should ask for."""
-    user = _user(str(claims["sub"]))
+    user = _user(str(claims["sub"]), claims.get("email"))
     if user.totp_since is None or not totp_on(claims):
         raise Forbidden(
             "turn on two-step sign-in (an authenticator app) before money can leave your account",

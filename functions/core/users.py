@@ -1,0 +1,33 @@
+"""A person's profile row, created with the defaults on first use (by whichever domain
+meets them first: the dashboard, or turning on two-step sign-in)."""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from functions.common import clock
+from functions.common.models import User
+from functions.common.settings import settings
+from functions.common.storage import condition_failed, ensure_bound
+
+
+def load_user(user_id: str, email: str | None = None) -> User:
+    """The user's profile, created with the defaults on first use."""
+    ensure_bound()
+    try:
+        return User.get(user_id)
+    except DoesNotExist:
+        user = User(
+            user_id,
+            email=email or None,
+            time_zone="UTC",
+            monthly_budget=settings().default_monthly_budget_micros,
+            created_at=clock.now(),
+        )
+        try:
+            user.save(condition=User.user_id.does_not_exist())
+        except PutError as error:
+            if not condition_failed(error):
+                raise
+            return User.get(user_id)  # a concurrent first request created it: the same
+        return user

@@ -1,0 +1,91 @@
+// Creators' money out, on the money page: the payout account (Stripe Connect Express,
+// set up on Stripe's pages) and withdrawals to it.
+import { api } from "./api.js";
+import { el, say } from "./dom.js";
+import { formatMoney, parseAmount } from "./format.js";
+import { signInAgain } from "./security.js";
+import { STRINGS as S } from "./strings.js";
+
+/** What to say when money may not leave yet: the problem's words and the way on. */
+function refusal(message, answer) {
+  say(message, answer, "", S.failed);
+  const type = answer.data && answer.data.type;
+  if (type === "/problems/recent-sign-in-required") message.append(" ", signInAgain("/money"));
+  if (type === "/problems/totp-required") message.append(" ", el("a", { href: "/account" }, S.totpGoSetUp));
+}
+
+/** Off to Stripe's pages with a fresh single-use link (also what ``?payout=refresh`` asks). */
+export async function toStripe(message) {
+  const answer = await api("POST", "/v1/payouts/account", {}, { "Idempotency-Key": crypto.randomUUID() });
+  if (answer.ok) location.assign(answer.data.onboarding_url);
+  else refusal(message, answer);
+}
+
+function withdrawForm(account, onDone) {
+  const amount = el("input", { id: "withdraw", name: "amount", inputmode: "decimal", placeholder: S.withdrawAll, "aria-describedby": "withdraw-help" });
+  const message = el("p", { id: "withdraw-message", role: "status" });
+  const submit = async (event) => {
+    event.preventDefault();
+    const typed = amount.value.trim();
+    const value = typed ? parseAmount(typed) : null;
+    if (typed && value === null) {
+      message.textContent = S.topUpInvalid;
+      return;
+    }
+    const body = value ? { amount: { amount: value, currency: "EUR" } } : {};
+    const answer = await api("POST", "/v1/withdrawals", body, { "Idempotency-Key": crypto.randomUUID() });
+    if (answer.ok) onDone(`${S.withdrawn} ${formatMoney(answer.data.amount)}`);
+    else refusal(message, answer);
+  };
+  return el(
+    "form",
+    { onsubmit: submit },
+    el("label", { for: "withdraw" }, `${S.withdrawAmount} `),
+    amount,
+    " ",
+    el("button", { type: "submit" }, S.withdrawButton),
+    el("p", { id: "withdraw-help" }, `${S.withdrawHelp} ${formatMoney(account.minimum_withdrawal)}.`),
+    message,
+  );
+}
+
+function withdrawalRows(items) {
+  if (items.length === 0) return el("p", {}, S.noWithdrawals);
+  return el(
+    "table",
+    { id: "withdrawals" },
+    el("thead", {}, el("tr", {}, el("th", {}, S.date), el("th", {}, S.amount), el("th", {}, S.status))),
+    el("tbody", {}, items.map((w) => el("tr", {},
+      el("td", {}, new Date(w.created_at).toLocaleDateString()),
+      el("td", {}, formatMoney(w.amount)),
+      el("td", { class: "state" }, S[`withdrawal_${w.state}`] || w.state)))),
+  );
+}
+
+/** The money page's pay-out part; ``onDone(note)`` draws the page again, ``note`` says
+ * what was just done. */
+export async function payoutSection(onDone, note = "") {
+  const [account, withdrawals] = await Promise.all([api("GET", "/v1/payouts/account"), api("GET", "/v1/withdrawals")]);
+  const state = account.data;
+  const message = el("p", { id: "payout-message", role: "status" });
+  const setUp = el(
+    "button",
+    { type: "button", id: "payout-set-up", class: state.status === "ready" ? "secondary" : "", onclick: () => toStripe(message) },
+    state.status === "ready" ? S.payoutChange : S.payoutSetUp,
+  );
+  return el(
+    "section",
+    { id: "payout", "aria-labelledby": "payout-title" },
+    el("h2", { id: "payout-title" }, S.payoutTitle),
+    el("dl", {},
+      el("dt", {}, S.withdrawable), el("dd", { id: "earnings", class: "figure" }, formatMoney(state.earnings)),
+      el("dt", {}, S.payoutAccount), el("dd", { id: "payout-status" }, S[`payout_${state.status}`] || state.status)),
+    el("p", {}, S.payoutText),
+    setUp,
+    message,
+    note ? el("p", { id: "payout-note", role: "status" }, note) : "",
+    state.status === "ready" ? withdrawForm(state, onDone) : "",
+    el("h3", {}, S.withdrawalsTitle),
+    withdrawalRows(withdrawals.data.items),
+  );
+}

@@ -1,0 +1,72 @@
+// Two-step sign-in (an authenticator app's codes), on the account page: money leaves an
+// account only with it on, within ten minutes of signing in with a code.
+import { api } from "./api.js";
+import { signIn } from "./auth.js";
+import { el, say } from "./dom.js";
+import { STRINGS as S } from "./strings.js";
+
+function time(iso) {
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+/** A button that signs in again (with the app's code) and comes back to ``returnTo``. */
+export function signInAgain(returnTo) {
+  return el("button", { type: "button", id: "sign-in-again", onclick: () => signIn(returnTo, { fresh: true }) }, S.signInAgain);
+}
+
+function setUp(box, heading, redraw) {
+  const message = el("p", { id: "totp-message", role: "status" });
+  const start = async () => {
+    const answer = await api("POST", "/v1/me/totp");
+    if (!answer.ok) return say(message, answer, "", S.failed);
+    const code = el("input", { id: "totp-code", inputmode: "numeric", autocomplete: "one-time-code", pattern: "[0-9]{6}", maxlength: "6", required: "" });
+    const confirm = async (event) => {
+      event.preventDefault();
+      const done = await api("POST", "/v1/me/totp/verify", { code: code.value.trim() });
+      if (done.ok) redraw(S.totpOnNow);
+      else say(confirmMessage, done, "", S.failed);
+    };
+    const confirmMessage = el("p", { id: "totp-confirm-message", role: "status" });
+    box.replaceChildren(
+      ...heading,
+      el("p", {}, S.totpScan),
+      el("p", {}, el("code", { id: "totp-secret" }, answer.data.secret.replace(/(.{4})/g, "$1 ").trim())),
+      el("p", {}, el("a", { href: answer.data.otpauth_uri }, S.totpOpenApp)),
+      el("form", { onsubmit: confirm },
+        el("label", { for: "totp-code" }, `${S.totpCode} `), code, " ",
+        el("button", { type: "submit" }, S.totpConfirm), confirmMessage),
+    );
+    code.focus();
+  };
+  return [el("p", {}, S.totpOff), el("button", { type: "button", id: "totp-start", onclick: start }, S.totpStart), message];
+}
+
+/** The account page's section; ``note`` says what just happened. */
+export async function securitySection(note = "") {
+  const box = el("section", { id: "security", "aria-labelledby": "security-title" });
+  const draw = async (said) => {
+    const state = (await api("GET", "/v1/me/security")).data;
+    const message = el("p", { id: "totp-off-message", role: "status" }, said);
+    const turnOff = async () => {
+      const answer = await api("DELETE", "/v1/me/totp");
+      if (answer.ok) draw(S.totpOffNow);
+      else say(message, answer, "", S.failed);
+    };
+    const heading = [el("h2", { id: "security-title" }, S.securityTitle), el("p", {}, S.securityText)];
+    box.replaceChildren(
+      ...heading,
+      ...(state.totp
+        ? [
+            el("p", { id: "totp-state" }, `${S.totpOnSince} ${new Date(state.totp_since).toLocaleDateString()}.`),
+            state.strong_until
+              ? el("p", { id: "strong-until" }, `${S.strongUntil} ${time(state.strong_until)}.`)
+              : el("p", {}, S.notStrong, " ", signInAgain("/account")),
+            el("button", { type: "button", class: "secondary", id: "totp-off", onclick: turnOff }, S.totpTurnOff),
+            message,
+          ]
+        : [...setUp(box, heading, draw), said ? message : ""]),
+    );
+  };
+  await draw(note);
+  return box;
+}
