@@ -114,6 +114,10 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/payins", "payments"),
     Route("GET", "/v1/payins", "payments"),
     Route("POST", "/v1/refunds", "payments"),
+    Route("GET", "/v1/payins/monthly", "payments"),
+    Route("POST", "/v1/payins/monthly", "payments"),
+    Route("DELETE", "/v1/payins/monthly", "payments"),
+    Route("POST", "/v1/payins/{payin_id}/checkout", "payments"),
     Route("GET", "/v1/payouts/account", "payments"),
     Route("POST", "/v1/payouts/account", "payments"),
     Route("POST", "/v1/withdrawals", "payments"),
@@ -133,6 +137,8 @@ JOBS: tuple[Job, ...] = (
     Job("expire-escrow", "payout", Schedule(hour=0, minute=10)),
     Job("poll-connections", "connections", Schedule(every_minutes=15)),
     Job("unclaimed-email", "claim", Schedule(hour=9, minute=0)),
+    # Cards 3 days, SEPA 10 days before the month ends (functions/payments/monthly.py).
+    Job("monthly-top-up", "payments", Schedule(hour=6, minute=0)),
 )
 
 DOMAINS: tuple[str, ...] = tuple(

@@ -89,7 +89,15 @@ DOMAIN_ACCESS: dict[str, Access] = {
     "payments": Access(
         reads=(),
         # users: notices go to the user's address; when TOTP was turned on is kept there.
-        writes=("payins", "refunds", "ledger", "payout-accounts", "withdrawals", "users"),
+        writes=(
+            "payins",
+            "refunds",
+            "ledger",
+            "payout-accounts",
+            "withdrawals",
+            "monthly-top-ups",
+            "users",
+        ),
         stripe_secret=True,
         events_handler=True,  # the worker behind the webhook's queue (infra/payments.py)
         # Money leaves only after TOTP; notices about it go to the sign-in address.

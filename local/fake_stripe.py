@@ -26,7 +26,8 @@ tests in-process route the SDK's requests to ``FakeStripe.handle`` with ``respon
 - balance transactions: every charge, refund, dispute and transfer moves the platform's
   balance by one, listed as Stripe lists them (``GET /v1/balance_transactions``).
 
-Not yet faked (issue 14 goes on): setup intents and off-session payments.
+- saved payment methods (``local/fake_recurring.py``): customers, Checkout in setup mode
+  with its page, setup intents, detaching, and off-session payment intents.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from urllib.parse import parse_qsl
 
 from functions.common import clock
 from local.fake_connect import ConnectFake
+from local.fake_recurring import RecurringFake
 
 Answer = tuple[int, dict[str, str], bytes]
 Deliver = Callable[[bytes, str], None]
@@ -95,7 +97,7 @@ def _json(status: int, body: Any) -> Answer:
 
 
 @dataclass
-class FakeStripe(ConnectFake):
+class FakeStripe(ConnectFake, RecurringFake):
     base_url: str  # where the hosted pages are: ``<stack>/_fake/stripe``
     webhook_secret: str
     deliver: Deliver
@@ -106,6 +108,9 @@ class FakeStripe(ConnectFake):
     refunds: list[dict[str, Any]] = field(default_factory=list)
     disputes: dict[str, dict[str, Any]] = field(default_factory=dict)
     accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    customers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    setup_intents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    payment_methods: dict[str, dict[str, Any]] = field(default_factory=dict)
     links: dict[str, dict[str, Any]] = field(default_factory=dict)
     transfers: dict[str, dict[str, Any]] = field(default_factory=dict)
     balance_transactions: list[dict[str, Any]] = field(default_factory=list)
@@ -168,9 +173,11 @@ class FakeStripe(ConnectFake):
 
     def _route(self, method: str, route: str, body: bytes) -> Answer:
         """``body``: the form of a POST, the query of a GET (both Stripe's encoding)."""
-        connect = self._connect(method, route, nested(parse_qsl(body.decode())))
-        if connect is not None:
-            return connect
+        params = nested(parse_qsl(body.decode()))
+        for part in (self._connect, self._recurring):
+            answer = part(method, route, params)
+            if answer is not None:
+                return answer
         if method == "GET" and route == "/v1/balance_transactions":
             return self._list_balance(nested(parse_qsl(body.decode())))
         if method == "POST" and route == "/v1/checkout/sessions":
@@ -244,6 +251,9 @@ class FakeStripe(ConnectFake):
             "cancel_url": params.get("cancel_url"),
             "url": f"{self.base_url}/pay/{session_id}",
             "_intent_metadata": params.get("payment_intent_data", {}).get("metadata", {}),
+            "_setup_metadata": params.get("setup_intent_data", {}).get("metadata", {}),
+            "customer": params.get("customer"),
+            "setup_intent": None,
         }
         self.sessions[session_id] = session
         return {k: v for k, v in session.items() if not k.startswith("_")}
@@ -254,6 +264,8 @@ class FakeStripe(ConnectFake):
         session = self.sessions.get(session_id)
         if session is None:
             return 404, {"Content-Type": "text/html; charset=utf-8"}, b"<h1>No such session</h1>"
+        if session["mode"] == "setup":
+            return self._setup_page(session)
         amount = f"{session['amount_total'] / 100:.2f}"
         sepa = "sepa_debit" in session["payment_method_types"]
         options = SEPA if sepa else CARDS
@@ -278,6 +290,8 @@ class FakeStripe(ConnectFake):
         if session is None or session["status"] != "open":
             return 404, {"Content-Type": "text/html; charset=utf-8"}, b"<h1>No open session</h1>"
         card = form.get("card", "succeeds")
+        if session["mode"] == "setup":
+            return self._setup_save(session, card)
         intent = self._intent(session, card)
         session["payment_intent"] = intent["id"]
         if card in SEPA:
@@ -370,18 +384,22 @@ class FakeStripe(ConnectFake):
                     continue
                 if clock.now().timestamp() < due:
                     continue
+                # Off-session debits (monthly top-ups) have no Checkout Session.
                 session = next(
-                    s for s in self.sessions.values() if s["payment_intent"] == intent["id"]
+                    (s for s in self.sessions.values() if s["payment_intent"] == intent["id"]),
+                    None,
                 )
                 if intent["_outcome"] == "succeeded":
                     charge = self._charge(int(intent["amount"]), SEPA_FEE_CENTS)
                     intent.update(status="succeeded", latest_charge=charge)
-                    session["payment_status"] = "paid"
-                    self._event("checkout.session.async_payment_succeeded", session)
+                    if session is not None:
+                        session["payment_status"] = "paid"
+                        self._event("checkout.session.async_payment_succeeded", session)
                     self._event("payment_intent.succeeded", intent)
                 else:
                     intent.update(status="requires_payment_method")
-                    self._event("checkout.session.async_payment_failed", session)
+                    if session is not None:
+                        self._event("checkout.session.async_payment_failed", session)
                     self._event("payment_intent.payment_failed", intent)
                 settled.append(str(intent["id"]))
         return settled

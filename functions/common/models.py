@@ -224,6 +224,7 @@ class PayIn(Model):
     history = ListAttribute(of=UnicodeAttribute, default=list)
     refunded_cents = NumberAttribute(default=0)  # given back of it so far
     refunds = UnicodeSetAttribute(null=True)  # the refunds that took from it (each once)
+    kind = UnicodeAttribute(default="top_up")  # or "monthly": charged off-session by our job
     by_user = PayInByUser()
 
 
@@ -241,6 +242,26 @@ class Refund(Model):
     parts = JSONAttribute()
     state = UnicodeAttribute()  # reserved → succeeded | failed
     created_at = UTCDateTimeAttribute()
+
+
+class MonthlyTopUp(Model):
+    """A contributor's monthly top-up: the Stripe customer and the payment method saved for
+    it (Checkout in setup mode); charged off-session before each month's split when the
+    balance will not cover the budget."""
+
+    class Meta(_Meta):
+        table_name = "monthly-top-ups"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    customer_id = UnicodeAttribute()
+    method = UnicodeAttribute()  # card | sepa_debit
+    state = UnicodeAttribute()  # setting_up → active → stopped
+    payment_method = UnicodeAttribute(null=True)
+    setup_session = UnicodeAttribute(null=True)
+    checkout_url = UnicodeAttribute(null=True)
+    stopped_reason = UnicodeAttribute(null=True)  # asked | dispute | account_deleted
+    created_at = UTCDateTimeAttribute()
+    changed_at = UTCDateTimeAttribute()
 
 
 class PayoutAccountByAccount(GlobalSecondaryIndex["PayoutAccount"]):
@@ -628,6 +649,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     Refund,
     PayoutAccount,
     Withdrawal,
+    MonthlyTopUp,
     Recipient,
     LedgerItem,
     Escrow,

@@ -1,7 +1,8 @@
 """Disputes (chargebacks): the contributor's bank takes a payment back.
 
 Opened: up to the disputed amount of the contributor's unspent balance is frozen (moved to
-``frozen#<user>``, which the split cannot spend). Lost: the frozen money leaves the system
+``frozen#<user>``, which the split cannot spend), and their monthly top-up stops. Lost: the
+frozen money leaves the system
 (``disputed``), and whatever of the payment had already been split is the platform's loss
 (``dispute_losses``: creators are never clawed back); Stripe's dispute fee is a provider
 fee (won or lost: Stripe keeps it). Won: the frozen money is the contributor's again.
@@ -20,7 +21,7 @@ from functions.common.money import MICROS_PER_CENT
 from functions.common.storage import ensure_bound
 from functions.core import ledger
 from functions.core.ledger import Leg, Movement
-from functions.payments import gateway, payins
+from functions.payments import gateway, monthly, payins
 
 
 def _payin_of(intent_id: str) -> PayIn | None:
@@ -59,6 +60,7 @@ def opened(dispute: dict[str, Any]) -> str | None:
             )
         )
     _mark(payin, "disputed")
+    monthly.stop(user, "dispute")  # no more charges to a payer whose bank disputes them
     return "disputed"
 
 

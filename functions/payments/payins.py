@@ -110,6 +110,13 @@ def start(user_id: str, idempotency_key: str, top_up: TopUp) -> PayIn:
     payin = _record(user_id, idempotency_key, top_up)
     if payin.checkout_url:
         return payin
+    return checkout(payin, "checkout")
+
+
+def checkout(payin: PayIn, key: str) -> PayIn:
+    """A Checkout Session (payment mode) that pays ``payin``: a new top-up's, or the one a
+    monthly top-up's holder finishes. Keyed by our id and ``key``: a retry after a crash
+    gets the same session, never a second charge."""
     site = settings().public_url
     session = gateway.client().v1.checkout.sessions.create(
         params={
@@ -131,7 +138,7 @@ def start(user_id: str, idempotency_key: str, top_up: TopUp) -> PayIn:
             "success_url": f"{site}/money?payin={payin.payin_id}",
             "cancel_url": f"{site}/money",
         },
-        options={"idempotency_key": f"{payin.payin_id}-checkout"},
+        options={"idempotency_key": f"{payin.payin_id}-{key}"},
     )
     payin.update(
         actions=[
@@ -169,6 +176,8 @@ def sync(payin_id_: str, intent_id: str) -> str:
         .to_dict()
     )
     state = STATES.get(str(intent["status"]), payin.state)
+    if state == "failed" and payin.kind == "monthly":
+        state = "awaiting_payer_action"  # its holder can still pay it (``finish``)
     if int(intent["amount"]) != int(payin.amount_cents) or intent["currency"] != "eur":
         raise Conflict("payment: amount or currency differ from the pay-in's")
     fee = _fee_cents(intent)

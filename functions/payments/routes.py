@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.common.api import current_user_id, jwt_claims
@@ -16,7 +16,15 @@ from functions.common.errors import Malformed, Unavailable
 from functions.common.models import PayIn, Withdrawal
 from functions.common.settings import settings
 from functions.core import identity
-from functions.payments import gateway, payins, payouts, refunds, webhooks, withdrawals
+from functions.payments import (
+    gateway,
+    monthly,
+    payins,
+    payouts,
+    refunds,
+    webhooks,
+    withdrawals,
+)
 
 router = Router()
 
@@ -69,7 +77,10 @@ def _out(payin: PayIn) -> PayInOut:
         amount=_euros(int(payin.amount_cents)),
         method=payin.method,
         fee=_euros(int(payin.fee_cents)) if payin.fee_cents is not None else None,
-        checkout_url=payin.checkout_url if payin.state == "pre" else None,
+        # Where to pay it: a new top-up's page, or a monthly charge that waits for its holder.
+        checkout_url=(
+            payin.checkout_url if payin.state in ("pre", "awaiting_payer_action") else None
+        ),
         created_at=rfc3339(payin.created_at),
         history=[str(entry) for entry in payin.history or []],
     )
@@ -94,6 +105,72 @@ def top_up(
 @router.get("/v1/payins")
 def my_payins() -> PayInList:
     return PayInList(items=[_out(p) for p in payins.mine(current_user_id(router))])
+
+
+class MonthlyRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    method: Literal["card", "sepa_debit"] = "card"
+
+
+class MonthlyOut(BaseModel):
+    state: str  # none | setting_up | active | stopped
+    method: str | None
+    stopped_reason: str | None
+    checkout_url: str | None
+    days_before_month_end: int | None  # when it is charged, if the balance is short
+
+
+def _monthly(user_id: str) -> MonthlyOut:
+    found = monthly.find(user_id)
+    if found is None:
+        return MonthlyOut(
+            state="none",
+            method=None,
+            stopped_reason=None,
+            checkout_url=None,
+            days_before_month_end=None,
+        )
+    return MonthlyOut(
+        state=found.state,
+        method=found.method,
+        stopped_reason=found.stopped_reason,
+        checkout_url=found.checkout_url if found.state == "setting_up" else None,
+        days_before_month_end=monthly.DAYS_BEFORE_MONTH_END[found.method],
+    )
+
+
+@router.get("/v1/payins/monthly")
+def my_monthly_top_up() -> MonthlyOut:
+    """My monthly top-up: charged before each split when the balance is short of the budget."""
+    return _monthly(current_user_id(router))
+
+
+@router.post("/v1/payins/monthly")
+def set_up_monthly_top_up(
+    body: Annotated[MonthlyRequest, Body()],
+    idempotency_key: Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=255)],
+) -> Response[str]:
+    """Save a card or a SEPA mandate at Stripe (Checkout in setup mode) for monthly top-ups;
+    answers the page where it is saved. Saving another replaces the one before."""
+    user_id = current_user_id(router)
+    monthly.set_up(user_id, idempotency_key, body.method)
+    out = _monthly(user_id)
+    return Response(status_code=201, content_type="application/json", body=out.model_dump_json())
+
+
+@router.delete("/v1/payins/monthly")
+def stop_monthly_top_up() -> Response[Any]:
+    """No more monthly charges; the saved card or mandate is removed at Stripe."""
+    monthly.stop(current_user_id(router), "asked")
+    return Response(status_code=204, body=None)
+
+
+@router.post("/v1/payins/<payin_id>/checkout")
+def finish_payin(payin_id: Annotated[str, Path(max_length=80)]) -> PayInOut:
+    """A monthly charge that waits for me (my bank wants me, or my card expired): the
+    Checkout page where I pay it."""
+    return _out(monthly.finish(current_user_id(router), payin_id))
 
 
 class RefundRequest(BaseModel):

@@ -13,7 +13,7 @@ import boto3
 
 from functions.common.observability import make_logger
 from functions.common.settings import settings
-from functions.payments import disputes, payins, payouts, withdrawals
+from functions.payments import disputes, monthly, payins, payouts, withdrawals
 
 logger = make_logger("payments")
 
@@ -65,6 +65,9 @@ def handle(verified: Any) -> Handled:
         return Handled(str(event["type"]), None, DISPUTE_EVENTS[event["type"]](found))
     if event["type"] in PAYOUT_EVENTS:
         return Handled(str(event["type"]), None, PAYOUT_EVENTS[event["type"]](event))
+    found = event["data"]["object"]
+    if event["type"] == "checkout.session.completed" and found.get("mode") == "setup":
+        return Handled(str(event["type"]), None, monthly.saved(found))
     if event["type"] not in PAYMENT_EVENTS:
         return Handled(str(event["type"]), None, None)
     payin_id, intent_id = _ids(event)

@@ -18,6 +18,6 @@ def stripe(aws: None, setenv: Any) -> Iterator[Stripe]:
     setenv(STRIPE_API_URL=API)
     found = Stripe()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
-        for method in ("GET", "POST"):
+        for method in ("GET", "POST", "DELETE"):
             mocked.add_callback(method, re.compile(rf"{re.escape(API)}/.*"), callback=found.route)
         yield found

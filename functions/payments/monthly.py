@@ -1,0 +1,279 @@
+"""Monthly top-ups: a payment method saved at Stripe (Checkout in setup mode: a card, or a
+SEPA mandate), charged off-session before each month's split when the balance will not
+cover the budget: max(budget - spendable balance, the minimum top-up), 3 days before the
+month ends for a card, 10 for SEPA (so that the debit has settled by the split).
+
+Each month's charge is one pay-in (kind ``monthly``) whose id comes from the user and the
+month, written before Stripe is called and keyed at Stripe by that id: the daily job may
+run again, crash, or be retried without charging twice. A card that needs its holder
+(``authentication_required``) or has expired waits in ``awaiting_payer_action``; the
+contributor is emailed a link to pay it through Checkout (``payins.checkout``), and the
+split charges only what the balance holds meanwhile. A dispute stops the monthly top-up.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from functions.common import clock
+from functions.common.errors import Conflict, Invalid, Missing
+from functions.common.models import MonthlyTopUp, PayIn, User
+from functions.common.money import MICROS_PER_CENT
+from functions.common.months import month_of
+from functions.common.observability import make_logger
+from functions.common.settings import settings
+from functions.common.storage import condition_failed, ensure_bound
+from functions.core import ledger
+from functions.payments import gateway, notices, payins
+
+logger = make_logger("payments")
+DAYS_BEFORE_MONTH_END = {"card": 3, "sepa_debit": 10}
+
+
+def find(user_id: str) -> MonthlyTopUp | None:
+    ensure_bound()
+    try:
+        return MonthlyTopUp.get(user_id)
+    except DoesNotExist:
+        return None
+
+
+def _customer(user_id: str) -> str:
+    """The user's Stripe customer (made once; kept while a monthly top-up exists)."""
+    found = find(user_id)
+    if found is not None:
+        return str(found.customer_id)
+    made = gateway.client().v1.customers.create(
+        params={"metadata": {"user_id": user_id}},
+        options={"idempotency_key": f"customer-{user_id}"},
+    )
+    return str(made.id)
+
+
+def set_up(user_id: str, key: str, method: str) -> MonthlyTopUp:
+    """``POST /v1/payins/monthly``: a Checkout Session in setup mode where the contributor
+    saves a card or gives a SEPA mandate; active once Stripe says it is saved."""
+    if method not in payins.METHODS:
+        raise Invalid(f"must be one of {', '.join(payins.METHODS)}", field="body.method")
+    customer = _customer(user_id)
+    site = settings().public_url
+    session = gateway.client().v1.checkout.sessions.create(
+        params={
+            "mode": "setup",
+            "customer": customer,
+            "payment_method_types": [method],
+            "metadata": {"user_id": user_id, "purpose": "monthly_top_up"},
+            "setup_intent_data": {"metadata": {"user_id": user_id}},
+            "success_url": f"{site}/money?monthly=saved",
+            "cancel_url": f"{site}/money",
+        },
+        options={"idempotency_key": payins.keyed_id("setup", user_id, key)},
+    )
+    now = clock.now()
+    found = find(user_id) or MonthlyTopUp(
+        user_id, customer_id=customer, method=method, state="setting_up", created_at=now
+    )
+    found.setup_session, found.checkout_url, found.changed_at = session.id, session.url, now
+    if found.state != "active":
+        found.method = method
+    found.save()
+    return found
+
+
+def saved(session: dict[str, Any]) -> str | None:
+    """``checkout.session.completed`` in setup mode: the payment method as Stripe has it."""
+    user_id = (session.get("metadata") or {}).get("user_id")
+    found = find(str(user_id)) if user_id else None
+    if found is None or found.setup_session != session.get("id"):
+        return None  # not ours, or an older set-up replaced since
+    setup = gateway.client().v1.setup_intents.retrieve(str(session["setup_intent"])).to_dict()
+    if setup.get("status") != "succeeded":
+        return found.state
+    method = gateway.client().v1.payment_methods.retrieve(str(setup["payment_method"]))
+    earlier = found.payment_method
+    found.update(
+        actions=[
+            MonthlyTopUp.payment_method.set(str(method.id)),
+            MonthlyTopUp.method.set(str(method.type)),
+            MonthlyTopUp.state.set("active"),
+            MonthlyTopUp.stopped_reason.remove(),
+            MonthlyTopUp.checkout_url.remove(),
+            MonthlyTopUp.changed_at.set(clock.now()),
+        ]
+    )
+    if earlier and earlier != method.id:
+        _detach(earlier)
+    return "active"
+
+
+def _detach(payment_method: str) -> None:
+    try:
+        gateway.client().v1.payment_methods.detach(payment_method)
+    except Exception as error:  # already detached, or gone with its customer
+        logger.info("detach refused", extra={"error_type": type(error).__name__})
+
+
+def stop(user_id: str, reason: str) -> bool:
+    """No more monthly charges; the saved method is detached at Stripe."""
+    found = find(user_id)
+    if found is None or found.state == "stopped":
+        return False
+    found.update(
+        actions=[
+            MonthlyTopUp.state.set("stopped"),
+            MonthlyTopUp.stopped_reason.set(reason),
+            MonthlyTopUp.changed_at.set(clock.now()),
+        ]
+    )
+    if found.payment_method:
+        _detach(str(found.payment_method))
+    return True
+
+
+@dataclass(frozen=True)
+class Due:
+    user_id: str
+    cents: int
+
+
+def due(found: MonthlyTopUp, now: datetime) -> Due | None:
+    """What to charge now, if anything: only in the last days of the month (by the
+    method's settling time), only when the balance will not cover the budget."""
+    last_day = calendar.monthrange(now.year, now.month)[1]
+    if found.state != "active" or last_day - now.day > DAYS_BEFORE_MONTH_END[found.method]:
+        return None
+    try:
+        budget = int(User.get(found.user_id).monthly_budget)
+    except DoesNotExist:
+        return None
+    spendable = ledger.balance(ledger.contributor_account(found.user_id))
+    if spendable >= budget:
+        return None
+    short = -(-(budget - spendable) // MICROS_PER_CENT)  # whole cents, rounded up
+    return Due(found.user_id, max(short, settings().min_payin_cents))
+
+
+def _record(found: MonthlyTopUp, cents: int, month: str) -> PayIn:
+    now = clock.now()
+    payin = PayIn(
+        payins.keyed_id("mon", found.user_id, month),
+        user_id=found.user_id,
+        amount_cents=cents,
+        method=found.method,
+        state="pre",
+        kind="monthly",
+        request_hash=month,
+        created_at=now,
+        changed_at=now,
+        history=[f"pre@{clock.rfc3339(now)}"],
+    )
+    try:
+        payin.save(condition=PayIn.payin_id.does_not_exist())
+    except PutError as error:
+        if not condition_failed(error):
+            raise
+        return PayIn.get(payin.payin_id)  # this month's, from an earlier run
+    return payin
+
+
+def charge(found: MonthlyTopUp, cents: int) -> str:
+    """This month's charge, off-session with the saved method; answers the pay-in's state."""
+    import stripe
+
+    payin = _record(found, cents, month_of(clock.now()))
+    if payin.state != "pre":
+        return str(payin.state)
+    earlier = _made_before(found, payin.payin_id)
+    if earlier is not None:  # made before a crash (Stripe forgets idempotency keys in a day)
+        return payins.sync(payin.payin_id, earlier)
+    try:
+        intent = gateway.client().v1.payment_intents.create(
+            params={
+                "amount": int(payin.amount_cents),
+                "currency": "eur",
+                "customer": found.customer_id,
+                "payment_method": found.payment_method,
+                "payment_method_types": [found.method],
+                "off_session": True,
+                "confirm": True,
+                "metadata": {"payin_id": payin.payin_id},
+            },
+            options={"idempotency_key": f"{payin.payin_id}-charge"},
+        )
+    except stripe.CardError as needs_holder:
+        error = needs_holder.error
+        intent = error.payment_intent if error is not None else None
+        intent_id = intent.id if intent is not None else None
+        payins.set_state(
+            payin,
+            "awaiting_payer_action",
+            *([PayIn.payment_intent.set(str(intent_id))] if intent_id else []),
+            condition=PayIn.state.is_in(*payins.OPEN),
+        )
+        _ask_holder(payin, str(needs_holder.code or "card_error"))
+        return "awaiting_payer_action"
+    return payins.sync(payin.payin_id, str(intent.id))
+
+
+def _made_before(found: MonthlyTopUp, payin_id: str) -> str | None:
+    recent = gateway.client().v1.payment_intents.list(
+        params={"customer": found.customer_id, "limit": 20}
+    )
+    for intent in recent.data:
+        if (intent.to_dict().get("metadata") or {}).get("payin_id") == payin_id:
+            return str(intent.id)
+    return None
+
+
+def _ask_holder(payin: PayIn, why: str) -> None:
+    cents = int(payin.amount_cents)
+    notices.tell(
+        payin.user_id,
+        "monthly_action",
+        "Your monthly Flattr top-up needs you",
+        amount=f"{cents // 100}.{cents % 100:02d}",
+        expired=why == "expired_card",
+        link=f"{settings().public_url}/money?finish={payin.payin_id}",
+    )
+
+
+def run(event: dict[str, Any]) -> dict[str, Any]:
+    """The daily job: every active monthly top-up that is due is charged once a month."""
+    ensure_bound()
+    now = clock.now()
+    counts = {"charged": 0, "awaiting": 0, "skipped": 0, "failed": 0}
+    for found in MonthlyTopUp.scan(MonthlyTopUp.state == "active"):
+        wanted = due(found, now)
+        if wanted is None:
+            counts["skipped"] += 1
+            continue
+        try:
+            state = charge(found, wanted.cents)
+        except Exception as error:  # one contributor's trouble stops nobody else's charge
+            logger.warning("monthly top-up failed", extra={"error_type": type(error).__name__})
+            counts["failed"] += 1
+            continue
+        counts["awaiting" if state == "awaiting_payer_action" else "charged"] += 1
+    return counts
+
+
+def finish(user_id: str, payin_id: str) -> PayIn:
+    """``POST /v1/payins/{id}/checkout``: a monthly charge that waits for its holder, paid
+    through Checkout (the same pay-in: its money moves once, whichever way it is paid)."""
+    ensure_bound()
+    try:
+        payin = PayIn.get(payin_id)
+    except DoesNotExist as missing:
+        raise Missing("pay-in: no such pay-in of yours") from missing
+    if payin.user_id != user_id:
+        raise Missing("pay-in: no such pay-in of yours")
+    if payin.state != "awaiting_payer_action":
+        raise Conflict(f"pay-in: it is {payin.state}, nothing to finish", slug="nothing-to-finish")
+    if payin.checkout_url:
+        return payin
+    return payins.checkout(payin, "finish")
