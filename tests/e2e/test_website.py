@@ -486,6 +486,22 @@ def test_a_contributor_tops_up_by_card_through_the_fake_stripe(stack: Client, br
     expect(page.locator("#money-note")).to_have_text("Given back: €2.50")
     expect(page.locator("#money-balance")).to_have_text("€30.00")
     page.screenshot(path=str(SHOTS / "money-refund-desktop.png"), full_page=True)
+
+    # A card saved for monthly top-ups (Checkout in setup mode).
+    page.get_by_role("button", name="Save at Stripe").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Save a payment method for monthly top-ups (local Stripe)"
+    )
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/money?monthly=saved")
+    reload_until(
+        page,
+        stack.base + "/money",
+        "#monthly-state",
+        "On, with your card, 3 days before each month ends when your balance is short of "
+        "your budget.",
+    )
+    page.screenshot(path=str(SHOTS / "money-monthly-desktop.png"), full_page=True)
     page.context.close()
     _, token = stack.sign_in("top-up@example.org")
     assert stack.request("GET", "/v1/me/balance", token=token).json["balance"]["amount"] == (

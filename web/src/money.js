@@ -71,6 +71,50 @@ function refundForm(onDone) {
   );
 }
 
+/** The monthly top-up: saved at Stripe (setup mode), charged before the split when short. */
+async function monthlySection(onDone) {
+  const mine = (await api("GET", "/v1/payins/monthly")).data;
+  const message = el("p", { id: "monthly-message", role: "status" });
+  const method = el(
+    "select",
+    { id: "monthly-method", name: "method" },
+    el("option", { value: "card", selected: "" }, S.methodCard),
+    el("option", { value: "sepa_debit" }, S.methodSepa),
+  );
+  const save = async (event) => {
+    event.preventDefault();
+    const answer = await api("POST", "/v1/payins/monthly", { method: method.value }, { "Idempotency-Key": crypto.randomUUID() });
+    if (answer.ok) location.assign(answer.data.checkout_url);
+    else say(message, answer, "", S.failed);
+  };
+  const stop = async () => {
+    const answer = await api("DELETE", "/v1/payins/monthly");
+    if (answer.ok) onDone(S.monthlyStopped);
+    else say(message, answer, "", S.failed);
+  };
+  const active = mine.state === "active";
+  return el(
+    "section",
+    { id: "monthly", "aria-labelledby": "monthly-title" },
+    el("h2", { id: "monthly-title" }, S.monthlyTitle),
+    el("p", { id: "monthly-state" }, active
+      ? `${S.monthlyActive} ${mine.method === "card" ? S.methodCard : S.methodSepa}, ${mine.days_before_month_end} ${S.monthlyDays}`
+      : mine.state === "stopped" && mine.stopped_reason === "dispute" ? S.monthlyDisputed : S.monthlyNone),
+    el("form", { onsubmit: save },
+      el("label", { for: "monthly-method" }, `${active ? S.monthlyReplace : S.monthlySave} `), method, " ",
+      el("button", { type: "submit", class: active ? "secondary" : "" }, active ? S.monthlyReplaceButton : S.monthlySaveButton)),
+    active ? el("button", { type: "button", class: "secondary", id: "monthly-stop", onclick: stop }, S.monthlyStop) : "",
+    message,
+  );
+}
+
+/** A monthly charge that waits for its holder: off to Stripe's page to pay it. */
+async function finish(payinId, message) {
+  const answer = await api("POST", `/v1/payins/${encodeURIComponent(payinId)}/checkout`);
+  if (answer.ok) location.assign(answer.data.checkout_url);
+  else say(message, answer, "", S.failed);
+}
+
 function payInRows(items) {
   if (items.length === 0) return el("p", {}, S.noPayIns);
   return el(
@@ -81,7 +125,10 @@ function payInRows(items) {
       el("td", {}, new Date(p.created_at).toLocaleDateString()),
       el("td", {}, formatMoney(p.amount)),
       el("td", {}, p.fee ? formatMoney(p.fee) : "–"),
-      el("td", { class: "state" }, S[`payin_${p.state}`] || p.state)))),
+      el("td", { class: "state" }, S[`payin_${p.state}`] || p.state,
+        p.state === "awaiting_payer_action"
+          ? [" ", el("button", { type: "button", class: "link", onclick: (e) => finish(p.id, e.target) }, S.payNow)]
+          : "")))),
   );
 }
 
@@ -96,6 +143,13 @@ export async function moneyPage(_navigate, note = "", payoutNote = "") {
     return toStripe(message);
   }
   if (params.get("payout") === "return" && !payoutNote) payoutNote = S.payoutBack;
+  if (params.get("finish")) {
+    // From the email about a monthly charge that waits: straight to Stripe's page.
+    const message = el("p", { role: "status" }, S.loading);
+    show(el("h1", {}, S.moneyTitle), message);
+    return finish(params.get("finish"), message);
+  }
+  if (params.get("monthly") === "saved" && !note) note = S.monthlySaved;
   let [payins, balance] = await Promise.all([api("GET", "/v1/payins"), api("GET", "/v1/me/balance")]);
   // Back from Stripe: its confirmation may still be on its way; ask again a few times.
   for (let tries = 0; returned && tries < 10; tries += 1) {
@@ -114,7 +168,7 @@ export async function moneyPage(_navigate, note = "", payoutNote = "") {
     refundForm((said) => moneyPage(_navigate, said)),
     el("h2", {}, S.payInsTitle),
     payInRows(payins.data.items),
-    el("p", { class: "muted" }, S.moneyLater),
+    await monthlySection((said) => moneyPage(_navigate, said)),
     await payoutSection((said) => moneyPage(_navigate, "", said), payoutNote),
   );
 }

@@ -202,8 +202,21 @@ export const STRINGS = {
   payin_succeeded: "paid",
   payin_failed: "failed",
   payin_awaiting_payer_action: "waits for you to confirm it",
-  moneyLater:
-    "A monthly top-up, charged before each month's split, comes next.",
+  monthlyTitle: "Monthly top-up",
+  monthlyNone:
+    "Save a card or a SEPA mandate and we top up what your balance lacks for your budget, " +
+    "a few days before each month ends. Nothing is charged when your balance covers it.",
+  monthlyActive: "On, with your",
+  monthlyDays: "days before each month ends when your balance is short of your budget.",
+  monthlyDisputed: "Stopped: your bank disputed a payment. Save a payment method to start again.",
+  monthlySave: "Save a",
+  monthlySaveButton: "Save at Stripe",
+  monthlyReplace: "Replace it with a",
+  monthlyReplaceButton: "Replace",
+  monthlyStop: "Stop monthly top-ups",
+  monthlyStopped: "Monthly top-ups stopped; the saved method is removed at Stripe.",
+  monthlySaved: "Saved. Stripe's confirmation may take a moment to show here.",
+  payNow: "Pay now",
   platform: "Platform",
   waitingAmount: "Waits",
   catalogueTitle: "Waiting to be claimed",
