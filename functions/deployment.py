@@ -139,6 +139,7 @@ JOBS: tuple[Job, ...] = (
     Job("unclaimed-email", "claim", Schedule(hour=9, minute=0)),
     # Cards 3 days, SEPA 10 days before the month ends (functions/payments/monthly.py).
     Job("monthly-top-up", "payments", Schedule(hour=6, minute=0)),
+    Job("reconcile-stripe", "payments", Schedule(hour=4, minute=0)),
 )
 
 DOMAINS: tuple[str, ...] = tuple(

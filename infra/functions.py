@@ -96,6 +96,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "payout-accounts",
             "withdrawals",
             "monthly-top-ups",
+            "reconciliation",
             "users",
         ),
         stripe_secret=True,

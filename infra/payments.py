@@ -55,3 +55,21 @@ class PaymentEvents(Construct):
             evaluation_periods=1,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
+        # Reconciliation (functions/payments/reconcile.py) counts what does not add up
+        # between Stripe's balance and the ledger: any at all is an operator's question.
+        self.mismatch_alarm = cloudwatch.Alarm(
+            self,
+            "Mismatch",
+            alarm_description="Stripe's balance and the ledger disagree: flattr payments reconcile",
+            metric=cloudwatch.Metric(
+                namespace="Flattr",
+                metric_name="ReconciliationMismatches",
+                dimensions_map={"service": "payments"},
+                statistic="Maximum",
+                period=Duration.days(1),
+            ),
+            threshold=0,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluation_periods=1,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )

@@ -179,7 +179,13 @@ class FakeStripe(ConnectFake, RecurringFake):
             if answer is not None:
                 return answer
         if method == "GET" and route == "/v1/balance_transactions":
-            return self._list_balance(nested(parse_qsl(body.decode())))
+            return self._list_balance(params)
+        if method == "GET" and route.startswith(("/v1/refunds/", "/v1/disputes/")):
+            name, _, wanted = route.removeprefix("/v1/").partition("/")
+            pool = self.refunds if name == "refunds" else list(self.disputes.values())
+            found = next((x for x in pool if x["id"] == wanted), None)
+            missing = {"error": {"type": "invalid_request_error", "code": "resource_missing"}}
+            return _json(200, found) if found else _json(404, missing)
         if method == "POST" and route == "/v1/checkout/sessions":
             return _json(200, self._new_session(nested(parse_qsl(body.decode()))))
         if method == "GET" and route.startswith("/v1/payment_intents/"):
@@ -221,6 +227,7 @@ class FakeStripe(ConnectFake, RecurringFake):
             "currency": "eur",
             "payment_intent": intent["id"],
             "status": "succeeded",
+            "metadata": params.get("metadata", {}),
         }
         self.refunds.append(refund)
         refund["balance_transaction"] = self._balance_transaction("refund", refund["id"], -amount)

@@ -225,6 +225,8 @@ class PayIn(Model):
     refunded_cents = NumberAttribute(default=0)  # given back of it so far
     refunds = UnicodeSetAttribute(null=True)  # the refunds that took from it (each once)
     kind = UnicodeAttribute(default="top_up")  # or "monthly": charged off-session by our job
+    charge_id = UnicodeAttribute(null=True)  # Stripe's charge, once paid
+    reconciled_at = UTCDateTimeAttribute(null=True)  # its balance transaction was matched
     by_user = PayInByUser()
 
 
@@ -318,7 +320,25 @@ class Withdrawal(Model):
     created_at = UTCDateTimeAttribute()
     changed_at = UTCDateTimeAttribute()
     history = ListAttribute(of=UnicodeAttribute, default=list)
+    reconciled_at = UTCDateTimeAttribute(null=True)  # its balance transaction was matched
     by_user = WithdrawalByUser()
+
+
+class Mismatch(Model):
+    """What reconciliation found that does not add up between Stripe's balance and our
+    ledger (one item per Stripe balance transaction or per movement of ours), and the
+    cursor it lists Stripe from (``key = "cursor"``). Cleared when it adds up again."""
+
+    class Meta(_Meta):
+        table_name = "reconciliation"
+
+    key = UnicodeAttribute(hash_key=True)  # txn#<id> | payin#<id> | withdrawal#<id> | cursor
+    problem = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute(null=True)  # Stripe's type, or ours
+    source = UnicodeAttribute(null=True)  # what it is about (Stripe's or our id)
+    amount_cents = NumberAttribute(null=True)
+    cursor = NumberAttribute(null=True)  # on the cursor: Stripe's ``created`` seen last
+    found_at = UTCDateTimeAttribute(null=True)
 
 
 class MonthStat(Model):
@@ -650,6 +670,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     PayoutAccount,
     Withdrawal,
     MonthlyTopUp,
+    Mismatch,
     Recipient,
     LedgerItem,
     Escrow,

@@ -2,7 +2,7 @@
 
 from functions.common.handler import api_handler
 from functions.common.handler import job_handler as make_job_handler
-from functions.payments import monthly, routes, webhooks
+from functions.payments import monthly, reconcile, routes, webhooks
 
 routers = routes.routers
 # Checkout's return pages; Stripe's keys; where verified events go.
@@ -16,9 +16,9 @@ events_handler = make_job_handler(
     default_job="stripe-events",
     needs=("stripe_secret_id", "user_pool_id"),  # notices go to the sign-in address
 )
-# The scheduled jobs: monthly top-ups charged before the split.
+# The scheduled jobs: monthly top-ups charged before the split; Stripe against the ledger.
 job_handler = make_job_handler(
     "payments",
-    {"monthly-top-up": monthly.run},
+    {"monthly-top-up": monthly.run, "reconcile-stripe": reconcile.run},
     needs=("stripe_secret_id", "user_pool_id", "public_url"),
 )

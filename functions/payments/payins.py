@@ -161,6 +161,11 @@ def _fee_cents(intent: Any) -> int:
     return int(transaction.get("fee", 0)) if isinstance(transaction, dict) else 0
 
 
+def _charge_id(intent: Any) -> str | None:
+    charge = intent.get("latest_charge")
+    return str(charge["id"]) if isinstance(charge, dict) and charge.get("id") else None
+
+
 def sync(payin_id_: str, intent_id: str) -> str:
     """Bring the pay-in to what Stripe says of its PaymentIntent now; answers its state."""
     ensure_bound()
@@ -188,7 +193,7 @@ def sync(payin_id_: str, intent_id: str) -> str:
             payin.payin_id,
             provider_fee=fee * MICROS_PER_CENT,
         )
-    _transition(payin, state, intent_id, fee)
+    _transition(payin, state, intent_id, fee, _charge_id(intent))
     return state
 
 
@@ -211,7 +216,7 @@ def set_state(payin: PayIn, state: str, *actions: Any, condition: Any = None) ->
             raise
 
 
-def _transition(payin: PayIn, state: str, intent_id: str, fee: int) -> None:
+def _transition(payin: PayIn, state: str, intent_id: str, fee: int, charge_id: str | None) -> None:
     if state == payin.state or payin.state in FINAL:
         return  # nothing new, or already final: a late or repeated event changes nothing
     set_state(
@@ -219,5 +224,7 @@ def _transition(payin: PayIn, state: str, intent_id: str, fee: int) -> None:
         state,
         PayIn.payment_intent.set(intent_id),
         PayIn.fee_cents.set(fee),
+        # What Stripe's balance transaction names: reconciliation matches by it.
+        *([PayIn.charge_id.set(charge_id)] if charge_id else []),
         condition=PayIn.state.is_in(*OPEN),
     )

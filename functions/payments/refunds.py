@@ -113,7 +113,12 @@ def _refund_part(found: Refund, payin_id: str, cents: int) -> bool:
         return True  # done before a crash
     try:
         gateway.client().v1.refunds.create(
-            params={"payment_intent": payin.payment_intent, "amount": cents},
+            params={
+                "payment_intent": payin.payment_intent,
+                "amount": cents,
+                # What reconciliation matches Stripe's balance transaction by.
+                "metadata": {"refund_id": found.refund_id, "payin_id": payin_id},
+            },
             options={"idempotency_key": f"{found.refund_id}-{payin_id}"},
         )
     except Exception:

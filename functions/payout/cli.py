@@ -1,4 +1,5 @@
-"""The operator CLI: ``flattr payout run --month YYYY-MM [--dry-run]``, ``flattr ledger check``.
+"""The operator CLI's payout part: ``flattr payout run --month YYYY-MM [--dry-run]``,
+``flattr ledger check`` (the CLI itself: ``functions/cli.py``).
 
 It talks to whatever AWS the environment points at: an account (credentials and
 ``TABLE_PREFIX=flattr-<stage>-``), or, with ``--local``, the running local stack
@@ -11,9 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import urllib.request
-from collections.abc import Sequence
+from typing import Any
 
 from tqdm import tqdm
 
@@ -106,18 +106,8 @@ def use_local_stack(url: str) -> str:
     return str(emulator["aws_endpoint_url"])
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="flattr", description="flattr operator commands")
-    # A flag, not an option with an optional value: ``--local ledger check`` must not
-    # read ``ledger`` as the stack's address.
-    parser.add_argument("--local", action="store_true", help="work on the running local stack")
-    parser.add_argument(
-        "--local-url",
-        default=os.environ.get("FLATTR_LOCAL_URL", LOCAL_STACK),
-        metavar="URL",
-        help=f"where the local stack runs (default $FLATTR_LOCAL_URL or {LOCAL_STACK})",
-    )
-    commands = parser.add_subparsers(dest="area", required=True)
+def add_commands(commands: Any) -> None:
+    """``payout run`` and ``ledger check``, on the operator CLI's (``functions/cli.py``)."""
     payout = commands.add_parser("payout").add_subparsers(dest="command", required=True)
     run = payout.add_parser("run", help="run (or re-run) the monthly split of a month")
     run.add_argument("--month", type=_month, required=True, help="YYYY-MM")
@@ -125,14 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--workers", type=int, default=None)
     ledger_parser = commands.add_parser("ledger").add_subparsers(dest="command", required=True)
     ledger_parser.add_parser("check", help="verify the ledger's invariant; non-zero on drift")
-    args = parser.parse_args(argv)
-    if args.local:
-        try:
-            print(f"local stack's emulator: {use_local_stack(args.local_url)}")
-        except OSError as error:
-            print(f"no local stack answers at {args.local_url}: {error}", file=sys.stderr)
-            return 2
 
+
+def run_command(args: argparse.Namespace) -> int:
     if args.area == "payout":
         if args.dry_run:
             return 0 if print_summary(args.month, dry_run(args.month)) else 1
@@ -145,7 +130,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = ledger.check_invariant()
     print_check(check)
     return 0 if check.ok else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -106,7 +106,7 @@ def ledger_check(base: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         # As the README writes it: ``flattr --local ledger check``, the stack's address given
         # by the environment (the stack runs on a free port here, not 8000).
-        [sys.executable, "-m", "functions.payout.cli", "--local", "ledger", "check"],
+        [sys.executable, "-m", "functions.cli", "--local", "ledger", "check"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -145,7 +145,7 @@ def test_the_operator_cli_says_when_no_local_stack_answers():
         [
             sys.executable,
             "-m",
-            "functions.payout.cli",
+            "functions.cli",
             "--local",
             "--local-url",
             f"http://127.0.0.1:{free_port()}",

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import responses
 
+from functions.cli import main
 from functions.common import clock
 from functions.common.models import Escrow
 from functions.core import ledger
-from functions.payout.cli import main
 from tests.conftest import call
 from tests.integration.claim_helpers import (
     claim_cut_short,

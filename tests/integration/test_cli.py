@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from functions.cli import main
 from functions.common import clock
 from functions.common.models import LedgerItem
 from functions.core import ledger
-from functions.payout.cli import main
 from tests.integration.payout_helpers import EUR, JUNE, add_flattrs, add_user, snapshot
 
 

@@ -1,0 +1,35 @@
+"""The operator CLI's payments part: ``flattr payments reconcile [--run]``: what does not
+add up between Stripe's balance and the ledger (``--run`` reconciles first, as the daily
+job does); non-zero when anything does not."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from functions.common import clock
+from functions.payments import reconcile
+
+
+def add_commands(commands: Any) -> None:
+    payments = commands.add_parser("payments").add_subparsers(dest="command", required=True)
+    shown = payments.add_parser("reconcile", help="Stripe's balance against the ledger")
+    shown.add_argument("--run", action="store_true", help="reconcile now, then show")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    if args.run:
+        summary = reconcile.run({})
+        print(
+            f"matched {summary['matched']}, not ledger movements {summary['ignored']}, "
+            f"mismatches {summary['mismatches']}"
+        )
+    found = reconcile.mismatches()
+    for mismatch in found:
+        print(
+            f"{mismatch.key}  {mismatch.kind or ''}  {mismatch.source or ''}  "
+            f"{mismatch.amount_cents if mismatch.amount_cents is not None else ''}  "
+            f"{mismatch.problem}  (seen {clock.rfc3339(mismatch.found_at)})"
+        )
+    print("everything adds up" if not found else f"{len(found)} mismatches")
+    return 0 if not found else 1
