@@ -69,7 +69,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
         oauth_clients=True,  # GitHub profile reads with our app's credentials
     ),
     "account": Access(
-        reads=("ledger", "escrow", "oauth-clients"),
+        reads=("escrow", "oauth-clients"),
         writes=(
             "deleted-users",
             "users",
@@ -81,9 +81,19 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "verified-domains",
             "donor-notices",
             "recipients",
+            # Money leaves before the account goes (functions/payments/leaving.py).
+            "ledger",
+            "payins",
+            "refunds",
+            "withdrawals",
+            "payout-accounts",
+            "monthly-top-ups",
         ),
         token_key=True,  # to revoke connected platforms' tokens before deleting them
         oauth_clients=True,
+        stripe_secret=True,
+        send_email=True,
+        extra_env={"STRIPE_SECRET_ID": STRIPE_SECRET},
         user_pool_actions=("cognito-idp:AdminDeleteUser", "cognito-idp:AdminGetUser"),
     ),
     "payments": Access(

@@ -27,15 +27,21 @@ from functions.common.models import (
     Escrow,
     Flattr,
     LedgerItem,
+    MonthlyTopUp,
+    PayIn,
+    PayoutAccount,
     Recipient,
+    Refund,
     User,
     VerifiedDomain,
+    Withdrawal,
 )
 from functions.common.money import money
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound
 from functions.connections import lifecycle
 from functions.core import ledger
+from functions.payments import leaving
 
 
 def _ledger_account(account: str) -> dict[str, Any]:
@@ -126,6 +132,45 @@ def _money(user_id: str) -> dict[str, Any]:
     }
 
 
+def _record(item: Model, *names: str) -> dict[str, Any]:
+    values = item.attribute_values
+    return {
+        name: rfc3339(values.get(name)) if name.endswith("_at") else values.get(name)
+        for name in names
+    }
+
+
+def _payments(user_id: str) -> dict[str, Any]:
+    """Money in and out through Stripe: pay-ins, refunds, withdrawals, the payout account
+    and the monthly top-up (Stripe's ids, states and amounts in cents; no card numbers:
+    Stripe keeps those)."""
+    payout = next(iter(PayoutAccount.query(user_id)), None)
+    monthly = next(iter(MonthlyTopUp.query(user_id)), None)
+    return {
+        "payins": [
+            _record(p, "payin_id", "kind", "method", "amount_cents", "fee_cents", "state")
+            | {"created_at": rfc3339(p.created_at), "history": list(p.history or [])}
+            for p in PayIn.by_user.query(user_id)
+        ],
+        "refunds": [
+            _record(r, "refund_id", "amount_cents", "state", "created_at") | {"parts": r.parts}
+            for r in Refund.by_user.query(user_id)
+        ],
+        "withdrawals": [
+            _record(w, "withdrawal_id", "amount_cents", "state", "failure", "created_at")
+            for w in Withdrawal.by_user.query(user_id)
+        ],
+        "payout_account": _record(
+            payout, "account_id", "details_submitted", "payouts_enabled", "deauthorized_at"
+        )
+        if payout
+        else None,
+        "monthly_top_up": _record(monthly, "method", "state", "stopped_reason", "created_at")
+        if monthly
+        else None,
+    }
+
+
 def export(user_id: str) -> dict[str, Any]:
     """Everything stored about ``user_id``, as one document."""
     ensure_bound()
@@ -144,6 +189,7 @@ def export(user_id: str) -> dict[str, Any]:
         ],
         "claimed_recipients": sorted(r.recipient for r in _recipients_of(user_id)),
         "money": _money(user_id),
+        "payments": _payments(user_id),
         "notices_pending": [
             {"recipient": n.recipient, "amount": money(int(n.amount))}
             for n in DonorNotice.query(user_id)
@@ -185,10 +231,13 @@ def _delete_sign_in(user_id: str, email: str | None) -> None:
             continue
 
 
-def delete(user_id: str, email: str | None) -> dict[str, int]:
-    """Everything but the money records goes; answers what was deleted. The tombstone
-    comes first: from then on no request of this user's tokens recreates anything."""
+def delete(claims: dict[str, Any]) -> dict[str, int]:
+    """Everything but the money records goes; answers what was deleted. Money leaves first
+    where it can (``payments.leaving``); then the tombstone: from then on no request of
+    this user's tokens recreates anything."""
     ensure_bound()
+    user_id, email = str(claims["sub"]), claims.get("email")
+    money_out = leaving.leave(claims)
     deletions.mark_deleted(user_id, clock.now())
     connections = list(Connection.query(user_id))
     for connection in connections:
@@ -209,8 +258,9 @@ def delete(user_id: str, email: str | None) -> dict[str, int]:
         "activity": _delete_all(ActivityItem.query(user_id), ActivityItem),
         "domains": _release_domains(user_id),
         "notices": _delete_all(DonorNotice.query(user_id), DonorNotice),
+        **money_out,
     }
     with contextlib.suppress(DoesNotExist):
         User.get(user_id).delete()
-    _delete_sign_in(user_id, email)
+    _delete_sign_in(user_id, str(email) if email else None)
     return deleted

@@ -5,6 +5,7 @@ from functions.account import routes
 from functions.common.handler import api_handler
 
 routers = routes.routers
-# Deletion removes the sign-in from the user pool and revokes connections' sealed tokens.
-API_NEEDS = ("user_pool_id", "token_key_id")
+# Deletion removes the sign-in from the user pool and revokes connections' sealed tokens;
+# money leaves through Stripe first.
+API_NEEDS = ("user_pool_id", "token_key_id", "stripe_secret_id")
 lambda_handler = api_handler("account", routers, needs=API_NEEDS)

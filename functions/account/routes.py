@@ -21,9 +21,11 @@ def export() -> dict[str, Any]:
 
 @router.delete("/v1/me")
 def delete_me() -> Response[Any]:
-    """Delete my account: money records stay, anonymised; everything else goes."""
-    email = jwt_claims(router).get("email")
-    account.delete(current_user_id(router), str(email) if email else None)
+    """Delete my account: unspent money goes back to my payment methods and earnings to my
+    payout account where they can (what cannot is kept for me, and I am emailed how much);
+    money records stay, anonymised; everything else goes."""
+    current_user_id(router)
+    account.delete(jwt_claims(router))
     return Response(status_code=204, body=None)
 
 

@@ -230,6 +230,15 @@ class PayIn(Model):
     by_user = PayInByUser()
 
 
+class RefundByUser(GlobalSecondaryIndex["Refund"]):
+    class Meta:
+        index_name = "by-user"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
 class Refund(Model):
     """Unspent balance going back to where it came from: which pay-ins it is taken from
     (``parts``: pay-in id → cents, newest first) and how far it got."""
@@ -244,6 +253,7 @@ class Refund(Model):
     parts = JSONAttribute()
     state = UnicodeAttribute()  # reserved → succeeded | failed
     created_at = UTCDateTimeAttribute()
+    by_user = RefundByUser()
 
 
 class MonthlyTopUp(Model):

@@ -11,6 +11,8 @@ when it was turned on: a sign-in from before then did not pass TOTP, so it is no
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -18,7 +20,7 @@ from typing import Any
 import boto3
 
 from functions.common import clock
-from functions.common.errors import Forbidden, Invalid
+from functions.common.errors import Forbidden, Invalid, Unauthorized
 from functions.common.models import User
 from functions.common.settings import settings
 from functions.core import users
@@ -39,7 +41,13 @@ def username(claims: dict[str, Any]) -> str:
 
 
 def totp_on(claims: dict[str, Any]) -> bool:
-    found = _cognito().admin_get_user(UserPoolId=settings().user_pool_id, Username=username(claims))
+    cognito = _cognito()
+    try:
+        found = cognito.admin_get_user(
+            UserPoolId=settings().user_pool_id, Username=username(claims)
+        )
+    except cognito.exceptions.UserNotFoundException:
+        return False  # a token of a sign-in that is gone: no TOTP to speak of
     return SOFTWARE_TOKEN in (found.get("UserMFASettingList") or [])
 
 
@@ -54,9 +62,22 @@ def email_of(user_id: str) -> str | None:
     return attributes.get("email")
 
 
+@contextmanager
+def _as_the_user() -> Iterator[None]:
+    """Cognito's calls with the user's access token: one it refuses (revoked, or without
+    the admin scope) is the caller's 401, not our 500."""
+    cognito = _cognito()
+    try:
+        yield
+    except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.ForbiddenException) as no:
+        raise Unauthorized() from no
+
+
 def totp_start(access_token: str) -> dict[str, str]:
     """A new TOTP secret for the user's authenticator app (not on until confirmed)."""
-    secret = str(_cognito().associate_software_token(AccessToken=access_token)["SecretCode"])
+    with _as_the_user():
+        found = _cognito().associate_software_token(AccessToken=access_token)
+    secret = str(found["SecretCode"])
     return {
         "secret": secret,
         "otpauth_uri": f"otpauth://totp/{ISSUER}?secret={secret}&issuer={ISSUER}",
@@ -67,18 +88,20 @@ def totp_confirm(user_id: str, access_token: str, code: str) -> datetime:
     """TOTP on, once the app's first code matches; answers since when."""
     cognito = _cognito()
     try:
-        cognito.verify_software_token(
-            AccessToken=access_token, UserCode=code, FriendlyDeviceName="authenticator"
-        )
+        with _as_the_user():
+            cognito.verify_software_token(
+                AccessToken=access_token, UserCode=code, FriendlyDeviceName="authenticator"
+            )
     except (
         cognito.exceptions.CodeMismatchException,
         cognito.exceptions.EnableSoftwareTokenMFAException,
     ) as wrong:
         raise Invalid("code: does not match the authenticator app's", field="body.code") from wrong
-    cognito.set_user_mfa_preference(
-        AccessToken=access_token,
-        SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
-    )
+    with _as_the_user():
+        cognito.set_user_mfa_preference(
+            AccessToken=access_token,
+            SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
+        )
     # Whole seconds, as ``auth_time``; the next one, so that a sign-in in this very second
     # (from before TOTP was on) never counts.
     since = clock.now().replace(microsecond=0) + timedelta(seconds=1)
@@ -87,9 +110,11 @@ def totp_confirm(user_id: str, access_token: str, code: str) -> datetime:
 
 
 def totp_off(user_id: str, access_token: str) -> None:
-    _cognito().set_user_mfa_preference(
-        AccessToken=access_token, SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False}
-    )
+    with _as_the_user():
+        _cognito().set_user_mfa_preference(
+            AccessToken=access_token,
+            SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
+        )
     _user(user_id).update(actions=[User.totp_since.remove()])
 
 

@@ -26,6 +26,10 @@ def tell(user_id: str, template: str, subject: str, **context: Any) -> bool:
     if not email:
         logger.info("no address for a money notice", extra={"template": template})
         return False
+    return tell_address(email, template, subject, **context)
+
+
+def tell_address(email: str, template: str, subject: str, **context: Any) -> bool:
     mail.send(
         "functions.payments",
         email,

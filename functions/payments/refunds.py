@@ -49,6 +49,13 @@ def _refundable(user_id: str) -> list[tuple[PayIn, int]]:
     return found
 
 
+def refundable_cents(user_id: str) -> int:
+    """What can go back to a payment method now: the balance, at most what the refundable
+    pay-ins have left."""
+    available = ledger.balance(ledger.contributor_account(user_id)) // MICROS_PER_CENT
+    return min(available, sum(left for _, left in _refundable(user_id)))
+
+
 def plan(user_id: str, asked_cents: int | None) -> Plan:
     available = ledger.balance(ledger.contributor_account(user_id)) // MICROS_PER_CENT
     wanted = available if asked_cents is None else asked_cents

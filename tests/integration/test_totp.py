@@ -63,3 +63,14 @@ def test_without_totp_the_guard_asks_for_it() -> None:
     refused = ada.call("DELETE", "/v1/me/totp")
     assert refused.status == 403
     assert refused.json["type"] == "/problems/totp-required"
+
+
+def test_a_token_cognito_does_not_know_is_a_401_not_a_500() -> None:
+    ada = person("ada@example.org")
+    ada.token = ada.token[:-4] + "AAAA"  # the authorizer let it through; Cognito refuses it
+    for method, path, body in (
+        ("POST", "/v1/me/totp", None),
+        ("POST", "/v1/me/totp/verify", {"code": "123456"}),
+    ):
+        answer = ada.call(method, path, body)
+        assert answer.status == 401, (path, answer.raw)
