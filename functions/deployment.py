@@ -135,6 +135,7 @@ JOBS: tuple[Job, ...] = (
         every_missed_run=True,
     ),
     Job("expire-escrow", "payout", Schedule(hour=0, minute=10)),
+    Job("statement-email", "payout", Schedule(hour=10, minute=0)),
     Job("poll-connections", "connections", Schedule(every_minutes=15)),
     Job("unclaimed-email", "claim", Schedule(hour=9, minute=0)),
     # Cards 3 days, SEPA 10 days before the month ends (functions/payments/monthly.py).

@@ -47,7 +47,8 @@ DOMAIN_ACCESS: dict[str, Access] = {
     ),
     "payout": Access(
         reads=("recipients",),
-        writes=("users", "flattrs", "month-splits", "ledger", "escrow", "stats"),
+        writes=("users", "flattrs", "month-splits", "ledger", "escrow", "stats", "sent-mail"),
+        send_email=True,  # the monthly statements
     ),
     "claim": Access(
         reads=("users", "connections", "flattrs", "handle-aliases"),
@@ -97,7 +98,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
         user_pool_actions=("cognito-idp:AdminDeleteUser", "cognito-idp:AdminGetUser"),
     ),
     "payments": Access(
-        reads=(),
+        reads=("flattrs",),  # whether someone short of their budget gave flattrs this month
         # users: notices go to the user's address; when TOTP was turned on is kept there.
         writes=(
             "payins",
@@ -107,6 +108,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "withdrawals",
             "monthly-top-ups",
             "reconciliation",
+            "sent-mail",
             "users",
         ),
         stripe_secret=True,

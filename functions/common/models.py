@@ -56,6 +56,8 @@ class User(Model):
     created_at = UTCDateTimeAttribute()
     # When TOTP was turned on through our API: sign-ins before then did not pass it.
     totp_since = UTCDateTimeAttribute(null=True)
+    # The monthly statement and the warning before the balance runs short (opt-out).
+    money_emails = BooleanAttribute(default=True)
     by_email = UserByEmail()
 
 
@@ -620,6 +622,17 @@ class VerifiedDomain(Model):
     user_id = UnicodeAttribute()
 
 
+class SentMail(Model):
+    """That one email of a kind went to one person for one month (a statement, a warning),
+    so that a re-run sends none twice; forgotten after a year."""
+
+    class Meta(_Meta):
+        table_name = "sent-mail"
+
+    key = UnicodeAttribute(hash_key=True)  # <kind>#<month>#<user>
+    expires_at = TTLAttribute()
+
+
 class DonorNotice(Model):
     """A recipient a contributor gave escrow to has been claimed: told in the next digest."""
 
@@ -681,6 +694,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     Withdrawal,
     MonthlyTopUp,
     Mismatch,
+    SentMail,
     Recipient,
     LedgerItem,
     Escrow,

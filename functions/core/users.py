@@ -3,10 +3,12 @@ meets them first: the dashboard, or turning on two-step sign-in)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from functions.common import clock
-from functions.common.models import User
+from functions.common.models import SentMail, User
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound
 
@@ -31,3 +33,17 @@ def load_user(user_id: str, email: str | None = None) -> User:
                 raise
             return User.get(user_id)  # a concurrent first request created it: the same
         return user
+
+
+def mark_sent(kind: str, month: str, user_id: str) -> bool:
+    """True the first time ``kind`` of mail is marked for this month and user: send it then.
+    (Marked before sending: a crash in between loses one email rather than sending two.)"""
+    try:
+        SentMail(f"{kind}#{month}#{user_id}", expires_at=clock.now() + timedelta(days=400)).save(
+            condition=SentMail.key.does_not_exist()
+        )
+    except PutError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True

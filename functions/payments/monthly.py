@@ -22,13 +22,13 @@ from pynamodb.exceptions import DoesNotExist, PutError
 
 from functions.common import clock
 from functions.common.errors import Conflict, Invalid, Missing
-from functions.common.models import MonthlyTopUp, PayIn, User
+from functions.common.models import Flattr, MonthlyTopUp, PayIn, User
 from functions.common.money import MICROS_PER_CENT
 from functions.common.months import month_of
 from functions.common.observability import make_logger
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound
-from functions.core import ledger
+from functions.core import ledger, users
 from functions.payments import gateway, notices, payins
 
 logger = make_logger("payments")
@@ -242,8 +242,55 @@ def _ask_holder(payin: PayIn, why: str) -> None:
     )
 
 
+WARN_DAYS_BEFORE_MONTH_END = 5
+
+
+def _short_without_top_up(user: User, month: str) -> bool:
+    """The balance will not cover the budget, nothing will top it up, and the person gave
+    flattrs this month (someone who does not use Flattr now is not written to)."""
+    if user.money_emails is False or not user.email or int(user.monthly_budget) <= 0:
+        return False
+    if ledger.balance(ledger.contributor_account(user.user_id)) >= int(user.monthly_budget):
+        return False
+    found = find(user.user_id)
+    if found is not None and found.state == "active":
+        return False
+    this_month = Flattr.flattr_id.startswith(month.replace("-", ""))
+    return any(True for _ in Flattr.query(user.user_id, this_month, limit=1))
+
+
+def warn_short(now: datetime) -> int:
+    """Once a month, five days before it ends: a warning to those whose balance will not
+    cover their budget and who have no monthly top-up."""
+    last_day = calendar.monthrange(now.year, now.month)[1]
+    if last_day - now.day > WARN_DAYS_BEFORE_MONTH_END:
+        return 0
+    month, warned = month_of(now), 0
+    for user in User.scan():
+        if not _short_without_top_up(user, month) or not users.mark_sent(
+            "low-balance", month, user.user_id
+        ):
+            continue
+        balance = ledger.balance(ledger.contributor_account(user.user_id))
+        notices.tell_address(
+            str(user.email),
+            "low_balance",
+            "Your Flattr balance will not cover this month's budget",
+            balance=_euros(balance),
+            budget=_euros(int(user.monthly_budget)),
+            link=f"{settings().public_url}/money",
+        )
+        warned += 1
+    return warned
+
+
+def _euros(micros: int) -> str:
+    return f"{micros // 1_000_000}.{(micros % 1_000_000) // MICROS_PER_CENT:02d}"
+
+
 def run(event: dict[str, Any]) -> dict[str, Any]:
-    """The daily job: every active monthly top-up that is due is charged once a month."""
+    """The daily job: every active monthly top-up that is due is charged once a month;
+    then the warnings to those who are short without one."""
     ensure_bound()
     now = clock.now()
     counts = {"charged": 0, "awaiting": 0, "skipped": 0, "failed": 0}
@@ -259,7 +306,7 @@ def run(event: dict[str, Any]) -> dict[str, Any]:
             counts["failed"] += 1
             continue
         counts["awaiting" if state == "awaiting_payer_action" else "charged"] += 1
-    return counts
+    return {**counts, "warned": warn_short(now)}
 
 
 def finish(user_id: str, payin_id: str) -> PayIn:

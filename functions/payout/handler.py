@@ -2,7 +2,7 @@
 
 from functions.common.handler import api_handler
 from functions.common.handler import job_handler as make_job_handler
-from functions.payout import expiry, monthly, routes
+from functions.payout import expiry, monthly, routes, statement_mail
 
 routers = routes.routers
 lambda_handler = api_handler("payout", routers)
@@ -14,5 +14,6 @@ job_handler = make_job_handler(
         "split-shard": monthly.split_shard_job,
         "split-finish": monthly.split_finish_job,
         "expire-escrow": expiry.expire_escrow,
+        "statement-email": statement_mail.statement_email_job,
     },
 )

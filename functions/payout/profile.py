@@ -21,7 +21,14 @@ def iana_zones() -> frozenset[str]:
     return frozenset(available_timezones()) - {"localtime", "posixrules", "Factory"}
 
 
-def change(user: User, *, budget: int | None, time_zone: str | None, email: str | None) -> User:
+def change(
+    user: User,
+    *,
+    budget: int | None,
+    time_zone: str | None,
+    email: str | None,
+    money_emails: bool | None = None,
+) -> User:
     """Change what is given (a budget no lower than the minimum)."""
     actions: list[Action] = []
     if budget is not None:
@@ -37,6 +44,8 @@ def change(user: User, *, budget: int | None, time_zone: str | None, email: str 
         actions.append(User.time_zone.set(time_zone))
     if email is not None:
         actions.append(User.email.set(email))
+    if money_emails is not None:
+        actions.append(User.money_emails.set(money_emails))
     if actions:
         user.update(actions=actions)
     return user

@@ -42,6 +42,7 @@ class Profile(BaseModel):
     email: str | None
     time_zone: str
     monthly_budget: MoneyOut
+    money_emails: bool  # the monthly statement and the warning before the balance runs short
 
 
 class ProfileChange(BaseModel):
@@ -50,6 +51,7 @@ class ProfileChange(BaseModel):
     time_zone: Annotated[str | None, Field(max_length=64)] = None
     monthly_budget: Money | None = None
     email: EmailStr | None = None
+    money_emails: bool | None = None
 
     @field_validator("time_zone")
     @classmethod
@@ -72,6 +74,7 @@ def _profile(user: User) -> Profile:
         email=user.email or None,
         time_zone=user.time_zone,
         monthly_budget=_money(int(user.monthly_budget)),
+        money_emails=user.money_emails is not False,
     )
 
 
@@ -88,6 +91,7 @@ def patch_me(change: Annotated[ProfileChange, Body()]) -> Profile:
         budget=change.monthly_budget.micros if change.monthly_budget is not None else None,
         time_zone=change.time_zone,
         email=str(change.email) if change.email is not None else None,
+        money_emails=change.money_emails,
     )
     return _profile(changed)
 

@@ -70,6 +70,8 @@ def test_a_person_signs_up_sets_a_budget_and_signs_out(stack: Client, browser: B
     expect(page.locator("#flattrs tbody tr")).to_have_count(2)
     page.locator("#flattrs tbody tr").first.get_by_role("button", name="Take back").click()
     expect(page.locator("#flattr-count")).to_have_text("1")
+    page.uncheck("#money-emails")  # before the time zone: saving that draws the page again
+    expect(page.locator("#money-emails-message")).to_have_text("Saved.")
     page.select_option("#time-zone", "Europe/Berlin")
     page.get_by_role("button", name="Change time zone").click()
     expect(page.locator("#time-zone")).to_have_value("Europe/Berlin")
@@ -82,6 +84,7 @@ def test_a_person_signs_up_sets_a_budget_and_signs_out(stack: Client, browser: B
     assert page.evaluate("() => sessionStorage.getItem('flattr.refresh')") is None
     me = stack.request("GET", "/v1/me", token=stack.sign_in("reader@example.org")[1]).json
     assert me["monthly_budget"]["amount"] == "7.500000" and me["time_zone"] == "Europe/Berlin"
+    assert me["money_emails"] is False
 
 
 def signed_in_page(browser, stack: Client, email: str):

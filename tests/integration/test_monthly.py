@@ -67,6 +67,7 @@ def test_a_saved_card_tops_up_what_the_budget_lacks_once_a_month(stripe: Stripe)
         "awaiting": 0,
         "skipped": 1,
         "failed": 0,
+        "warned": 0,
     }
     assert len(PayIn.scan().next().history) == 2 and len(stripe.fake.intents) == 1
     assert_ledger_checks()
@@ -183,3 +184,27 @@ def test_stopping_or_a_dispute_ends_the_monthly_top_up(stripe: Stripe) -> None:
     found = MonthlyTopUp.get("bob")
     assert found.state == "stopped" and found.stopped_reason == "dispute"
     assert_ledger_checks()
+
+
+def test_a_warning_before_the_month_ends_when_the_balance_is_short_and_no_top_up_is_set(
+    stripe: Stripe,
+) -> None:
+    from tests.integration.payout_helpers import add_flattrs
+
+    clock.move_to(JUNE_27.replace(day=20))
+    add_user("ada", budget=10 * EUR, paid_in=3 * EUR)  # short, flattrs this month: warned
+    add_user("bob", budget=10 * EUR, paid_in=3 * EUR)  # short, but gave no flattr this month
+    add_user("cem", budget=10 * EUR, paid_in=3 * EUR)  # short, but opted out
+    add_user("dan", budget=10 * EUR, paid_in=3 * EUR)  # short, but a monthly top-up is set
+    for user in ("ada", "cem", "dan"):
+        add_flattrs(user, "web:blog.example.org", 1, at=JUNE_27.replace(day=20))
+    call("PATCH", "/v1/me", {"money_emails": False}, user="cem")
+    save(stripe, user="dan")
+    assert run_job()["warned"] == 0  # ten days before: not yet
+    clock.move_to(JUNE_27.replace(day=25))
+    assert run_job()["warned"] == 1
+    (mail,) = [m for m in outbox() if "will not cover" in m["subject"]]
+    assert mail["to"] == ["ada@example.org"]
+    assert "EUR 3.00" in mail["text"] and "EUR 10.00" in mail["text"]
+    clock.move_to(JUNE_27.replace(day=26))
+    assert run_job()["warned"] == 0  # once a month

@@ -116,6 +116,17 @@ function timeZoneForm(current, onSaved) {
   );
 }
 
+/** The monthly statement and the warning before the balance runs short: on unless turned off. */
+function moneyEmailsToggle(on) {
+  const box = el("input", { type: "checkbox", id: "money-emails", ...(on ? { checked: "" } : {}) });
+  const message = el("p", { id: "money-emails-message", role: "status" });
+  box.addEventListener("change", async () => {
+    const answer = await api("PATCH", "/v1/me", { money_emails: box.checked });
+    say(message, answer, S.saved, S.failed);
+  });
+  return el("p", {}, box, " ", el("label", { for: "money-emails" }, S.moneyEmails), message);
+}
+
 function flattrRow(flattr, onTakenBack) {
   const takeBack = async () => {
     const answer = await api("DELETE", `/v1/flattrs/${encodeURIComponent(flattr.id)}`);
@@ -248,6 +259,7 @@ export async function dashboard() {
     ),
     budgetForm(month.monthly_budget, () => dashboard()),
     timeZoneForm(me.data.time_zone, () => dashboard()),
+    moneyEmailsToggle(me.data.money_emails),
     el("h2", {}, S.projectedTitle),
     projected(month.projected),
     flattrs,

@@ -202,6 +202,7 @@ export const STRINGS = {
   payin_succeeded: "paid",
   payin_failed: "failed",
   payin_awaiting_payer_action: "waits for you to confirm it",
+  moneyEmails: "Email me a statement after each month's split, and a warning before my balance runs short",
   monthlyTitle: "Monthly top-up",
   monthlyNone:
     "Save a card or a SEPA mandate and we top up what your balance lacks for your budget, " +
