@@ -109,6 +109,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "monthly-top-ups",
             "reconciliation",
             "sent-mail",
+            "idempotency",  # Powertools idempotency of the money writes
             "users",
         ),
         stripe_secret=True,

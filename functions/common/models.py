@@ -633,6 +633,18 @@ class SentMail(Model):
     expires_at = TTLAttribute()
 
 
+class IdempotencyRecord(Model):
+    """Powertools idempotency's records (``functions/common/idempotency.py``): the answer to
+    a money write, by a hash of its route, user and ``Idempotency-Key``; Powertools writes
+    and reads them, this model only names the table and its key."""
+
+    class Meta(_Meta):
+        table_name = "idempotency"
+
+    id = UnicodeAttribute(hash_key=True)
+    expiration = TTLAttribute(null=True)
+
+
 class DonorNotice(Model):
     """A recipient a contributor gave escrow to has been claimed: told in the next digest."""
 
@@ -695,6 +707,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     MonthlyTopUp,
     Mismatch,
     SentMail,
+    IdempotencyRecord,
     Recipient,
     LedgerItem,
     Escrow,

@@ -19,6 +19,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from functions.common import clock
 from functions.common.errors import Conflict, Invalid, Missing
+from functions.common.idempotency import KeyReused
 from functions.common.models import PayIn
 from functions.common.money import MICROS_PER_CENT
 from functions.common.settings import settings
@@ -50,15 +51,6 @@ def keyed_id(prefix: str, user_id: str, idempotency_key: str) -> str:
     """The same person's same key names the same pay-in (or refund): a retry finds it."""
     digest = hashlib.sha256(f"{user_id}\x00{idempotency_key}".encode()).hexdigest()
     return f"{prefix}_{digest[:32]}"
-
-
-class KeyReused(Conflict):
-    """The same ``Idempotency-Key`` came with another request (409, as Stripe does)."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Idempotency-Key: already used for another request", slug="idempotency-key-reused"
-        )
 
 
 def payin_id(user_id: str, idempotency_key: str) -> str:

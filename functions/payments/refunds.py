@@ -19,6 +19,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from functions.common import clock
 from functions.common.errors import Invalid, Unavailable
+from functions.common.idempotency import KeyReused
 from functions.common.models import PayIn, Refund
 from functions.common.money import MICROS_PER_CENT
 from functions.common.storage import condition_failed, ensure_bound
@@ -145,7 +146,7 @@ def refund(user_id: str, key: str, asked_cents: int | None) -> Refund:
     """``POST /v1/refunds``: the same ``Idempotency-Key`` is the same refund."""
     found = _record(user_id, key, asked_cents)
     if found.request_hash != _request_hash(asked_cents):
-        raise payins.KeyReused()
+        raise KeyReused()
     if found.state != "reserved":
         return found
     total = int(found.amount_cents) * MICROS_PER_CENT

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
@@ -10,6 +11,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 from pydantic import BaseModel, ConfigDict, Field
 
+from functions.common import idempotency
 from functions.common.api import current_user_id, jwt_claims
 from functions.common.clock import rfc3339
 from functions.common.errors import Malformed, Unavailable
@@ -27,6 +29,14 @@ from functions.payments import (
 )
 
 router = Router()
+
+
+def _once(
+    route: str, user_id: str, key: str, body: BaseModel, run: Callable[[], tuple[int, str]]
+) -> Response[str]:
+    """A money write under its ``Idempotency-Key`` (Powertools idempotency)."""
+    request = body.model_dump(mode="json")
+    return idempotency.once(route, user_id, key, request, run, router.lambda_context)
 
 
 class MoneyIn(BaseModel):
@@ -94,12 +104,12 @@ def top_up(
     """A top-up through Stripe Checkout: answers the page where the person pays. The same
     ``Idempotency-Key`` answers the same pay-in (and never charges twice)."""
     top = payins.TopUp(_cents(body.amount.amount), body.method)
-    payin = payins.start(current_user_id(router), idempotency_key, top)
-    return Response(
-        status_code=201,
-        content_type="application/json",
-        body=_out(payin).model_dump_json(),
-    )
+    user_id = current_user_id(router)
+
+    def run() -> tuple[int, str]:
+        return 201, _out(payins.start(user_id, idempotency_key, top)).model_dump_json()
+
+    return _once("POST /v1/payins", user_id, idempotency_key, body, run)
 
 
 @router.get("/v1/payins")
@@ -154,9 +164,12 @@ def set_up_monthly_top_up(
     """Save a card or a SEPA mandate at Stripe (Checkout in setup mode) for monthly top-ups;
     answers the page where it is saved. Saving another replaces the one before."""
     user_id = current_user_id(router)
-    monthly.set_up(user_id, idempotency_key, body.method)
-    out = _monthly(user_id)
-    return Response(status_code=201, content_type="application/json", body=out.model_dump_json())
+
+    def run() -> tuple[int, str]:
+        monthly.set_up(user_id, idempotency_key, body.method)
+        return 201, _monthly(user_id).model_dump_json()
+
+    return _once("POST /v1/payins/monthly", user_id, idempotency_key, body, run)
 
 
 @router.delete("/v1/payins/monthly")
@@ -193,14 +206,19 @@ def give_back(
 ) -> Response[str]:
     """Unspent balance back to the payment methods it came from, newest pay-ins first."""
     asked = _cents(body.amount.amount) if body.amount else None
-    done = refunds.refund(current_user_id(router), idempotency_key, asked)
-    out = RefundOut(
-        id=done.refund_id,
-        state=done.state,
-        amount=_euros(int(done.amount_cents)),
-        parts=[{"payin": p, "amount": _euros(int(c))} for p, c in dict(done.parts).items()],
-    )
-    return Response(status_code=201, content_type="application/json", body=out.model_dump_json())
+    user_id = current_user_id(router)
+
+    def run() -> tuple[int, str]:
+        done = refunds.refund(user_id, idempotency_key, asked)
+        out = RefundOut(
+            id=done.refund_id,
+            state=done.state,
+            amount=_euros(int(done.amount_cents)),
+            parts=[{"payin": p, "amount": _euros(int(c))} for p, c in dict(done.parts).items()],
+        )
+        return 201, out.model_dump_json()
+
+    return _once("POST /v1/refunds", user_id, idempotency_key, body, run)
 
 
 @router.post("/v1/payments/stripe/webhook")
@@ -268,9 +286,12 @@ def set_up_payout_account(
     minutes; I am emailed about it."""
     identity.require_strong_sign_in(jwt_claims(router))
     user_id = current_user_id(router)
-    started = payouts.onboard(user_id, body.country)
-    out = _payout_account(user_id, started.url)
-    return Response(status_code=201, content_type="application/json", body=out.model_dump_json())
+
+    def run() -> tuple[int, str]:
+        started = payouts.onboard(user_id, body.country)
+        return 201, _payout_account(user_id, started.url).model_dump_json()
+
+    return _once("POST /v1/payouts/account", user_id, idempotency_key, body, run)
 
 
 class WithdrawalRequest(BaseModel):
@@ -307,16 +328,17 @@ def withdraw(
     """Earnings to my payout account (a Stripe transfer). Needs two-step sign-in, signed
     in with it in the last ten minutes; I am emailed about each."""
     asked = _cents(body.amount.amount) if body.amount else None
-    done = withdrawals.withdraw(jwt_claims(router), idempotency_key, asked)
-    if done.state == "failed":
-        raise Unavailable(
-            f"Stripe refused the transfer ({done.failure}); the money is back in your earnings"
-        )
-    return Response(
-        status_code=201,
-        content_type="application/json",
-        body=_withdrawal(done).model_dump_json(),
-    )
+    claims = jwt_claims(router)
+
+    def run() -> tuple[int, str]:
+        done = withdrawals.withdraw(claims, idempotency_key, asked)
+        if done.state == "failed":
+            raise Unavailable(
+                f"Stripe refused the transfer ({done.failure}); the money is back in your earnings"
+            )
+        return 201, _withdrawal(done).model_dump_json()
+
+    return _once("POST /v1/withdrawals", current_user_id(router), idempotency_key, body, run)
 
 
 @router.get("/v1/withdrawals")

@@ -20,6 +20,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 
 from functions.common import clock
 from functions.common.errors import Conflict, Invalid
+from functions.common.idempotency import KeyReused
 from functions.common.models import Withdrawal
 from functions.common.money import MICROS_PER_CENT
 from functions.common.settings import settings
@@ -59,7 +60,7 @@ def _record(user_id: str, key: str, asked: int | None) -> Withdrawal:
     except DoesNotExist:
         found = _new(wid, user_id, asked, request_hash)
     if found.request_hash != request_hash:
-        raise payins.KeyReused()
+        raise KeyReused()
     return found
 
 

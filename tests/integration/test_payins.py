@@ -353,3 +353,21 @@ def test_a_won_dispute_gives_the_frozen_money_back(stripe):
     assert ledger.balance(ledger.PROVIDER_FEES) == (card_fee(1000) + 1500) * 10_000
     assert PayIn.get(payin).state == "succeeded"
     assert_ledger_checks()
+
+
+def test_the_same_key_answers_the_same_through_powertools_idempotency(stripe):
+    from functions.common.models import IdempotencyRecord
+
+    key = str(uuid.uuid4())
+    first = top_up("10.00", key)
+    stripe.pay(first.json["checkout_url"])
+    again = top_up("10.00", key)
+    # The answer of the first request, replayed: not the pay-in as it is now (paid).
+    assert again.status == 201 and again.raw == first.raw
+    assert PayIn.get(first.json["id"]).state == "succeeded"
+    assert len(list(IdempotencyRecord.scan())) == 1
+    other = top_up("11.00", key)
+    assert other.status == 409 and other.json["type"] == "/problems/idempotency-key-reused"
+    assert top_up("10.00", key, user="bob").json["id"] != first.json["id"]  # keys are per person
+    assert balance() == 10_000_000
+    assert_ledger_checks()
