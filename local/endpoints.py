@@ -58,6 +58,7 @@ def _read(stack: LocalStack, path: str) -> dict[str, Any]:
             "aws_endpoint_url": os.environ["AWS_ENDPOINT_URL"],
             "table_prefix": os.environ["TABLE_PREFIX"],
             "region": REGION,
+            "stripe_api_url": os.environ["STRIPE_API_URL"],  # its fake Stripe
         }
     if path == "/_local/clock":
         return {"now": iso(clock.now())}

@@ -18,8 +18,14 @@ def add_commands(commands: Any) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    import stripe
+
     if args.run:
-        summary = reconcile.run({})
+        try:
+            summary = reconcile.run({})
+        except stripe.StripeError as error:
+            print(f"Stripe did not answer: {error.user_message or type(error).__name__}")
+            return 2
         print(
             f"matched {summary['matched']}, not ledger movements {summary['ignored']}, "
             f"mismatches {summary['mismatches']}"

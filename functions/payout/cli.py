@@ -98,6 +98,7 @@ def use_local_stack(url: str) -> str:
             "TABLE_PREFIX": emulator["table_prefix"],
             "AWS_REGION": emulator["region"],
             "AWS_DEFAULT_REGION": emulator["region"],
+            "STRIPE_API_URL": emulator["stripe_api_url"],
         }
     )
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")

@@ -138,6 +138,23 @@ def test_the_operator_cli_checks_the_local_stacks_ledger(stack: Client):
     assert paid_in(after.stdout) - paid_in(before.stdout) == Decimal(12)  # what the stack holds
 
 
+def test_the_operator_cli_reconciles_the_local_stacks_fake_stripe(stack: Client):
+    """``flattr --local payments reconcile --run`` finds the stack's fake Stripe by itself."""
+    done = subprocess.run(
+        [sys.executable, "-m", "functions.cli", "--local", "payments", "reconcile", "--run"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TABLE_"))},
+            "FLATTR_LOCAL_URL": stack.base,
+        },
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "everything adds up" in done.stdout
+
+
 def test_the_operator_cli_says_when_no_local_stack_answers():
     from local.stack import free_port
 
