@@ -9,8 +9,9 @@ tests in-process route the SDK's requests to ``FakeStripe.handle`` with ``respon
 - ``Idempotency-Key`` as Stripe honours it: the same key and body answer the same, the same
   key with another body is an ``idempotency_error``;
 - events, delivered signed with Stripe's scheme (``t=…,v1=HMAC-SHA256("t.payload")``) to
-  our webhook; ``/_control/hold`` queues them instead, ``/_control/release`` delivers the
-  queue (in order, or reversed), ``/_control/redeliver`` sends one again.
+  our webhook; ``/_control/hold`` queues them instead (a delay), ``/_control/release``
+  delivers the queue (in order, or reversed), ``/_control/drop`` loses it,
+  ``/_control/redeliver`` sends one again.
 
 - SEPA debits: processing for three days of the stack's clock, then succeeding or failing
   (``settle_due``, called when the stack's clock moves);
@@ -444,6 +445,9 @@ class FakeStripe(ConnectFake, RecurringFake):
         if action == "hold":
             self.holding = bool(body.get("hold", True))
             return _json(200, {"holding": self.holding})
+        if action == "drop":  # held events are lost: Stripe's retries never reach us
+            dropped, self.held = self.held, []
+            return _json(200, {"dropped": dropped})
         if action == "release":
             queued, self.held = self.held, []
             for event_id in reversed(queued) if body.get("order") == "reversed" else queued:

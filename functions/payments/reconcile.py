@@ -151,7 +151,7 @@ def _ours_unseen(known: Known) -> Iterable[tuple[str, str, str, int]]:
     """(key, kind, our id, cents) of our Stripe movements whose counterpart never came."""
     old = clock.now() - GRACE
     for payin in PayIn.scan():
-        paid = payin.state in ("succeeded", "disputed", "dispute_lost")
+        paid = payin.state in ("succeeded", "refunded", "disputed", "dispute_lost")
         if paid and payin.reconciled_at is None and payin.changed_at < old:
             yield f"payin#{payin.payin_id}", "pay_in", payin.payin_id, int(payin.amount_cents)
     for found in known.withdrawals.values():

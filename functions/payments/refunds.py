@@ -139,6 +139,8 @@ def _refund_part(found: Refund, payin_id: str, cents: int) -> bool:
     except UpdateError as error:
         if not condition_failed(error):
             raise
+    if int(payin.refunded_cents or 0) >= int(payin.amount_cents) and payin.state == "succeeded":
+        payins.set_state(payin, "refunded", condition=PayIn.state == "succeeded")  # all of it
     return True
 
 

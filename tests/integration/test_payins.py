@@ -265,6 +265,8 @@ def test_unspent_balance_goes_back_newest_pay_in_first(stripe):
     assert balance() == 8_000_000
     assert [r["amount"] for r in stripe.fake.refunds] == [500, 200]
     assert ledger.balance(ledger.REFUNDED) == 7_000_000
+    # A pay-in given back whole is refunded; one given back in part is still succeeded.
+    assert (PayIn.get(newer).state, PayIn.get(older).state) == ("refunded", "succeeded")
     fees = card_fee(1000) + card_fee(500)
     assert ledger.balance(ledger.PROVIDER_FEES) == fees * 10_000  # Stripe's fee stays ours
     again = refund("7.00", key)  # a retry: the same refund, nothing twice
@@ -273,6 +275,7 @@ def test_unspent_balance_goes_back_newest_pay_in_first(stripe):
     everything = refund()  # no amount: all that is unspent
     assert everything.status == 201 and balance() == 0
     assert int(PayIn.get(older).refunded_cents) == 1000
+    assert PayIn.get(older).state == "refunded"
     assert_ledger_checks()
 
 

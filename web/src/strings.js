@@ -202,6 +202,9 @@ export const STRINGS = {
   payin_succeeded: "paid",
   payin_failed: "failed",
   payin_awaiting_payer_action: "waits for you to confirm it",
+  payin_refunded: "given back",
+  payin_disputed: "disputed by your bank",
+  payin_dispute_lost: "taken back by your bank",
   moneyEmails: "Email me a statement after each month's split, and a warning before my balance runs short",
   monthlyTitle: "Monthly top-up",
   monthlyNone:
