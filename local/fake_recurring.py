@@ -30,6 +30,15 @@ SAVED_SEPA = {
 CARD_ERRORS = {"authenticate": "authentication_required", "expired": "expired_card"}
 
 
+def radio_choices(options: dict[str, str]) -> str:
+    """The hosted pages' test cards or accounts, the first one chosen."""
+    return "".join(
+        f'<p><label><input type="radio" name="card" value="{k}"'
+        f"{' checked' if i == 0 else ''}> {html.escape(label)}</label></p>"
+        for i, (k, label) in enumerate(options.items())
+    )
+
+
 def _ok(body: Any) -> Answer:
     return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
 
@@ -143,12 +152,7 @@ class RecurringFake:
 
     def _setup_page(self, session: dict[str, Any]) -> Answer:
         sepa = "sepa_debit" in session["payment_method_types"]
-        options = SAVED_SEPA if sepa else SAVED_CARDS
-        choices = "".join(
-            f'<p><label><input type="radio" name="card" value="{k}"'
-            f"{' checked' if i == 0 else ''}> {html.escape(label)}</label></p>"
-            for i, (k, label) in enumerate(options.items())
-        )
+        choices = radio_choices(SAVED_SEPA if sepa else SAVED_CARDS)
         cancel = html.escape(session["cancel_url"] or "/")
         page = (
             '<!doctype html><html lang="en"><head><meta charset="utf-8">'

@@ -47,7 +47,7 @@ from urllib.parse import parse_qsl
 
 from functions.common import clock
 from local.fake_connect import ConnectFake
-from local.fake_recurring import RecurringFake
+from local.fake_recurring import RecurringFake, radio_choices
 
 Answer = tuple[int, dict[str, str], bytes]
 Deliver = Callable[[bytes, str], None]
@@ -276,12 +276,7 @@ class FakeStripe(ConnectFake, RecurringFake):
             return self._setup_page(session)
         amount = f"{session['amount_total'] / 100:.2f}"
         sepa = "sepa_debit" in session["payment_method_types"]
-        options = SEPA if sepa else CARDS
-        choices = "".join(
-            f'<p><label><input type="radio" name="card" value="{k}"'
-            f"{' checked' if i == 0 else ''}> {html.escape(label)}</label></p>"
-            for i, (k, label) in enumerate(options.items())
-        )
+        choices = radio_choices(SEPA if sepa else CARDS)
         alert = f"<p role=alert>{html.escape(note)}</p>" if note else ""
         cancel = html.escape(session["cancel_url"] or "/")
         page = (

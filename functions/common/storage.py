@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import threading
+from typing import TypeVar
 
 from pynamodb.connection import Connection
+from pynamodb.exceptions import PutError
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from functions.common.models import bind_tables
@@ -53,3 +56,19 @@ def transact_write() -> TransactWrite:
 def condition_failed(error: Exception) -> bool:
     """Did a PynamoDB write fail only because its condition did not hold?"""
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+def first_write(item: ModelT) -> ModelT:
+    """``item`` written if nothing has its key yet; else what was written first (a retry,
+    or a concurrent request, finds the same record)."""
+    key = item._hash_key_attribute()
+    try:
+        item.save(condition=key.does_not_exist())
+    except PutError as error:
+        if not condition_failed(error):
+            raise
+        return type(item).get(getattr(item, str(item._hash_keyname)))
+    return item

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock
 from functions.common.errors import Conflict, Invalid, Missing
@@ -27,7 +27,7 @@ from functions.common.money import MICROS_PER_CENT
 from functions.common.months import month_of
 from functions.common.observability import make_logger
 from functions.common.settings import settings
-from functions.common.storage import condition_failed, ensure_bound
+from functions.common.storage import ensure_bound, first_write
 from functions.core import ledger, users
 from functions.payments import gateway, notices, payins
 
@@ -172,13 +172,7 @@ def _record(found: MonthlyTopUp, cents: int, month: str) -> PayIn:
         changed_at=now,
         history=[f"pre@{clock.rfc3339(now)}"],
     )
-    try:
-        payin.save(condition=PayIn.payin_id.does_not_exist())
-    except PutError as error:
-        if not condition_failed(error):
-            raise
-        return PayIn.get(payin.payin_id)  # this month's, from an earlier run
-    return payin
+    return first_write(payin)  # or this month's, from an earlier run
 
 
 def charge(found: MonthlyTopUp, cents: int) -> str:

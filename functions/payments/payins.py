@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from functions.common import clock
 from functions.common.errors import Conflict, Invalid, Missing
@@ -23,7 +23,7 @@ from functions.common.idempotency import KeyReused
 from functions.common.models import PayIn
 from functions.common.money import MICROS_PER_CENT
 from functions.common.settings import settings
-from functions.common.storage import condition_failed, ensure_bound
+from functions.common.storage import condition_failed, ensure_bound, first_write
 from functions.core import ledger
 from functions.payments import gateway
 
@@ -76,13 +76,7 @@ def _record(user_id: str, key: str, top_up: TopUp) -> PayIn:
         changed_at=now,
         history=[f"pre@{clock.rfc3339(now)}"],
     )
-    try:
-        found.save(condition=PayIn.payin_id.does_not_exist())
-        return found
-    except PutError as error:
-        if not condition_failed(error):
-            raise
-    earlier = PayIn.get(found.payin_id)
+    earlier = first_write(found)
     if earlier.request_hash != found.request_hash:
         raise KeyReused()
     return earlier

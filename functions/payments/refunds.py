@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from functions.common import clock
 from functions.common.errors import Invalid, Unavailable
 from functions.common.idempotency import KeyReused
 from functions.common.models import PayIn, Refund
 from functions.common.money import MICROS_PER_CENT
-from functions.common.storage import condition_failed, ensure_bound
+from functions.common.storage import condition_failed, ensure_bound, first_write
 from functions.core import ledger
 from functions.core.ledger import Leg, Movement
 from functions.payments import gateway, payins
@@ -106,13 +106,7 @@ def _new(rid: str, user_id: str, asked: int | None, request_hash: str) -> Refund
         state="reserved",
         created_at=clock.now(),
     )
-    try:
-        found.save(condition=Refund.refund_id.does_not_exist())
-    except PutError as error:
-        if not condition_failed(error):
-            raise
-        return Refund.get(rid)
-    return found
+    return first_write(found)
 
 
 def _refund_part(found: Refund, payin_id: str, cents: int) -> bool:

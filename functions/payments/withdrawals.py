@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock
 from functions.common.errors import Conflict, Invalid
@@ -24,7 +24,7 @@ from functions.common.idempotency import KeyReused
 from functions.common.models import Withdrawal
 from functions.common.money import MICROS_PER_CENT
 from functions.common.settings import settings
-from functions.common.storage import condition_failed, ensure_bound
+from functions.common.storage import ensure_bound, first_write
 from functions.core import identity, ledger
 from functions.core.ledger import Leg, Movement
 from functions.payments import gateway, notices, payins, payouts
@@ -82,13 +82,7 @@ def _new(wid: str, user_id: str, asked: int | None, request_hash: str) -> Withdr
         changed_at=now,
         history=[f"pre@{clock.rfc3339(now)}"],
     )
-    try:
-        found.save(condition=Withdrawal.withdrawal_id.does_not_exist())
-    except PutError as error:
-        if not condition_failed(error):
-            raise
-        return Withdrawal.get(wid)
-    return found
+    return first_write(found)
 
 
 def _set_state(found: Withdrawal, state: str, *actions: Any) -> None:

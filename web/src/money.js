@@ -1,4 +1,5 @@
 // The money page: top up through Stripe Checkout, and my pay-ins with their states.
+import { optionalAmountForm } from "./amountform.js";
 import { api } from "./api.js";
 import { el, say, show } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
@@ -44,31 +45,18 @@ function topUpForm() {
 }
 
 function refundForm(onDone) {
-  const amount = el("input", { id: "refund", name: "amount", inputmode: "decimal", placeholder: S.refundAll });
-  const message = el("p", { id: "refund-message", role: "status" });
-  const submit = async (event) => {
-    event.preventDefault();
-    const typed = amount.value.trim();
-    const value = typed ? parseAmount(typed) : null;
-    if (typed && value === null) {
-      message.textContent = S.topUpInvalid;
-      return;
-    }
-    const body = value ? { amount: { amount: value, currency: "EUR" } } : {};
-    const answer = await api("POST", "/v1/refunds", body, { "Idempotency-Key": crypto.randomUUID() });
-    if (answer.ok) onDone(`${S.refunded} ${formatMoney(answer.data.amount)}`);
-    else say(message, answer, "", S.failed);
-  };
-  return el(
-    "form",
-    { onsubmit: submit },
-    el("label", { for: "refund" }, `${S.refundAmount} `),
-    amount,
-    " ",
-    el("button", { type: "submit", class: "secondary" }, S.refundButton),
-    el("p", {}, S.refundHelp),
-    message,
-  );
+  return optionalAmountForm({
+    id: "refund",
+    label: S.refundAmount,
+    placeholder: S.refundAll,
+    path: "/v1/refunds",
+    button: S.refundButton,
+    buttonClass: "secondary",
+    help: S.refundHelp,
+    said: S.refunded,
+    done: onDone,
+    refused: (message, answer) => say(message, answer, "", S.failed),
+  });
 }
 
 /** The monthly top-up: saved at Stripe (setup mode), charged before the split when short. */

@@ -1,8 +1,9 @@
 // Creators' money out, on the money page: the payout account (Stripe Connect Express,
 // set up on Stripe's pages) and withdrawals to it.
+import { optionalAmountForm } from "./amountform.js";
 import { api } from "./api.js";
 import { el, say } from "./dom.js";
-import { formatMoney, parseAmount } from "./format.js";
+import { formatMoney } from "./format.js";
 import { signInAgain } from "./security.js";
 import { STRINGS as S } from "./strings.js";
 
@@ -22,31 +23,17 @@ export async function toStripe(message) {
 }
 
 function withdrawForm(account, onDone) {
-  const amount = el("input", { id: "withdraw", name: "amount", inputmode: "decimal", placeholder: S.withdrawAll, "aria-describedby": "withdraw-help" });
-  const message = el("p", { id: "withdraw-message", role: "status" });
-  const submit = async (event) => {
-    event.preventDefault();
-    const typed = amount.value.trim();
-    const value = typed ? parseAmount(typed) : null;
-    if (typed && value === null) {
-      message.textContent = S.topUpInvalid;
-      return;
-    }
-    const body = value ? { amount: { amount: value, currency: "EUR" } } : {};
-    const answer = await api("POST", "/v1/withdrawals", body, { "Idempotency-Key": crypto.randomUUID() });
-    if (answer.ok) onDone(`${S.withdrawn} ${formatMoney(answer.data.amount)}`);
-    else refusal(message, answer);
-  };
-  return el(
-    "form",
-    { onsubmit: submit },
-    el("label", { for: "withdraw" }, `${S.withdrawAmount} `),
-    amount,
-    " ",
-    el("button", { type: "submit" }, S.withdrawButton),
-    el("p", { id: "withdraw-help" }, `${S.withdrawHelp} ${formatMoney(account.minimum_withdrawal)}.`),
-    message,
-  );
+  return optionalAmountForm({
+    id: "withdraw",
+    label: S.withdrawAmount,
+    placeholder: S.withdrawAll,
+    path: "/v1/withdrawals",
+    button: S.withdrawButton,
+    help: `${S.withdrawHelp} ${formatMoney(account.minimum_withdrawal)}.`,
+    said: S.withdrawn,
+    done: onDone,
+    refused: refusal,
+  });
 }
 
 function withdrawalRows(items) {
