@@ -17,6 +17,9 @@ class Route:
     path: str
     domain: str
     public: bool = False
+    # Open to a browser extension's device token too (``functions/authorizer``), not only
+    # to Cognito's JWTs: what an extension needs, and nothing that moves money out.
+    devices: bool = False
 
     @property
     def route_key(self) -> str:
@@ -77,20 +80,25 @@ class Job:
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/health", "track", public=True),
     Route("GET", "/v1/resolve", "track", public=True),
-    Route("POST", "/v1/attention", "track"),
-    Route("POST", "/v1/visits", "track"),
-    Route("POST", "/v1/flattrs", "track"),
-    Route("GET", "/v1/flattrs", "track"),
-    Route("DELETE", "/v1/flattrs/{flattr_id}", "track"),
-    Route("GET", "/v1/me", "payout"),
+    Route("POST", "/v1/attention", "track", devices=True),
+    Route("POST", "/v1/visits", "track", devices=True),
+    Route("POST", "/v1/flattrs", "track", devices=True),
+    Route("GET", "/v1/flattrs", "track", devices=True),
+    Route("DELETE", "/v1/flattrs/{flattr_id}", "track", devices=True),
+    # The Flattr extension's protocol (REST v2): its token is a device token.
+    Route("POST", "/rest/v2/flattr/bulk", "track", devices=True),
+    Route("GET", "/v1/me", "payout", devices=True),
     Route("PATCH", "/v1/me", "payout"),
-    Route("GET", "/v1/me/balance", "payout"),
+    Route("GET", "/v1/me/balance", "payout", devices=True),
     Route("GET", "/v1/me/statements", "payout"),
     Route("GET", "/v1/me/unclaimed", "payout"),
     Route("GET", "/v1/me/revenue", "payout"),
     Route("GET", "/v1/stats", "payout", public=True),
     Route("GET", "/v1/me/export", "account"),
     Route("DELETE", "/v1/me", "account"),
+    Route("POST", "/v1/me/devices", "account"),
+    Route("GET", "/v1/me/devices", "account"),
+    Route("DELETE", "/v1/me/devices/{device_id}", "account"),
     Route("GET", "/v1/me/security", "account"),
     Route("POST", "/v1/me/totp", "account"),
     Route("POST", "/v1/me/totp/verify", "account"),

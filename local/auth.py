@@ -23,12 +23,12 @@ from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
 
 from functions.common import clock
+from functions.common.jwt_verify import JwtVerifier
 
 TOKEN_SECONDS = 3600
 ACCESS = "access"  # the kind of token the website sends
 # What the website asks for: Cognito's own API (TOTP set-up) needs the admin scope.
 SCOPES = "openid email aws.cognito.signin.user.admin"
-CLOCK_SKEW_SECONDS = 60
 
 
 @dataclass
@@ -141,38 +141,6 @@ class LocalIdentityProvider:
         return token
 
 
-class JwtAuthorizer:
-    """Verifies bearer tokens against a JWKS URL, like API Gateway's JWT authorizer."""
-
-    def __init__(self, jwks_url: str, issuer: str, audience: str) -> None:
-        self._keys = jwt.PyJWKClient(jwks_url, cache_keys=True)
-        self.issuer = issuer
-        self.audience = audience
-
-    def verify(self, authorization: str | None) -> dict[str, Any] | None:
-        """The token's claims, or None when it is missing, wrongly signed or expired."""
-        if not authorization or not authorization.lower().startswith("bearer "):
-            return None
-        token = authorization[7:].strip()
-        try:
-            key = self._keys.get_signing_key_from_jwt(token)
-            claims: dict[str, Any] = jwt.decode(
-                token,
-                key.key,
-                algorithms=["RS256"],
-                audience=self.audience,
-                issuer=self.issuer,
-                # Times are checked below against the stack's clock, not the wall clock.
-                options={
-                    "require": ["exp", "iat", "sub"],
-                    "verify_exp": False,
-                    "verify_iat": False,
-                    "verify_nbf": False,
-                },
-            )
-        except jwt.PyJWTError:
-            return None
-        now = clock.now().timestamp()
-        if int(claims["exp"]) <= now or int(claims["iat"]) > now + CLOCK_SKEW_SECONDS:
-            return None
-        return claims
+class JwtAuthorizer(JwtVerifier):
+    """Verifies bearer tokens against a JWKS URL, like API Gateway's JWT authorizer (the
+    same verification the device routes' authorizer Lambda makes of a JWT)."""

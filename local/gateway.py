@@ -88,7 +88,10 @@ def _request_context(
         "time": datetime.fromtimestamp(now, UTC).strftime("%d/%b/%Y:%H:%M:%S +0000"),
         "timeEpoch": int(now * 1000),
     }
-    if claims is not None:
+    if claims is not None and route.devices:
+        # The device routes' Lambda authorizer's context (``functions/authorizer``).
+        context["authorizer"] = {"lambda": {k: str(v) for k, v in claims.items()}}
+    elif claims is not None:
         context["authorizer"] = {
             "jwt": {"claims": {k: str(v) for k, v in claims.items()}, "scopes": None}
         }

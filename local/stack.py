@@ -93,6 +93,11 @@ class LocalStack:
         from local.scheduler import Scheduler
 
         provisioned = provision(settings(), region=REGION)
+        # Whose JWTs the device routes' authorizer accepts: the local sign-in's (CDK sets
+        # Cognito's on the authorizer Lambda).
+        os.environ["JWT_ISSUER"] = f"{self.url}/_local/idp"
+        os.environ["JWT_CLIENT_ID"] = provisioned.client_id
+        settings.cache_clear()
         self.fake_github = self._fake_github()
         self.fake_stripe = self._fake_stripe()
         issuer = f"{self.url}/_local/idp"
@@ -304,7 +309,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
         route, path_parameters = found
         headers = {name.lower(): value for name, value in self.headers.items()}
         claims = None
-        if not route.public:
+        if route.devices:
+            # A JWT or a device token, through the same authorizer Lambda as in AWS.
+            from functions.authorizer.handler import lambda_handler as authorize
+
+            if not headers.get("authorization"):  # API Gateway's answer: no identity source
+                self._send(401, {"Content-Type": "application/json"}, b'{"message":"Unauthorized"}')
+                return
+            claims = authorize({"headers": headers}, None)["context"]
+        elif not route.public:
             claims = self.local.authorizer.verify(headers.get("authorization"))
             if claims is None:
                 # API Gateway's own answer to a failed JWT check.

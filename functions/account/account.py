@@ -40,7 +40,7 @@ from functions.common.money import money
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound
 from functions.connections import lifecycle
-from functions.core import ledger
+from functions.core import devices, ledger
 from functions.payments import leaving
 
 
@@ -258,6 +258,7 @@ def delete(claims: dict[str, Any]) -> dict[str, int]:
         "activity": _delete_all(ActivityItem.query(user_id), ActivityItem),
         "domains": _release_domains(user_id),
         "notices": _delete_all(DonorNotice.query(user_id), DonorNotice),
+        "devices": devices.revoke_all(user_id),
         **money_out,
     }
     with contextlib.suppress(DoesNotExist):

@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from functions.account import account, security
+from functions.account import account, devices, security
 from functions.common.api import current_user_id, jwt_claims
 
 router = Router()
@@ -29,4 +29,5 @@ def delete_me() -> Response[Any]:
     return Response(status_code=204, body=None)
 
 
-routers = [router, *security.routers]  # what the Lambda serves and the OpenAPI document describes
+# What the Lambda serves and the OpenAPI document describes.
+routers = [router, *security.routers, *devices.routers]

@@ -109,6 +109,12 @@ def make_resolver(routers: Iterable[Router], logger: Logger) -> APIGatewayHttpRe
     return app
 
 
+# The Flattr extension resends its whole backlog at once (issue 15): its route takes up to
+# API Gateway's own limit.
+BULK_ROUTES = frozenset({"POST /rest/v2/flattr/bulk"})
+BULK_BODY_BYTES = 10 * 1024 * 1024
+
+
 def check_raw_body(event: dict[str, Any]) -> Problem | None:
     """Refuse what the validation layer cannot describe: oversized, non-UTF-8, non-JSON."""
     method = event.get("requestContext", {}).get("http", {}).get("method", "GET")
@@ -123,11 +129,12 @@ def check_raw_body(event: dict[str, Any]) -> Problem | None:
             return bad_field(400, "body", "is not valid base64")
     else:
         raw = body.encode("utf-8", "surrogatepass")
-    if len(raw) > settings().max_body_bytes:
+    limit = BULK_BODY_BYTES if event.get("routeKey") in BULK_ROUTES else settings().max_body_bytes
+    if len(raw) > limit:
         return Problem(
             413,
             "payload-too-large",
-            f"body: larger than {settings().max_body_bytes} bytes",
+            f"body: larger than {limit} bytes",
             errors=[{"field": "body", "message": "too large"}],
         )
     try:
@@ -167,8 +174,7 @@ def check_raw_body(event: dict[str, Any]) -> Problem | None:
 
 def check_not_deleted(event: dict[str, Any]) -> Problem | None:
     """A token of a deleted account is refused on every route, as if it had expired."""
-    claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt") or {}
-    sub = (claims.get("claims") or {}).get("sub")
+    sub = authorizer_claims(event).get("sub")
     if sub and deletions.is_deleted(str(sub)):
         return Unauthorized()
     return None
@@ -194,11 +200,17 @@ def guarded(
     return resolve
 
 
-def jwt_claims(app: APIGatewayHttpResolver | Router) -> dict[str, Any]:
-    """The claims that the JWT authorizer verified for this request (empty when public)."""
-    context = app.current_event.raw_event.get("requestContext") or {}
-    claims = ((context.get("authorizer") or {}).get("jwt") or {}).get("claims")
+def authorizer_claims(event: dict[str, Any]) -> dict[str, Any]:
+    """What the authorizer verified of the caller: the JWT authorizer's claims, or the
+    device routes' authorizer's context (``functions/authorizer``); empty when public."""
+    found = (event.get("requestContext") or {}).get("authorizer") or {}
+    claims = (found.get("jwt") or {}).get("claims") or found.get("lambda")
     return dict(claims) if isinstance(claims, dict) else {}
+
+
+def jwt_claims(app: APIGatewayHttpResolver | Router) -> dict[str, Any]:
+    """The claims that the authorizer verified for this request (empty when public)."""
+    return authorizer_claims(app.current_event.raw_event)
 
 
 def current_user_id(app: APIGatewayHttpResolver | Router) -> str:

@@ -645,6 +645,30 @@ class IdempotencyRecord(Model):
     expiration = TTLAttribute(null=True)
 
 
+class DeviceTokenByUser(GlobalSecondaryIndex["DeviceToken"]):
+    class Meta:
+        index_name = "by-user"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+
+
+class DeviceToken(Model):
+    """A browser extension's token: does not expire, can be revoked; kept only as its hash
+    (the token is shown once). Accepted on the routes an extension needs (``Route.devices``)."""
+
+    class Meta(_Meta):
+        table_name = "device-tokens"
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    device_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    last_used_at = UTCDateTimeAttribute(null=True)  # to the hour: when it was last seen
+    by_user = DeviceTokenByUser()
+
+
 class DonorNotice(Model):
     """A recipient a contributor gave escrow to has been claimed: told in the next digest."""
 
@@ -708,6 +732,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     Mismatch,
     SentMail,
     IdempotencyRecord,
+    DeviceToken,
     Recipient,
     LedgerItem,
     Escrow,

@@ -75,6 +75,8 @@ class Settings:
     min_monthly_budget_micros: int = 2_000_000
     default_monthly_budget_micros: int = 5_000_000
     max_body_bytes: int = 256 * 1024
+    # Entries of one Flattr-extension batch made into flattrs; the rest skipped, counted.
+    max_bulk_entries: int = 1000
     max_attention_seconds_per_day: int = 24 * 3600
     max_flattrs_per_day: int = 500
     # Distinct pages with attention, and sites with visits, per contributor-day: far above
@@ -103,6 +105,9 @@ class Settings:
     ses_configuration_set: str = ""
     # The Cognito user pool whose users account deletion removes.
     user_pool_id: str = ""
+    # Whose JWTs the device routes' authorizer accepts (Cognito's issuer URL, the app client).
+    jwt_issuer: str = ""
+    jwt_client_id: str = ""
     # A DNS server to ask for domain verification TXT records (default: the system's).
     dns_nameserver: str = ""
     # A platform's web and API hosts, ``<PLATFORM>_WEB_URL`` / ``<PLATFORM>_API_URL``
@@ -141,6 +146,7 @@ class Settings:
                 "DEFAULT_MONTHLY_BUDGET_MICROS", cls.default_monthly_budget_micros
             ),
             max_body_bytes=_int("MAX_BODY_BYTES", cls.max_body_bytes),
+            max_bulk_entries=_int("MAX_BULK_ENTRIES", cls.max_bulk_entries),
             max_attention_seconds_per_day=_int(
                 "MAX_ATTENTION_SECONDS_PER_DAY", cls.max_attention_seconds_per_day
             ),
@@ -166,6 +172,8 @@ class Settings:
             mail_from=os.environ.get("MAIL_FROM", ""),
             ses_configuration_set=os.environ.get("SES_CONFIGURATION_SET", ""),
             user_pool_id=os.environ.get("USER_POOL_ID", ""),
+            jwt_issuer=os.environ.get("JWT_ISSUER", ""),
+            jwt_client_id=os.environ.get("JWT_CLIENT_ID", ""),
             dns_nameserver=os.environ.get("DNS_NAMESERVER", ""),
             stripe_api_url=os.environ.get("STRIPE_API_URL", cls.stripe_api_url).rstrip("/"),
             stripe_secret_id=os.environ.get("STRIPE_SECRET_ID", cls.stripe_secret_id),

@@ -20,7 +20,7 @@ from functions.common.pagination import decode_cursor, encode_cursor
 from functions.common.recipients import RecipientRef, recipient_ref
 from functions.core import flattrs
 from functions.core.ownership.resolve import Resolution
-from functions.track import health, store, tracking
+from functions.track import bulk, health, store, tracking
 
 router = Router()
 
@@ -155,6 +155,35 @@ def post_flattr(body: Annotated[ExplicitIn, Body()]) -> Response[FlattrOut]:
         content_type="application/json",
         body=out,
     )
+
+
+class BulkOut(BaseModel):
+    flattrs: int
+    skipped: dict[str, int]
+
+
+@router.post("/rest/v2/flattr/bulk")
+def flattr_bulk() -> BulkOut:
+    """The Flattr extension's reports (REST v2): ``[{"url"}, …]``, each one attention flattr
+    of its page-day under our rules; what cannot be one is skipped and counted, never a 4xx.
+    400 only for a body that is not an array of objects."""
+    import json
+
+    user_id = current_user_id(router)
+    try:
+        entries = json.loads(router.current_event.decoded_body or "null")
+    except ValueError:
+        entries = None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise Problem(
+            400,
+            "invalid-request",
+            'body: must be an array of objects, like [{"url": "https://…"}]',
+            errors=[{"field": "body", "message": "not an array of objects"}],
+        )
+    urls = [e["url"] if isinstance(e.get("url"), str) else None for e in entries]
+    done = bulk.record_bulk(user_id, urls, clock.now())
+    return BulkOut(flattrs=done.flattrs, skipped={k: v for k, v in done.skipped.items() if v})
 
 
 def _not_flattrable(reason: str) -> Problem:

@@ -446,6 +446,11 @@ def _merge(
     outcome.flattrs.extend((f, resolution) for f in flattrs)
 
 
+def key_of(resolution: Resolution) -> str:
+    """The recipient key a flattr of this resolution goes to."""
+    return _key(resolution)
+
+
 def _key(resolution: Resolution) -> str:
     assert resolution.recipient is not None
     return resolution.recipient.key
