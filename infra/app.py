@@ -26,6 +26,9 @@ def build(context: dict[str, Any] | None = None, outdir: str | None = None) -> A
         mail_domain=str(app.node.try_get_context("mail_domain") or "flattr.example.org"),
         site_domain=str(app.node.try_get_context("site_domain") or "flattr.example.org"),
         certificate_arn=app.node.try_get_context("certificate_arn"),
+        # A certificate for api.<site_domain> in the stack's region: the Flattr extension's
+        # builds call the API there.
+        api_certificate_arn=app.node.try_get_context("api_certificate_arn"),
         env=Environment(
             account=os.environ.get("CDK_DEFAULT_ACCOUNT", "111111111111"),
             region=os.environ.get("CDK_DEFAULT_REGION", "eu-west-1"),

@@ -82,6 +82,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "verified-domains",
             "donor-notices",
             "recipients",
+            "device-tokens",  # made, listed, revoked; deleted with the account
             # Money leaves before the account goes (functions/payments/leaving.py).
             "ledger",
             "payins",
@@ -119,6 +120,8 @@ DOMAIN_ACCESS: dict[str, Access] = {
         send_email=True,
         extra_env={"STRIPE_SECRET_ID": STRIPE_SECRET},
     ),
+    # The device routes' authorizer (functions/authorizer): device tokens, their last use.
+    "authorizer": Access(writes=("device-tokens",)),
     "connections": Access(
         reads=("users", "month-splits"),
         writes=(
@@ -156,6 +159,7 @@ class DomainFunctions(Construct):
         public_api_url: str,
         mail_from: str,
         user_pool: cognito.IUserPool,
+        user_pool_client: cognito.IUserPoolClient,
     ) -> None:
         super().__init__(scope, construct_id)
         dependencies = lambda_.LayerVersion(
@@ -207,6 +211,30 @@ class DomainFunctions(Construct):
                     tables.by_name["deleted-users"].grant_read_data(function.role)
                 if access.user_pool_actions and function.role is not None:
                     user_pool.grant(function.role, *access.user_pool_actions)
+
+        # The authorizer of the routes a browser extension may call: Cognito's JWTs (of
+        # this user pool and app client) or device tokens.
+        issuer = f"https://cognito-idp.{Stack.of(self).region}.amazonaws.com/"
+        self.authorizer = self._function(
+            "Authorizer",
+            "authorizer",
+            "lambda_handler",
+            code,
+            dependencies,
+            {
+                "TABLE_PREFIX": table_prefix,
+                "POWERTOOLS_SERVICE_NAME": "authorizer",
+                "POWERTOOLS_METRICS_NAMESPACE": "Flattr",
+                "POWERTOOLS_LOG_LEVEL": log_level,
+                "JWT_ISSUER": issuer + user_pool.user_pool_id,
+                "JWT_CLIENT_ID": user_pool_client.user_pool_client_id,
+            },
+            DOMAIN_ACCESS["authorizer"],
+            tables,
+            url_hash_secret,
+            token_key,
+            email_identity_arn,
+        )
 
     def _read_secrets(self, role: iam.IRole, name_pattern: str) -> None:
         role.add_to_principal_policy(

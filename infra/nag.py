@@ -132,6 +132,7 @@ def acknowledge(stack: FlattrStack) -> None:
         *stack.functions.api.values(),
         *stack.functions.jobs.values(),
         *stack.functions.events.values(),
+        stack.functions.authorizer,
     ):
         role = function.role
         if role is None:

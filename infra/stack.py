@@ -29,6 +29,7 @@ class FlattrStack(Stack):
         mail_domain: str,
         site_domain: str,
         certificate_arn: str | None = None,
+        api_certificate_arn: str | None = None,
         log_level: str = "INFO",
         **kwargs: object,
     ) -> None:
@@ -134,6 +135,7 @@ class FlattrStack(Stack):
             public_api_url=site,  # every browser-facing URL the API builds: the site's
             mail_from=f"noreply@{mail_domain}",
             user_pool=self.user_pool,
+            user_pool_client=self.user_pool_client,
         )
         self.api = Api(
             self,
@@ -141,8 +143,11 @@ class FlattrStack(Stack):
             functions=dict(self.functions.api),
             user_pool=self.user_pool,
             user_pool_client=self.user_pool_client,
+            devices_authorizer=self.functions.authorizer,
             rate_limit=200,
             burst_limit=400,
+            api_domain=f"api.{site_domain}" if api_certificate_arn else None,
+            api_certificate_arn=api_certificate_arn,
         )
         self.site = Site(
             self,

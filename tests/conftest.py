@@ -33,6 +33,8 @@ os.environ.update(
         "SES_CONFIGURATION_SET": "flattr-mail",
         "TOKEN_KEY_ID": "provisioned-per-test",
         "USER_POOL_ID": "provisioned-per-test",
+        "JWT_ISSUER": "https://idp.flattr.test",
+        "JWT_CLIENT_ID": "provisioned-per-test",
         "STRIPE_EVENTS_QUEUE_URL": "provisioned-per-test",
         # The emulated user pool checks TOTP codes, as Cognito does.
         "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from functions.common.handler import plain_handler
 from functions.common.jwt_verify import JwtVerifier
 from functions.common.settings import settings
 from functions.core import devices
@@ -36,6 +37,9 @@ def caller(authorization: str) -> dict[str, str]:
     return {"sub": device.user_id, "device": device.device_id} if device else {}
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def _authorize(event: dict[str, Any], context: Any) -> dict[str, Any]:
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     return {"isAuthorized": True, "context": caller(str(headers.get("authorization") or ""))}
+
+
+lambda_handler = plain_handler(_authorize, needs=("jwt_issuer", "jwt_client_id"))

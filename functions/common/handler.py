@@ -64,3 +64,15 @@ def job_handler(
 
     handler.needs = tuple(needs)  # what it checked: the CDK app's tests read it
     return handler
+
+
+def plain_handler(handle: LambdaHandler, needs: Iterable[str] = ()) -> LambdaHandler:
+    """A Lambda handler as it is (an authorizer's: no logging of its event, which holds the
+    caller's token), its settings checked at the cold start."""
+    settings().require(*needs)
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return handle(event, context)
+
+    handler.needs = tuple(needs)  # type: ignore[attr-defined]  # the CDK tests read it
+    return handler

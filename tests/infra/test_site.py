@@ -127,3 +127,25 @@ def test_page_paths_are_answered_with_the_page_shell(uri, served):
     script = f"{PAGE_REWRITE}\nconsole.log(handler({{request: {{uri: {json.dumps(uri)}}}}}).uri)"
     ran = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
     assert ran.stdout.strip() == served
+
+
+def test_the_api_answers_on_api_dot_the_site_for_the_flattr_extension(tmp_path):
+    """Its builds call ``api.<site domain>``: with a certificate for it, the API has that
+    custom domain too (and none without one)."""
+    from aws_cdk import assertions
+
+    from infra.app import build
+
+    certificate = "arn:aws:acm:eu-west-1:123456789012:certificate/abc"
+    context = {**NO_BUNDLING, "site_domain": "flattr.example.org"}
+    app = build(context={**context, "api_certificate_arn": certificate}, outdir=str(tmp_path))
+    app.synth()
+    template = assertions.Template.from_stack(app.node.find_child("Flattr-test"))
+    domain = only(template, "AWS::ApiGatewayV2::DomainName")
+    assert domain["DomainName"] == "api.flattr.example.org"
+    assert domain["DomainNameConfigurations"][0]["CertificateArn"] == certificate
+    assert len(resources(template, "AWS::ApiGatewayV2::ApiMapping")) == 1
+
+
+def test_without_a_certificate_the_api_has_no_custom_domain(template):
+    assert not resources(template, "AWS::ApiGatewayV2::DomainName")

@@ -95,9 +95,15 @@ def test_routes_come_from_the_route_table_with_jwt_auth_unless_public(synthesise
     assert set(routes) == {route.route_key for route in ROUTES}
     for route in ROUTES:
         auth = routes[route.route_key].get("AuthorizationType", "NONE")
-        assert auth == ("NONE" if route.public else "JWT"), route
+        # Device routes: the Lambda authorizer (a JWT or a device token); others: Cognito.
+        assert auth == ("NONE" if route.public else "CUSTOM" if route.devices else "JWT"), route
     authorizers = resources(template, "AWS::ApiGatewayV2::Authorizer")
-    assert [a["Properties"]["AuthorizerType"] for a in authorizers.values()] == ["JWT"]
+    kinds = sorted(a["Properties"]["AuthorizerType"] for a in authorizers.values())
+    assert kinds == ["JWT", "REQUEST"]
+    (devices,) = [a for a in authorizers.values() if a["Properties"]["AuthorizerType"] == "REQUEST"]
+    assert devices["Properties"]["EnableSimpleResponses"] is True
+    assert devices["Properties"]["AuthorizerResultTtlInSeconds"] == 300
+    assert not [r for r in ROUTES if r.devices and r.domain in ("payments", "account")]
 
 
 def test_stage_has_access_logs_and_throttling(synthesised):
@@ -125,6 +131,7 @@ def test_one_function_per_domain_each_with_its_own_role(synthesised):
         {f"functions.{r.domain}.handler.lambda_handler" for r in ROUTES}
         | {f"functions.{j.domain}.handler.job_handler" for j in JOBS}
         | {"functions.claim.handler.events_handler", "functions.payments.handler.events_handler"}
+        | {"functions.authorizer.handler.lambda_handler"}
     )
     assert handlers == expected
     roles = [json.dumps(f["Properties"]["Role"]) for f in functions.values()]
