@@ -7,6 +7,7 @@ declines. Screenshots at desktop and phone widths go to test-artifacts/website/.
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -359,6 +360,7 @@ PAGES = (
     "/stats",
     "/flattr?url=https%3A%2F%2Fblog.example.org%2Fpost",
     "/button",
+    "/oauth/ext",
 )
 
 
@@ -587,3 +589,61 @@ def test_a_creator_turns_on_two_step_sign_in_onboards_and_withdraws(
         if "octopay@example.org" in m["to"]
     ]
     assert "Your Flattr earnings were withdrawn" in subjects
+
+
+# The content script's side of the Flattr extension's sign-in protocol (flattr/flattr-extension
+# 0.7.0), played in the page by this script: it marks the page (sessionStorage.extension and
+# flattr-installed), answers flattr-trigger with flattr-authenticate, keeps the token that
+# flattr-token brings and confirms with flattr-authenticated.
+CONTENT_SCRIPT = """
+document.addEventListener("flattr-trigger", (event) => {
+  window.__trigger = event.detail;
+  document.dispatchEvent(new CustomEvent("flattr-authenticate",
+    { detail: { build: "test", id: "flattr-test@example.org", version: "0.7.0" } }));
+});
+document.addEventListener("flattr-token", (event) => {
+  window.__token = event.detail;
+  document.dispatchEvent(new CustomEvent("flattr-authenticated",
+    { detail: { authenticated: true } }));
+});
+document.addEventListener("DOMContentLoaded", () => {
+  if (location.pathname !== "/oauth/ext") return;
+  sessionStorage.setItem("extension", "1");
+  document.dispatchEvent(new CustomEvent("flattr-installed"));
+});
+"""
+
+
+def test_an_extension_signs_in_through_the_sites_extension_page(stack: Client, browser: Browser):
+    context = browser.new_context(viewport=WIDTHS["desktop"])
+    context.add_init_script(CONTENT_SCRIPT)
+    page = context.new_page()
+    page.goto(stack.base + "/oauth/ext")
+    sign_in_here(page, "extension-user@example.org")
+    expect(page.locator("#ext-status")).to_have_text(
+        "The extension is signed in. You can close this page."
+    )
+    page.screenshot(path=str(SHOTS / "extension-sign-in-desktop.png"), full_page=True)
+    assert page.evaluate("() => window.__trigger") == {"action": "authentication"}
+    handed = page.evaluate("() => window.__token")
+    assert handed["subscription"] == {"active": True}  # a budget is set (the default)
+    token = handed["accessToken"]
+    entries = json.dumps([{"url": "https://extension-read.example.org/essay"}]).encode()
+    sent = stack.request(
+        "POST",
+        "/rest/v2/flattr/bulk",
+        raw=entries,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert sent.status == 200 and sent.json["flattrs"] == 1
+
+    page.goto(stack.base + "/account")
+    expect(page.locator("#device-list li")).to_contain_text("Flattr extension 0.7.0, last used")
+    page.screenshot(path=str(SHOTS / "account-devices-desktop.png"), full_page=True)
+    page.get_by_role("button", name="Revoke").click()
+    expect(page.locator("#devices-message")).to_contain_text("Revoked.")
+    again = stack.request(
+        "POST", "/rest/v2/flattr/bulk", raw=entries, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert again.status == 401  # the extension forgets it and asks to sign in again
+    context.close()

@@ -4,6 +4,7 @@ import { accessToken, signOut } from "./auth.js";
 import { el } from "./dom.js";
 import { claimPage } from "./claimpage.js";
 import { creatorPage } from "./creator.js";
+import { extensionSignIn } from "./extpage.js";
 import { historyPage } from "./historypage.js";
 import { moneyPage } from "./money.js";
 import { account, dashboard, home, signedIn } from "./pages.js";
@@ -24,6 +25,7 @@ const ROUTES = {
   "/stats": statsPage,
   "/flattr": flattrPage,
   "/button": buttonPage,
+  "/oauth/ext": extensionSignIn,
 };
 
 function navigate(path, { replace = false } = {}) {

@@ -3,7 +3,7 @@ import { api } from "./api.js";
 import { accessToken, finishSignIn, signIn, signOut } from "./auth.js";
 import { el, say, show } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
-import { securitySection } from "./security.js";
+import { devicesSection, securitySection } from "./security.js";
 import { STRINGS as S } from "./strings.js";
 
 /** On a page for signed-in people: true when signed in, else the page asks to sign in. */
@@ -223,6 +223,7 @@ export async function account(navigate) {
   show(
     el("h1", {}, S.accountTitle),
     await securitySection(),
+    await devicesSection(),
     el("h2", {}, S.exportTitle),
     el("p", {}, S.exportText),
     el("button", { type: "button", id: "export", onclick: download }, S.exportButton),

@@ -70,3 +70,28 @@ export async function securitySection(note = "") {
   await draw(note);
   return box;
 }
+
+/** The browser extensions signed in with a device token, each with a revoke button. */
+export async function devicesSection() {
+  const box = el("section", { id: "devices", "aria-labelledby": "devices-title" });
+  const draw = async (said = "") => {
+    const items = (await api("GET", "/v1/me/devices")).data.items;
+    const message = el("p", { id: "devices-message", role: "status" }, said);
+    const revoke = async (device) => {
+      const answer = await api("DELETE", `/v1/me/devices/${encodeURIComponent(device.id)}`);
+      if (answer.ok) draw(S.devicesRevoked);
+      else say(message, answer, "", S.failed);
+    };
+    box.replaceChildren(
+      el("h2", { id: "devices-title" }, S.devicesTitle),
+      items.length === 0
+        ? el("p", {}, S.devicesNone)
+        : el("ul", { id: "device-list" }, items.map((device) => el("li", {},
+            `${device.name}, ${device.last_used_at ? `${S.devicesLastUsed} ${new Date(device.last_used_at).toLocaleDateString()}` : S.devicesNever} `,
+            el("button", { type: "button", class: "secondary", onclick: () => revoke(device) }, S.devicesRevoke)))),
+      message,
+    );
+  };
+  await draw();
+  return box;
+}

@@ -70,7 +70,10 @@ export const STRINGS = {
     "Your profile, flattrs, attention records, connections and domains are deleted, and " +
     "your sign-in with them. The money records (what you paid in, your monthly statements, " +
     "money that waits for creators) are kept under an id that no longer leads to you: the " +
-    "law and the creators you gave to need them to add up.",
+    "law and the creators you gave to need them to add up. First, your unspent money goes " +
+    "back to the cards and accounts it came from where it can, and your earnings to your " +
+    "payout account if you signed in with two-step sign-in in the last ten minutes; what " +
+    "cannot leave is kept for you, and we email you how much.",
   deleteConfirmLabel: "Type delete my account to confirm",
   deleteConfirmPhrase: "delete my account",
   deleteButton: "Delete my account",
@@ -206,6 +209,22 @@ export const STRINGS = {
   payin_disputed: "disputed by your bank",
   payin_dispute_lost: "taken back by your bank",
   moneyEmails: "Email me a statement after each month's split, and a warning before my balance runs short",
+  extTitle: "Sign in your browser extension",
+  extIntro:
+    "The Flattr extension (ours, or the open-source one) gets a token of its own: it stays " +
+    "signed in until you revoke it on your account page, and it can only report what you " +
+    "read and flattr, never move money.",
+  extWaiting: "Waiting for the extension…",
+  extDone: "The extension is signed in. You can close this page.",
+  extRefused: "The extension did not take the token. Try again from the extension.",
+  extMissing: "No Flattr extension answered on this page. Install it, then open this page from it.",
+  extDeviceName: "Flattr extension",
+  devicesTitle: "Browser extensions",
+  devicesNone: "No extension is signed in.",
+  devicesLastUsed: "last used",
+  devicesNever: "never used",
+  devicesRevoke: "Revoke",
+  devicesRevoked: "Revoked. That extension is signed out within five minutes.",
   monthlyTitle: "Monthly top-up",
   monthlyNone:
     "Save a card or a SEPA mandate and we top up what your balance lacks for your budget, " +
