@@ -46,6 +46,7 @@ browser:
 
 test: lint typecheck browser site
 	cd web && npm test --silent
+	cd extension && npm test --silent
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 openapi: setup

@@ -1,0 +1,60 @@
+// The outbox of attention reports: persistent (chrome.storage.local), bounded, batched as
+// the API allows (100 reports a request), with backoff on 429 and 5xx that honours
+// Retry-After. Pure functions over a plain object with an injected clock, so that a
+// stopped service worker or an offline hour loses nothing, and tests replay it.
+
+export const BATCH = 100;
+export const MAX_ITEMS = 2000;
+const BASE_BACKOFF_MS = 2_000;
+const MAX_BACKOFF_MS = 15 * 60_000;
+
+export function emptyOutbox() {
+  return { items: [], dropped: 0, failures: 0, retryAt: 0, signedOut: false };
+}
+
+/** A report in, with its client-made ``event_id``; the oldest go when it is full. */
+export function add(box, report, eventId) {
+  const items = [...box.items, { event_id: eventId, ...report }];
+  const over = Math.max(0, items.length - MAX_ITEMS);
+  return { ...box, items: items.slice(over), dropped: box.dropped + over };
+}
+
+/** The next batch to send now, or null (empty, backing off, or signed out). */
+export function nextBatch(box, now) {
+  if (box.items.length === 0 || box.signedOut || now < box.retryAt) return null;
+  return box.items.slice(0, BATCH);
+}
+
+function retryAfterMs(header, now) {
+  if (!header) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const when = Date.parse(header);
+  return Number.isNaN(when) ? null : Math.max(0, when - now);
+}
+
+/**
+ * What the API answered to ``batch``: ``{status, retryAfter}`` (status 0 when offline).
+ * 2xx: the batch is done (the API counted each report once, by its event id). 401: kept,
+ * until signed in again. 429, 5xx, offline: kept, and sent again after the backoff.
+ * Another 4xx: the batch can never pass as it is; it is dropped and counted.
+ */
+export function settle(box, batch, answer, now) {
+  const sent = new Set(batch.map((r) => r.event_id));
+  const rest = box.items.filter((r) => !sent.has(r.event_id));
+  const { status } = answer;
+  if (status >= 200 && status < 300) return { ...box, items: rest, failures: 0, retryAt: 0 };
+  if (status === 401) return { ...box, signedOut: true };
+  if (status === 0 || status === 408 || status === 429 || status >= 500) {
+    const failures = box.failures + 1;
+    const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (failures - 1));
+    const wait = retryAfterMs(answer.retryAfter, now) ?? backoff;
+    return { ...box, failures, retryAt: now + wait };
+  }
+  return { ...box, items: rest, dropped: box.dropped + batch.length, failures: 0 };
+}
+
+/** Signed in again: what waited is sent. */
+export function signedIn(box) {
+  return { ...box, signedOut: false, retryAt: 0, failures: 0 };
+}

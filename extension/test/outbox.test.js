@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { add, BATCH, emptyOutbox, MAX_ITEMS, nextBatch, settle, signedIn } from "../src/outbox.js";
+
+const report = (n) => ({ url: `https://blog.example.org/${n}`, kind: "text", seconds: 10, at: "2026-11-22T10:00:00Z" });
+
+function filled(count) {
+  let box = emptyOutbox();
+  for (let i = 0; i < count; i += 1) box = add(box, report(i), `e-${i}`);
+  return box;
+}
+
+test("batches of at most a hundred, removed once the API took them", () => {
+  let box = filled(250);
+  const first = nextBatch(box, 0);
+  assert.equal(first.length, BATCH);
+  box = settle(box, first, { status: 200 }, 0);
+  assert.equal(box.items.length, 150);
+  assert.equal(box.items[0].event_id, "e-100");
+});
+
+test("429 and 5xx back off, honouring Retry-After; nothing is lost", () => {
+  let box = filled(3);
+  const batch = nextBatch(box, 1_000);
+  box = settle(box, batch, { status: 429, retryAfter: "30" }, 1_000);
+  assert.equal(nextBatch(box, 30_999), null);
+  assert.equal(nextBatch(box, 31_000).length, 3);
+  box = settle(box, batch, { status: 503 }, 31_000);
+  box = settle(box, batch, { status: 0 }, 31_000); // offline
+  assert.equal(box.failures, 3);
+  assert.equal(nextBatch(box, 31_000 + 7_999), null); // 2 s × 2² after the third failure
+  assert.ok(nextBatch(box, 31_000 + 8_000));
+  assert.equal(box.items.length, 3);
+  box = settle(box, batch, { status: 202 }, 40_000);
+  assert.deepEqual([box.items.length, box.failures], [0, 0]);
+});
+
+test("signed out (401), it keeps everything until signed in again", () => {
+  let box = filled(5);
+  box = settle(box, nextBatch(box, 0), { status: 401 }, 0);
+  assert.equal(nextBatch(box, 10_000_000), null);
+  box = signedIn(box);
+  assert.equal(nextBatch(box, 0).length, 5);
+});
+
+test("bounded: the oldest are dropped, and counted", () => {
+  const box = filled(MAX_ITEMS + 7);
+  assert.equal(box.items.length, MAX_ITEMS);
+  assert.equal(box.dropped, 7);
+  assert.equal(box.items[0].event_id, "e-7");
+});
+
+test("a batch the API can never take is dropped and counted, not resent forever", () => {
+  let box = filled(2);
+  box = settle(box, nextBatch(box, 0), { status: 422 }, 0);
+  assert.deepEqual([box.items.length, box.dropped], [0, 2]);
+});
+
+test("it survives a restart: the state is plain JSON", () => {
+  const box = settle(filled(4), nextBatch(filled(4), 0), { status: 500 }, 0);
+  const restored = JSON.parse(JSON.stringify(box));
+  assert.deepEqual(restored, box);
+  assert.equal(nextBatch(restored, restored.retryAt).length, 4);
+});
