@@ -77,6 +77,8 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     # Entries of one Flattr-extension batch made into flattrs; the rest skipped, counted.
     max_bulk_entries: int = 1000
+    # The attention thresholds, in percent of the rules' (tests and demos shorten them).
+    attention_threshold_percent: int = 100
     max_attention_seconds_per_day: int = 24 * 3600
     max_flattrs_per_day: int = 500
     # Distinct pages with attention, and sites with visits, per contributor-day: far above
@@ -147,6 +149,9 @@ class Settings:
             ),
             max_body_bytes=_int("MAX_BODY_BYTES", cls.max_body_bytes),
             max_bulk_entries=_int("MAX_BULK_ENTRIES", cls.max_bulk_entries),
+            attention_threshold_percent=_int(
+                "ATTENTION_THRESHOLD_PERCENT", cls.attention_threshold_percent
+            ),
             max_attention_seconds_per_day=_int(
                 "MAX_ATTENTION_SECONDS_PER_DAY", cls.max_attention_seconds_per_day
             ),

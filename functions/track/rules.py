@@ -21,7 +21,13 @@ VISIT_RETENTION = 30 * 86400
 
 
 def thresholds(media: bool) -> tuple[int, ...]:
-    return MEDIA_THRESHOLDS if media else TEXT_THRESHOLDS
+    """The seconds of a page-day at which flattrs are awarded: the rules' numbers, scaled by
+    ``ATTENTION_THRESHOLD_PERCENT`` (100 in production; a test stack may shorten them)."""
+    from functions.common.settings import settings
+
+    levels = MEDIA_THRESHOLDS if media else TEXT_THRESHOLDS
+    percent = settings().attention_threshold_percent
+    return levels if percent == 100 else tuple(max(1, t * percent // 100) for t in levels)
 
 
 def flattrs_due(seconds: int, media: bool, awarded: int) -> int:

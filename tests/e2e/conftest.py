@@ -120,9 +120,11 @@ def approve(browser: Client, consent_url: str, login: str) -> str:
     return approved.headers["Location"]
 
 
-def start_stack(port: int) -> subprocess.Popen[bytes]:
+def start_stack(port: int, **more: str) -> subprocess.Popen[bytes]:
+    """The local stack as ``make run`` starts it, with ``more`` environment variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["PORT"] = str(port)
+    env.update(more)
     # Its output goes to a file, not a pipe nobody reads: a full pipe would block the stack.
     log = tempfile.TemporaryFile()  # noqa: SIM115 - kept open while the stack runs
     process = subprocess.Popen(

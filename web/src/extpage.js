@@ -11,8 +11,25 @@ import { STRINGS as S } from "./strings.js";
 
 const WAIT_MS = 4000;
 
+// Each event goes both ways a content script may read it: as the DOM event the Flattr
+// extension listens for, and as a window message (a CustomEvent's detail made in one world
+// does not reach the other in Chromium; a message's data is cloned across).
 function send(name, detail) {
   document.dispatchEvent(new CustomEvent(name, { detail }));
+  window.postMessage({ flattr: name, detail }, location.origin);
+}
+
+function on(name, handle) {
+  let done = false;
+  const once = (detail) => {
+    if (done) return;
+    done = true;
+    handle(detail);
+  };
+  document.addEventListener(name, (event) => once(event.detail));
+  window.addEventListener("message", (event) => {
+    if (event.source === window && event.data && event.data.flattr === name) once(event.data.detail);
+  });
 }
 
 function deviceName(info) {
@@ -31,19 +48,19 @@ export async function extensionSignIn() {
     started = true;
     send("flattr-trigger", { action: "authentication" });
   };
-  document.addEventListener("flattr-authenticate", async (event) => {
-    const made = await api("POST", "/v1/me/devices", { name: deviceName(event.detail) });
+  on("flattr-authenticate", async (detail) => {
+    const made = await api("POST", "/v1/me/devices", { name: deviceName(detail) });
     if (!made.ok) return say(status, made, "", S.failed);
     const me = await api("GET", "/v1/me");
     const active = Boolean(me.ok && Number(me.data.monthly_budget.amount) > 0);
     send("flattr-token", { accessToken: made.data.token, subscription: { active } });
-  }, { once: true });
-  document.addEventListener("flattr-authenticated", (event) => {
-    const done = Boolean(event.detail && event.detail.authenticated);
+  });
+  on("flattr-authenticated", (detail) => {
+    const done = Boolean(detail && detail.authenticated);
     status.textContent = done ? S.extDone : S.extRefused;
     status.className = done ? "" : "error";
-  }, { once: true });
-  document.addEventListener("flattr-installed", begin, { once: true });
+  });
+  on("flattr-installed", begin);
   if (sessionStorage.getItem("extension")) begin();
   setTimeout(() => {
     if (!started) status.textContent = S.extMissing;

@@ -30,7 +30,10 @@ export function home() {
 export async function signedIn(navigate) {
   show(el("p", {}, S.loading));
   const next = await finishSignIn(new URL(location.href));
-  if (next) navigate(next, { replace: true });
+  // The extension sign-in page is loaded anew: an extension's content script runs only on
+  // a page load of that path, never on a route the site changed to by itself.
+  if (next && next.startsWith("/oauth/ext")) location.replace(next);
+  else if (next) navigate(next, { replace: true });
   else show(el("p", { class: "error", role: "alert" }, S.signInFailed));
 }
 

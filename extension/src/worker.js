@@ -1,0 +1,156 @@
+// The service worker (Manifest V3). It keeps nothing in memory between events: MV3 stops
+// it after ~30 s idle. The attention state lives in chrome.storage.session, the outbox,
+// the token and the settings in chrome.storage.local; every event is applied in order.
+import { SITE } from "./config.js";
+import { add, emptyOutbox, nextBatch, settle, signedIn } from "./outbox.js";
+import { addToday, initialState, step } from "./sensing.js";
+
+const TICK = "tick";
+let chain = Promise.resolve();
+
+/** Events one at a time (within one life of the worker; across lives, storage keeps state). */
+function serially(work) {
+  chain = chain.then(work, work);
+  return chain;
+}
+
+async function load() {
+  const session = await chrome.storage.session.get(["sensing"]);
+  const local = await chrome.storage.local.get(["outbox", "token", "paused", "sitesOff", "today"]);
+  const sensing = {
+    ...(session.sensing || initialState()),
+    signedIn: Boolean(local.token),
+    paused: Boolean(local.paused),
+    sitesOff: local.sitesOff || [],
+  };
+  return { sensing, outbox: local.outbox || emptyOutbox(), token: local.token || null, today: local.today || null };
+}
+
+/** One event through the sensing logic; its report, if any, into the outbox. */
+export function handle(event) {
+  return serially(async () => {
+    const now = Date.now();
+    const { sensing, outbox, today } = await load();
+    const { state, report } = step(sensing, { ...event, at: now });
+    let box = outbox;
+    if (report) {
+      box = add(box, { url: report.url, kind: report.kind, active_seconds: report.seconds, at: report.at }, crypto.randomUUID());
+    }
+    await chrome.storage.session.set({ sensing: state });
+    await chrome.storage.local.set({ outbox: box, today: addToday(today, report, now) });
+    await flush();
+  });
+}
+
+/** Sends what waits, as far as the API and the backoff allow. */
+async function deviceId() {
+  const { deviceId: known } = await chrome.storage.local.get(["deviceId"]);
+  if (known) return known;
+  const made = crypto.randomUUID(); // which installation reported (several devices, one day)
+  await chrome.storage.local.set({ deviceId: made });
+  return made;
+}
+
+async function flush() {
+  const device = await deviceId();
+  for (;;) {
+    const { outbox, token } = await load();
+    const batch = nextBatch(outbox, Date.now());
+    if (!batch || !token) return;
+    let answer;
+    try {
+      const response = await fetch(`${SITE}/v1/attention`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ device_id: device, reports: batch }),
+      });
+      answer = { status: response.status, retryAfter: response.headers.get("Retry-After") };
+    } catch {
+      answer = { status: 0 }; // offline, or the service is down
+    }
+    const settled = settle((await load()).outbox, batch, answer, Date.now());
+    await chrome.storage.local.set({ outbox: settled });
+    if (answer.status === 401) await signOut();
+    if (answer.status < 200 || answer.status >= 300) return;
+  }
+}
+
+async function signOut() {
+  await chrome.storage.local.remove(["token"]);
+}
+
+async function activeTab() {
+  const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+  return tab ? { type: "tab", tab: describe(tab) } : { type: "closed", tabId: -1 };
+}
+
+function describe(tab) {
+  return {
+    id: tab.id,
+    url: tab.url || "",
+    incognito: tab.incognito,
+    audible: Boolean(tab.audible),
+    muted: Boolean(tab.mutedInfo && tab.mutedInfo.muted),
+    visible: true,
+  };
+}
+
+chrome.tabs.onActivated.addListener(async () => handle(await activeTab()));
+chrome.tabs.onUpdated.addListener(async (_id, change, tab) => {
+  if (tab.active && (change.url || "audible" in change || change.mutedInfo || change.status === "complete")) {
+    await handle({ type: "tab", tab: describe(tab) });
+  }
+});
+chrome.tabs.onRemoved.addListener((tabId) => handle({ type: "closed", tabId }));
+chrome.windows.onFocusChanged.addListener(async (windowId) => {
+  await handle({ type: "focus", focused: windowId !== chrome.windows.WINDOW_ID_NONE });
+  if (windowId !== chrome.windows.WINDOW_ID_NONE) await handle(await activeTab());
+});
+chrome.idle.setDetectionInterval(60);
+chrome.idle.onStateChanged.addListener((state) => handle({ type: "idle", state }));
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === TICK) handle({ type: TICK });
+});
+chrome.runtime.onInstalled.addListener(() => chrome.alarms.create(TICK, { periodInMinutes: 0.5 }));
+chrome.runtime.onStartup.addListener(() => chrome.alarms.create(TICK, { periodInMinutes: 0.5 }));
+
+chrome.runtime.onMessage.addListener((message, sender, reply) => {
+  answer(message, sender).then(reply, (error) => reply({ error: String(error) }));
+  return true; // the answer comes later
+});
+
+async function answer(message, sender) {
+  switch (message.type) {
+    case "input":
+      if (sender.tab) await handle({ type: "input", tabId: sender.tab.id });
+      return {};
+    case "visible":
+      if (sender.tab && sender.tab.active) await handle({ type: "tab", tab: { ...describe(sender.tab), visible: message.visible } });
+      return {};
+    case "token": // from the website's /oauth/ext page, through the sign-in content script
+      await chrome.storage.local.set({ token: message.token });
+      await chrome.storage.local.set({ outbox: signedIn((await load()).outbox) });
+      await handle({ type: "signed", signedIn: true });
+      return { authenticated: true };
+    case "sign-out":
+      await signOut();
+      await handle({ type: "signed", signedIn: false });
+      return {};
+    case "pause":
+      await chrome.storage.local.set({ paused: message.paused });
+      await handle({ type: "pause", paused: message.paused });
+      return {};
+    case "site-off": {
+      const { sitesOff = [] } = await chrome.storage.local.get(["sitesOff"]);
+      const next = message.off ? [...new Set([...sitesOff, message.site])] : sitesOff.filter((s) => s !== message.site);
+      await chrome.storage.local.set({ sitesOff: next });
+      await handle({ type: "sites", sitesOff: next });
+      return {};
+    }
+    case "flush":
+      await serially(flush);
+      return (await load()).outbox;
+    default:
+      return { error: "unknown message" };
+  }
+}

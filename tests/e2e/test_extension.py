@@ -1,0 +1,136 @@
+"""Our browser extension (extension/, Manifest V3) loaded unpacked in Debian's Chromium
+(headless, where its service worker runs and fetches), against a local stack whose
+attention thresholds are a tenth of the rules' (ATTENTION_THRESHOLD_PERCENT=10: the first
+flattr after 5 s instead of 50 s). The reading page is served on loopback under a public-
+looking name (the extension never counts localhost or IP addresses), mapped with
+Chromium's --host-resolver-rules."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, expect, sync_playwright
+
+from local.stack import free_port
+from tests.e2e.conftest import Client, start_stack, stop_stack, wait_healthy
+from tests.e2e.test_website import CHROMIUM, SHOTS, sign_in_here
+
+ROOT = Path(__file__).resolve().parents[2]
+READING_HOST = "reading.example.org"
+ESSAY = (
+    "<!doctype html><html lang=en><head><title>An essay</title></head><body><main>"
+    + ("<p>" + "Words worth reading slowly. " * 40 + "</p>") * 30
+    + "</main></body></html>"
+)
+
+
+@pytest.fixture(scope="module")
+def quick_stack() -> Iterator[Client]:
+    port = free_port()
+    process = start_stack(port, ATTENTION_THRESHOLD_PERCENT="10")
+    client = Client(f"http://127.0.0.1:{port}")
+    try:
+        wait_healthy(client, process)
+        yield client
+    finally:
+        stop_stack(process)
+
+
+class _Essay(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = ESSAY.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def reading_page() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Essay)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://{READING_HOST}:{server.server_address[1]}/essay"
+    server.shutdown()
+
+
+@pytest.fixture
+def extension(quick_stack: Client, tmp_path: Path) -> Iterator[BrowserContext]:
+    """Chromium with the extension built for this stack, loaded unpacked."""
+    out = tmp_path / "build"
+    subprocess.run(
+        ["node", "build.mjs"],
+        cwd=ROOT / "extension",
+        env={**os.environ, "SITE": quick_stack.base, "OUT": str(out)},
+        check=True,
+        capture_output=True,
+    )
+    unpacked = str(out / "chromium")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                f"--disable-extensions-except={unpacked}",
+                f"--load-extension={unpacked}",
+                f"--host-resolver-rules=MAP {READING_HOST} 127.0.0.1",
+            ],
+        )
+        yield context
+        context.close()
+
+
+def flattrs_of(stack: Client, token: str) -> list[dict[str, Any]]:
+    return stack.request("GET", "/v1/flattrs", token=token).json["items"]
+
+
+def test_sign_in_through_the_site_then_reading_makes_a_flattr(
+    quick_stack: Client, reading_page: str, extension: BrowserContext
+):
+    worker = (
+        extension.service_workers[0]
+        if extension.service_workers
+        else (extension.wait_for_event("serviceworker"))
+    )
+    assert worker.url.startswith("chrome-extension://")
+    page = extension.new_page()
+    page.goto(quick_stack.base + "/oauth/ext")
+    sign_in_here(page, "extension-reader@example.org")
+    expect(page.locator("#ext-status")).to_have_text(
+        "The extension is signed in. You can close this page."
+    )
+    _, token = quick_stack.sign_in("extension-reader@example.org")
+    assert flattrs_of(quick_stack, token) == []
+
+    page.goto(reading_page)
+    deadline = time.monotonic() + 40
+    found: list[dict[str, Any]] = []
+    while time.monotonic() < deadline and not found:
+        for step in range(4):  # a reader: the mouse moves, the page scrolls
+            page.mouse.move(200 + step * 40, 300 + step * 20)
+            page.mouse.wheel(0, 120)
+            page.wait_for_timeout(1100)
+        found = [f for f in flattrs_of(quick_stack, token) if READING_HOST in f["url"]]
+    state = (
+        "async () => [await chrome.storage.session.get(null), await chrome.storage.local.get(null)]"
+    )
+    assert found, (
+        f"no flattr after 40 s of reading; the extension's state: {worker.evaluate(state)}"
+    )
+    assert found[0]["source"] == "attention"
+    page.screenshot(path=str(SHOTS / "extension-reading.png"))
