@@ -78,11 +78,21 @@ async function pageView(tab, token, local) {
   ];
 }
 
+/** The page the popup is about: the active tab, or (the popup opened as a tab of its own)
+ * the web page used last. */
+async function pageTab() {
+  const [active] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+  if (active && /^https?:/.test(active.url || "")) return active;
+  const pages = (await chrome.tabs.query({})).filter((t) => /^https?:/.test(t.url || ""));
+  pages.sort((a, b) => (b.lastAccessed || 0) - (a.lastAccessed || 0));
+  return pages[0] || null;
+}
+
 async function draw() {
   const local = await chrome.storage.local.get(["token", "paused", "sitesOff", "today", "outbox"]);
   const root = document.getElementById("popup");
   if (!local.token) return root.replaceChildren(...signInView());
-  const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+  const tab = await pageTab();
   const month = await api("GET", "/v1/me/balance", local.token);
   if (month.status === 401) {
     await chrome.runtime.sendMessage({ type: "sign-out" });

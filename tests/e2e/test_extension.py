@@ -134,3 +134,142 @@ def test_sign_in_through_the_site_then_reading_makes_a_flattr(
     )
     assert found[0]["source"] == "attention"
     page.screenshot(path=str(SHOTS / "extension-reading.png"))
+
+
+def extension_id(context: BrowserContext) -> str:
+    worker = (
+        context.service_workers[0]
+        if context.service_workers
+        else (context.wait_for_event("serviceworker"))
+    )
+    return str(worker.url.split("/")[2])
+
+
+def test_flattr_now_from_the_popup(
+    quick_stack: Client, reading_page: str, extension: BrowserContext
+):
+    page = extension.new_page()
+    page.goto(quick_stack.base + "/oauth/ext")
+    sign_in_here(page, "popup-user@example.org")
+    expect(page.locator("#ext-status")).to_contain_text("signed in")
+    page.goto(reading_page)
+    popup = extension.new_page()
+    popup.goto(f"chrome-extension://{extension_id(extension)}/popup.html")
+    expect(popup.locator("#receiver")).to_have_text(
+        "Goes to example.org (held until they claim it)."
+    )
+    popup.click("#flattr-now")
+    expect(popup.locator("#flattr-status")).to_have_text("Flattred.")
+    popup.screenshot(path=str(SHOTS / "extension-popup.png"))
+    _, token = quick_stack.sign_in("popup-user@example.org")
+    (made,) = flattrs_of(quick_stack, token)
+    assert made["source"] == "button" and READING_HOST in made["url"]
+
+
+class Proxy:
+    """The stack behind a switch: while ``down``, every connection is refused, as when the
+    service (or the network) is gone."""
+
+    def __init__(self, target: str) -> None:
+        import urllib.request
+
+        proxy = self
+        self.down = False
+
+        class Forward(BaseHTTPRequestHandler):
+            def _forward(self) -> None:
+                if proxy.down:
+                    self.close_connection = True
+                    self.connection.close()
+                    return
+                length = int(self.headers.get("Content-Length") or 0)
+                request = urllib.request.Request(
+                    target + self.path,
+                    data=self.rfile.read(length) if length else None,
+                    method=self.command,
+                    headers={k: v for k, v in self.headers.items() if k.lower() != "host"},
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as answer:
+                        status, headers, body = answer.status, answer.headers, answer.read()
+                except urllib.error.HTTPError as error:
+                    status, headers, body = error.code, error.headers, error.read()
+                self.send_response(status)
+                for name, value in headers.items():
+                    if name.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_DELETE = _forward
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Forward)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+def test_the_outbox_survives_the_worker_stopped_while_offline(
+    quick_stack: Client, reading_page: str, tmp_path: Path
+):
+    """Reports made while the service is unreachable wait in the outbox; the service worker
+    is stopped (as MV3 stops it); once the service is back, everything arrives."""
+    proxy = Proxy(quick_stack.base)
+    out = tmp_path / "build"
+    subprocess.run(
+        ["node", "build.mjs"],
+        cwd=ROOT / "extension",
+        env={**os.environ, "SITE": proxy.url, "OUT": str(out)},
+        check=True,
+        capture_output=True,
+    )
+    unpacked = str(out / "chromium")
+    user, token = quick_stack.sign_in("offline-reader@example.org")
+    device = quick_stack.request("POST", "/v1/me/devices", {"name": "offline"}, token=token)
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                f"--disable-extensions-except={unpacked}",
+                f"--load-extension={unpacked}",
+                f"--host-resolver-rules=MAP {READING_HOST} 127.0.0.1",
+            ],
+        )
+        worker = (
+            context.service_workers[0]
+            if context.service_workers
+            else (context.wait_for_event("serviceworker"))
+        )
+        worker.evaluate(f"() => chrome.storage.local.set({{token: {device.json['token']!r}}})")
+        proxy.down = True
+        page = context.new_page()
+        page.goto(reading_page)
+        for step in range(10):
+            page.mouse.move(100 + step * 10, 200)
+            page.mouse.wheel(0, 100)
+            page.wait_for_timeout(1000)
+        waiting = worker.evaluate("async () => (await chrome.storage.local.get('outbox')).outbox")
+        assert waiting["items"] and waiting["failures"] >= 1, waiting
+        assert flattrs_of(quick_stack, token) == []
+        cdp = context.new_cdp_session(page)
+        cdp.send("ServiceWorker.enable")
+        cdp.send("ServiceWorker.stopAllWorkers")  # as Chromium stops an idle MV3 worker
+        proxy.down = False
+        found: list[dict[str, Any]] = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not found:
+            page.mouse.move(300, 300)
+            page.mouse.wheel(0, 50)  # inputs wake the worker; its backoff decides when it sends
+            page.wait_for_timeout(1500)
+            found = [f for f in flattrs_of(quick_stack, token) if READING_HOST in f["url"]]
+        assert found, "the reports made offline did not arrive"
+        context.close()
+    proxy.server.shutdown()
+    assert user
