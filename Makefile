@@ -7,7 +7,7 @@ PORT ?= 8000
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup site run test lint typecheck unit openapi lock synth deploy bench clean browser
+.PHONY: setup site run test lint typecheck unit openapi lock synth deploy bench clean browser extension
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -28,7 +28,20 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 site: web/node_modules/.installed
 	cd web && npm run --silent build
 
+# The browser extension (extension/) for the service at SITE: the Chromium zip, the Firefox
+# build, and web-ext lint on it.
+SITE ?= https://flattr.example.org
+extension/node_modules/.installed: extension/package.json extension/package-lock.json
+	cd extension && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+extension: setup extension/node_modules/.installed
+	cd extension && SITE=$(SITE) npm run --silent build && npm run --silent lint >/dev/null
+	$(BIN)/python -c "import shutil; shutil.make_archive('extension/dist/flattr-chromium', 'zip', 'extension/dist/chromium')"
+	@echo "extension/dist/flattr-chromium.zip, extension/dist/firefox/ (for $(SITE))"
+
 run: setup site
+	cd extension && SITE=http://127.0.0.1:$(PORT) node build.mjs  # load extension/dist/chromium
 	PORT=$(PORT) $(BIN)/python -m local.stack
 
 lint: setup
@@ -44,7 +57,7 @@ browser:
 	test -x $(CHROMIUM) || $(SUDO) apt-get install -y -q chromium >/dev/null \
 		|| ($(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null)
 
-test: lint typecheck browser site
+test: lint typecheck browser site extension
 	cd web && npm test --silent
 	cd extension && npm test --silent
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2 --dist loadgroup

@@ -35,7 +35,14 @@ function manifest(browser) {
     return {
       ...common,
       background: { scripts: ["src/worker.js"], type: "module" },
-      browser_specific_settings: { gecko: { id: "extension@flattr-serverless.example.org", strict_min_version: "128.0" } },
+      browser_specific_settings: {
+        gecko: {
+          id: "extension@flattr-serverless.example.org",
+          strict_min_version: "142.0",
+          // What leaves the browser: the addresses of pages read (and, with consent, visits).
+          data_collection_permissions: { required: ["browsingActivity"] },
+        },
+      },
     };
   }
   return { ...common, background: { service_worker: "src/worker.js", type: "module" } };

@@ -394,6 +394,11 @@ def main() -> None:
         f"  operator CLI on it: FLATTR_LOCAL_URL={stack.url} .venv/bin/flattr --local ledger check",
         flush=True,
     )
+    print(
+        f"  website: {stack.url}/ ; browser extension for it: load extension/dist/chromium\n"
+        "  unpacked in Chromium (chrome://extensions, developer mode; make run builds it)",
+        flush=True,
+    )
     print("  Ctrl-C stops everything.", flush=True)
     try:
         stopped.wait()
