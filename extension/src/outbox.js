@@ -5,6 +5,10 @@
 
 export const BATCH = 100;
 export const MAX_ITEMS = 2000;
+// Reports wait this long before a request carries them, and reports of one page made
+// meanwhile are one report: about two requests per flattr while someone reads.
+export const FLUSH_AFTER_MS = 20_000;
+const MAX_REPORT_SECONDS = 900; // the API's limit on one report
 const BASE_BACKOFF_MS = 2_000;
 const MAX_BACKOFF_MS = 15 * 60_000;
 
@@ -12,17 +16,36 @@ export function emptyOutbox() {
   return { items: [], dropped: 0, failures: 0, retryAt: 0, signedOut: false };
 }
 
-/** A report in, with its client-made ``event_id``; the oldest go when it is full. */
-export function add(box, report, eventId) {
-  const items = [...box.items, { event_id: eventId, ...report }];
+/**
+ * A report in, with its client-made ``event_id`` (``now``: when it was made). A report of
+ * the page and kind of the last one, not yet sent, is added to it; the oldest go when the
+ * outbox is full.
+ */
+export function add(box, report, eventId, now = 0) {
+  const last = box.items[box.items.length - 1];
+  if (
+    last && !last.tried && last.url === report.url && last.kind === report.kind &&
+    last.active_seconds + report.active_seconds <= MAX_REPORT_SECONDS
+  ) {
+    const merged = { ...last, active_seconds: last.active_seconds + report.active_seconds, at: report.at };
+    return { ...box, items: [...box.items.slice(0, -1), merged] };
+  }
+  const items = [...box.items, { event_id: eventId, queued_at: now, ...report }];
   const over = Math.max(0, items.length - MAX_ITEMS);
   return { ...box, items: items.slice(over), dropped: box.dropped + over };
 }
 
-/** The next batch to send now, or null (empty, backing off, or signed out). */
-export function nextBatch(box, now) {
+/** The next batch to send now, or null (empty, backing off, signed out, or its oldest
+ * report still young and ``force`` not asked). */
+export function nextBatch(box, now, force = false) {
   if (box.items.length === 0 || box.signedOut || now < box.retryAt) return null;
+  if (!force && now - (box.items[0].queued_at || 0) < FLUSH_AFTER_MS) return null;
   return box.items.slice(0, BATCH);
+}
+
+/** A batch as the API takes it (what the outbox keeps beside is not sent). */
+export function body(batch) {
+  return batch.map(({ event_id, url, kind, active_seconds, at }) => ({ event_id, url, kind, active_seconds, at }));
 }
 
 function retryAfterMs(header, now) {
@@ -42,14 +65,15 @@ function retryAfterMs(header, now) {
 export function settle(box, batch, answer, now) {
   const sent = new Set(batch.map((r) => r.event_id));
   const rest = box.items.filter((r) => !sent.has(r.event_id));
+  const tried = box.items.map((r) => (sent.has(r.event_id) ? { ...r, tried: true } : r));
   const { status } = answer;
   if (status >= 200 && status < 300) return { ...box, items: rest, failures: 0, retryAt: 0 };
-  if (status === 401) return { ...box, signedOut: true };
+  if (status === 401) return { ...box, items: tried, signedOut: true };
   if (status === 0 || status === 408 || status === 429 || status >= 500) {
     const failures = box.failures + 1;
     const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (failures - 1));
     const wait = retryAfterMs(answer.retryAfter, now) ?? backoff;
-    return { ...box, failures, retryAt: now + wait };
+    return { ...box, items: tried, failures, retryAt: now + wait };
   }
   return { ...box, items: rest, dropped: box.dropped + batch.length, failures: 0 };
 }

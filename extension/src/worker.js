@@ -2,7 +2,7 @@
 // it after ~30 s idle. The attention state lives in chrome.storage.session, the outbox,
 // the token and the settings in chrome.storage.local; every event is applied in order.
 import { SITE } from "./config.js";
-import { add, emptyOutbox, nextBatch, settle, signedIn } from "./outbox.js";
+import { add, body, emptyOutbox, nextBatch, settle, signedIn } from "./outbox.js";
 import { addToday, initialState, step } from "./sensing.js";
 
 const TICK = "tick";
@@ -34,11 +34,13 @@ export function handle(event) {
     const { state, report } = step(sensing, { ...event, at: now });
     let box = outbox;
     if (report) {
-      box = add(box, { url: report.url, kind: report.kind, active_seconds: report.seconds, at: report.at }, crypto.randomUUID());
+      const made = { url: report.url, kind: report.kind, active_seconds: report.seconds, at: report.at };
+      box = add(box, made, crypto.randomUUID(), now);
     }
     await chrome.storage.session.set({ sensing: state });
     await chrome.storage.local.set({ outbox: box, today: addToday(today, report, now) });
-    await flush();
+    // Sent when the oldest report is 20 s old; at once when the tab or sign-in changed.
+    await flush(["closed", "signed"].includes(event.type));
   });
 }
 
@@ -51,18 +53,18 @@ async function deviceId() {
   return made;
 }
 
-async function flush() {
+async function flush(force = false) {
   const device = await deviceId();
   for (;;) {
     const { outbox, token } = await load();
-    const batch = nextBatch(outbox, Date.now());
+    const batch = nextBatch(outbox, Date.now(), force);
     if (!batch || !token) return;
     let answer;
     try {
       const response = await fetch(`${SITE}/v1/attention`, {
         method: "POST",
         headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ device_id: device, reports: batch }),
+        body: JSON.stringify({ device_id: device, reports: body(batch) }),
       });
       answer = { status: response.status, retryAfter: response.headers.get("Retry-After") };
     } catch {
@@ -148,7 +150,7 @@ async function answer(message, sender) {
       return {};
     }
     case "flush":
-      await serially(flush);
+      await serially(() => flush(true));
       return (await load()).outbox;
     default:
       return { error: "unknown message" };

@@ -255,7 +255,11 @@ def test_the_outbox_survives_the_worker_stopped_while_offline(
             page.mouse.move(100 + step * 10, 200)
             page.mouse.wheel(0, 100)
             page.wait_for_timeout(1000)
-        waiting = worker.evaluate("async () => (await chrome.storage.local.get('outbox')).outbox")
+        # Sent now (as on signing in), while the service is unreachable: it fails, and waits.
+        extension_page = context.new_page()
+        extension_page.goto(f"chrome-extension://{extension_id(context)}/popup.html")
+        waiting = extension_page.evaluate("() => chrome.runtime.sendMessage({type: 'flush'})")
+        extension_page.close()
         assert waiting["items"] and waiting["failures"] >= 1, waiting
         assert flattrs_of(quick_stack, token) == []
         cdp = context.new_cdp_session(page)
