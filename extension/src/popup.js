@@ -89,7 +89,7 @@ async function pageTab() {
 }
 
 async function draw() {
-  const local = await chrome.storage.local.get(["token", "paused", "sitesOff", "today", "outbox"]);
+  const local = await chrome.storage.local.get(["token", "paused", "sitesOff", "today", "outbox", "visits"]);
   const root = document.getElementById("popup");
   if (!local.token) return root.replaceChildren(...signInView());
   const tab = await pageTab();
@@ -101,10 +101,20 @@ async function draw() {
   const pause = el("input", { type: "checkbox", id: "pause", ...(local.paused ? { checked: "" } : {}) });
   pause.addEventListener("change", () => chrome.runtime.sendMessage({ type: "pause", paused: pause.checked }));
   const dropped = (local.outbox && local.outbox.dropped) || 0;
+  const visits = el("input", { type: "checkbox", id: "visits", ...(local.visits ? { checked: "" } : {}) });
+  visits.addEventListener("change", async () => {
+    // Asked only now, with the person's click: reading the browsing history is opt-in.
+    const on = visits.checked
+      ? await chrome.permissions.request({ permissions: ["history"] })
+      : !(await chrome.permissions.remove({ permissions: ["history"] }));
+    visits.checked = on;
+    await chrome.runtime.sendMessage({ type: "visits", on });
+  });
   root.replaceChildren(
     el("h1", {}, "Flattr"),
     ...(await pageView(tab, local.token, local)),
     el("label", {}, pause, " Pause everywhere"),
+    el("label", {}, visits, " Count visits to sites I come back to (reads my history)"),
     month.ok
       ? el("p", { id: "month" }, `This month: ${month.data.flattrs} flattrs, budget €${cents(month.data.monthly_budget.amount)}.`)
       : el("p", { class: "muted" }, "The service does not answer; reports wait and are sent later."),

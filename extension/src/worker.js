@@ -3,7 +3,7 @@
 // the token and the settings in chrome.storage.local; every event is applied in order.
 import { SITE } from "./config.js";
 import { add, body, emptyOutbox, nextBatch, settle, signedIn } from "./outbox.js";
-import { addToday, initialState, step } from "./sensing.js";
+import { addToday, initialState, step, trackableUrl } from "./sensing.js";
 
 const TICK = "tick";
 let chain = Promise.resolve();
@@ -53,29 +53,66 @@ async function deviceId() {
   return made;
 }
 
+// The two outboxes: attention reports, and visits (only with the person's consent).
+const SENDS = {
+  outbox: { path: "/v1/attention", field: "reports", shape: body },
+  visitsOutbox: {
+    path: "/v1/visits",
+    field: "visits",
+    shape: (batch) => batch.map(({ event_id, url, at }) => ({ event_id, url, at })),
+  },
+};
+
 async function flush(force = false) {
+  for (const key of Object.keys(SENDS)) await send(key, force);
+}
+
+async function send(key, force) {
   const device = await deviceId();
+  const { path, field, shape } = SENDS[key];
   for (;;) {
-    const { outbox, token } = await load();
-    const batch = nextBatch(outbox, Date.now(), force);
+    const { [key]: box = emptyOutbox(), token } = await chrome.storage.local.get([key, "token"]);
+    const batch = nextBatch(box, Date.now(), force);
     if (!batch || !token) return;
     let answer;
     try {
-      const response = await fetch(`${SITE}/v1/attention`, {
+      const response = await fetch(`${SITE}${path}`, {
         method: "POST",
         headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ device_id: device, reports: body(batch) }),
+        body: JSON.stringify({ device_id: device, [field]: shape(batch) }),
       });
       answer = { status: response.status, retryAfter: response.headers.get("Retry-After") };
     } catch {
       answer = { status: 0 }; // offline, or the service is down
     }
-    const settled = settle((await load()).outbox, batch, answer, Date.now());
-    await chrome.storage.local.set({ outbox: settled });
+    const now = (await chrome.storage.local.get([key]))[key] || emptyOutbox();
+    await chrome.storage.local.set({ [key]: settle(now, batch, answer, Date.now()) });
     if (answer.status === 401) await signOut();
     if (answer.status < 200 || answer.status >= 300) return;
   }
 }
+
+// Visits count only with consent: the optional ``history`` permission, asked for by the
+// popup's switch. Its events exist only once it is granted.
+let listening = false;
+function listenForVisits() {
+  if (listening || !chrome.history) return;
+  listening = true;
+  chrome.history.onVisited.addListener((item) => serially(() => visited(item)));
+}
+
+async function visited(item) {
+  const { visits, visitsOutbox } = await chrome.storage.local.get(["visits", "visitsOutbox"]);
+  if (visits !== true || !trackableUrl(item.url || "")) return;
+  const at = new Date(item.lastVisitTime || Date.now()).toISOString();
+  const visit = { url: item.url, kind: "visit", active_seconds: 0, at };
+  const box = add(visitsOutbox || emptyOutbox(), visit, crypto.randomUUID(), Date.now());
+  await chrome.storage.local.set({ visitsOutbox: box });
+  await send("visitsOutbox", false);
+}
+
+listenForVisits();
+chrome.permissions.onAdded.addListener(listenForVisits);
 
 async function signOut() {
   await chrome.storage.local.remove(["token"]);
@@ -149,6 +186,11 @@ async function answer(message, sender) {
       await handle({ type: "sites", sitesOff: next });
       return {};
     }
+    case "visits": // the person said yes (the popup asked for the permission) or no
+      await chrome.storage.local.set({ visits: message.on });
+      if (!message.on) await chrome.storage.local.remove(["visitsOutbox"]);
+      listenForVisits();
+      return {};
     case "flush":
       await serially(() => flush(true));
       return (await load()).outbox;
