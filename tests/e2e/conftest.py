@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -181,13 +182,20 @@ def next_month_at(stack: Client, hour: int, minute: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@pytest.fixture(scope="module")
-def stack() -> Iterator[Client]:
+@contextmanager
+def running_stack(**env: str) -> Iterator[Client]:
+    """A local stack on a free port (with ``env`` more variables), stopped afterwards."""
     port = free_port()
-    process = start_stack(port)
+    process = start_stack(port, **env)
     client = Client(f"http://127.0.0.1:{port}")
     try:
         wait_healthy(client, process)
         yield client
     finally:
         stop_stack(process)
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Client]:
+    with running_stack() as client:
+        yield client

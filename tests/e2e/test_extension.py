@@ -12,6 +12,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, expect, sync_playwright
 
-from local.stack import free_port
-from tests.e2e.conftest import Client, start_stack, stop_stack, wait_healthy
+from tests.e2e.conftest import Client, running_stack
 from tests.e2e.test_website import CHROMIUM, SHOTS, sign_in_here
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,14 +34,8 @@ ESSAY = (
 
 @pytest.fixture(scope="module")
 def quick_stack() -> Iterator[Client]:
-    port = free_port()
-    process = start_stack(port, ATTENTION_THRESHOLD_PERCENT="10")
-    client = Client(f"http://127.0.0.1:{port}")
-    try:
-        wait_healthy(client, process)
+    with running_stack(ATTENTION_THRESHOLD_PERCENT="10") as client:
         yield client
-    finally:
-        stop_stack(process)
 
 
 class _Essay(BaseHTTPRequestHandler):
@@ -65,14 +59,14 @@ def reading_page() -> Iterator[str]:
     server.shutdown()
 
 
-@pytest.fixture
-def extension(quick_stack: Client, tmp_path: Path) -> Iterator[BrowserContext]:
-    """Chromium with the extension built for this stack, loaded unpacked."""
+@contextmanager
+def chromium_with_extension(site: str, tmp_path: Path) -> Iterator[BrowserContext]:
+    """Chromium with the extension built for the service at ``site``, loaded unpacked."""
     out = tmp_path / "build"
     subprocess.run(
         ["node", "build.mjs"],
         cwd=ROOT / "extension",
-        env={**os.environ, "SITE": quick_stack.base, "OUT": str(out)},
+        env={**os.environ, "SITE": site, "OUT": str(out)},
         check=True,
         capture_output=True,
     )
@@ -95,6 +89,12 @@ def extension(quick_stack: Client, tmp_path: Path) -> Iterator[BrowserContext]:
         context.close()
 
 
+@pytest.fixture
+def extension(quick_stack: Client, tmp_path: Path) -> Iterator[BrowserContext]:
+    with chromium_with_extension(quick_stack.base, tmp_path) as context:
+        yield context
+
+
 def flattrs_of(stack: Client, token: str) -> list[dict[str, Any]]:
     return stack.request("GET", "/v1/flattrs", token=token).json["items"]
 
@@ -102,11 +102,7 @@ def flattrs_of(stack: Client, token: str) -> list[dict[str, Any]]:
 def test_sign_in_through_the_site_then_reading_makes_a_flattr(
     quick_stack: Client, reading_page: str, extension: BrowserContext
 ):
-    worker = (
-        extension.service_workers[0]
-        if extension.service_workers
-        else (extension.wait_for_event("serviceworker"))
-    )
+    worker = service_worker(extension)
     assert worker.url.startswith("chrome-extension://")
     page = extension.new_page()
     page.goto(quick_stack.base + "/oauth/ext")
@@ -136,13 +132,14 @@ def test_sign_in_through_the_site_then_reading_makes_a_flattr(
     page.screenshot(path=str(SHOTS / "extension-reading.png"))
 
 
+def service_worker(context: BrowserContext) -> Any:
+    """The extension's service worker (started with the browser, or soon after)."""
+    found = context.service_workers
+    return found[0] if found else context.wait_for_event("serviceworker")
+
+
 def extension_id(context: BrowserContext) -> str:
-    worker = (
-        context.service_workers[0]
-        if context.service_workers
-        else (context.wait_for_event("serviceworker"))
-    )
-    return str(worker.url.split("/")[2])
+    return str(service_worker(context).url.split("/")[2])
 
 
 def test_flattr_now_from_the_popup(
@@ -218,35 +215,10 @@ def test_the_outbox_survives_the_worker_stopped_while_offline(
     """Reports made while the service is unreachable wait in the outbox; the service worker
     is stopped (as MV3 stops it); once the service is back, everything arrives."""
     proxy = Proxy(quick_stack.base)
-    out = tmp_path / "build"
-    subprocess.run(
-        ["node", "build.mjs"],
-        cwd=ROOT / "extension",
-        env={**os.environ, "SITE": proxy.url, "OUT": str(out)},
-        check=True,
-        capture_output=True,
-    )
-    unpacked = str(out / "chromium")
     user, token = quick_stack.sign_in("offline-reader@example.org")
     device = quick_stack.request("POST", "/v1/me/devices", {"name": "offline"}, token=token)
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                f"--disable-extensions-except={unpacked}",
-                f"--load-extension={unpacked}",
-                f"--host-resolver-rules=MAP {READING_HOST} 127.0.0.1",
-            ],
-        )
-        worker = (
-            context.service_workers[0]
-            if context.service_workers
-            else (context.wait_for_event("serviceworker"))
-        )
+    with chromium_with_extension(proxy.url, tmp_path) as context:
+        worker = service_worker(context)
         worker.evaluate(f"() => chrome.storage.local.set({{token: {device.json['token']!r}}})")
         proxy.down = True
         page = context.new_page()
@@ -274,6 +246,5 @@ def test_the_outbox_survives_the_worker_stopped_while_offline(
             page.wait_for_timeout(1500)
             found = [f for f in flattrs_of(quick_stack, token) if READING_HOST in f["url"]]
         assert found, "the reports made offline did not arrive"
-        context.close()
     proxy.server.shutdown()
     assert user
