@@ -28,6 +28,16 @@ def format_for_people(micros: int) -> str:
     return f"{whole}.{frac.rstrip('0').ljust(2, '0')}"
 
 
+def format_cents(cents: int) -> str:
+    """Whole cents, as payment providers charge them: ``1234`` -> ``"12.34"``."""
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def format_cents_of(micros: int) -> str:
+    """The whole cents of an amount (rounded down), for people: ``1289999`` -> ``"1.28"``."""
+    return format_cents(micros // MICROS_PER_CENT)
+
+
 def parse_amount(text: str) -> int:
     """``"1.5"`` -> ``1500000``. Only non-negative decimals with at most 6 places."""
     match = _AMOUNT.match(text)

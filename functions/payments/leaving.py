@@ -12,7 +12,7 @@ from typing import Any
 
 from functions.common.errors import DomainError
 from functions.common.models import MonthlyTopUp
-from functions.common.money import MICROS_PER_CENT
+from functions.common.money import MICROS_PER_CENT, format_cents
 from functions.common.observability import make_logger
 from functions.common.settings import settings
 from functions.core import identity, ledger
@@ -65,7 +65,7 @@ def leave(claims: dict[str, Any]) -> dict[str, int]:
                 str(email),
                 "leaving_kept",
                 "Money kept after your Flattr account was deleted",
-                amount=f"{kept // 100}.{kept % 100:02d}",
+                amount=format_cents(kept),
                 reference=user_id,
             )
     return out

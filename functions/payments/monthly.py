@@ -23,7 +23,7 @@ from pynamodb.exceptions import DoesNotExist
 from functions.common import clock
 from functions.common.errors import Conflict, Invalid, Missing
 from functions.common.models import Flattr, MonthlyTopUp, PayIn, User
-from functions.common.money import MICROS_PER_CENT
+from functions.common.money import MICROS_PER_CENT, format_cents, format_cents_of
 from functions.common.months import month_of
 from functions.common.observability import make_logger
 from functions.common.settings import settings
@@ -225,12 +225,11 @@ def _made_before(found: MonthlyTopUp, payin_id: str) -> str | None:
 
 
 def _ask_holder(payin: PayIn, why: str) -> None:
-    cents = int(payin.amount_cents)
     notices.tell(
         payin.user_id,
         "monthly_action",
         "Your monthly Flattr top-up needs you",
-        amount=f"{cents // 100}.{cents % 100:02d}",
+        amount=format_cents(int(payin.amount_cents)),
         expired=why == "expired_card",
         link=f"{settings().public_url}/money?finish={payin.payin_id}",
     )
@@ -270,16 +269,12 @@ def warn_short(now: datetime) -> int:
             str(user.email),
             "low_balance",
             "Your Flattr balance will not cover this month's budget",
-            balance=_euros(balance),
-            budget=_euros(int(user.monthly_budget)),
+            balance=format_cents_of(balance),
+            budget=format_cents_of(int(user.monthly_budget)),
             link=f"{settings().public_url}/money",
         )
         warned += 1
     return warned
-
-
-def _euros(micros: int) -> str:
-    return f"{micros // 1_000_000}.{(micros % 1_000_000) // MICROS_PER_CENT:02d}"
 
 
 def run(event: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from functions.common.api import current_user_id, jwt_claims
 from functions.common.clock import rfc3339
 from functions.common.errors import Malformed, Unavailable
 from functions.common.models import PayIn, Withdrawal
+from functions.common.money import format_cents
 from functions.common.settings import settings
 from functions.core import identity
 from functions.payments import (
@@ -29,6 +30,8 @@ from functions.payments import (
 )
 
 router = Router()
+# Every money write's header: the same key answers the same (common/idempotency.py).
+IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=255)]
 
 
 def _once(
@@ -77,7 +80,7 @@ def _cents(amount: str) -> int:
 
 
 def _euros(cents: int) -> dict[str, str]:
-    return {"amount": f"{cents // 100}.{cents % 100:02d}", "currency": "EUR"}
+    return {"amount": format_cents(cents), "currency": "EUR"}
 
 
 def _out(payin: PayIn) -> PayInOut:
@@ -99,7 +102,7 @@ def _out(payin: PayIn) -> PayInOut:
 @router.post("/v1/payins")
 def top_up(
     body: Annotated[PayInRequest, Body()],
-    idempotency_key: Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=255)],
+    idempotency_key: IdempotencyKey,
 ) -> Response[str]:
     """A top-up through Stripe Checkout: answers the page where the person pays. The same
     ``Idempotency-Key`` answers the same pay-in (and never charges twice)."""
@@ -159,7 +162,7 @@ def my_monthly_top_up() -> MonthlyOut:
 @router.post("/v1/payins/monthly")
 def set_up_monthly_top_up(
     body: Annotated[MonthlyRequest, Body()],
-    idempotency_key: Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=255)],
+    idempotency_key: IdempotencyKey,
 ) -> Response[str]:
     """Save a card or a SEPA mandate at Stripe (Checkout in setup mode) for monthly top-ups;
     answers the page where it is saved. Saving another replaces the one before."""
@@ -202,7 +205,7 @@ class RefundOut(BaseModel):
 @router.post("/v1/refunds")
 def give_back(
     body: Annotated[RefundRequest, Body()],
-    idempotency_key: Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=255)],
+    idempotency_key: IdempotencyKey,
 ) -> Response[str]:
     """Unspent balance back to the payment methods it came from, newest pay-ins first."""
     asked = _cents(body.amount.amount) if body.amount else None
@@ -279,7 +282,7 @@ def payout_account() -> PayoutAccountOut:
 @router.post("/v1/payouts/account")
 def set_up_payout_account(
     body: Annotated[PayoutAccountRequest, Body()],
-    idempotency_key: Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=255)],
+    idempotency_key: IdempotencyKey,
 ) -> Response[str]:
     """The payout account (made once) and a fresh single-use link to Stripe's pages where
     it is set up or changed. Needs two-step sign-in, signed in with it in the last ten
@@ -323,7 +326,7 @@ def _withdrawal(found: Withdrawal) -> WithdrawalOut:
 @router.post("/v1/withdrawals")
 def withdraw(
     body: Annotated[WithdrawalRequest, Body()],
-    idempotency_key: Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=255)],
+    idempotency_key: IdempotencyKey,
 ) -> Response[str]:
     """Earnings to my payout account (a Stripe transfer). Needs two-step sign-in, signed
     in with it in the last ten minutes; I am emailed about each."""

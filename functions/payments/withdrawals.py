@@ -22,7 +22,7 @@ from functions.common import clock
 from functions.common.errors import Conflict, Invalid
 from functions.common.idempotency import KeyReused
 from functions.common.models import Withdrawal
-from functions.common.money import MICROS_PER_CENT
+from functions.common.money import MICROS_PER_CENT, format_cents
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound, first_write
 from functions.core import identity, ledger
@@ -189,7 +189,6 @@ def reversed_(event: dict[str, Any]) -> str | None:
 
 
 def _tell(found: Withdrawal) -> None:
-    cents = int(found.amount_cents)
     subjects = {
         "paid": "Your Flattr earnings were withdrawn",
         "failed": "Your Flattr withdrawal could not be made",
@@ -199,7 +198,7 @@ def _tell(found: Withdrawal) -> None:
         found.user_id,
         "withdrawal",
         subjects[found.state],
-        amount=f"{cents // 100}.{cents % 100:02d}",
+        amount=format_cents(int(found.amount_cents)),
         state=found.state,
     )
 

@@ -11,7 +11,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock, mail
 from functions.common.models import LedgerItem, MonthSplit, User
-from functions.common.money import MICRO
+from functions.common.money import format_cents_of
 from functions.common.months import previous_month
 from functions.common.settings import SPLIT_SHARDS, settings
 from functions.common.storage import ensure_bound
@@ -19,21 +19,16 @@ from functions.core import ledger, users
 from functions.payout import monthly
 
 
-def euros(micros: int) -> str:
-    """For people: whole cents, rounded down (the ledger keeps the micro-units)."""
-    return f"{micros // MICRO}.{(micros % MICRO) // 10_000:02d}"
-
-
 def _context(user: User, statement: LedgerItem, month: str) -> dict[str, Any]:
     parts = list((statement.details or {}).get("parts") or [])
     held = sum(int(p["amount"]) for p in parts if p.get("held"))
     return {
         "month": month,
-        "given": euros(int(statement.amount)),
+        "given": format_cents_of(int(statement.amount)),
         "flattrs": sum(int(p["flattrs"]) for p in parts),
         "receivers": len(parts),
-        "held": euros(held) if held else None,
-        "balance": euros(ledger.balance(ledger.contributor_account(user.user_id))),
+        "held": format_cents_of(held) if held else None,
+        "balance": format_cents_of(ledger.balance(ledger.contributor_account(user.user_id))),
         "site": settings().public_url,
     }
 

@@ -39,8 +39,7 @@ class BulkOutcome:
 
 def _page_day(contributor_id: str, key: str, work: Any, now: datetime, wanted: int) -> int:
     """Up to ``wanted`` flattrs on one page-day, under its cap; answers how many."""
-    day = work.day
-    expires_at = tracking.page_day_expiry(day, store.time_zone_of(contributor_id))
+    day, expires_at = work.day, work.expires_at
     levels = rules.thresholds(False)
     for attempt in range(ATTEMPTS):
         item = store.load_activity(contributor_id, [key], PageDay, consistent=attempt > 0).get(key)
@@ -84,6 +83,7 @@ def _page_day(contributor_id: str, key: str, work: Any, now: datetime, wanted: i
 @dataclass
 class _Work:
     day: str
+    expires_at: datetime
     resolution: Any
     entries: int = 0
 
@@ -96,13 +96,14 @@ def record_bulk(contributor_id: str, urls: list[str | None], now: datetime) -> B
     outcome.skipped["no_url"] = len(urls[:limit]) - len(given)
     time_zone = store.time_zone_of(contributor_id)
     day = rules.local_day(now, time_zone).isoformat()
+    expires_at = tracking.page_day_expiry(day, time_zone)
     work: dict[str, _Work] = {}
     for resolution in tracking.resolve_urls(given, contributor_id):
         if resolution.reason:
             outcome.skipped[resolution.reason] += 1
             continue
         key = f"att#{day}#{keyed_hash(resolution.url)}"
-        work.setdefault(key, _Work(day, resolution)).entries += 1
+        work.setdefault(key, _Work(day, expires_at, resolution)).entries += 1
     for key, found in sorted(work.items()):
         try:
             made = _page_day(contributor_id, key, found, now, found.entries)

@@ -11,9 +11,20 @@ from functions.common.settings import settings
 from local.fake_stripe import FakeStripe
 from local.provision import read_secret
 from local.queues import drain
-from tests.conftest import call
+from tests.conftest import Answer, call
 
 API = "https://stripe.test"
+
+
+def post_event(payload: bytes, signature: str) -> Answer:
+    """What Stripe does with an event: a POST to our webhook, signed in its header."""
+    return call(
+        "POST",
+        "/v1/payments/stripe/webhook",
+        raw=payload,
+        headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
+        user=None,
+    )
 
 
 class Stripe:
@@ -27,14 +38,7 @@ class Stripe:
         self.fake = FakeStripe(f"{API}/_fake/stripe", self.webhook_secret, self.deliver)
 
     def deliver(self, payload: bytes, signature: str) -> None:
-        answer = call(
-            "POST",
-            "/v1/payments/stripe/webhook",
-            raw=payload,
-            headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
-            user=None,
-        )
-        self.answers.append(answer)
+        self.answers.append(post_event(payload, signature))
         # The worker behind the queue, as the event source mapping (or the local pump) runs it.
         self.taken += drain(settings().stripe_events_queue_url, "payments", "events_handler")
 

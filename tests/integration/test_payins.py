@@ -19,7 +19,7 @@ from functions.core import ledger
 from local.fake_stripe import card_fee, sign
 from tests.conftest import call
 from tests.integration.payout_helpers import assert_ledger_checks
-from tests.integration.stripe_helpers import API, Stripe
+from tests.integration.stripe_helpers import API, Stripe, post_event
 
 
 def top_up(amount: str = "10.00", key: str | None = None, user: str = "ada", method: str = "card"):
@@ -140,13 +140,7 @@ def test_bad_or_stale_signatures_are_refused_and_change_nothing(stripe):
         sign(payload, stripe.webhook_secret, at=int(time.time()) - 600),  # replayed later
         "t=1,v1=00",
     ):
-        refused = call(
-            "POST",
-            "/v1/payments/stripe/webhook",
-            raw=payload,
-            headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
-            user=None,
-        )
+        refused = post_event(payload, signature)
         assert refused.status == 400, refused.raw
         assert refused.json["errors"][0]["field"] == "header.Stripe-Signature"
     assert balance() == 0
@@ -160,13 +154,7 @@ def test_an_event_of_the_other_mode_is_refused(stripe):
     stripe.pay(started.json["checkout_url"])
     event = {**stripe.fake.events[stripe.fake.held[-1]], "livemode": True}
     payload = json.dumps(event).encode()
-    refused = call(
-        "POST",
-        "/v1/payments/stripe/webhook",
-        raw=payload,
-        headers={"Stripe-Signature": sign(payload, stripe.webhook_secret)},
-        user=None,
-    )
+    refused = post_event(payload, sign(payload, stripe.webhook_secret))
     assert refused.status == 400, refused.raw
     assert refused.json["errors"][0]["field"] == "body.livemode"
     assert balance() == 0
