@@ -81,6 +81,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/health", "track", public=True),
     Route("GET", "/v1/resolve", "track", public=True),
     Route("POST", "/v1/attention", "track", devices=True),
+    Route("GET", "/v1/attention", "track", devices=True),
     Route("POST", "/v1/visits", "track", devices=True),
     Route("POST", "/v1/flattrs", "track", devices=True),
     Route("GET", "/v1/flattrs", "track", devices=True),

@@ -1,6 +1,6 @@
 // The popup: this page's receiver and whether the money reaches its creator, attention
-// today on it, "Flattr now", pause everywhere, this site off, this month's flattrs and
-// budget, sign in and out. Text only, built without HTML strings.
+// today on it and the seconds to its next flattr, "Flattr now", pause everywhere, this
+// site off, this month's flattrs and budget, visits (opt-in), sign in and out. Text only, built without HTML strings.
 import { SITE } from "./config.js";
 import { trackableUrl } from "./sensing.js";
 
@@ -53,26 +53,52 @@ function signInView() {
   ];
 }
 
-async function pageView(tab, token, local) {
+/** Seconds of this page still in the outbox: the server has not counted them yet. */
+function unsent(outbox, url) {
+  return ((outbox && outbox.items) || []).filter((r) => r.url === url).reduce((sum, r) => sum + r.active_seconds, 0);
+}
+
+/** Today's attention on the page (all devices: the server's count and what waits here) and
+ * the seconds to its next flattr; offline, this browser's own count. */
+async function attentionLine(url, token) {
+  const { today, outbox } = await chrome.storage.local.get(["today", "outbox"]);
+  const waiting = unsent(outbox, url);
+  const counted = await api("GET", `/v1/attention?url=${encodeURIComponent(url)}`, token);
+  if (!counted.ok) {
+    const seconds = ((today && today.pages) || {})[url] || 0;
+    return `Attention today on this page: ${seconds} s.`;
+  }
+  const { seconds, next_flattr_in: next } = counted.data;
+  const then = next === null
+    ? "It has had all of today's flattrs."
+    : `Next flattr after ${Math.max(0, next - waiting)} s more.`;
+  return `Attention today on this page: ${seconds + waiting} s. ${then}`;
+}
+
+async function pageView(tab, token, flattred) {
   if (!tab || !trackableUrl(tab.url || "")) return [el("p", { class: "muted" }, "This page is not counted.")];
   const site = new URL(tab.url).hostname.replace(/^www\./, "");
   const answer = await resolved(tab.url);
+  const flattrable = answer.ok && answer.data.flattrable;
   const who = answer.ok && answer.data.recipient ? answer.data.recipient.display_name : null;
-  const seconds = ((local.today && local.today.pages) || {})[tab.url] || 0;
+  const attention = el("p", { id: "attention-today" }, flattrable ? await attentionLine(tab.url, token) : "");
   const status = el("p", { id: "flattr-status", role: "status" });
   const flattrNow = async () => {
     const made = await api("POST", "/v1/flattrs", token, { event_id: crypto.randomUUID(), url: tab.url });
     status.textContent = made.ok ? "Flattred." : (made.data.detail || "That did not work.");
     status.className = made.ok ? "" : "error";
+    attention.textContent = await attentionLine(tab.url, token);
+    if (made.ok) await flattred();
   };
-  const siteOff = el("input", { type: "checkbox", id: "site-off", ...((local.sitesOff || []).includes(site) ? { checked: "" } : {}) });
+  const { sitesOff = [] } = await chrome.storage.local.get(["sitesOff"]);
+  const siteOff = el("input", { type: "checkbox", id: "site-off", ...(sitesOff.includes(site) ? { checked: "" } : {}) });
   siteOff.addEventListener("change", () => chrome.runtime.sendMessage({ type: "site-off", site, off: siteOff.checked }));
   return [
-    el("p", { id: "receiver" }, answer.ok && answer.data.flattrable
+    el("p", { id: "receiver" }, flattrable
       ? `Goes to ${who || site}${answer.data.goes_to_creator ? "" : " (held until they claim it)"}.`
       : "Nobody can be flattred for this page."),
-    el("p", { id: "attention-today" }, `Attention today on this page: ${seconds} s.`),
-    answer.ok && answer.data.flattrable ? el("button", { type: "button", id: "flattr-now", onclick: flattrNow }, "Flattr now") : "",
+    attention,
+    flattrable ? el("button", { type: "button", id: "flattr-now", onclick: flattrNow }, "Flattr now") : "",
     status,
     el("label", {}, siteOff, ` Do not count ${site}`),
   ];
@@ -88,8 +114,16 @@ async function pageTab() {
   return pages[0] || null;
 }
 
+/** This month's flattrs and budget, from ``GET /v1/me/balance``. */
+function showMonth(line, month) {
+  line.className = month.ok ? "" : "muted";
+  line.textContent = month.ok
+    ? `This month: ${month.data.flattrs} flattr${month.data.flattrs === 1 ? "" : "s"}, budget €${cents(month.data.monthly_budget.amount)}.`
+    : "The service does not answer; reports wait and are sent later.";
+}
+
 async function draw() {
-  const local = await chrome.storage.local.get(["token", "paused", "sitesOff", "today", "outbox", "visits"]);
+  const local = await chrome.storage.local.get(["token", "paused", "outbox", "visits"]);
   const root = document.getElementById("popup");
   if (!local.token) return root.replaceChildren(...signInView());
   const tab = await pageTab();
@@ -110,14 +144,15 @@ async function draw() {
     visits.checked = on;
     await chrome.runtime.sendMessage({ type: "visits", on });
   });
+  const monthLine = el("p", { id: "month" });
+  showMonth(monthLine, month);
+  const flattred = async () => showMonth(monthLine, await api("GET", "/v1/me/balance", local.token));
   root.replaceChildren(
     el("h1", {}, "Flattr"),
-    ...(await pageView(tab, local.token, local)),
+    ...(await pageView(tab, local.token, flattred)),
     el("label", {}, pause, " Pause everywhere"),
     el("label", {}, visits, " Count visits to sites I come back to (reads my history)"),
-    month.ok
-      ? el("p", { id: "month" }, `This month: ${month.data.flattrs} flattrs, budget €${cents(month.data.monthly_budget.amount)}.`)
-      : el("p", { class: "muted" }, "The service does not answer; reports wait and are sent later."),
+    monthLine,
     dropped ? el("p", { class: "error" }, `${dropped} reports were dropped while offline (the outbox was full).`) : "",
     el("button", { type: "button", class: "secondary", id: "sign-out", onclick: async () => {
       await chrome.runtime.sendMessage({ type: "sign-out" });

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -157,6 +158,26 @@ def post_flattr(body: Annotated[ExplicitIn, Body()]) -> Response[FlattrOut]:
     )
 
 
+class PageTodayOut(BaseModel):
+    url: str
+    day: str
+    seconds: int
+    media: bool
+    flattrs: int
+    next_flattr_in: int | None
+
+
+@router.get("/v1/attention")
+def get_attention(url: Annotated[str, Query(min_length=1, max_length=2048)]) -> PageTodayOut:
+    """A page's attention today from all my devices, its flattrs and the seconds to the
+    next one (null when the page has had all of today's)."""
+    try:
+        today = tracking.page_today(current_user_id(router), url, clock.now())
+    except tracking.Refused as refusal:
+        raise _not_flattrable(refusal.reason, "query.url") from refusal
+    return PageTodayOut(**asdict(today))
+
+
 class BulkOut(BaseModel):
     flattrs: int
     skipped: dict[str, int]
@@ -186,14 +207,13 @@ def flattr_bulk() -> BulkOut:
     return BulkOut(flattrs=done.flattrs, skipped={k: v for k, v in done.skipped.items() if v})
 
 
-def _not_flattrable(reason: str) -> Problem:
-    problem = Problem(
+def _not_flattrable(reason: str, field: str = "body.url") -> Problem:
+    return Problem(
         422,
         "not-flattrable",
         f"url: not flattrable ({reason})",
-        errors=[{"field": "body.url", "message": reason}],
+        errors=[{"field": field, "message": reason}],
     )
-    return problem
 
 
 @router.get("/v1/flattrs")

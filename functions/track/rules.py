@@ -44,6 +44,13 @@ def seconds_after_explicit(seconds: int, media: bool, awarded: int) -> int:
     return seconds
 
 
+def seconds_to_next(seconds: int, media: bool, awarded: int) -> int | None:
+    """Seconds of attention until the page-day's next flattr; None when it has them all."""
+    levels = thresholds(media)
+    paid = max(awarded, sum(1 for level in levels if seconds >= level))
+    return levels[paid] - seconds if paid < len(levels) else None
+
+
 def local_day(at: datetime, time_zone: str) -> date:
     """The contributor's calendar day, which starts at 04:00 in their time zone."""
     local = at.astimezone(ZoneInfo(time_zone))

@@ -595,6 +595,40 @@ def _apply_visits(
 # ---------------------------------------------------------------- explicit flattrs
 
 
+@dataclass(frozen=True)
+class PageToday:
+    """One page's attention today, from all the contributor's devices."""
+
+    url: str
+    day: str
+    seconds: int
+    media: bool
+    flattrs: int
+    next_flattr_in: int | None
+
+
+def page_today(contributor_id: str, url: str, now: datetime) -> PageToday:
+    """What the page-day of ``url`` holds now (the popup's "next flattr in"); raises
+    ``Refused`` for a page that cannot be flattred."""
+    (resolution,) = resolve_urls([url], contributor_id)
+    if resolution.reason:
+        raise Refused(resolution.reason)
+    day = rules.local_day(now, store.time_zone_of(contributor_id)).isoformat()
+    key = f"att#{day}#{keyed_hash(resolution.url)}"
+    item: PageDay | None = store.load_activity(contributor_id, [key], PageDay).get(key)
+    seconds = int(item.seconds or 0) if item else 0
+    media = bool(item.media) if item else False
+    awarded = int(item.awarded or 0) if item else 0
+    return PageToday(
+        resolution.url,
+        day,
+        seconds,
+        media,
+        awarded,
+        rules.seconds_to_next(seconds, media, awarded),
+    )
+
+
 class Refused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)

@@ -37,6 +37,8 @@ def test_a_device_token_opens_only_what_an_extension_needs(stack: Client):
         "POST", "/v1/flattrs", {"event_id": str(uuid.uuid4()), "url": BLOG}, token=device_token
     )
     assert made.status == 201, made.body
+    today = stack.request("GET", f"/v1/attention?url={BLOG}", token=device_token)
+    assert today.status == 200 and today.json["flattrs"] == 1, today.body
     # Nothing else: not the profile, not devices, not money.
     for method, path, body in (
         ("PATCH", "/v1/me", {"time_zone": "UTC"}),

@@ -43,6 +43,39 @@ def test_49_seconds_is_no_flattr_and_50_is_one(now):
     assert flattr["month"] == "2031-06"
 
 
+def test_a_page_today_counts_every_device_and_names_the_seconds_to_the_next_flattr(now):
+    from tests.conftest import call
+
+    def today():
+        answer = call("GET", "/v1/attention", query=f"url={URL}")
+        assert answer.status == 200
+        return answer.json
+
+    assert today() == {
+        "url": URL,
+        "day": "2031-06-10",
+        "seconds": 0,
+        "media": False,
+        "flattrs": 0,
+        "next_flattr_in": 50,
+    }
+    attend(report(URL, 30, now - timedelta(minutes=5)), device="laptop")
+    attend(report(URL, 30, now), device="phone")
+    assert (today()["seconds"], today()["flattrs"], today()["next_flattr_in"]) == (60, 1, 36)
+    explicit(URL)  # the button moves the page-day to the next threshold
+    assert (today()["seconds"], today()["flattrs"], today()["next_flattr_in"]) == (96, 2, 42)
+    other = call("GET", "/v1/attention", query=f"url={URL}", user="user-2").json
+    assert other["seconds"] == 0  # one contributor's page-day only
+
+
+def test_a_page_today_of_a_page_nobody_can_be_flattred_for_is_a_422(now):
+    from tests.conftest import call
+
+    answer = call("GET", "/v1/attention", query="url=http://localhost/x")
+    assert answer.status == 422
+    assert answer.json["errors"][0]["field"] == "query.url"
+
+
 def test_media_139_and_140_seconds(now):
     assert attend(report(URL, 139, now - timedelta(minutes=10), "media")).json["flattrs"] == []
     assert len(attend(report(URL, 1, now, "media")).json["flattrs"]) == 1

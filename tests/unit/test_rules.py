@@ -19,6 +19,7 @@ from functions.track.rules import (
     loyal_reader_awards,
     merge_views,
     seconds_after_explicit,
+    seconds_to_next,
 )
 
 H = 3600
@@ -85,6 +86,36 @@ def test_explicit_flattr_moves_attention_to_the_next_threshold():
     assert seconds_after_explicit(60, False, 1) == 96
     assert seconds_after_explicit(30, True, 0) == 140
     assert seconds_after_explicit(300, False, 5) == 300  # past the last: unchanged
+
+
+@pytest.mark.parametrize(
+    ("seconds", "media", "awarded", "left"),
+    [
+        (0, False, 0, 50),
+        (49, False, 0, 1),
+        (50, False, 1, 46),
+        (60, False, 2, 78),  # after a button flattr the next is the third threshold
+        (209, False, 4, 1),
+        (210, False, 5, None),
+        (10, True, 0, 130),
+        (3660, True, 6, None),
+    ],
+)
+def test_seconds_to_the_next_flattr(seconds, media, awarded, left):
+    assert seconds_to_next(seconds, media, awarded) == left
+
+
+@given(st.integers(0, 5000), st.booleans())
+def test_reading_the_seconds_to_next_earns_exactly_one_more(seconds, media):
+    levels = MEDIA_THRESHOLDS if media else TEXT_THRESHOLDS
+    awarded = sum(1 for t in levels if seconds >= t)
+    left = seconds_to_next(seconds, media, awarded)
+    if left is None:
+        assert awarded == len(levels)
+    else:
+        assert left > 0
+        assert flattrs_due(seconds + left - 1, media, awarded) == 0
+        assert flattrs_due(seconds + left, media, awarded) == 1
 
 
 @given(st.integers(0, 5000), st.booleans())
