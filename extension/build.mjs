@@ -10,6 +10,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const site = new URL(process.env.SITE || "https://flattr.example.org");
 const out = process.env.OUT || join(here, "dist");
 const pkg = JSON.parse(readFileSync(join(here, "package.json"), "utf8"));
+// For the browser tests only: optional permissions granted at install (GRANTED=history),
+// since no automated browser can answer the permission prompt. Never for a release.
+const granted = (process.env.GRANTED || "").split(",").filter(Boolean);
 
 // Match patterns name no port: a local stack on 127.0.0.1:8000 matches http://127.0.0.1/*.
 const siteMatch = `${site.protocol}//${site.hostname}/*`;
@@ -21,8 +24,8 @@ function manifest(browser) {
     version: pkg.version,
     description: "Gives your monthly Flattr budget to what you read, watch and listen to.",
     // What each permission is for: README, "Browser extensions".
-    permissions: ["storage", "alarms", "idle", "tabs"],
-    optional_permissions: ["history"],
+    permissions: ["storage", "alarms", "idle", "tabs", ...granted],
+    optional_permissions: ["history"].filter((p) => !granted.includes(p)),
     host_permissions: ["<all_urls>"],
     incognito: "not_allowed",
     action: { default_popup: "popup.html", default_title: "Flattr" },

@@ -18,13 +18,13 @@ export function emptyOutbox() {
 
 /**
  * A report in, with its client-made ``event_id`` (``now``: when it was made). A report of
- * the page and kind of the last one, not yet sent, is added to it; the oldest go when the
- * outbox is full.
+ * the page and kind of the last one, not yet sent, is added to it (never a visit: each
+ * counts); the oldest go when the outbox is full.
  */
 export function add(box, report, eventId, now = 0) {
   const last = box.items[box.items.length - 1];
   if (
-    last && !last.tried && last.url === report.url && last.kind === report.kind &&
+    last && !last.tried && last.kind !== "visit" && last.url === report.url && last.kind === report.kind &&
     last.active_seconds + report.active_seconds <= MAX_REPORT_SECONDS
   ) {
     const merged = { ...last, active_seconds: last.active_seconds + report.active_seconds, at: report.at };

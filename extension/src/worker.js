@@ -4,6 +4,7 @@
 import { SITE } from "./config.js";
 import { add, body, emptyOutbox, nextBatch, settle, signedIn } from "./outbox.js";
 import { addToday, initialState, step, trackableUrl } from "./sensing.js";
+import { visitItem, visitsBody } from "./visits.js";
 
 const TICK = "tick";
 let chain = Promise.resolve();
@@ -56,11 +57,7 @@ async function deviceId() {
 // The two outboxes: attention reports, and visits (only with the person's consent).
 const SENDS = {
   outbox: { path: "/v1/attention", field: "reports", shape: body },
-  visitsOutbox: {
-    path: "/v1/visits",
-    field: "visits",
-    shape: (batch) => batch.map(({ event_id, url, at }) => ({ event_id, url, at })),
-  },
+  visitsOutbox: { path: "/v1/visits", field: "visits", shape: visitsBody },
 };
 
 async function flush(force = false) {
@@ -71,7 +68,7 @@ async function send(key, force) {
   const device = await deviceId();
   const { path, field, shape } = SENDS[key];
   for (;;) {
-    const { [key]: box = emptyOutbox(), token } = await chrome.storage.local.get([key, "token"]);
+    const { [key]: box = emptyOutbox(), token, today } = await chrome.storage.local.get([key, "token", "today"]);
     const batch = nextBatch(box, Date.now(), force);
     if (!batch || !token) return;
     let answer;
@@ -79,7 +76,7 @@ async function send(key, force) {
       const response = await fetch(`${SITE}${path}`, {
         method: "POST",
         headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ device_id: device, [field]: shape(batch) }),
+        body: JSON.stringify({ device_id: device, [field]: shape(batch, today) }),
       });
       answer = { status: response.status, retryAfter: response.headers.get("Retry-After") };
     } catch {
@@ -102,10 +99,10 @@ function listenForVisits() {
 }
 
 async function visited(item) {
-  const { visits, visitsOutbox } = await chrome.storage.local.get(["visits", "visitsOutbox"]);
+  const { visits, visitsOutbox, today } = await chrome.storage.local.get(["visits", "visitsOutbox", "today"]);
   if (visits !== true || !trackableUrl(item.url || "")) return;
   const at = new Date(item.lastVisitTime || Date.now()).toISOString();
-  const visit = { url: item.url, kind: "visit", active_seconds: 0, at };
+  const visit = visitItem(item.url, at, today);
   const box = add(visitsOutbox || emptyOutbox(), visit, crypto.randomUUID(), Date.now());
   await chrome.storage.local.set({ visitsOutbox: box });
   await send("visitsOutbox", false);

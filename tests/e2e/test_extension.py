@@ -60,13 +60,16 @@ def reading_page() -> Iterator[str]:
 
 
 @contextmanager
-def chromium_with_extension(site: str, tmp_path: Path) -> Iterator[BrowserContext]:
-    """Chromium with the extension built for the service at ``site``, loaded unpacked."""
+def chromium_with_extension(
+    site: str, tmp_path: Path, granted: str = ""
+) -> Iterator[BrowserContext]:
+    """Chromium with the extension built for the service at ``site``, loaded unpacked;
+    ``granted``: optional permissions it has from the start (nobody can click a prompt)."""
     out = tmp_path / "build"
     subprocess.run(
         ["node", "build.mjs"],
         cwd=ROOT / "extension",
-        env={**os.environ, "SITE": site, "OUT": str(out)},
+        env={**os.environ, "SITE": site, "OUT": str(out), "GRANTED": granted},
         check=True,
         capture_output=True,
     )
@@ -145,22 +148,34 @@ def extension_id(context: BrowserContext) -> str:
 def test_flattr_now_from_the_popup(
     quick_stack: Client, reading_page: str, extension: BrowserContext
 ):
+    """Paused everywhere first, so that no reading time moves the figures: the popup names
+    the receiver and the seconds to the next flattr (thresholds at a tenth: 5, 9, 13 s),
+    "Flattr now" gives one and moves the page-day to the first threshold."""
     page = extension.new_page()
     page.goto(quick_stack.base + "/oauth/ext")
     sign_in_here(page, "popup-user@example.org")
     expect(page.locator("#ext-status")).to_contain_text("signed in")
-    page.goto(reading_page)
     popup = extension.new_page()
-    popup.goto(f"chrome-extension://{extension_id(extension)}/popup.html")
+    popup_url = f"chrome-extension://{extension_id(extension)}/popup.html"
+    popup.goto(popup_url)
+    popup.check("#pause")
+    expect(popup.locator("#pause")).to_be_checked()
+    page.goto(reading_page)
+    popup.goto(popup_url)
     expect(popup.locator("#receiver")).to_have_text(
         "Goes to example.org (held until they claim it)."
     )
+    today = popup.locator("#attention-today")
+    expect(today).to_have_text("Attention today on this page: 0 s. Next flattr after 5 s more.")
     popup.click("#flattr-now")
     expect(popup.locator("#flattr-status")).to_have_text("Flattred.")
+    expect(today).to_have_text("Attention today on this page: 5 s. Next flattr after 4 s more.")
+    expect(popup.locator("#month")).to_have_text("This month: 1 flattr, budget €5.00.")
     popup.screenshot(path=str(SHOTS / "extension-popup.png"))
     _, token = quick_stack.sign_in("popup-user@example.org")
     (made,) = flattrs_of(quick_stack, token)
     assert made["source"] == "button" and READING_HOST in made["url"]
+    popup.uncheck("#pause")
 
 
 class Proxy:
@@ -248,3 +263,47 @@ def test_the_outbox_survives_the_worker_stopped_while_offline(
         assert found, "the reports made offline did not arrive"
     proxy.server.shutdown()
     assert user
+
+
+def test_visits_are_sent_only_after_the_person_said_yes(
+    quick_stack: Client, reading_page: str, tmp_path: Path
+):
+    """The popup's switch turns visits on (the build has ``history`` granted already, as if
+    the person had answered the browser's prompt with yes, which no test can click); then a
+    page read is sent as a visit too, with the seconds stayed on it."""
+    _, token = quick_stack.sign_in("visiting-reader@example.org")
+    device = quick_stack.request("POST", "/v1/me/devices", {"name": "visits"}, token=token)
+
+    def visits_stored() -> list[str]:
+        activity = quick_stack.request("GET", "/v1/me/export", token=token).json["activity"]
+        return [a["key"] for a in activity if a["key"].startswith("vis#")]
+
+    with chromium_with_extension(quick_stack.base, tmp_path, granted="history") as context:
+        worker = service_worker(context)
+        worker.evaluate(f"() => chrome.storage.local.set({{token: {device.json['token']!r}}})")
+        page = context.new_page()
+        page.goto(reading_page + "?before-consent")
+        popup = context.new_page()
+        popup.goto(f"chrome-extension://{extension_id(context)}/popup.html")
+        popup.wait_for_timeout(500)
+        assert popup.evaluate("() => chrome.runtime.sendMessage({type: 'flush'})")
+        assert visits_stored() == []  # no visit before the yes
+        popup.check("#visits")
+        expect(popup.locator("#visits")).to_be_checked()
+        popup.close()
+        page.goto(reading_page + "?after-consent")
+        for step in range(6):
+            page.mouse.move(100 + step * 10, 200)
+            page.mouse.wheel(0, 100)
+            page.wait_for_timeout(1000)
+        waiting = "async () => (await chrome.storage.local.get('visitsOutbox')).visitsOutbox"
+        before = worker.evaluate(waiting)
+        popup = context.new_page()
+        popup.goto(f"chrome-extension://{extension_id(context)}/popup.html")
+        popup.evaluate("() => chrome.runtime.sendMessage({type: 'flush'})")
+        (visit,) = before["items"]
+        assert visit["url"] == reading_page + "?after-consent", before
+        today = worker.evaluate("async () => (await chrome.storage.local.get('today')).today")
+        assert today["pages"][visit["url"]] - visit["base"] >= 4  # its dwell, as sent
+        assert worker.evaluate(waiting)["items"] == []
+    assert len(visits_stored()) == 1
