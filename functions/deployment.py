@@ -34,13 +34,20 @@ class Schedule:
     day_of_month: int | None = None
     hour: int = 0
     minute: int = 0
+    # Fires again every hour after ``hour`` until this one (included), where set.
+    until_hour: int | None = None
+
+    @property
+    def hours(self) -> range:
+        return range(self.hour, (self.until_hour if self.until_hour is not None else self.hour) + 1)
 
     def aws_expression(self) -> str:
         """The EventBridge Scheduler expression."""
         if self.every_minutes:
             return f"rate({self.every_minutes} minutes)"
         day = str(self.day_of_month) if self.day_of_month else "*"
-        return f"cron({self.minute} {self.hour} {day} * ? *)"
+        hours = f"{self.hour}-{self.until_hour}" if self.until_hour is not None else self.hour
+        return f"cron({self.minute} {hours} {day} * ? *)"
 
     def fire_times(self, after: datetime, until: datetime) -> list[datetime]:
         """Every time in ``(after, until]`` at which this schedule fires."""
@@ -57,9 +64,10 @@ class Schedule:
         day = after.replace(hour=0, minute=0, second=0, microsecond=0)
         while day <= until:
             if self.day_of_month is None or day.day == self.day_of_month:
-                t = day.replace(hour=self.hour, minute=self.minute)
-                if after < t <= until:
-                    times.append(t)
+                for hour in self.hours:
+                    t = day.replace(hour=hour, minute=self.minute)
+                    if after < t <= until:
+                        times.append(t)
             day += timedelta(days=1)
         return times
 
@@ -73,8 +81,16 @@ class Job:
     # (``<name>``'s close, shard and finish steps); locally its job runs them in a pool.
     fan_out: bool = False
     # When a clock jump passes several fire times, run once (the job does not depend on
-    # its fire time) or once per fire time (it does: the split of each month).
+    # its fire time) or once per day it fired on, at its last time that day (it does: the
+    # split of each month).
     every_missed_run: bool = False
+
+    def missed_runs(self, times: list[datetime]) -> list[datetime]:
+        """Of the fire times a clock jump passed, those to run."""
+        if not self.every_missed_run:
+            return times[-1:]
+        last_of_day = {t.date(): t for t in times}
+        return sorted(last_of_day.values())
 
 
 ROUTES: tuple[Route, ...] = (
@@ -136,10 +152,12 @@ ROUTES: tuple[Route, ...] = (
 )
 
 JOBS: tuple[Job, ...] = (
+    # Every hour of the 1st until 06:30: a month whose flattrs wait for owner lookups is
+    # split once they are settled, at most six hours after it ended (core/ownership/settle).
     Job(
         "monthly-split",
         "payout",
-        Schedule(day_of_month=1, hour=0, minute=30),
+        Schedule(day_of_month=1, hour=0, minute=30, until_hour=6),
         fan_out=True,
         every_missed_run=True,
     ),

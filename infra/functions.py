@@ -42,12 +42,24 @@ STRIPE_SECRET = "flattr/stripe"  # noqa: S105 - its name; operators store the ke
 DOMAIN_ACCESS: dict[str, Access] = {
     "track": Access(
         reads=("users", "recipients", "month-splits"),
-        writes=("flattrs", "activity"),
+        # lookups: owner answers read, months marked waiting; the worker keeps answers.
+        writes=("flattrs", "activity", "lookups"),
         url_hash_secret=True,
+        events_handler=True,  # the owner-lookup worker (infra/lookups.py)
     ),
     "payout": Access(
         reads=("recipients",),
-        writes=("users", "flattrs", "month-splits", "ledger", "escrow", "stats", "sent-mail"),
+        # lookups: the split settles what its month's flattrs still wait for.
+        writes=(
+            "users",
+            "flattrs",
+            "month-splits",
+            "ledger",
+            "escrow",
+            "stats",
+            "sent-mail",
+            "lookups",
+        ),
         send_email=True,  # the monthly statements
     ),
     "claim": Access(

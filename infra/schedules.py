@@ -161,7 +161,18 @@ class Schedules(Construct):
             self,
             f"{name}Machine",
             definition_body=sfn.DefinitionBody.from_chainable(
-                close.next(grace).next(shards).next(finish)
+                close.next(
+                    sfn.Choice(self, f"{name}Ready")
+                    .when(
+                        sfn.Condition.boolean_equals("$.ready", False),
+                        sfn.Succeed(
+                            self,
+                            f"{name}NotNow",
+                            comment="split already, or flattrs wait for owner lookups",
+                        ),
+                    )
+                    .otherwise(grace.next(shards).next(finish))
+                )
             ),
             timeout=Duration.hours(6),
             tracing_enabled=True,

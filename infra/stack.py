@@ -12,6 +12,7 @@ from constructs import Construct
 from functions.deployment import JOBS, ROUTES
 from infra.api import Api
 from infra.functions import DomainFunctions
+from infra.lookups import OwnerLookups
 from infra.mail import MailEvents
 from infra.payments import PaymentEvents
 from infra.schedules import Schedules
@@ -171,6 +172,12 @@ class FlattrStack(Stack):
             "PaymentEvents",
             webhook=self.functions.api["payments"],
             worker=self.functions.events["payments"],
+        )
+        self.owner_lookups = OwnerLookups(
+            self,
+            "OwnerLookups",
+            api=self.functions.api["track"],
+            worker=self.functions.events["track"],
         )
         self.mail_events = MailEvents(
             self,

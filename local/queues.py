@@ -13,7 +13,10 @@ import boto3
 from local.gateway import invoke
 
 # Queues and the handler that consumes each: (queue name, domain, handler entry).
-CONSUMERS = (("flattr-stripe-events", "payments", "events_handler"),)
+CONSUMERS = (
+    ("flattr-stripe-events", "payments", "events_handler"),
+    ("flattr-owner-lookups", "track", "events_handler"),
+)
 
 
 def create_queues() -> dict[str, str]:

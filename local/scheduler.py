@@ -37,7 +37,7 @@ class Scheduler:
             due = []
             for job in JOBS:
                 times = job.schedule.fire_times(self._last, now)
-                due += [(when, job) for when in (times if job.every_missed_run else times[-1:])]
+                due += [(when, job) for when in job.missed_runs(times)]
             due.sort(key=lambda item: item[0])
             self._last = now
             fired = []

@@ -101,13 +101,15 @@ def _clear_caches() -> None:
 
     from functions.common import deletions
     from functions.core import flattrs
-    from functions.core.ownership import aliases
+    from functions.core.ownership import aliases, lookups
     from functions.track import store, tracking
 
     deletions.clear_cache()
     aliases.clear_cache()
     parameters.clear_caches()
     tracking.directory().clear()
+    tracking.clear_lookup_cache()
+    lookups.clear_caches()
     store.clear_caches()
     flattrs.clear_caches()
 

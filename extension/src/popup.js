@@ -40,6 +40,7 @@ async function resolved(url) {
   const { [RESOLVE_CACHE]: cache = {} } = await chrome.storage.local.get([RESOLVE_CACHE]);
   if (cache[url] && cache[url].day === day) return cache[url].answer;
   const answer = await api("GET", `/v1/resolve?url=${encodeURIComponent(url)}`);
+  if (!answer.ok || answer.data.pending) return answer; // asked again next time: it settles
   const kept = Object.fromEntries(Object.entries(cache).filter(([, v]) => v.day === day));
   await chrome.storage.local.set({ [RESOLVE_CACHE]: { ...kept, [url]: { day, answer } } });
   return answer;
@@ -75,6 +76,12 @@ async function attentionLine(url, token) {
   return `Attention today on this page: ${seconds + waiting} s. ${then}`;
 }
 
+function receiverLine(answer, who) {
+  if (!answer.ok || !answer.data.flattrable) return "Nobody can be flattred for this page.";
+  if (answer.data.pending) return "Looking up who made this page; flattrs wait for the answer.";
+  return `Goes to ${who}${answer.data.goes_to_creator ? "" : " (held until they claim it)"}.`;
+}
+
 async function pageView(tab, token, flattred) {
   if (!tab || !trackableUrl(tab.url || "")) return [el("p", { class: "muted" }, "This page is not counted.")];
   const site = new URL(tab.url).hostname.replace(/^www\./, "");
@@ -94,9 +101,7 @@ async function pageView(tab, token, flattred) {
   const siteOff = el("input", { type: "checkbox", id: "site-off", ...(sitesOff.includes(site) ? { checked: "" } : {}) });
   siteOff.addEventListener("change", () => chrome.runtime.sendMessage({ type: "site-off", site, off: siteOff.checked }));
   return [
-    el("p", { id: "receiver" }, flattrable
-      ? `Goes to ${who || site}${answer.data.goes_to_creator ? "" : " (held until they claim it)"}.`
-      : "Nobody can be flattred for this page."),
+    el("p", { id: "receiver" }, receiverLine(answer, who || site)),
     attention,
     flattrable ? el("button", { type: "button", id: "flattr-now", onclick: flattrNow }, "Flattr now") : "",
     status,

@@ -681,6 +681,37 @@ class DonorNotice(Model):
     at = UTCDateTimeAttribute()
 
 
+class LookupItem(Model):
+    """The ``lookups`` table: what owner lookups (a video's channel, a short link's target)
+    answered, and which months wait for one (``core/ownership/lookups.py``)."""
+
+    class Meta(_Meta):
+        table_name = "lookups"
+
+    key = UnicodeAttribute(hash_key=True)
+    sort = UnicodeAttribute(range_key=True)
+    expires_at = TTLAttribute()
+
+
+class LookupAnswer(LookupItem):
+    """``answer#<lookup id>``, ``-``: the recipient key a lookup found, or none (the item
+    has no owner we can pay: ``reason``); kept a day (an answer), an hour (none)."""
+
+    recipient = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    answered_at = UTCDateTimeAttribute()
+
+
+class PendingLookup(LookupItem):
+    """``pending#<month>``, ``<lookup id>``: flattrs of ``month`` wait for this lookup; the
+    split waits for the month's markers (at most six hours). What to ask is kept here."""
+
+    platform = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    reference = UnicodeAttribute()
+    since = UTCDateTimeAttribute()
+
+
 class CatalogueByRank(GlobalSecondaryIndex["CatalogueEntry"]):
     class Meta:
         index_name = "by-rank"
@@ -749,6 +780,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     HandleAlias,
     DonorNotice,
     CatalogueEntry,
+    LookupItem,
 )
 _BASE_NAMES: dict[type[Model], str] = {m: m.Meta.table_name for m in TABLE_MODELS}
 _SHARED_TABLE: dict[type[Model], type[Model]] = {
@@ -756,6 +788,8 @@ _SHARED_TABLE: dict[type[Model], type[Model]] = {
     SiteVisits: ActivityItem,
     ContributorDay: ActivityItem,
     ExplicitEvent: ActivityItem,
+    LookupAnswer: LookupItem,
+    PendingLookup: LookupItem,
 }
 
 

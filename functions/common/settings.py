@@ -124,6 +124,9 @@ class Settings:
     payout_country: str = "DE"  # a new payout account's country unless the creator names one
     # The queue between Stripe's webhook (verify, enqueue) and the worker that handles it.
     stripe_events_queue_url: str = ""
+    # The queue of owner lookups (a video's channel, a short link's target) that flattrs
+    # wait for: the track API queues them, the track worker settles them.
+    owner_lookups_queue_url: str = ""
 
     def require(self, *names: str) -> Settings:
         """Fail now, with the variables' names, if a setting this Lambda needs is empty:
@@ -186,6 +189,7 @@ class Settings:
             min_withdrawal_cents=_int("MIN_WITHDRAWAL_CENTS", cls.min_withdrawal_cents),
             payout_country=os.environ.get("PAYOUT_COUNTRY", cls.payout_country),
             stripe_events_queue_url=os.environ.get("STRIPE_EVENTS_QUEUE_URL", ""),
+            owner_lookups_queue_url=os.environ.get("OWNER_LOOKUPS_QUEUE_URL", ""),
             platform_urls={
                 name: value
                 for name, value in os.environ.items()

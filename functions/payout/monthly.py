@@ -23,8 +23,10 @@ from functions.common.months import escrow_expiry_month, previous_month
 from functions.common.settings import SPLIT_SHARDS, settings
 from functions.common.storage import ensure_bound
 from functions.core import ledger
-from functions.core.flattrs import close_month, finish_month
+from functions.core.flattrs import close_month, finish_month, split_state
 from functions.core.ledger import Leg, Movement
+from functions.core.ownership.resolve import NOBODY, PENDING
+from functions.core.ownership.settle import conclude, settle_month
 from functions.payout import stats
 from functions.payout.split import Split, split_month
 
@@ -87,7 +89,12 @@ def flattrs_of_shard(month: str, shard: int) -> dict[str, Counter[str]]:
     ensure_bound()
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for flattr in Flattr.by_split_shard.query(f"{month}#{shard:03d}"):
-        counts[flattr.contributor_id][flattr.recipient] += 1
+        recipient = str(flattr.recipient)
+        if recipient.startswith(f"{PENDING}:"):
+            recipient = conclude(flattr)  # its lookup's marker was lost: settle it now
+        if recipient.startswith(f"{NOBODY}:"):
+            continue  # nobody to pay (a lookup found no owner): it takes no share
+        counts[flattr.contributor_id][recipient] += 1
     return counts
 
 
@@ -361,20 +368,39 @@ def month_from(event: dict[str, Any]) -> str:
     return previous_month(at)
 
 
+def ready_to_split(month: str, event: dict[str, Any]) -> tuple[bool, str]:
+    """Close ``month``, then whether its split may run now, and if not why: the job fires
+    every hour of the 1st until 06:30; a scheduled run after the month was split does
+    nothing (an operator's, naming the month, goes over it again, changing nothing), and
+    one while flattrs wait for owner lookups waits, at most six hours after the month."""
+    close_month(month)
+    if not event.get("month") and split_state(month) == "split":
+        return False, "already split"
+    if not settle_month(month, clock.now()):
+        return False, "waiting for owner lookups"
+    return True, ""
+
+
 def monthly_split_job(event: dict[str, Any]) -> dict[str, Any]:
     month = month_from(event)
+    ready, why = ready_to_split(month, event)
+    if not ready:
+        return {"month": month, "ready": False, "why": why}
     summary = run_month(month)
-    return {"month": month, **vars(summary)}
+    return {"month": month, "ready": True, **vars(summary)}
 
 
 def split_close_job(event: dict[str, Any]) -> dict[str, Any]:
-    """Step Functions: the first state. Answers the shards for the Map state.
+    """Step Functions: the first state. Answers whether to split now and the shards for the
+    Map state.
 
     The state machine passes its own input (the schedule's, or an operator's
     ``{"month": ...}``) as ``request``."""
-    month = month_from(event.get("request") or event)
-    close_month(month)
-    return {"month": month, "shards": list(range(SPLIT_SHARDS))}
+    request = event.get("request") or event
+    month = month_from(request)
+    ready, why = ready_to_split(month, request)
+    shards = list(range(SPLIT_SHARDS)) if ready else []
+    return {"month": month, "ready": ready, "why": why, "shards": shards}
 
 
 def split_shard_job(event: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from typing import Any
 
 from functions.common.hashing import keyed_hash
 from functions.common.models import PageDay
+from functions.common.months import month_of
 from functions.common.observability import make_logger
 from functions.common.settings import settings
 from functions.core.flattrs import flattr_id_for, new_flattr
@@ -118,4 +119,6 @@ def record_bulk(contributor_id: str, urls: list[str | None], now: datetime) -> B
             continue
         outcome.flattrs += made
         outcome.skipped["page_day_limit"] += found.entries - made
+        if made:
+            tracking.queue_lookups([(month_of(now), found.resolution)], now)
     return outcome

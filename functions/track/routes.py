@@ -24,6 +24,7 @@ from functions.core.ownership.resolve import Resolution
 from functions.track import bulk, health, store, tracking
 
 router = Router()
+LOOKUP_RETRY_SECONDS = 5  # a queued owner lookup is usually answered within seconds
 
 Url = Annotated[str, Field(min_length=1, max_length=2048)]
 EventId = UUID
@@ -97,6 +98,10 @@ class ResolveOut(BaseModel):
     reason: str | None = None
     recipient: RecipientRef | None
     goes_to_creator: bool
+    # The owner is being looked up (a video's channel, a short link's target): a flattr
+    # now waits for it; ask again after ``retry_after`` seconds for the settled owner.
+    pending: bool = False
+    retry_after: int | None = None
 
 
 def flattr_out(flattr: Flattr, claimed: bool) -> FlattrOut:
@@ -264,12 +269,18 @@ def delete_flattr(
 def resolve_url(url: Annotated[str, Query(min_length=1, max_length=2048)]) -> ResolveOut:
     (resolution,) = tracking.resolve_urls([url], None)
     recipient = resolution.recipient
+    if resolution.lookup is not None:
+        tracking.ask_soon(resolution.lookup)
     return ResolveOut(
         url=resolution.url,
         flattrable=resolution.flattrable,
         reason=resolution.reason,
         recipient=recipient_ref(recipient.key, recipient.claimed) if recipient else None,
-        goes_to_creator=bool(recipient and recipient.platform != "web"),
+        goes_to_creator=bool(
+            recipient and recipient.platform != "web" and resolution.lookup is None
+        ),
+        pending=resolution.lookup is not None,
+        retry_after=LOOKUP_RETRY_SECONDS if resolution.lookup is not None else None,
     )
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,19 +14,16 @@ from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from functions.common import clock
 from functions.common.models import (
     ActivityItem,
     ContributorDay,
     ExplicitEvent,
     Flattr,
     PageDay,
-    Recipient,
     User,
 )
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound, transact_write
-from functions.core.ownership.resolve import RecipientRecord
 
 MAX_PAGE = 100
 
@@ -41,38 +37,6 @@ class DailyLimit(Exception):
 
 
 # ---------------------------------------------------------------- directory and profile
-
-
-class DynamoDirectory:
-    """Recipient records from the ``recipients`` table, cached for a minute."""
-
-    def __init__(self) -> None:
-        # A minute by the service's clock (so that the local stack's clock ages it too).
-        self._cache: TTLCache[str, RecipientRecord] = TTLCache(
-            50_000, ttl=60, timer=lambda: clock.now().timestamp()
-        )
-        self._lock = threading.Lock()
-
-    def records(self, keys: Iterable[str]) -> dict[str, RecipientRecord]:
-        ensure_bound()
-        wanted = set(keys)
-        found: dict[str, RecipientRecord] = {}
-        with self._lock:
-            missing = [k for k in wanted if k not in self._cache]
-            found.update({k: self._cache[k] for k in wanted if k in self._cache})
-        fetched: dict[str, RecipientRecord] = {k: RecipientRecord() for k in missing}
-        for item in Recipient.batch_get(missing) if missing else []:
-            fetched[item.recipient] = RecipientRecord(
-                item.claimed_by, item.declared_user, item.declined_at is not None
-            )
-        with self._lock:
-            self._cache.update(fetched)
-        found.update(fetched)
-        return {k: v for k, v in found.items() if v != RecipientRecord()}
-
-    def clear(self) -> None:
-        with self._lock:
-            self._cache.clear()
 
 
 # A profile's time zone changes rarely; a minute's staleness moves no day boundary much.

@@ -21,10 +21,12 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+from aws_lambda_powertools import Logger
 
 from functions.common.errors import Busy
 from functions.common.hashing import keyed_hash, short_hash
@@ -32,26 +34,61 @@ from functions.common.models import ExplicitEvent, Flattr, PageDay, SiteVisits
 from functions.common.months import month_of
 from functions.common.settings import settings
 from functions.core.flattrs import flattr_id_for, month_is_split, new_flattr
+from functions.core.ownership import lookups
+from functions.core.ownership.directory import DynamoDirectory
 from functions.core.ownership.resolve import (
     CachedLookup,
+    Lookup,
     OwnerLookup,
-    PlatformLookups,
     Resolution,
     resolve_many,
 )
 from functions.track import rules, store
-from functions.track.store import Conflict, DailyLimit, DynamoDirectory
+from functions.track.store import Conflict, DailyLimit
+
+logger = Logger(child=True)
 
 ATTEMPTS = 10
 # Page-days can receive reports for up to 48 h after their day ends.
 PAGE_DAY_GRACE = timedelta(hours=48)
 
 _directory = DynamoDirectory()
-_lookups: OwnerLookup = CachedLookup(PlatformLookups())
+# Owner lookups are answered from the ``lookups`` table only: a page whose owner is not
+# known yet gets a flattr that waits for it (``core/ownership/lookups.py``).
+_lookups: OwnerLookup = CachedLookup(lookups.StoredAnswers())
 
 
 def directory() -> DynamoDirectory:
     return _directory
+
+
+def clear_lookup_cache() -> None:
+    assert isinstance(_lookups, CachedLookup)
+    _lookups.clear()
+
+
+def queue_lookups(made: Iterable[tuple[str, Resolution]], now: datetime) -> None:
+    """The flattrs just made (month, resolution) that wait for their owner's lookup: their
+    months marked and
+    the lookups queued. After the writes, and never failing the request: a lost marker
+    or message only delays (the split settles whatever still waits)."""
+    by_month: dict[str, set[Lookup]] = defaultdict(set)
+    for month, resolution in made:
+        if resolution.lookup is not None:
+            by_month[month].add(resolution.lookup)
+    for month, wanted in by_month.items():
+        try:
+            lookups.wait_for(month, wanted, now)
+        except Exception:  # the flattrs are recorded; the split catches up
+            logger.warning("owner lookups not queued", extra={"lookups": len(wanted)})
+
+
+def ask_soon(lookup: Lookup) -> None:
+    """Queue a lookup someone asked about (``GET /v1/resolve``); never failing the request."""
+    try:
+        lookups.ask_soon([lookup])
+    except Exception:  # the answer is "pending" either way; a later ask queues it again
+        logger.warning("owner lookup not queued")
 
 
 def resolve_urls(urls: list[str], contributor_id: str | None) -> list[Resolution]:
@@ -177,6 +214,7 @@ def record_attention(
     finally:
         for day, seconds in unused.items():
             store.release_day(contributor_id, day, attention=seconds)
+    queue_lookups([(flattr.month, resolution) for flattr, resolution in outcome.flattrs], now)
     return outcome
 
 
@@ -719,5 +757,6 @@ def give_explicit_flattr(
         except Conflict:
             time.sleep(random.uniform(0, 0.005 * (attempt + 1)))  # noqa: S311 - jitter
             continue
+        queue_lookups([(flattr.month, resolution)], now)
         return flattr, resolution, True
     raise Busy

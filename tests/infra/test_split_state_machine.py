@@ -64,6 +64,14 @@ def _parameters(template: dict[str, Any], data: Any, context: dict[str, Any]) ->
     }
 
 
+def _choose(state: dict[str, Any], data: Any) -> str:
+    """A Choice state's next state (the comparisons the definition uses: booleans)."""
+    for rule in state["Choices"]:
+        if _path(rule["Variable"], data, {}) == rule["BooleanEquals"]:
+            return str(rule["Next"])
+    return str(state["Default"])
+
+
 def run(machine: dict[str, Any], data: Any, trace: list[str], context: Any = None) -> Any:
     """Walk ``machine`` from its StartAt, as Step Functions would."""
     name: str | None = machine["StartAt"]
@@ -85,6 +93,11 @@ def run(machine: dict[str, Any], data: Any, trace: list[str], context: Any = Non
                 )
                 for item in items
             ]
+        elif state["Type"] == "Choice":
+            name = _choose(state, data)
+            continue
+        elif state["Type"] == "Succeed":
+            return data
         elif state["Type"] != "Wait":  # the grace period: nothing to do in a test
             raise AssertionError(f"a state this walker does not know: {state['Type']}")
         name = None if state.get("End") else state["Next"]
@@ -110,7 +123,7 @@ def test_the_state_machine_splits_a_month_as_the_pooled_job_does(aws, definition
     result = run(
         definition, {"job": "monthly-split", "scheduled_at": "2031-07-01T00:30:00Z"}, trace
     )
-    assert trace[:3] == ["Task", "Wait", "Map"] and trace[-1] == "Task"
+    assert trace[:4] == ["Task", "Choice", "Wait", "Map"] and trace[-1] == "Task"
     assert trace.count("Task") == 2 + SPLIT_SHARDS  # close, every shard, finish
     assert result["month"] == "2031-06"
     assert (result["contributors"], result["charged"]) == (2, 8 * EUR)
@@ -121,3 +134,32 @@ def test_the_state_machine_splits_a_month_as_the_pooled_job_does(aws, definition
     before = snapshot()
     again = run(definition, {"job": "monthly-split", "month": "2031-06"}, [])
     assert again["month"] == "2031-06" and snapshot() == before
+
+
+def test_a_month_waiting_for_owner_lookups_is_not_split_until_they_settle_or_six_hours_pass(
+    aws, definition, monkeypatch
+):
+    """The provider cannot be reached (nothing resolves here): at 00:30 the machine stops
+    after its choice, the month closed but not split; at 06:30 it falls back and splits."""
+    import socket
+
+    from functions.common import safe_http
+    from functions.core.ownership import lookups
+    from functions.core.ownership.resolve import Lookup
+
+    def nothing_resolves(*_: object, **__: object) -> list[object]:
+        raise socket.gaierror("no such host")
+
+    monkeypatch.setattr(safe_http, "RESOLVER", nothing_resolves)
+    clock.move_to(JUNE)
+    seed_june()
+    lookups.wait_for("2031-06", [Lookup("youtube", "video", "dQw4w9WgXcQ")], JUNE)
+    clock.move_to(JUNE.replace(month=7, day=1, hour=0, minute=30))
+    trace: list[str] = []
+    early = run(definition, {"job": "monthly-split", "scheduled_at": "2031-07-01T00:30:00Z"}, trace)
+    assert trace == ["Task", "Choice", "Succeed"]
+    assert early["ready"] is False and flattrs.split_state("2031-06") == "running"
+    clock.move_to(JUNE.replace(month=7, day=1, hour=6, minute=30))
+    late = run(definition, {"job": "monthly-split", "scheduled_at": "2031-07-01T06:30:00Z"}, [])
+    assert late["contributors"] == 2 and flattrs.split_state("2031-06") == "split"
+    assert lookups.waiting("2031-06") == []

@@ -130,7 +130,11 @@ def test_one_function_per_domain_each_with_its_own_role(synthesised):
     expected = sorted(
         {f"functions.{r.domain}.handler.lambda_handler" for r in ROUTES}
         | {f"functions.{j.domain}.handler.job_handler" for j in JOBS}
-        | {"functions.claim.handler.events_handler", "functions.payments.handler.events_handler"}
+        | {
+            "functions.claim.handler.events_handler",
+            "functions.payments.handler.events_handler",
+            "functions.track.handler.events_handler",
+        }
         | {"functions.authorizer.handler.lambda_handler"}
     )
     assert handlers == expected
@@ -166,8 +170,8 @@ def test_security_resources(synthesised):
     template.resource_count_is("AWS::SES::ConfigurationSet", 1)
     template.resource_count_is("AWS::SES::EmailIdentity", 1)
     template.resource_count_is("AWS::Scheduler::Schedule", len(JOBS))
-    # + mail events and Stripe events, each with its dead-letter queue
-    template.resource_count_is("AWS::SQS::Queue", len(JOBS) + 4)
+    # + mail events, Stripe events and owner lookups, each with its dead-letter queue
+    template.resource_count_is("AWS::SQS::Queue", len(JOBS) + 6)
 
 
 def test_the_monthly_split_is_a_state_machine_mapping_over_shards(synthesised):
@@ -244,6 +248,7 @@ def test_bounces_and_complaints_reach_the_claim_events_handler(synthesised):
     assert handlers == {
         "functions.claim.handler.events_handler",  # SES bounces and complaints
         "functions.payments.handler.events_handler",  # Stripe's verified events
+        "functions.track.handler.events_handler",  # owner lookups
     }
     subscriptions = resources(template, "AWS::SNS::Subscription")
     assert [s["Properties"]["Protocol"] for s in subscriptions.values()] == ["sqs"]
@@ -301,3 +306,27 @@ def test_stripe_events_go_through_a_queue_with_a_dead_letter_queue_and_an_alarm(
     )
     url = webhook["Environment"]["Variables"]["STRIPE_EVENTS_QUEUE_URL"]
     assert url == {"Ref": events[0]}
+
+
+def test_owner_lookups_go_through_a_queue_the_track_api_fills_and_its_worker_drains(synthesised):
+    _, _, template = synthesised
+    queues = resources(template, "AWS::SQS::Queue")
+    name, queue = next(
+        (n, q["Properties"]) for n, q in queues.items() if n.startswith("OwnerLookupsQueue")
+    )
+    assert queue["RedrivePolicy"]["maxReceiveCount"] == 5
+    functions = resources(template, "AWS::Lambda::Function")
+    api = next(
+        f["Properties"]
+        for f in functions.values()
+        if f["Properties"]["Handler"] == "functions.track.handler.lambda_handler"
+    )
+    assert api["Environment"]["Variables"]["OWNER_LOOKUPS_QUEUE_URL"] == {"Ref": name}
+    (mapping,) = [
+        m["Properties"]
+        for m in resources(template, "AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["EventSourceArn"]["Fn::GetAtt"][0] == name
+    ]
+    worker = functions[mapping["FunctionName"]["Ref"]]["Properties"]
+    assert worker["Handler"] == "functions.track.handler.events_handler"
+    assert mapping["ScalingConfig"]["MaximumConcurrency"] == 2  # providers see few of us

@@ -105,20 +105,27 @@ def test_a_flattr_of_a_past_month_cannot_be_taken_back(now):
 
 
 def test_resolve_is_public_and_follows_the_contract(now):
-    answer = call("GET", "/v1/resolve", user=None, query="url=https://M.YouTube.com/@Someone?si=1")
+    answer = call("GET", "/v1/resolve", user=None, query="url=https://github.com/Someone?si=1")
     assert answer.status == 200
     assert answer.json == {
-        "url": "https://youtube.com/@Someone",
+        "url": "https://github.com/Someone",
         "flattrable": True,
         "reason": None,
         "recipient": {
-            "key": "youtube:@Someone",
-            "platform": "youtube",
-            "display_name": "@Someone",
+            "key": "github:someone",
+            "platform": "github",
+            "display_name": "someone",
             "claimed": False,
         },
         "goes_to_creator": True,
+        "pending": False,
+        "retry_after": None,
     }
+    # A YouTube handle is settled to its channel id by the lookup worker: until then the
+    # answer says so, with a retry hint.
+    handle = call("GET", "/v1/resolve", user=None, query="url=https://M.YouTube.com/@Someone")
+    assert handle.json["pending"] is True and handle.json["retry_after"] == 5
+    assert handle.json["recipient"]["platform"] == "pending"
     Recipient("web:example.com", claimed_by="creator").save()
     site = call("GET", "/v1/resolve", user=None, query="url=https://www.example.com/x").json
     assert site["recipient"]["claimed"] is True and site["goes_to_creator"] is False

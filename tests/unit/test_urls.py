@@ -6,11 +6,13 @@ import pytest
 
 from functions.core.ownership.resolve import (
     CachedLookup,
+    Lookup,
     NoLookup,
     RecipientRecord,
     resolve_many,
 )
-from functions.core.ownership.urls import normalise
+from functions.core.ownership.urls import normalise, recipient_key
+from functions.core.platforms.registry import BY_NAME
 
 # Platform API answers a lookup would give (a fake standing in for the adapters).
 LOOKUPS = {
@@ -18,24 +20,37 @@ LOOKUPS = {
     ("youtube", "handle", "MrBeast"): "UCX6OQ3DkcsbYNE6H8uQQuVA",
     ("youtube", "legacy_name", "pewdiepie"): "UC-lHJZR3Gqxm24_Vd_AJ5Yw",
     ("youtube", "playlist", "PL590L5WQmH8fJ54F369BLDSqIwcs-TCfs"): "UCuAXFkgsw1L7xaCfnd5JJOw",
-    ("twitch", "video", "2005394471"): "shroud",
-    ("twitch", "clip", "AwkwardHelplessSalamanderSwiftRage"): "ninja",
     ("vimeo", "video", "76979871"): "staff",
-    ("reddit", "post", "1abcde"): "spez",
-    ("soundcloud", "short_link", "aBcDeF"): "flume",
-    ("flickr", "short_link", "2oHrH5R"): "nasa",
-    ("x", "short_link", "AbC123"): "nasa",
-    ("medium", "post", "5f1a2b3c4d"): "ev",
+}
+
+
+# Short links: where their redirects end, as recipient keys.
+EXPANDED = {
+    "https://t.co/AbC123": "x:nasa",
+    "https://bit.ly/3xyzAbc": "youtube:UCuAXFkgsw1L7xaCfnd5JJOw",
+    "https://buff.ly/4kDnA2": "web:nytimes.com",
+    "https://on.soundcloud.com/aBcDeF": "soundcloud:flume",
+    "https://flic.kr/p/2oHrH5R": "flickr:nasa",
+    "https://medium.com/p/5f1a2b3c4d": "medium:ev",
 }
 
 
 class FakeLookup:
+    """Answers every lookup as the worker would have, once settled."""
+
     def __init__(self) -> None:
         self.calls = 0
 
-    def owner_of(self, platform: str, kind: str, reference: str) -> str | None:
+    def answers(self, lookups):
         self.calls += 1
-        return LOOKUPS.get((platform, kind, reference))
+        found = {}
+        for lookup in lookups:
+            if lookup.platform == "link":
+                found[lookup] = EXPANDED.get(lookup.reference)
+                continue
+            owner = LOOKUPS.get((lookup.platform, lookup.kind, lookup.reference))
+            found[lookup] = recipient_key(BY_NAME[lookup.platform], owner) if owner else None
+        return found
 
 
 class Directory:
@@ -157,8 +172,9 @@ CASES = [
     ("https://www.twitch.tv/shroud", "twitch:shroud"),
     ("https://twitch.tv/Shroud/videos", "twitch:shroud"),
     ("https://m.twitch.tv/shroud", "twitch:shroud"),
-    ("https://www.twitch.tv/videos/2005394471", "twitch:shroud"),
-    ("https://clips.twitch.tv/AwkwardHelplessSalamanderSwiftRage", "twitch:ninja"),
+    # Twitch and Reddit name a video's or post's owner only to a keyed API: nobody known.
+    ("https://www.twitch.tv/videos/2005394471", "owner_unknown"),
+    ("https://clips.twitch.tv/AwkwardHelplessSalamanderSwiftRage", "owner_unknown"),
     ("https://www.twitch.tv/directory/category/chess", "no_owner"),
     ("https://www.twitch.tv/settings/profile", "no_owner"),
     ("https://www.twitch.tv/", "no_owner"),
@@ -210,6 +226,12 @@ CASES = [
     ("https://www.twitter.com/nasa/", "x:nasa"),
     ("https://mobile.x.com/nasa/media", "x:nasa"),
     ("https://t.co/AbC123", "x:nasa"),
+    # Shorteners lead anywhere: the owner is where the link ends (expanded by the worker).
+    ("https://bit.ly/3xyzAbc", "youtube:UCuAXFkgsw1L7xaCfnd5JJOw"),
+    ("https://buff.ly/4kDnA2", "web:nytimes.com"),
+    ("https://lnkd.in/eNoSuch", "owner_unknown"),
+    ("https://vimeo.com/channels/staffpicks", "no_owner"),
+    ("https://tinyurl.com/", "web:tinyurl.com"),  # the shortener's own home page
     ("https://x.com/home", "no_owner"),
     ("https://twitter.com/explore", "no_owner"),
     ("https://x.com/i/flow/login", "no_owner"),
@@ -240,8 +262,8 @@ CASES = [
     ("https://medium.com/me/settings", "no_owner"),
     ("https://www.reddit.com/user/spez", "reddit:spez"),
     ("https://old.reddit.com/u/spez/", "reddit:spez"),
-    ("https://www.reddit.com/r/announcements/comments/1abcde/title/", "reddit:spez"),
-    ("https://redd.it/1abcde", "reddit:spez"),
+    ("https://www.reddit.com/r/announcements/comments/1abcde/title/", "owner_unknown"),
+    ("https://redd.it/1abcde", "owner_unknown"),
     ("https://www.reddit.com/r/python/", "no_owner"),
     ("https://www.reddit.com/r/python/top/", "no_owner"),
     ("https://www.reddit.com/", "no_owner"),
@@ -387,31 +409,38 @@ def test_without_lookups_lookup_urls_are_owner_unknown_or_fall_back():
     assert results[1].recipient.key == "youtube:@MrBeast"
 
 
-def test_the_resolver_asks_the_platform_class_its_own_lookups(aws, monkeypatch):
-    """The lookups are wired to each platform's ``owner_of`` (none asks its API yet;
-    a platform that answers is used as is, with no setter to install it)."""
-    from functions.core.platforms.youtube import YouTube
-    from functions.track import tracking
+def test_an_unanswered_lookup_makes_a_waiting_recipient_never_a_request():
+    """The resolver never asks a platform: what is not answered yet waits for the lookup
+    worker (its recipient key names the lookup), and the shape alone decides the rest."""
 
-    asked: list[tuple[str, str]] = []
+    class Unanswered:
+        def answers(self, lookups):
+            return {}
 
-    def channel_of(self, kind: str, reference: str) -> str | None:
-        asked.append((kind, reference))
-        return "UCuAXFkgsw1L7xaCfnd5JJOw" if reference == "wIrEdUp0001" else None
+    results = resolve_many(
+        ["https://youtu.be/dQw4w9WgXcQ", "https://bit.ly/3xyzAbc", "https://example.org/a"],
+        lookups=Unanswered(),
+        directory=Directory(),
+        blocked_domains=(),
+    )
+    video, short, page = results
+    assert video.flattrable and video.lookup == Lookup("youtube", "video", "dQw4w9WgXcQ")
+    assert video.recipient.key == f"pending:{video.lookup.id}"
+    assert short.lookup == Lookup("link", "expand", "https://bit.ly/3xyzAbc")
+    assert page.lookup is None and page.recipient.key == "web:example.org"
 
-    monkeypatch.setattr(YouTube, "owner_of", channel_of)
-    (result,) = tracking.resolve_urls(["https://youtu.be/wIrEdUp0001"], None)
-    assert result.recipient.key == "youtube:UCuAXFkgsw1L7xaCfnd5JJOw"
-    assert asked == [("video", "wIrEdUp0001")]
 
-
-def test_cached_lookup_asks_the_platform_once():
+def test_cached_lookup_asks_once_and_not_again_for_what_is_answered():
     inner = FakeLookup()
     cached = CachedLookup(inner)
+    known = Lookup("youtube", "video", "dQw4w9WgXcQ")
+    missing = Lookup("youtube", "video", "missing")
     for _ in range(3):
-        assert cached.owner_of("youtube", "video", "dQw4w9WgXcQ") == "UCuAXFkgsw1L7xaCfnd5JJOw"
-        assert cached.owner_of("youtube", "video", "missing") is None
-    assert inner.calls == 2
+        assert cached.answers([known, missing]) == {
+            known: "youtube:UCuAXFkgsw1L7xaCfnd5JJOw",
+            missing: None,
+        }
+    assert inner.calls == 1
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,13 @@ sit behind small interfaces so the logic is tested with in-memory fakes.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 from cachetools import TTLCache
 
+from functions.common.hashing import short_hash
 from functions.core.ownership.urls import NotFlattrable, Page, normalise, recipient_key
 
 
@@ -43,15 +44,40 @@ class Resolution:
     recipient: ResolvedRecipient | None
     reason: str | None = None
     page: Page | None = None
+    lookup: Lookup | None = None  # the owner is being looked up: the flattr waits for it
 
     @property
     def flattrable(self) -> bool:
         return self.reason is None and self.recipient is not None
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """Something a URL names that only its platform (or the link itself) can tell the owner
+    of: a video, a short link. ``platform`` is ``link`` for a short link to expand."""
+
+    platform: str
+    kind: str
+    reference: str
+
+    @property
+    def id(self) -> str:
+        return short_hash(f"{self.platform}|{self.kind}|{self.reference}")
+
+    @property
+    def pending_key(self) -> str:
+        """The recipient key of a flattr waiting for this lookup."""
+        return f"{PENDING}:{self.id}"
+
+
+PENDING = "pending"  # the platform part of a waiting flattr's recipient key
+NOBODY = "none"  # ... and of a flattr whose lookup found nobody to pay: ``none:<reason>``
+
+
 class OwnerLookup(Protocol):
-    def owner_of(self, platform: str, kind: str, reference: str) -> str | None:
-        """The owner (handle or stable id) of a platform item, or None if unknown."""
+    def answers(self, lookups: Collection[Lookup]) -> dict[Lookup, str | None]:
+        """The recipient key each answered lookup found (None: answered, nobody to pay);
+        a lookup left out of the answer has not been answered yet."""
 
 
 class RecipientDirectory(Protocol):
@@ -60,66 +86,97 @@ class RecipientDirectory(Protocol):
 
 
 class NoLookup:
-    """Used where no platform API can be asked (no credentials, no network)."""
+    """Where nothing can be looked up: every lookup is answered "nobody"."""
 
-    def owner_of(self, platform: str, kind: str, reference: str) -> str | None:
-        return None
-
-
-class PlatformLookups:
-    """Each platform's own lookups (``Platform.owner_of``: a video's channel, a short
-    link's target owner), by the platform's name."""
-
-    def owner_of(self, platform: str, kind: str, reference: str) -> str | None:
-        from functions.core.platforms.registry import BY_NAME
-
-        found = BY_NAME.get(platform)
-        return found.owner_of(kind, reference) if found is not None else None
+    def answers(self, lookups: Collection[Lookup]) -> dict[Lookup, str | None]:
+        return dict.fromkeys(lookups)
 
 
 class CachedLookup:
-    """Caches a lookup's answers (a day) and its misses (five minutes)."""
+    """Caches another's answers in memory: found recipients for a day, "nobody" for five
+    minutes; what is not answered yet is asked again next time."""
 
     def __init__(self, inner: OwnerLookup, size: int = 10_000) -> None:
         self._inner = inner
-        self._hits: TTLCache[tuple[str, str, str], str] = TTLCache(size, ttl=86_400)
-        self._misses: TTLCache[tuple[str, str, str], bool] = TTLCache(size, ttl=300)
+        self._hits: TTLCache[Lookup, str] = TTLCache(size, ttl=86_400)
+        self._misses: TTLCache[Lookup, bool] = TTLCache(size, ttl=300)
         self._lock = threading.Lock()
 
-    def owner_of(self, platform: str, kind: str, reference: str) -> str | None:
-        key = (platform, kind, reference)
+    def answers(self, lookups: Collection[Lookup]) -> dict[Lookup, str | None]:
+        found: dict[Lookup, str | None] = {}
         with self._lock:
-            if key in self._hits:
-                return self._hits[key]
-            if key in self._misses:
-                return None
-        owner = self._inner.owner_of(platform, kind, reference)
+            for lookup in lookups:
+                if lookup in self._hits:
+                    found[lookup] = self._hits[lookup]
+                elif lookup in self._misses:
+                    found[lookup] = None
+        asked = [lookup for lookup in lookups if lookup not in found]
+        fresh = self._inner.answers(asked) if asked else {}
         with self._lock:
-            if owner is None:
-                self._misses[key] = True
-            else:
-                self._hits[key] = owner
-        return owner
+            for lookup, key in fresh.items():
+                if key is None:
+                    self._misses[lookup] = True
+                else:
+                    self._hits[lookup] = key
+        return {**found, **fresh}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._hits.clear()
+            self._misses.clear()
 
 
-def _is_blocked(page: Page, blocked: Iterable[str]) -> bool:
+def is_blocked(page: Page, blocked: Iterable[str]) -> bool:
     return any(page.host == d or page.host.endswith("." + d) or page.site == d for d in blocked)
 
 
-def _candidate(page: Page, lookups: OwnerLookup) -> tuple[str, str, str] | str:
-    """(key, platform, display name) of the page's recipient before declarations, or a reason."""
+def lookup_of(page: Page) -> Lookup | None:
+    """What must be looked up to know the page's owner, if its shape does not say."""
+    if page.short_link:
+        return Lookup("link", "expand", page.url)
+    if page.platform is None or page.nobody or page.owner is not None or page.lookup is None:
+        return None
+    if page.lookup[0] in page.platform.expands:
+        return Lookup("link", "expand", page.url)
+    if page.lookup[0] not in page.platform.looks_up:
+        return None  # nothing to ask: the rule's fallback, or nobody known
+    return Lookup(page.platform.name, *page.lookup)
+
+
+def _candidate(
+    page: Page, answers: dict[Lookup, str | None]
+) -> tuple[str, str, str] | Lookup | str:
+    """(key, platform, display name) of the page's recipient before declarations, the
+    lookup it waits for, or a reason it has none."""
     platform = page.platform
+    lookup = lookup_of(page)
+    if lookup is not None and lookup not in answers:
+        return lookup
+    found = answers.get(lookup) if lookup is not None else None
+    if found is not None:
+        return found, found.partition(":")[0], found.partition(":")[2]
+    if platform is not None and page.lookup and not page.nobody and page.owner is None:
+        # Looked up and nobody found, or nothing to ask: the rule's fallback, if any.
+        if page.fallback_owner is None:
+            return "owner_unknown"
+        key = recipient_key(platform, page.fallback_owner)
+        return key, platform.name, key.split(":", 1)[1]
+    if lookup is not None:
+        return "owner_unknown"  # a short link that leads nowhere we can pay
     if platform is None:
         return f"web:{page.site}", "web", page.site
     if page.nobody:
         return "no_owner"
-    owner = page.owner
-    if owner is None and page.lookup is not None:
-        owner = lookups.owner_of(platform.name, *page.lookup) or page.fallback_owner
-    if owner is None:
+    if page.owner is None:
         return "owner_unknown"
-    key = recipient_key(platform, owner)
+    key = recipient_key(platform, page.owner)
     return key, platform.name, key.split(":", 1)[1]
+
+
+def _pending(url: str, page: Page, lookup: Lookup) -> Resolution:
+    display = page.platform.display if page.platform is not None else "short link"
+    recipient = ResolvedRecipient(lookup.pending_key, PENDING, display, False)
+    return Resolution(url, recipient, None, page, lookup)
 
 
 def resolve_many(
@@ -132,24 +189,35 @@ def resolve_many(
 ) -> list[Resolution]:
     """Resolve several URLs, asking the directory once for all of them."""
     blocked = tuple(blocked_domains)
-    staged: list[tuple[str, Page | None, tuple[str, str, str] | str]] = []
+    pages: list[tuple[str, Page | None, str | None]] = []
     for raw in urls:
-        page: Page | None
         try:
-            page = normalise(raw)
+            normal = normalise(raw)
         except NotFlattrable as refusal:
-            staged.append((raw, None, refusal.reason))
+            pages.append((raw, None, refusal.reason))
             continue
-        if _is_blocked(page, blocked):
-            staged.append((page.url, page, "blocked_domain"))
-            continue
-        staged.append((page.url, page, _candidate(page, lookups)))
+        blocked_page = is_blocked(normal, blocked)
+        pages.append((normal.url, normal, "blocked_domain" if blocked_page else None))
+    wanted = {
+        lookup
+        for _, page, reason in pages
+        if page is not None and not reason and (lookup := lookup_of(page)) is not None
+    }
+    answers = lookups.answers(wanted) if wanted else {}
+    staged: list[tuple[str, Page | None, tuple[str, str, str] | Lookup | str]] = [
+        (url, page, reason or _candidate(page, answers) if page else reason or "invalid_url")
+        for url, page, reason in pages
+    ]
     keys = {c[0] for _, _, c in staged if isinstance(c, tuple)}
     records = directory.records(keys) if keys else {}
     declared = {records[k].declared_user for k in keys if k in records and records[k].declared_user}
     records.update(directory.records({f"user:{u}" for u in declared}) if declared else {})
     results: list[Resolution] = []
     for url, page, candidate in staged:
+        if isinstance(candidate, Lookup):
+            assert page is not None
+            results.append(_pending(url, page, candidate))
+            continue
         if isinstance(candidate, str):
             results.append(Resolution(url=url, recipient=None, reason=candidate, page=page))
             continue

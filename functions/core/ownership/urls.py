@@ -41,6 +41,38 @@ MULTI_AUTHOR_DOMAINS: tuple[str, ...] = (
     "readthedocs.io",
 )
 
+# Link shorteners: a short link says nothing about its owner until it is expanded (by
+# following its redirects, every hop checked: ``core/ownership/lookups.py``). A platform's
+# own shortener that only ever leads to that platform (``youtu.be``, ``flic.kr``,
+# ``on.soundcloud.com``) stays with the platform's rules.
+SHORTENERS: frozenset[str] = frozenset(
+    {
+        "t.co",
+        "bit.ly",
+        "bitly.com",
+        "buff.ly",
+        "ow.ly",
+        "lnkd.in",
+        "tinyurl.com",
+        "is.gd",
+        "v.gd",
+        "goo.gl",
+        "dlvr.it",
+        "ift.tt",
+        "rebrand.ly",
+        "shorturl.at",
+        "tiny.cc",
+        "s.id",
+        "cutt.ly",
+        "t.ly",
+        "trib.al",
+        "fb.me",
+        "wp.me",
+        "amzn.to",
+        "aka.ms",
+    }
+)
+
 MAX_URL_LENGTH = 2048
 DEFAULT_PORTS = {"http": 80, "https": 443}
 TRACKING_PARAMETERS = frozenset(
@@ -105,10 +137,15 @@ class Page:
     lookup: tuple[str, str] | None = None  # (kind, reference) to ask the platform about
     fallback_owner: str | None = None
     nobody: bool = False  # a platform's own page: search, settings, home, ...
+    short_link: bool = False  # a shortener's link: its owner is its target's
 
     @property
     def multi_author(self) -> bool:
-        return self.platform is not None or _multi_author_domain(self.host) is not None
+        return (
+            self.platform is not None
+            or self.short_link
+            or _multi_author_domain(self.host) is not None
+        )
 
 
 @cache
@@ -381,6 +418,8 @@ def normalise(raw_url: str) -> Page:
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     url = urlunsplit((scheme, netloc, path, urlencode(pairs), ""))
     if found is None:
+        if host in SHORTENERS and path != "/":
+            return Page(url=url, host=host, site=host, short_link=True)
         return Page(url=url, host=host, site=registrable_site(host))
     platform, site = found
     page = _platform_page(platform, site, host, path, dict(pairs))

@@ -144,12 +144,36 @@ class Platform:
     # The first site's rules hold on any host (a fediverse server of any name).
     any_host: ClassVar[bool] = False
     case_sensitive_owner: ClassVar[bool] = False
+    # The lookup kinds ``owner_of`` answers (others resolve at once: a rule's fallback, or
+    # ``owner_unknown``): a flattr waits for these only.
+    looks_up: ClassVar[frozenset[str]] = frozenset()
+    # The lookup kinds answered by following the URL's redirects to the platform's page
+    # that names its owner (a platform's own short links, Medium's ``/p/<id>``).
+    expands: ClassVar[frozenset[str]] = frozenset()
 
-    def owner_of(self, kind: str, reference: str) -> str | None:
+    def owner_of(self, kind: str, reference: str, http: requests.Session) -> str | None:
         """The owner of an item a URL names only by reference (a rule's ``lookup``: a
-        video, a short link, a handle). None here: no platform asks its API yet, so such
-        URLs resolve to a rule's fallback or to ``owner_unknown``."""
+        video, a handle), asked of the platform through ``core/ownership/lookups.fetch``
+        (never in a request's path: the lookup worker asks). None: nobody we can name
+        (removed, private), or the platform offers no lookup without a key (then a rule's
+        fallback holds, or the flattr has no recipient). Raises ``LookupFailed`` when the
+        platform cannot answer now."""
         return None
+
+    @staticmethod
+    def author_of(url: object, platform: str) -> tuple[str | None, tuple[str, str] | None]:
+        """(owner, lookup) that an oEmbed ``author_url`` names on ``platform``."""
+        from functions.core.ownership.urls import NotFlattrable, normalise
+
+        if not isinstance(url, str):
+            return None, None
+        try:
+            page = normalise(url)
+        except NotFlattrable:
+            return None, None
+        if page.platform is None or page.platform.name != platform or page.nobody:
+            return None, None
+        return page.owner, page.lookup
 
 
 class Connectable(Platform):

@@ -33,6 +33,7 @@ class Flickr(OAuth1Platform):
     name = "flickr"
     display = "Flickr"
     tier = "likes"
+    expands = frozenset({"short_link"})
     sites = (
         Site(
             ("flickr.com",),

@@ -13,6 +13,7 @@ class Medium(Platform):
     name = "medium"
     display = "Medium"
     tier = "resolution"
+    expands = frozenset({"post"})
     sites = (
         Site(
             ("medium.com",),

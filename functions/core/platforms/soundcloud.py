@@ -27,6 +27,7 @@ class SoundCloud(OAuth2Platform):
     name = "soundcloud"
     display = "SoundCloud"
     tier = "likes"
+    expands = frozenset({"short_link"})
     sites = (
         Site(
             ("soundcloud.com",),

@@ -79,6 +79,21 @@ class Vimeo(OAuth2Platform):
         )
         return response.status_code in (204, 401)  # 401: the token is gone already
 
+    looks_up = frozenset({"video"})
+    oembed_url = "https://vimeo.com/api/oembed.json"
+
+    def owner_of(self, kind: str, reference: str, http: requests.Session) -> str | None:
+        """A video's owner from Vimeo's oEmbed: its ``author_url`` is the owner's page
+        (``vimeo.com/<handle>``, or ``vimeo.com/user<id>`` without a custom one). 403 and
+        404 (private or removed): nobody to name."""
+        from functions.core.ownership.lookups import fetch, json_of
+
+        if kind != "video":
+            return None
+        answer = fetch(http, self.oembed_url, {"url": f"https://vimeo.com/{reference}"})
+        owner, _ = self.author_of(json_of(answer).get("author_url"), self.name)
+        return owner
+
     def identity(self, session: requests.Session) -> Identity:
         me = self.get(session, f"{self.api_url}/me").json()
         return Identity(

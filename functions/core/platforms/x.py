@@ -1,4 +1,5 @@
-"""X (formerly Twitter): profile URLs name their owner; ``t.co`` links are expanded.
+"""X (formerly Twitter): profile URLs name their owner (``t.co`` links lead anywhere: they are
+expanded as every shortener's, ``core/ownership/urls.SHORTENERS``).
 
 Resolution only: nobody connects it (its API gives us neither identity nor likes);
 its URLs still tell the resolver whose page it is."""
@@ -6,7 +7,7 @@ its URLs still tell the resolver whose page it is."""
 from __future__ import annotations
 
 from functions.core.platforms.base import Platform
-from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
+from functions.core.platforms.sites import Site, nobody, rule
 
 
 class X(Platform):
@@ -39,6 +40,5 @@ class X(Platform):
                 "download",
             ),
         ),
-        Site(("t.co",), (rule(rf"^/(?P<ref>{SEGMENT})", lookup="short_link"),)),
     )
     aliases = ("twitter.com", "www.twitter.com", "mobile.twitter.com", "www.x.com", "mobile.x.com")

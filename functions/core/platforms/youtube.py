@@ -3,6 +3,7 @@ identity is the signed-in account's channel. Channel ids are case-sensitive."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from functions.core.platforms.base import Identity, LikesPage, NoAccount
@@ -11,6 +12,11 @@ from functions.core.platforms.sites import Site, nobody, rule
 
 if TYPE_CHECKING:
     import requests
+
+# The channel page's head names the channel's id: its canonical address.
+CANONICAL_CHANNEL = re.compile(
+    r'<link\s+rel="canonical"\s+href="https://www\.youtube\.com/channel/(UC[\w-]{22})"'
+)
 
 
 class YouTube(OAuth2Platform):
@@ -65,6 +71,41 @@ class YouTube(OAuth2Platform):
         pkce=True,
         revoke_path="https://oauth2.googleapis.com/revoke",
     )
+
+    looks_up = frozenset({"video", "handle", "legacy_name", "playlist"})
+    oembed_url = "https://www.youtube.com/oembed"
+    channel_page_url = "https://www.youtube.com/@{handle}"
+
+    def owner_of(self, kind: str, reference: str, http: requests.Session) -> str | None:
+        """A video's (or playlist's) channel from YouTube's oEmbed (no key needed): its
+        ``author_url`` names the channel by handle (``/@name``) or id (``/channel/UC…``); a
+        handle (or a legacy ``/c/name``) is settled to its channel id from the channel
+        page's canonical link. oEmbed answers 401, 403 or 404 for private, unembeddable
+        and removed videos: nobody to name."""
+        from functions.core.ownership.lookups import fetch, json_of, read_head
+
+        if kind in ("video", "playlist"):
+            watch = (
+                f"https://www.youtube.com/watch?v={reference}"
+                if kind == "video"
+                else f"https://www.youtube.com/playlist?list={reference}"
+            )
+            answer = fetch(http, self.oembed_url, {"url": watch, "format": "json"})
+            owner, lookup = self.author_of(json_of(answer).get("author_url"), self.name)
+            if owner or lookup is None or lookup[0] != "handle":
+                return owner
+            handle = lookup[1]
+            return self.owner_of("handle", handle, http) or f"@{handle}"
+        if kind in ("handle", "legacy_name"):
+            address = (
+                self.channel_page_url.format(handle=reference)
+                if kind == "handle"
+                else f"https://www.youtube.com/c/{reference}"
+            )
+            page = fetch(http, address, stream=True)
+            found = CANONICAL_CHANNEL.search(read_head(page))
+            return found.group(1) if found else None
+        return None
 
     def identity(self, session: requests.Session) -> Identity:
         """The signed-in account's channel: its id is enough (money follows it); the

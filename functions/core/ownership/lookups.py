@@ -1,0 +1,364 @@
+"""Owner lookups that a URL's shape cannot answer (a video's channel, a handle's account id,
+a short link's target), kept out of every report's request path.
+
+A report on such a page records its flattr at once, to ``pending:<lookup id>``, marks its
+month as waiting for the lookup and queues the lookup (``wait_for``). The worker
+(``core/ownership/settle.py``, run by the track domain's queue consumer) asks the platform
+once, keeps the answer a day (nobody to pay: an hour), and gives every flattr waiting for
+it its recipient. The resolver reads answers here (``StoredAnswers``), never a platform.
+
+Providers are asked through ``ask``: each platform's ``owner_of`` (oEmbed, a channel page's
+head), and for a short link its redirects, followed hop by hop with every hop checked
+(``common/safe_http``). Per host, a rate limit and a circuit breaker protect both sides.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Collection, Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from cachetools import TTLCache
+
+from functions.common import clock
+from functions.common.errors import Unavailable
+from functions.common.models import LookupAnswer, PendingLookup
+from functions.common.settings import settings
+from functions.common.storage import ensure_bound
+from functions.core.ownership.resolve import Lookup
+
+if TYPE_CHECKING:
+    import requests
+
+ANSWER_KEPT = timedelta(days=1)
+NOBODY_KEPT = timedelta(hours=1)
+MARKER_KEPT = timedelta(days=62)  # longer than any month waits for its split
+MAX_HOPS = 5  # a short link's redirects followed, at most
+ANSWER = "-"
+
+
+class LookupFailed(Unavailable):
+    """The provider did not answer usefully now (down, rate limited, circuit open): the
+    lookup is tried again later, and falls back when its month's split cannot wait."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"owner lookup: {what}", slug="lookup-failed")
+
+
+# ---------------------------------------------------------------- answers
+
+
+def _answer_key(lookup: Lookup) -> str:
+    return f"answer#{lookup.id}"
+
+
+class StoredAnswers:
+    """The resolver's lookups: what the ``lookups`` table holds, never a provider call.
+    ``final``: a lookup with no answer is answered "nobody" (the split cannot wait)."""
+
+    def __init__(self, final: bool = False) -> None:
+        self.final = final
+
+    def answers(self, lookups: Collection[Lookup]) -> dict[Lookup, str | None]:
+        ensure_bound()
+        wanted = {_answer_key(lookup): lookup for lookup in lookups}
+        now = clock.now()
+        found: dict[Lookup, str | None] = dict.fromkeys(lookups) if self.final else {}
+        keys = [(key, ANSWER) for key in wanted]
+        for start in range(0, len(keys), 100):
+            for item in LookupAnswer.batch_get(keys[start : start + 100]):
+                if item.expires_at is None or item.expires_at > now:
+                    found[wanted[item.key]] = item.recipient
+        return found
+
+
+def stored_reason(lookup: Lookup) -> str | None:
+    """Why a lookup's answer names nobody, where it was kept."""
+    ensure_bound()
+    try:
+        return LookupAnswer.get(_answer_key(lookup), ANSWER).reason
+    except LookupAnswer.DoesNotExist:
+        return None
+
+
+def remember(lookup: Lookup, recipient: str | None, reason: str | None, now: datetime) -> None:
+    ensure_bound()
+    kept = ANSWER_KEPT if recipient else NOBODY_KEPT
+    LookupAnswer(
+        _answer_key(lookup),
+        ANSWER,
+        recipient=recipient,
+        reason=None if recipient else reason,
+        answered_at=now,
+        expires_at=now + kept,
+    ).save()
+
+
+# ---------------------------------------------------------------- waiting flattrs
+
+_queued: TTLCache[tuple[str, str], bool] = TTLCache(maxsize=20_000, ttl=60)
+_queued_lock = threading.Lock()
+
+
+def wait_for(month: str, lookups: Iterable[Lookup], now: datetime) -> None:
+    """Flattrs of ``month`` wait for ``lookups``: mark the month and queue each lookup (once
+    a minute per Lambda; a lost message only delays: the split settles what still waits)."""
+    _send(month, lookups, mark=now)
+
+
+def _send(month: str, wanted: Iterable[Lookup], mark: datetime | None = None) -> list[Lookup]:
+    fresh = []
+    with _queued_lock:
+        for lookup in set(wanted):
+            if (month, lookup.id) not in _queued:
+                _queued[(month, lookup.id)] = True
+                fresh.append(lookup)
+    if fresh and mark is not None:
+        _mark(month, fresh, mark)
+    queue = settings().owner_lookups_queue_url
+    if fresh and queue:
+        import boto3
+
+        sqs = boto3.client("sqs")
+        for start in range(0, len(fresh), 10):
+            sqs.send_message_batch(
+                QueueUrl=queue,
+                Entries=[
+                    {"Id": str(i), "MessageBody": message(month, lookup)}
+                    for i, lookup in enumerate(fresh[start : start + 10])
+                ],
+            )
+    return fresh
+
+
+def _mark(month: str, fresh: list[Lookup], now: datetime) -> None:
+    ensure_bound()
+    with PendingLookup.batch_write() as batch:
+        for lookup in fresh:
+            batch.save(
+                PendingLookup(
+                    f"pending#{month}",
+                    lookup.id,
+                    platform=lookup.platform,
+                    kind=lookup.kind,
+                    reference=lookup.reference,
+                    since=now,
+                    expires_at=now + MARKER_KEPT,
+                )
+            )
+
+
+def ask_soon(wanted: Iterable[Lookup]) -> None:
+    """Queue lookups no flattr waits for yet (a page's owner asked for), once a minute."""
+    _send("", wanted)
+
+
+def message(month: str, lookup: Lookup) -> str:
+    return json.dumps(
+        {
+            "month": month,
+            "platform": lookup.platform,
+            "kind": lookup.kind,
+            "reference": lookup.reference,
+        }
+    )
+
+
+def waiting(month: str) -> list[PendingLookup]:
+    """The lookups flattrs of ``month`` still wait for."""
+    ensure_bound()
+    return list(PendingLookup.query(f"pending#{month}"))
+
+
+def done_waiting(month: str, lookup: Lookup) -> None:
+    ensure_bound()
+    PendingLookup(f"pending#{month}", lookup.id).delete()
+
+
+def clear_caches() -> None:
+    with _queued_lock:
+        _queued.clear()
+    GUARD.reset()
+
+
+# ---------------------------------------------------------------- asking providers
+
+
+class HostGuard:
+    """Per host: at most ``rate`` requests a second (a token bucket), and a circuit breaker
+    that opens after ``failures`` failures in a row and lets one try through after
+    ``cooldown`` seconds. In memory, per Lambda: the worker's concurrency is capped."""
+
+    def __init__(
+        self,
+        rate: float = 5.0,
+        failures: int = 5,
+        cooldown: float = 60.0,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rate, self.failures, self.cooldown, self.now = rate, failures, cooldown, now
+        self._tokens: dict[str, tuple[float, float]] = {}
+        self._failed: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._tokens.clear()
+            self._failed.clear()
+
+    def enter(self, host: str) -> None:
+        """Raises ``LookupFailed`` when the host's circuit is open or its rate is spent."""
+        with self._lock:
+            now = self.now()
+            count, since = self._failed.get(host, (0, 0.0))
+            if count >= self.failures and now - since < self.cooldown:
+                raise LookupFailed(f"{host}: circuit open")
+            tokens, at = self._tokens.get(host, (self.rate, now))
+            tokens = min(self.rate, tokens + (now - at) * self.rate)
+            if tokens < 1:
+                raise LookupFailed(f"{host}: rate limited")
+            self._tokens[host] = (tokens - 1, now)
+
+    def succeeded(self, host: str) -> None:
+        with self._lock:
+            self._failed.pop(host, None)
+
+    def failed(self, host: str) -> None:
+        with self._lock:
+            count, _ = self._failed.get(host, (0, 0.0))
+            self._failed[host] = (count + 1, self.now())
+
+
+GUARD = HostGuard()
+
+
+def fetch(
+    http: requests.Session,
+    address: str,
+    params: dict[str, str] | None = None,
+    *,
+    stream: bool = False,
+) -> requests.Response:
+    """One GET to a provider (no redirects followed), through the host's guard; a failure
+    to connect or a 5xx or 429 counts against the host and raises ``LookupFailed``.
+    ``stream``: the body is read later, in part (``read_head``)."""
+    import requests as requests_lib
+
+    host = urlsplit(address).hostname or ""
+    GUARD.enter(host)
+    try:
+        response = http.get(address, params=params, timeout=5, allow_redirects=False, stream=stream)
+    except requests_lib.RequestException as error:  # a refused hop too: checked before
+        GUARD.failed(host)
+        raise LookupFailed(f"{host}: no answer") from error
+    if response.status_code == 429 or response.status_code >= 500:
+        GUARD.failed(host)
+        raise LookupFailed(f"{host}: answered {response.status_code}")
+    GUARD.succeeded(host)
+    return response
+
+
+def json_of(response: requests.Response) -> dict[str, object]:
+    """A provider's JSON object, or nothing (any other status or shape: nobody to name)."""
+    if response.status_code != 200:
+        return {}
+    try:
+        found = response.json()
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+HEAD_BYTES = 256 * 1024
+
+
+def read_head(response: requests.Response) -> str:
+    """The start of an HTML page, up to its ``</head>`` (at most 256 KB), as text."""
+    if response.status_code != 200:
+        response.close()
+        return ""
+    body = bytearray()
+    for chunk in response.iter_content(16 * 1024):
+        body.extend(chunk)
+        if len(body) >= HEAD_BYTES or b"</head>" in body:
+            break
+    response.close()
+    return bytes(body[:HEAD_BYTES]).decode("utf-8", "replace")
+
+
+def ask(lookup: Lookup, http: requests.Session | None = None, depth: int = 0) -> str | None:
+    """The recipient key ``lookup`` finds, asking its provider; None when nobody owns the
+    item (removed, private, a link to nowhere we can pay). Raises ``LookupFailed`` when the
+    provider cannot tell now."""
+    from functions.common import safe_http
+    from functions.core.platforms.registry import BY_NAME
+
+    session = http or safe_http.session(max_bytes=512 * 1024)
+    if lookup.platform == "link":
+        return _expanded(lookup.reference, session, depth)
+    platform = BY_NAME.get(lookup.platform)
+    if platform is None:
+        return None
+    owner = platform.owner_of(lookup.kind, lookup.reference, session)
+    if owner is None:
+        return None
+    from functions.core.ownership.urls import recipient_key
+
+    return recipient_key(platform, owner)
+
+
+def _expanded(url: str, http: requests.Session, depth: int) -> str | None:
+    """A short link's owner: its redirects followed while they lead to short links (each
+    hop checked: public HTTPS hosts only), then the owner of where they end."""
+    from urllib.parse import urljoin
+
+    from functions.common import safe_http
+    from functions.core.ownership.resolve import lookup_of
+    from functions.core.ownership.urls import NotFlattrable, normalise
+
+    current = url
+    for _ in range(MAX_HOPS):
+        try:
+            page = normalise(current)
+        except NotFlattrable:
+            return None  # it leads to something nobody can be paid for (an address, ...)
+        next_hop = lookup_of(page)
+        if next_hop is None or next_hop.platform != "link":
+            return _owner_of_page(page, http, depth)
+        target = page.url.replace("http://", "https://", 1)
+        try:
+            safe_http.check_url(target)
+            response = fetch(http, target)
+        except safe_http.Refused:
+            return None  # a hop to a private address, or a host that does not resolve
+        location = response.headers.get("location")
+        if not response.is_redirect or not location:
+            return None  # the shortener knows no such link
+        current = urljoin(target, location)
+    return None  # a loop, or a chain too long to be honest
+
+
+def _owner_of_page(page: object, http: requests.Session, depth: int) -> str | None:
+    from functions.core.ownership.resolve import is_blocked, lookup_of
+    from functions.core.ownership.urls import Page, recipient_key
+
+    assert isinstance(page, Page)
+    if is_blocked(page, settings().blocked_domains):
+        return None
+    lookup = lookup_of(page)
+    if lookup is not None:
+        if depth >= 2:
+            return None
+        found = ask(lookup, http, depth + 1)
+        if found is None and page.platform is not None and page.fallback_owner:
+            return recipient_key(page.platform, page.fallback_owner)
+        return found
+    if page.platform is None:
+        return f"web:{page.site}"
+    if page.nobody or page.owner is None:
+        return None
+    return recipient_key(page.platform, page.owner)

@@ -1,0 +1,193 @@
+"""Owner lookups: a flattr of a page whose owner only its platform (or the link) can tell is
+recorded at once and waits; the lookup worker settles it from the queue; the split waits
+for its month's lookups at most six hours, then falls back.
+
+The providers are not reachable here: their answers are the recorded shapes of
+``tests/unit/recorded/oembed.py`` (from their documentation), served with ``responses``;
+host names resolve through a stub (public addresses, and private ones to be refused)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import responses
+
+from functions.common import clock, safe_http
+from functions.common.models import Flattr
+from functions.common.settings import settings
+from functions.core.ownership import lookups
+from functions.core.ownership.resolve import Lookup
+from local.queues import drain
+from tests.conftest import call
+from tests.integration.claim_helpers import connect
+from tests.integration.payout_helpers import EUR, add_user, run_job
+from tests.integration.track_helpers import at_base, attend, report
+from tests.unit.recorded.oembed import (
+    VIMEO_VIDEO,
+    YOUTUBE_CHANNEL_HEAD,
+    YOUTUBE_VIDEO,
+)
+
+VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+CHANNEL = "youtube:UCuAXFkgsw1L7xaCfnd5JJOw"
+OEMBED = "https://www.youtube.com/oembed"
+PUBLIC = {
+    "www.youtube.com": "142.250.74.78",
+    "vimeo.com": "162.159.138.60",
+    "bit.ly": "67.199.248.10",
+    "t.co": "104.244.42.69",
+    "buff.ly": "52.4.38.70",
+}
+PRIVATE = {"tinyurl.com": "10.0.0.5"}  # as if its name were pointed inside our network
+
+
+def stub_resolver(name: str, port: int, **_: object) -> list[Any]:
+    address = {**PUBLIC, **PRIVATE}.get(name)
+    if address is None:
+        raise socket.gaierror("no such host")
+    return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+
+@pytest.fixture
+def web(aws, monkeypatch) -> Iterator[responses.RequestsMock]:
+    monkeypatch.setattr(safe_http, "RESOLVER", stub_resolver)
+    at_base()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+def youtube_answers(web: responses.RequestsMock) -> None:
+    web.get(OEMBED, json=YOUTUBE_VIDEO)
+    web.get("https://www.youtube.com/@RickAstleyYT", body=YOUTUBE_CHANNEL_HEAD)
+
+
+def work_the_queue() -> int:
+    return drain(settings().owner_lookups_queue_url, "track", "events_handler")
+
+
+def my_flattrs(user: str = "user-1", month: str = "2031-06") -> list[dict[str, Any]]:
+    return call("GET", "/v1/flattrs", user=user, query=f"month={month}").json["items"]
+
+
+def test_a_video_flattred_by_attention_ends_on_the_channel_its_creator_claims(web):
+    """Recorded at once to a waiting recipient (no request to YouTube in the report's
+    path), settled by the worker through oEmbed and the channel page, split, and claimed by
+    the creator whose YouTube connection proves that channel."""
+    add_user("user-1", budget=5 * EUR, paid_in=5 * EUR)
+    answer = attend(report(VIDEO, 60, clock.now()))
+    (made,) = answer.json["flattrs"]
+    assert made["recipient"]["platform"] == "pending"
+    assert len(web.calls) == 0  # nothing asked in the report's request path
+    youtube_answers(web)
+    assert work_the_queue() == 1
+    (settled,) = my_flattrs()
+    assert settled["recipient"]["key"] == CHANNEL
+    assert lookups.waiting("2031-06") == []
+    resolved = call("GET", "/v1/resolve", user=None, query=f"url={VIDEO}").json
+    assert resolved["recipient"]["key"] == CHANNEL and resolved["pending"] is False
+
+    assert run_job("monthly-split", month="2031-06")["ready"] is True
+    connect("creator", "youtube", "UCuAXFkgsw1L7xaCfnd5JJOw", "@RickAstleyYT")
+    claimed = call("POST", "/v1/claims", body={"recipient": CHANNEL}, user="creator")
+    assert claimed.status == 200, claimed.json
+    assert claimed.json["moved"]["amount"] != "0.000000"
+
+
+def test_a_provider_that_keeps_failing_makes_the_split_wait_six_hours_then_fall_back(web):
+    add_user("user-1", budget=5 * EUR, paid_in=5 * EUR)
+    attend(report("https://example.com/essay", 60, clock.now() - timedelta(minutes=5)))
+    attend(report(VIDEO, 60, clock.now()))
+    web.get(OEMBED, status=503)
+    assert work_the_queue() == 0  # reported failed: SQS brings it back later
+    assert [m.reference for m in lookups.waiting("2031-06")] == ["dQw4w9WgXcQ"]
+
+    clock.move_to(clock.now().replace(month=7, day=1, hour=0, minute=31))
+    waited = run_job("monthly-split")
+    assert waited["ready"] is False and waited["why"] == "waiting for owner lookups"
+    clock.move_to(clock.now().replace(hour=6, minute=31))
+    split = run_job("monthly-split")
+    assert split["ready"] is True and split["flattrs"] == 1  # the video's takes no share
+    video = next(f for f in my_flattrs() if "youtube" in f["url"])
+    assert video["recipient"]["key"] == "none:lookup_failed"
+    assert video["recipient"]["display_name"] == "nobody (lookup failed)"
+    statement = call("GET", "/v1/me/statements", query="month=2031-06").json
+    assert [p["recipient"]["key"] for p in statement["parts"]] == ["web:example.com"]
+
+
+def test_a_removed_video_has_nobody_to_pay(web):
+    web.get(OEMBED, status=404)
+    attend(report(VIDEO, 60, clock.now()))
+    assert work_the_queue() == 1
+    (flattr,) = my_flattrs()
+    assert flattr["recipient"]["key"] == "none:owner_unknown"
+
+
+def test_a_vimeo_video_is_its_owners(web):
+    web.get("https://vimeo.com/api/oembed.json", json=VIMEO_VIDEO)
+    attend(report("https://vimeo.com/76979871", 60, clock.now()))
+    assert work_the_queue() == 1
+    (flattr,) = my_flattrs()
+    assert flattr["recipient"]["key"] == "vimeo:staff"
+
+
+def redirect(web: responses.RequestsMock, source: str, target: str) -> None:
+    web.get(source, status=301, headers={"Location": target})
+
+
+def test_a_short_link_chain_is_followed_to_the_video_and_its_channel(web):
+    redirect(web, "https://bit.ly/3xyzAbc", "https://t.co/AbC123")
+    redirect(web, "https://t.co/AbC123", VIDEO)
+    youtube_answers(web)
+    assert lookups.ask(Lookup("link", "expand", "https://bit.ly/3xyzAbc")) == CHANNEL
+
+
+def test_a_short_link_to_a_plain_site_is_the_sites_and_its_target_is_never_fetched(web):
+    redirect(web, "https://buff.ly/4kDnA2", "http://www.nytimes.com/2031/06/10/a.html")
+    assert lookups.ask(Lookup("link", "expand", "https://buff.ly/4kDnA2")) == "web:nytimes.com"
+    assert [c.request.url for c in web.calls] == ["https://buff.ly/4kDnA2"]
+
+
+def test_a_hop_to_a_private_address_is_refused_before_connecting(web):
+    redirect(web, "https://bit.ly/inside", "https://tinyurl.com/metadata")
+    web.get("https://tinyurl.com/metadata", status=301, headers={"Location": VIDEO})
+    assert lookups.ask(Lookup("link", "expand", "https://bit.ly/inside")) is None
+    assert [c.request.url for c in web.calls] == ["https://bit.ly/inside"]
+
+
+def test_a_redirect_loop_is_stopped(web):
+    redirect(web, "https://bit.ly/loop", "https://t.co/loop")
+    redirect(web, "https://t.co/loop", "https://bit.ly/loop")
+    assert lookups.ask(Lookup("link", "expand", "https://bit.ly/loop")) is None
+    assert len(web.calls) == lookups.MAX_HOPS
+
+
+def test_a_short_links_flattr_waits_and_settles_to_the_target(web):
+    redirect(web, "https://buff.ly/4kDnA2", "https://www.nytimes.com/2031/06/10/a.html")
+    made = attend(report("https://buff.ly/4kDnA2", 60, clock.now())).json["flattrs"]
+    assert made[0]["recipient"]["platform"] == "pending"
+    assert work_the_queue() == 1
+    assert my_flattrs()[0]["recipient"]["key"] == "web:nytimes.com"
+
+
+def test_an_answer_is_kept_a_day_so_a_page_is_looked_up_once(web):
+    youtube_answers(web)
+    attend(report(VIDEO, 60, clock.now()), user="user-1")
+    work_the_queue()
+    asked = len(web.calls)
+    made = attend(report(VIDEO, 60, clock.now()), user="user-2").json["flattrs"]
+    assert made[0]["recipient"]["key"] == CHANNEL  # settled at once from the kept answer
+    assert work_the_queue() == 0 and len(web.calls) == asked
+
+
+def test_resolve_says_pending_and_queues_the_lookup_then_names_the_owner(web):
+    youtube_answers(web)
+    first = call("GET", "/v1/resolve", user=None, query=f"url={VIDEO}").json
+    assert first["pending"] is True and first["retry_after"] == 5
+    assert work_the_queue() == 1
+    then = call("GET", "/v1/resolve", user=None, query=f"url={VIDEO}").json
+    assert then["pending"] is False and then["recipient"]["key"] == CHANNEL
+    assert Flattr.count() == 0  # asking about a page flattrs nothing
