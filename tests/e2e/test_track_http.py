@@ -87,3 +87,30 @@ def test_track_needs_a_token_and_refuses_bad_input(stack: Client):
     assert empty.status == 422 and empty.json["errors"][0]["field"] == "body.reports"
     huge = stack.request("POST", "/v1/visits", raw=b'{"x":"' + b"a" * 300_000 + b'"}', token=token)
     assert huge.status == 413
+
+
+def test_a_video_is_flattred_at_once_and_waits_for_its_channel(stack: Client):
+    """Over HTTP: the report's answer does not wait for YouTube (nothing is asked in its
+    path); the flattr waits for the owner lookup, which the stack's queue worker takes
+    (YouTube cannot be reached here: the lookup's answers are tested with recorded shapes,
+    tests/integration/test_owner_lookups.py)."""
+    _, token = stack.sign_in("video-watcher@example.org")
+    now = stack_now(stack)
+    video = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
+    report = {
+        "event_id": str(uuid.uuid4()),
+        "url": video,
+        "kind": "media",
+        "active_seconds": 150,
+        "at": iso(now - timedelta(seconds=5)),
+    }
+    start = now - timedelta(minutes=3)
+    early = dict(report, event_id=str(uuid.uuid4()), active_seconds=5, at=iso(start))
+    body = {"device_id": "tv", "reports": [early, report]}
+    answer = stack.request("POST", "/v1/attention", body, token=token)
+    assert answer.status == 200, answer.body
+    (made,) = answer.json["flattrs"]
+    assert made["recipient"]["platform"] == "pending"
+    assert made["recipient"]["display_name"] == "(its owner is being looked up)"
+    resolved = stack.request("GET", f"/v1/resolve?url={video}").json
+    assert resolved["pending"] is True and resolved["retry_after"] == 5

@@ -56,7 +56,10 @@ def settle(
             found, reason = None, "lookup_failed"
         lookups.remember(lookup, found, reason, now)
     ensure_bound()
-    settled, seen, left = 0, {month} if month else set(), set()
+    # Markers go for the months whose flattrs were found and settled here. A month none
+    # was found for keeps its marker (the index can lag behind a write that just
+    # happened): the split settles it, from the answer kept, without waiting.
+    settled, seen, left = 0, set(), set()
     for flattr in Flattr.by_recipient.query(lookup.pending_key):
         seen.add(str(flattr.month))
         if (splitting and flattr.month == month) or split_state(flattr.month) is None:
