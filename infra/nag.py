@@ -98,6 +98,11 @@ def acknowledge(stack: FlattrStack) -> None:
         "This queue is the dead-letter queue of the Stripe events queue.",
     )
     _ack(
+        stack.owner_lookups.dead_letters,
+        "SQS3",
+        "This queue is the dead-letter queue of the owner-lookups queue.",
+    )
+    _ack(
         stack.mail_events.dead_letters,
         "SQS3",
         "This queue is the dead-letter queue of the mail-events queue.",
