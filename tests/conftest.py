@@ -36,6 +36,9 @@ os.environ.update(
         "JWT_ISSUER": "https://idp.flattr.test",
         "JWT_CLIENT_ID": "provisioned-per-test",
         "STRIPE_EVENTS_QUEUE_URL": "provisioned-per-test",
+        # A web page's flattrs go to its domain at once; the page-author lookup is on in
+        # its own tests (tests/integration/test_page_authors.py), which serve page heads.
+        "PAGE_AUTHORS": "off",
         # The emulated user pool checks TOTP codes, as Cognito does.
         "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",
     }

@@ -127,6 +127,9 @@ class Settings:
     # The queue of owner lookups (a video's channel, a short link's target) that flattrs
     # wait for: the track API queues them, the track worker settles them.
     owner_lookups_queue_url: str = ""
+    # A web page's head may name its author (fediverse:creator, rel=author, flattr:id):
+    # its flattrs then wait for that lookup. ``PAGE_AUTHORS=off`` keeps the domain at once.
+    page_authors: bool = True
 
     def require(self, *names: str) -> Settings:
         """Fail now, with the variables' names, if a setting this Lambda needs is empty:
@@ -190,6 +193,7 @@ class Settings:
             payout_country=os.environ.get("PAYOUT_COUNTRY", cls.payout_country),
             stripe_events_queue_url=os.environ.get("STRIPE_EVENTS_QUEUE_URL", ""),
             owner_lookups_queue_url=os.environ.get("OWNER_LOOKUPS_QUEUE_URL", ""),
+            page_authors=os.environ.get("PAGE_AUTHORS", "on").lower() not in ("off", "0", "false"),
             platform_urls={
                 name: value
                 for name, value in os.environ.items()

@@ -87,7 +87,8 @@ def stored_reason(lookup: Lookup) -> str | None:
 
 def remember(lookup: Lookup, recipient: str | None, reason: str | None, now: datetime) -> None:
     ensure_bound()
-    kept = ANSWER_KEPT if recipient else NOBODY_KEPT
+    # A page's declared author is read once a URL a day, "nothing declared" too.
+    kept = ANSWER_KEPT if recipient or lookup.platform == "page" else NOBODY_KEPT
     LookupAnswer(
         _answer_key(lookup),
         ANSWER,
@@ -300,6 +301,8 @@ def ask(lookup: Lookup, http: requests.Session | None = None, depth: int = 0) ->
     session = http or safe_http.session(max_bytes=512 * 1024)
     if lookup.platform == "link":
         return _expanded(lookup.reference, session, depth)
+    if lookup.platform == "page":
+        return page_author(lookup.reference, session)
     platform = BY_NAME.get(lookup.platform)
     if platform is None:
         return None
@@ -342,6 +345,38 @@ def _expanded(url: str, http: requests.Session, depth: int) -> str | None:
     return None  # a loop, or a chain too long to be honest
 
 
+def page_author(url: str, http: requests.Session) -> str | None:
+    """The author a web page's head declares (``declared.py``), or None: nothing declared,
+    or a page we do not fetch (not HTTPS, a private address, a redirect off its site, not
+    HTML). Redirects within its site (to ``www.``, to HTTPS) are followed, each hop
+    checked. Read once a URL a day (the answer is kept, "nothing" too)."""
+    from urllib.parse import urljoin
+
+    from functions.common import safe_http
+    from functions.core.ownership.declared import declared_author
+    from functions.core.ownership.urls import NotFlattrable, normalise
+
+    current = url  # the URL as normalised (no ``www.``): its site's redirects are followed
+    for _ in range(safe_http.MAX_REDIRECTS + 1):
+        try:
+            safe_http.check_url(current)
+            same_site = normalise(current).site == normalise(url).site
+        except (safe_http.Refused, NotFlattrable):
+            return None
+        if not same_site:
+            return None  # a page that sends us elsewhere declares nothing for itself
+        response = fetch(http, current, stream=True)
+        if response.is_redirect and response.headers.get("location"):
+            response.close()
+            current = urljoin(current, response.headers["location"])
+            continue
+        if "html" not in response.headers.get("content-type", "").lower():
+            response.close()
+            return None
+        return declared_author(read_head(response))
+    return None
+
+
 def _owner_of_page(page: object, http: requests.Session, depth: int) -> str | None:
     from functions.core.ownership.resolve import is_blocked, lookup_of
     from functions.core.ownership.urls import Page, recipient_key
@@ -358,7 +393,8 @@ def _owner_of_page(page: object, http: requests.Session, depth: int) -> str | No
             return recipient_key(page.platform, page.fallback_owner)
         return found
     if page.platform is None:
-        return f"web:{page.site}"
+        author = page_author(page.url, http) if settings().page_authors else None
+        return author or f"web:{page.site}"
     if page.nobody or page.owner is None:
         return None
     return recipient_key(page.platform, page.owner)

@@ -179,6 +179,10 @@ def _pending(url: str, page: Page, lookup: Lookup) -> Resolution:
     return Resolution(url, recipient, None, page, lookup)
 
 
+Candidate = tuple[str, str, str] | Lookup | str
+Staged = list[tuple[str, Page | None, Candidate]]
+
+
 def resolve_many(
     urls: list[str],
     *,
@@ -186,9 +190,31 @@ def resolve_many(
     directory: RecipientDirectory,
     blocked_domains: Iterable[str],
     contributor_id: str | None = None,
+    page_authors: bool = False,
 ) -> list[Resolution]:
-    """Resolve several URLs, asking the directory once for all of them."""
-    blocked = tuple(blocked_domains)
+    """Resolve several URLs, asking the directory once for all of them. ``page_authors``:
+    a web page's own declaration of its author (its head, looked up) names the recipient,
+    unless a creator verified or declared the domain."""
+    pages = _normalised(urls, tuple(blocked_domains))
+    wanted = {
+        lookup
+        for _, page, reason in pages
+        if page is not None and not reason and (lookup := lookup_of(page)) is not None
+    }
+    answers = lookups.answers(wanted) if wanted else {}
+    staged: Staged = [
+        (url, page, reason or _candidate(page, answers) if page else reason or "invalid_url")
+        for url, page, reason in pages
+    ]
+    records = _records(staged, directory)
+    if page_authors and _by_page_author(staged, records, lookups):
+        records = _records(staged, directory)
+    return [_resolution(*item, records, contributor_id) for item in staged]
+
+
+def _normalised(
+    urls: list[str], blocked: tuple[str, ...]
+) -> list[tuple[str, Page | None, str | None]]:
     pages: list[tuple[str, Page | None, str | None]] = []
     for raw in urls:
         try:
@@ -198,44 +224,77 @@ def resolve_many(
             continue
         blocked_page = is_blocked(normal, blocked)
         pages.append((normal.url, normal, "blocked_domain" if blocked_page else None))
-    wanted = {
-        lookup
-        for _, page, reason in pages
-        if page is not None and not reason and (lookup := lookup_of(page)) is not None
-    }
-    answers = lookups.answers(wanted) if wanted else {}
-    staged: list[tuple[str, Page | None, tuple[str, str, str] | Lookup | str]] = [
-        (url, page, reason or _candidate(page, answers) if page else reason or "invalid_url")
-        for url, page, reason in pages
-    ]
+    return pages
+
+
+def _records(staged: Staged, directory: RecipientDirectory) -> dict[str, RecipientRecord]:
     keys = {c[0] for _, _, c in staged if isinstance(c, tuple)}
     records = directory.records(keys) if keys else {}
     declared = {records[k].declared_user for k in keys if k in records and records[k].declared_user}
     records.update(directory.records({f"user:{u}" for u in declared}) if declared else {})
-    results: list[Resolution] = []
-    for url, page, candidate in staged:
-        if isinstance(candidate, Lookup):
-            assert page is not None
-            results.append(_pending(url, page, candidate))
-            continue
-        if isinstance(candidate, str):
-            results.append(Resolution(url=url, recipient=None, reason=candidate, page=page))
-            continue
-        key, platform, display = candidate
-        record = records.get(key, RecipientRecord())
-        if record.declared_user:
-            # The site declares a creator of ours: their flattrs are claimed from the start.
-            recipient = ResolvedRecipient(
-                f"user:{record.declared_user}", "user", display, True, record.declared_user
-            )
-        else:
-            recipient = ResolvedRecipient(
-                key, platform, display, record.claimed_by is not None, record.claimed_by
-            )
-        if record.declined:
-            results.append(Resolution(url, recipient, "declined", page))
-        elif contributor_id is not None and recipient.creator == contributor_id:
-            results.append(Resolution(url, recipient, "own_recipient", page))
-        else:
-            results.append(Resolution(url, recipient, None, page))
-    return results
+    return records
+
+
+def page_lookup(url: str) -> Lookup:
+    """The lookup of who a web page declares as its author (its head)."""
+    return Lookup("page", "author", url)
+
+
+def _by_page_author(
+    staged: Staged, records: dict[str, RecipientRecord], lookups: OwnerLookup
+) -> bool:
+    """Web pages whose domain no creator verified or declared: the author their head
+    declares, where it was read (else they wait for it; nothing declared: the domain).
+    Answers whether a recipient changed."""
+    open_pages = {
+        index: page_lookup(url)
+        for index, (url, _, candidate) in enumerate(staged)
+        if isinstance(candidate, tuple)
+        and candidate[1] == "web"
+        and not _site_settled(records.get(candidate[0]))
+    }
+    answers = lookups.answers(set(open_pages.values())) if open_pages else {}
+    changed = False
+    for index, lookup in open_pages.items():
+        url, page, _ = staged[index]
+        if lookup not in answers:
+            staged[index] = (url, page, lookup)
+        elif (author := answers[lookup]) is not None:
+            platform, _, name = author.partition(":")
+            staged[index] = (url, page, (author, platform, name))
+            changed = True
+    return changed
+
+
+def _site_settled(record: RecipientRecord | None) -> bool:
+    return record is not None and bool(record.claimed_by or record.declared_user)
+
+
+def _resolution(
+    url: str,
+    page: Page | None,
+    candidate: Candidate,
+    records: dict[str, RecipientRecord],
+    contributor_id: str | None,
+) -> Resolution:
+    if isinstance(candidate, Lookup):
+        assert page is not None
+        return _pending(url, page, candidate)
+    if isinstance(candidate, str):
+        return Resolution(url=url, recipient=None, reason=candidate, page=page)
+    key, platform, display = candidate
+    record = records.get(key, RecipientRecord())
+    if record.declared_user:
+        # The site declares a creator of ours: their flattrs are claimed from the start.
+        recipient = ResolvedRecipient(
+            f"user:{record.declared_user}", "user", display, True, record.declared_user
+        )
+    else:
+        recipient = ResolvedRecipient(
+            key, platform, display, record.claimed_by is not None, record.claimed_by
+        )
+    if record.declined:
+        return Resolution(url, recipient, "declined", page)
+    if contributor_id is not None and recipient.creator == contributor_id:
+        return Resolution(url, recipient, "own_recipient", page)
+    return Resolution(url, recipient, None, page)

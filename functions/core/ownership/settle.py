@@ -81,6 +81,7 @@ def conclude(flattr: Flattr, lookup: Lookup | None = None) -> str:
         directory=_directory,
         blocked_domains=settings().blocked_domains,
         contributor_id=str(flattr.contributor_id),
+        page_authors=settings().page_authors,
     )
     if resolution.flattrable and resolution.recipient is not None:
         recipient = resolution.recipient.key
