@@ -43,7 +43,8 @@ DOMAIN_ACCESS: dict[str, Access] = {
     "track": Access(
         reads=("users", "recipients", "month-splits"),
         # lookups: owner answers read, months marked waiting; the worker keeps answers.
-        writes=("flattrs", "activity", "lookups"),
+        # handle-aliases: a handle settled to its account id is put on record.
+        writes=("flattrs", "activity", "lookups", "handle-aliases"),
         url_hash_secret=True,
         events_handler=True,  # the owner-lookup worker (infra/lookups.py)
     ),
@@ -59,6 +60,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "stats",
             "sent-mail",
             "lookups",
+            "handle-aliases",
         ),
         send_email=True,  # the monthly statements
     ),

@@ -27,6 +27,8 @@ from tests.integration.claim_helpers import connect
 from tests.integration.payout_helpers import EUR, add_user, run_job
 from tests.integration.track_helpers import at_base, attend, report
 from tests.unit.recorded.oembed import (
+    BLUESKY_HANDLE,
+    BLUESKY_NO_HANDLE,
     VIMEO_VIDEO,
     YOUTUBE_CHANNEL_HEAD,
     YOUTUBE_VIDEO,
@@ -41,6 +43,7 @@ PUBLIC = {
     "bit.ly": "67.199.248.10",
     "t.co": "104.244.42.69",
     "buff.ly": "52.4.38.70",
+    "public.api.bsky.app": "3.161.82.30",
 }
 PRIVATE = {"tinyurl.com": "10.0.0.5"}  # as if its name were pointed inside our network
 
@@ -191,3 +194,26 @@ def test_resolve_says_pending_and_queues_the_lookup_then_names_the_owner(web):
     then = call("GET", "/v1/resolve", user=None, query=f"url={VIDEO}").json
     assert then["pending"] is False and then["recipient"]["key"] == CHANNEL
     assert Flattr.count() == 0  # asking about a page flattrs nothing
+
+
+RESOLVE_HANDLE = "https://public.api.bsky.app/xrpc/com.atproto.identity.resolveHandle"
+
+
+def test_a_bluesky_handle_is_settled_to_its_did_and_the_pair_put_on_record(web):
+    from functions.core.ownership import aliases
+
+    web.get(RESOLVE_HANDLE, json=BLUESKY_HANDLE)
+    attend(report("https://bsky.app/profile/Jay.bsky.team", 60, clock.now()))
+    assert work_the_queue() == 1
+    did = "bluesky:did:plc:oky5czdrnfjpqslsw2a5iclo"
+    assert [f["recipient"]["key"] for f in my_flattrs()] == [did]
+    # Money held under the handle before is claimable by the DID's connection.
+    assert aliases.first_holder("bluesky:jay.bsky.team") == did
+    assert web.calls[0].request.params == {"handle": "jay.bsky.team"}
+
+
+def test_a_handle_that_does_not_resolve_keeps_its_own_key(web):
+    web.get(RESOLVE_HANDLE, status=400, json=BLUESKY_NO_HANDLE)
+    attend(report("https://bsky.app/profile/gone.example.com", 60, clock.now()))
+    assert work_the_queue() == 1
+    assert [f["recipient"]["key"] for f in my_flattrs()] == ["bluesky:gone.example.com"]

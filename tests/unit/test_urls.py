@@ -16,6 +16,7 @@ from functions.core.platforms.registry import BY_NAME
 
 # Platform API answers a lookup would give (a fake standing in for the adapters).
 LOOKUPS = {
+    ("bluesky", "handle", "jay.bsky.team"): "did:plc:oky5czdrnfjpqslsw2a5iclo",
     ("youtube", "video", "dQw4w9WgXcQ"): "UCuAXFkgsw1L7xaCfnd5JJOw",
     ("youtube", "handle", "MrBeast"): "UCX6OQ3DkcsbYNE6H8uQQuVA",
     ("youtube", "legacy_name", "pewdiepie"): "UC-lHJZR3Gqxm24_Vd_AJ5Yw",
@@ -127,8 +128,12 @@ CASES = [
     ("https://mastodon.social/home", "no_owner"),
     ("https://mastodon.social/tags/python", "no_owner"),
     # Bluesky
-    ("https://bsky.app/profile/jay.bsky.team", "bluesky:jay.bsky.team"),
-    ("https://bsky.app/profile/jay.bsky.team/post/3jxyz", "bluesky:jay.bsky.team"),
+    # A handle is settled to its DID; one that does not resolve keeps its own key.
+    ("https://bsky.app/profile/jay.bsky.team", "bluesky:did:plc:oky5czdrnfjpqslsw2a5iclo"),
+    (
+        "https://bsky.app/profile/jay.bsky.team/post/3jxyz",
+        "bluesky:did:plc:oky5czdrnfjpqslsw2a5iclo",
+    ),
     (
         "https://bsky.app/profile/did:plc:z72i7hdynmk6r22z27h6tvur/post/3k",
         "bluesky:did:plc:z72i7hdynmk6r22z27h6tvur",

@@ -15,14 +15,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from functions.common import clock
 from functions.common.models import Flattr
 from functions.common.months import add_months, start_of
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound
 from functions.core.flattrs import split_state
-from functions.core.ownership import lookups
+from functions.core.ownership import aliases, lookups
 from functions.core.ownership.directory import DynamoDirectory
-from functions.core.ownership.resolve import NOBODY, PENDING, Lookup, resolve_many
+from functions.core.ownership.resolve import NOBODY, PENDING, Lookup, Resolution, resolve_many
+from functions.core.ownership.urls import recipient_key
 
 if TYPE_CHECKING:
     import requests
@@ -85,6 +87,7 @@ def conclude(flattr: Flattr, lookup: Lookup | None = None) -> str:
     )
     if resolution.flattrable and resolution.recipient is not None:
         recipient = resolution.recipient.key
+        _record_handle(resolution)
     else:
         reason = resolution.reason or "owner_unknown"
         wanted = lookup or resolution.lookup
@@ -100,6 +103,17 @@ def conclude(flattr: Flattr, lookup: Lookup | None = None) -> str:
         if not condition_failed(error):
             raise
     return recipient
+
+
+def _record_handle(resolution: Resolution) -> None:
+    """A handle settled to an account id: put the pair on record, so that money held
+    under the handle before is claimable by that account (``aliases.py``)."""
+    page, recipient = resolution.page, resolution.recipient
+    if page is None or page.platform is None or page.fallback_owner is None or recipient is None:
+        return
+    handle_key = recipient_key(page.platform, page.fallback_owner)
+    if recipient.key != handle_key and recipient.key.startswith(f"{page.platform.name}:"):
+        aliases.record(handle_key, recipient.key, clock.now())
 
 
 def settle_month(month: str, now: datetime) -> bool:

@@ -9,6 +9,7 @@ Our ``client_id`` is the URL of our client metadata document (``/oauth/bluesky/.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -30,6 +31,7 @@ PAGE_SIZE = 100
 MAX_PAGES = 10
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 LIKE = "app.bsky.feed.like"
+DID_SHAPE = re.compile(r"^did:(?:plc:[a-z2-7]{24}|web:[a-z0-9.-]+)$")
 
 
 def tid(at: datetime, clock_id: int = 0) -> str:
@@ -45,7 +47,11 @@ class Bluesky(AtprotoPlatform):
     sites = (
         Site(
             ("bsky.app",),
-            (rule(rf"^/profile/(?P<owner>{SEGMENT})"),),
+            (
+                rule(r"^/profile/(?P<owner>did:[a-z0-9]+:[^/]+)"),
+                # A handle names the account only until it changes: settled to its DID.
+                rule(rf"^/profile/(?P<ref>{SEGMENT})", lookup="handle", fallback="{ref}"),
+            ),
             nobody(
                 "search",
                 "settings",
@@ -59,6 +65,9 @@ class Bluesky(AtprotoPlatform):
             ),
         ),
     )
+    looks_up = frozenset({"handle"})
+    # The public AppView answers resolveHandle for any account, with no key.
+    resolve_handle_url = "https://public.api.bsky.app/xrpc/com.atproto.identity.resolveHandle"
     default_web_url = "https://bsky.social"  # the authorization server (the entryway)
     default_api_url = "https://plc.directory"  # where did:plc documents are read
     # Accounts on a self-hosted PDS authorize at their own server: the person names it
@@ -71,6 +80,17 @@ class Bluesky(AtprotoPlatform):
     def api_url(self) -> str:
         """The PLC directory: the same for every account, whatever its server."""
         return self._configured("API", self.default_api_url, per_server=False).rstrip("/")
+
+    def owner_of(self, kind: str, reference: str, http: requests.Session) -> str | None:
+        """A handle's DID (``com.atproto.identity.resolveHandle``: ``{"did": …}``; an unknown
+        handle is a 400: nobody, and the handle's own key holds)."""
+        from functions.core.ownership.lookups import fetch, json_of
+
+        if kind != "handle":
+            return None
+        answer = fetch(http, self.resolve_handle_url, {"handle": reference.lower()})
+        did = json_of(answer).get("did")
+        return did if isinstance(did, str) and DID_SHAPE.match(did) else None
 
     def identity_of(self, token_fields: dict[str, Any]) -> Identity:
         """The token's ``sub`` is the DID, which must name this authorization server as its

@@ -1,4 +1,5 @@
-"""oEmbed answers of YouTube and Vimeo and a YouTube channel page's head, as their
+"""oEmbed answers of YouTube and Vimeo, a YouTube channel page's head and Bluesky's handle
+resolution, as their
 documentation describes them (oembed.com; YouTube's and Vimeo's oEmbed pages), not captured
 live: there is no internet here. Only ``author_url`` is read; the rest is there so that the
 reader is tested against the whole shape."""
@@ -56,3 +57,7 @@ VIMEO_VIDEO = {
     "video_id": 76979871,
     "uri": "/videos/76979871",
 }
+
+# Bluesky's com.atproto.identity.resolveHandle (the AT Protocol's lexicon): a DID, or a 400.
+BLUESKY_HANDLE = {"did": "did:plc:oky5czdrnfjpqslsw2a5iclo"}
+BLUESKY_NO_HANDLE = {"error": "InvalidRequest", "message": "Unable to resolve handle"}
