@@ -56,6 +56,9 @@ class Pump:
     """A thread per queue, polling it, as the event source mapping would."""
 
     def __init__(self, urls: dict[str, str]) -> None:
+        missing = {name for name, _, _ in CONSUMERS} - set(urls)
+        if missing:
+            raise ValueError(f"no queue URL for {sorted(missing)}")
         self._urls = urls
         self._stop = threading.Event()
         self._threads = [

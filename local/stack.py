@@ -122,7 +122,12 @@ class LocalStack:
         self.scheduler.start()
         from local.queues import Pump
 
-        self.pump = Pump({"flattr-stripe-events": settings().stripe_events_queue_url})
+        self.pump = Pump(
+            {
+                "flattr-stripe-events": settings().stripe_events_queue_url,
+                "flattr-owner-lookups": settings().owner_lookups_queue_url,
+            }
+        )
         self.pump.start()
 
     def _fake_stripe(self) -> Any:
@@ -371,6 +376,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._problem(refused.status, refused.slug, refused.detail, refused.field)
 
 
+STOP_SECONDS = 10
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -405,8 +413,15 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        stack.stop()
+        # Stopped within seconds whatever a part is doing (a request the emulator is still
+        # answering, a worker waiting on a name that does not resolve): then the process
+        # ends anyway, as a Lambda's would.
+        stopper = threading.Thread(target=stack.stop, name="stop", daemon=True)
+        stopper.start()
+        stopper.join(STOP_SECONDS)
         print("stopped", flush=True)
+        if stopper.is_alive():
+            os._exit(0)
 
 
 if __name__ == "__main__":

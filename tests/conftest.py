@@ -39,6 +39,9 @@ os.environ.update(
         # A web page's flattrs go to its domain at once; the page-author lookup is on in
         # its own tests (tests/integration/test_page_authors.py), which serve page heads.
         "PAGE_AUTHORS": "off",
+        # No owner lookup is queued (the stacks of the HTTP tests would ask YouTube);
+        # tests/integration/test_owner_lookups.py and test_page_authors.py turn them on.
+        "OWNER_LOOKUPS": "off",
         # The emulated user pool checks TOTP codes, as Cognito does.
         "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",
     }

@@ -91,9 +91,9 @@ def test_track_needs_a_token_and_refuses_bad_input(stack: Client):
 
 def test_a_video_is_flattred_at_once_and_waits_for_its_channel(stack: Client):
     """Over HTTP: the report's answer does not wait for YouTube (nothing is asked in its
-    path); the flattr waits for the owner lookup, which the stack's queue worker takes
-    (YouTube cannot be reached here: the lookup's answers are tested with recorded shapes,
-    tests/integration/test_owner_lookups.py)."""
+    path); the flattr waits for the owner lookup. The tests' stacks queue none
+    (``OWNER_LOOKUPS=off``: YouTube is not to be reached from here); the lookup and its
+    worker are tested with recorded shapes in tests/integration/test_owner_lookups.py."""
     _, token = stack.sign_in("video-watcher@example.org")
     now = stack_now(stack)
     video = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"

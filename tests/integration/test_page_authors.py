@@ -49,7 +49,7 @@ def stub_resolver(name: str, port: int, **_: object) -> list[Any]:
 
 @pytest.fixture
 def web(aws, setenv, monkeypatch) -> Iterator[responses.RequestsMock]:
-    setenv(PAGE_AUTHORS="on")
+    setenv(PAGE_AUTHORS="on", OWNER_LOOKUPS="on")
     monkeypatch.setattr(safe_http, "RESOLVER", stub_resolver)
     at_base()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:

@@ -121,7 +121,7 @@ def _send(month: str, wanted: Iterable[Lookup], mark: datetime | None = None) ->
     if fresh and mark is not None:
         _mark(month, fresh, mark)
     queue = settings().owner_lookups_queue_url
-    if fresh and queue:
+    if fresh and queue and settings().owner_lookups:
         import boto3
 
         sqs = boto3.client("sqs")
