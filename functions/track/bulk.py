@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from functions.common.hashing import keyed_hash
 from functions.common.models import PageDay
 from functions.common.months import month_of
 from functions.common.observability import make_logger
@@ -103,7 +102,7 @@ def record_bulk(contributor_id: str, urls: list[str | None], now: datetime) -> B
         if resolution.reason:
             outcome.skipped[resolution.reason] += 1
             continue
-        key = f"att#{day}#{keyed_hash(resolution.url)}"
+        key = tracking.page_day_key(day, resolution.url)
         work.setdefault(key, _Work(day, expires_at, resolution)).entries += 1
     for key, found in sorted(work.items()):
         try:

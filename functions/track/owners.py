@@ -8,14 +8,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools import Logger
-
 from functions.common import clock
+from functions.common.observability import make_logger
 from functions.core.ownership.lookups import LookupFailed
 from functions.core.ownership.resolve import Lookup
 from functions.core.ownership.settle import settle
 
-logger = Logger(child=True)
+logger = make_logger("track")
 
 
 def process_batch(batch: dict[str, Any]) -> dict[str, Any]:

@@ -26,12 +26,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from aws_lambda_powertools import Logger
-
 from functions.common.errors import Busy
 from functions.common.hashing import keyed_hash, short_hash
 from functions.common.models import ExplicitEvent, Flattr, PageDay, SiteVisits
 from functions.common.months import month_of
+from functions.common.observability import make_logger
 from functions.common.settings import settings
 from functions.core.flattrs import flattr_id_for, month_is_split, new_flattr
 from functions.core.ownership import lookups
@@ -46,7 +45,7 @@ from functions.core.ownership.resolve import (
 from functions.track import rules, store
 from functions.track.store import Conflict, DailyLimit
 
-logger = Logger(child=True)
+logger = make_logger("track")
 
 ATTEMPTS = 10
 # Page-days can receive reports for up to 48 h after their day ends.
@@ -69,9 +68,8 @@ def clear_lookup_cache() -> None:
 
 def queue_lookups(made: Iterable[tuple[str, Resolution]], now: datetime) -> None:
     """The flattrs just made (month, resolution) that wait for their owner's lookup: their
-    months marked and
-    the lookups queued. After the writes, and never failing the request: a lost marker
-    or message only delays (the split settles whatever still waits)."""
+    months marked and the lookups queued. After the writes, and never failing the request:
+    a lost marker or message only delays (the split settles whatever still waits)."""
     by_month: dict[str, set[Lookup]] = defaultdict(set)
     for month, resolution in made:
         if resolution.lookup is not None:
@@ -166,6 +164,11 @@ class _PageDayWork:
     new_page: bool = False
 
 
+def page_day_key(day: str, url: str) -> str:
+    """``att#<day>#<url-hash>``: the activity item of one page's attention on one day."""
+    return f"att#{day}#{keyed_hash(url)}"
+
+
 def page_day_expiry(day: str, time_zone: str) -> datetime:
     """A page-day expires once no late report can reach it."""
     return rules.day_end(datetime.fromisoformat(day).date(), time_zone) + PAGE_DAY_GRACE
@@ -184,7 +187,7 @@ def record_attention(
             outcome.reject(report.event_id, reason)
             continue
         day = rules.local_day(report.at, time_zone).isoformat()
-        key = f"att#{day}#{keyed_hash(resolution.url)}"
+        key = page_day_key(day, resolution.url)
         work.setdefault(key, _PageDayWork(key, day, resolution, [])).reports.append(report)
     if not work:
         return outcome
@@ -406,7 +409,7 @@ def _attention_flattrs(
         new_flattr(
             contributor_id,
             flattr_id_for(at, f"{contributor_id}|{work.key}|{index}"),
-            _key(work.resolution),
+            key_of(work.resolution),
             work.resolution.url,
             "attention",
             at,
@@ -487,10 +490,6 @@ def _merge(
 
 def key_of(resolution: Resolution) -> str:
     """The recipient key a flattr of this resolution goes to."""
-    return _key(resolution)
-
-
-def _key(resolution: Resolution) -> str:
     assert resolution.recipient is not None
     return resolution.recipient.key
 
@@ -599,7 +598,7 @@ def _apply_visits(
         flattr_id = flattr_id_for(when, f"{contributor_id}|{key}|{rule}|{at}")
         flattrs.append(
             new_flattr(
-                contributor_id, flattr_id, _key(resolution), f"https://{site}/", "visit", when
+                contributor_id, flattr_id, key_of(resolution), f"https://{site}/", "visit", when
             )
         )
     accepted = len(new) - duplicates
@@ -653,7 +652,7 @@ def page_today(contributor_id: str, url: str, now: datetime) -> PageToday:
     if resolution.reason:
         raise Refused(resolution.reason)
     day = rules.local_day(now, store.time_zone_of(contributor_id)).isoformat()
-    key = f"att#{day}#{keyed_hash(resolution.url)}"
+    key = page_day_key(day, resolution.url)
     item: PageDay | None = store.load_activity(contributor_id, [key], PageDay).get(key)
     seconds = int(item.seconds or 0) if item else 0
     media = bool(item.media) if item else False
@@ -725,7 +724,7 @@ def give_explicit_flattr(
     time_zone = store.time_zone_of(contributor_id)
     day = rules.local_day(now, time_zone).isoformat()
     expires_at = page_day_expiry(day, time_zone)
-    key = f"att#{day}#{keyed_hash(resolution.url)}"
+    key = page_day_key(day, resolution.url)
     for attempt in range(ATTEMPTS):
         item: PageDay | None = store.load_activity(
             contributor_id, [key], PageDay, consistent=attempt > 0
@@ -736,7 +735,7 @@ def give_explicit_flattr(
             raise Refused("daily_flattr_limit")
         flattr_id = flattr_id_for(now, f"{contributor_id}|{key}|button")
         flattr = new_flattr(
-            contributor_id, flattr_id, _key(resolution), resolution.url, "button", now, title
+            contributor_id, flattr_id, key_of(resolution), resolution.url, "button", now, title
         )
         actions, condition = _button_press(item, flattr_id, now, expires_at)
         marker = ExplicitEvent(

@@ -34,6 +34,8 @@ from functions.core.ownership.resolve import Lookup
 if TYPE_CHECKING:
     import requests
 
+    from functions.core.ownership.urls import Page
+
 ANSWER_KEPT = timedelta(days=1)
 NOBODY_KEPT = timedelta(hours=1)
 MARKER_KEPT = timedelta(days=62)  # longer than any month waits for its split
@@ -317,9 +319,6 @@ def ask(lookup: Lookup, http: requests.Session | None = None, depth: int = 0) ->
 def _expanded(url: str, http: requests.Session, depth: int) -> str | None:
     """A short link's owner: its redirects followed while they lead to short links (each
     hop checked: public HTTPS hosts only), then the owner of where they end."""
-    from urllib.parse import urljoin
-
-    from functions.common import safe_http
     from functions.core.ownership.resolve import lookup_of
     from functions.core.ownership.urls import NotFlattrable, normalise
 
@@ -332,17 +331,31 @@ def _expanded(url: str, http: requests.Session, depth: int) -> str | None:
         next_hop = lookup_of(page)
         if next_hop is None or next_hop.platform != "link":
             return _owner_of_page(page, http, depth)
-        target = page.url.replace("http://", "https://", 1)
-        try:
-            safe_http.check_url(target)
-            response = fetch(http, target)
-        except safe_http.Refused:
-            return None  # a hop to a private address, or a host that does not resolve
-        location = response.headers.get("location")
-        if not response.is_redirect or not location:
-            return None  # the shortener knows no such link
-        current = urljoin(target, location)
+        step = _hop(http, page.url.replace("http://", "https://", 1))
+        if not isinstance(step, str):
+            return None  # a hop refused, or the shortener knows no such link
+        current = step
     return None  # a loop, or a chain too long to be honest
+
+
+def _hop(http: requests.Session, url: str, stream: bool = False) -> str | requests.Response | None:
+    """One request along a chain of redirects, checked before connecting: where a redirect
+    leads next, or the answer itself, or None where the hop is refused (not public HTTPS,
+    a private address, a name that does not resolve)."""
+    from urllib.parse import urljoin
+
+    from functions.common import safe_http
+
+    try:
+        safe_http.check_url(url)
+    except safe_http.Refused:
+        return None
+    response = fetch(http, url, stream=stream)
+    location = response.headers.get("location")
+    if response.is_redirect and location:
+        response.close()
+        return urljoin(url, location)
+    return response
 
 
 def page_author(url: str, http: requests.Session) -> str | None:
@@ -350,38 +363,39 @@ def page_author(url: str, http: requests.Session) -> str | None:
     or a page we do not fetch (not HTTPS, a private address, a redirect off its site, not
     HTML). Redirects within its site (to ``www.``, to HTTPS) are followed, each hop
     checked. Read once a URL a day (the answer is kept, "nothing" too)."""
-    from urllib.parse import urljoin
-
     from functions.common import safe_http
     from functions.core.ownership.declared import declared_author
     from functions.core.ownership.urls import NotFlattrable, normalise
 
+    try:
+        site = normalise(url).site
+    except NotFlattrable:
+        return None
     current = url  # the URL as normalised (no ``www.``): its site's redirects are followed
     for _ in range(safe_http.MAX_REDIRECTS + 1):
         try:
-            safe_http.check_url(current)
-            same_site = normalise(current).site == normalise(url).site
-        except (safe_http.Refused, NotFlattrable):
+            same_site = normalise(current).site == site
+        except NotFlattrable:
             return None
         if not same_site:
             return None  # a page that sends us elsewhere declares nothing for itself
-        response = fetch(http, current, stream=True)
-        if response.is_redirect and response.headers.get("location"):
-            response.close()
-            current = urljoin(current, response.headers["location"])
-            continue
-        if "html" not in response.headers.get("content-type", "").lower():
-            response.close()
+        step = _hop(http, current, stream=True)
+        if step is None:
             return None
-        return declared_author(read_head(response))
+        if isinstance(step, str):
+            current = step
+            continue
+        if "html" not in step.headers.get("content-type", "").lower():
+            step.close()
+            return None
+        return declared_author(read_head(step))
     return None
 
 
-def _owner_of_page(page: object, http: requests.Session, depth: int) -> str | None:
+def _owner_of_page(page: Page, http: requests.Session, depth: int) -> str | None:
     from functions.core.ownership.resolve import is_blocked, lookup_of
-    from functions.core.ownership.urls import Page, recipient_key
+    from functions.core.ownership.urls import recipient_key
 
-    assert isinstance(page, Page)
     if is_blocked(page, settings().blocked_domains):
         return None
     lookup = lookup_of(page)

@@ -154,13 +154,12 @@ def _candidate(
         return lookup
     found = answers.get(lookup) if lookup is not None else None
     if found is not None:
-        return found, found.partition(":")[0], found.partition(":")[2]
+        return _named(found)
     if platform is not None and page.lookup and not page.nobody and page.owner is None:
         # Looked up and nobody found, or nothing to ask: the rule's fallback, if any.
         if page.fallback_owner is None:
             return "owner_unknown"
-        key = recipient_key(platform, page.fallback_owner)
-        return key, platform.name, key.split(":", 1)[1]
+        return _named(recipient_key(platform, page.fallback_owner))
     if lookup is not None:
         return "owner_unknown"  # a short link that leads nowhere we can pay
     if platform is None:
@@ -169,8 +168,13 @@ def _candidate(
         return "no_owner"
     if page.owner is None:
         return "owner_unknown"
-    key = recipient_key(platform, page.owner)
-    return key, platform.name, key.split(":", 1)[1]
+    return _named(recipient_key(platform, page.owner))
+
+
+def _named(key: str) -> tuple[str, str, str]:
+    """(key, platform, display name) of a recipient key."""
+    platform, _, name = key.partition(":")
+    return key, platform, name
 
 
 def _pending(url: str, page: Page, lookup: Lookup) -> Resolution:
@@ -260,8 +264,7 @@ def _by_page_author(
         if lookup not in answers:
             staged[index] = (url, page, lookup)
         elif (author := answers[lookup]) is not None:
-            platform, _, name = author.partition(":")
-            staged[index] = (url, page, (author, platform, name))
+            staged[index] = (url, page, _named(author))
             changed = True
     return changed
 

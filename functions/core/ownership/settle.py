@@ -23,7 +23,15 @@ from functions.common.storage import condition_failed, ensure_bound
 from functions.core.flattrs import split_state
 from functions.core.ownership import aliases, lookups
 from functions.core.ownership.directory import DynamoDirectory
-from functions.core.ownership.resolve import NOBODY, PENDING, Lookup, Resolution, resolve_many
+from functions.core.ownership.resolve import (
+    NOBODY,
+    PENDING,
+    CachedLookup,
+    Lookup,
+    OwnerLookup,
+    Resolution,
+    resolve_many,
+)
 from functions.core.ownership.urls import recipient_key
 
 if TYPE_CHECKING:
@@ -62,24 +70,31 @@ def settle(
     # was found for keeps its marker (the index can lag behind a write that just
     # happened): the split settles it, from the answer kept, without waiting.
     settled, seen, left = 0, set(), set()
+    answers = CachedLookup(lookups.StoredAnswers(final=True))  # read once for all of them
+    states: dict[str, str | None] = {}  # the split state of each month met, read once
     for flattr in Flattr.by_recipient.query(lookup.pending_key):
-        seen.add(str(flattr.month))
-        if (splitting and flattr.month == month) or split_state(flattr.month) is None:
-            conclude(flattr, lookup)
+        flattr_month = str(flattr.month)
+        seen.add(flattr_month)
+        if flattr_month not in states:
+            states[flattr_month] = split_state(flattr_month)
+        if (splitting and flattr_month == month) or states[flattr_month] is None:
+            conclude(flattr, lookup, answers)
             settled += 1
         else:
-            left.add(str(flattr.month))  # its month is being split: the split settles it
+            left.add(flattr_month)  # its month is being split: the split settles it
     for done in seen - left:
         lookups.done_waiting(done, lookup)
     return settled
 
 
-def conclude(flattr: Flattr, lookup: Lookup | None = None) -> str:
+def conclude(
+    flattr: Flattr, lookup: Lookup | None = None, answers: OwnerLookup | None = None
+) -> str:
     """Resolve a waiting flattr's URL again with the answers kept (a lookup without one
     counts as answered "nobody") and write its recipient; answers it."""
     (resolution,) = resolve_many(
         [flattr.url],
-        lookups=lookups.StoredAnswers(final=True),
+        lookups=answers or lookups.StoredAnswers(final=True),
         directory=_directory,
         blocked_domains=settings().blocked_domains,
         contributor_id=str(flattr.contributor_id),
