@@ -47,6 +47,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
         writes=("flattrs", "activity", "lookups", "handle-aliases"),
         url_hash_secret=True,
         events_handler=True,  # the owner-lookup worker (infra/lookups.py)
+        token_key=True,  # an address a page names as its receiver is kept sealed
     ),
     "payout": Access(
         reads=("recipients",),
@@ -63,8 +64,12 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "handle-aliases",
         ),
         send_email=True,  # the monthly statements
+        # The split may read a page's declared author: an address is keyed and sealed.
+        url_hash_secret=True,
+        token_key=True,
     ),
     "claim": Access(
+        # lookups: an email recipient's sealed address (token_key opens it), name, image.
         reads=("users", "connections", "flattrs", "handle-aliases"),
         writes=(
             "recipients",
@@ -75,11 +80,14 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "suppressions",
             "domains",
             "verified-domains",
+            "proven-emails",
             "donor-notices",
             "catalogue",
+            "lookups",  # a claimed address's seal is dropped
         ),
         send_email=True,
         url_hash_secret=True,
+        token_key=True,
         events_handler=True,
         oauth_clients=True,  # GitHub profile reads with our app's credentials
     ),
@@ -94,6 +102,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "connected-identities",
             "domains",
             "verified-domains",
+            "proven-emails",
             "donor-notices",
             "recipients",
             "device-tokens",  # made, listed, revoked; deleted with the account

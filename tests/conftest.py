@@ -105,12 +105,13 @@ def _clear_caches() -> None:
     """In-process caches would carry one test's emulator state into the next."""
     from aws_lambda_powertools.utilities import parameters
 
-    from functions.common import deletions
+    from functions.common import deletions, recipients
     from functions.core import flattrs
     from functions.core.ownership import aliases, lookups
     from functions.track import store, tracking
 
     deletions.clear_cache()
+    recipients.clear_cache()
     aliases.clear_cache()
     parameters.clear_caches()
     tracking.directory().clear()

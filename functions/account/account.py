@@ -30,6 +30,7 @@ from functions.common.models import (
     MonthlyTopUp,
     PayIn,
     PayoutAccount,
+    ProvenEmail,
     Recipient,
     Refund,
     User,
@@ -187,6 +188,11 @@ def export(user_id: str) -> dict[str, Any]:
             {"domain": d.domain, "verified_at": rfc3339(d.verified_at)}
             for d in DomainClaim.by_user.query(user_id)
         ],
+        # Addresses proven: by their recipient key (the address itself is not kept).
+        "proven_addresses": [
+            {"recipient": p.recipient, "proven_at": rfc3339(p.proven_at)}
+            for p in ProvenEmail.query(user_id)
+        ],
         "claimed_recipients": sorted(r.recipient for r in _recipients_of(user_id)),
         "money": _money(user_id),
         "payments": _payments(user_id),
@@ -257,6 +263,7 @@ def delete(claims: dict[str, Any]) -> dict[str, int]:
         "flattrs": _delete_all(Flattr.query(user_id), Flattr),
         "activity": _delete_all(ActivityItem.query(user_id), ActivityItem),
         "domains": _release_domains(user_id),
+        "addresses": _delete_all(ProvenEmail.query(user_id), ProvenEmail),
         "notices": _delete_all(DonorNotice.query(user_id), DonorNotice),
         "devices": devices.revoke_all(user_id),
         **money_out,

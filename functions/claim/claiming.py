@@ -24,6 +24,7 @@ from functions.common.models import (
     DomainClaim,
     DonorNotice,
     Escrow,
+    ProvenEmail,
     Recipient,
 )
 from functions.common.months import month_of
@@ -48,7 +49,7 @@ class Claimed:
 
 def proven_keys(user_id: str) -> set[str]:
     """Recipient keys the user has proven to own: connected accounts (their handles while
-    no other account is on record for them) and verified domains."""
+    no other account is on record for them), verified domains and proven addresses."""
     ensure_bound()
     keys: set[str] = set()
     for connection in Connection.query(user_id):
@@ -57,6 +58,7 @@ def proven_keys(user_id: str) -> set[str]:
         user_id, filter_condition=DomainClaim.verified_at.exists()
     ):
         keys.add(f"web:{domain.domain}")
+    keys |= {proof.recipient for proof in ProvenEmail.query(user_id)}
     return keys
 
 
@@ -160,7 +162,7 @@ def require_proven_owner(user_id: str, recipient: str) -> None:
         raise TakenByAnother()
     if recipient not in proven_keys(user_id):
         raise Forbidden(
-            "recipient: connect that account or verify that domain first",
+            "recipient: connect that account, verify that domain or prove that address first",
             slug="ownership-not-proven",
         )
 

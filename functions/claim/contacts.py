@@ -1,9 +1,12 @@
 """Where a recipient can be written to: only an address the recipient published
-themselves in a place meant for being contacted. Looked up each time, never stored.
+themselves in a place meant for being contacted. Looked up each time, never stored
+(but for email recipients, whose address is all there is).
 
 - a GitHub or GitLab account: the public email of its profile;
 - a website: ``<link rel="author" href="mailto:…">`` on its home page, or the author
-  email of the feed the home page links to (same host only).
+  email of the feed the home page links to (same host only);
+- an email recipient: the address a page named as its receiver, the only thing kept
+  (sealed: ``core/ownership/emails.py``).
 Other platforms publish no address: their recipients are found in the public catalogue.
 """
 
@@ -20,6 +23,7 @@ from aws_lambda_powertools.utilities.parameters.exceptions import (
 )
 
 from functions.common import safe_http
+from functions.core.ownership import emails
 from functions.core.platforms.clients import credentials
 from functions.core.platforms.github import GitHub
 from functions.core.platforms.gitlab import GitLab
@@ -133,4 +137,6 @@ def published_address(recipient: str) -> str | None:
         return gitlab_address(name)
     if platform == "web":
         return site_address(name)
+    if platform == "email":
+        return emails.address_of(recipient)  # the address a page named, kept sealed
     return None

@@ -31,6 +31,7 @@ from functions.common.models import (
     User,
 )
 from functions.common.money import format_for_people
+from functions.common.recipients import recipient_ref
 from functions.common.storage import condition_failed, ensure_bound
 from functions.core.platforms.registry import BY_NAME
 
@@ -51,6 +52,8 @@ class EmailSummary:
 
 
 def platform_name(platform: str) -> str:
+    if platform == "email":
+        return "email"
     found = BY_NAME.get(platform)
     return found.display if found else "the web"
 
@@ -195,7 +198,7 @@ def send_digests(summary: EmailSummary) -> None:
                 {
                     "claims": [
                         {
-                            "display_name": n.recipient.split(":", 1)[1],
+                            "display_name": recipient_ref(n.recipient, True).display_name,
                             "platform_name": platform_name(n.recipient.split(":", 1)[0]),
                             "amount": format_for_people(int(n.amount)),
                         }

@@ -20,7 +20,7 @@ from functions.common.storage import ensure_bound
 LINK_DAYS = 60  # a link outlives the 14 days between notices and the 30 to the reminder
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -35,7 +35,7 @@ def new_claim_link(recipient: str, now: datetime, until: datetime | None = None)
     expires = now + timedelta(days=LINK_DAYS)
     if until is not None and until < expires:
         expires = max(until, now + timedelta(days=1))
-    ClaimToken(_hash(token), recipient=recipient, expires_at=expires).save()
+    ClaimToken(token_hash(token), recipient=recipient, expires_at=expires).save()
     return token
 
 
@@ -45,9 +45,11 @@ def recipient_of(token: str, now: datetime) -> str | None:
     if not token or len(token) > 128:
         return None
     try:
-        found = ClaimToken.get(_hash(token))
+        found = ClaimToken.get(token_hash(token))
     except DoesNotExist:
         return None
+    if found.user_id is not None:
+        return None  # a link proving an address (``addresses.py``), not a claim link
     return None if found.expires_at <= now else str(found.recipient)
 
 

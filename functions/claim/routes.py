@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.claim import catalogue, claiming, declining, domains, events, links, mail
+from functions.claim import addresses, catalogue, claiming, declining, domains, events, links, mail
 from functions.claim.emailjob import platform_name
 from functions.claim.waiting import Waiting, top_items, waiting_for
 from functions.common import clock
@@ -19,6 +19,7 @@ from functions.common.clock import rfc3339
 from functions.common.errors import Malformed, Missing
 from functions.common.money import format_for_people, money
 from functions.common.recipients import RecipientRef, recipient_ref
+from functions.core.ownership import emails
 
 router = Router()
 Token = Annotated[str, Path(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -89,6 +90,11 @@ class CataloguePage(BaseModel):
 
 
 def _how_to_claim(waiting: Waiting) -> list[str]:
+    if waiting.platform == "email":
+        return [
+            "Sign in, then prove the address is yours (POST /v1/emails): we send a "
+            "single-use link to it, and opening it while signed in moves the money to you."
+        ]
     if waiting.platform == "web":
         return [
             f"Sign in, then add the domain {waiting.display_name} (POST /v1/domains) and "
@@ -252,6 +258,77 @@ def unclaimed_catalogue(
     )
 
 
+class AddressRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    address: Annotated[str, Field(min_length=3, max_length=320)]
+
+
+class AddressSent(BaseModel):
+    recipient: str
+    sent: bool
+
+
+class ProofRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    token: Annotated[str, Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class AddressOut(BaseModel):
+    recipient: RecipientRef
+    proven_at: str
+    moved: dict[str, str] | None = None
+
+
+class AddressList(BaseModel):
+    items: list[AddressOut]
+    cursor: str | None = None
+
+
+@router.post("/v1/emails")
+def prove_address(body: Annotated[AddressRequest, Body()]) -> Response[Any]:
+    """Send a single-use link to an address, to prove it mine: pages may name an address
+    as their receiver (``flattr:id`` with ``mailto:``), and its money waits for whoever
+    proves it."""
+    key = addresses.send_proof(current_user_id(router), body.address)
+    return Response(
+        status_code=202,
+        content_type="application/json",
+        body=AddressSent(recipient=key, sent=True).model_dump_json(),
+    )
+
+
+@router.post("/v1/emails/verify")
+def verify_address(body: Annotated[ProofRequest, Body()]) -> AddressOut:
+    """The link sent to the address, opened while signed in: the address is proven, and
+    what waits for it moves to me."""
+    user = current_user_id(router)
+    key = addresses.prove(user, body.token)
+    moved = claiming.move_escrow(key, user)
+    emails.forget_address(key)  # claimed: nobody need write to it any more
+    return AddressOut(
+        recipient=recipient_ref(key, True),
+        proven_at=rfc3339(clock.now()),
+        moved=money(moved.amount),
+    )
+
+
+@router.get("/v1/emails")
+def list_addresses() -> AddressList:
+    """The addresses I proved, by their recipient (never the address itself: not kept)."""
+    user = current_user_id(router)
+    return AddressList(
+        items=[
+            AddressOut(
+                recipient=recipient_ref(p.recipient, claiming.owner_of(p.recipient) == user),
+                proven_at=rfc3339(p.proven_at),
+            )
+            for p in addresses.proven(user)
+        ]
+    )
+
+
 class RecipientPage(BaseModel):
     recipient: RecipientRef
     declined: bool
@@ -259,6 +336,7 @@ class RecipientPage(BaseModel):
     supporters: int | None
     flattrs: int | None
     home: str | None  # a site's home page; platform recipients have none to give
+    avatar: str | None = None  # an email recipient's Gravatar image, as we keep it
 
 
 @router.get("/v1/recipients/<key>")
@@ -273,6 +351,27 @@ def recipient_page(key: Annotated[str, Path(pattern=RECIPIENT, max_length=320)])
         supporters=int(listed.supporters) if listed else None,
         flattrs=int(listed.flattrs) if listed else None,
         home=f"https://{key[4:]}/" if key.startswith("web:") else None,
+        avatar=f"/v1/recipients/{key}/avatar"
+        if key.startswith("email:") and emails.avatar_of(key)
+        else None,
+    )
+
+
+@router.get("/v1/recipients/<key>/avatar")
+def recipient_avatar(
+    key: Annotated[str, Path(pattern=r"^email:[A-Za-z0-9_-]{10,40}$", max_length=60)],
+):  # no return annotation: an image is no model to validate (the router sends it base64)
+    """Public: the image of an email recipient's Gravatar profile, served from our copy
+    (asking Gravatar from a reader's browser would tell it who reads about whom)."""
+    found = emails.avatar_of(key)
+    if found is None:
+        raise Missing("key: no image kept for this recipient")
+    image, kind = found
+    return Response(
+        status_code=200,
+        content_type=kind,
+        body=image,
+        headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
     )
 
 

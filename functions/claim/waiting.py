@@ -9,6 +9,7 @@ from datetime import datetime
 
 from functions.common.models import Escrow, Flattr
 from functions.common.months import start_of
+from functions.common.recipients import email_name
 from functions.common.storage import ensure_bound
 from functions.core.ownership import aliases
 
@@ -34,6 +35,8 @@ class Waiting:
 
     @property
     def display_name(self) -> str:
+        if self.platform == "email":
+            return email_name(self.recipient)  # a Gravatar name, never the address
         return self.handle or self.recipient.split(":", 1)[1]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import (
+    BinaryAttribute,
     BooleanAttribute,
     JSONAttribute,
     ListAttribute,
@@ -524,7 +525,9 @@ class AppBudget(Model):
 
 
 class ClaimToken(Model):
-    """A claim link: the SHA-256 of its 256-bit token, never the token itself."""
+    """A claim link: the SHA-256 of its 256-bit token, never the token itself. With
+    ``user_id``: a link proving an email address, sent to it at that user's request,
+    good for one use by them (``claim/addresses.py``)."""
 
     class Meta(_Meta):
         table_name = "claim-tokens"
@@ -532,6 +535,7 @@ class ClaimToken(Model):
     token_hash = UnicodeAttribute(hash_key=True)
     recipient = UnicodeAttribute()
     expires_at = TTLAttribute()
+    user_id = UnicodeAttribute(null=True)
 
 
 class EmailState(Model):
@@ -712,6 +716,33 @@ class PendingLookup(LookupItem):
     since = UTCDateTimeAttribute()
 
 
+class EmailAddress(LookupItem):
+    """``email:<keyed hash>``, ``address``: an address a page named as its receiver
+    (``core/ownership/emails.py``). The address is kept only sealed (KMS envelope, bound
+    to the key), to send its unclaimed-money email; its Gravatar name and image as
+    fetched (never Gravatar's hash, nor a URL holding it). Kept while pages declare it,
+    and as long as escrow can wait after that; dropped once the recipient is claimed."""
+
+    sealed = UnicodeAttribute(null=True)
+    display_name = UnicodeAttribute(null=True)
+    avatar = BinaryAttribute(null=True, legacy_encoding=False)
+    avatar_type = UnicodeAttribute(null=True)
+    profile_at = UTCDateTimeAttribute(null=True)  # when Gravatar was last asked
+    declared_at = UTCDateTimeAttribute()
+
+
+class ProvenEmail(Model):
+    """A user proved an address theirs (a single-use link sent to it was opened while they
+    were signed in): they may claim its recipient, ``email:<keyed hash>``."""
+
+    class Meta(_Meta):
+        table_name = "proven-emails"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    recipient = UnicodeAttribute(range_key=True)
+    proven_at = UTCDateTimeAttribute()
+
+
 class CatalogueByRank(GlobalSecondaryIndex["CatalogueEntry"]):
     class Meta:
         index_name = "by-rank"
@@ -777,6 +808,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     Suppression,
     DomainClaim,
     VerifiedDomain,
+    ProvenEmail,
     HandleAlias,
     DonorNotice,
     CatalogueEntry,
@@ -790,6 +822,7 @@ _SHARED_TABLE: dict[type[Model], type[Model]] = {
     ExplicitEvent: ActivityItem,
     LookupAnswer: LookupItem,
     PendingLookup: LookupItem,
+    EmailAddress: LookupItem,
 }
 
 

@@ -263,6 +263,36 @@ def test_a_creator_claims_from_the_email_link_in_the_site(stack: Client, browser
     context.close()
 
 
+def test_a_creator_proves_an_email_address_by_the_link_sent_to_it(stack: Client, browser: Browser):
+    """Pages may name an address as their receiver (``flattr:id`` with ``mailto:``); its
+    owner proves it from the creator page: a single-use link comes to the address."""
+    context = browser.new_context(viewport=WIDTHS["desktop"])
+    page = context.new_page()
+    page.goto(stack.base + "/creator")
+    sign_in_here(page, "gardener@example.org")
+    page.fill("#email-address", "Alice.Garden@example.org")
+    page.click("#email-send")
+    expect(page.locator("#email-message")).to_have_text(
+        "Sent. Open the link in this browser within a day."
+    )
+    (mail,) = [
+        m
+        for m in stack.request("GET", "/_local/outbox").json["items"]
+        if "alice.garden@example.org" in m["to"]
+    ]
+    (link,) = [link for link in mail["links"] if "/creator/email?token=" in link]
+    page.goto(link)
+    expect(page.locator("#email-proof")).to_have_text(
+        "Proven: this address is yours. Moved to your earnings: €0.00"
+    )
+    page.screenshot(path=str(SHOTS / "email-proven.png"), full_page=True)
+    page.goto(link)  # once only
+    expect(page.locator("#email-proof")).to_contain_text("unknown, expired or used already")
+    page.goto(stack.base + "/creator")
+    expect(page.locator("#emails li h3")).to_have_text(["an email address"])
+    context.close()
+
+
 def test_a_creator_declines_and_the_money_goes_back(stack: Client, browser: Browser):
     pays_and_flattrs(stack, "decline-giver@example.org", "https://github.com/hubot/tools")
     stack.request("POST", "/_local/clock", {"now": next_month_at(stack, 0, 31)})

@@ -153,6 +153,7 @@ def test_a_receivers_public_page_says_what_it_is(held):
         "supporters": 2,
         "flattrs": 5,
         "home": None,
+        "avatar": None,  # an email recipient's Gravatar image only
     }
     site = call("GET", "/v1/recipients/web:blog.example.org", user=None).json
     assert site["home"] == "https://blog.example.org/" and site["waiting"] is None

@@ -37,10 +37,20 @@ def head(*tags: str, body: str = "") -> str:
         ),
         (['<meta name="flattr:id" content="github:octocat">'], "github:octocat"),
         (['<meta name="flattr:id" content="user:0b7e1c9a">'], "user:0b7e1c9a"),
-        # What is not a recipient is not one: an unknown platform, an email (not yet), a
+        # An address: its key needs our secret, so the worker makes it (``emails.py``).
+        (
+            ['<meta name="flattr:id" content="mailto:Alice@Example.org">'],
+            "mailto:alice@example.org",
+        ),
+        (
+            ['<meta name="flattr:id" content="MAILTO:alice@example.org?subject=hi">'],
+            "mailto:alice@example.org",
+        ),
+        # What is not a recipient is not one: an unknown platform, a broken address, a
         # handle that is no handle, a rel=author to a plain site, a platform's own page.
         (['<meta name="flattr:id" content="myspace:tom">'], None),
-        (['<meta name="flattr:id" content="mailto:alice@example.org">'], None),
+        (['<meta name="flattr:id" content="mailto:alice@">'], None),
+        (['<meta name="flattr:id" content="mailto:">'], None),
         (['<meta name="fediverse:creator" content="@alice">'], None),
         (['<link rel="author" href="https://alice.example.org/about">'], None),
         (['<link rel="author" href="https://github.com/settings">'], None),

@@ -2,7 +2,7 @@
 // prove ownership (connect the account, or verify the domain), claim or decline.
 import { api } from "./api.js";
 import { accessToken, signIn } from "./auth.js";
-import { domainCard, recipientActions, startConnect } from "./creator.js";
+import { addressForm, domainCard, recipientActions, startConnect } from "./creator.js";
 import { el, say, show } from "./dom.js";
 import { formatMoney } from "./format.js";
 import { STRINGS as S } from "./strings.js";
@@ -24,6 +24,11 @@ async function proofStep(view, here) {
     let found = (await api("GET", "/v1/domains")).data.items.find((d) => d.domain === domain);
     if (!found) found = (await api("POST", "/v1/domains", { domain })).data;
     return domainCard(found);
+  }
+  if (view.recipient.platform === "email") {
+    const proven = (await api("GET", "/v1/emails")).data.items.some((item) => item.recipient.key === key);
+    if (proven) return recipientActions([key], "waiting");
+    return el("div", {}, el("p", {}, S.proveAddress), addressForm("claim"));
   }
   const connections = (await api("GET", "/v1/connections")).data;
   const proven = connections.items.some((c) => c.recipients.includes(key));

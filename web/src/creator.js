@@ -190,6 +190,50 @@ async function domainsSection(reload) {
   );
 }
 
+/** Proving an email address: pages may name one as their receiver (flattr:id with
+ * mailto:). A single-use link is sent to it; opening it while signed in proves it. */
+export function addressForm(prefix = "email") {
+  const input = el("input", { id: `${prefix}-address`, name: "address", type: "email", autocomplete: "email", placeholder: "me@example.org" });
+  const message = status(`${prefix}-message`);
+  const send = async (event) => {
+    event.preventDefault();
+    const answer = await api("POST", "/v1/emails", { address: input.value.trim() });
+    if (answer.ok) message.textContent = S.linkSent;
+    else say(message, answer, "", S.failed);
+  };
+  return el("form", { onsubmit: send }, el("label", { for: `${prefix}-address` }, `${S.emailAddress} `), input, " ", el("button", { type: "submit", id: `${prefix}-send` }, S.sendLink), message);
+}
+
+async function emailsSection() {
+  const answer = await api("GET", "/v1/emails");
+  return el(
+    "section",
+    { id: "emails", "aria-labelledby": "emails-title" },
+    el("h2", { id: "emails-title" }, S.emailsTitle),
+    el("p", {}, S.emailsText),
+    addressForm(),
+    el("ul", { class: "plain" }, answer.data.items.map((item, i) =>
+      el("li", { id: `email-${i}` }, el("h3", {}, item.recipient.display_name), el("p", {}, S.addressProven), recipientActions([item.recipient.key], `email-${i}`)))),
+  );
+}
+
+/** Where the link sent to an address leads: signed in, it proves the address. */
+export async function emailProofPage() {
+  const token = new URL(location.href).searchParams.get("token") || "";
+  const here = `/creator/email?token=${encodeURIComponent(token)}`;
+  if (!(await signedInOr(S.emailProofTitle, here, el("p", {}, S.emailProofSignIn)))) return;
+  const answer = await api("POST", "/v1/emails/verify", { token });
+  if (!answer.ok) {
+    show(el("h1", {}, S.emailProofTitle), el("p", { role: "alert", id: "email-proof", class: "error" }, S.emailProofFailed));
+    return;
+  }
+  show(
+    el("h1", {}, S.emailProofTitle),
+    el("p", { role: "status", id: "email-proof" }, `${S.addressProven} ${S.claimedMoved} ${formatMoney(answer.data.moved)}`),
+    el("p", {}, el("a", { href: "/creator" }, S.creatorTitle)),
+  );
+}
+
 function earningsChart(revenue) {
   const { labels, totals } = earningsPerMonth(revenue);
   const figure = el("figure", { id: "earnings-chart" }, el("figcaption", {}, S.earningsPerMonth));
@@ -233,9 +277,10 @@ export async function creatorPage() {
   if (!(await signedInOr(S.creatorTitle, "/creator", el("p", {}, S.creatorIntro)))) return;
   const reload = () => creatorPage();
   const notice = new URL(location.href).searchParams;
-  const [connections, domains, earnings] = await Promise.all([
+  const [connections, domains, addresses, earnings] = await Promise.all([
     connectionsSection(reload),
     domainsSection(reload),
+    emailsSection(),
     earningsSection(),
   ]);
   show(
@@ -245,6 +290,7 @@ export async function creatorPage() {
     el("p", {}, S.creatorIntro),
     connections,
     domains,
+    addresses,
     earnings,
   );
 }

@@ -3,7 +3,7 @@
 import { accessToken, signOut } from "./auth.js";
 import { el } from "./dom.js";
 import { claimPage } from "./claimpage.js";
-import { creatorPage } from "./creator.js";
+import { creatorPage, emailProofPage } from "./creator.js";
 import { extensionSignIn } from "./extpage.js";
 import { historyPage } from "./historypage.js";
 import { moneyPage } from "./money.js";
@@ -20,6 +20,7 @@ const ROUTES = {
   "/money": moneyPage,
   "/creator": creatorPage,
   "/creator/claim": claimPage,
+  "/creator/email": emailProofPage,
   "/catalogue": cataloguePage,
   "/receiver": receiverPage,
   "/stats": statsPage,

@@ -54,7 +54,7 @@ export async function receiverPage() {
   const found = answer.data;
   const state = found.declined ? S.stateDeclined : found.recipient.claimed ? S.stateClaimed : S.stateUnclaimed;
   show(
-    el("h1", {}, found.recipient.display_name),
+    el("h1", {}, found.avatar ? el("img", { src: found.avatar, alt: "", width: 40, height: 40, id: "receiver-avatar", class: "avatar" }) : "", found.recipient.display_name),
     el("p", {}, `${S.onPlatform} ${found.recipient.platform}. `, el("strong", { id: "receiver-state" }, state)),
     found.waiting
       ? el("p", { id: "receiver-waiting" }, `${formatMoney(found.waiting)} ${S.waitsFromSupporters} ${found.supporters} ${S.supportersLower}.`)

@@ -114,6 +114,19 @@ export const STRINGS = {
   copied: "Copied",
   verify: "Verify",
   verified: "Verified: this site is yours.",
+  emailsTitle: "Email addresses",
+  emailsText:
+    "A page can name an email address as the receiver of its flattrs. Prove the address is " +
+    "yours and what waits for it is yours: we send a link to it that works once.",
+  emailAddress: "Address",
+  sendLink: "Send me a link",
+  linkSent: "Sent. Open the link in this browser within a day.",
+  addressProven: "Proven: this address is yours.",
+  emailProofTitle: "Your email address",
+  emailProofSignIn: "Sign in as the person who asked for this link to prove the address.",
+  emailProofFailed:
+    "This link is unknown, expired or used already, or another person asked for it. Ask for a new one on your creator page.",
+  proveAddress: "Prove the address is yours: we send a link to it that works once.",
   earningsTitle: "Earnings",
   earnings: "Earned, not yet paid out",
   earningsPerMonth: "Earnings per month (EUR)",

@@ -1,7 +1,8 @@
 """Who a web page says its author is, read from its head: ``<meta name="flattr:id">``
-(a recipient key of ours), ``<meta name="fediverse:creator" content="@user@server">``
-(a Mastodon account), ``<link rel="author">`` and ``<link rel="me">`` pointing at a
-profile a platform's URL rules recognise. Pure: the page is fetched elsewhere
+(a recipient key of ours, or ``mailto:`` an email address), ``<meta
+name="fediverse:creator" content="@user@server">`` (a Mastodon account), ``<link
+rel="author">`` and ``<link rel="me">`` pointing at a profile a platform's URL rules
+recognise. Pure: the page is fetched elsewhere
 (``lookups.py``: SSRF-safe, 256 KB at most, once a URL a day)."""
 
 from __future__ import annotations
@@ -52,15 +53,21 @@ def declared_author(head: str) -> str | None:
 
 
 def _flattr_id(content: str) -> str | None:
+    """A recipient key of ours, or ``mailto:<address>``: an email address as the receiver
+    (its key needs our secret, so ``lookups.page_author`` makes it: ``emails.py``)."""
+    from functions.core.ownership.emails import valid_address
     from functions.core.platforms.registry import BY_NAME
 
+    if content.strip().lower().startswith("mailto:"):
+        address = valid_address(content)
+        return f"mailto:{address}" if address else None
     match = RECIPIENT_KEY.match(content.strip())
     if match is None:
         return None
     platform, owner = match.groups()
     if platform == "user" or platform in BY_NAME:
         return f"{platform}:{owner}"
-    return None  # mailto: and anything else is not (yet) a recipient
+    return None  # anything else is not a recipient
 
 
 def _fediverse(content: str) -> str | None:

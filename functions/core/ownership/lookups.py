@@ -388,8 +388,18 @@ def page_author(url: str, http: requests.Session) -> str | None:
         if "html" not in step.headers.get("content-type", "").lower():
             step.close()
             return None
-        return declared_author(read_head(step))
+        return _as_recipient(declared_author(read_head(step)), http)
     return None
+
+
+def _as_recipient(author: str | None, http: requests.Session) -> str | None:
+    """A declared author as a recipient key: an email address is kept (sealed) and named
+    by its key (``emails.py``)."""
+    if author is None or not author.startswith("mailto:"):
+        return author
+    from functions.core.ownership import emails
+
+    return emails.declared(author.removeprefix("mailto:"), http, clock.now())
 
 
 def _owner_of_page(page: Page, http: requests.Session, depth: int) -> str | None:

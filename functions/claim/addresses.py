@@ -1,0 +1,83 @@
+"""Proving an email address yours: a single-use link sent to it, at the request of a
+signed-in user, opened while signed in as them. It proves the recipient
+``email:<keyed hash>`` that pages naming the address as their receiver pay
+(``core/ownership/emails.py``); what waits for it then moves to them.
+
+The link's token (256 bits) is stored only as its SHA-256, with the user who asked,
+and lasts a day; it is deleted on the condition that it still exists, so it works once.
+The address itself is not stored here: the mail is sent and it is forgotten.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from pynamodb.exceptions import DeleteError, DoesNotExist
+
+from functions.claim import events, links, mail
+from functions.claim.claiming import TakenByAnother, owner_of
+from functions.common import clock
+from functions.common.errors import Invalid, Missing
+from functions.common.models import ClaimToken, ProvenEmail
+from functions.common.storage import condition_failed, ensure_bound
+from functions.core.ownership.emails import email_key, valid_address
+
+PROOF_LASTS = timedelta(days=1)
+
+
+def send_proof(user_id: str, address: str) -> str:
+    """Send a single-use link to ``address``; answers its recipient key."""
+    ensure_bound()
+    valid = valid_address(address)
+    if valid is None:
+        raise Invalid("not an email address", field="body.address")
+    key = email_key(valid)
+    if owner_of(key) not in (None, user_id):
+        raise TakenByAnother()
+    if events.is_suppressed(valid):
+        raise Invalid(
+            "mail to this address bounced or was refused: we do not write to it",
+            field="body.address",
+            slug="address-suppressed",
+        )
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    ClaimToken(
+        links.token_hash(token), recipient=key, user_id=user_id, expires_at=now + PROOF_LASTS
+    ).save()
+    mail.send(
+        valid,
+        "Confirm your address to receive flattrs",
+        "prove_address",
+        {"link": links.public_url(f"/creator/email?token={token}"), "hours": 24},
+    )
+    return key
+
+
+def prove(user_id: str, token: str) -> str:
+    """The link was opened by the user who asked for it: the address is proven theirs
+    (answers its recipient key). Unknown, expired, used, or asked by someone else:
+    ``Missing``, the same for all (a token says nothing of whose it is)."""
+    ensure_bound()
+    unknown = Missing("token: unknown, expired or already used link")
+    try:
+        found = ClaimToken.get(links.token_hash(token))
+    except DoesNotExist as missing:
+        raise unknown from missing
+    if found.user_id != user_id or found.expires_at <= clock.now():
+        raise unknown
+    try:
+        found.delete(condition=ClaimToken.token_hash.exists())
+    except DeleteError as error:
+        if condition_failed(error):
+            raise unknown from error
+        raise
+    key = str(found.recipient)
+    ProvenEmail(user_id, key, proven_at=clock.now()).save()
+    return key
+
+
+def proven(user_id: str) -> list[ProvenEmail]:
+    ensure_bound()
+    return list(ProvenEmail.query(user_id))
