@@ -48,6 +48,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
         url_hash_secret=True,
         events_handler=True,  # the owner-lookup worker (infra/lookups.py)
         token_key=True,  # an address a page names as its receiver is kept sealed
+        oauth_clients=True,  # handles settled to ids with our apps' keys (GitHub, Twitch, Flickr)
     ),
     "payout": Access(
         reads=("recipients",),
@@ -64,9 +65,11 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "handle-aliases",
         ),
         send_email=True,  # the monthly statements
-        # The split may read a page's declared author: an address is keyed and sealed.
+        # The split settles what its month still waits for: a page's declared author (an
+        # address is keyed and sealed), a handle (asked with our apps' keys).
         url_hash_secret=True,
         token_key=True,
+        oauth_clients=True,
     ),
     "claim": Access(
         # lookups: an email recipient's sealed address (token_key opens it), name, image.

@@ -78,12 +78,7 @@ class LocalStack:
         self._moto = SerialMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
         self._moto.start()
         configure_environment(f"http://127.0.0.1:{moto_port}", prefix="local-")
-        os.environ["PUBLIC_API_URL"] = self.url
-        # The GitHub adapter talks to the fake provider this stack serves.
-        os.environ["GITHUB_WEB_URL"] = f"{self.url}/_fake/github"
-        os.environ["GITHUB_API_URL"] = f"{self.url}/_fake/github/api"
-        os.environ["STRIPE_API_URL"] = f"{self.url}/_fake/stripe"  # the SDK talks to the fake
-        os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"  # codes checked, as Cognito
+        _point_at_fakes(self.url)
 
         # Imported only now: every boto3 client below must see the emulator's endpoint.
         from functions.common.settings import settings
@@ -377,6 +372,20 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 
 STOP_SECONDS = 10
+
+
+def _point_at_fakes(url: str) -> None:
+    """What the CDK app would set, pointed at this stack and the fakes it serves."""
+    os.environ["PUBLIC_API_URL"] = url
+    # The GitHub adapter talks to the fake provider this stack serves.
+    os.environ["GITHUB_WEB_URL"] = f"{url}/_fake/github"
+    os.environ["GITHUB_API_URL"] = f"{url}/_fake/github/api"
+    os.environ["STRIPE_API_URL"] = f"{url}/_fake/stripe"  # the SDK talks to the fake
+    os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"  # codes checked, as Cognito
+    # No internet here: a handle cannot be settled to its id (and the fake GitHub is on a
+    # loopback address, which lookups refuse), so URLs keep their handles' keys.
+    # ``HANDLE_LOOKUPS=on make run`` waits for lookups that fall back at the split.
+    os.environ.setdefault("HANDLE_LOOKUPS", "off")
 
 
 def main() -> None:

@@ -42,6 +42,9 @@ os.environ.update(
         # No owner lookup is queued (the stacks of the HTTP tests would ask YouTube);
         # tests/integration/test_owner_lookups.py and test_page_authors.py turn them on.
         "OWNER_LOOKUPS": "off",
+        # A URL naming a handle keeps the handle's key at once (github.com/octocat is
+        # github:octocat); tests/integration/test_handle_lookups.py turns it on.
+        "HANDLE_LOOKUPS": "off",
         # The emulated user pool checks TOTP codes, as Cognito does.
         "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",
     }

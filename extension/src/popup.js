@@ -3,6 +3,7 @@
 // site off, this month's flattrs and budget, visits (opt-in), sign in and out. Text only, built without HTML strings.
 import { SITE } from "./config.js";
 import { trackableUrl } from "./sensing.js";
+import { whenSettled } from "./settle.js";
 
 const RESOLVE_CACHE = "resolved"; // url -> {day, answer}: one lookup per page per day
 
@@ -100,8 +101,13 @@ async function pageView(tab, token, flattred) {
   const { sitesOff = [] } = await chrome.storage.local.get(["sitesOff"]);
   const siteOff = el("input", { type: "checkbox", id: "site-off", ...(sitesOff.includes(site) ? { checked: "" } : {}) });
   siteOff.addEventListener("change", () => chrome.runtime.sendMessage({ type: "site-off", site, off: siteOff.checked }));
+  const receiver = el("p", { id: "receiver" }, receiverLine(answer, who || site));
+  // Its owner being looked up: asked again while the popup is open, said when known.
+  whenSettled(answer, () => resolved(tab.url), (settled) => {
+    receiver.textContent = receiverLine(settled, settled.data.recipient ? settled.data.recipient.display_name : site);
+  });
   return [
-    el("p", { id: "receiver" }, receiverLine(answer, who || site)),
+    receiver,
     attention,
     flattrable ? el("button", { type: "button", id: "flattr-now", onclick: flattrNow }, "Flattr now") : "",
     status,

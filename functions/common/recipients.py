@@ -8,7 +8,7 @@ import threading
 from cachetools import TTLCache
 from pydantic import BaseModel
 
-from functions.common.models import EmailAddress
+from functions.common.models import EmailAddress, HandleAlias
 from functions.common.storage import ensure_bound
 
 
@@ -31,7 +31,28 @@ def recipient_ref(key: str, claimed: bool) -> RecipientRef:
         name = WAITING[platform].format(name.replace("_", " "))
     elif platform == "email":
         name = email_name(key)
+    elif platform not in NO_HANDLES:
+        name = handle_of(key) or name
     return RecipientRef(key=key, platform=platform, display_name=name, claimed=claimed)
+
+
+NO_HANDLES = {"web", "user", "email"}  # keys that are never an account's id
+_handles: TTLCache[str, str] = TTLCache(maxsize=20_000, ttl=600)
+
+
+def handle_of(key: str) -> str | None:
+    """The handle an account keyed by its id was last seen with (``github:583231`` is
+    shown as ``octocat``), from the handle aliases on record. Read once in ten minutes
+    per Lambda; a key that is a handle itself has none."""
+    with _names_lock:
+        if key in _handles:
+            return _handles[key] or None
+    ensure_bound()
+    seen = sorted(HandleAlias.by_id.query(key), key=lambda alias: alias.last_seen)
+    found = seen[-1].handle_key.split(":", 1)[1] if seen else ""
+    with _names_lock:
+        _handles[key] = found
+    return found or None
 
 
 _names: TTLCache[str, str] = TTLCache(maxsize=10_000, ttl=600)
@@ -63,3 +84,4 @@ def forget_name(key: str) -> None:
 def clear_cache() -> None:
     with _names_lock:
         _names.clear()
+        _handles.clear()

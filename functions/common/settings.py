@@ -139,6 +139,10 @@ class Settings:
     # A web page's head may name its author (fediverse:creator, rel=author, flattr:id):
     # its flattrs then wait for that lookup. ``PAGE_AUTHORS=off`` keeps the domain at once.
     page_authors: bool = True
+    # A URL that names an account only by its handle (github.com/octocat, @user@server,
+    # twitch.tv/login, a Flickr alias, a Bluesky or YouTube handle) waits for the handle
+    # to be settled to the account's id. ``HANDLE_LOOKUPS=off`` keeps the handle's key.
+    handle_lookups: bool = True
 
     def require(self, *names: str) -> Settings:
         """Fail now, with the variables' names, if a setting this Lambda needs is empty:
@@ -204,12 +208,17 @@ class Settings:
             owner_lookups_queue_url=os.environ.get("OWNER_LOOKUPS_QUEUE_URL", ""),
             owner_lookups=_on("OWNER_LOOKUPS"),
             page_authors=_on("PAGE_AUTHORS"),
-            platform_urls={
-                name: value
-                for name, value in os.environ.items()
-                if PLATFORM_URL.match(name) and name != "PUBLIC_API_URL" and value
-            },
+            handle_lookups=_on("HANDLE_LOOKUPS"),
+            platform_urls=_platform_urls(),
         )
+
+
+def _platform_urls() -> dict[str, str]:
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if PLATFORM_URL.match(name) and name != "PUBLIC_API_URL" and value
+    }
 
 
 @cache

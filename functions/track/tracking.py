@@ -97,6 +97,7 @@ def resolve_urls(urls: list[str], contributor_id: str | None) -> list[Resolution
         blocked_domains=settings().blocked_domains,
         contributor_id=contributor_id,
         page_authors=settings().page_authors,
+        handles=settings().handle_lookups,
     )
 
 

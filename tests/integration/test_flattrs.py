@@ -121,9 +121,11 @@ def test_resolve_is_public_and_follows_the_contract(now):
         "pending": False,
         "retry_after": None,
     }
-    # A YouTube handle is settled to its channel id by the lookup worker: until then the
-    # answer says so, with a retry hint.
-    handle = call("GET", "/v1/resolve", user=None, query="url=https://M.YouTube.com/@Someone")
+    # A YouTube video's channel is looked up by the worker: until then the answer says
+    # so, with a retry hint.
+    handle = call(
+        "GET", "/v1/resolve", user=None, query="url=https://M.YouTube.com/watch?v=abcdefghijk"
+    )
     assert handle.json["pending"] is True and handle.json["retry_after"] == 5
     assert handle.json["recipient"]["platform"] == "pending"
     Recipient("web:example.com", claimed_by="creator").save()

@@ -57,7 +57,7 @@ def stub_resolver(name: str, port: int, **_: object) -> list[Any]:
 
 @pytest.fixture
 def web(aws, setenv, monkeypatch) -> Iterator[responses.RequestsMock]:
-    setenv(OWNER_LOOKUPS="on")
+    setenv(OWNER_LOOKUPS="on", HANDLE_LOOKUPS="on")
     monkeypatch.setattr(safe_http, "RESOLVER", stub_resolver)
     at_base()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:

@@ -27,9 +27,12 @@ FAVOURITES = f"{SOCIAL}/api/v1/favourites"
 
 
 def resolver_key(url: str) -> str:
+    """The key the URL's shape names (a handle's own, where the resolver would settle it
+    to the account's id: likes keep the handle, as the platform's answer names it)."""
     page = normalise(url)
-    assert page.platform is not None and page.owner is not None
-    return recipient_key(page.platform, page.owner)
+    owner = page.owner or page.fallback_owner
+    assert page.platform is not None and owner is not None
+    return recipient_key(page.platform, owner)
 
 
 # ------------------------------------------------------------------ Mastodon

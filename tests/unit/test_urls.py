@@ -22,6 +22,12 @@ LOOKUPS = {
     ("youtube", "legacy_name", "pewdiepie"): "UC-lHJZR3Gqxm24_Vd_AJ5Yw",
     ("youtube", "playlist", "PL590L5WQmH8fJ54F369BLDSqIwcs-TCfs"): "UCuAXFkgsw1L7xaCfnd5JJOw",
     ("vimeo", "video", "76979871"): "staff",
+    # Handles settled to account ids (GitHub's users/{login}, Mastodon's WebFinger and
+    # accounts/lookup, Twitch's Helix users, Flickr's urls.lookupUser).
+    ("github", "handle", "torvalds"): "1024025",
+    ("mastodon", "handle", "@gargron@mastodon.social"): "1@mastodon.social",
+    ("twitch", "handle", "twitchdev"): "141981764",
+    ("flickr", "handle", "stewart"): "12037949754@N01",
 }
 
 
@@ -77,6 +83,7 @@ def resolve(url: str, directory: Directory | None = None, contributor: str | Non
 CASES = [
     # GitHub
     ("https://github.com/octocat/Hello-World", "github:octocat"),
+    ("https://github.com/torvalds/linux/pulls", "github:1024025"),  # a login settled to its id
     ("https://GitHub.com/Octocat/Hello-World/", "github:octocat"),
     ("https://www.github.com/octocat/hello-world/issues/1", "github:octocat"),
     ("http://github.com/octocat", "github:octocat"),
@@ -112,14 +119,14 @@ CASES = [
     ("https://gitlab.com/", "no_owner"),
     ("https://gitlab.com/-/ide/project/x", "no_owner"),
     # Mastodon and the fediverse
-    ("https://mastodon.social/@Gargron", "mastodon:@gargron@mastodon.social"),
-    ("https://mastodon.social/@Gargron/109310463384523456", "mastodon:@gargron@mastodon.social"),
+    ("https://mastodon.social/@Gargron", "mastodon:1@mastodon.social"),
+    ("https://mastodon.social/@Gargron/109310463384523456", "mastodon:1@mastodon.social"),
     ("https://mastodon.social/@alice@example.social", "mastodon:@alice@example.social"),
     ("https://mastodon.social/@alice@example.social/1123", "mastodon:@alice@example.social"),
     ("https://fosstodon.org/@kev", "mastodon:@kev@fosstodon.org"),
     ("https://hachyderm.io/@nova/1", "mastodon:@nova@hachyderm.io"),
-    ("https://mastodon.social/users/Gargron/statuses/1", "mastodon:@gargron@mastodon.social"),
-    ("https://mastodon.social/web/@Gargron/1", "mastodon:@gargron@mastodon.social"),
+    ("https://mastodon.social/users/Gargron/statuses/1", "mastodon:1@mastodon.social"),
+    ("https://mastodon.social/web/@Gargron/1", "mastodon:1@mastodon.social"),
     ("https://chaos.social/@ccc#top", "mastodon:@ccc@chaos.social"),
     ("https://mastodon.social/explore", "no_owner"),
     ("https://mastodon.social/", "no_owner"),
@@ -165,6 +172,7 @@ CASES = [
     ("https://soundcloud.com/you/likes", "no_owner"),
     # Flickr
     ("https://www.flickr.com/photos/nasa/5123456789", "flickr:nasa"),
+    ("https://www.flickr.com/photos/stewart/albums", "flickr:12037949754@n01"),  # alias → NSID
     ("https://flickr.com/photos/12345678@N00/5123456789/in/album-1", "flickr:12345678@n00"),
     ("https://www.flickr.com/people/nasa", "flickr:nasa"),
     ("https://m.flickr.com/photos/nasa", "flickr:nasa"),
@@ -175,6 +183,7 @@ CASES = [
     ("https://www.flickr.com/", "no_owner"),
     # Twitch
     ("https://www.twitch.tv/shroud", "twitch:shroud"),
+    ("https://www.twitch.tv/TwitchDev", "twitch:141981764"),  # a login settled to its id
     ("https://twitch.tv/Shroud/videos", "twitch:shroud"),
     ("https://m.twitch.tv/shroud", "twitch:shroud"),
     # Twitch and Reddit name a video's or post's owner only to a keyed API: nobody known.

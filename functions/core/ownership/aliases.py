@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from cachetools import TTLCache
 
 from functions.common.models import HandleAlias
+from functions.common.recipients import handle_of
 from functions.common.storage import ensure_bound
 
 KEEP = timedelta(days=7 * 31)  # escrow waits six months after its month
@@ -53,9 +54,7 @@ def handles_of(id_key: str) -> set[str]:
 
 def current_handle(id_key: str) -> str | None:
     """The handle the account was last seen with (its name part), to show people."""
-    ensure_bound()
-    seen = sorted(HandleAlias.by_id.query(id_key), key=lambda a: a.last_seen)
-    return seen[-1].handle_key.split(":", 1)[1] if seen else None
+    return handle_of(id_key)
 
 
 def first_holder(handle_key: str) -> str | None:

@@ -82,6 +82,7 @@ def _profile(href: str) -> str | None:
         page = normalise(href)
     except NotFlattrable:
         return None
-    if page.platform is None or page.nobody or page.owner is None:
+    owner = page.owner or page.fallback_owner  # a handle keeps its own key here
+    if page.platform is None or page.nobody or owner is None:
         return None
-    return recipient_key(page.platform, page.owner)
+    return recipient_key(page.platform, owner)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import requests
 
     from functions.core.ownership.urls import Page
+    from functions.core.platforms.base import Connectable
 
 ANSWER_KEPT = timedelta(days=1)
 NOBODY_KEPT = timedelta(hours=1)
@@ -245,24 +246,58 @@ def fetch(
     params: dict[str, str] | None = None,
     *,
     stream: bool = False,
+    headers: dict[str, str] | None = None,
+    auth: tuple[str, str] | None = None,
 ) -> requests.Response:
     """One GET to a provider (no redirects followed), through the host's guard; a failure
     to connect or a 5xx or 429 counts against the host and raises ``LookupFailed``.
-    ``stream``: the body is read later, in part (``read_head``)."""
+    ``stream``: the body is read later, in part (``read_head``); ``headers`` and ``auth``:
+    our app's key, where the provider wants one."""
     import requests as requests_lib
 
     host = urlsplit(address).hostname or ""
     GUARD.enter(host)
     try:
-        response = http.get(address, params=params, timeout=5, allow_redirects=False, stream=stream)
+        response = http.get(
+            address,
+            params=params,
+            timeout=5,
+            allow_redirects=False,
+            stream=stream,
+            headers=headers,
+            auth=auth,
+        )
     except requests_lib.RequestException as error:  # a refused hop too: checked before
         GUARD.failed(host)
         raise LookupFailed(f"{host}: no answer") from error
-    if response.status_code == 429 or response.status_code >= 500:
+    if response.status_code == 429 or response.status_code >= 500 or _limit_spent(response):
         GUARD.failed(host)
         raise LookupFailed(f"{host}: answered {response.status_code}")
     GUARD.succeeded(host)
     return response
+
+
+def _limit_spent(response: requests.Response) -> bool:
+    """GitHub answers a spent rate limit with 403 and ``x-ratelimit-remaining: 0``."""
+    return response.status_code == 403 and response.headers.get("x-ratelimit-remaining") == "0"
+
+
+def app_key(platform: Connectable) -> tuple[str, str] | None:
+    """Our app's client id and secret on ``platform`` (``flattr/oauth/<platform>``), or None
+    where none is configured: a lookup that needs a key then names nobody (the handle's
+    own key holds)."""
+    from aws_lambda_powertools.utilities.parameters.exceptions import (
+        GetParameterError,
+        TransformParameterError,
+    )
+
+    from functions.core.platforms.clients import credentials
+
+    try:
+        found = credentials(platform)
+    except (GetParameterError, TransformParameterError):
+        return None
+    return found.client_id, found.client_secret
 
 
 def json_of(response: requests.Response) -> dict[str, object]:
@@ -328,7 +363,7 @@ def _expanded(url: str, http: requests.Session, depth: int) -> str | None:
             page = normalise(current)
         except NotFlattrable:
             return None  # it leads to something nobody can be paid for (an address, ...)
-        next_hop = lookup_of(page)
+        next_hop = lookup_of(page, settings().handle_lookups)
         if next_hop is None or next_hop.platform != "link":
             return _owner_of_page(page, http, depth)
         step = _hop(http, page.url.replace("http://", "https://", 1))
@@ -408,7 +443,7 @@ def _owner_of_page(page: Page, http: requests.Session, depth: int) -> str | None
 
     if is_blocked(page, settings().blocked_domains):
         return None
-    lookup = lookup_of(page)
+    lookup = lookup_of(page, settings().handle_lookups)
     if lookup is not None:
         if depth >= 2:
             return None

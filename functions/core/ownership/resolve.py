@@ -130,26 +130,30 @@ def is_blocked(page: Page, blocked: Iterable[str]) -> bool:
     return any(page.host == d or page.host.endswith("." + d) or page.site == d for d in blocked)
 
 
-def lookup_of(page: Page) -> Lookup | None:
-    """What must be looked up to know the page's owner, if its shape does not say."""
+HANDLE = "handle"  # the lookup kind of a handle, settled to its account's id
+
+
+def lookup_of(page: Page, handles: bool = True) -> Lookup | None:
+    """What must be looked up to know the page's owner, if its shape does not say.
+    ``handles`` off: a handle is not settled to its id (its own key holds)."""
     if page.short_link:
         return Lookup("link", "expand", page.url)
     if page.platform is None or page.nobody or page.owner is not None or page.lookup is None:
         return None
     if page.lookup[0] in page.platform.expands:
         return Lookup("link", "expand", page.url)
-    if page.lookup[0] not in page.platform.looks_up:
+    if page.lookup[0] not in page.platform.looks_up or (page.lookup[0] == HANDLE and not handles):
         return None  # nothing to ask: the rule's fallback, or nobody known
     return Lookup(page.platform.name, *page.lookup)
 
 
 def _candidate(
-    page: Page, answers: dict[Lookup, str | None]
+    page: Page, answers: dict[Lookup, str | None], handles: bool = True
 ) -> tuple[str, str, str] | Lookup | str:
     """(key, platform, display name) of the page's recipient before declarations, the
     lookup it waits for, or a reason it has none."""
     platform = page.platform
-    lookup = lookup_of(page)
+    lookup = lookup_of(page, handles)
     if lookup is not None and lookup not in answers:
         return lookup
     found = answers.get(lookup) if lookup is not None else None
@@ -195,19 +199,25 @@ def resolve_many(
     blocked_domains: Iterable[str],
     contributor_id: str | None = None,
     page_authors: bool = False,
+    handles: bool = True,
 ) -> list[Resolution]:
     """Resolve several URLs, asking the directory once for all of them. ``page_authors``:
     a web page's own declaration of its author (its head, looked up) names the recipient,
-    unless a creator verified or declared the domain."""
+    unless a creator verified or declared the domain. ``handles``: a URL naming a handle
+    waits for its account's id (else the handle's key holds)."""
     pages = _normalised(urls, tuple(blocked_domains))
     wanted = {
         lookup
         for _, page, reason in pages
-        if page is not None and not reason and (lookup := lookup_of(page)) is not None
+        if page is not None and not reason and (lookup := lookup_of(page, handles)) is not None
     }
     answers = lookups.answers(wanted) if wanted else {}
     staged: Staged = [
-        (url, page, reason or _candidate(page, answers) if page else reason or "invalid_url")
+        (
+            url,
+            page,
+            reason or _candidate(page, answers, handles) if page else reason or "invalid_url",
+        )
         for url, page, reason in pages
     ]
     records = _records(staged, directory)

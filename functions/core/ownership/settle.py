@@ -99,6 +99,7 @@ def conclude(
         blocked_domains=settings().blocked_domains,
         contributor_id=str(flattr.contributor_id),
         page_authors=settings().page_authors,
+        handles=settings().handle_lookups,
     )
     if resolution.flattrable and resolution.recipient is not None:
         recipient = resolution.recipient.key

@@ -306,7 +306,9 @@ def _match_rule(rule: Rule, path: str, query: dict[str, str], host: str) -> Page
             url="",
             host=host,
             site=host,
-            lookup=(rule.lookup, groups["ref"]),
+            # The reference: the ``ref`` group, else the owner the template names (a
+            # Mastodon account, ``@user@server``, is asked of its server whole).
+            lookup=(rule.lookup, groups.get("ref") or rule.template.format(**groups)),
             fallback_owner=fallback,
         )
     return Page(url="", host=host, site=host, owner=rule.template.format(**groups))
@@ -423,16 +425,18 @@ def normalise(raw_url: str) -> Page:
         return Page(url=url, host=host, site=registrable_site(host))
     platform, site = found
     page = _platform_page(platform, site, host, path, dict(pairs))
-    owner = page.owner
-    if owner is not None and not platform.case_sensitive_owner:
-        owner = owner.lower()
+    owner, lookup = page.owner, page.lookup
+    if not platform.case_sensitive_owner:
+        owner = owner.lower() if owner is not None else None
+        if lookup is not None and lookup[0] == "handle":  # one lookup for Octocat, octocat
+            lookup = (lookup[0], lookup[1].lower())
     return Page(
         url=url,
         host=host,
         site=registrable_site(host),
         platform=platform,
         owner=owner,
-        lookup=page.lookup,
+        lookup=lookup,
         fallback_owner=page.fallback_owner,
         nobody=page.nobody,
     )

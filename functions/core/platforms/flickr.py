@@ -4,6 +4,7 @@ ones. 3,600 requests an hour per app key, spent from one budget by every user.""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 500
 MAX_PAGES = 5
+NSID = re.compile(r"\d+@N\d+")
 REFUSED_TOKEN = {96, 97, 98, 99}  # invalid signature, missing signature, bad token, no perms
 
 
@@ -34,10 +36,15 @@ class Flickr(OAuth1Platform):
     display = "Flickr"
     tier = "likes"
     expands = frozenset({"short_link"})
+    looks_up = frozenset({"handle"})
     sites = (
         Site(
             ("flickr.com",),
-            (rule(rf"^/(?:photos|people)/(?P<owner>{SEGMENT})"),),
+            (
+                rule(r"^/(?:photos|people)/(?P<owner>\d+@N\d+)(?:/|$)"),  # an NSID: the id
+                # An alias names the account only until it changes: settled to its NSID.
+                rule(rf"^/(?:photos|people)/(?P<ref>{SEGMENT})", lookup="handle", fallback="{ref}"),
+            ),
             nobody(
                 "explore",
                 "search",
@@ -70,6 +77,30 @@ class Flickr(OAuth1Platform):
         perms="read",
     )
     app_limits = (AppLimit(3_600, 3_600),)
+
+    def owner_of(self, kind: str, reference: str, http: requests.Session) -> str | None:
+        """An alias's NSID: ``flickr.urls.lookupUser`` with the alias's profile URL and our
+        app's key (``{"user": {"id": "<nsid>"}, "stat": "ok"}``). No key configured, or
+        no such user (``stat: fail``): nobody (the alias's own key holds)."""
+        from functions.core.ownership.lookups import app_key, fetch, json_of
+
+        key = app_key(self) if kind == "handle" else None
+        if key is None:
+            return None
+        answer = fetch(
+            http,
+            f"{self.api_url}/services/rest",
+            {
+                "method": "flickr.urls.lookupUser",
+                "api_key": key[0],
+                "url": f"https://www.flickr.com/photos/{reference}/",
+                "format": "json",
+                "nojsoncallback": "1",
+            },
+        )
+        user = json_of(answer).get("user")
+        found = user.get("id") if isinstance(user, dict) else None
+        return found if isinstance(found, str) and NSID.fullmatch(found) else None
 
     def identity_from_token(self, token: dict[str, Any], session: requests.Session) -> Identity:
         return Identity(stable_id=str(token["user_nsid"]), handle=str(token["user_nsid"]).lower())

@@ -43,6 +43,8 @@ MASTODON_SERVERS = (
 )
 
 PAGE_SIZE = 40
+HANDLE = "@{user}@{server}"
+ACTIVITY_JSON = "application/activity+json"
 MAX_PAGES = 10
 
 
@@ -63,11 +65,19 @@ class Mastodon(OAuth2Platform):
         Site(
             MASTODON_SERVERS,
             (
+                # A handle names the account only until it moves: settled to its id.
                 rule(
                     r"^/(?:web/)?@(?P<user>[a-z0-9_.]+)(?:@(?P<server>[a-z0-9.-]+))?(?:/|$)",
-                    "@{user}@{server}",
+                    HANDLE,
+                    lookup="handle",
+                    fallback=HANDLE,
                 ),
-                rule(r"^/users/(?P<user>[a-z0-9_.]+)(?:/|$)", "@{user}@{server}"),
+                rule(
+                    r"^/users/(?P<user>[a-z0-9_.]+)(?:/|$)",
+                    HANDLE,
+                    lookup="handle",
+                    fallback=HANDLE,
+                ),
             ),
             nobody(
                 "explore",
@@ -105,6 +115,47 @@ class Mastodon(OAuth2Platform):
     # 300 requests per 5 minutes per account and per IP address: all our Lambdas leave
     # from few addresses, so every user's polling of one server spends one budget.
     app_limits = (AppLimit(300, 300),)
+
+    looks_up = frozenset({"handle"})
+
+    def owner_of(self, kind: str, reference: str, http: requests.Session) -> str | None:
+        """``@user@domain``'s account id on its home server: WebFinger on the domain
+        (``acct:user@domain``) names the account's actor, whose host is its server (it may
+        differ from the handle's domain); that server's ``/api/v1/accounts/lookup`` gives
+        the id. The key is ``<id>@<server>``, as a connection proves it. Unknown: nobody
+        (the handle's own key holds)."""
+        from functions.core.ownership.lookups import fetch, json_of
+
+        user, _, domain = reference.removeprefix("@").partition("@")
+        if kind != "handle" or not user or not domain:
+            return None
+        finger = json_of(
+            fetch(
+                http,
+                f"https://{domain}/.well-known/webfinger",
+                {"resource": f"acct:{user}@{domain}"},
+                headers={"Accept": "application/jrd+json"},
+            )
+        )
+        links = finger.get("links")
+        actor = next(
+            (
+                link.get("href")
+                for link in (links if isinstance(links, list) else [])
+                if isinstance(link, dict)
+                and link.get("rel") == "self"
+                and link.get("type") == ACTIVITY_JSON
+            ),
+            None,
+        )
+        server = urlsplit(actor).hostname if isinstance(actor, str) else None
+        subject = str(finger.get("subject", "")).removeprefix("acct:")
+        name = subject.partition("@")[0] or user
+        if not server:
+            return None
+        account = json_of(fetch(http, f"https://{server}/api/v1/accounts/lookup", {"acct": name}))
+        found = account.get("id")
+        return f"{found}@{server}" if isinstance(found, str) and found.isdigit() else None
 
     def identity(self, session: requests.Session) -> Identity:
         account = self.get(session, f"{self.api_url}/api/v1/accounts/verify_credentials").json()

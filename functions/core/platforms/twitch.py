@@ -22,7 +22,8 @@ class Twitch(OAuth2Platform):
             ("twitch.tv",),
             (
                 rule(r"^/videos/(?P<ref>\d+)", lookup="video"),
-                rule(r"^/(?P<owner>[a-z0-9_]{3,25})(?:/|$)"),
+                # A login can be changed: settled to the account's id.
+                rule(r"^/(?P<ref>[a-z0-9_]{3,25})(?:/|$)", lookup="handle", fallback="{ref}"),
             ),
             nobody(
                 "directory",
@@ -59,6 +60,31 @@ class Twitch(OAuth2Platform):
         revokes="access",  # Twitch revokes access tokens only
     )
 
+    looks_up = frozenset({"handle"})
+
+    def owner_of(self, kind: str, reference: str, http: requests.Session) -> str | None:
+        """A login's user id: Helix ``GET /helix/users?login=`` with our app's access token
+        (the client-credentials grant; kept in memory until it expires). No app
+        configured, or no such login: nobody (the login's own key holds)."""
+        from functions.core.ownership.lookups import app_key, fetch, json_of
+
+        key = app_key(self) if kind == "handle" else None
+        token = _app_token(self.token_url(), key, http) if key else None
+        if key is None or token is None:
+            return None
+        answer = fetch(
+            http,
+            f"{self.api_url}/helix/users",
+            {"login": reference.lower()},
+            headers={"Client-Id": key[0], "Authorization": f"Bearer {token}"},
+        )
+        if answer.status_code == 401:
+            _TOKENS.clear()  # revoked or expired early: a new one next time
+        users = json_of(answer).get("data")
+        first = users[0] if isinstance(users, list) and users else {}
+        found = first.get("id") if isinstance(first, dict) else None
+        return str(found) if isinstance(found, str) and found.isdigit() else None
+
     def identity(self, session: requests.Session) -> Identity:
         """Helix wants our client id beside the user's token (401 without it)."""
         client_id = getattr(session, "client_id", None)
@@ -72,3 +98,36 @@ class Twitch(OAuth2Platform):
 
     def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:
         return LikesPage(likes=[], cursor=cursor)  # ownership only: polling costs nothing
+
+
+_TOKENS: dict[str, tuple[str, float]] = {}  # client id -> (app access token, expiry)
+
+
+def _app_token(url: str, key: tuple[str, str], http: requests.Session) -> str | None:
+    """Our app's access token (client-credentials grant), reused until a minute before it
+    expires. Twitch not answering: ``LookupFailed`` (tried again later)."""
+    import time
+
+    from functions.core.ownership.lookups import GUARD, LookupFailed
+
+    kept = _TOKENS.get(key[0])
+    if kept and kept[1] > time.monotonic():
+        return kept[0]
+    host = "id.twitch.tv"
+    GUARD.enter(host)
+    try:
+        answer = http.post(
+            url,
+            data={"client_id": key[0], "client_secret": key[1], "grant_type": "client_credentials"},
+            timeout=5,
+            allow_redirects=False,
+        )
+        granted = answer.json() if answer.status_code == 200 else {}
+    except Exception as error:  # no answer, or no JSON: Twitch cannot tell now
+        GUARD.failed(host)
+        raise LookupFailed(f"{host}: no token") from error
+    token, lasts = granted.get("access_token"), granted.get("expires_in")
+    if not isinstance(token, str) or not isinstance(lasts, int):
+        return None  # refused: our app's key is wrong; nobody can be named with it
+    _TOKENS[key[0]] = (token, time.monotonic() + lasts - 60)
+    return token
