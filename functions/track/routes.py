@@ -20,7 +20,7 @@ from functions.common.months import month_of
 from functions.common.pagination import decode_cursor, encode_cursor
 from functions.common.recipients import RecipientRef, recipient_ref
 from functions.core import flattrs
-from functions.core.ownership.resolve import Resolution
+from functions.core.ownership.resolve import NOBODY, PENDING, Resolution
 from functions.track import bulk, health, store, tracking
 
 router = Router()
@@ -221,13 +221,24 @@ def _not_flattrable(reason: str, field: str = "body.url") -> Problem:
     )
 
 
+def _receiver_kind(key: str, claimed: bool) -> str:
+    platform = key.partition(":")[0]
+    if platform in (PENDING, NOBODY):
+        return "waiting" if platform == PENDING else "nobody"
+    return "claimed" if claimed else "unclaimed"
+
+
 @router.get("/v1/flattrs")
 def list_flattrs(
     month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
-    receiver: Annotated[Literal["any", "claimed", "unclaimed"], Query()] = "any",
+    receiver: Annotated[
+        Literal["any", "claimed", "unclaimed", "waiting", "nobody"], Query()
+    ] = "any",
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> FlattrPage:
+    """My flattrs of a month; ``receiver``: only those whose receiver is claimed, unclaimed,
+    still being looked up (``waiting``), or found to be nobody we can pay (``nobody``)."""
     contributor = current_user_id(router)
     wanted_month = month or month_of(clock.now())
     scope = f"flattrs|{contributor}|{wanted_month}"
@@ -238,11 +249,8 @@ def list_flattrs(
     page = []
     for flattr in items:
         is_claimed = flattr.recipient in claimed or flattr.recipient.startswith("user:")
-        if receiver == "claimed" and not is_claimed:
-            continue
-        if receiver == "unclaimed" and is_claimed:
-            continue
-        page.append(flattr_out(flattr, is_claimed))
+        if receiver in ("any", _receiver_kind(flattr.recipient, is_claimed)):
+            page.append(flattr_out(flattr, is_claimed))
     return FlattrPage(items=page, cursor=encode_cursor(last, scope))
 
 

@@ -21,6 +21,7 @@ from functions.common.models import Flattr
 from functions.common.settings import settings
 from functions.core.ownership import lookups
 from functions.core.ownership.resolve import Lookup
+from functions.core.ownership.urls import normalise
 from local.queues import drain
 from tests.conftest import call
 from tests.integration.claim_helpers import connect
@@ -73,8 +74,11 @@ def work_the_queue() -> int:
     return drain(settings().owner_lookups_queue_url, "track", "events_handler")
 
 
-def my_flattrs(user: str = "user-1", month: str = "2031-06") -> list[dict[str, Any]]:
-    return call("GET", "/v1/flattrs", user=user, query=f"month={month}").json["items"]
+def my_flattrs(
+    user: str = "user-1", month: str = "2031-06", receiver: str = "any"
+) -> list[dict[str, Any]]:
+    query = f"month={month}&receiver={receiver}"
+    return call("GET", "/v1/flattrs", user=user, query=query).json["items"]
 
 
 def test_a_video_flattred_by_attention_ends_on_the_channel_its_creator_claims(web):
@@ -108,6 +112,8 @@ def test_a_provider_that_keeps_failing_makes_the_split_wait_six_hours_then_fall_
     web.get(OEMBED, status=503)
     assert work_the_queue() == 0  # reported failed: SQS brings it back later
     assert [m.reference for m in lookups.waiting("2031-06")] == ["dQw4w9WgXcQ"]
+    assert [f["url"] for f in my_flattrs(receiver="waiting")] == [normalise(VIDEO).url]
+    assert [f["url"] for f in my_flattrs(receiver="unclaimed")] == ["https://example.com/essay"]
 
     clock.move_to(clock.now().replace(month=7, day=1, hour=0, minute=31))
     waited = run_job("monthly-split")
@@ -118,6 +124,7 @@ def test_a_provider_that_keeps_failing_makes_the_split_wait_six_hours_then_fall_
     video = next(f for f in my_flattrs() if "youtube" in f["url"])
     assert video["recipient"]["key"] == "none:lookup_failed"
     assert video["recipient"]["display_name"] == "nobody (lookup failed)"
+    assert my_flattrs(receiver="nobody") == [video] and my_flattrs(receiver="waiting") == []
     statement = call("GET", "/v1/me/statements", query="month=2031-06").json
     assert [p["recipient"]["key"] for p in statement["parts"]] == ["web:example.com"]
 
@@ -195,6 +202,22 @@ def test_resolve_says_pending_and_queues_the_lookup_then_names_the_owner(web):
     then = call("GET", "/v1/resolve", user=None, query=f"url={VIDEO}").json
     assert then["pending"] is False and then["recipient"]["key"] == CHANNEL
     assert Flattr.count() == 0  # asking about a page flattrs nothing
+
+
+def test_asking_about_many_pages_queues_a_few_lookups_a_second_not_all(web, monkeypatch):
+    """``GET /v1/resolve`` is public: a caller naming a hundred videos queues two now (the
+    rest answer "pending" too, and are queued when asked again or flattred)."""
+    web.get(OEMBED, status=404)  # answered: no such video (each lookup counted once)
+    monkeypatch.setattr(lookups.ASKS, "now", lambda: 1000.0)  # no time passes
+    for n in range(100):
+        video = f"https://www.youtube.com/watch?v=video{n:06d}"
+        answer = call("GET", "/v1/resolve", user=None, query=f"url={video}").json
+        assert answer["pending"] is True
+    assert work_the_queue() == 2
+    monkeypatch.setattr(lookups.ASKS, "now", lambda: 1001.0)  # a second later: two more
+    for n in range(100):
+        call("GET", "/v1/resolve", user=None, query=f"url=https://youtu.be/video{n:06d}")
+    assert work_the_queue() == 2
 
 
 RESOLVE_HANDLE = "https://public.api.bsky.app/xrpc/com.atproto.identity.resolveHandle"

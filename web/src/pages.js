@@ -151,7 +151,7 @@ async function flattrList(receiver = "any") {
     const filter = el(
       "select",
       { id: "receiver", onchange: (event) => load(event.target.value) },
-      ["any", "claimed", "unclaimed"].map((value) =>
+      ["any", "claimed", "unclaimed", "waiting", "nobody"].map((value) =>
         el(
           "option",
           value === which ? { value, selected: "" } : { value },

@@ -39,6 +39,8 @@ export const STRINGS = {
   receiverAny: "any",
   receiverClaimed: "claimed",
   receiverUnclaimed: "unclaimed",
+  receiverWaiting: "being looked up",
+  receiverNobody: "nobody to pay",
   page: "Page",
   takeBack: "Take back",
   takenBack: "Taken back.",

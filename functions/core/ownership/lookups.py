@@ -157,8 +157,18 @@ def _mark(month: str, fresh: list[Lookup], now: datetime) -> None:
 
 
 def ask_soon(wanted: Iterable[Lookup]) -> None:
-    """Queue lookups no flattr waits for yet (a page's owner asked for), once a minute."""
-    _send("", wanted)
+    """Queue lookups no flattr waits for yet (a page's owner asked for), once a minute,
+    and at most ``ASKS``' rate per Lambda: ``GET /v1/resolve`` is public, and one asking
+    about many pages must not fill the queue (an ask left out is queued when asked again,
+    or when a flattr waits for it)."""
+    allowed = []
+    for lookup in wanted:
+        try:
+            ASKS.enter("resolve")
+        except LookupFailed:
+            break
+        allowed.append(lookup)
+    _send("", allowed)
 
 
 def message(month: str, lookup: Lookup) -> str:
@@ -187,6 +197,7 @@ def clear_caches() -> None:
     with _queued_lock:
         _queued.clear()
     GUARD.reset()
+    ASKS.reset()
 
 
 # ---------------------------------------------------------------- asking providers
@@ -238,6 +249,7 @@ class HostGuard:
 
 
 GUARD = HostGuard()
+ASKS = HostGuard(rate=2.0)  # lookups asked for, not waited for: two a second per Lambda
 
 
 def fetch(
