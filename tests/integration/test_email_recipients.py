@@ -10,7 +10,6 @@ written from its documentation (``tests/unit/recorded/gravatar.py``)."""
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -26,6 +25,7 @@ from functions.core.ownership import emails
 from local.queues import drain
 from tests.conftest import call
 from tests.integration.claim_helpers import email_job, outbox
+from tests.integration.net_helpers import resolver
 from tests.integration.payout_helpers import EUR, add_user, run_job
 from tests.integration.track_helpers import at_base, attend, report
 from tests.unit.recorded.gravatar import ADDRESS, AVATAR_PNG, NOT_FOUND, PROFILE, SHA256
@@ -38,15 +38,13 @@ HEAD = (
 )
 
 
-def stub_resolver(name: str, port: int, **_: object) -> list[Any]:
-    addresses = {
+stub_resolver = resolver(
+    {
         "alicewrites.net": "93.184.215.20",
         "api.gravatar.com": "192.0.78.19",
         "gravatar.com": "192.0.78.20",
     }
-    if name not in addresses:
-        raise socket.gaierror("no such host")
-    return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (addresses[name], port))]
+)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,6 +30,7 @@ from functions.core.platforms.twitch import Twitch
 from local.queues import drain
 from tests.conftest import call
 from tests.integration.claim_helpers import connect
+from tests.integration.net_helpers import resolver
 from tests.integration.track_helpers import at_base, attend, report
 from tests.unit.recorded import handles
 
@@ -45,10 +45,7 @@ PUBLIC = {
 }
 
 
-def stub_resolver(name: str, port: int, **_: object) -> list[Any]:
-    if name not in PUBLIC:
-        raise socket.gaierror("no such host")
-    return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC[name], port))]
+stub_resolver = resolver(PUBLIC)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ host names resolve through a stub (public addresses, and private ones to be refu
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -25,6 +24,7 @@ from functions.core.ownership.urls import normalise
 from local.queues import drain
 from tests.conftest import call
 from tests.integration.claim_helpers import connect
+from tests.integration.net_helpers import resolver
 from tests.integration.payout_helpers import EUR, add_user, run_job
 from tests.integration.track_helpers import at_base, attend, report
 from tests.unit.recorded.oembed import (
@@ -49,11 +49,7 @@ PUBLIC = {
 PRIVATE = {"tinyurl.com": "10.0.0.5"}  # as if its name were pointed inside our network
 
 
-def stub_resolver(name: str, port: int, **_: object) -> list[Any]:
-    address = {**PUBLIC, **PRIVATE}.get(name)
-    if address is None:
-        raise socket.gaierror("no such host")
-    return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+stub_resolver = resolver({**PUBLIC, **PRIVATE})
 
 
 @pytest.fixture

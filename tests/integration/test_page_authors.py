@@ -8,10 +8,8 @@ in a deployment, and off in the other tests."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
 import responses
@@ -22,6 +20,7 @@ from functions.common.settings import settings
 from functions.core.ownership import lookups
 from local.queues import drain
 from tests.conftest import call
+from tests.integration.net_helpers import resolver
 from tests.integration.payout_helpers import EUR, add_user, run_job
 from tests.integration.track_helpers import at_base, attend, report
 
@@ -36,15 +35,13 @@ FEDIVERSE_HEAD = (
 PLAIN_HEAD = "<!doctype html><html><head><title>On gardens</title></head><body>Words."
 
 
-def stub_resolver(name: str, port: int, **_: object) -> list[Any]:
-    addresses = {
+stub_resolver = resolver(
+    {
         "alicewrites.net": "93.184.215.20",
         "www.alicewrites.net": "93.184.215.20",
         "inside.alicewrites.net": "10.1.2.3",
     }
-    if name not in addresses:
-        raise socket.gaierror("no such host")
-    return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (addresses[name], port))]
+)
 
 
 @pytest.fixture

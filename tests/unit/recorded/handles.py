@@ -6,6 +6,8 @@ Twitch's client-credentials token and Helix ``GET /users`` (dev.twitch.tv), Flic
 ``flickr.urls.lookupUser`` (flickr.com/services/api). Only the id is read; the rest is
 there so that the readers are tested against the whole shape."""
 
+from tests.unit.recorded import others
+
 GITHUB_USER = {
     "login": "octocat",
     "id": 583231,
@@ -78,22 +80,7 @@ TWITCH_TOKEN = {
     "expires_in": 5011271,
     "token_type": "bearer",
 }
-TWITCH_USERS = {
-    "data": [
-        {
-            "id": "141981764",
-            "login": "twitchdev",
-            "display_name": "TwitchDev",
-            "type": "",
-            "broadcaster_type": "partner",
-            "description": "Supporting third-party developers building Twitch integrations.",
-            "profile_image_url": "https://static-cdn.jtvnw.net/jtv_user_pictures/twitchdev.png",
-            "offline_image_url": "https://static-cdn.jtvnw.net/jtv_user_pictures/offline.png",
-            "view_count": 5980557,
-            "created_at": "2016-12-14T20:32:28Z",
-        }
-    ]
-}
+TWITCH_USERS = others.TWITCH_USERS  # Helix users: the identity's shape, asked by login
 TWITCH_NO_USERS: dict[str, object] = {"data": []}
 
 FLICKR_USER = {
