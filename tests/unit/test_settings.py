@@ -34,17 +34,18 @@ def test_platform_hosts_are_settings_too(setenv):
 
 
 @pytest.mark.parametrize(
-    ("module", "variable"),
+    ("module", "entry", "variable"),
     [
-        ("functions.account.handler", "USER_POOL_ID"),
-        ("functions.claim.handler", "MAIL_FROM"),
-        ("functions.connections.handler", "TOKEN_KEY_ID"),
+        ("functions.account.handler", "lambda_handler", "USER_POOL_ID"),
+        ("functions.claim.handler", "job_handler", "MAIL_FROM"),
+        ("functions.connections.handler", "lambda_handler", "TOKEN_KEY_ID"),
     ],
 )
-def test_a_lambda_without_a_setting_it_needs_fails_its_cold_start(module, variable):
+def test_a_lambda_without_a_setting_it_needs_fails_its_cold_start(module, entry, variable):
+    """As the Lambda runtime starts one: the module, and the entry point it names."""
     env = {**os.environ, variable: ""}
     started = subprocess.run(
-        [sys.executable, "-c", f"import {module}"],
+        [sys.executable, "-c", f"from {module} import {entry}"],
         cwd=ROOT,
         env=env,
         capture_output=True,
