@@ -7,7 +7,7 @@ PORT ?= 8000
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup site run test lint typecheck unit openapi lock synth deploy bench clean browser extension
+.PHONY: setup site run test lint typecheck unit openapi lock synth deploy bench load clean browser extension
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -80,7 +80,13 @@ deploy: setup site
 		$(if $(SITE_DOMAIN),-c site_domain=$(SITE_DOMAIN)) \
 		$(if $(CERTIFICATE_ARN),-c certificate_arn=$(CERTIFICATE_ARN))
 
+# Simulated extensions against a local stack of its own (or URL=... of a running make run);
+# bounded in time and requests, it stops by itself. Not part of make test.
+load: setup
+	$(BIN)/python -m bench.load $(if $(URL),--url $(URL))
+
 bench: setup site
+	$(BIN)/python -m bench.cold
 	$(BIN)/python -m bench.track
 	$(BIN)/python -m bench.poll
 	$(BIN)/python -m bench.split

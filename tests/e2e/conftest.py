@@ -4,12 +4,6 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
-import os
-import signal
-import subprocess
-import sys
-import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -22,6 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from local.process import start_stack, stop_stack, wait_healthy
 from local.stack import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,58 +116,6 @@ def approve(browser: Client, consent_url: str, login: str) -> str:
     return approved.headers["Location"]
 
 
-def start_stack(port: int, **more: str) -> subprocess.Popen[bytes]:
-    """The local stack as ``make run`` starts it, with ``more`` environment variables."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["PORT"] = str(port)
-    env.update(more)
-    # Its output goes to a file, not a pipe nobody reads: a full pipe would block the stack.
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - kept open while the stack runs
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local.stack"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    _OUTPUT[process.pid] = log
-    return process
-
-
-_OUTPUT: dict[int, Any] = {}
-
-
-def stack_output(process: subprocess.Popen[bytes]) -> str:
-    """What the stack printed so far."""
-    log = _OUTPUT[process.pid]
-    log.seek(0)
-    return str(log.read().decode("utf-8", "replace"))
-
-
-def wait_healthy(client: Client, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = stack_output(process)
-            raise RuntimeError(f"the local stack exited: {output}")
-        try:
-            if client.request("GET", "/v1/health").status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("the local stack did not come up")
-
-
-def stop_stack(process: subprocess.Popen[bytes]) -> int:
-    process.send_signal(signal.SIGINT)
-    try:
-        return process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
-
-
 def next_month_at(stack: Client, hour: int, minute: int) -> str:
     """The start of the stack's next month, at ``hour:minute`` UTC."""
     now = datetime.fromisoformat(
@@ -189,7 +132,7 @@ def running_stack(**env: str) -> Iterator[Client]:
     process = start_stack(port, **env)
     client = Client(f"http://127.0.0.1:{port}")
     try:
-        wait_healthy(client, process)
+        wait_healthy(client.base, process)
         yield client
     finally:
         stop_stack(process)

@@ -11,7 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.e2e.conftest import Client, start_stack, stop_stack, wait_healthy
+from local.process import start_stack, stop_stack, wait_healthy
+from tests.e2e.conftest import Client
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -96,7 +97,7 @@ def test_ctrl_c_stops_everything():
     port = free_port()
     process = start_stack(port)
     client = Client(f"http://127.0.0.1:{port}")
-    wait_healthy(client, process)
+    wait_healthy(client.base, process)
     assert stop_stack(process) == 0
     with pytest.raises(OSError):
         client.request("GET", "/v1/health")
