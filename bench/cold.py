@@ -4,16 +4,18 @@ A fresh interpreter imports each Lambda's entry point as its init does: the modu
 the handler its runtime asks for, which is built then (``common/handler.lazy_handlers``);
 the median of seven runs, after one that warms the file cache. Two floors from the same
 run: ``import boto3`` alone, and the libraries every handler must load whatever it does
-(boto3, PynamoDB, pydantic, the Powertools event handler and Logger). Deployed functions
-trace with X-Ray: constructing Powertools' Tracer loads the X-Ray SDK, in Lambda and here
-alike, so it is measured, not left out; the floor does not include it.
+(boto3, PynamoDB, pydantic, the Powertools event handler and Logger). The handlers run as
+in Lambda (``LAMBDA_INIT``): tracing on, so Powertools' Tracer loads the X-Ray SDK and
+patches the AWS SDK, measured, not left out (the floor does not include it); and the task
+root set, so that the SDK samples as it does in Lambda (outside it, its recorder builds
+two X-Ray clients for central sampling, a tenth of a second that Lambda never pays).
 """
 
 from __future__ import annotations
 
 import os
 
-from bench.common import cold_import_seconds, configure
+from bench.common import LAMBDA_INIT, cold_import_seconds, configure
 
 FLOOR = (
     "import boto3, pynamodb.models, pydantic; "
@@ -59,7 +61,9 @@ def main() -> None:
     )
     print(f"{'Lambda':<28} {'init ms':>8} {'vs boto3':>9} {'vs floor':>9}")
     for domain, entry in entry_points():
-        seconds = cold_import_seconds(f"from functions.{domain}.handler import {entry}")
+        seconds = cold_import_seconds(
+            f"from functions.{domain}.handler import {entry}", more=LAMBDA_INIT
+        )
         print(
             f"{domain + '.' + entry:<28} {seconds * 1000:>8.0f} {seconds / boto3_alone:>8.2f}x "
             f"{seconds / floor:>8.2f}x"

@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from bench.common import (
+    LAMBDA_INIT,
     cold_import_seconds,
     configure,
     count_dynamodb_calls,
@@ -122,7 +123,9 @@ def main() -> None:
 
     boto3_import = cold_import_seconds("import boto3")
     # As a Lambda's init does: the module, and the entry point its runtime asks for.
-    handler_import = cold_import_seconds("from functions.track.handler import lambda_handler")
+    handler_import = cold_import_seconds(
+        "from functions.track.handler import lambda_handler", more=LAMBDA_INIT
+    )
     print(
         report_line(
             "(a) cold import of the track handler",
