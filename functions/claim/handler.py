@@ -4,6 +4,7 @@ the SES events consumer. Each is built when its Lambda asks for it (``lazy_handl
 from functions.claim import routes
 from functions.common.handler import LambdaHandler, api_handler, lazy_handlers
 from functions.common.handler import job_handler as make_job_handler  # not an entry point
+from functions.common.observability import WITH_HTTP  # its routes call out over HTTP
 
 routers = routes.routers
 API_NEEDS = ("public_url",)  # claim pages link to themselves
@@ -26,7 +27,7 @@ def _events() -> LambdaHandler:
 
 
 __getattr__ = lazy_handlers(
-    lambda_handler=lambda: api_handler("claim", routers, needs=API_NEEDS),
+    lambda_handler=lambda: api_handler("claim", routers, needs=API_NEEDS, traced=WITH_HTTP),
     job_handler=_job,
     events_handler=_events,
 )

@@ -9,20 +9,31 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.logging import correlation_paths
 
 from functions.common.api import guarded, make_resolver
-from functions.common.observability import make_logger, make_metrics, make_tracer
+from functions.common.observability import (
+    AWS_ONLY,
+    WITH_HTTP,
+    make_logger,
+    make_metrics,
+    make_tracer,
+)
 from functions.common.settings import settings
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 def api_handler(
-    service: str, routers: Iterable[Router], needs: Iterable[str] = ()
+    service: str,
+    routers: Iterable[Router],
+    needs: Iterable[str] = (),
+    traced: tuple[str, ...] = AWS_ONLY,
 ) -> LambdaHandler:
     """A Lambda handler serving ``routers`` with logging, tracing and metrics. The
-    settings it ``needs`` are checked now, at the cold start (``Settings.require``)."""
+    settings it ``needs`` are checked now, at the cold start (``Settings.require``).
+    ``traced``: the modules whose calls are traced (``WITH_HTTP`` where routes call out
+    over HTTP)."""
     settings().require(*needs)
     logger = make_logger(service)
-    tracer = make_tracer(service)
+    tracer = make_tracer(service, traced)
     metrics = make_metrics(service)
     resolve = guarded(make_resolver(routers, logger))
 
@@ -47,7 +58,7 @@ def job_handler(
     ``needs`` are checked at the cold start."""
     settings().require(*needs)
     logger = make_logger(service)
-    tracer = make_tracer(service)
+    tracer = make_tracer(service, WITH_HTTP)
     metrics = make_metrics(service)
 
     @logger.inject_lambda_context

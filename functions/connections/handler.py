@@ -3,6 +3,7 @@ built when its Lambda asks for it (``lazy_handlers``)."""
 
 from functions.common.handler import LambdaHandler, api_handler, lazy_handlers
 from functions.common.handler import job_handler as make_job_handler  # not an entry point
+from functions.common.observability import WITH_HTTP  # its routes call out over HTTP
 from functions.connections import routes
 
 routers = routes.routers
@@ -20,6 +21,6 @@ def _job() -> LambdaHandler:
 
 
 __getattr__ = lazy_handlers(
-    lambda_handler=lambda: api_handler("connections", routers, needs=API_NEEDS),
+    lambda_handler=lambda: api_handler("connections", routers, needs=API_NEEDS, traced=WITH_HTTP),
     job_handler=_job,
 )

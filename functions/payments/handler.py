@@ -4,6 +4,7 @@ it (``lazy_handlers``)."""
 
 from functions.common.handler import LambdaHandler, api_handler, lazy_handlers
 from functions.common.handler import job_handler as make_job_handler  # not an entry point
+from functions.common.observability import WITH_HTTP  # its routes call out over HTTP
 from functions.payments import routes
 
 routers = routes.routers
@@ -36,7 +37,7 @@ def _job() -> LambdaHandler:
 
 
 __getattr__ = lazy_handlers(
-    lambda_handler=lambda: api_handler("payments", routers, needs=API_NEEDS),
+    lambda_handler=lambda: api_handler("payments", routers, needs=API_NEEDS, traced=WITH_HTTP),
     events_handler=_events,
     job_handler=_job,
 )
