@@ -16,7 +16,13 @@ import math
 import time
 from typing import Any
 
-from bench.common import configure, count_dynamodb_calls, pynamodb_clients, report_line
+from bench.common import (
+    configure,
+    count_dynamodb_calls,
+    pynamodb_clients,
+    report_line,
+    total_calls,
+)
 
 CHUNK = 45
 
@@ -86,7 +92,7 @@ def main() -> None:
             "(a) escrow rows claimed per second", rate, floor_rate, "rows/s", floor_rate / rate
         )
     )
-    per_row = sum(calls.values()) / args.rows
+    per_row = total_calls(calls) / args.rows
     floor_per_row = math.ceil(args.rows / CHUNK) / args.rows
     print(
         report_line(
@@ -97,7 +103,7 @@ def main() -> None:
             per_row / floor_per_row,
         )
     )
-    print("    calls by operation:", dict(sorted(calls.items())))
+    print("    calls by operation, and by operation and table:", dict(sorted(calls.items())))
 
 
 if __name__ == "__main__":

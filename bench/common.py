@@ -71,19 +71,33 @@ def cold_import_seconds(
 
 @contextmanager
 def count_dynamodb_calls(clients: list[Any]) -> Iterator[Counter[str]]:
-    """Counts DynamoDB API calls with botocore's ``before-call`` event hook."""
+    """Counts DynamoDB API calls with botocore's ``provide-client-params`` event hook: by
+    operation ("GetItem"), and by operation and table ("GetItem users")."""
     counts: Counter[str] = Counter()
 
-    def hook(model: Any, **_: Any) -> None:
+    def hook(model: Any, params: Any = None, **_: Any) -> None:
         counts[model.name] += 1
+        # And by table: what each call reads or writes ("GetItem users").
+        found = params if isinstance(params, dict) else {}
+        for name in [found["TableName"]] if "TableName" in found else found.get("RequestItems", {}):
+            counts[f"{model.name} {str(name).removeprefix(ENV['TABLE_PREFIX'])}"] += 1
 
     for client in clients:
-        client.meta.events.register("before-call.dynamodb.*", hook, unique_id="bench-counter")
+        client.meta.events.register(
+            "provide-client-params.dynamodb.*", hook, unique_id="bench-counter"
+        )
     try:
         yield counts
     finally:
         for client in clients:
-            client.meta.events.unregister("before-call.dynamodb.*", unique_id="bench-counter")
+            client.meta.events.unregister(
+                "provide-client-params.dynamodb.*", unique_id="bench-counter"
+            )
+
+
+def total_calls(counts: Counter[str]) -> int:
+    """All calls counted (by operation; the per-table keys count them again)."""
+    return sum(count for key, count in counts.items() if " " not in key)
 
 
 def pynamodb_clients() -> list[Any]:

@@ -144,7 +144,7 @@ def main() -> None:
     )
     writes = sum(n for name, n in calls.items() if name in WRITES) / args.likes
     print(report_line("(b) DynamoDB writes per new like", writes, 1.0, "writes", writes))
-    print("    calls by operation:", dict(sorted(calls.items())))
+    print("    calls by operation, and by operation and table:", dict(sorted(calls.items())))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,13 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench.common import configure, count_dynamodb_calls, pynamodb_clients, report_line
+from bench.common import (
+    configure,
+    count_dynamodb_calls,
+    pynamodb_clients,
+    report_line,
+    total_calls,
+)
 
 FEE = 1000
 
@@ -175,7 +181,7 @@ def bench_job(flattrs: int, contributors: int) -> None:
             job_seconds / floor_seconds,
         )
     )
-    requests = sum(calls.values())
+    requests = total_calls(calls)
     per_contributor = requests / summary.contributors
     print(
         report_line(
@@ -186,7 +192,7 @@ def bench_job(flattrs: int, contributors: int) -> None:
             per_contributor,
         )
     )
-    print("    requests by operation:", dict(sorted(calls.items())))
+    print("    requests by operation, and by operation and table:", dict(sorted(calls.items())))
 
 
 def main() -> None:
