@@ -85,18 +85,22 @@ class DayTotals:
     attention: int = 0
     pages: int = 0
     sites: int = 0
+    known: bool = True  # False: a reservation that wrote nothing, so learnt nothing
+
+
+def _totals(item: ContributorDay) -> DayTotals:
+    return DayTotals(
+        int(item.flattrs or 0), int(item.attention or 0), int(item.pages or 0), int(item.sites or 0)
+    )
 
 
 def day_totals(contributor_id: str, day: str) -> DayTotals:
     """The contributor's totals on one local day (one read, whatever the day holds)."""
     ensure_bound()
     try:
-        item = ContributorDay.get(contributor_id, f"day#{day}", consistent_read=True)
+        return _totals(ContributorDay.get(contributor_id, f"day#{day}", consistent_read=True))
     except DoesNotExist:
         return DayTotals()
-    return DayTotals(
-        int(item.flattrs or 0), int(item.attention or 0), int(item.pages or 0), int(item.sites or 0)
-    )
 
 
 def day_counter(contributor_id: str, day: str) -> int:
@@ -112,16 +116,19 @@ def _day_limits() -> dict[str, int]:
     }
 
 
-def reserve_day(contributor_id: str, day: str, expires_at: datetime, **amounts: int) -> bool:
+def reserve_day(
+    contributor_id: str, day: str, expires_at: datetime, **amounts: int
+) -> DayTotals | None:
     """Add ``amounts`` (attention seconds, new pages, new sites) to the day's totals if no
-    daily limit is passed; False, and nothing added, otherwise. One atomic update: any
-    number of requests reserve at once without conflicting."""
+    daily limit is passed, and answer the day's totals after it (the update answers them:
+    no read); None, and nothing added, otherwise. One atomic update: any number of
+    requests reserve at once without conflicting."""
     wanted = {name: n for name, n in amounts.items() if n > 0}
     if not wanted:
-        return True
+        return DayTotals(known=False)
     limits = _day_limits()
     if any(n > limits[name] for name, n in wanted.items()):
-        return False
+        return None
     ensure_bound()
     actions: list[Any] = [ContributorDay.expires_at.set(expires_at)]
     condition: Any = None
@@ -130,13 +137,14 @@ def reserve_day(contributor_id: str, day: str, expires_at: datetime, **amounts: 
         actions.append(attribute.add(n))
         fits = attribute.does_not_exist() | (attribute <= limits[name] - n)
         condition = fits if condition is None else condition & fits
+    reserved = ContributorDay(contributor_id, f"day#{day}")
     try:
-        ContributorDay(contributor_id, f"day#{day}").update(actions=actions, condition=condition)
+        reserved.update(actions=actions, condition=condition)  # answers its new values
     except UpdateError as error:
         if condition_failed(error):
-            return False
+            return None
         raise
-    return True
+    return _totals(reserved)
 
 
 def release_day(contributor_id: str, day: str, **amounts: int) -> None:

@@ -196,9 +196,13 @@ def record_attention(
     by_day: dict[str, list[_PageDayWork]] = defaultdict(list)
     for item_work in work.values():
         by_day[item_work.day].append(item_work)
-    for day, day_work in sorted(by_day.items()):
-        _reserve_attention(contributor_id, day, day_work, found, time_zone, outcome)
+    # The day's flattrs so far, as each reservation's update answered them (read only
+    # where none did): the daily flattr limit is checked against it.
     counters: dict[str, int] = {}
+    for day, day_work in sorted(by_day.items()):
+        totals = _reserve_attention(contributor_id, day, day_work, found, time_zone, outcome)
+        if totals is not None and totals.known:
+            counters[day] = totals.flattrs
     unused: dict[str, int] = defaultdict(int)  # reserved seconds that were not recorded
     try:
         for item_work in sorted(work.values(), key=lambda w: w.key):
@@ -230,19 +234,21 @@ def _reserve_attention(
     found: dict[str, PageDay],
     time_zone: str,
     outcome: Outcome,
-) -> None:
+) -> store.DayTotals | None:
     """Take the day's budget for these reports (seconds, new pages) in one atomic update;
-    where a daily limit would be passed, admit what fits and reject the rest with a reason."""
+    where a daily limit would be passed, admit what fits and reject the rest with a reason.
+    Answers the day's totals after it, where an update answered them."""
     for w in day_work:
         w.new_page = w.key not in found
         w.reserved = _fold(found.get(w.key), w.reports).added
     expires_at = page_day_expiry(day, time_zone)
     wanted_seconds = sum(w.reserved for w in day_work)
     wanted_pages = sum(1 for w in day_work if w.new_page)
-    if store.reserve_day(
+    reserved = store.reserve_day(
         contributor_id, day, expires_at, attention=wanted_seconds, pages=wanted_pages
-    ):
-        return
+    )
+    if reserved:
+        return reserved
     limits = settings()
     totals = store.day_totals(contributor_id, day)
     seconds, pages = totals.attention, totals.pages
@@ -263,18 +269,20 @@ def _reserve_attention(
         w.reserved = sum(r.active_seconds for r in kept)
         pages += 1 if (w.new_page and kept) else 0
     admitted = [w for w in day_work if w.reports]
-    if not store.reserve_day(
+    reserved = store.reserve_day(
         contributor_id,
         day,
         expires_at,
         attention=sum(w.reserved for w in admitted),
         pages=sum(1 for w in admitted if w.new_page),
-    ):
+    )
+    if not reserved:
         # Other requests took the rest of the day's budget meanwhile.
         for w in admitted:
             for report in w.reports:
                 outcome.reject(report.event_id, "daily_attention_limit")
             w.reports, w.reserved = [], 0
+    return reserved
 
 
 @dataclass
