@@ -111,6 +111,21 @@ def test_a_login_github_does_not_know_keeps_its_own_key(web):
     assert settled("https://github.com/gone-away/tools") == "github:gone-away"
 
 
+def test_a_spent_github_rate_limit_is_tried_again_later_not_taken_for_nobody(web):
+    """GitHub answers a spent limit with 403 and ``x-ratelimit-remaining: 0``: not "no
+    such login" (which would key the money by the login for the day)."""
+    web.get(
+        f"{GitHub().api_url}/users/octocat",
+        json={"message": "API rate limit exceeded"},
+        status=403,
+        headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1900000000"},
+    )
+    assert flattr("https://github.com/octocat")["platform"] == "pending"
+    assert drain(settings().owner_lookups_queue_url, "track", "events_handler") == 0
+    items = call("GET", "/v1/flattrs", query="month=2031-06").json["items"]
+    assert items[0]["recipient"]["platform"] == "pending"  # still waiting: asked again
+
+
 def test_a_mastodon_handle_is_settled_through_webfinger_to_its_servers_account_id(web):
     web.get(
         "https://mastodon.social/.well-known/webfinger",
