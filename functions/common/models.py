@@ -707,7 +707,8 @@ class LookupAnswer(LookupItem):
 
 
 class PendingLookup(LookupItem):
-    """``pending#<month>``, ``<lookup id>``: flattrs of ``month`` wait for this lookup; the
+    """``pending#<month>#<shard>``, ``<lookup id>``: flattrs of ``month`` wait for this
+    lookup (the shard: 16 by the lookup's id, ``lookups.MARKER_SHARDS``); the
     split waits for the month's markers (at most six hours). What to ask is kept here."""
 
     platform = UnicodeAttribute()

@@ -216,6 +216,21 @@ def test_asking_about_many_pages_queues_a_few_lookups_a_second_not_all(web, monk
     assert work_the_queue() == 2
 
 
+def test_a_months_markers_are_spread_over_partitions_and_all_waited_for(web):
+    """A month's many new pages must not all write one partition (about 1,000 writes a
+    second each): markers go to 16 by the lookup's id; the split reads all 16."""
+    from functions.common.models import PendingLookup
+
+    wanted = [Lookup("youtube", "video", f"video{n:06d}") for n in range(64)]
+    lookups.wait_for("2031-06", wanted, clock.now())
+    partitions = {marker.key for marker in PendingLookup.scan()}
+    assert len(partitions) > 8 and all(p.startswith("pending#2031-06#") for p in partitions)
+    assert {m.reference for m in lookups.waiting("2031-06")} == {w.reference for w in wanted}
+    for lookup in wanted:
+        lookups.done_waiting("2031-06", lookup)
+    assert lookups.waiting("2031-06") == []
+
+
 RESOLVE_HANDLE = "https://public.api.bsky.app/xrpc/com.atproto.identity.resolveHandle"
 
 

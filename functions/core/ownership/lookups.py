@@ -41,6 +41,9 @@ ANSWER_KEPT = timedelta(days=1)
 NOBODY_KEPT = timedelta(hours=1)
 MARKER_KEPT = timedelta(days=62)  # longer than any month waits for its split
 MAX_HOPS = 5  # a short link's redirects followed, at most
+# A month's waiting markers over this many partitions: one partition takes ~1,000 writes a
+# second, and every new page of a month may write one (its page-author lookup).
+MARKER_SHARDS = 16
 ANSWER = "-"
 
 
@@ -139,13 +142,19 @@ def _send(month: str, wanted: Iterable[Lookup], mark: datetime | None = None) ->
     return fresh
 
 
+def _marker_key(month: str, lookup_id: str) -> str:
+    """The partition of a month's marker: spread over ``MARKER_SHARDS`` by the lookup's id
+    (a hex digest), so that a month's many new pages do not all write one partition."""
+    return f"pending#{month}#{int(lookup_id[:8], 16) % MARKER_SHARDS}"
+
+
 def _mark(month: str, fresh: list[Lookup], now: datetime) -> None:
     ensure_bound()
     with PendingLookup.batch_write() as batch:
         for lookup in fresh:
             batch.save(
                 PendingLookup(
-                    f"pending#{month}",
+                    _marker_key(month, lookup.id),
                     lookup.id,
                     platform=lookup.platform,
                     kind=lookup.kind,
@@ -185,12 +194,16 @@ def message(month: str, lookup: Lookup) -> str:
 def waiting(month: str) -> list[PendingLookup]:
     """The lookups flattrs of ``month`` still wait for."""
     ensure_bound()
-    return list(PendingLookup.query(f"pending#{month}"))
+    return [
+        marker
+        for shard in range(MARKER_SHARDS)
+        for marker in PendingLookup.query(f"pending#{month}#{shard}")
+    ]
 
 
 def done_waiting(month: str, lookup: Lookup) -> None:
     ensure_bound()
-    PendingLookup(f"pending#{month}", lookup.id).delete()
+    PendingLookup(_marker_key(month, lookup.id), lookup.id).delete()
 
 
 def clear_caches() -> None:
