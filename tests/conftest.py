@@ -111,6 +111,7 @@ def _clear_caches() -> None:
     from functions.common import deletions, recipients
     from functions.core import flattrs
     from functions.core.ownership import aliases, lookups
+    from functions.core.platforms import twitch
     from functions.track import store, tracking
 
     deletions.clear_cache()
@@ -120,6 +121,7 @@ def _clear_caches() -> None:
     tracking.directory().clear()
     tracking.clear_lookup_cache()
     lookups.clear_caches()
+    twitch.clear_tokens()
     store.clear_caches()
     flattrs.clear_caches()
 

@@ -352,7 +352,7 @@ def recipient_page(key: Annotated[str, Path(pattern=RECIPIENT, max_length=320)])
         flattrs=int(listed.flattrs) if listed else None,
         home=f"https://{key[4:]}/" if key.startswith("web:") else None,
         avatar=f"/v1/recipients/{key}/avatar"
-        if key.startswith("email:") and emails.avatar_of(key)
+        if key.startswith("email:") and emails.has_avatar(key)
         else None,
     )
 

@@ -9,9 +9,8 @@ from datetime import datetime
 
 from functions.common.models import Escrow, Flattr
 from functions.common.months import start_of
-from functions.common.recipients import email_name
+from functions.common.recipients import recipient_ref
 from functions.common.storage import ensure_bound
-from functions.core.ownership import aliases
 
 TOP_ITEMS = 5
 
@@ -31,18 +30,15 @@ class Waiting:
     def platform(self) -> str:
         return self.recipient.split(":", 1)[0]
 
-    handle: str | None = None  # the account's handle on record, where keyed by id
-
     @property
     def display_name(self) -> str:
-        if self.platform == "email":
-            return email_name(self.recipient)  # a Gravatar name, never the address
-        return self.handle or self.recipient.split(":", 1)[1]
+        """As every answer shows it (a handle for an id, a Gravatar name for an address)."""
+        return recipient_ref(self.recipient, False).display_name
 
 
 def waiting_for(recipient: str) -> Waiting:
     ensure_bound()
-    found = Waiting(recipient, handle=aliases.current_handle(recipient))
+    found = Waiting(recipient)
     for row in Escrow.query(recipient):
         found.amount += int(row.amount)
         found.flattrs += int(row.flattrs)

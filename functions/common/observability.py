@@ -77,7 +77,7 @@ AWS_ONLY = ("botocore",)  # boto3 and PynamoDB call AWS through it
 WITH_HTTP = ("botocore", "requests")  # and platforms, Stripe, pages over requests
 
 
-def make_tracer(service: str, patch: tuple[str, ...] = WITH_HTTP) -> Tracer:
+def make_tracer(service: str, patch: tuple[str, ...]) -> Tracer:
     """X-Ray tracing of the handler and of the calls it makes through ``patch``'s modules
     (a Lambda that makes no HTTP call but AWS's does not load ``requests`` to patch it)."""
     return Tracer(service=service, patch_modules=patch)

@@ -4,6 +4,7 @@ whether a creator has claimed it. One model for the track, payout and claim rout
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from cachetools import TTLCache
 from pydantic import BaseModel
@@ -37,43 +38,47 @@ def recipient_ref(key: str, claimed: bool) -> RecipientRef:
 
 
 NO_HANDLES = {"web", "user", "email"}  # keys that are never an account's id
+# What people see of a key that needs a read, kept ten minutes per Lambda.
 _handles: TTLCache[str, str] = TTLCache(maxsize=20_000, ttl=600)
-
-
-def handle_of(key: str) -> str | None:
-    """The handle an account keyed by its id was last seen with (``github:583231`` is
-    shown as ``octocat``), from the handle aliases on record. Read once in ten minutes
-    per Lambda; a key that is a handle itself has none."""
-    with _names_lock:
-        if key in _handles:
-            return _handles[key] or None
-    ensure_bound()
-    seen = sorted(HandleAlias.by_id.query(key), key=lambda alias: alias.last_seen)
-    found = seen[-1].handle_key.split(":", 1)[1] if seen else ""
-    with _names_lock:
-        _handles[key] = found
-    return found or None
-
-
 _names: TTLCache[str, str] = TTLCache(maxsize=10_000, ttl=600)
 _names_lock = threading.Lock()
 
 
+def _cached(cache: TTLCache[str, str], key: str, read: Callable[[str], str]) -> str:
+    with _names_lock:
+        if key in cache:
+            return cache[key]
+    ensure_bound()
+    found = read(key)
+    with _names_lock:
+        cache[key] = found
+    return found
+
+
+def handle_of(key: str) -> str | None:
+    """The handle an account keyed by its id was last seen with (``github:583231`` is
+    shown as ``octocat``), from the handle aliases on record; a key that is a handle
+    itself has none."""
+    return _cached(_handles, key, _last_handle) or None
+
+
+def _last_handle(key: str) -> str:
+    seen = sorted(HandleAlias.by_id.query(key), key=lambda alias: alias.last_seen)
+    return seen[-1].handle_key.split(":", 1)[1] if seen else ""
+
+
 def email_name(key: str) -> str:
     """What people see of an email recipient (``core/ownership/emails.py``): the name of
-    its Gravatar profile, else "an email address". Read once in ten minutes per Lambda."""
-    with _names_lock:
-        if key in _names:
-            return _names[key]
-    ensure_bound()
+    its Gravatar profile, else "an email address"."""
+    return _cached(_names, key, _gravatar_name)
+
+
+def _gravatar_name(key: str) -> str:
     try:
         item = EmailAddress.get(key, "address", attributes_to_get=["display_name"])
-        shown = str(item.display_name or UNNAMED_ADDRESS)
     except EmailAddress.DoesNotExist:
-        shown = UNNAMED_ADDRESS
-    with _names_lock:
-        _names[key] = shown
-    return shown
+        return UNNAMED_ADDRESS
+    return str(item.display_name or UNNAMED_ADDRESS)
 
 
 def forget_name(key: str) -> None:

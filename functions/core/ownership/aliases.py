@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from cachetools import TTLCache
 
 from functions.common.models import HandleAlias
-from functions.common.recipients import handle_of
 from functions.common.storage import ensure_bound
 
 KEEP = timedelta(days=7 * 31)  # escrow waits six months after its month
@@ -50,11 +49,6 @@ def handles_of(id_key: str) -> set[str]:
     """Every handle the account ``id_key`` was seen with (it may have been renamed)."""
     ensure_bound()
     return {alias.handle_key for alias in HandleAlias.by_id.query(id_key)}
-
-
-def current_handle(id_key: str) -> str | None:
-    """The handle the account was last seen with (its name part), to show people."""
-    return handle_of(id_key)
 
 
 def first_holder(handle_key: str) -> str | None:

@@ -146,6 +146,17 @@ def address_of(key: str) -> str | None:
     return str(crypto.open_sealed(item.sealed, key)["address"])
 
 
+def has_avatar(key: str) -> bool:
+    """Whether an image is kept for ``key`` (read without the image)."""
+    ensure_bound()
+    try:
+        return (
+            EmailAddress.get(key, SORT, attributes_to_get=["avatar_type"]).avatar_type is not None
+        )
+    except EmailAddress.DoesNotExist:
+        return False
+
+
 def avatar_of(key: str) -> tuple[bytes, str] | None:
     """The kept Gravatar image of ``key`` and its type, if it has one."""
     item = _kept(key)

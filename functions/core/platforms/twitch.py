@@ -103,6 +103,10 @@ class Twitch(OAuth2Platform):
 _TOKENS: dict[str, tuple[str, float]] = {}  # client id -> (app access token, expiry)
 
 
+def clear_tokens() -> None:
+    _TOKENS.clear()
+
+
 def _app_token(url: str, key: tuple[str, str], http: requests.Session) -> str | None:
     """Our app's access token (client-credentials grant), reused until a minute before it
     expires. Twitch not answering: ``LookupFailed`` (tried again later)."""
