@@ -18,16 +18,16 @@ import boto3
 import pytest
 import responses
 
-from functions.common import clock, safe_http
+from functions.common import clock
 from functions.common.models import LookupItem, ProvenEmail
 from functions.common.settings import settings
 from functions.core.ownership import emails
 from local.queues import drain
 from tests.conftest import call
 from tests.integration.claim_helpers import email_job, outbox
-from tests.integration.net_helpers import resolver
+from tests.integration.net_helpers import public_web
 from tests.integration.payout_helpers import EUR, add_user, run_job
-from tests.integration.track_helpers import at_base, attend, report
+from tests.integration.track_helpers import attend, report
 from tests.unit.recorded.gravatar import ADDRESS, AVATAR_PNG, NOT_FOUND, PROFILE, SHA256
 
 POST = "https://alicewrites.net/2031/06/on-gardens"
@@ -38,21 +38,17 @@ HEAD = (
 )
 
 
-stub_resolver = resolver(
-    {
-        "alicewrites.net": "93.184.215.20",
-        "api.gravatar.com": "192.0.78.19",
-        "gravatar.com": "192.0.78.20",
-    }
-)
+HOSTS = {
+    "alicewrites.net": "93.184.215.20",
+    "api.gravatar.com": "192.0.78.19",
+    "gravatar.com": "192.0.78.20",
+}
 
 
 @pytest.fixture
 def web(aws, setenv, monkeypatch) -> Iterator[responses.RequestsMock]:
     setenv(PAGE_AUTHORS="on", OWNER_LOOKUPS="on")
-    monkeypatch.setattr(safe_http, "RESOLVER", stub_resolver)
-    at_base()
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+    with public_web(monkeypatch, HOSTS) as mock:
         mock.get(POST, body=HEAD, content_type="text/html; charset=utf-8")
         yield mock
 

@@ -20,18 +20,17 @@ import boto3
 import pytest
 import responses
 
-from functions.common import clock, safe_http
+from functions.common import clock
 from functions.common.settings import settings
 from functions.core.ownership import aliases
-from functions.core.platforms import twitch
 from functions.core.platforms.flickr import Flickr
 from functions.core.platforms.github import GitHub
 from functions.core.platforms.twitch import Twitch
 from local.queues import drain
 from tests.conftest import call
 from tests.integration.claim_helpers import connect
-from tests.integration.net_helpers import resolver
-from tests.integration.track_helpers import at_base, attend, report
+from tests.integration.net_helpers import public_web
+from tests.integration.track_helpers import attend, report
 from tests.unit.recorded import handles
 
 PUBLIC = {
@@ -45,16 +44,10 @@ PUBLIC = {
 }
 
 
-stub_resolver = resolver(PUBLIC)
-
-
 @pytest.fixture
 def web(aws, setenv, monkeypatch) -> Iterator[responses.RequestsMock]:
     setenv(OWNER_LOOKUPS="on", HANDLE_LOOKUPS="on")
-    monkeypatch.setattr(safe_http, "RESOLVER", stub_resolver)
-    twitch._TOKENS.clear()
-    at_base()
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+    with public_web(monkeypatch, PUBLIC) as mock:
         yield mock
 
 

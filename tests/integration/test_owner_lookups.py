@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import responses
 
-from functions.common import clock, safe_http
+from functions.common import clock
 from functions.common.models import Flattr
 from functions.common.settings import settings
 from functions.core.ownership import lookups
@@ -24,9 +24,9 @@ from functions.core.ownership.urls import normalise
 from local.queues import drain
 from tests.conftest import call
 from tests.integration.claim_helpers import connect
-from tests.integration.net_helpers import resolver
+from tests.integration.net_helpers import public_web
 from tests.integration.payout_helpers import EUR, add_user, run_job
-from tests.integration.track_helpers import at_base, attend, report
+from tests.integration.track_helpers import attend, report
 from tests.unit.recorded.oembed import (
     BLUESKY_HANDLE,
     BLUESKY_NO_HANDLE,
@@ -49,15 +49,13 @@ PUBLIC = {
 PRIVATE = {"tinyurl.com": "10.0.0.5"}  # as if its name were pointed inside our network
 
 
-stub_resolver = resolver({**PUBLIC, **PRIVATE})
+HOSTS = {**PUBLIC, **PRIVATE}
 
 
 @pytest.fixture
 def web(aws, setenv, monkeypatch) -> Iterator[responses.RequestsMock]:
     setenv(OWNER_LOOKUPS="on", HANDLE_LOOKUPS="on")
-    monkeypatch.setattr(safe_http, "RESOLVER", stub_resolver)
-    at_base()
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+    with public_web(monkeypatch, HOSTS) as mock:
         yield mock
 
 

@@ -14,15 +14,15 @@ from datetime import timedelta
 import pytest
 import responses
 
-from functions.common import clock, safe_http
+from functions.common import clock
 from functions.common.models import Recipient
 from functions.common.settings import settings
 from functions.core.ownership import lookups
 from local.queues import drain
 from tests.conftest import call
-from tests.integration.net_helpers import resolver
+from tests.integration.net_helpers import public_web
 from tests.integration.payout_helpers import EUR, add_user, run_job
-from tests.integration.track_helpers import at_base, attend, report
+from tests.integration.track_helpers import attend, report
 
 POST = "https://www.alicewrites.net/2031/06/on-gardens"
 # Normalised, the URL has no www: the site answers there with a redirect to www.
@@ -35,21 +35,17 @@ FEDIVERSE_HEAD = (
 PLAIN_HEAD = "<!doctype html><html><head><title>On gardens</title></head><body>Words."
 
 
-stub_resolver = resolver(
-    {
-        "alicewrites.net": "93.184.215.20",
-        "www.alicewrites.net": "93.184.215.20",
-        "inside.alicewrites.net": "10.1.2.3",
-    }
-)
+HOSTS = {
+    "alicewrites.net": "93.184.215.20",
+    "www.alicewrites.net": "93.184.215.20",
+    "inside.alicewrites.net": "10.1.2.3",
+}
 
 
 @pytest.fixture
 def web(aws, setenv, monkeypatch) -> Iterator[responses.RequestsMock]:
     setenv(PAGE_AUTHORS="on", OWNER_LOOKUPS="on")
-    monkeypatch.setattr(safe_http, "RESOLVER", stub_resolver)
-    at_base()
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+    with public_web(monkeypatch, HOSTS) as mock:
         yield mock
 
 
