@@ -17,8 +17,6 @@ from constructs import Construct
 from functions.common.settings import Settings
 from functions.deployment import JOBS, Job
 
-SHARD_CONCURRENCY = 16
-
 
 def _alarm(
     scope: Construct, construct_id: str, description: str, metric: cloudwatch.IMetric
@@ -136,21 +134,35 @@ class Schedules(Construct):
             comment="let every track Lambda see the month closed",
             time=sfn.WaitTime.duration(Duration.seconds(Settings().split_close_grace_seconds)),
         )
+        # Both passes run as many Lambdas at once as the close job says (from the month's
+        # shard count); their results are discarded (the finish job sums the shards' stats:
+        # thousands of results would pass Step Functions' 256 KB payload limit).
         shards = sfn.Map(
             self,
             f"{name}Shards",
             items_path="$.shards",
-            item_selector={
-                "job": "split-shard",
-                "month.$": "$.month",
-                "shard.$": "$$.Map.Item.Value",
-            },
-            max_concurrency=SHARD_CONCURRENCY,
+            item_selector={"month.$": "$.month", "shard.$": "$$.Map.Item.Value"},
+            max_concurrency_path="$.concurrency",
+            result_path=sfn.JsonPath.DISCARD,
         )
         shards.item_processor(
             invoke("Shard", {"job": "split-shard", "month.$": "$.month", "shard.$": "$.shard"})
         )
-        finish = invoke("Finish", {"job": "split-finish", "month.$": "$[0].month", "shards.$": "$"})
+        credits = sfn.Map(
+            self,
+            f"{name}Credits",
+            items_path="$.shards",
+            item_selector={"month.$": "$.month", "partition.$": "$$.Map.Item.Value"},
+            max_concurrency_path="$.concurrency",
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        credits.item_processor(
+            invoke(
+                "Credit",
+                {"job": "split-credit", "month.$": "$.month", "partition.$": "$.partition"},
+            )
+        )
+        finish = invoke("Finish", {"job": "split-finish", "month.$": "$.month"})
         log_group = logs.LogGroup(
             self,
             f"{name}MachineLogs",
@@ -171,7 +183,7 @@ class Schedules(Construct):
                             comment="split already, or flattrs wait for owner lookups",
                         ),
                     )
-                    .otherwise(grace.next(shards).next(finish))
+                    .otherwise(grace.next(shards).next(credits).next(finish))
                 )
             ),
             timeout=Duration.hours(6),

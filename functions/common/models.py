@@ -386,6 +386,9 @@ class MonthSplit(Model):
     month = UnicodeAttribute(hash_key=True)
     state = UnicodeAttribute()
     changed_at = UTCDateTimeAttribute()
+    # On ``plan#<month>`` items (state ``plan``): the month's split shards, chosen before
+    # the month begins (its flattrs are written with their shard).
+    shards = NumberAttribute(null=True)
 
 
 # ---------------------------------------------------------------- money

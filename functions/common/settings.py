@@ -226,5 +226,15 @@ def settings() -> Settings:
     return Settings.from_env()
 
 
-# How many shards a month's flattrs are spread over for the monthly split.
+# How many shards a month's flattrs are spread over for the monthly split, unless the
+# month has a plan (``core.flattrs.plan_shards``: chosen from the contributors of the
+# month two before it, so it never changes once the month has begun).
 SPLIT_SHARDS = 64
+# A shard's contributors are split one transaction after another in one Lambda (15 min at
+# most): a plan gives each shard about this many of the last split's contributors.
+CONTRIBUTORS_PER_SHARD = 5_000
+MIN_SPLIT_SHARDS = 4
+MAX_SPLIT_SHARDS = 4096
+# Shards (and credit partitions) split at once: 128 Lambdas writing ~8 write units per
+# contributor every ~30 ms stay under a table's 40,000 WRU/s default (docs/scale.md).
+MAX_SPLIT_CONCURRENCY = 128

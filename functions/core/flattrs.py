@@ -14,8 +14,14 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from functions.common import clock
 from functions.common.hashing import short_hash
 from functions.common.models import Flattr, MonthSplit
-from functions.common.months import month_of
-from functions.common.settings import SPLIT_SHARDS, settings
+from functions.common.months import add_months, month_of, start_of
+from functions.common.settings import (
+    CONTRIBUTORS_PER_SHARD,
+    MAX_SPLIT_SHARDS,
+    MIN_SPLIT_SHARDS,
+    SPLIT_SHARDS,
+    settings,
+)
 from functions.common.storage import condition_failed, ensure_bound
 
 SplitState = Literal["running", "split"]
@@ -27,9 +33,57 @@ def flattr_id_for(at: datetime, seed: str) -> str:
     return f"{at.astimezone(UTC):%Y%m%d%H%M%S}{short_hash(seed)}"
 
 
+def shard_of(key: str, shards: int) -> int:
+    """Which of ``shards`` a contributor (or, in the credit pass, a recipient) falls in."""
+    return int(short_hash(key)[:8], 16) % shards
+
+
 def split_key(contributor_id: str, month: str) -> str:
-    shard = int(short_hash(contributor_id)[:8], 16) % SPLIT_SHARDS
-    return f"{month}#{shard:03d}"
+    return f"{month}#{shard_of(contributor_id, shards_of(month)):03d}"
+
+
+_shards_cache: dict[str, int] = {}
+
+
+def shards_of(month: str) -> int:
+    """How many shards ``month``'s flattrs are spread over: its plan, or the default.
+    Read once per Lambda and month (a plan is written before its month begins)."""
+    if month not in _shards_cache:
+        ensure_bound()
+        try:
+            planned = MonthSplit.get(f"plan#{month}").shards
+        except DoesNotExist:
+            planned = None
+        _shards_cache[month] = int(planned) if planned else SPLIT_SHARDS
+    return _shards_cache[month]
+
+
+def shards_for(contributors: int) -> int:
+    """A power of two giving each shard about ``CONTRIBUTORS_PER_SHARD`` contributors."""
+    shards = MIN_SPLIT_SHARDS
+    while shards < MAX_SPLIT_SHARDS and shards * CONTRIBUTORS_PER_SHARD < contributors:
+        shards *= 2
+    return shards
+
+
+def plan_shards(split_month: str, contributors: int) -> str | None:
+    """After ``split_month``'s split: plan the shards of the month two later (the next
+    has begun already) from its contributors. Only a month not begun yet gets a plan, and
+    only once. Answers the month planned, or None."""
+    ensure_bound()
+    month = add_months(split_month, 2)
+    if clock.now() >= start_of(month):
+        return None
+    plan = MonthSplit(
+        f"plan#{month}", state="plan", changed_at=clock.now(), shards=shards_for(contributors)
+    )
+    try:
+        plan.save(condition=MonthSplit.month.does_not_exist())
+    except PutError as error:
+        if not condition_failed(error):
+            raise
+        return None
+    return month
 
 
 def new_flattr(
@@ -104,3 +158,4 @@ def finish_month(month: str) -> None:
 
 def clear_caches() -> None:
     _split_cache.clear()
+    _shards_cache.clear()

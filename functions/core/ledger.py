@@ -61,16 +61,23 @@ def withdrawing_account(withdrawal_id: str) -> str:
     return f"withdrawing#{withdrawal_id}"
 
 
-def holding_account(month: str, contributor_id: str) -> str:
-    return f"holding#{month}#{contributor_id}"
+def in_split_account(month: str, shard: int) -> str:
+    """One write shard of ``month``'s "in split" account: charged from contributors, not
+    yet credited to recipients (zero, summed over its shards, once the month is split).
+    A partition's credits come out of every shard's charges, so one shard alone may go
+    below zero; the check sums them."""
+    return f"in_split#{month}#{shard:04d}"
 
+
+SHARDED_PREFIXES = ("in_split#",)  # accounts kept as write shards of one balance
 
 # Accounts whose balances hold money that is in the system: their sum is what was paid in.
 IN_SYSTEM_PREFIXES = (
     "contributor#",
     "creator#",
     "escrow#",
-    "holding#",
+    "in_split#",
+    "holding#",  # large splits in flight before the split had its credit pass (always 0 now)
     "refunding#",
     "frozen#",
     "withdrawing#",
@@ -156,11 +163,13 @@ def apply(movement: Movement) -> bool:
                     condition=LedgerItem.sk.does_not_exist(),
                 )
             for account, amount in sorted(totals.items()):
-                # Money leaves an account only if it is there: no balance goes negative.
+                # Money leaves an account only if it is there: no balance goes negative
+                # (a write shard's balance is its account's only summed with the others).
+                guarded = amount < 0 and not account.startswith(SHARDED_PREFIXES)
                 transaction.update(
                     LedgerItem(account, BALANCE),
                     actions=[LedgerItem.amount.add(amount)],
-                    condition=(LedgerItem.amount >= -amount) if amount < 0 else None,
+                    condition=(LedgerItem.amount >= -amount) if guarded else None,
                 )
             for item in movement.puts:
                 key = item._hash_key_attribute()
@@ -175,18 +184,51 @@ def apply(movement: Movement) -> bool:
                     update.item, actions=list(update.actions), condition=update.condition
                 )
     except TransactWriteError as error:
-        reasons = error.cancellation_reasons or []
-        failed = [
-            i for i, r in enumerate(reasons) if r is not None and r.code == "ConditionalCheckFailed"
-        ]
-        balances = range(len(movement.legs), len(movement.legs) + len(totals))
-        first_update = movement.actions() - len(movement.updates)
-        if any(i >= first_update for i in failed):
-            raise UpdateRefused(movement.entry_id) from error
-        if failed and all(i in balances for i in failed):
-            raise InsufficientBalance(movement.entry_id) from error
-        if failed:
-            return False  # its entries or rows exist already: applied before
+        _refused(movement, len(totals), error)
+        return False  # its entries or rows exist already: applied before
+    return True
+
+
+def _refused(movement: Movement, accounts: int, error: TransactWriteError) -> None:
+    """Raise what a cancelled transaction means, unless it was applied before."""
+    reasons = error.cancellation_reasons or []
+    failed = [
+        i for i, r in enumerate(reasons) if r is not None and r.code == "ConditionalCheckFailed"
+    ]
+    balances = range(len(movement.legs), len(movement.legs) + accounts)
+    first_update = movement.actions() - len(movement.updates)
+    if any(i >= first_update for i in failed):
+        raise UpdateRefused(movement.entry_id) from error
+    if failed and all(i in balances for i in failed):
+        raise InsufficientBalance(movement.entry_id) from error
+    if not failed:
+        raise error
+
+
+def debit_to_split(contributor_id: str, charge: int, statement: LedgerItem) -> bool:
+    """The split's one transaction per contributor: ``charge`` from their balance into
+    the in-split shard ``statement.ref``, and their statement, which is the entry of both
+    legs (see ``check_invariant``). False if the statement exists: applied before."""
+    ensure_bound()
+    if charge <= 0 or not str(statement.ref).startswith("in_split#"):
+        raise ValueError("a debit to the split takes a charge and its in-split shard")
+    try:
+        with transact_write() as transaction:
+            transaction.save(statement, condition=LedgerItem.sk.does_not_exist())
+            transaction.update(
+                LedgerItem(contributor_account(contributor_id), BALANCE),
+                actions=[LedgerItem.amount.add(-charge)],
+                condition=LedgerItem.amount >= charge,
+            )
+            transaction.update(
+                LedgerItem(str(statement.ref), BALANCE), actions=[LedgerItem.amount.add(charge)]
+            )
+    except TransactWriteError as error:
+        codes = [r.code if r is not None else None for r in error.cancellation_reasons or []]
+        if codes[:1] == ["ConditionalCheckFailed"]:
+            return False
+        if codes[1:2] == ["ConditionalCheckFailed"]:
+            raise InsufficientBalance(statement.account) from error
         raise
     return True
 
@@ -279,6 +321,10 @@ def check_invariant(items: Iterable[LedgerItem] | None = None) -> Check:
             balances[item.account] = int(item.amount)
         elif item.sk.startswith("entry#"):
             sums[item.account] += int(item.amount)
+        elif item.kind == "statement" and str(item.ref or "").startswith("in_split#"):
+            # A split's statement is the entry of its debit and of its in-split leg.
+            sums[contributor_account(item.account.removeprefix("statement#"))] -= int(item.amount)
+            sums[str(item.ref)] += int(item.amount)
     totals: dict[str, int] = defaultdict(int)
     for account, amount in balances.items():
         kind = account.split("#", 1)[0] if "#" in account else account
@@ -296,8 +342,13 @@ def check_invariant(items: Iterable[LedgerItem] | None = None) -> Check:
             problems.append(
                 f"{account}: balance {balances.get(account, 0)} != entries {sums.get(account, 0)}"
             )
-        if balances.get(account, 0) < 0:
+        if balances.get(account, 0) < 0 and not account.startswith(SHARDED_PREFIXES):
             problems.append(f"{account}: negative balance {balances[account]}")
+    sharded: dict[str, int] = defaultdict(int)
+    for account, amount in balances.items():
+        if account.startswith(SHARDED_PREFIXES):
+            sharded[account.rpartition("#")[0]] += amount
+    problems.extend(f"{a}: negative balance {v}" for a, v in sorted(sharded.items()) if v < 0)
     escrow_rows: dict[str, int] = defaultdict(int)
     for row in Escrow.scan():
         escrow_rows[escrow_account(row.recipient)] += int(row.amount)

@@ -18,8 +18,9 @@ from typing import Any
 from tqdm import tqdm
 
 from functions.common.money import format_amount
-from functions.common.settings import SPLIT_SHARDS, settings
+from functions.common.settings import settings
 from functions.core import ledger
+from functions.core.flattrs import shards_of
 from functions.payout import monthly
 from functions.payout.split import split_month
 
@@ -34,7 +35,7 @@ def _month(text: str) -> str:
 def dry_run(month: str) -> monthly.ShardSummary:
     """What the split would do, computed without writing anything."""
     total = monthly.ShardSummary()
-    for shard in tqdm(range(SPLIT_SHARDS), desc=f"dry run {month}", unit="shard"):
+    for shard in tqdm(range(shards_of(month)), desc=f"dry run {month}", unit="shard"):
         flattrs = monthly.flattrs_of_shard(month, shard)
         known = monthly.prefetch(month, flattrs) if flattrs else monthly.Prefetched()
         for contributor, counts in flattrs.items():
@@ -122,7 +123,8 @@ def run_command(args: argparse.Namespace) -> int:
     if args.area == "payout":
         if args.dry_run:
             return 0 if print_summary(args.month, dry_run(args.month)) else 1
-        with tqdm(total=SPLIT_SHARDS, desc=f"split {args.month}", unit="shard") as bar:
+        passes = 2 * shards_of(args.month)  # every shard charged, every partition credited
+        with tqdm(total=passes, desc=f"split {args.month}", unit="part") as bar:
             summary = monthly.run_month(args.month, workers=args.workers, progress=bar.update)
         balanced = print_summary(args.month, summary)
         check = ledger.check_invariant()

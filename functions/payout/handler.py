@@ -17,6 +17,7 @@ def _job() -> LambdaHandler:
             "monthly-split": monthly.monthly_split_job,
             "split-close": monthly.split_close_job,
             "split-shard": monthly.split_shard_job,
+            "split-credit": monthly.split_credit_job,
             "split-finish": monthly.split_finish_job,
             "expire-escrow": expiry.expire_escrow,
             "statement-email": statement_mail.statement_email_job,

@@ -1,10 +1,12 @@
-"""The ``monthly-split`` job: close the month, split each shard, mark the month split.
+"""The ``monthly-split`` job: close the month, charge each shard, credit each partition,
+mark the month split.
 
-Each contributor's split is all-or-nothing and re-runnable: a split that fits one
-transaction is one movement; a bigger one first moves the charge into a holding
-account in one transaction, then pays out of it in chunks with deterministic ids,
-then writes the statement. A re-run skips what was applied and finishes the rest,
-using the charge recorded in the holding entry, so it ends exactly as a clean run.
+The first pass splits each contributor in one transaction of three items, whatever
+their number of recipients: their charge moves into the month's in-split account (a
+shard of it per shard) and their statement is written, the record of where each part
+goes. Each shard then leaves credit slips, grouped by the recipients' partitions; the
+second pass (``credits``) credits each recipient once for the whole month. Every step is
+idempotent, so a re-run after a crash anywhere ends as a clean run (docs/ledger.md).
 """
 
 from __future__ import annotations
@@ -17,25 +19,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pynamodb.exceptions import PutError
+
 from functions.common import clock
-from functions.common.models import Escrow, Flattr, LedgerItem, Recipient, User
-from functions.common.months import escrow_expiry_month, previous_month
-from functions.common.settings import SPLIT_SHARDS, settings
-from functions.common.storage import ensure_bound
+from functions.common.models import Flattr, LedgerItem, MonthStat, Recipient, User
+from functions.common.months import previous_month
+from functions.common.settings import MAX_SPLIT_CONCURRENCY, settings
+from functions.common.storage import condition_failed, ensure_bound
 from functions.core import ledger
-from functions.core.flattrs import close_month, finish_month, split_state
-from functions.core.ledger import Leg, Movement
+from functions.core.flattrs import (
+    close_month,
+    finish_month,
+    plan_shards,
+    shards_of,
+    split_state,
+)
 from functions.core.ownership.resolve import NOBODY, PENDING
 from functions.core.ownership.settle import conclude, settle_month
-from functions.payout import stats
+from functions.payout import credits, stats
 from functions.payout.split import Split, split_month
-
-# Every part is costed as an unclaimed one (leg, balance, escrow row) so that chunk
-# boundaries do not move if a recipient is claimed between a crash and its re-run.
-PART_ACTIONS = 3
-# Holding leg and its balance, fee leg and its balance, and room for the statement.
-CHUNK_PARTS = (ledger.MAX_ACTIONS - 5) // PART_ACTIONS
-SINGLE_MAX_PARTS = (ledger.MAX_ACTIONS - 5) // PART_ACTIONS
+from functions.payout.stats import FIGURES
 
 
 @dataclass
@@ -72,12 +75,6 @@ class ShardSummary:
         self.fees += split.fee
         self.to_escrow += escrowed
         self.to_creators += split.distributable - escrowed
-
-
-@dataclass(frozen=True)
-class Destination:
-    recipient: str
-    creator: str | None
 
 
 def statement_key(contributor_id: str, month: str) -> tuple[str, str]:
@@ -129,58 +126,30 @@ def owners_of(recipients: Iterable[str]) -> Owners:
     return Owners(creators, frozenset(declined))
 
 
-@dataclass
-class ContributorPlan:
-    contributor_id: str
-    month: str
-    split: Split
-    creators: dict[str, str]
-    legs: list[Leg] = field(default_factory=list)
-    escrow_rows: dict[str, Escrow] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for part in self.split.parts:
-            if part.amount == 0:
-                continue
-            creator = self.creators.get(part.recipient)
-            if creator:
-                account = ledger.creator_account(creator)
-            else:
-                account = ledger.escrow_account(part.recipient)
-                self.escrow_rows[part.recipient] = Escrow(
-                    part.recipient,
-                    f"{self.month}#{self.contributor_id}",
-                    contributor_id=self.contributor_id,
-                    recipient_month=f"{part.recipient}#{self.month}",
-                    expires_month=escrow_expiry_month(self.month),
-                    amount=part.amount,
-                    flattrs=part.flattrs,
-                )
-            self.legs.append(
-                Leg(account, part.amount, ref=part.recipient, flattrs=part.flattrs, supporters=1)
-            )
-
-    def statement(self) -> LedgerItem:
-        parts = [
-            {
-                "recipient": part.recipient,
-                "flattrs": part.flattrs,
-                "amount": part.amount,
-                "held": part.recipient not in self.creators,
-            }
-            for part in self.split.parts
-        ]
-        return LedgerItem(
-            *statement_key(self.contributor_id, self.month),
-            kind="statement",
-            month=self.month,
-            amount=self.split.charge,
-            details={"fee": self.split.fee, "funded": self.split.funded, "parts": parts},
-            created_at=clock.now(),
-        )
-
-    def puts_for(self, legs: Iterable[Leg]) -> tuple[Escrow, ...]:
-        return tuple(self.escrow_rows[leg.ref] for leg in legs if leg.ref in self.escrow_rows)
+def statement_item(
+    contributor_id: str, month: str, shard: int, split: Split, creators: dict[str, str]
+) -> LedgerItem:
+    """The contributor's statement of ``month``: what was charged and where each part
+    goes (``held``: to an unclaimed recipient's escrow). A funded one names the in-split
+    shard its charge went to: it is the entry of that debit (docs/ledger.md)."""
+    parts = [
+        {
+            "recipient": part.recipient,
+            "flattrs": part.flattrs,
+            "amount": part.amount,
+            "held": part.recipient not in creators,
+        }
+        for part in split.parts
+    ]
+    return LedgerItem(
+        *statement_key(contributor_id, month),
+        kind="statement",
+        month=month,
+        amount=split.charge,
+        ref=ledger.in_split_account(month, shard) if split.funded else None,
+        details={"fee": split.fee, "funded": split.funded, "parts": parts},
+        created_at=clock.now(),
+    )
 
 
 @dataclass
@@ -222,107 +191,63 @@ def prefetch(month: str, flattrs: dict[str, Counter[str]]) -> Prefetched:
 def split_contributor(
     contributor_id: str,
     month: str,
+    shard: int,
     counts: Counter[str],
     summary: ShardSummary,
-    known: Prefetched | None = None,
-    paid: set[str] | None = None,
-) -> None:
-    """Split one contributor's month; safe to call again after any crash. The creators
-    it pays (or paid, in an earlier run) are added to ``paid``."""
-    known = known or prefetch(month, {contributor_id: counts})
-    paid = paid if paid is not None else set()
-    if contributor_id in known.statements:
-        summary.already_split += 1
-        return
-    holding = ledger.holding_account(month, contributor_id)
-    base_id = f"split-{month}-{contributor_id}"
-    # Only a split too large for one transaction can have been left half-done.
-    large = sum(1 for k in counts.values() if k > 0) > SINGLE_MAX_PARTS
-    hold_entry = ledger.entry_exists(holding, f"{base_id}-hold") if large else None
-    if hold_entry is not None:
-        charge = int(hold_entry.amount)
-    else:
-        charge = min(known.budgets[contributor_id], known.balances[contributor_id])
+    known: Prefetched,
+) -> LedgerItem:
+    """Split one contributor's month: one transaction (their charge into the month's
+    in-split shard, and their statement), or the statement alone if nothing is charged.
+    Safe to call again after any crash; answers the statement that stands."""
+    charge = min(known.budgets[contributor_id], known.balances[contributor_id])
     split = split_month(
         charge, charge, known.owners.payable(counts), settings().fee_rate_basis_points
     )
-    creators = {r: known.owners.creators[r] for r in counts if r in known.owners.creators}
-    plan = ContributorPlan(contributor_id, month, split, creators)
-    paid.update(creators[p.recipient] for p in split.parts if p.amount and p.recipient in creators)
-    if not split.funded:
-        summary.count(split, sum(counts.values()), 0)
-        ledger.apply(Movement(f"{base_id}-unfunded", "split", (), month, puts=(plan.statement(),)))
-        return
-    if large:
-        _apply_in_chunks(plan, charge, hold_entry is not None)
+    statement = statement_item(contributor_id, month, shard, split, known.owners.creators)
+    if split.funded:
+        written = ledger.debit_to_split(contributor_id, split.charge, statement)
     else:
-        ledger.apply(
-            Movement(
-                base_id,
-                "split",
-                (
-                    Leg(ledger.contributor_account(contributor_id), -charge, ref=month),
-                    Leg(ledger.FEES, split.fee, ref=contributor_id),
-                    *plan.legs,
-                ),
-                month,
-                puts=(*plan.puts_for(plan.legs), plan.statement()),
-            )
-        )
-    escrowed = sum(int(row.amount) for row in plan.escrow_rows.values())
+        written = put_new(statement)
+    if not written:  # a concurrent run split them first
+        summary.already_split += 1
+        return LedgerItem.get(*statement_key(contributor_id, month))
+    escrowed = sum(p.amount for p in split.parts if p.recipient not in known.owners.creators)
     summary.count(split, sum(counts.values()), escrowed)
+    return statement
 
 
-def _apply_in_chunks(plan: ContributorPlan, charge: int, held_already: bool) -> None:
-    """A split too large for one transaction: the charge moves to a holding account
-    first (once), then out of it chunk by chunk; the statement comes last, so a crash
-    anywhere is finished by running again."""
-    month, contributor_id, split = plan.month, plan.contributor_id, plan.split
-    holding = ledger.holding_account(month, contributor_id)
-    base_id = f"split-{month}-{contributor_id}"
-    if not held_already:
-        source = ledger.contributor_account(contributor_id)
-        ledger.apply(
-            Movement(
-                f"{base_id}-hold",
-                "split_hold",
-                (Leg(source, -charge, ref=month), Leg(holding, charge)),
-                month,
-            )
-        )
-    fee_leg = Leg(ledger.FEES, split.fee, ref=contributor_id)
-    for index, chunk in enumerate(ledger.chunks(plan.legs, CHUNK_PARTS) or [()]):
-        fee = (fee_leg,) if index == 0 else ()
-        out = sum(leg.amount for leg in chunk) + (split.fee if index == 0 else 0)
-        ledger.apply(
-            Movement(
-                f"{base_id}-{index}",
-                "split",
-                (Leg(holding, -out, ref=str(index)), *fee, *chunk),
-                month,
-                puts=plan.puts_for(chunk),
-            )
-        )
-    ledger.apply(Movement(f"{base_id}-done", "split", (), month, puts=(plan.statement(),)))
+def put_new(item: LedgerItem) -> bool:
+    try:
+        item.save(condition=LedgerItem.sk.does_not_exist())
+    except PutError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
 
 
 def split_shard(month: str, shard: int) -> ShardSummary:
-    """Split one shard; answers what this run did, and records for the stats what the
-    shard holds in all (contributors split by an earlier run counted from their statements)."""
+    """The first pass over one shard: every contributor charged into the month's in-split
+    account with their statement; then the shard's credit slips for the credit pass.
+    Answers what this run did, and records for the stats what the shard holds in all
+    (contributors split by an earlier run counted from their statements)."""
     summary = ShardSummary()
     earlier = ShardSummary()
-    paid: set[str] = set()
     flattrs = flattrs_of_shard(month, shard)
     known = prefetch(month, flattrs) if flattrs else Prefetched()
+    statements: list[LedgerItem] = []
     for contributor_id, counts in sorted(flattrs.items()):
         statement = known.statements.get(contributor_id)
         if statement is None:
-            split_contributor(contributor_id, month, counts, summary, known, paid)
-            continue
-        summary.already_split += 1
-        earlier.count_statement(statement)
-        paid.update(_paid_by(statement, known.owners.creators))
+            statement = split_contributor(contributor_id, month, shard, counts, summary, known)
+        else:
+            summary.already_split += 1
+            earlier.count_statement(statement)
+        statements.append(statement)
+    creators = known.owners.creators
+    credits.write_slips(month, shard, statements, creators, shards_of(month))
     earlier.add(summary)
+    paid = {creator for statement in statements for creator in _paid_by(statement, creators)}
     stats.record_shard(month, shard, vars(earlier), paid)
     return summary
 
@@ -342,17 +267,30 @@ def run_month(
     workers: int | None = None,
     progress: Callable[[int], Any] | None = None,
 ) -> ShardSummary:
-    """The whole split of ``month``: shards in parallel, each on its own."""
+    """The whole split of ``month``: every shard's contributors charged, then every
+    partition's recipients credited (each pass in parallel, the second after the first)."""
     close_month(month)
     time.sleep(settings().split_close_grace_seconds)
     total = ShardSummary()
+    shards = range(shards_of(month))
     with ThreadPoolExecutor(max_workers=workers or settings().split_workers) as pool:
-        for summary in pool.map(lambda shard: split_shard(month, shard), range(SPLIT_SHARDS)):
+        for summary in pool.map(lambda shard: split_shard(month, shard), shards):
             total.add(summary)
             if progress:
                 progress(1)
+        for _ in pool.map(lambda partition: credits.credit_partition(month, partition), shards):
+            if progress:
+                progress(1)
+    finish(month)
+    return total
+
+
+def finish(month: str) -> MonthStat:
+    """Every shard charged and every partition credited: the month is split; its figures
+    summed; the shards of the month after next planned from its contributors."""
     finish_month(month)
-    stats.record_total(month)
+    total = stats.record_total(month)
+    plan_shards(month, int(total.contributors))
     return total
 
 
@@ -399,18 +337,29 @@ def split_close_job(event: dict[str, Any]) -> dict[str, Any]:
     request = event.get("request") or event
     month = month_from(request)
     ready, why = ready_to_split(month, request)
-    shards = list(range(SPLIT_SHARDS)) if ready else []
-    return {"month": month, "ready": ready, "why": why, "shards": shards}
+    shards = list(range(shards_of(month))) if ready else []
+    # Both passes run this many Lambdas at once (their Map states read it).
+    concurrency = max(1, min(len(shards), MAX_SPLIT_CONCURRENCY))
+    return {
+        "month": month,
+        "ready": ready,
+        "why": why,
+        "shards": shards,
+        "concurrency": concurrency,
+    }
 
 
 def split_shard_job(event: dict[str, Any]) -> dict[str, Any]:
     return {"month": event["month"], **vars(split_shard(str(event["month"]), int(event["shard"])))}
 
 
+def split_credit_job(event: dict[str, Any]) -> dict[str, Any]:
+    month, partition = str(event["month"]), int(event["partition"])
+    return {"month": month, "partition": partition, **credits.credit_partition(month, partition)}
+
+
 def split_finish_job(event: dict[str, Any]) -> dict[str, Any]:
-    total = ShardSummary()
-    for item in event.get("shards", []):
-        total.add(ShardSummary(**{k: int(item.get(k, 0)) for k in vars(ShardSummary())}))
-    finish_month(str(event["month"]))
-    stats.record_total(str(event["month"]))
-    return {"month": event["month"], **vars(total)}
+    """The month's figures, summed from its shards' (the Map states keep no results: a
+    month of 4,096 shards would pass Step Functions' 256 KB payload limit)."""
+    total = finish(str(event["month"]))
+    return {"month": event["month"], **{name: int(getattr(total, name)) for name in FIGURES}}

@@ -13,9 +13,10 @@ from functions.common import clock, mail
 from functions.common.models import LedgerItem, MonthSplit, User
 from functions.common.money import format_cents_of
 from functions.common.months import previous_month
-from functions.common.settings import SPLIT_SHARDS, settings
+from functions.common.settings import settings
 from functions.common.storage import ensure_bound
 from functions.core import ledger, users
+from functions.core.flattrs import shards_of
 from functions.payout import monthly
 
 
@@ -64,7 +65,7 @@ def statement_email_job(event: dict[str, Any]) -> dict[str, Any]:
     if not done:
         return {"month": month, "sent": 0, "waiting_for_split": True}
     sent = 0
-    for shard in range(SPLIT_SHARDS):
+    for shard in range(shards_of(month)):
         for contributor in monthly.flattrs_of_shard(month, shard):
             sent += _send(contributor, month)
     return {"month": month, "sent": sent, "waiting_for_split": False}

@@ -85,7 +85,7 @@ def run(machine: dict[str, Any], data: Any, trace: list[str], context: Any = Non
         elif state["Type"] == "Map":
             items = _path(state["ItemsPath"], data, {})
             selector = state.get("ItemSelector") or state["Parameters"]
-            data = [
+            results = [
                 run(
                     state.get("ItemProcessor") or state["Iterator"],
                     _parameters(selector, data, {"Map": {"Item": {"Value": item}}}),
@@ -93,6 +93,9 @@ def run(machine: dict[str, Any], data: Any, trace: list[str], context: Any = Non
                 )
                 for item in items
             ]
+            if state.get("ResultPath", "$") is not None:  # null: the results are discarded
+                assert state.get("ResultPath", "$") == "$"
+                data = results
         elif state["Type"] == "Choice":
             name = _choose(state, data)
             continue
@@ -124,7 +127,9 @@ def test_the_state_machine_splits_a_month_as_the_pooled_job_does(aws, definition
         definition, {"job": "monthly-split", "scheduled_at": "2031-07-01T00:30:00Z"}, trace
     )
     assert trace[:4] == ["Task", "Choice", "Wait", "Map"] and trace[-1] == "Task"
-    assert trace.count("Task") == 2 + SPLIT_SHARDS  # close, every shard, finish
+    assert trace.count("Map") == 2
+    # close, every shard, every partition of the recipients, finish
+    assert trace.count("Task") == 2 + 2 * SPLIT_SHARDS
     assert result["month"] == "2031-06"
     assert (result["contributors"], result["charged"]) == (2, 8 * EUR)
     assert flattrs.split_state("2031-06") == "split"

@@ -179,7 +179,8 @@ def test_the_monthly_split_is_a_state_machine_mapping_over_shards(synthesised):
     machines = resources(template, "AWS::StepFunctions::StateMachine")
     assert len(machines) == sum(1 for job in JOBS if job.fan_out)
     definition = json.dumps(next(iter(machines.values()))["Properties"]["DefinitionString"])
-    for piece in ("split-close", "split-shard", "split-finish", "Map", "MaxConcurrency", "Wait"):
+    pieces = ("split-close", "split-shard", "split-credit", "split-finish", "Map", "Wait")
+    for piece in (*pieces, '"MaxConcurrencyPath\\":\\"$.concurrency'):
         assert piece in definition, piece
     schedules = resources(template, "AWS::Scheduler::Schedule")
     expressions = sorted(s["Properties"]["ScheduleExpression"] for s in schedules.values())

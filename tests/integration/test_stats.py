@@ -7,6 +7,7 @@ import pytest
 
 from functions.common import clock
 from functions.common.models import MonthStat
+from functions.core import flattrs
 from functions.payout import monthly
 from tests.conftest import call
 from tests.integration.payout_helpers import EUR, JUNE, add_flattrs, add_user, claim, run_job
@@ -74,7 +75,7 @@ def test_a_rerun_or_a_crash_counts_everyone_once(aws):
     monthly.split_contributor = crash_on_the_second
     crashed = 0
     try:
-        for shard in range(monthly.SPLIT_SHARDS):
+        for shard in range(flattrs.shards_of("2031-06")):
             try:
                 monthly.split_shard("2031-06", shard)
             except RuntimeError:
