@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -116,3 +117,95 @@ def report_line(name: str, value: float, floor: float, unit: str, ratio: float) 
     return (
         f"{name:<44} {value:>12.3f} {unit:<14} floor {floor:>12.3f} {unit:<14} ratio {ratio:>7.2f}x"
     )
+
+
+def item_bytes(value: Any) -> int:
+    """An item's size as DynamoDB bills it, near enough: attribute names plus values
+    (strings and binaries by length, numbers ~1 byte per 2 digits + 1, lists and maps
+    3 bytes each plus their contents), from the request's wire format."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((kind, inner),) = value.items()
+        if kind in ("S", "B"):
+            return len(str(inner).encode())
+        if kind == "N":
+            return len(str(inner)) // 2 + 1
+        if kind in ("BOOL", "NULL"):
+            return 1
+        if kind == "L":
+            return 3 + sum(item_bytes(v) for v in inner)
+        if kind == "M":
+            return 3 + sum(len(k) + item_bytes(v) for k, v in inner.items())
+        if kind in ("SS", "NS", "BS"):
+            return sum(len(str(v)) for v in inner)
+    return sum(len(k) + item_bytes(v) for k, v in value.items())
+
+
+def _units(size: int) -> int:
+    return max(1, -(-size // 1024))
+
+
+@dataclass
+class Writes:
+    """Items written and write units (WRU) by table, from the requests sent. An update is
+    counted as one unit (1 KB) unless transactional (two): the items the split updates
+    (balances) are far under 1 KB; puts are counted by their items' sizes."""
+
+    items: Counter[str] = field(default_factory=Counter)
+    units: Counter[str] = field(default_factory=Counter)
+    requests: list[tuple[str, list[int]]] = field(default_factory=list)  # kind, item sizes
+
+    def add(self, table: str, size: int, factor: int) -> None:
+        self.items[table] += 1
+        self.units[table] += factor * _units(size)
+
+    def send(self, operation: str, items: list[tuple[str, int, int]]) -> None:
+        """A request counted without sending it: (table, item size, units per KB) each."""
+        for table, size, factor in items:
+            self.add(table, size, factor)
+        self.requests.append((operation, [size for _, size, _ in items]))
+
+    def record(self, operation: str, params: dict[str, Any]) -> None:
+        short = os.environ.get("TABLE_PREFIX", ENV["TABLE_PREFIX"])
+        sizes: list[int] = []
+        if operation == "TransactWriteItems":
+            for action in params["TransactItems"]:
+                ((kind, body),) = action.items()
+                if kind == "ConditionCheck":
+                    continue
+                size = item_bytes(body["Item"]) if kind == "Put" else 100
+                self.add(body["TableName"].removeprefix(short), size, 2)
+                sizes.append(size)
+        elif operation == "BatchWriteItem":
+            for table, requests in params["RequestItems"].items():
+                for request in requests:
+                    put = request.get("PutRequest")
+                    size = item_bytes(put["Item"]) if put else 100
+                    self.add(table.removeprefix(short), size, 1)
+                    sizes.append(size)
+        elif operation in ("PutItem", "UpdateItem", "DeleteItem"):
+            size = item_bytes(params["Item"]) if operation == "PutItem" else 100
+            self.add(params["TableName"].removeprefix(short), size, 1)
+            sizes.append(size)
+        if sizes:
+            self.requests.append((operation, sizes))
+
+
+@contextmanager
+def count_writes(clients: list[Any]) -> Iterator[Writes]:
+    """Items and write units the clients' requests write (see ``Writes``)."""
+    writes = Writes()
+
+    def hook(model: Any, params: Any = None, **_: Any) -> None:
+        writes.record(model.name, params if isinstance(params, dict) else {})
+
+    for client in clients:
+        client.meta.events.register(
+            "provide-client-params.dynamodb.*", hook, unique_id="bench-writes"
+        )
+    try:
+        yield writes
+    finally:
+        for client in clients:
+            client.meta.events.unregister(
+                "provide-client-params.dynamodb.*", unique_id="bench-writes"
+            )

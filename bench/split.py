@@ -1,13 +1,17 @@
 """Benchmark of the monthly split: ``python -m bench.split``.
 
-Three figures, each a ratio against a floor measured in the same run:
-(a) the pure split of 1,000,000 flattrs over 50,000 contributors (aggregate + split)
-    vs the same aggregation as a SQLite ``GROUP BY`` on an in-memory table;
+Four figures, each a ratio against a floor measured in the same run:
+(a) the pure split of 1,000,000 flattrs over 50,000 contributors (aggregate + split), the
+    flattrs in the order the ``by-split-shard`` index gives them (by contributor), vs the
+    same aggregation as a SQLite ``GROUP BY`` on an in-memory table of the same rows;
 (b) the whole ``monthly-split`` job on in-process moto vs the floor of reading the same
-    flattr items and writing the same number of ledger items with raw boto3 batch calls
-    (at a smaller scale, ``--job-flattrs``: moto holds everything in one Python process);
+    flattr items and sending the same write requests (the same kinds, the same number of
+    items of the same sizes) with raw boto3;
 (c) DynamoDB requests per contributor during that job, counted with botocore hooks,
-    vs the floor of one write request per contributor.
+    vs the floor of one write request per contributor;
+(d) linearity: requests, items written and write units per contributor at three sizes
+    (1,000, 5,000 and 20,000 contributors by default; counted, not timed), the inputs of
+    the model in ``docs/scale.md``.
 """
 
 from __future__ import annotations
@@ -18,15 +22,23 @@ import sqlite3
 import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from bench.common import (
+    Writes,
     configure,
     count_dynamodb_calls,
+    count_writes,
+    item_bytes,
     pynamodb_clients,
     report_line,
     total_calls,
 )
+
+MONTH = "2031-03"
+CLAIMED_SHARE = 100  # one recipient in a hundred, the most followed, has signed up
 
 FEE = 1000
 
@@ -41,15 +53,15 @@ def synthetic_flattrs(flattrs: int, contributors: int, seed: int = 7) -> list[tu
 
 
 def pure_split(pairs: list[tuple[str, str]]) -> int:
+    """Pairs in index order: each contributor's flattrs come together (``flattr_ref``,
+    the index's sort key, begins with the contributor)."""
     from functions.payout.split import split_month
 
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for contributor, recipient in pairs:
-        counts[contributor][recipient] += 1
     total = 0
-    for contributor_counts in counts.values():
-        split = split_month(5_000_000, 10_000_000, contributor_counts, FEE)
-        total += split.charge
+    contributor_of, recipient_of = itemgetter(0), itemgetter(1)
+    for _, flattrs in groupby(pairs, key=contributor_of):
+        counts = Counter(map(recipient_of, flattrs))  # counted in C
+        total += split_month(5_000_000, 10_000_000, counts, FEE).charge
     return total
 
 
@@ -61,7 +73,7 @@ def sqlite_group_by(connection: sqlite3.Connection) -> int:
 
 
 def bench_pure(flattrs: int, contributors: int) -> None:
-    pairs = synthetic_flattrs(flattrs, contributors)
+    pairs = sorted(synthetic_flattrs(flattrs, contributors), key=itemgetter(0))
     connection = sqlite3.connect(":memory:")
     connection.execute("CREATE TABLE flattrs (contributor TEXT, recipient TEXT)")
     connection.executemany("INSERT INTO flattrs VALUES (?, ?)", pairs)
@@ -88,8 +100,17 @@ def bench_pure(flattrs: int, contributors: int) -> None:
     )
 
 
+def claimed(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """The most followed recipients (one in ``CLAIMED_SHARE``) and their creators."""
+    popular = Counter(recipient for _, recipient in pairs).most_common()
+    top = popular[: len(popular) // CLAIMED_SHARE + 1]
+    return {recipient: f"creator{rank}" for rank, (recipient, _) in enumerate(top)}
+
+
 def load_flattrs(pairs: list[tuple[str, str]], month_start: datetime) -> None:
-    from functions.common.models import Flattr, User
+    """The contributors (paid in, a budget each), their flattrs, and the most followed
+    recipients claimed by creators."""
+    from functions.common.models import Flattr, Recipient, User
     from functions.core import flattrs, ledger
 
     contributors = sorted({c for c, _ in pairs})
@@ -98,9 +119,12 @@ def load_flattrs(pairs: list[tuple[str, str]], month_start: datetime) -> None:
             users.save(User(contributor, monthly_budget=5_000_000, created_at=month_start))
     for contributor in contributors:
         ledger.pay_in(contributor, 10_000_000, payment_id=f"bench-{contributor}")
+    with Recipient.batch_write() as recipients:
+        for recipient, creator in claimed(pairs).items():
+            recipients.save(Recipient(recipient, claimed_by=creator))
     with Flattr.batch_write() as batch:
         for index, (contributor, recipient) in enumerate(pairs):
-            when = month_start + timedelta(seconds=index)
+            when = month_start + timedelta(seconds=index % 86_400)
             flattr_id = flattrs.flattr_id_for(when, f"{contributor}|{index}")
             batch.save(
                 flattrs.new_flattr(
@@ -109,68 +133,109 @@ def load_flattrs(pairs: list[tuple[str, str]], month_start: datetime) -> None:
             )
 
 
-def _floor(written: int) -> tuple[int, float]:
-    """Reading every shard's flattrs and writing as many items as the job wrote, raw:
+def _floor(writes: Writes) -> tuple[int, float]:
+    """Reading every shard's flattrs and sending the job's write requests again, raw (the
+    same kinds, each with as many items of the same sizes, to fresh keys, no conditions):
     (flattrs read, seconds)."""
     import boto3
 
     from functions.common.models import Flattr, LedgerItem
-    from functions.common.settings import SPLIT_SHARDS
+    from functions.core.flattrs import shards_of
 
     client = boto3.client("dynamodb", region_name="eu-west-1")
+    table = LedgerItem.Meta.table_name
     began = time.perf_counter()
     read = 0
-    for shard in range(SPLIT_SHARDS):
+    for shard in range(shards_of(MONTH)):
         paginator = client.get_paginator("query")
         for page in paginator.paginate(
             TableName=Flattr.Meta.table_name,
             IndexName="by-split-shard",
             KeyConditionExpression="split_key = :k",
-            ExpressionAttributeValues={":k": {"S": f"2031-03#{shard:03d}"}},
+            ExpressionAttributeValues={":k": {"S": f"{MONTH}#{shard:03d}"}},
         ):
             read += len(page["Items"])
-    items: list[dict[str, Any]] = [
-        {"account": {"S": f"floor#{i}"}, "sk": {"S": "balance"}, "amount": {"N": "1"}}
-        for i in range(written)
-    ]
-    for start in range(0, len(items), 25):
-        client.batch_write_item(
-            RequestItems={
-                LedgerItem.Meta.table_name: [
-                    {"PutRequest": {"Item": item}} for item in items[start : start + 25]
-                ]
-            }
-        )
+    serial = 0
+    for operation, sizes in writes.requests:
+        items = []
+        for size in sizes:
+            serial += 1
+            items.append(
+                {
+                    "account": {"S": f"floor#{serial}"},
+                    "sk": {"S": "balance"},
+                    "pad": {"S": "x" * max(1, size - 30)},
+                }
+            )
+        if operation == "TransactWriteItems":
+            client.transact_write_items(
+                TransactItems=[{"Put": {"TableName": table, "Item": item}} for item in items]
+            )
+        elif operation == "BatchWriteItem":
+            client.batch_write_item(
+                RequestItems={table: [{"PutRequest": {"Item": item}} for item in items]}
+            )
+        else:
+            client.put_item(TableName=table, Item=items[0])
     return read, time.perf_counter() - began
 
 
-def bench_job(flattrs: int, contributors: int) -> None:
-    from moto import mock_aws
-
+def run_job(flattrs: int, contributors: int) -> tuple[Any, Counter[str], Writes, float]:
+    """One ``monthly-split`` of a synthetic month in a fresh emulator, planned as a
+    deployed month is (its shards from its contributors): what it did, its calls, its
+    writes, its seconds."""
     from functions.common import clock
-    from functions.common.models import Escrow, LedgerItem
-    from functions.common.settings import settings
+    from functions.common.models import MonthSplit
+    from functions.core.flattrs import clear_caches, shards_for
     from functions.payout import monthly
-    from local.provision import provision
 
     pairs = synthetic_flattrs(flattrs, contributors)
-    month_start = datetime(2031, 3, 1, tzinfo=UTC)
-    with mock_aws():
-        provision(settings(), user_pool=False)
-        clock.move_to(datetime(2031, 4, 1, 0, 30, tzinfo=UTC))
-        load_flattrs(pairs, month_start)
-        ledger_before = sum(1 for _ in LedgerItem.scan())
-        with count_dynamodb_calls(pynamodb_clients()) as calls:
-            began = time.perf_counter()
-            summary = monthly.run_month("2031-03", workers=1)
-            job_seconds = time.perf_counter() - began
-        written = sum(1 for _ in LedgerItem.scan()) - ledger_before + sum(1 for _ in Escrow.scan())
+    clock.reset()
+    clock.move_to(datetime(2031, 2, 1, tzinfo=UTC))
+    clear_caches()
+    MonthSplit(
+        f"plan#{MONTH}", state="plan", changed_at=clock.now(), shards=shards_for(contributors)
+    ).save()
+    load_flattrs(pairs, datetime(2031, 3, 1, tzinfo=UTC))
+    clock.move_to(datetime(2031, 4, 1, 0, 30, tzinfo=UTC))
+    clients = pynamodb_clients()
+    with count_dynamodb_calls(clients) as calls, count_writes(clients) as writes:
+        began = time.perf_counter()
+        summary = monthly.run_month(MONTH, workers=1)
+        seconds = time.perf_counter() - began
+    assert summary.contributors == len({c for c, _ in pairs})
+    return summary, calls, writes, seconds
 
-        read, floor_seconds = _floor(written)
-    assert read == flattrs and summary.contributors == len({c for c, _ in pairs})
+
+def fresh_emulator() -> Any:
+    from moto import mock_aws
+
+    from functions.common import storage
+    from functions.common.settings import settings
+    from local.provision import provision
+
+    mock = mock_aws()
+    mock.start()
+    storage.reset()
+    provision(settings(), user_pool=False)
+    return mock
+
+
+def bench_job(flattrs: int, contributors: int) -> tuple[Any, ...]:
+    from functions.core.flattrs import shards_of
+
+    mock = fresh_emulator()
+    try:
+        summary, calls, writes, job_seconds = run_job(flattrs, contributors)
+        shards = shards_of(MONTH)
+        read, floor_seconds = _floor(writes)
+    finally:
+        mock.stop()
+    assert read == flattrs
+    items = sum(writes.items.values())
     print(
         f"    job scale: {flattrs:,} flattrs, {summary.contributors:,} contributors, "
-        f"{written:,} items written"
+        f"{items:,} items written in {len(writes.requests):,} write requests"
     )
     print(
         report_line(
@@ -181,8 +246,7 @@ def bench_job(flattrs: int, contributors: int) -> None:
             job_seconds / floor_seconds,
         )
     )
-    requests = total_calls(calls)
-    per_contributor = requests / summary.contributors
+    per_contributor = total_calls(calls) / summary.contributors
     print(
         report_line(
             "(c) DynamoDB requests per contributor",
@@ -193,6 +257,169 @@ def bench_job(flattrs: int, contributors: int) -> None:
         )
     )
     print("    requests by operation, and by operation and table:", dict(sorted(calls.items())))
+    return summary, calls, writes, shards
+
+
+def _pages(size: int, page: int = 1 << 20) -> int:
+    return max(1, -(-size // page))
+
+
+def _batches(count: int, size: int) -> int:
+    return -(-count // size)
+
+
+def counted(
+    pairs: list[tuple[str, str]], shards: int, passes: tuple[Writes, Writes] | None = None
+) -> tuple[int, int, Writes]:
+    """(contributors, requests, writes) of the job on ``pairs``, counted without an
+    emulator from the job's own planning functions (the pure split, ``statement_item``,
+    ``slips_for``, ``sum_slips``, ``movements``): its write requests and items as the job
+    sends them (ledger entries and balances under 1 KB); its reads modelled as the job
+    makes them (a Query page per MB, a BatchGetItem per 100 keys). Checked against the
+    counted run in ``bench_linearity``. ``passes``, if given, get each pass's writes
+    as well (the slips' deletes billed by the slips' sizes)."""
+    from functions.common.settings import settings
+    from functions.core.flattrs import shard_of
+    from functions.payout import credits, monthly
+    from functions.payout.split import split_month
+
+    creators, writes = claimed(pairs), Writes()
+    first, second = passes or (Writes(), Writes())
+    by_shard: dict[int, list[Any]] = defaultdict(list)
+    reads = 0
+    flattrs_in: Counter[int] = Counter()
+    recipients_in: dict[int, set[str]] = defaultdict(set)
+    for contributor, group in groupby(sorted(pairs, key=itemgetter(0)), key=itemgetter(0)):
+        counts = Counter(map(itemgetter(1), group))
+        split = split_month(5_000_000, 10_000_000, counts, settings().fee_rate_basis_points)
+        shard = shard_of(contributor, shards)
+        flattrs_in[shard] += sum(counts.values())
+        recipients_in[shard].update(counts)
+        statement = monthly.statement_item(contributor, MONTH, shard, split, creators)
+        size = item_bytes(statement.serialize())
+        debit = [("ledger", size, 2), ("ledger", 0, 2), ("ledger", 0, 2)]
+        writes.send("TransactWriteItems", debit)
+        first.send("TransactWriteItems", debit)
+        by_shard[shard].append(statement)
+    by_partition: dict[int, list[Any]] = defaultdict(list)
+    for shard, statements in by_shard.items():  # the shards' reads and slips
+        reads += _pages(flattrs_in[shard] * 330) + 3 * _batches(len(statements), 100)
+        reads += _batches(len(recipients_in[shard]), 100)
+        slips = credits.slips_for(MONTH, shard, statements, creators, shards)
+        for start in range(0, len(slips), 25):
+            puts = [
+                ("ledger", item_bytes(item.serialize()), 1) for item in slips[start : start + 25]
+            ]
+            writes.send("BatchWriteItem", puts)
+            first.send("BatchWriteItem", puts)
+        for slip in slips:
+            by_partition[int(slip.account.rpartition("#")[2])].append(slip)
+    reads += _count_credits(by_partition, writes, second)
+    contributors = sum(len(statements) for statements in by_shard.values())
+    return contributors, len(writes.requests) + reads, writes
+
+
+def _count_credits(by_partition: dict[int, list[Any]], writes: Writes, second: Writes) -> int:
+    """The credit pass's writes, counted; answers its reads."""
+    from functions.common.models import Escrow
+    from functions.payout import credits
+
+    reads = 0
+    for partition, slips in by_partition.items():
+        reads += _pages(sum(item_bytes(slip.serialize()) for slip in slips))
+        for start in range(0, len(slips), 25):
+            deletes = [("ledger", item_bytes(s.serialize()), 1) for s in slips[start : start + 25]]
+            writes.send("BatchWriteItem", [("ledger", 0, 1)] * len(deletes))
+            second.send("BatchWriteItem", deletes)  # a delete is billed by the item's size
+        fees, sums = credits.sum_slips(slips)
+        movements = [] if not fees else [None]
+        for (recipient, held), credit in sorted(sums.items()):
+            movements.extend(credits.movements(MONTH, partition, recipient, held, credit))
+        for movement in movements:
+            rows: list[Any] = [] if movement is None else list(movement.puts)
+            sizes = [
+                ("escrow", item_bytes(row.serialize()), 2)
+                for row in rows
+                if isinstance(row, Escrow)
+            ]
+            writes.send("TransactWriteItems", [("ledger", 0, 2)] * 4 + sizes)
+            second.send("TransactWriteItems", [("ledger", 0, 2)] * 4 + sizes)
+    return reads
+
+
+def _row(n: int, shards: int, requests: float, writes: Writes, credits: int) -> str:
+    return (
+        f"    {n:>12,} {shards:>6} {requests / n:>9.3f} {writes.items['ledger'] / n:>13.3f} "
+        f"{writes.units['ledger'] / n:>11.3f} {writes.items['escrow'] / n:>13.3f} "
+        f"{writes.units['escrow'] / n:>11.3f} {credits / n:>9.3f}"
+    )
+
+
+def bench_linearity(sizes: list[int], flattrs_each: int, measured: tuple[Any, ...]) -> None:
+    """Counts per contributor at each size: linear if they stay flat as the month grows.
+    Counted from the job's planning functions (``counted``), checked first against the
+    emulator run of (b): the same items and write units per table."""
+    from functions.core.flattrs import shards_for
+
+    print(
+        f"    (d) per contributor ({flattrs_each} flattrs each, recipients half as many as "
+        "contributors, one in a hundred claimed; write units as billed: transactional "
+        "items 2 per KB, others 1 per KB)"
+    )
+    print(
+        f"    {'contributors':>12} {'shards':>6} {'requests':>9} {'ledger items':>13} "
+        f"{'ledger WRU':>11} {'escrow items':>13} {'escrow WRU':>11} {'credits':>9}"
+    )
+    summary, calls, hooked, shards = measured
+    n = summary.contributors
+    print(_row(n, shards, total_calls(calls), hooked, calls["TransactWriteItems"] - n), "(run)")
+    pairs = synthetic_flattrs(n * flattrs_each, n)
+    _, requests, model = counted(pairs, shards)
+    for table in ("ledger", "escrow"):
+        assert (model.items[table], model.units[table]) == (
+            hooked.items[table],
+            hooked.units[table],
+        ), (table, model, hooked)
+    for size in sizes:
+        pairs = synthetic_flattrs(size * flattrs_each, size)
+        shards = shards_for(size)
+        passes = (Writes(), Writes())
+        contributors, requests, model = counted(pairs, shards, passes)
+        credits = sum(1 for kind, _ in model.requests if kind == "TransactWriteItems")
+        print(_row(contributors, shards, requests, model, credits - contributors))
+    print(
+        "    (credits: credit transactions per contributor: one per recipient a month, one "
+        "per 96 escrow rows; requests beyond the writes modelled)"
+    )
+    project(contributors, *passes)
+
+
+TARGET = 10_000_000
+TABLE_WRU = 40_000  # an on-demand table's default quota, per second
+BUDGET_SECONDS = 2 * 3600
+
+
+def project(n: int, first: Writes, second: Writes) -> None:
+    """The split of ``TARGET`` contributors at the default quotas, from the largest size's
+    counts per contributor: each pass takes as long as its busiest table needs at 40,000
+    WRU/s (the second begins when the first has ended; a slip's delete billed by its size)."""
+    passes = [TARGET * max(w.units.values()) / n / TABLE_WRU for w in (first, second)]
+    total = sum(passes)
+    print(
+        f"    projection: {TARGET:,} contributors at {TABLE_WRU:,} WRU/s a table: charging "
+        f"{passes[0] / 60:.0f} min (ledger {first.units['ledger'] / n:.2f} WRU each), crediting "
+        f"{passes[1] / 60:.0f} min (ledger {second.units['ledger'] / n:.2f}, escrow "
+        f"{second.units['escrow'] / n:.2f} WRU each)"
+    )
+    print(
+        report_line(
+            "(e) split of 10 M contributors vs 2 hours",
+            total / 60,
+            BUDGET_SECONDS / 60,
+            "min",
+            total / BUDGET_SECONDS,
+        )
+    )
 
 
 def main() -> None:
@@ -201,10 +428,13 @@ def main() -> None:
     parser.add_argument("--contributors", type=int, default=50_000)
     parser.add_argument("--job-flattrs", type=int, default=20_000)
     parser.add_argument("--job-contributors", type=int, default=1_000)
+    parser.add_argument("--sizes", default="1000,5000,20000", help="contributors, for (d)")
     args = parser.parse_args()
     configure()
     bench_pure(args.flattrs, args.contributors)
-    bench_job(args.job_flattrs, args.job_contributors)
+    measured = bench_job(args.job_flattrs, args.job_contributors)
+    flattrs_each = args.job_flattrs // args.job_contributors
+    bench_linearity([int(size) for size in args.sizes.split(",")], flattrs_each, measured)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from functions.common.storage import ensure_bound
 from functions.core import ledger
 from functions.core.flattrs import shard_of
 from functions.core.ledger import Leg, Movement
+from functions.payout.split import stored_parts
 
 ROWS_PER_CREDIT = ledger.MAX_ACTIONS - 4  # two legs and their balances, then escrow rows
 SLIP_BYTES = 200_000  # a slip item stays well under DynamoDB's 400 KB
@@ -63,11 +64,9 @@ def _credits_of(
         details = statement.details or {}
         fees += int(details.get("fee", 0))
         contributor = statement.account.removeprefix("statement#")
-        for part in details.get("parts", []):
-            amount, flattrs = int(part["amount"]), int(part["flattrs"])
+        for recipient, flattrs, amount, held in stored_parts(details):
             if amount == 0:
                 continue
-            recipient, held = str(part["recipient"]), bool(part["held"])
             # Claimed at the split but without its creator now (the account was deleted):
             # held for whoever claims it next.
             creator = None if held else creators.get(recipient)
@@ -78,7 +77,9 @@ def _credits_of(
     return fees, found
 
 
-def _slip_items(month: str, shard: int, partition: int, records: list[list[Any]], fees: int):
+def _slip_items(
+    month: str, shard: int, partition: int, records: list[list[Any]], fees: int
+) -> Iterator[LedgerItem]:
     """The slip of one shard for one partition, cut into items under ``SLIP_BYTES``."""
     pieces: list[list[list[Any]]] = [[]]
     size = 0
@@ -102,6 +103,28 @@ def _slip_items(month: str, shard: int, partition: int, records: list[list[Any]]
         )
 
 
+def slips_for(
+    month: str,
+    shard: int,
+    statements: Iterable[LedgerItem],
+    creators: dict[str, str],
+    partitions: int,
+) -> list[LedgerItem]:
+    """The shard's slips, from its statements (whole, so a re-run writes the same)."""
+    fees, found = _credits_of(statements, creators, partitions)
+    if fees:
+        found.setdefault(0, {})
+    slips: list[LedgerItem] = []
+    for partition, credits in sorted(found.items()):
+        records = [
+            [r, held, c.creator, c.amount, c.flattrs, c.supporters, c.rows]
+            for (r, held), c in sorted(credits.items())
+        ]
+        shard_fees = fees if partition == 0 else 0
+        slips.extend(_slip_items(month, shard, partition, records, shard_fees))
+    return slips
+
+
 def write_slips(
     month: str,
     shard: int,
@@ -109,37 +132,27 @@ def write_slips(
     creators: dict[str, str],
     partitions: int,
 ) -> int:
-    """The shard's slips, from its statements (whole, so a re-run writes the same). They
-    carry no money: the money is in the in-split account until the credit pass moves it."""
+    """Write the shard's slips. They carry no money: the money is in the in-split account
+    until the credit pass moves it."""
     ensure_bound()
-    fees, found = _credits_of(statements, creators, partitions)
-    if fees:
-        found.setdefault(0, {})
-    written = 0
+    slips = slips_for(month, shard, statements, creators, partitions)
     with LedgerItem.batch_write() as batch:
-        for partition, credits in sorted(found.items()):
-            records = [
-                [r, held, c.creator, c.amount, c.flattrs, c.supporters, c.rows]
-                for (r, held), c in sorted(credits.items())
-            ]
-            shard_fees = fees if partition == 0 else 0
-            for item in _slip_items(month, shard, partition, records, shard_fees):
-                batch.save(item)
-                written += 1
-    return written
+        for slip in slips:
+            batch.save(slip)
+    return len(slips)
 
 
-def _read_slips(month: str, partition: int) -> tuple[int, dict[tuple[str, bool], Credit], list]:
+def sum_slips(slips: Iterable[LedgerItem]) -> tuple[int, dict[tuple[str, bool], Credit]]:
+    """A partition's slips summed over the shards: its fees, and each recipient's credit."""
     fees = 0
     credits: dict[tuple[str, bool], Credit] = {}
-    slips = list(LedgerItem.query(slip_account(month, partition)))
     for slip in slips:
         details = slip.details or {}
         fees += int(details.get("fees", 0))
         for recipient, held, creator, amount, flattrs, supporters, rows in details["credits"]:
             credit = credits.setdefault((recipient, bool(held)), Credit(creator))
             credit.add(int(amount), int(flattrs), int(supporters), rows)
-    return fees, credits, slips
+    return fees, credits
 
 
 def movements(month: str, partition: int, recipient: str, held: bool, credit: Credit):
@@ -196,7 +209,8 @@ def credit_partition(month: str, partition: int) -> dict[str, int]:
     """Credit every recipient of ``partition`` for ``month`` (after every shard's first
     pass); then delete its slips. Answers how many movements this run applied."""
     ensure_bound()
-    fees, credits, slips = _read_slips(month, partition)
+    slips = list(LedgerItem.query(slip_account(month, partition)))
+    fees, credits = sum_slips(slips)
     applied = 0
     if fees:
         source = ledger.in_split_account(month, partition)

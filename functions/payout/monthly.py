@@ -37,7 +37,7 @@ from functions.core.flattrs import (
 from functions.core.ownership.resolve import NOBODY, PENDING
 from functions.core.ownership.settle import conclude, settle_month
 from functions.payout import credits, stats
-from functions.payout.split import Split, split_month
+from functions.payout.split import Split, split_month, store_parts, stored_parts
 from functions.payout.stats import FIGURES
 
 
@@ -59,10 +59,10 @@ class ShardSummary:
     def count_statement(self, statement: LedgerItem) -> None:
         """A contributor split by an earlier run, counted from their statement."""
         details = statement.details or {}
-        parts = details.get("parts", [])
+        parts = stored_parts(details)
         split = Split(int(statement.amount), int(details.get("fee", 0)), ())
-        escrowed = sum(int(p["amount"]) for p in parts if p.get("held"))
-        self.count(split, sum(int(p["flattrs"]) for p in parts), escrowed)
+        escrowed = sum(p.amount for p in parts if p.held)
+        self.count(split, sum(p.flattrs for p in parts), escrowed)
 
     def count(self, split: Split, flattrs: int, escrowed: int) -> None:
         """One contributor's split: ``escrowed`` of its parts went to unclaimed recipients."""
@@ -132,22 +132,13 @@ def statement_item(
     """The contributor's statement of ``month``: what was charged and where each part
     goes (``held``: to an unclaimed recipient's escrow). A funded one names the in-split
     shard its charge went to: it is the entry of that debit (docs/ledger.md)."""
-    parts = [
-        {
-            "recipient": part.recipient,
-            "flattrs": part.flattrs,
-            "amount": part.amount,
-            "held": part.recipient not in creators,
-        }
-        for part in split.parts
-    ]
     return LedgerItem(
         *statement_key(contributor_id, month),
         kind="statement",
         month=month,
         amount=split.charge,
         ref=ledger.in_split_account(month, shard) if split.funded else None,
-        details={"fee": split.fee, "funded": split.funded, "parts": parts},
+        details={"fee": split.fee, "funded": split.funded, "parts": store_parts(split, creators)},
         created_at=clock.now(),
     )
 
@@ -253,11 +244,10 @@ def split_shard(month: str, shard: int) -> ShardSummary:
 
 
 def _paid_by(statement: LedgerItem, creators: dict[str, str]) -> set[str]:
-    parts = (statement.details or {}).get("parts", [])
     return {
-        creators[p["recipient"]]
-        for p in parts
-        if not p.get("held") and int(p["amount"]) > 0 and p["recipient"] in creators
+        creators[p.recipient]
+        for p in stored_parts(statement.details)
+        if not p.held and p.amount > 0 and p.recipient in creators
     }
 
 

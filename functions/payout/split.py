@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 BASIS_POINTS = 10_000
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):  # a tuple: a month of a million flattrs builds a million of them
     recipient: str
     flattrs: int
     amount: int
@@ -42,19 +42,50 @@ def split_month(
     """
     if budget < 0 or balance < 0 or not 0 <= fee_basis_points <= BASIS_POINTS:
         raise ValueError("budget, balance and fee must be non-negative")
-    counts = {recipient: k for recipient, k in flattrs.items() if k > 0}
     if any(k < 0 for k in flattrs.values()):
         raise ValueError("flattr counts must be non-negative")
-    total = sum(counts.values())
-    if total == 0:
+    recipients = sorted(r for r, k in flattrs.items() if k > 0)
+    if not recipients:
         return Split(0, 0, ())
+    counts = [flattrs[r] for r in recipients]
+    total = sum(counts)
     charge = min(budget, balance)
     fee = charge * fee_basis_points // BASIS_POINTS
     distributable = charge - fee
-    floors = {r: distributable * k // total for r, k in counts.items()}
-    remainder = distributable - sum(floors.values())
-    # Largest fractional part first; the fraction of r is (distributable * k mod n) / n.
-    order = sorted(counts, key=lambda r: (-(distributable * counts[r] % total), r))
-    bonus = set(order[:remainder])
-    parts = tuple(Part(r, counts[r], floors[r] + (1 if r in bonus else 0)) for r in sorted(counts))
-    return Split(charge, fee, parts)
+    amounts = [distributable * k // total for k in counts]
+    remainder = distributable - sum(amounts)
+    if remainder:
+        # Largest fractional part first, (distributable * k mod n) / n; a stable sort of
+        # the recipients in key order breaks ties by key.
+        order = sorted(range(len(counts)), key=lambda i: -(distributable * counts[i] % total))
+        for index in order[:remainder]:
+            amounts[index] += 1
+    return Split(charge, fee, tuple(map(Part, recipients, counts, amounts)))
+
+
+class StoredPart(NamedTuple):
+    recipient: str
+    flattrs: int
+    amount: int
+    held: bool  # for an unclaimed recipient: in its escrow
+
+
+def store_parts(split: Split, creators: Mapping[str, str]) -> list[list[str | int]]:
+    """A statement's parts as stored: ``[recipient, flattrs, amount, held]`` lists, half
+    the size of named fields (a statement is written in a transaction: 2 units per KB)."""
+    return [
+        [p.recipient, p.flattrs, p.amount, int(p.recipient not in creators)] for p in split.parts
+    ]
+
+
+def stored_parts(details: Mapping[str, object] | None) -> list[StoredPart]:
+    """The parts of a statement's ``details``, in either stored form (named fields before
+    2026-11, lists since)."""
+    parts = (details or {}).get("parts") or []
+    assert isinstance(parts, list)
+    return [
+        StoredPart(str(p[0]), int(p[1]), int(p[2]), bool(p[3]))
+        if isinstance(p, list)
+        else StoredPart(str(p["recipient"]), int(p["flattrs"]), int(p["amount"]), bool(p["held"]))
+        for p in parts
+    ]

@@ -18,15 +18,16 @@ from functions.common.storage import ensure_bound
 from functions.core import ledger, users
 from functions.core.flattrs import shards_of
 from functions.payout import monthly
+from functions.payout.split import stored_parts
 
 
 def _context(user: User, statement: LedgerItem, month: str) -> dict[str, Any]:
-    parts = list((statement.details or {}).get("parts") or [])
-    held = sum(int(p["amount"]) for p in parts if p.get("held"))
+    parts = stored_parts(statement.details)
+    held = sum(p.amount for p in parts if p.held)
     return {
         "month": month,
         "given": format_cents_of(int(statement.amount)),
-        "flattrs": sum(int(p["flattrs"]) for p in parts),
+        "flattrs": sum(p.flattrs for p in parts),
         "receivers": len(parts),
         "held": format_cents_of(held) if held else None,
         "balance": format_cents_of(ledger.balance(ledger.contributor_account(user.user_id))),

@@ -18,7 +18,7 @@ from functions.common.storage import ensure_bound
 from functions.core import ledger
 from functions.core.users import load_user
 from functions.payout import monthly
-from functions.payout.split import split_month
+from functions.payout.split import split_month, stored_parts
 
 
 @dataclass(frozen=True)
@@ -105,10 +105,7 @@ def statement(user_id: str, month: str) -> MonthMoney:
         open_month = projected(user_id, month, int(user.monthly_budget), balance)
         return MonthMoney(**{**vars(open_month), "refunds": refunds(user_id, month)})
     details: dict[str, Any] = item.details or {}
-    parts = [
-        Part(str(p["recipient"]), int(p["flattrs"]), int(p["amount"]), not p["held"])
-        for p in details.get("parts", [])
-    ]
+    parts = [Part(p.recipient, p.flattrs, p.amount, not p.held) for p in stored_parts(details)]
     return MonthMoney(
         month,
         "split",

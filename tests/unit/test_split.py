@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from functions.payout.split import split_month
+from functions.payout.split import split_month, store_parts, stored_parts
 
 EUR = 1_000_000
 
@@ -101,3 +101,16 @@ def test_many_recipients_share_a_cent():
     split = split_month(100, 100, counts, 0)
     assert sorted(p.amount for p in split.parts).count(1) == 100
     assert random.Random(1).choice(split.parts).amount in (0, 1)
+
+
+def test_statement_parts_read_in_both_stored_forms():
+    split = split_month(1_000, 1_000, {"web:a.example": 1, "github:1": 3}, 0)
+    stored = store_parts(split, {"github:1": "creator"})
+    assert stored == [["github:1", 3, 750, 0], ["web:a.example", 1, 250, 1]]
+    named = [
+        {"recipient": "github:1", "flattrs": 3, "amount": 750, "held": False},
+        {"recipient": "web:a.example", "flattrs": 1, "amount": 250, "held": True},
+    ]
+    assert stored_parts({"parts": stored}) == stored_parts({"parts": named})
+    assert stored_parts({"parts": stored})[1] == ("web:a.example", 1, 250, True)
+    assert stored_parts(None) == []
