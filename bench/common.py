@@ -153,6 +153,7 @@ class Writes:
     items: Counter[str] = field(default_factory=Counter)
     units: Counter[str] = field(default_factory=Counter)
     requests: list[tuple[str, list[int]]] = field(default_factory=list)  # kind, item sizes
+    reads: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # as sent
 
     def add(self, table: str, size: int, factor: int) -> None:
         self.items[table] += 1
@@ -166,6 +167,8 @@ class Writes:
 
     def record(self, operation: str, params: dict[str, Any]) -> None:
         short = os.environ.get("TABLE_PREFIX", ENV["TABLE_PREFIX"])
+        if operation in ("GetItem", "BatchGetItem", "Query", "Scan"):
+            self.reads.append((operation, dict(params)))
         sizes: list[int] = []
         if operation == "TransactWriteItems":
             for action in params["TransactItems"]:
