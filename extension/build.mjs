@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const site = new URL(process.env.SITE || "https://flattr.example.org");
+const flushAfterMs = 1000 * Number(process.env.FLUSH_AFTER_SECONDS || 120);
 const out = process.env.OUT || join(here, "dist");
 const pkg = JSON.parse(readFileSync(join(here, "package.json"), "utf8"));
 // For the browser tests only: optional permissions granted at install (GRANTED=history),
@@ -57,7 +58,10 @@ for (const browser of ["chromium", "firefox"]) {
   mkdirSync(join(target, "src"), { recursive: true });
   cpSync(join(here, "src"), join(target, "src"), { recursive: true });
   for (const file of ["popup.html", "popup.css"]) cpSync(join(here, file), join(target, file));
-  writeFileSync(join(target, "src", "config.js"), `export const SITE = ${JSON.stringify(site.origin)};\n`);
+  writeFileSync(
+    join(target, "src", "config.js"),
+    `export const SITE = ${JSON.stringify(site.origin)};\nexport const FLUSH_AFTER_MS = ${flushAfterMs};\n`,
+  );
   writeFileSync(join(target, "manifest.json"), `${JSON.stringify(manifest(browser), null, 2)}\n`);
 }
 console.log(`extension for ${site.origin}: ${out}/chromium, ${out}/firefox`);

@@ -134,6 +134,8 @@ function showMonth(line, month) {
 }
 
 async function draw() {
+  // What waits is sent first: the popup shows the server's count (and its flattrs) of now.
+  await chrome.runtime.sendMessage({ type: "flush" });
   const local = await chrome.storage.local.get(["token", "paused", "outbox", "visits"]);
   const root = document.getElementById("popup");
   if (!local.token) return root.replaceChildren(...signInView());

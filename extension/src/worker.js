@@ -40,7 +40,7 @@ export function handle(event) {
     }
     await chrome.storage.session.set({ sensing: state });
     await chrome.storage.local.set({ outbox: box, today: addToday(today, report, now) });
-    // Sent when the oldest report is 20 s old; at once when the tab or sign-in changed.
+    // Sent when the oldest report is two minutes old; at once when the tab or sign-in changed.
     await flush(["closed", "signed"].includes(event.type));
   });
 }

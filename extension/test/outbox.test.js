@@ -24,17 +24,18 @@ test("batches of at most a hundred, removed once the API took them", () => {
 
 test("429 and 5xx back off, honouring Retry-After; nothing is lost", () => {
   let box = filled(3);
-  const batch = nextBatch(box, 21_000);
-  box = settle(box, batch, { status: 429, retryAfter: "30" }, 1_000);
-  assert.equal(nextBatch(box, 30_999), null);
-  assert.equal(nextBatch(box, 31_000).length, 3);
-  box = settle(box, batch, { status: 503 }, 31_000);
-  box = settle(box, batch, { status: 0 }, 31_000); // offline
+  const batch = nextBatch(box, LATER + 1_000);
+  const t = LATER + 1_000;
+  box = settle(box, batch, { status: 429, retryAfter: "30" }, t);
+  assert.equal(nextBatch(box, t + 29_999), null);
+  assert.equal(nextBatch(box, t + 30_000).length, 3);
+  box = settle(box, batch, { status: 503 }, t + 30_000);
+  box = settle(box, batch, { status: 0 }, t + 30_000); // offline
   assert.equal(box.failures, 3);
-  assert.equal(nextBatch(box, 31_000 + 7_999), null); // 2 s × 2² after the third failure
-  assert.ok(nextBatch(box, 31_000 + 8_000));
+  assert.equal(nextBatch(box, t + 30_000 + 7_999), null); // 2 s × 2² after the third failure
+  assert.ok(nextBatch(box, t + 30_000 + 8_000));
   assert.equal(box.items.length, 3);
-  box = settle(box, batch, { status: 202 }, 40_000);
+  box = settle(box, batch, { status: 202 }, t + 40_000);
   assert.deepEqual([box.items.length, box.failures], [0, 0]);
 });
 
@@ -72,11 +73,23 @@ test("reports of one page made before a request are one report; sent ones never 
   for (let i = 0; i < 20; i += 1) box = add(box, { ...page, active_seconds: 1 }, `e-${i}`, i * 1000);
   assert.equal(box.items.length, 1);
   assert.equal(box.items[0].active_seconds, 20);
-  const batch = nextBatch(box, 20_000);
+  assert.equal(nextBatch(box, LATER - 1), null);
+  const batch = nextBatch(box, LATER);
   assert.deepEqual(Object.keys(body(batch)[0]).sort(), ["active_seconds", "at", "event_id", "kind", "url"]);
   box = settle(box, batch, { status: 0 }, 20_000); // lost: it may have arrived
   box = add(box, { ...page, active_seconds: 5 }, "e-new", 21_000);
   assert.deepEqual(box.items.map((r) => r.active_seconds), [20, 5]);
   box = add(box, { ...page, kind: "media", active_seconds: 5 }, "e-media", 22_000);
   assert.equal(box.items.length, 3);
+});
+
+test("a batch sent early that failed is tried again when its backoff ends, not its window", () => {
+  let box = filled(2);
+  const batch = nextBatch(box, 1_000, true); // sent at once (a closed tab), while offline
+  box = settle(box, batch, { status: 0 }, 1_000);
+  assert.equal(nextBatch(box, 2_999), null); // 2 s of backoff
+  assert.equal(nextBatch(box, 3_000).length, 2); // long before the window would end
+  box = settle(box, batch, { status: 202 }, 3_000);
+  box = add(box, report(9), "e-9", 4_000);
+  assert.equal(nextBatch(box, 4_000 + LATER - 1), null); // the next waits for its window again
 });
