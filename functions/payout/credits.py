@@ -59,8 +59,10 @@ def _credits_of(
     fees = 0
     found: dict[int, dict[tuple[str, bool], Credit]] = {}
     for statement in statements:
-        if int(statement.amount) <= 0:
-            continue  # unfunded: nothing was charged
+        if int(statement.amount) <= 0 or not str(statement.ref or "").startswith("in_split#"):
+            # Unfunded (nothing was charged), or split in one pass before the credit pass
+            # existed: its money went to its recipients then.
+            continue
         details = statement.details or {}
         fees += int(details.get("fee", 0))
         contributor = statement.account.removeprefix("statement#")

@@ -125,3 +125,31 @@ def test_shards_are_planned_from_contributors_two_months_ahead(aws):
 def test_the_split_plans_the_month_after_next(june):
     run_job("monthly-split", month="2031-06")
     assert int(MonthSplit.get("plan#2031-08").shards) == flattrs.shards_for(FANS + CROWD)
+
+
+def test_a_month_split_in_one_pass_before_is_credited_nothing_again(june):
+    """A statement of the one-pass split (named fields, no in-split shard: its money went to
+    its recipients with it) makes no slip: an operator's re-run of such a month pays
+    nobody twice."""
+    from functions.payout.monthly import statement_key
+
+    flattrs.close_month("2031-06")
+    old = LedgerItem(
+        *statement_key("fan00", "2031-06"),
+        kind="statement",
+        month="2031-06",
+        amount=2 * EUR,
+        details={
+            "fee": 200_000,
+            "funded": True,
+            "parts": [
+                {"recipient": "github:octocat", "flattrs": 1, "amount": 1_800_000, "held": False}
+            ],
+        },
+    )
+    old.save()
+    run_job("monthly-split", month="2031-06")
+    (entry,) = ledger.entries(ledger.creator_account("creator"), kind="split")
+    assert int(entry.supporters) == FANS - 1  # every fan but the one split before
+    assert ledger.balance(ledger.contributor_account("fan00")) == 2 * EUR  # not charged again
+    assert in_split("2031-06") == 0
