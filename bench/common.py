@@ -83,17 +83,55 @@ def count_dynamodb_calls(clients: list[Any]) -> Iterator[Counter[str]]:
         for name in [found["TableName"]] if "TableName" in found else found.get("RequestItems", {}):
             counts[f"{model.name} {str(name).removeprefix(ENV['TABLE_PREFIX'])}"] += 1
 
-    for client in clients:
-        client.meta.events.register(
-            "provide-client-params.dynamodb.*", hook, unique_id="bench-counter"
-        )
-    try:
+    with _hooked(clients, hook, "bench-counter"):
         yield counts
+
+
+@contextmanager
+def _hooked(clients: list[Any], hook: Callable[..., None], name: str) -> Iterator[None]:
+    """``hook`` sees every DynamoDB request the clients make, while in the block."""
+    for client in clients:
+        client.meta.events.register("provide-client-params.dynamodb.*", hook, unique_id=name)
+    try:
+        yield
     finally:
         for client in clients:
-            client.meta.events.unregister(
-                "provide-client-params.dynamodb.*", unique_id="bench-counter"
-            )
+            client.meta.events.unregister("provide-client-params.dynamodb.*", unique_id=name)
+
+
+@contextmanager
+def recording(clients: list[Any]) -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """Every DynamoDB request the clients send, as sent: (operation, parameters)."""
+    sent: list[tuple[str, dict[str, Any]]] = []
+
+    def hook(model: Any, params: Any = None, **_: Any) -> None:
+        sent.append((model.name, dict(params) if isinstance(params, dict) else {}))
+
+    with _hooked(clients, hook, "bench-recording"):
+        yield sent
+
+
+def replay(sent: list[tuple[str, dict[str, Any]]]) -> float:
+    """The requests sent again with a raw boto3 client: their seconds. A transaction's
+    idempotency token is left out (the emulator would answer a replay without doing it)."""
+    import boto3
+
+    client = boto3.client("dynamodb", region_name="eu-west-1")
+    calls = [
+        (
+            getattr(client, snake(operation)),
+            {k: v for k, v in params.items() if k != "ClientRequestToken"},
+        )
+        for operation, params in sent
+    ]
+    began = time.perf_counter()
+    for call, params in calls:
+        call(**params)
+    return time.perf_counter() - began
+
+
+def snake(operation: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
 
 
 def total_calls(counts: Counter[str]) -> int:
@@ -201,14 +239,5 @@ def count_writes(clients: list[Any]) -> Iterator[Writes]:
     def hook(model: Any, params: Any = None, **_: Any) -> None:
         writes.record(model.name, params if isinstance(params, dict) else {})
 
-    for client in clients:
-        client.meta.events.register(
-            "provide-client-params.dynamodb.*", hook, unique_id="bench-writes"
-        )
-    try:
+    with _hooked(clients, hook, "bench-writes"):
         yield writes
-    finally:
-        for client in clients:
-            client.meta.events.unregister(
-                "provide-client-params.dynamodb.*", unique_id="bench-writes"
-            )

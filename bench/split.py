@@ -34,6 +34,7 @@ from bench.common import (
     item_bytes,
     pynamodb_clients,
     report_line,
+    snake,
     total_calls,
 )
 
@@ -146,7 +147,7 @@ def _floor(writes: Writes) -> tuple[int, float]:
     began = time.perf_counter()
     read = 0
     for operation, params in writes.reads:
-        answer = getattr(client, _snake(operation))(**params)
+        answer = getattr(client, snake(operation))(**params)
         if operation == "Query" and params["TableName"] == Flattr.Meta.table_name:
             read += len(answer["Items"])
     serial = 0
@@ -172,10 +173,6 @@ def _floor(writes: Writes) -> tuple[int, float]:
         else:
             client.put_item(TableName=table, Item=items[0])
     return read, time.perf_counter() - began
-
-
-def _snake(operation: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
 
 
 def run_job(flattrs: int, contributors: int) -> tuple[Any, Counter[str], Writes, float]:

@@ -134,34 +134,26 @@ class Schedules(Construct):
             comment="let every track Lambda see the month closed",
             time=sfn.WaitTime.duration(Duration.seconds(Settings().split_close_grace_seconds)),
         )
+
         # Both passes run as many Lambdas at once as the close job says (from the month's
         # shard count); their results are discarded (the finish job sums the shards' stats:
         # thousands of results would pass Step Functions' 256 KB payload limit).
-        shards = sfn.Map(
-            self,
-            f"{name}Shards",
-            items_path="$.shards",
-            item_selector={"month.$": "$.month", "shard.$": "$$.Map.Item.Value"},
-            max_concurrency_path="$.concurrency",
-            result_path=sfn.JsonPath.DISCARD,
-        )
-        shards.item_processor(
-            invoke("Shard", {"job": "split-shard", "month.$": "$.month", "shard.$": "$.shard"})
-        )
-        credits = sfn.Map(
-            self,
-            f"{name}Credits",
-            items_path="$.shards",
-            item_selector={"month.$": "$.month", "partition.$": "$$.Map.Item.Value"},
-            max_concurrency_path="$.concurrency",
-            result_path=sfn.JsonPath.DISCARD,
-        )
-        credits.item_processor(
-            invoke(
-                "Credit",
-                {"job": "split-credit", "month.$": "$.month", "partition.$": "$.partition"},
+        def fan_out(state: str, job: str, key: str) -> sfn.Map:
+            each = sfn.Map(
+                self,
+                f"{name}{state}s",
+                items_path="$.shards",
+                item_selector={"month.$": "$.month", f"{key}.$": "$$.Map.Item.Value"},
+                max_concurrency_path="$.concurrency",
+                result_path=sfn.JsonPath.DISCARD,
             )
-        )
+            each.item_processor(
+                invoke(state, {"job": job, "month.$": "$.month", f"{key}.$": f"$.{key}"})
+            )
+            return each
+
+        shards = fan_out("Shard", "split-shard", "shard")
+        credits = fan_out("Credit", "split-credit", "partition")
         finish = invoke("Finish", {"job": "split-finish", "month.$": "$.month"})
         log_group = logs.LogGroup(
             self,
