@@ -70,5 +70,6 @@ def first_write(item: ModelT) -> ModelT:
     except PutError as error:
         if not condition_failed(error):
             raise
-        return type(item).get(getattr(item, str(item._hash_keyname)))
+        names = [item._hash_keyname, item._range_keyname]
+        return type(item).get(*(getattr(item, str(name)) for name in names if name))
     return item

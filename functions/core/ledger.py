@@ -9,7 +9,7 @@ it does not exist yet, so a retried movement can never apply twice. See
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -357,7 +357,3 @@ def check_invariant(items: Iterable[LedgerItem] | None = None) -> Check:
         if balance != rows:
             problems.append(f"{account}: balance {balance} != escrow rows {rows}")
     return Check(dict(totals), problems)
-
-
-def chunks(items: Sequence[Leg], size: int) -> list[tuple[Leg, ...]]:
-    return [tuple(items[i : i + size]) for i in range(0, len(items), size)]

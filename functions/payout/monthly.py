@@ -19,13 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import PutError
-
 from functions.common import clock
 from functions.common.models import Flattr, LedgerItem, MonthStat, Recipient, User
 from functions.common.months import previous_month
 from functions.common.settings import MAX_SPLIT_CONCURRENCY, settings
-from functions.common.storage import condition_failed, ensure_bound
+from functions.common.storage import ensure_bound, first_write
 from functions.core import ledger
 from functions.core.flattrs import (
     close_month,
@@ -195,26 +193,18 @@ def split_contributor(
         charge, charge, known.owners.payable(counts), settings().fee_rate_basis_points
     )
     statement = statement_item(contributor_id, month, shard, split, known.owners.creators)
-    if split.funded:
-        written = ledger.debit_to_split(contributor_id, split.charge, statement)
+    if not split.funded:
+        stored = first_write(statement)
+    elif ledger.debit_to_split(contributor_id, split.charge, statement):
+        stored = statement
     else:
-        written = put_new(statement)
-    if not written:  # a concurrent run split them first
+        stored = LedgerItem.get(*statement_key(contributor_id, month))
+    if stored is not statement:  # a concurrent run split them first
         summary.already_split += 1
-        return LedgerItem.get(*statement_key(contributor_id, month))
+        return stored
     escrowed = sum(p.amount for p in split.parts if p.recipient not in known.owners.creators)
     summary.count(split, sum(counts.values()), escrowed)
     return statement
-
-
-def put_new(item: LedgerItem) -> bool:
-    try:
-        item.save(condition=LedgerItem.sk.does_not_exist())
-    except PutError as error:
-        if condition_failed(error):
-            return False
-        raise
-    return True
 
 
 def split_shard(month: str, shard: int) -> ShardSummary:
