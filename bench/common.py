@@ -111,26 +111,29 @@ def recording(clients: list[Any]) -> Iterator[list[tuple[str, dict[str, Any]]]]:
         yield sent
 
 
-def replay(sent: list[tuple[str, dict[str, Any]]]) -> float:
-    """The requests sent again with a raw boto3 client: their seconds. A transaction's
-    idempotency token is left out (the emulator would answer a replay without doing it)."""
+def replay(sent: list[tuple[str, dict[str, Any]]], answers: list[Any] | None = None) -> float:
+    """The requests sent again with a raw boto3 client: their seconds (their answers into
+    ``answers``, if given). A transaction's idempotency token is left out (the emulator
+    would answer a replay without doing it)."""
     import boto3
 
     client = boto3.client("dynamodb", region_name="eu-west-1")
     calls = [
         (
-            getattr(client, snake(operation)),
+            getattr(client, _snake(operation)),
             {k: v for k, v in params.items() if k != "ClientRequestToken"},
         )
         for operation, params in sent
     ]
     began = time.perf_counter()
     for call, params in calls:
-        call(**params)
+        answer = call(**params)
+        if answers is not None:
+            answers.append(answer)
     return time.perf_counter() - began
 
 
-def snake(operation: str) -> str:
+def _snake(operation: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
 
 
