@@ -113,13 +113,15 @@ def _day_limits() -> dict[str, int]:
         "attention": limits.max_attention_seconds_per_day,
         "pages": limits.max_pages_per_day,
         "sites": limits.max_sites_per_day,
+        "flattrs": limits.max_flattrs_per_day,
     }
 
 
 def reserve_day(
     contributor_id: str, day: str, expires_at: datetime, **amounts: int
 ) -> DayTotals | None:
-    """Add ``amounts`` (attention seconds, new pages, new sites) to the day's totals if no
+    """Add ``amounts`` (attention seconds, new pages, new sites, flattrs due) to the day's
+    totals if no
     daily limit is passed, and answer the day's totals after it (the update answers them:
     no read); None, and nothing added, otherwise. One atomic update: any number of
     requests reserve at once without conflicting."""
@@ -166,11 +168,14 @@ def _transact_with_flattrs(
     day: str,
     expires_at: datetime,
     extra: Sequence[Model] = (),
+    counted: int = 0,
 ) -> None:
     """One transaction: the activity item's write, the new flattrs, ``extra`` markers and
-    the day's flattr counter (under the daily limit). Raises ``DailyLimit`` when the
-    counter's condition fails, ``Conflict`` when another condition does."""
+    the day's flattr counter (under the daily limit) for the flattrs beyond the ``counted``
+    ones (already reserved with the day's totals: then two items for one flattr). Raises
+    ``DailyLimit`` when the counter's condition fails, ``Conflict`` when another does."""
     cap = settings().max_flattrs_per_day
+    uncounted = len(flattrs) - counted
     counter = ContributorDay(contributor_id, f"day#{day}")
     try:
         with transact_write() as transaction:
@@ -179,20 +184,20 @@ def _transact_with_flattrs(
                 transaction.save(flattr, condition=Flattr.flattr_id.does_not_exist())
             for other in extra:
                 transaction.save(other, condition=ActivityItem.item_key.does_not_exist())
-            if flattrs:
+            if uncounted > 0:
                 transaction.update(
                     counter,
                     actions=[
-                        ContributorDay.flattrs.add(len(flattrs)),
+                        ContributorDay.flattrs.add(uncounted),
                         ContributorDay.expires_at.set(expires_at),
                     ],
                     condition=ContributorDay.flattrs.does_not_exist()
-                    | (ContributorDay.flattrs <= cap - len(flattrs)),
+                    | (ContributorDay.flattrs <= cap - uncounted),
                 )
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
         last = reasons[-1] if reasons else None
-        if flattrs and last is not None and last.code == "ConditionalCheckFailed":
+        if uncounted > 0 and last is not None and last.code == "ConditionalCheckFailed":
             raise DailyLimit from error
         if any(r is not None and r.code in CONFLICTS for r in reasons):
             raise Conflict from error
@@ -243,10 +248,12 @@ def update_page_day(
     day: str,
     expires_at: datetime,
     extra: Sequence[Model] = (),
+    counted: int = 0,
 ) -> None:
     """Apply ``actions`` to a page-day under ``condition``; with flattrs, in one transaction
-    with them and the day counter. Raises ``Conflict`` when the condition no longer holds
-    (read again and decide again), ``DailyLimit`` as ``save_with_flattrs``."""
+    with them and the day counter (for those beyond the ``counted``). Raises ``Conflict``
+    when the condition no longer holds (read again and decide again), ``DailyLimit`` as
+    ``save_with_flattrs``."""
     ensure_bound()
     item = PageDay(contributor_id, key)
     if not flattrs and not extra:
@@ -264,6 +271,7 @@ def update_page_day(
         day=day,
         expires_at=expires_at,
         extra=extra,
+        counted=counted,
     )
 
 

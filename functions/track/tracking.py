@@ -8,7 +8,9 @@ under a condition that what it read still decides the outcome: the flattrs award
 the thresholds the new total falls between, the elapsed-time bound. Reports from several
 devices therefore add up without conflicting; only a request whose read went stale across
 a threshold (or an award) reads again, and at most one request awards each flattr. When
-a threshold is crossed, the flattrs are written in the same transaction. After a crash
+a threshold is crossed, the flattrs are written in the same transaction as the page-day;
+the day's flattr counter (the daily limit) is taken beforehand with the seconds, in the
+same reservation, and what a request did not use is given back. After a crash
 between a write and its award, the next report on the page-day (or the same one sent
 again) awards what is due.
 
@@ -163,6 +165,8 @@ class _PageDayWork:
     reports: list[AttentionReport]
     reserved: int = 0  # attention seconds reserved in the day's totals
     new_page: bool = False
+    flattrs_reserved: int = 0  # flattrs due, counted in the day's totals by the reservation
+    flattrs_used: int = 0  # ... of which the page-day's transaction wrote
 
 
 def page_day_key(day: str, url: str) -> str:
@@ -221,10 +225,22 @@ def record_attention(
 
             _retrying(apply)
     finally:
-        for day, seconds in unused.items():
-            store.release_day(contributor_id, day, attention=seconds)
+        _release_unused(contributor_id, work.values(), unused)
     queue_lookups([(flattr.month, resolution) for flattr, resolution in outcome.flattrs], now)
     return outcome
+
+
+def _release_unused(
+    contributor_id: str, work: Iterable[_PageDayWork], seconds: dict[str, int]
+) -> None:
+    """Give back the seconds and flattrs reserved for reports that were not recorded."""
+    flattrs: dict[str, int] = defaultdict(int)
+    for w in work:
+        flattrs[w.day] += w.flattrs_reserved - w.flattrs_used
+    for day in sorted(set(seconds) | set(flattrs)):
+        store.release_day(
+            contributor_id, day, attention=seconds.get(day, 0), flattrs=flattrs.get(day, 0)
+        )
 
 
 def _reserve_attention(
@@ -237,18 +253,41 @@ def _reserve_attention(
 ) -> store.DayTotals | None:
     """Take the day's budget for these reports (seconds, new pages) in one atomic update;
     where a daily limit would be passed, admit what fits and reject the rest with a reason.
-    Answers the day's totals after it, where an update answered them."""
+    The flattrs the reports make, as read, are counted in the same update, so that each
+    page-day's transaction writes only the page-day and its flattrs (the slower way, where
+    a limit would be passed, leaves them to the transaction). Answers the day's totals
+    after it, where an update answered them."""
+    due: dict[str, int] = {}
     for w in day_work:
         w.new_page = w.key not in found
-        w.reserved = _fold(found.get(w.key), w.reports).added
+        folded = _fold(found.get(w.key), w.reports)
+        w.reserved = folded.added
+        due[w.key] = rules.flattrs_due(folded.seconds, folded.media, folded.read_awarded)
     expires_at = page_day_expiry(day, time_zone)
-    wanted_seconds = sum(w.reserved for w in day_work)
-    wanted_pages = sum(1 for w in day_work if w.new_page)
     reserved = store.reserve_day(
-        contributor_id, day, expires_at, attention=wanted_seconds, pages=wanted_pages
+        contributor_id,
+        day,
+        expires_at,
+        attention=sum(w.reserved for w in day_work),
+        pages=sum(1 for w in day_work if w.new_page),
+        flattrs=sum(due.values()),
     )
     if reserved:
+        for w in day_work:
+            w.flattrs_reserved = due[w.key]
         return reserved
+    return _admit_within_limits(contributor_id, day, day_work, expires_at, outcome)
+
+
+def _admit_within_limits(
+    contributor_id: str,
+    day: str,
+    day_work: list[_PageDayWork],
+    expires_at: datetime,
+    outcome: Outcome,
+) -> store.DayTotals | None:
+    """Where a daily limit would be passed: admit the reports that fit, in time order, and
+    reject the rest with a reason; reserve what was admitted."""
     limits = settings()
     totals = store.day_totals(contributor_id, day)
     seconds, pages = totals.attention, totals.pages
@@ -375,12 +414,14 @@ def _apply_attention(
     folded = _fold(item, work.reports)
     results, added = folded.results, folded.added
     due = rules.flattrs_due(folded.seconds, folded.media, folded.read_awarded)
+    counted = min(due, work.flattrs_reserved)  # counted in the day's totals already
     if not added and not due:
         _merge(outcome, results, [], work.resolution)
         return 0
     if (
-        due
-        and _flattrs_on(contributor_id, work.day, counters) + due > settings().max_flattrs_per_day
+        due > counted
+        and _flattrs_on(contributor_id, work.day, counters) + due - counted
+        > settings().max_flattrs_per_day
     ):
         _reject_accepted(results, work.reports, folded.known, "daily_flattr_limit")
         _merge(outcome, results, [], work.resolution)
@@ -397,12 +438,14 @@ def _apply_attention(
             flattrs,
             day=work.day,
             expires_at=expires_at,
+            counted=counted,
         )
     except DailyLimit:
         _reject_accepted(results, work.reports, folded.known, "daily_flattr_limit")
         _merge(outcome, results, [], work.resolution)
         return 0
-    counters[work.day] = _flattrs_on(contributor_id, work.day, counters) + len(flattrs)
+    work.flattrs_used = counted
+    counters[work.day] = _flattrs_on(contributor_id, work.day, counters) + due - counted
     _merge(outcome, results, flattrs, work.resolution)
     return added
 

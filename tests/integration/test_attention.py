@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from functions.common import clock
+from functions.track.store import day_counter
 from tests.integration.track_helpers import (
     at_base,
     attend,
@@ -274,3 +275,20 @@ def test_crossing_a_threshold_is_one_transaction(now):
         answer = attend(report(URL, 60, now - timedelta(minutes=2)))
     assert len(answer.json["flattrs"]) == 1
     assert writes(counts) == 1 + 1 and counts["TransactWriteItems"] == 1
+    # The page-day and the flattr: the day's flattr counter was taken with its totals.
+    assert counts["TransactItems"] == 2
+    assert day_counter("user-1", now.date().isoformat()) == 1
+
+
+def test_flattrs_past_the_daily_limit_in_one_request_are_refused_one_by_one(now, monkeypatch):
+    with limits(monkeypatch, MAX_FLATTRS_PER_DAY="2"):
+        answer = attend(
+            *[
+                report(f"https://site{page}.example/", 50, now - timedelta(minutes=5))
+                for page in range(3)
+            ]
+        )
+    assert len(answer.json["flattrs"]) == 2
+    assert [r["reason"] for r in answer.json["rejected"]] == ["daily_flattr_limit"]
+    assert day_counter("user-1", now.date().isoformat()) == 2
+    assert len(my_flattrs()) == 2

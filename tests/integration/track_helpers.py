@@ -93,6 +93,7 @@ def dynamodb_calls() -> Iterator[Counter[str]]:
 
     def counting(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
         counts[operation_name] += 1
+        counts["TransactItems"] += len(operation_kwargs.get("TransactItems", ()))
         return original(self, operation_name, operation_kwargs)
 
     Connection.dispatch = counting  # type: ignore[method-assign]
