@@ -13,7 +13,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from infra.bundling import dependencies_code, functions_code
+from infra.bundling import ARCHITECTURE, dependencies_code, functions_code
 from infra.tables import Tables
 
 RUNTIME = lambda_.Runtime.PYTHON_3_14
@@ -193,6 +193,7 @@ class DomainFunctions(Construct):
             "Dependencies",
             code=dependencies_code(),
             compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
             description="pinned third-party packages of the handlers",
         )
         code = functions_code()
@@ -308,7 +309,7 @@ class DomainFunctions(Construct):
             self,
             construct_id,
             runtime=RUNTIME,
-            architecture=lambda_.Architecture.X86_64,
+            architecture=ARCHITECTURE,
             handler=f"functions.{domain}.handler.{entry}",
             code=code,
             layers=[dependencies],

@@ -33,3 +33,13 @@ def test_without_the_runtimes_python_the_bundle_ships_sources_and_says_so(tmp_pa
     assert bundling.compile_bytecode(tmp_path, None) is False
     assert not list(Path(tmp_path).rglob("*.pyc"))
     assert "without bytecode" in capsys.readouterr().err
+
+
+def test_the_layer_is_installed_for_the_functions_architecture(tmp_path, monkeypatch):
+    sent: list[list[str]] = []
+    monkeypatch.setattr(bundling.subprocess, "run", lambda args, **_: sent.append(args))
+    monkeypatch.setattr(bundling, "runtime_python", lambda: None)
+    bundling.PipTargetBundling().try_bundle(str(tmp_path), image=DockerImage.from_registry("x"))
+    (args,) = sent
+    platform = args[args.index("--python-platform") + 1]
+    assert bundling.ARCHITECTURE.name == "arm64" and platform.startswith("aarch64-manylinux")
