@@ -80,11 +80,21 @@ class Rejection(BaseModel):
     reason: str
 
 
+class DoneOut(BaseModel):
+    """A page that has earned every flattr it can today: reports of it (of ``kind``: text
+    ones when media could still earn, else any) change nothing ``until`` the day ends."""
+
+    event_id: str
+    until: str
+    kind: Literal["text", "any"]
+
+
 class RecordedOut(BaseModel):
     accepted: int
     duplicates: int
     rejected: list[Rejection]
     flattrs: list[FlattrOut]
+    done: list[DoneOut] = []
 
 
 class FlattrPage(BaseModel):
@@ -122,6 +132,10 @@ def _recorded(outcome: tracking.Outcome) -> RecordedOut:
         duplicates=outcome.duplicates,
         rejected=[Rejection(**r) for r in outcome.rejected],
         flattrs=[_with_resolution(f, r) for f, r in outcome.flattrs],
+        done=[
+            DoneOut(event_id=event_id, until=rfc3339(until), kind=kind)  # type: ignore[arg-type]
+            for event_id, until, kind in outcome.done
+        ],
     )
 
 

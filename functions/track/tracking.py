@@ -126,6 +126,9 @@ class Outcome:
     duplicates: int = 0
     rejected: list[dict[str, str]] = field(default_factory=list)
     flattrs: list[tuple[Flattr, Resolution]] = field(default_factory=list)
+    # Pages done for the day: (a report's event id, when the day ends, "text" when only
+    # media reports could still earn, "any" when nothing could).
+    done: list[tuple[str, datetime, str]] = field(default_factory=list)
 
     def reject(self, event_id: str, reason: str) -> None:
         self.rejected.append({"event_id": event_id, "reason": reason})
@@ -417,6 +420,7 @@ def _apply_attention(
     counted = min(due, work.flattrs_reserved)  # counted in the day's totals already
     if not added and not due:
         _merge(outcome, results, [], work.resolution)
+        _note_done(outcome, work, folded, folded.read_awarded, time_zone)
         return 0
     if (
         due > counted
@@ -447,7 +451,22 @@ def _apply_attention(
     work.flattrs_used = counted
     counters[work.day] = _flattrs_on(contributor_id, work.day, counters) + due - counted
     _merge(outcome, results, flattrs, work.resolution)
+    _note_done(outcome, work, folded, folded.read_awarded + due, time_zone)
     return added
+
+
+def _note_done(
+    outcome: Outcome, work: _PageDayWork, folded: _Folded, awarded: int, time_zone: str
+) -> None:
+    """A page-day with every flattr its kind can earn is done until the day ends: the
+    answer says so, and the extension stops reporting it (a request a page past its last
+    threshold would cost for nothing). A text page-day could still turn media."""
+    if rules.seconds_to_next(folded.seconds, folded.media, awarded) is not None:
+        return
+    kind = "any" if folded.media or len(rules.thresholds(True)) <= awarded else "text"
+    until = rules.day_end(datetime.fromisoformat(work.day).date(), time_zone)
+    last = max(work.reports, key=lambda r: (r.at, r.event_id))
+    outcome.done.append((last.event_id, until, kind))
 
 
 def _attention_flattrs(

@@ -31,7 +31,7 @@ def now(aws):
 def test_49_seconds_is_no_flattr_and_50_is_one(now):
     first = attend(report(URL, 49, now - timedelta(minutes=5)))
     assert first.status == 200
-    assert first.json == {"accepted": 1, "duplicates": 0, "rejected": [], "flattrs": []}
+    assert first.json == {"accepted": 1, "duplicates": 0, "rejected": [], "flattrs": [], "done": []}
     second = attend(report(URL, 1, now))
     (flattr,) = second.json["flattrs"]
     assert flattr["recipient"] == {
@@ -124,7 +124,7 @@ def test_a_repeated_event_id_counts_once(now):
     first = attend(report(URL, 40, now - timedelta(minutes=2), event_id=event))
     again = attend(report(URL, 40, now - timedelta(minutes=2), event_id=event))
     assert first.json["accepted"] == 1
-    assert again.json == {"accepted": 0, "duplicates": 1, "rejected": [], "flattrs": []}
+    assert again.json == {"accepted": 0, "duplicates": 1, "rejected": [], "flattrs": [], "done": []}
     assert attend(report(URL, 9, now)).json["flattrs"] == []  # 49 s in all, not 89
 
 
@@ -292,3 +292,38 @@ def test_flattrs_past_the_daily_limit_in_one_request_are_refused_one_by_one(now,
     assert [r["reason"] for r in answer.json["rejected"]] == ["daily_flattr_limit"]
     assert day_counter("user-1", now.date().isoformat()) == 2
     assert len(my_flattrs()) == 2
+
+
+def test_the_answer_names_a_page_done_for_the_day_once_it_has_every_text_flattr(now):
+    start = now - timedelta(hours=2)
+    answers = [
+        attend(
+            report(
+                URL,
+                60,
+                start + timedelta(minutes=minute + 1),
+                event_id=f"00000000-0000-4000-8000-00000000000{minute}",
+            )
+        ).json
+        for minute in range(4)  # 60, 120, 180, 240 s: the fifth flattr at 210
+    ]
+    assert [a["done"] for a in answers[:3]] == [[], [], []]
+    day_end = now.replace(hour=4, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    assert answers[3]["done"] == [
+        {
+            "event_id": "00000000-0000-4000-8000-000000000003",
+            "until": day_end.isoformat().replace("+00:00", "Z"),
+            "kind": "text",
+        }
+    ]
+    # Sent anyway (another device, say): still done; a media report could still earn more.
+    again = attend(report(URL, 60, start + timedelta(minutes=6))).json
+    assert again["done"][0]["kind"] == "text" and again["flattrs"] == []
+
+
+def test_a_media_page_is_done_for_every_kind_past_its_last_threshold(now):
+    start = now - timedelta(hours=4)
+    for minute in range(4):
+        attend(report(URL, 900, start + timedelta(minutes=15 * (minute + 1)), kind="media"))
+    last = attend(report(URL, 900, start + timedelta(minutes=75), kind="media")).json
+    assert last["done"][0]["kind"] == "any"
