@@ -2,6 +2,7 @@
 // it after ~30 s idle. The attention state lives in chrome.storage.session, the outbox,
 // the token and the settings in chrome.storage.local; every event is applied in order.
 import { SITE } from "./config.js";
+import { isDone, learnDone, withoutDone } from "./done.js";
 import { add, body, emptyOutbox, nextBatch, settle, signedIn } from "./outbox.js";
 import { addToday, initialState, step, trackableUrl } from "./sensing.js";
 import { visitItem, visitsBody } from "./visits.js";
@@ -17,26 +18,33 @@ function serially(work) {
 
 async function load() {
   const session = await chrome.storage.session.get(["sensing"]);
-  const local = await chrome.storage.local.get(["outbox", "token", "paused", "sitesOff", "today"]);
+  const local = await chrome.storage.local.get(["outbox", "token", "paused", "sitesOff", "today", "done"]);
   const sensing = {
     ...(session.sensing || initialState()),
     signedIn: Boolean(local.token),
     paused: Boolean(local.paused),
     sitesOff: local.sitesOff || [],
   };
-  return { sensing, outbox: local.outbox || emptyOutbox(), token: local.token || null, today: local.today || null };
+  return {
+    sensing,
+    outbox: local.outbox || emptyOutbox(),
+    token: local.token || null,
+    today: local.today || null,
+    done: local.done || {},
+  };
 }
 
 /** One event through the sensing logic; its report, if any, into the outbox. */
 export function handle(event) {
   return serially(async () => {
     const now = Date.now();
-    const { sensing, outbox, today } = await load();
+    const { sensing, outbox, today, done } = await load();
     const { state, report } = step(sensing, { ...event, at: now });
     let box = outbox;
     if (report) {
       const made = { url: report.url, kind: report.kind, active_seconds: report.seconds, at: report.at };
-      box = add(box, made, crypto.randomUUID(), now);
+      // A page done for the day is not reported again (the popup still counts its seconds).
+      if (!isDone(done, made, now)) box = add(box, made, crypto.randomUUID(), now);
     }
     await chrome.storage.session.set({ sensing: state });
     await chrome.storage.local.set({ outbox: box, today: addToday(today, report, now) });
@@ -79,11 +87,18 @@ async function send(key, force) {
         body: JSON.stringify({ device_id: device, [field]: shape(batch, today) }),
       });
       answer = { status: response.status, retryAfter: response.headers.get("Retry-After") };
+      if (key === "outbox" && response.ok) answer.json = await response.json().catch(() => null);
     } catch {
       answer = { status: 0 }; // offline, or the service is down
     }
     const now = (await chrome.storage.local.get([key]))[key] || emptyOutbox();
-    await chrome.storage.local.set({ [key]: settle(now, batch, answer, Date.now()) });
+    let settled = settle(now, batch, answer, Date.now());
+    if (answer.json) {
+      const done = learnDone((await chrome.storage.local.get(["done"])).done, batch, answer.json, Date.now());
+      settled = withoutDone(settled, done, Date.now());
+      await chrome.storage.local.set({ done });
+    }
+    await chrome.storage.local.set({ [key]: settled });
     if (answer.status === 401) await signOut();
     if (answer.status < 200 || answer.status >= 300) return;
   }
@@ -112,7 +127,7 @@ listenForVisits();
 chrome.permissions.onAdded.addListener(listenForVisits);
 
 async function signOut() {
-  await chrome.storage.local.remove(["token"]);
+  await chrome.storage.local.remove(["token", "done"]); // done pages were that account's
 }
 
 async function activeTab() {

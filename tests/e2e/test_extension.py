@@ -141,6 +141,19 @@ def test_sign_in_through_the_site_then_reading_makes_a_flattr(
     assert found[0]["source"] == "attention"
     page.screenshot(path=str(SHOTS / "extension-reading.png"))
 
+    # Read on past the last threshold: the service answers that the page is done for the
+    # day, and the extension stops reporting it (docs/scale.md: requests per flattr).
+    done_pages = "async () => (await chrome.storage.local.get('done')).done || {}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not worker.evaluate(done_pages):
+        page.mouse.wheel(0, 120)
+        page.wait_for_timeout(1100)
+    done = worker.evaluate(done_pages)
+    assert [url for url in done if READING_HOST in url], done
+    assert all(entry["kind"] == "text" for entry in done.values())
+    made = [f for f in flattrs_of(quick_stack, token) if READING_HOST in f["url"]]
+    assert len(made) == 5  # every text flattr of the page-day
+
 
 def service_worker(context: BrowserContext) -> Any:
     """The extension's service worker (started with the browser, or soon after)."""
