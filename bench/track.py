@@ -2,10 +2,13 @@
 
 Prints three figures, each as a ratio against its floor measured in the same run:
 (a) cold import of the track handler vs ``import boto3`` alone;
-(b) attention reports per second through the real handler on in-process moto vs raw
-    boto3 writes of the same page-day items (one PutItem each, the least any design does);
+(b) attention reports per second through the real handler on in-process moto vs the
+    handler's own DynamoDB requests sent again raw with boto3 on the same state (and, beside,
+    the earlier floor: raw PutItems of the same page-day items, the least any design does);
 (c) DynamoDB calls per report, counted with botocore event hooks, vs one write per
-    page-day touched.
+    page-day touched;
+(d) the sizes of the items written (page-days, flattrs), hence their write units: inputs of
+    docs/scale.md's cost model.
 """
 
 from __future__ import annotations
@@ -22,14 +25,17 @@ from bench.common import (
     cold_import_seconds,
     configure,
     count_dynamodb_calls,
+    item_bytes,
     pynamodb_clients,
+    recording,
+    replay,
     report_line,
     total_calls,
 )
 
 
 def attention_events(
-    requests: int, reports_per_request: int, pages_per_request: int, start: Any
+    requests: int, reports_per_request: int, pages_per_request: int, start: Any, seconds: int = 1
 ) -> list[dict[str, Any]]:
     import json
 
@@ -45,7 +51,7 @@ def attention_events(
                 "event_id": str(uuid.uuid4()),
                 "url": f"https://site{n % 50}.example/page{(n * pages_per_request + i % pages_per_request) % 400}",  # noqa: E501
                 "kind": "text",
-                "active_seconds": 1,
+                "active_seconds": seconds,
                 "at": at.isoformat(),
             }
             for i in range(reports_per_request)
@@ -94,8 +100,19 @@ def _floor_seconds(requests: int, reports: int, pages: int) -> float:
     return time.perf_counter() - began
 
 
-def _handler_seconds(args: argparse.Namespace) -> tuple[float, Counter[str]]:
-    """The track handler given the reports, after a warm-up; and its DynamoDB calls."""
+def _warm_up(events: list[dict[str, Any]]) -> None:
+    import functions.track.handler as handler
+    from local.gateway import LambdaContext
+
+    for event in events:
+        handler.lambda_handler(event, LambdaContext("bench-track"))
+
+
+def _handler_seconds(
+    args: argparse.Namespace, warm_up: list[dict[str, Any]]
+) -> tuple[float, Counter[str], list[tuple[str, dict[str, Any]]]]:
+    """The track handler given the reports, after a warm-up; its DynamoDB calls, and its
+    requests as sent."""
     import time
 
     import functions.track.handler as handler
@@ -103,16 +120,38 @@ def _handler_seconds(args: argparse.Namespace) -> tuple[float, Counter[str]]:
     from local.gateway import LambdaContext
 
     context = LambdaContext("bench-track")
-    start = clock.now() - timedelta(hours=2)
-    for event in attention_events(5, args.reports, args.pages, start - timedelta(hours=1)):
-        handler.lambda_handler(event, context)
-    events = attention_events(args.requests, args.reports, args.pages, start)
-    with count_dynamodb_calls(pynamodb_clients()) as calls:
+    _warm_up(warm_up)
+    events = attention_events(
+        args.requests, args.reports, args.pages, clock.now() - timedelta(hours=2)
+    )
+    clients = pynamodb_clients()
+    with count_dynamodb_calls(clients) as calls, recording(clients) as sent:
         began = time.perf_counter()
         for event in events:
             result = handler.lambda_handler(event, context)
             assert result["statusCode"] == 200, result
-        return time.perf_counter() - began, calls
+        return time.perf_counter() - began, calls, sent
+
+
+def _item_sizes() -> dict[str, int]:
+    """The largest page-day and flattr written (bytes, as DynamoDB bills them), after one
+    more request whose report makes a flattr (the benchmark's reports make none)."""
+    import boto3
+
+    from functions.common import clock
+    from functions.common.models import Flattr, PageDay
+
+    _warm_up(attention_events(1, 1, 1, clock.now() - timedelta(minutes=5), seconds=60))
+
+    client = boto3.client("dynamodb", region_name="eu-west-1")
+    largest: dict[str, int] = {}
+    for name, model in (("page-day", PageDay), ("flattr", Flattr)):
+        pages = client.get_paginator("scan").paginate(TableName=model.Meta.table_name)
+        items = [item for page in pages for item in page["Items"]]
+        if name == "page-day":
+            items = [i for i in items if i["item_key"]["S"].startswith("att#")]
+        largest[name] = max(item_bytes(item) for item in items)
+    return largest
 
 
 def main() -> None:
@@ -144,24 +183,36 @@ def main() -> None:
 
     from moto import mock_aws
 
+    from functions.common import clock, storage
     from functions.common.settings import settings
     from local.provision import provision
 
+    now = clock.now()
+    warm_up = attention_events(5, args.reports, args.pages, now - timedelta(hours=3))
     with mock_aws():
         provision(settings(), user_pool=False)
-        handler_seconds, calls = _handler_seconds(args)
+        handler_seconds, calls, sent = _handler_seconds(args, warm_up)
+        sizes = _item_sizes()
         floor_seconds = _floor_seconds(args.requests, args.reports, args.pages)
+    with mock_aws():  # the same state again, for the handler's own requests sent raw
+        storage.reset()
+        provision(settings(), user_pool=False)
+        _warm_up(warm_up)
+        raw_seconds = replay(sent)
     total_reports = args.requests * args.reports
     handler_rate = total_reports / handler_seconds
-    floor_rate = total_reports / floor_seconds
     print(
         report_line(
             "(b) attention reports per second",
             handler_rate,
-            floor_rate,
+            total_reports / raw_seconds,
             "reports/s",
-            floor_rate / handler_rate,
+            handler_seconds / raw_seconds,
         )
+    )
+    print(
+        f"    the earlier floor, raw PutItem of the page-day items alone: "
+        f"{total_reports / floor_seconds:,.0f} reports/s ({handler_seconds / floor_seconds:.2f}x)"
     )
     per_report = total_calls(calls) / total_reports
     floor_calls = args.pages / args.reports
@@ -175,6 +226,12 @@ def main() -> None:
         )
     )
     print("    calls by operation, and by operation and table:", dict(sorted(calls.items())))
+    print(
+        "(d) largest items written: "
+        + ", ".join(
+            f"{name} {size} bytes ({-(-size // 1024)} WRU a write)" for name, size in sizes.items()
+        )
+    )
 
 
 if __name__ == "__main__":

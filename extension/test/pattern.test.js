@@ -33,11 +33,13 @@ function morning(windowMs, learn = true) {
   let now = 0;
   let serial = 0;
   let requests = 0;
+  let pageDays = 0; // pages a request carries: each is one page-day write
   const made = {};
   const sent = {};
   const flush = (force) => {
     for (let batch = nextBatch(box, now, force, windowMs); batch; batch = nextBatch(box, now, force, windowMs)) {
       requests += 1;
+      pageDays += new Set(batch.map((r) => r.url)).size;
       for (const r of batch) sent[r.url] = (sent[r.url] || 0) + r.active_seconds;
       box = settle(box, batch, { status: 200 }, now);
       if (learn) {
@@ -70,7 +72,7 @@ function morning(windowMs, learn = true) {
     (sum, seconds) => sum + TEXT_THRESHOLDS.filter((threshold) => seconds >= threshold).length,
     0,
   );
-  return { requests, flattrs, made, sent };
+  return { requests, pageDays, flattrs, made, sent };
 }
 
 /** Every second that could still earn was sent, and none twice. */
@@ -94,6 +96,7 @@ test("reading makes fewer requests than flattrs, and every second that counts is
   const per = (run) => (run.requests / run.flattrs).toFixed(2);
   console.log(
     `requests per flattr: ${ratio.toFixed(2)} (${now.requests} requests, ${now.flattrs} flattrs); ` +
+      `${(now.pageDays / now.requests).toFixed(2)} pages a request; ` +
       `not skipping pages done for the day: ${per(unlearnt)}; with 20 s batches: ${per(before)}`,
   );
   assert.ok(ratio <= 0.5, ratio);
