@@ -6,7 +6,9 @@ with GitHub played by ``responses`` (recorded shapes, pages of 100 stars):
     same DynamoDB requests sent again raw with boto3, as the job sent them, on the same
     state seeded again: what the poller's own code (GitHub's pages read and parsed, owners
     resolved, flattrs built) costs beyond its requests. Beside it, the earlier floor: raw
-    conditional PutItem of the same flattr items alone;
+    conditional PutItem of the same flattr items alone; and the work that floor leaves out,
+    measured alone on the same likes: GitHub's pages read through ``responses`` and parsed
+    into likes (their owners taken from each repository), and the flattrs built;
 (b) DynamoDB writes per new like, counted with botocore hooks, vs one write per like.
 """
 
@@ -113,6 +115,29 @@ def _floor_seconds(all_stars: list[dict[str, Any]]) -> float:
     return time.perf_counter() - began
 
 
+def _left_out_seconds(likes: int) -> tuple[float, float]:
+    """The poller's work beyond its DynamoDB requests, alone: GitHub's pages read and parsed
+    (the adapter, through the same ``responses``), and the flattrs built and serialised."""
+    from functions.core import flattrs
+    from functions.core.platforms.registry import CONNECTABLE
+
+    adapter = CONNECTABLE["github"].at(None)
+    began = time.perf_counter()
+    session = adapter.session({"access_token": "t", "token_type": "bearer"}, on_refresh=print)
+    page = adapter.poll(session, None, "1")
+    read = time.perf_counter() - began
+    assert len(page.likes) == likes, len(page.likes)
+    began = time.perf_counter()
+    for like in page.likes:
+        at = like.liked_at
+        assert at is not None
+        flattr_id = flattrs.flattr_id_for(at, f"bench-user|github|like|{like.item_id}")
+        flattrs.new_flattr(
+            "bench-user", flattr_id, like.owner_key, like.url, "activity", at
+        ).serialize()
+    return read, time.perf_counter() - began
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--likes", type=int, default=1000)
@@ -142,6 +167,7 @@ def main() -> None:
             job_seconds = time.perf_counter() - began
         assert summary["flattrs"] == args.likes, summary
         puts_only = _floor_seconds(all_stars)
+        read_seconds, build_seconds = _left_out_seconds(args.likes)
     with mock_aws():  # the same state again, for the job's own requests sent raw
         storage.reset()
         clock.reset()
@@ -162,6 +188,12 @@ def main() -> None:
     print(
         f"    the earlier floor, raw conditional PutItem of the flattrs alone: "
         f"{args.likes / puts_only:,.0f} likes/s ({job_seconds / puts_only:.2f}x)"
+    )
+    both = raw_seconds + read_seconds + build_seconds
+    print(
+        f"    left out by that floor, measured alone: GitHub's pages read and parsed "
+        f"{read_seconds:.2f} s, flattrs built {build_seconds:.2f} s; the floor with them: "
+        f"{args.likes / both:,.0f} likes/s, the job {job_seconds / both:.2f}x of it"
     )
     writes = sum(n for name, n in calls.items() if name in WRITES) / args.likes
     print(report_line("(b) DynamoDB writes per new like", writes, 1.0, "writes", writes))
