@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from typing import TypeVar
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError
@@ -73,3 +74,48 @@ def first_write(item: ModelT) -> ModelT:
         names = [item._hash_keyname, item._range_keyname]
         return type(item).get(*(getattr(item, str(name)) for name in names if name))
     return item
+
+
+BATCH_GET_KEYS = 100  # DynamoDB's limit on the keys of one BatchGetItem, over all its tables
+
+
+def _wire_key(model: type[Model], key: Any) -> dict[str, Any]:
+    """A key as PynamoDB's ``batch_get`` takes it ((hash, range), or the hash alone), in
+    DynamoDB's wire format."""
+    hash_attribute, range_attribute = model._hash_key_attribute(), model._range_key_attribute()
+    if range_attribute is None:
+        hashed, _ = model._serialize_keys(key)
+        return {hash_attribute.attr_name: {hash_attribute.attr_type: hashed}}
+    hashed, ranged = model._serialize_keys(*key)
+    return {
+        hash_attribute.attr_name: {hash_attribute.attr_type: hashed},
+        range_attribute.attr_name: {range_attribute.attr_type: ranged},
+    }
+
+
+def batch_get_many(*wanted: tuple[type[Model], Sequence[Any]]) -> list[list[Any]]:
+    """The items of several tables read together: one BatchGetItem for up to 100 keys over
+    all of them (eventually consistent), where reading each table on its own would be one
+    request a table. One list per (model, keys) given, in no particular order; keys not
+    found are left out. One model a table (the items are read back as that model)."""
+    ensure_bound()
+    tables = {model.Meta.table_name: index for index, (model, _) in enumerate(wanted)}
+    if len(tables) != len(wanted):
+        raise ValueError("batch_get_many takes one model a table")
+    pending = [
+        (model.Meta.table_name, _wire_key(model, key)) for model, keys in wanted for key in keys
+    ]
+    found: list[list[Any]] = [[] for _ in wanted]
+    connection = transaction_connection()
+    while pending:
+        chunk, pending = pending[:BATCH_GET_KEYS], pending[BATCH_GET_KEYS:]
+        request: dict[str, dict[str, Any]] = {}
+        for table, key in chunk:
+            request.setdefault(table, {"Keys": []})["Keys"].append(key)
+        answer = connection.dispatch("BatchGetItem", {"RequestItems": request})
+        for table, items in answer.get("Responses", {}).items():
+            model = wanted[tables[table]][0]
+            found[tables[table]] += [model.from_raw_data(item) for item in items]
+        for table, left in answer.get("UnprocessedKeys", {}).items():
+            pending += [(table, key) for key in left["Keys"]]  # DynamoDB asks for them again
+    return found

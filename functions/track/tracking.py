@@ -1,6 +1,7 @@
 """Recording attention, visits and explicit flattrs: the rules applied to storage.
 
-Attention. Each request reads the page-days it touches (one batch read), reserves its
+Attention. Each request reads the page-days it touches (one batch read, which also reads
+the owner lookups' answers its pages need that the Lambda does not hold), reserves its
 seconds and new pages in the day's totals (one atomic update under the daily limits, so
 its cost does not grow with the pages the day holds), applies the rules in memory and
 writes each page-day once, as commutative additions (seconds, event ids, interval ends)
@@ -41,9 +42,13 @@ from functions.core.ownership.resolve import (
     CachedLookup,
     Lookup,
     OwnerLookup,
+    Prefetched,
     Resolution,
+    lookup_of,
+    page_lookup,
     resolve_many,
 )
+from functions.core.ownership.urls import NotFlattrable, normalise
 from functions.track import rules, store
 from functions.track.store import Conflict, DailyLimit
 
@@ -91,10 +96,12 @@ def ask_soon(lookup: Lookup) -> None:
         logger.warning("owner lookup not queued")
 
 
-def resolve_urls(urls: list[str], contributor_id: str | None) -> list[Resolution]:
+def resolve_urls(
+    urls: list[str], contributor_id: str | None, lookups: OwnerLookup | None = None
+) -> list[Resolution]:
     return resolve_many(
         urls,
-        lookups=_lookups,
+        lookups=lookups or _lookups,
         directory=_directory,
         blocked_domains=settings().blocked_domains,
         contributor_id=contributor_id,
@@ -187,7 +194,8 @@ def record_attention(
 ) -> Outcome:
     outcome = Outcome()
     time_zone = store.time_zone_of(contributor_id)
-    resolutions = resolve_urls([r.url for r in reports], contributor_id)
+    ahead, read = _read_ahead(contributor_id, reports, time_zone)
+    resolutions = resolve_urls([r.url for r in reports], contributor_id, ahead)
     work: dict[str, _PageDayWork] = {}
     for report, resolution in zip(reports, resolutions, strict=True):
         reason = _time_reason(report.at, now) or resolution.reason
@@ -199,7 +207,9 @@ def record_attention(
         work.setdefault(key, _PageDayWork(key, day, resolution, [])).reports.append(report)
     if not work:
         return outcome
-    found: dict[str, PageDay] = store.load_activity(contributor_id, sorted(work), PageDay)
+    found: dict[str, PageDay] = {k: item for k in work if (item := read.get(k)) is not None}
+    unread = sorted(key for key in work if key not in read)  # none, unless normalised anew
+    found.update(store.load_activity(contributor_id, unread, PageDay) if unread else {})
     by_day: dict[str, list[_PageDayWork]] = defaultdict(list)
     for item_work in work.values():
         by_day[item_work.day].append(item_work)
@@ -244,6 +254,35 @@ def _release_unused(
         store.release_day(
             contributor_id, day, attention=seconds.get(day, 0), flattrs=flattrs.get(day, 0)
         )
+
+
+def _read_ahead(
+    contributor_id: str, reports: Sequence[AttentionReport], time_zone: str
+) -> tuple[OwnerLookup, dict[str, PageDay | None]]:
+    """Read in one request what a request of reports reads: the page-days they may touch
+    and the owner lookups' answers their pages may need that this Lambda does not hold
+    (page-declared authors included, where the settings look them up). Answers the lookups
+    for resolving, and the page-days read by key (None: not there)."""
+    keys: set[str] = set()
+    wanted: set[Lookup] = set()
+    limits = settings()
+    for report in reports:
+        try:
+            page = normalise(report.url)
+        except NotFlattrable:
+            continue
+        keys.add(page_day_key(rules.local_day(report.at, time_zone).isoformat(), page.url))
+        if (lookup := lookup_of(page, limits.handle_lookups)) is not None:
+            wanted.add(lookup)
+        if limits.page_authors and page.platform is None:
+            wanted.add(page_lookup(page.url))
+    assert isinstance(_lookups, CachedLookup)
+    asked = wanted - _lookups.cached(wanted).keys()
+    found, (days,) = lookups.answers_with(asked, (PageDay, [(contributor_id, k) for k in keys]))
+    _lookups.keep(found)
+    read: dict[str, PageDay | None] = dict.fromkeys(keys)
+    read.update({day.item_key: day for day in days})
+    return Prefetched(_lookups, asked, found), read
 
 
 def _reserve_attention(

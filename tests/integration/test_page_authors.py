@@ -22,7 +22,7 @@ from local.queues import drain
 from tests.conftest import call
 from tests.integration.net_helpers import public_web
 from tests.integration.payout_helpers import EUR, add_user, run_job
-from tests.integration.track_helpers import attend, report
+from tests.integration.track_helpers import attend, dynamodb_calls, report
 
 POST = "https://www.alicewrites.net/2031/06/on-gardens"
 # Normalised, the URL has no www: the site answers there with a redirect to www.
@@ -121,3 +121,14 @@ def test_a_page_that_cannot_be_read_falls_back_to_its_domain_at_the_split(web):
     assert run_job("monthly-split")["ready"] is True
     assert recipients() == ["web:alicewrites.net"]
     assert lookups.waiting("2031-06") == []
+
+
+def test_a_request_reads_its_page_days_and_their_authors_answers_in_one_request(web):
+    pages = [f"https://site{i}.example/post" for i in range(3)]
+    with dynamodb_calls() as counts:
+        attend(*[report(page, 10, clock.now()) for page in pages])
+    assert counts["BatchGetItem activity+lookups"] == 1
+    assert counts["BatchGetItem"] == 2  # and the recipients directory (cached a minute)
+    with dynamodb_calls() as again:  # answered "nobody" is kept; not answered yet is not
+        attend(*[report(page, 10, clock.now() + timedelta(seconds=30)) for page in pages])
+    assert again["BatchGetItem activity+lookups"] == 1 and again["BatchGetItem"] == 1

@@ -92,7 +92,7 @@ def test_the_same_synced_visit_from_two_devices_counts_once(now):
         device="phone",
     )
     assert laptop.json["accepted"] == 3
-    assert phone.json == {"accepted": 0, "duplicates": 3, "rejected": [], "flattrs": []}
+    assert phone.json == {"accepted": 0, "duplicates": 3, "rejected": [], "flattrs": [], "done": []}
     assert my_flattrs() == []  # still 3 pages, not 6
 
 

@@ -85,8 +85,11 @@ def limits(monkeypatch: Any, **env: str) -> Iterator[None]:
 
 @contextmanager
 def dynamodb_calls() -> Iterator[Counter[str]]:
-    """Counts DynamoDB operations by name (every PynamoDB call goes through dispatch)."""
+    """Counts DynamoDB operations by name (every PynamoDB call goes through dispatch), and
+    by name and tables."""
     from pynamodb.connection.base import Connection
+
+    from functions.common.settings import settings
 
     counts: Counter[str] = Counter()
     original = Connection.dispatch
@@ -94,6 +97,11 @@ def dynamodb_calls() -> Iterator[Counter[str]]:
     def counting(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
         counts[operation_name] += 1
         counts["TransactItems"] += len(operation_kwargs.get("TransactItems", ()))
+        # And by the tables it reads or writes: "BatchGetItem activity+lookups".
+        named = operation_kwargs.get("RequestItems") or [operation_kwargs.get("TableName", "")]
+        prefix = settings().table_prefix
+        tables = "+".join(sorted(str(t).removeprefix(prefix) for t in named))
+        counts[f"{operation_name} {tables}"] += 1
         return original(self, operation_name, operation_kwargs)
 
     Connection.dispatch = counting  # type: ignore[method-assign]

@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from cachetools import TTLCache
@@ -28,11 +28,12 @@ from functions.common import clock
 from functions.common.errors import Unavailable
 from functions.common.models import LookupAnswer, PendingLookup
 from functions.common.settings import settings
-from functions.common.storage import ensure_bound
+from functions.common.storage import batch_get_many, ensure_bound
 from functions.core.ownership.resolve import Lookup
 
 if TYPE_CHECKING:
     import requests
+    from pynamodb.models import Model
 
     from functions.core.ownership.urls import Page
     from functions.core.platforms.base import Connectable
@@ -70,16 +71,25 @@ class StoredAnswers:
         self.final = final
 
     def answers(self, lookups: Collection[Lookup]) -> dict[Lookup, str | None]:
-        ensure_bound()
-        wanted = {_answer_key(lookup): lookup for lookup in lookups}
-        now = clock.now()
         found: dict[Lookup, str | None] = dict.fromkeys(lookups) if self.final else {}
-        keys = [(key, ANSWER) for key in wanted]
-        for start in range(0, len(keys), 100):
-            for item in LookupAnswer.batch_get(keys[start : start + 100]):
-                if item.expires_at is None or item.expires_at > now:
-                    found[wanted[item.key]] = item.recipient
+        found.update(answers_with(lookups)[0])
         return found
+
+
+def answers_with(
+    lookups: Collection[Lookup], *others: tuple[type[Model], Sequence[Any]]
+) -> tuple[dict[Lookup, str | None], list[list[Any]]]:
+    """The stored answers to ``lookups`` (those not answered yet left out), and the items
+    of ``others`` (``storage.batch_get_many``'s arguments), read in the same request."""
+    wanted = {_answer_key(lookup): lookup for lookup in lookups}
+    items, *rest = batch_get_many((LookupAnswer, [(key, ANSWER) for key in wanted]), *others)
+    now = clock.now()
+    found = {
+        wanted[item.key]: item.recipient
+        for item in items
+        if item.expires_at is None or item.expires_at > now
+    }
+    return found, rest
 
 
 def stored_reason(lookup: Lookup) -> str | None:

@@ -103,6 +103,14 @@ class CachedLookup:
         self._lock = threading.Lock()
 
     def answers(self, lookups: Collection[Lookup]) -> dict[Lookup, str | None]:
+        found = self.cached(lookups)
+        asked = [lookup for lookup in lookups if lookup not in found]
+        fresh = self._inner.answers(asked) if asked else {}
+        self.keep(fresh)
+        return {**found, **fresh}
+
+    def cached(self, lookups: Collection[Lookup]) -> dict[Lookup, str | None]:
+        """The answers in memory."""
         found: dict[Lookup, str | None] = {}
         with self._lock:
             for lookup in lookups:
@@ -110,20 +118,37 @@ class CachedLookup:
                     found[lookup] = self._hits[lookup]
                 elif lookup in self._misses:
                     found[lookup] = None
-        asked = [lookup for lookup in lookups if lookup not in found]
-        fresh = self._inner.answers(asked) if asked else {}
+        return found
+
+    def keep(self, answers: dict[Lookup, str | None]) -> None:
+        """Answers read elsewhere (``Prefetched``), kept as if read here."""
         with self._lock:
-            for lookup, key in fresh.items():
+            for lookup, key in answers.items():
                 if key is None:
                     self._misses[lookup] = True
                 else:
                     self._hits[lookup] = key
-        return {**found, **fresh}
 
     def clear(self) -> None:
         with self._lock:
             self._hits.clear()
             self._misses.clear()
+
+
+class Prefetched:
+    """Answers read ahead of resolving (in one request with other reads): the lookups that
+    were ``asked`` are answered from what was ``found`` (absent: not answered yet), the
+    others by ``inner``."""
+
+    def __init__(
+        self, inner: OwnerLookup, asked: Collection[Lookup], found: dict[Lookup, str | None]
+    ) -> None:
+        self._inner, self._asked, self._found = inner, set(asked), found
+
+    def answers(self, lookups: Collection[Lookup]) -> dict[Lookup, str | None]:
+        ahead = {lookup: self._found[lookup] for lookup in lookups if lookup in self._found}
+        rest = [lookup for lookup in lookups if lookup not in self._asked]
+        return {**ahead, **(self._inner.answers(rest) if rest else {})}
 
 
 def is_blocked(page: Page, blocked: Iterable[str]) -> bool:
