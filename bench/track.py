@@ -181,6 +181,11 @@ def main() -> None:
         )
     )
 
+    _run_on_the_emulator(args)
+
+
+def _run_on_the_emulator(args: argparse.Namespace) -> None:
+    """(b) to (d): the handler on in-process moto, then its requests sent raw."""
     from moto import mock_aws
 
     from functions.common import clock, storage
@@ -200,11 +205,10 @@ def main() -> None:
         _warm_up(warm_up)
         raw_seconds = replay(sent)
     total_reports = args.requests * args.reports
-    handler_rate = total_reports / handler_seconds
     print(
         report_line(
             "(b) attention reports per second",
-            handler_rate,
+            total_reports / handler_seconds,
             total_reports / raw_seconds,
             "reports/s",
             handler_seconds / raw_seconds,
