@@ -33,6 +33,7 @@ from bench.common import (
     count_writes,
     item_bytes,
     pynamodb_clients,
+    recording,
     replay,
     report_line,
     total_calls,
@@ -177,14 +178,12 @@ def _floor(writes: Writes) -> tuple[int, float]:
     return read, reading + time.perf_counter() - began
 
 
-def run_job(flattrs: int, contributors: int) -> tuple[Any, Counter[str], Writes, float]:
-    """One ``monthly-split`` of a synthetic month in a fresh emulator, planned as a
-    deployed month is (its shards from its contributors): what it did, its calls, its
-    writes, its seconds."""
+def _seed(flattrs: int, contributors: int) -> list[tuple[str, str]]:
+    """A synthetic month in the emulator, planned as a deployed month is (its shards from
+    its contributors), the clock after its end: the same state each time."""
     from functions.common import clock
     from functions.common.models import MonthSplit
     from functions.core.flattrs import clear_caches, shards_for
-    from functions.payout import monthly
 
     pairs = synthetic_flattrs(flattrs, contributors)
     clock.reset()
@@ -195,13 +194,26 @@ def run_job(flattrs: int, contributors: int) -> tuple[Any, Counter[str], Writes,
     ).save()
     load_flattrs(pairs, datetime(2031, 3, 1, tzinfo=UTC))
     clock.move_to(datetime(2031, 4, 1, 0, 30, tzinfo=UTC))
+    return pairs
+
+
+def run_job(flattrs: int, contributors: int) -> tuple[Any, Counter[str], Writes, float, Any]:
+    """One ``monthly-split`` of a synthetic month in a fresh emulator: what it did, its
+    calls, its writes, its seconds, its requests as sent."""
+    from functions.payout import monthly
+
+    pairs = _seed(flattrs, contributors)
     clients = pynamodb_clients()
-    with count_dynamodb_calls(clients) as calls, count_writes(clients) as writes:
+    with (
+        count_dynamodb_calls(clients) as calls,
+        count_writes(clients) as writes,
+        recording(clients) as sent,
+    ):
         began = time.perf_counter()
         summary = monthly.run_month(MONTH, workers=1)
         seconds = time.perf_counter() - began
     assert summary.contributors == len({c for c, _ in pairs})
-    return summary, calls, writes, seconds
+    return summary, calls, writes, seconds, sent
 
 
 def fresh_emulator() -> Any:
@@ -223,9 +235,15 @@ def bench_job(flattrs: int, contributors: int) -> tuple[Any, ...]:
 
     mock = fresh_emulator()
     try:
-        summary, calls, writes, job_seconds = run_job(flattrs, contributors)
+        summary, calls, writes, job_seconds, sent = run_job(flattrs, contributors)
         shards = shards_of(MONTH)
         read, floor_seconds = _floor(writes)
+    finally:
+        mock.stop()
+    mock = fresh_emulator()  # the same state again, for the job's own requests sent raw
+    try:
+        _seed(flattrs, contributors)
+        own_seconds = replay(sent)
     finally:
         mock.stop()
     assert read == flattrs
@@ -242,6 +260,10 @@ def bench_job(flattrs: int, contributors: int) -> tuple[Any, ...]:
             "s",
             job_seconds / floor_seconds,
         )
+    )
+    print(
+        f"    against the job's own requests sent again raw on the same state (conditions and "
+        f"update expressions as sent): {own_seconds:.1f} s, {job_seconds / own_seconds:.2f}x"
     )
     per_contributor = total_calls(calls) / summary.contributors
     print(

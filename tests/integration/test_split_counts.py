@@ -8,7 +8,7 @@ from bench import split
 
 
 def test_the_counting_model_writes_what_the_job_writes(aws):
-    summary, calls, run, _ = split.run_job(600, 30)
+    summary, calls, run, _, _ = split.run_job(600, 30)
     from functions.core.flattrs import shards_of
 
     contributors, _, model = split.counted(split.synthetic_flattrs(600, 30), shards_of(split.MONTH))
