@@ -121,10 +121,9 @@ def reserve_day(
     contributor_id: str, day: str, expires_at: datetime, **amounts: int
 ) -> DayTotals | None:
     """Add ``amounts`` (attention seconds, new pages, new sites, flattrs due) to the day's
-    totals if no
-    daily limit is passed, and answer the day's totals after it (the update answers them:
-    no read); None, and nothing added, otherwise. One atomic update: any number of
-    requests reserve at once without conflicting."""
+    totals if no daily limit is passed, and answer the day's totals after it (the update
+    answers them: no read); None, and nothing added, otherwise. One atomic update: any
+    number of requests reserve at once without conflicting."""
     wanted = {name: n for name, n in amounts.items() if n > 0}
     if not wanted:
         return DayTotals(known=False)
