@@ -31,7 +31,7 @@ from typing import Any
 
 from functions.common.errors import Busy
 from functions.common.hashing import keyed_hash, short_hash
-from functions.common.models import ExplicitEvent, Flattr, PageDay, SiteVisits
+from functions.common.models import ExplicitEvent, Flattr, PageDay, Recipient, SiteVisits
 from functions.common.months import month_of
 from functions.common.observability import make_logger
 from functions.common.settings import settings
@@ -48,7 +48,7 @@ from functions.core.ownership.resolve import (
     page_lookup,
     resolve_many,
 )
-from functions.core.ownership.urls import NotFlattrable, normalise
+from functions.core.ownership.urls import NotFlattrable, normalise, recipient_key
 from functions.track import rules, store
 from functions.track.store import Conflict, DailyLimit
 
@@ -259,12 +259,14 @@ def _release_unused(
 def _read_ahead(
     contributor_id: str, reports: Sequence[AttentionReport], time_zone: str
 ) -> tuple[OwnerLookup, dict[str, PageDay | None]]:
-    """Read in one request what a request of reports reads: the page-days they may touch
-    and the owner lookups' answers their pages may need that this Lambda does not hold
-    (page-declared authors included, where the settings look them up). Answers the lookups
-    for resolving, and the page-days read by key (None: not there)."""
+    """Read in one request what a request of reports reads: the page-days they may touch,
+    the owner lookups' answers their pages may need (page-declared authors included, where
+    the settings look them up) and the directory's records of the recipients their shapes
+    name, those this Lambda does not hold. Answers the lookups for resolving (the records
+    are kept in the directory's cache), and the page-days read by key (None: not there)."""
     keys: set[str] = set()
     wanted: set[Lookup] = set()
+    recipients: set[str] = set()
     limits = settings()
     for report in reports:
         try:
@@ -274,12 +276,20 @@ def _read_ahead(
         keys.add(page_day_key(rules.local_day(report.at, time_zone).isoformat(), page.url))
         if (lookup := lookup_of(page, limits.handle_lookups)) is not None:
             wanted.add(lookup)
+        elif page.platform is None:
+            recipients.add(f"web:{page.site}")
+        elif page.owner is not None:
+            recipients.add(recipient_key(page.platform, page.owner))
         if limits.page_authors and page.platform is None:
             wanted.add(page_lookup(page.url))
     assert isinstance(_lookups, CachedLookup)
     asked = wanted - _lookups.cached(wanted).keys()
-    found, (days,) = lookups.answers_with(asked, (PageDay, [(contributor_id, k) for k in keys]))
+    unknown = _directory.missing(recipients)
+    found, (days, records) = lookups.answers_with(
+        asked, (PageDay, [(contributor_id, k) for k in keys]), (Recipient, unknown)
+    )
     _lookups.keep(found)
+    _directory.keep(records, unknown)
     read: dict[str, PageDay | None] = dict.fromkeys(keys)
     read.update({day.item_key: day for day in days})
     return Prefetched(_lookups, asked, found), read

@@ -123,12 +123,13 @@ def test_a_page_that_cannot_be_read_falls_back_to_its_domain_at_the_split(web):
     assert lookups.waiting("2031-06") == []
 
 
-def test_a_request_reads_its_page_days_and_their_authors_answers_in_one_request(web):
+def test_a_request_reads_its_page_days_their_authors_and_sites_in_one_request(web):
     pages = [f"https://site{i}.example/post" for i in range(3)]
     with dynamodb_calls() as counts:
         attend(*[report(page, 10, clock.now()) for page in pages])
-    assert counts["BatchGetItem activity+lookups"] == 1
-    assert counts["BatchGetItem"] == 2  # and the recipients directory (cached a minute)
+    # With the directory's records of the sites, cached a minute.
+    assert counts["BatchGetItem activity+lookups+recipients"] == 1
+    assert counts["BatchGetItem"] == 1
     with dynamodb_calls() as again:  # answered "nobody" is kept; not answered yet is not
         attend(*[report(page, 10, clock.now() + timedelta(seconds=30)) for page in pages])
     assert again["BatchGetItem activity+lookups"] == 1 and again["BatchGetItem"] == 1

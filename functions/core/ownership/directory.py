@@ -31,15 +31,27 @@ class DynamoDirectory:
         with self._lock:
             missing = [k for k in wanted if k not in self._cache]
             found.update({k: self._cache[k] for k in wanted if k in self._cache})
-        fetched: dict[str, RecipientRecord] = {k: RecipientRecord() for k in missing}
-        for item in Recipient.batch_get(missing) if missing else []:
+        fetched = self.keep(Recipient.batch_get(missing) if missing else [], missing)
+        found.update(fetched)
+        return {k: v for k, v in found.items() if v != RecipientRecord()}
+
+    def missing(self, keys: Iterable[str]) -> list[str]:
+        """Those of ``keys`` this directory would read."""
+        with self._lock:
+            return sorted(k for k in set(keys) if k not in self._cache)
+
+    def keep(self, items: Iterable[Recipient], asked: Iterable[str]) -> dict[str, RecipientRecord]:
+        """The records of ``items`` read for the ``asked`` keys (here, or ahead of resolving
+        in one request with other reads), kept as read now; a key asked and not found has
+        no record. Answers them."""
+        fetched: dict[str, RecipientRecord] = dict.fromkeys(asked, RecipientRecord())
+        for item in items:
             fetched[item.recipient] = RecipientRecord(
                 item.claimed_by, item.declared_user, item.declined_at is not None
             )
         with self._lock:
             self._cache.update(fetched)
-        found.update(fetched)
-        return {k: v for k, v in found.items() if v != RecipientRecord()}
+        return fetched
 
     def clear(self) -> None:
         with self._lock:
