@@ -8,6 +8,7 @@ from functions.core.ownership.resolve import (
     CachedLookup,
     Lookup,
     NoLookup,
+    Prefetched,
     RecipientRecord,
     resolve_many,
 )
@@ -455,6 +456,32 @@ def test_cached_lookup_asks_once_and_not_again_for_what_is_answered():
             missing: None,
         }
     assert inner.calls == 1
+
+
+def test_prefetched_answers_what_was_read_ahead_and_asks_only_for_the_rest():
+    inner = FakeLookup()
+    answered = Lookup("youtube", "video", "dQw4w9WgXcQ")
+    waiting = Lookup("page", "author", "https://new.example/post")  # no answer stored yet
+    other = Lookup("vimeo", "video", "76979871")
+    ahead = Prefetched(inner, {answered, waiting}, {answered: "youtube:UC-x"})
+    assert ahead.answers([answered, waiting]) == {answered: "youtube:UC-x"}
+    assert inner.calls == 0  # a lookup read ahead and not answered is not asked again
+    assert ahead.answers([answered, other]) == {answered: "youtube:UC-x", other: "vimeo:staff"}
+    assert inner.calls == 1
+
+
+def test_answers_read_elsewhere_are_kept_by_the_cache():
+    inner = FakeLookup()
+    cached = CachedLookup(inner)
+    found = Lookup("youtube", "video", "dQw4w9WgXcQ")
+    nobody = Lookup("youtube", "video", "missing")
+    cached.keep({found: "youtube:UC-x", nobody: None})
+    assert cached.cached([found, nobody, Lookup("vimeo", "video", "1")]) == {
+        found: "youtube:UC-x",
+        nobody: None,
+    }
+    assert cached.answers([found, nobody]) == {found: "youtube:UC-x", nobody: None}
+    assert inner.calls == 0
 
 
 @pytest.mark.parametrize(
