@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -107,6 +108,7 @@ def batch_get_many(*wanted: tuple[type[Model], Sequence[Any]]) -> list[list[Any]
     ]
     found: list[list[Any]] = [[] for _ in wanted]
     connection = transaction_connection()
+    backoff = 0.0
     while pending:
         chunk, pending = pending[:BATCH_GET_KEYS], pending[BATCH_GET_KEYS:]
         request: dict[str, dict[str, Any]] = {}
@@ -116,6 +118,13 @@ def batch_get_many(*wanted: tuple[type[Model], Sequence[Any]]) -> list[list[Any]
         for table, items in answer.get("Responses", {}).items():
             model = wanted[tables[table]][0]
             found[tables[table]] += [model.from_raw_data(item) for item in items]
-        for table, left in answer.get("UnprocessedKeys", {}).items():
-            pending += [(table, key) for key in left["Keys"]]  # DynamoDB asks for them again
+        left = [
+            (t, key)
+            for t, keys in answer.get("UnprocessedKeys", {}).items()
+            for key in keys["Keys"]
+        ]
+        if left:  # the table was busy: asked again, after a growing pause, as AWS advises
+            backoff = min(1.0, max(0.025, backoff * 2))
+            time.sleep(backoff)
+            pending += left
     return found

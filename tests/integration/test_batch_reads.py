@@ -48,3 +48,23 @@ def test_two_models_of_one_table_are_refused(stored):
 
     with pytest.raises(ValueError, match="one model a table"):
         storage.batch_get_many((PageDay, []), (ContributorDay, []))
+
+
+def test_keys_left_unprocessed_are_asked_again_after_a_pause(stored, monkeypatch):
+    connection = storage.transaction_connection()
+    real = connection.dispatch
+    answers = []
+
+    def busy_once(operation, kwargs):
+        answer = real(operation, kwargs)
+        if not answers:  # DynamoDB read nothing this time: every key comes back unprocessed
+            answer = {"Responses": {}, "UnprocessedKeys": kwargs["RequestItems"]}
+        answers.append(answer)
+        return answer
+
+    pauses: list[float] = []
+    monkeypatch.setattr(connection, "dispatch", busy_once)
+    monkeypatch.setattr(storage.time, "sleep", pauses.append)
+    (days,) = storage.batch_get_many((PageDay, [("reader", "att#2031-06-10#7")]))
+    assert [d.seconds for d in days] == [7]
+    assert len(answers) == 2 and pauses == [0.025]
