@@ -31,7 +31,14 @@ from typing import Any
 
 from functions.common.errors import Busy
 from functions.common.hashing import keyed_hash, short_hash
-from functions.common.models import ExplicitEvent, Flattr, PageDay, Recipient, SiteVisits
+from functions.common.models import (
+    ActivityItem,
+    ExplicitEvent,
+    Flattr,
+    PageDay,
+    Recipient,
+    SiteVisits,
+)
 from functions.common.months import month_of
 from functions.common.observability import make_logger
 from functions.common.settings import settings
@@ -48,7 +55,7 @@ from functions.core.ownership.resolve import (
     page_lookup,
     resolve_many,
 )
-from functions.core.ownership.urls import NotFlattrable, normalise, recipient_key
+from functions.core.ownership.urls import NotFlattrable, Page, normalise, recipient_key
 from functions.track import rules, store
 from functions.track.store import Conflict, DailyLimit
 
@@ -194,7 +201,14 @@ def record_attention(
 ) -> Outcome:
     outcome = Outcome()
     time_zone = store.time_zone_of(contributor_id)
-    ahead, read = _read_ahead(contributor_id, reports, time_zone)
+    ahead, read = _read_ahead(
+        contributor_id,
+        [r.url for r in reports],
+        lambda n, page: page_day_key(
+            rules.local_day(reports[n].at, time_zone).isoformat(), page.url
+        ),
+        PageDay,
+    )
     resolutions = resolve_urls([r.url for r in reports], contributor_id, ahead)
     work: dict[str, _PageDayWork] = {}
     for report, resolution in zip(reports, resolutions, strict=True):
@@ -207,9 +221,7 @@ def record_attention(
         work.setdefault(key, _PageDayWork(key, day, resolution, [])).reports.append(report)
     if not work:
         return outcome
-    found: dict[str, PageDay] = {k: item for k in work if (item := read.get(k)) is not None}
-    unread = sorted(key for key in work if key not in read)  # none, unless normalised anew
-    found.update(store.load_activity(contributor_id, unread, PageDay) if unread else {})
+    found: dict[str, PageDay] = _found(contributor_id, work, read, PageDay)
     by_day: dict[str, list[_PageDayWork]] = defaultdict(list)
     for item_work in work.values():
         by_day[item_work.day].append(item_work)
@@ -257,23 +269,28 @@ def _release_unused(
 
 
 def _read_ahead(
-    contributor_id: str, reports: Sequence[AttentionReport], time_zone: str
-) -> tuple[OwnerLookup, dict[str, PageDay | None]]:
-    """Read in one request what a request of reports reads: the page-days they may touch,
-    the owner lookups' answers their pages may need (page-declared authors included, where
-    the settings look them up) and the directory's records of the recipients their shapes
-    name, those this Lambda does not hold. Answers the lookups for resolving (the records
-    are kept in the directory's cache), and the page-days read by key (None: not there)."""
+    contributor_id: str,
+    urls: Sequence[str],
+    item_key: Callable[[int, Page], str | None],
+    model: type[ActivityItem],
+) -> tuple[OwnerLookup, dict[str, Any]]:
+    """Read in one request what a request of reports reads: the activity items they may
+    touch (``item_key`` of the n-th URL's page), the owner lookups' answers their pages may
+    need (page-declared authors included, where the settings look them up) and the
+    directory's records of the recipients their shapes name, those this Lambda does not
+    hold. Answers the lookups for resolving (the records are kept in the directory's
+    cache), and the items read by key (None: not there)."""
     keys: set[str] = set()
     wanted: set[Lookup] = set()
     recipients: set[str] = set()
     limits = settings()
-    for report in reports:
+    for index, url in enumerate(urls):
         try:
-            page = normalise(report.url)
+            page = normalise(url)
         except NotFlattrable:
             continue
-        keys.add(page_day_key(rules.local_day(report.at, time_zone).isoformat(), page.url))
+        if (key := item_key(index, page)) is not None:
+            keys.add(key)
         if (lookup := lookup_of(page, limits.handle_lookups)) is not None:
             wanted.add(lookup)
         elif page.platform is None:
@@ -285,14 +302,25 @@ def _read_ahead(
     assert isinstance(_lookups, CachedLookup)
     asked = wanted - _lookups.cached(wanted).keys()
     unknown = _directory.missing(recipients)
-    found, (days, records) = lookups.answers_with(
-        asked, (PageDay, [(contributor_id, k) for k in keys]), (Recipient, unknown)
+    found, (items, records) = lookups.answers_with(
+        asked, (model, [(contributor_id, k) for k in keys]), (Recipient, unknown)
     )
     _lookups.keep(found)
     _directory.keep(records, unknown)
-    read: dict[str, PageDay | None] = dict.fromkeys(keys)
-    read.update({day.item_key: day for day in days})
+    read: dict[str, Any] = dict.fromkeys(keys)
+    read.update({item.item_key: item for item in items})
     return Prefetched(_lookups, asked, found), read
+
+
+def _found(
+    contributor_id: str, keys: Iterable[str], read: dict[str, Any], model: type[ActivityItem]
+) -> dict[str, Any]:
+    """The items of ``keys`` that exist, from what was read ahead (and read now, for a key
+    it did not foresee)."""
+    found = {key: item for key in keys if (item := read.get(key)) is not None}
+    unread = sorted(key for key in keys if key not in read)
+    found.update(store.load_activity(contributor_id, unread, model) if unread else {})
+    return found
 
 
 def _reserve_attention(
@@ -617,10 +645,21 @@ def key_of(resolution: Resolution) -> str:
 # ---------------------------------------------------------------- visits
 
 
+def _site_key(site: str) -> str:
+    """``vis#<site-hash>``: the activity item of one site's recent visits."""
+    return f"vis#{keyed_hash(site)}"
+
+
 def record_visits(contributor_id: str, visits: Sequence[VisitReport], now: datetime) -> Outcome:
     outcome = Outcome()
     time_zone = store.time_zone_of(contributor_id)
-    resolutions = resolve_urls([v.url for v in visits], contributor_id)
+    ahead, read = _read_ahead(
+        contributor_id,
+        [v.url for v in visits],
+        lambda _, page: None if page.multi_author else _site_key(page.site),
+        SiteVisits,
+    )
+    resolutions = resolve_urls([v.url for v in visits], contributor_id, ahead)
     by_site: dict[str, list[tuple[VisitReport, Resolution]]] = defaultdict(list)
     for visit, resolution in zip(visits, resolutions, strict=True):
         reason = _time_reason(visit.at, now) or resolution.reason
@@ -636,10 +675,8 @@ def record_visits(contributor_id: str, visits: Sequence[VisitReport], now: datet
         by_site[page.site].append((visit, resolution))
     if not by_site:
         return outcome
-    keys = {site: f"vis#{keyed_hash(site)}" for site in by_site}
-    found: dict[str, SiteVisits] = store.load_activity(
-        contributor_id, sorted(keys.values()), SiteVisits
-    )
+    keys = {site: _site_key(site) for site in by_site}
+    found: dict[str, SiteVisits] = _found(contributor_id, keys.values(), read, SiteVisits)
     day = rules.local_day(now, time_zone)
     admitted = _reserve_sites(contributor_id, by_site, keys, found, day, time_zone, now, outcome)
     for site in sorted(admitted):

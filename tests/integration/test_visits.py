@@ -135,3 +135,11 @@ def test_one_write_per_site(now):
     with dynamodb_calls() as counts:
         visits(visit("https://other.example/y", now))
     assert writes(counts) == 1  # a site already visited today takes no new place
+
+
+def test_a_request_reads_its_sites_visits_and_their_records_in_one_request(now):
+    at = now - timedelta(minutes=5)
+    with dynamodb_calls() as counts:
+        answer = visits(*[visit(f"https://site{i}.example/", at, dwell=20) for i in range(3)])
+    assert answer.json["accepted"] == 3
+    assert counts["BatchGetItem activity+recipients"] == 1 and counts["BatchGetItem"] == 1
