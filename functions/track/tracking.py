@@ -48,14 +48,15 @@ from functions.core.ownership.directory import DynamoDirectory
 from functions.core.ownership.resolve import (
     CachedLookup,
     Lookup,
+    Normalised,
     OwnerLookup,
     Prefetched,
     Resolution,
-    lookup_of,
-    page_lookup,
-    resolve_many,
+    normalised,
+    reads_first,
+    resolve_normalised,
 )
-from functions.core.ownership.urls import NotFlattrable, Page, normalise, recipient_key
+from functions.core.ownership.urls import Page
 from functions.track import rules, store
 from functions.track.store import Conflict, DailyLimit
 
@@ -68,7 +69,7 @@ PAGE_DAY_GRACE = timedelta(hours=48)
 _directory = DynamoDirectory()
 # Owner lookups are answered from the ``lookups`` table only: a page whose owner is not
 # known yet gets a flattr that waits for it (``core/ownership/lookups.py``).
-_lookups: OwnerLookup = CachedLookup(lookups.StoredAnswers())
+_lookups = CachedLookup(lookups.StoredAnswers())
 
 
 def directory() -> DynamoDirectory:
@@ -76,7 +77,6 @@ def directory() -> DynamoDirectory:
 
 
 def clear_lookup_cache() -> None:
-    assert isinstance(_lookups, CachedLookup)
     _lookups.clear()
 
 
@@ -103,14 +103,17 @@ def ask_soon(lookup: Lookup) -> None:
         logger.warning("owner lookup not queued")
 
 
-def resolve_urls(
-    urls: list[str], contributor_id: str | None, lookups: OwnerLookup | None = None
+def resolve_urls(urls: list[str], contributor_id: str | None) -> list[Resolution]:
+    return resolve_pages(normalised(urls, settings().blocked_domains), contributor_id)
+
+
+def resolve_pages(
+    pages: Normalised, contributor_id: str | None, lookups: OwnerLookup = _lookups
 ) -> list[Resolution]:
-    return resolve_many(
-        urls,
-        lookups=lookups or _lookups,
+    return resolve_normalised(
+        pages,
+        lookups=lookups,
         directory=_directory,
-        blocked_domains=settings().blocked_domains,
         contributor_id=contributor_id,
         page_authors=settings().page_authors,
         handles=settings().handle_lookups,
@@ -201,15 +204,16 @@ def record_attention(
 ) -> Outcome:
     outcome = Outcome()
     time_zone = store.time_zone_of(contributor_id)
+    pages = normalised([r.url for r in reports], settings().blocked_domains)
     ahead, read = _read_ahead(
         contributor_id,
-        [r.url for r in reports],
+        pages,
         lambda n, page: page_day_key(
             rules.local_day(reports[n].at, time_zone).isoformat(), page.url
         ),
         PageDay,
     )
-    resolutions = resolve_urls([r.url for r in reports], contributor_id, ahead)
+    resolutions = resolve_pages(pages, contributor_id, ahead)
     work: dict[str, _PageDayWork] = {}
     for report, resolution in zip(reports, resolutions, strict=True):
         reason = _time_reason(report.at, now) or resolution.reason
@@ -270,36 +274,24 @@ def _release_unused(
 
 def _read_ahead(
     contributor_id: str,
-    urls: Sequence[str],
+    pages: Normalised,
     item_key: Callable[[int, Page], str | None],
     model: type[ActivityItem],
 ) -> tuple[OwnerLookup, dict[str, Any]]:
     """Read in one request what a request of reports reads: the activity items they may
-    touch (``item_key`` of the n-th URL's page), the owner lookups' answers their pages may
-    need (page-declared authors included, where the settings look them up) and the
-    directory's records of the recipients their shapes name, those this Lambda does not
-    hold. Answers the lookups for resolving (the records are kept in the directory's
-    cache), and the items read by key (None: not there)."""
-    keys: set[str] = set()
-    wanted: set[Lookup] = set()
-    recipients: set[str] = set()
+    touch (``item_key`` of the n-th report's page) and what resolving their pages reads
+    first (``reads_first``: lookups' answers, the directory's records), those this Lambda
+    does not hold. Answers the lookups for resolving (the records are kept in the
+    directory's cache), and the items read by key (None: not there)."""
     limits = settings()
-    for index, url in enumerate(urls):
-        try:
-            page = normalise(url)
-        except NotFlattrable:
-            continue
-        if (key := item_key(index, page)) is not None:
-            keys.add(key)
-        if (lookup := lookup_of(page, limits.handle_lookups)) is not None:
-            wanted.add(lookup)
-        elif page.platform is None:
-            recipients.add(f"web:{page.site}")
-        elif page.owner is not None:
-            recipients.add(recipient_key(page.platform, page.owner))
-        if limits.page_authors and page.platform is None:
-            wanted.add(page_lookup(page.url))
-    assert isinstance(_lookups, CachedLookup)
+    wanted, recipients = reads_first(
+        pages, page_authors=limits.page_authors, handles=limits.handle_lookups
+    )
+    keys = {
+        key
+        for index, (_, page, reason) in enumerate(pages)
+        if page is not None and not reason and (key := item_key(index, page)) is not None
+    }
     asked = wanted - _lookups.cached(wanted).keys()
     unknown = _directory.missing(recipients)
     found, (items, records) = lookups.answers_with(
@@ -653,13 +645,14 @@ def _site_key(site: str) -> str:
 def record_visits(contributor_id: str, visits: Sequence[VisitReport], now: datetime) -> Outcome:
     outcome = Outcome()
     time_zone = store.time_zone_of(contributor_id)
+    pages = normalised([v.url for v in visits], settings().blocked_domains)
     ahead, read = _read_ahead(
         contributor_id,
-        [v.url for v in visits],
+        pages,
         lambda _, page: None if page.multi_author else _site_key(page.site),
         SiteVisits,
     )
-    resolutions = resolve_urls([v.url for v in visits], contributor_id, ahead)
+    resolutions = resolve_pages(pages, contributor_id, ahead)
     by_site: dict[str, list[tuple[VisitReport, Resolution]]] = defaultdict(list)
     for visit, resolution in zip(visits, resolutions, strict=True):
         reason = _time_reason(visit.at, now) or resolution.reason

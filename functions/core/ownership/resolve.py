@@ -214,6 +214,8 @@ def _pending(url: str, page: Page, lookup: Lookup) -> Resolution:
 
 Candidate = tuple[str, str, str] | Lookup | str
 Staged = list[tuple[str, Page | None, Candidate]]
+# Each URL as given, its page (None: not flattrable) and why it is refused, if it is.
+Normalised = list[tuple[str, Page | None, str | None]]
 
 
 def resolve_many(
@@ -230,7 +232,26 @@ def resolve_many(
     a web page's own declaration of its author (its head, looked up) names the recipient,
     unless a creator verified or declared the domain. ``handles``: a URL naming a handle
     waits for its account's id (else the handle's key holds)."""
-    pages = _normalised(urls, tuple(blocked_domains))
+    return resolve_normalised(
+        normalised(urls, blocked_domains),
+        lookups=lookups,
+        directory=directory,
+        contributor_id=contributor_id,
+        page_authors=page_authors,
+        handles=handles,
+    )
+
+
+def resolve_normalised(
+    pages: Normalised,
+    *,
+    lookups: OwnerLookup,
+    directory: RecipientDirectory,
+    contributor_id: str | None = None,
+    page_authors: bool = False,
+    handles: bool = True,
+) -> list[Resolution]:
+    """``resolve_many`` of URLs already normalised (``normalised``)."""
     wanted = {
         lookup
         for _, page, reason in pages
@@ -251,10 +272,10 @@ def resolve_many(
     return [_resolution(*item, records, contributor_id) for item in staged]
 
 
-def _normalised(
-    urls: list[str], blocked: tuple[str, ...]
-) -> list[tuple[str, Page | None, str | None]]:
-    pages: list[tuple[str, Page | None, str | None]] = []
+def normalised(urls: list[str], blocked_domains: Iterable[str]) -> Normalised:
+    """Each URL normalised, or the reason it is not flattrable (a blocked domain included)."""
+    blocked = tuple(blocked_domains)
+    pages: Normalised = []
     for raw in urls:
         try:
             normal = normalise(raw)
@@ -264,6 +285,29 @@ def _normalised(
         blocked_page = is_blocked(normal, blocked)
         pages.append((normal.url, normal, "blocked_domain" if blocked_page else None))
     return pages
+
+
+def reads_first(
+    pages: Normalised, *, page_authors: bool = False, handles: bool = True
+) -> tuple[set[Lookup], set[str]]:
+    """What resolving these pages reads before anything it reads depends on: the lookups'
+    answers (a web page's declared author among them, with ``page_authors``) and the
+    directory's records of the recipients the pages' shapes name. A caller may read them
+    ahead, with other reads (``Prefetched``, ``DynamoDirectory.keep``)."""
+    wanted: set[Lookup] = set()
+    keys: set[str] = set()
+    for _, page, reason in pages:
+        if page is None or reason:
+            continue
+        if (lookup := lookup_of(page, handles)) is not None:
+            wanted.add(lookup)
+        elif page.platform is None:
+            keys.add(f"web:{page.site}")
+        elif page.owner is not None:
+            keys.add(recipient_key(page.platform, page.owner))
+        if page_authors and page.platform is None:
+            wanted.add(page_lookup(page.url))
+    return wanted, keys
 
 
 def _records(staged: Staged, directory: RecipientDirectory) -> dict[str, RecipientRecord]:
