@@ -22,6 +22,7 @@ from typing import Any
 from bench.common import (
     configure,
     count_dynamodb_calls,
+    emulator,
     pynamodb_clients,
     recording,
     replay,
@@ -73,16 +74,10 @@ def main() -> None:
     args = parser.parse_args()
     configure()
 
-    from moto import mock_aws
-
     from functions.claim import claiming
-    from functions.common import storage
-    from functions.common.settings import settings
-    from local.provision import provision
     from local.seed import direct_escrow
 
-    with mock_aws():
-        provision(settings(), user_pool=False)
+    with emulator():
         direct_escrow("github:claimed", args.rows)
         clients = pynamodb_clients()
         with count_dynamodb_calls(clients) as calls, recording(clients) as sent:
@@ -91,9 +86,7 @@ def main() -> None:
             claim_seconds = time.perf_counter() - began
         assert moved.rows == args.rows, moved
         deletes_only = _floor_seconds(args.rows)
-    with mock_aws():  # the same rows again, for the claim's own requests sent raw
-        storage.reset()
-        provision(settings(), user_pool=False)
+    with emulator():  # the same rows again, for the claim's own requests sent raw
         direct_escrow("github:claimed", args.rows)
         raw_seconds = replay(sent)
     rate = args.rows / claim_seconds

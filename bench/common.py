@@ -100,6 +100,22 @@ def _hooked(clients: list[Any], hook: Callable[..., None], name: str) -> Iterato
 
 
 @contextmanager
+def emulator() -> Iterator[None]:
+    """A fresh in-process emulator with every table provisioned, for the block: a
+    benchmark's run, or the same state seeded again to send a job's requests raw on it."""
+    from moto import mock_aws
+
+    from functions.common import storage
+    from functions.common.settings import settings
+    from local.provision import provision
+
+    with mock_aws():
+        storage.reset()
+        provision(settings(), user_pool=False)
+        yield
+
+
+@contextmanager
 def recording(clients: list[Any]) -> Iterator[list[tuple[str, dict[str, Any]]]]:
     """Every DynamoDB request the clients send, as sent: (operation, parameters)."""
     sent: list[tuple[str, dict[str, Any]]] = []

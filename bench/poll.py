@@ -22,6 +22,7 @@ from typing import Any
 from bench.common import (
     configure,
     count_dynamodb_calls,
+    emulator,
     pynamodb_clients,
     recording,
     replay,
@@ -147,7 +148,7 @@ def main() -> None:
     import responses
     from moto import mock_aws
 
-    from functions.common import clock, storage
+    from functions.common import clock
     from functions.common.settings import settings
     from functions.connections import poller
     from local.provision import provision
@@ -168,10 +169,8 @@ def main() -> None:
         assert summary["flattrs"] == args.likes, summary
         puts_only = _floor_seconds(all_stars)
         read_seconds, build_seconds = _left_out_seconds(args.likes)
-    with mock_aws():  # the same state again, for the job's own requests sent raw
-        storage.reset()
-        clock.reset()
-        provision(settings(), user_pool=False)
+    clock.reset()
+    with emulator():  # the same state again, for the job's own requests sent raw
         clock.move_to(now)
         _connect(now)
         raw_seconds = replay(sent)

@@ -31,6 +31,7 @@ from bench.common import (
     configure,
     count_dynamodb_calls,
     count_writes,
+    emulator,
     item_bytes,
     pynamodb_clients,
     recording,
@@ -216,36 +217,16 @@ def run_job(flattrs: int, contributors: int) -> tuple[Any, Counter[str], Writes,
     return summary, calls, writes, seconds, sent
 
 
-def fresh_emulator() -> Any:
-    from moto import mock_aws
-
-    from functions.common import storage
-    from functions.common.settings import settings
-    from local.provision import provision
-
-    mock = mock_aws()
-    mock.start()
-    storage.reset()
-    provision(settings(), user_pool=False)
-    return mock
-
-
 def bench_job(flattrs: int, contributors: int) -> tuple[Any, ...]:
     from functions.core.flattrs import shards_of
 
-    mock = fresh_emulator()
-    try:
+    with emulator():
         summary, calls, writes, job_seconds, sent = run_job(flattrs, contributors)
         shards = shards_of(MONTH)
         read, floor_seconds = _floor(writes)
-    finally:
-        mock.stop()
-    mock = fresh_emulator()  # the same state again, for the job's own requests sent raw
-    try:
+    with emulator():  # the same state again, for the job's own requests sent raw
         _seed(flattrs, contributors)
         own_seconds = replay(sent)
-    finally:
-        mock.stop()
     assert read == flattrs
     items = sum(writes.items.values())
     print(

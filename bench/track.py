@@ -25,6 +25,7 @@ from bench.common import (
     cold_import_seconds,
     configure,
     count_dynamodb_calls,
+    emulator,
     item_bytes,
     pynamodb_clients,
     recording,
@@ -186,22 +187,15 @@ def main() -> None:
 
 def _run_on_the_emulator(args: argparse.Namespace) -> None:
     """(b) to (d): the handler on in-process moto, then its requests sent raw."""
-    from moto import mock_aws
-
-    from functions.common import clock, storage
-    from functions.common.settings import settings
-    from local.provision import provision
+    from functions.common import clock
 
     now = clock.now()
     warm_up = attention_events(5, args.reports, args.pages, now - timedelta(hours=3))
-    with mock_aws():
-        provision(settings(), user_pool=False)
+    with emulator():
         handler_seconds, calls, sent = _handler_seconds(args, warm_up)
         sizes = _item_sizes()
         floor_seconds = _floor_seconds(args.requests, args.reports, args.pages)
-    with mock_aws():  # the same state again, for the handler's own requests sent raw
-        storage.reset()
-        provision(settings(), user_pool=False)
+    with emulator():  # the same state again, for the handler's own requests sent raw
         _warm_up(warm_up)
         raw_seconds = replay(sent)
     total_reports = args.requests * args.reports
