@@ -225,7 +225,7 @@ def record_attention(
         work.setdefault(key, _PageDayWork(key, day, resolution, [])).reports.append(report)
     if not work:
         return outcome
-    found: dict[str, PageDay] = _found(contributor_id, work, read, PageDay)
+    found: dict[str, PageDay] = {k: item for k in work if (item := read.get(k)) is not None}
     by_day: dict[str, list[_PageDayWork]] = defaultdict(list)
     for item_work in work.values():
         by_day[item_work.day].append(item_work)
@@ -282,7 +282,8 @@ def _read_ahead(
     touch (``item_key`` of the n-th report's page) and what resolving their pages reads
     first (``reads_first``: lookups' answers, the directory's records), those this Lambda
     does not hold. Answers the lookups for resolving (the records are kept in the
-    directory's cache), and the items read by key (None: not there)."""
+    directory's cache), and the items that exist by key. (An item it could not foresee
+    would be written under a condition that it is new, and read again when it is not.)"""
     limits = settings()
     wanted, recipients = reads_first(
         pages, page_authors=limits.page_authors, handles=limits.handle_lookups
@@ -299,20 +300,7 @@ def _read_ahead(
     )
     _lookups.keep(found)
     _directory.keep(records, unknown)
-    read: dict[str, Any] = dict.fromkeys(keys)
-    read.update({item.item_key: item for item in items})
-    return Prefetched(_lookups, asked, found), read
-
-
-def _found(
-    contributor_id: str, keys: Iterable[str], read: dict[str, Any], model: type[ActivityItem]
-) -> dict[str, Any]:
-    """The items of ``keys`` that exist, from what was read ahead (and read now, for a key
-    it did not foresee)."""
-    found = {key: item for key in keys if (item := read.get(key)) is not None}
-    unread = sorted(key for key in keys if key not in read)
-    found.update(store.load_activity(contributor_id, unread, model) if unread else {})
-    return found
+    return Prefetched(_lookups, asked, found), {item.item_key: item for item in items}
 
 
 def _reserve_attention(
@@ -669,7 +657,9 @@ def record_visits(contributor_id: str, visits: Sequence[VisitReport], now: datet
     if not by_site:
         return outcome
     keys = {site: _site_key(site) for site in by_site}
-    found: dict[str, SiteVisits] = _found(contributor_id, keys.values(), read, SiteVisits)
+    found: dict[str, SiteVisits] = {
+        k: item for k in keys.values() if (item := read.get(k)) is not None
+    }
     day = rules.local_day(now, time_zone)
     admitted = _reserve_sites(contributor_id, by_site, keys, found, day, time_zone, now, outcome)
     for site in sorted(admitted):
