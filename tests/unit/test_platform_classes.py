@@ -11,6 +11,7 @@ from pathlib import Path
 from functions.core.platforms.base import Connectable
 from functions.core.platforms.flows import AtprotoPlatform, OAuth1Platform, OAuth2Platform
 from functions.core.platforms.registry import BY_NAME, CONNECTABLE, PLATFORMS
+from functions.core.platforms.sites import Pattern
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOWS = (OAuth2Platform, OAuth1Platform, AtprotoPlatform)
@@ -56,3 +57,42 @@ def test_the_track_lambda_loads_no_http_or_oauth_library():
         check=True,
     )
     assert loaded.stdout.strip() == ""
+
+
+def _patterns() -> list[tuple[str, Pattern]]:
+    return [
+        (platform.name, pattern)
+        for platform in PLATFORMS
+        for site in platform.sites
+        for pattern in (site.nobody, *(rule.pattern for rule in site.rules))
+    ]
+
+
+def test_every_url_rule_is_a_valid_expression_though_compiled_at_its_first_match():
+    # Compiled lazily (a cold start compiles only the rules its requests use): an invalid
+    # expression must fail here, not in a reader's request.
+    patterns = _patterns()
+    assert len(patterns) > 50
+    for _, pattern in patterns:
+        pattern.match("/a/b")  # compiles it: re.error on a bad rule
+    assert CONNECTABLE["github"].sites[0].nobody.match("/search") is not None
+    assert CONNECTABLE["github"].sites[0].nobody.match("/Settings/profile") is not None  # any case
+    assert CONNECTABLE["github"].sites[0].nobody.match("/alice") is None
+
+
+def test_importing_the_platforms_compiles_no_url_rule():
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import functions.core.platforms.registry as r; "
+            "print(sum(p._compiled is not None for pl in r.PLATFORMS for s in pl.sites "
+            "for p in (s.nobody, *(x.pattern for x in s.rules))))",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "0"

@@ -5,10 +5,8 @@ its URLs still tell the resolver whose page it is."""
 
 from __future__ import annotations
 
-import re
-
 from functions.core.platforms.base import Platform
-from functions.core.platforms.sites import SEGMENT, Site, rule
+from functions.core.platforms.sites import SEGMENT, Pattern, Site, rule
 
 
 class Reddit(Platform):
@@ -24,10 +22,9 @@ class Reddit(Platform):
                 rule(r"^/comments/(?P<ref>\w+)", lookup="post"),
             ),
             # A subreddit is a community, not a person; its posts have authors.
-            re.compile(
+            Pattern(
                 r"^/$|^/(?:search|settings|message|notifications|login|register|submit|prefs"
-                r"|premium|coins|popular|all|chat|mod)(?:/|$)|^/r/[^/]+(?:/(?!comments/)[^/]*)*$",
-                re.IGNORECASE,
+                r"|premium|coins|popular|all|chat|mod)(?:/|$)|^/r/[^/]+(?:/(?!comments/)[^/]*)*$"
             ),
         ),
         Site(("redd.it",), (rule(r"^/(?P<ref>\w+)", lookup="post"),)),
