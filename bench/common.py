@@ -50,6 +50,33 @@ def median_seconds(run: Callable[[], Any], repeat: int) -> float:
 # What a Lambda's init runs in, beside the function's own variables: the task root (the
 # X-Ray SDK sees it is in Lambda, and samples locally instead of building X-Ray clients),
 # and tracing on, as the CDK app deploys every function.
+def compile_as_bundled() -> None:
+    """Compile what a Lambda's bundles ship compiled (``infra/bundling.py``): our modules
+    and the packages of the layer's requirements. A virtualenv that uv installed holds
+    bytecode only for the modules imported there once, and the benchmarks' interpreters
+    write none: a package no test imports (the X-Ray SDK, ``wrapt``) would be compiled
+    again at every cold start measured, which a deployed function never does."""
+    import compileall
+    import re
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    root = Path(__file__).resolve().parents[1]
+    sources = [root / "functions"]
+    for line in (root / "infra" / "lambda-requirements.txt").read_text().splitlines():
+        if not (pinned := re.match(r"([A-Za-z0-9._-]+)==", line)):
+            continue
+        try:
+            found = distribution(pinned[1])
+        except PackageNotFoundError:  # a package only the runtime's platform needs
+            continue
+        sources += [Path(str(found.locate_file(f))) for f in found.files or () if f.suffix == ".py"]
+    for source in sources:
+        if source.is_dir():
+            compileall.compile_dir(str(source), quiet=1)
+        else:
+            compileall.compile_file(str(source), quiet=1)
+
+
 LAMBDA_INIT = {
     "LAMBDA_TASK_ROOT": str(Path(__file__).resolve().parents[1]),
     "POWERTOOLS_TRACE_DISABLED": "false",
@@ -61,13 +88,27 @@ def cold_import_seconds(
 ) -> float:
     """Median wall time of a fresh interpreter running ``statement`` (``more``: variables
     over the benchmarks' own)."""
-    env = {**os.environ, **ENV, **(more or {}), "PYTHONDONTWRITEBYTECODE": "1"}
+    return cold_imports({statement: more or {}}, repeat)[statement]
 
-    def run() -> None:
+
+def cold_imports(statements: dict[str, dict[str, str]], repeat: int = 7) -> dict[str, float]:
+    """Median wall time of a fresh interpreter running each statement (its value: variables
+    over the benchmarks' own), taken in turns: each round runs every statement once, so
+    that a floor and what is compared with it see the same load on a shared machine."""
+
+    def run(statement: str) -> float:
+        env = {**os.environ, **ENV, **statements[statement], "PYTHONDONTWRITEBYTECODE": "1"}
+        start = time.perf_counter()
         subprocess.run([sys.executable, "-c", statement], check=True, env=env)
+        return time.perf_counter() - start
 
-    run()  # warm the OS file cache and byte-code caches once
-    return median_seconds(run, repeat)
+    for statement in statements:
+        run(statement)  # warm the OS file cache once
+    times: dict[str, list[float]] = {statement: [] for statement in statements}
+    for _ in range(repeat):
+        for statement in statements:
+            times[statement].append(run(statement))
+    return {statement: statistics.median(taken) for statement, taken in times.items()}
 
 
 @contextmanager

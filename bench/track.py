@@ -23,6 +23,7 @@ from typing import Any
 from bench.common import (
     LAMBDA_INIT,
     cold_import_seconds,
+    compile_as_bundled,
     configure,
     count_dynamodb_calls,
     emulator,
@@ -167,6 +168,7 @@ def main() -> None:
     for name in ("SPLIT_STATUS_CACHE_SECONDS", "SPLIT_CLOSE_GRACE_SECONDS", "PAGE_AUTHORS"):
         os.environ.pop(name, None)
 
+    compile_as_bundled()
     boto3_import = cold_import_seconds("import boto3")
     # As a Lambda's init does: the module, and the entry point its runtime asks for.
     handler_import = cold_import_seconds(
