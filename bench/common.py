@@ -38,18 +38,6 @@ def configure() -> None:
     install_fast_transactions()
 
 
-def median_seconds(run: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-# What a Lambda's init runs in, beside the function's own variables: the task root (the
-# X-Ray SDK sees it is in Lambda, and samples locally instead of building X-Ray clients),
-# and tracing on, as the CDK app deploys every function.
 def compile_as_bundled() -> None:
     """Compile what a Lambda's bundles ship compiled (``infra/bundling.py``): our modules
     and the packages of the layer's requirements. A virtualenv that uv installed holds
@@ -77,6 +65,9 @@ def compile_as_bundled() -> None:
             compileall.compile_file(str(source), quiet=1)
 
 
+# What a Lambda's init runs in, beside the function's own variables: the task root (the
+# X-Ray SDK sees it is in Lambda, and samples locally instead of building X-Ray clients),
+# and tracing on, as the CDK app deploys every function.
 LAMBDA_INIT = {
     "LAMBDA_TASK_ROOT": str(Path(__file__).resolve().parents[1]),
     "POWERTOOLS_TRACE_DISABLED": "false",
