@@ -41,27 +41,30 @@ def test_the_flow_code_switches_on_no_platform():
         assert name not in flow_code.lower(), name
 
 
-def test_the_track_lambda_loads_no_http_or_oauth_library():
-    loaded = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, functions.track.handler; "
-            "print(' '.join(m for m in ('requests', 'oauthlib', 'requests_oauthlib', "
-            "'requests_oauth2client', 'jwskate') if m in sys.modules))",
-        ],
+def _printed_by_a_fresh_interpreter(code: str) -> str:
+    run = subprocess.run(
+        [sys.executable, "-c", code],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
-    assert loaded.stdout.strip() == ""
+    return run.stdout.strip()
 
 
-def _patterns() -> list[tuple[str, Pattern]]:
+def test_the_track_lambda_loads_no_http_or_oauth_library():
+    loaded = _printed_by_a_fresh_interpreter(
+        "import sys, functions.track.handler; "
+        "print(' '.join(m for m in ('requests', 'oauthlib', 'requests_oauthlib', "
+        "'requests_oauth2client', 'jwskate') if m in sys.modules))"
+    )
+    assert loaded == ""
+
+
+def _patterns() -> list[Pattern]:
     return [
-        (platform.name, pattern)
+        pattern
         for platform in PLATFORMS
         for site in platform.sites
         for pattern in (site.nobody, *(rule.pattern for rule in site.rules))
@@ -73,7 +76,7 @@ def test_every_url_rule_is_a_valid_expression_though_compiled_at_its_first_match
     # expression must fail here, not in a reader's request.
     patterns = _patterns()
     assert len(patterns) > 50
-    for _, pattern in patterns:
+    for pattern in patterns:
         pattern.match("/a/b")  # compiles it: re.error on a bad rule
     assert CONNECTABLE["github"].sites[0].nobody.match("/search") is not None
     assert CONNECTABLE["github"].sites[0].nobody.match("/Settings/profile") is not None  # any case
@@ -81,18 +84,9 @@ def test_every_url_rule_is_a_valid_expression_though_compiled_at_its_first_match
 
 
 def test_importing_the_platforms_compiles_no_url_rule():
-    loaded = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import functions.core.platforms.registry as r; "
-            "print(sum(p._compiled is not None for pl in r.PLATFORMS for s in pl.sites "
-            "for p in (s.nobody, *(x.pattern for x in s.rules))))",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
+    compiled = _printed_by_a_fresh_interpreter(
+        "import functions.core.platforms.registry as r; "
+        "print(sum(p._compiled is not None for pl in r.PLATFORMS for s in pl.sites "
+        "for p in (s.nobody, *(x.pattern for x in s.rules))))"
     )
-    assert loaded.stdout.strip() == "0"
+    assert compiled == "0"
