@@ -274,6 +274,24 @@ def update_page_day(
     )
 
 
+def update_page_days(
+    contributor_id: str, updates: Sequence[tuple[str, Sequence[Action], Condition]]
+) -> None:
+    """Apply several page-days' updates (key, actions, condition) in one transaction: one
+    request for the page-days of a request of reports instead of one each. Raises
+    ``Conflict`` when a condition no longer holds or another write met one of them:
+    nothing was written then."""
+    ensure_bound()
+    try:
+        with transact_write() as transaction:
+            for key, actions, condition in updates:
+                transaction.update(PageDay(contributor_id, key), list(actions), condition=condition)
+    except TransactWriteError as error:
+        if any(r is not None and r.code in CONFLICTS for r in error.cancellation_reasons or []):
+            raise Conflict from error
+        raise
+
+
 def explicit_event(contributor_id: str, event_hash: str) -> str | None:
     ensure_bound()
     try:

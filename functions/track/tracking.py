@@ -238,8 +238,9 @@ def record_attention(
             counters[day] = totals.flattrs
     unused: dict[str, int] = defaultdict(int)  # reserved seconds that were not recorded
     try:
+        written = _write_plain_together(contributor_id, work, found, time_zone, outcome, unused)
         for item_work in sorted(work.values(), key=lambda w: w.key):
-            if not item_work.reports:
+            if not item_work.reports or item_work.key in written:
                 continue
             unused[item_work.day] += item_work.reserved
 
@@ -257,6 +258,44 @@ def record_attention(
         _release_unused(contributor_id, work.values(), unused)
     queue_lookups([(flattr.month, resolution) for flattr, resolution in outcome.flattrs], now)
     return outcome
+
+
+def _write_plain_together(
+    contributor_id: str,
+    work: dict[str, _PageDayWork],
+    found: dict[str, PageDay],
+    time_zone: str,
+    outcome: Outcome,
+    unused: dict[str, int],
+) -> set[str]:
+    """The page-days that only add seconds, as read (no flattr due), written in one
+    transaction when there are several: one request instead of one each. Answers the keys
+    written; when a page-day changed since it was read, nothing is, and each is applied on
+    its own as before (read again where its condition failed)."""
+    plain: list[tuple[_PageDayWork, _Folded]] = []
+    for w in work.values():
+        folded = _fold(found.get(w.key), w.reports)
+        if w.reports and folded.added and not w.flattrs_reserved and not _due(folded):
+            plain.append((w, folded))
+    if len(plain) < 2:
+        return set()
+    updates = [
+        (w.key, *_attention_update(found.get(w.key), f, 0, page_day_expiry(w.day, time_zone)))
+        for w, f in plain
+    ]
+    try:
+        store.update_page_days(contributor_id, updates)
+    except Conflict:
+        return set()
+    for w, folded in plain:
+        unused[w.day] += w.reserved - folded.added
+        _merge(outcome, folded.results, [], w.resolution)
+        _note_done(outcome, w, folded, folded.read_awarded, time_zone)
+    return {w.key for w, _ in plain}
+
+
+def _due(folded: _Folded) -> int:
+    return rules.flattrs_due(folded.seconds, folded.media, folded.read_awarded)
 
 
 def _release_unused(

@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 
 from functions.common import clock
+from functions.track import store, tracking
 from functions.track.store import day_counter
+from tests.conftest import call
 from tests.integration.track_helpers import (
     at_base,
     attend,
@@ -259,7 +261,7 @@ def test_reports_for_one_page_are_folded_into_one_write(now):
     assert writes(counts) == 1 + 1
 
 
-def test_one_write_per_page_day_touched(now):
+def test_the_page_days_a_request_only_adds_seconds_to_are_one_transaction(now):
     pages = [f"https://example.com/p{i}" for i in range(5)]
     with dynamodb_calls() as counts:
         answer = attend(
@@ -267,7 +269,40 @@ def test_one_write_per_page_day_touched(now):
         )
     # Three reports of 10 s ending at the same moment on one page: two pass the time.
     assert answer.json["accepted"] == 5
-    assert writes(counts) == 5 + 1
+    assert writes(counts) == 1 + 1 and counts["TransactWriteItems"] == 1
+    assert counts["TransactItems"] == 5  # one item a page-day
+    for page in pages:
+        assert call("GET", "/v1/attention", query=f"url={page}").json["seconds"] == 10
+
+
+def test_a_page_day_changed_meanwhile_cancels_the_transaction_and_each_is_written_alone(
+    now, monkeypatch
+):
+    """Another device reports one of the pages between this request's read and its write:
+    the shared transaction writes nothing, each page-day is applied on its own (the changed
+    one read again), and no second is lost or counted twice."""
+    pages = [f"https://example.com/p{i}" for i in range(3)]
+    shared = store.update_page_days
+    meanwhile = []
+
+    def another_device_first(contributor_id, updates):
+        if not meanwhile:  # the phone's request, as the handler runs it
+            phone = tracking.AttentionReport(
+                str(uuid.uuid4()), pages[0], "text", 20, now - timedelta(minutes=3)
+            )
+            meanwhile.append(tracking.record_attention(contributor_id, [phone], now))
+        return shared(contributor_id, updates)
+
+    monkeypatch.setattr(store, "update_page_days", another_device_first)
+    with dynamodb_calls() as counts:
+        answer = attend(*[report(p, 10, now - timedelta(minutes=1)) for p in pages])
+    assert meanwhile[0].accepted == 1
+    assert answer.json["accepted"] == 3 and answer.json["rejected"] == []
+    # The cancelled transaction; the laptop's day (1), the phone's day and page-day (2),
+    # each page-day alone (3) and the changed one again, once read afresh (1).
+    assert counts["TransactWriteItems"] == 1 and counts["UpdateItem activity"] == 7
+    seconds = [call("GET", "/v1/attention", query=f"url={p}").json["seconds"] for p in pages]
+    assert seconds == [30, 10, 10]
 
 
 def test_crossing_a_threshold_is_one_transaction(now):
