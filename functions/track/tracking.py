@@ -283,18 +283,23 @@ def _write_plain_together(
         (w.key, *_attention_update(found.get(w.key), f, 0, page_day_expiry(w.day, time_zone)))
         for w, f in plain
     ]
+    for w, _ in plain:
+        unused[w.day] += w.reserved  # given back if the write fails
     try:
         store.update_page_days(contributor_id, updates)
     except Conflict:
+        for w, _ in plain:
+            unused[w.day] -= w.reserved  # each is applied on its own, and counted there
         return set()
     for w, folded in plain:
-        unused[w.day] += w.reserved - folded.added
+        unused[w.day] -= folded.added
         _merge(outcome, folded.results, [], w.resolution)
         _note_done(outcome, w, folded, folded.read_awarded, time_zone)
     return {w.key for w, _ in plain}
 
 
 def _due(folded: _Folded) -> int:
+    """The flattrs the folded reports make."""
     return rules.flattrs_due(folded.seconds, folded.media, folded.read_awarded)
 
 
@@ -361,7 +366,7 @@ def _reserve_attention(
         w.new_page = w.key not in found
         folded = _fold(found.get(w.key), w.reports)
         w.reserved = folded.added
-        due[w.key] = rules.flattrs_due(folded.seconds, folded.media, folded.read_awarded)
+        due[w.key] = _due(folded)
     expires_at = page_day_expiry(day, time_zone)
     reserved = store.reserve_day(
         contributor_id,
@@ -512,7 +517,7 @@ def _apply_attention(
     Raises ``Conflict`` when the page-day changed in a way that decides differently."""
     folded = _fold(item, work.reports)
     results, added = folded.results, folded.added
-    due = rules.flattrs_due(folded.seconds, folded.media, folded.read_awarded)
+    due = _due(folded)
     counted = min(due, work.flattrs_reserved)  # counted in the day's totals already
     if not added and not due:
         _merge(outcome, results, [], work.resolution)

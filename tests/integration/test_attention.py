@@ -305,6 +305,25 @@ def test_a_page_day_changed_meanwhile_cancels_the_transaction_and_each_is_writte
     assert seconds == [30, 10, 10]
 
 
+def test_the_day_budget_a_failed_shared_transaction_took_is_given_back(now, monkeypatch):
+    """The page-days' transaction fails for a reason that is no conflict (the database
+    unreachable): the request fails, and the seconds its reservation took are given back,
+    so that the same reports sent again are not counted twice against the daily limit."""
+    pages = [f"https://example.com/p{i}" for i in range(3)]
+
+    def unreachable(contributor_id, updates):
+        raise OSError("connection reset")
+
+    monkeypatch.setattr(store, "update_page_days", unreachable)
+    reports = [
+        tracking.AttentionReport(str(uuid.uuid4()), p, "text", 10, now - timedelta(minutes=1))
+        for p in pages
+    ]
+    with pytest.raises(OSError):
+        tracking.record_attention("user-1", reports, now)
+    assert store.day_totals("user-1", now.date().isoformat()).attention == 0
+
+
 def test_crossing_a_threshold_is_one_transaction(now):
     with dynamodb_calls() as counts:
         answer = attend(report(URL, 60, now - timedelta(minutes=2)))
