@@ -198,13 +198,17 @@ def _transact_with_flattrs(
         last = reasons[-1] if reasons else None
         if uncounted > 0 and last is not None and last.code == "ConditionalCheckFailed":
             raise DailyLimit from error
-        if any(r is not None and r.code in CONFLICTS for r in reasons):
+        if _conflicted(error):
             raise Conflict from error
         raise
 
 
 # A transaction cancelled for these reasons is tried again after reading afresh.
 CONFLICTS = ("ConditionalCheckFailed", "TransactionConflict")
+
+
+def _conflicted(error: TransactWriteError) -> bool:
+    return any(r is not None and r.code in CONFLICTS for r in error.cancellation_reasons or [])
 
 
 def save_with_flattrs(
@@ -287,7 +291,7 @@ def update_page_days(
             for key, actions, condition in updates:
                 transaction.update(PageDay(contributor_id, key), list(actions), condition=condition)
     except TransactWriteError as error:
-        if any(r is not None and r.code in CONFLICTS for r in error.cancellation_reasons or []):
+        if _conflicted(error):
             raise Conflict from error
         raise
 
