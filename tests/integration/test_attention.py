@@ -47,8 +47,6 @@ def test_49_seconds_is_no_flattr_and_50_is_one(now):
 
 
 def test_a_page_today_counts_every_device_and_names_the_seconds_to_the_next_flattr(now):
-    from tests.conftest import call
-
     def today():
         answer = call("GET", "/v1/attention", query=f"url={URL}")
         assert answer.status == 200
