@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.logging import correlation_paths
 
 from functions.common.api import guarded, make_resolver
+from functions.common.entry import LambdaHandler
 from functions.common.observability import (
     AWS_ONLY,
     WITH_HTTP,
@@ -17,8 +18,6 @@ from functions.common.observability import (
     make_tracer,
 )
 from functions.common.settings import settings
-
-LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 def api_handler(
@@ -87,20 +86,3 @@ def plain_handler(handle: LambdaHandler, needs: Iterable[str] = ()) -> LambdaHan
 
     handler.needs = tuple(needs)  # type: ignore[attr-defined]  # the CDK tests read it
     return handler
-
-
-def lazy_handlers(**builders: Callable[[], LambdaHandler]) -> Callable[[str], LambdaHandler]:
-    """A handler module's ``__getattr__`` (PEP 562) that builds each of its entry points
-    when first asked for: a Lambda's runtime asks for its own handler at its cold start
-    (so the settings it needs are still checked then), and builds, and imports, nothing
-    that another Lambda of the same domain serves (the API does not load the jobs)."""
-    built: dict[str, LambdaHandler] = {}
-
-    def get(name: str) -> LambdaHandler:
-        if name not in builders:
-            raise AttributeError(name)
-        if name not in built:
-            built[name] = builders[name]()
-        return built[name]
-
-    return get

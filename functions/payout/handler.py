@@ -1,17 +1,22 @@
 """Lambda entry points of the payout domain: the profile and money API, and the money jobs.
-Each is built when its Lambda asks for it (``lazy_handlers``)."""
+Each is built, and what it serves imported, when its Lambda asks for it
+(``common/entry.lazy_handlers``)."""
 
-from functions.common.handler import LambdaHandler, api_handler, lazy_handlers
-from functions.common.handler import job_handler as make_job_handler  # not an entry point
-from functions.payout import routes
+from functions.common.entry import LambdaHandler, lazy_handlers
 
-routers = routes.routers
+
+def _api() -> LambdaHandler:
+    from functions.common.handler import api_handler
+    from functions.payout import routes
+
+    return api_handler("payout", routes.routers)
 
 
 def _job() -> LambdaHandler:
+    from functions.common.handler import job_handler
     from functions.payout import expiry, monthly, statement_mail
 
-    return make_job_handler(
+    return job_handler(
         "payout",
         {
             "monthly-split": monthly.monthly_split_job,
@@ -25,4 +30,4 @@ def _job() -> LambdaHandler:
     )
 
 
-__getattr__ = lazy_handlers(lambda_handler=lambda: api_handler("payout", routers), job_handler=_job)
+__getattr__ = lazy_handlers(lambda_handler=_api, job_handler=_job)
