@@ -159,23 +159,33 @@ def recording(clients: list[Any]) -> Iterator[list[tuple[str, dict[str, Any]]]]:
         yield sent
 
 
-def replay(sent: list[tuple[str, dict[str, Any]]], answers: list[Any] | None = None) -> float:
+def replay(
+    sent: list[tuple[str, dict[str, Any]]],
+    answers: list[Any] | None = None,
+    by_operation: dict[str, float] | None = None,
+) -> float:
     """The requests sent again with a raw boto3 client: their seconds (their answers into
-    ``answers``, if given). A transaction's idempotency token is left out (the emulator
-    would answer a replay without doing it)."""
+    ``answers``, and the seconds of each operation into ``by_operation``, if given). A
+    transaction's idempotency token is left out (the emulator would answer a replay
+    without doing it)."""
     import boto3
 
     client = boto3.client("dynamodb", region_name="eu-west-1")
     calls = [
         (
+            operation,
             getattr(client, _snake(operation)),
             {k: v for k, v in params.items() if k != "ClientRequestToken"},
         )
         for operation, params in sent
     ]
     began = time.perf_counter()
-    for call, params in calls:
+    for operation, call, params in calls:
+        call_began = time.perf_counter()
         answer = call(**params)
+        if by_operation is not None:
+            taken = time.perf_counter() - call_began
+            by_operation[operation] = by_operation.get(operation, 0.0) + taken
         if answers is not None:
             answers.append(answer)
     return time.perf_counter() - began
