@@ -8,6 +8,7 @@ it made (``common/entry.cold_start``): asserted in fresh interpreters, as a Lamb
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,7 +41,7 @@ def _fresh_interpreter(code: str) -> list[str]:
     run = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**__import__("os").environ, **DEPLOYED},
+        env={**os.environ, **DEPLOYED},
         capture_output=True,
         text=True,
         timeout=120,
@@ -50,7 +51,7 @@ def _fresh_interpreter(code: str) -> list[str]:
 
 
 COUNTING = (  # the collections from here on
-    "import gc, sys, functions.common.entry; runs = []; "
+    "import gc, functions.common.entry; runs = []; "
     "gc.callbacks.append(lambda phase, info: runs.append(phase) if phase == 'start' else 0); "
 )
 
