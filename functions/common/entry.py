@@ -13,10 +13,14 @@ the collector is on again for the requests.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable
 from typing import Any
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+# One build at a time in a process: a Lambda asks for its handler once, but the local
+# gateway serves requests in threads, and two builds side by side import the same modules.
+_BUILDING = threading.Lock()
 
 
 def lazy_handlers(**builders: Callable[[], LambdaHandler]) -> Callable[[str], LambdaHandler]:
@@ -30,7 +34,9 @@ def lazy_handlers(**builders: Callable[[], LambdaHandler]) -> Callable[[str], La
         if name not in builders:
             raise AttributeError(name)
         if name not in built:
-            built[name] = cold_start(builders[name])
+            with _BUILDING:
+                if name not in built:  # another thread may have built it while we waited
+                    built[name] = cold_start(builders[name])
         return built[name]
 
     return get

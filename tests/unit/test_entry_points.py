@@ -87,3 +87,18 @@ def test_a_failed_cold_start_freezes_nothing_and_a_warm_build_is_not_paused():
         "cold_start(lambda: print(gc.isenabled()) or print)\n"
     )
     assert printed == ["True", "0", "True"]
+
+
+def test_an_entry_point_asked_for_by_many_threads_at_once_is_built_once():
+    # The local gateway serves requests in threads: the first requests of a stack ask for
+    # a handler together, and each build imports the domain's modules (once two builds ran
+    # side by side, one could meet a module the other was still importing).
+    printed = _fresh_interpreter(
+        "import threading, functions.track.handler as module\n"
+        "barrier, found = threading.Barrier(16), []\n"
+        "def ask(): barrier.wait(); found.append(id(module.lambda_handler))\n"
+        "threads = [threading.Thread(target=ask) for _ in range(16)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(len(found), len(set(found)))\n"
+    )
+    assert printed == ["16", "1"]
