@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import importlib
 import re
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -54,11 +55,24 @@ def path_exists(path: str) -> bool:
     return any(pattern.match(path) for _, pattern in _COMPILED)
 
 
+# Lambda runs one invocation at a time in an execution environment, and sends requests
+# that come together to other environments. Here one environment a function serves them
+# all, so its invocations take turns (Powertools' resolver keeps the request it is
+# answering on the app: two requests at once in one handler clashed, a 500 now and then
+# when the gateway took hundreds of connections at once).
+_ENVIRONMENTS: dict[str, threading.Lock] = {}
+_GUARD = threading.Lock()
+
+
 def invoke(domain: str, entry: str, event: dict[str, Any]) -> Any:
-    """Invoke ``functions.<domain>.handler.<entry>`` as the Lambda runtime would."""
+    """Invoke ``functions.<domain>.handler.<entry>`` as the Lambda runtime would: one
+    invocation of a function at a time."""
     module = importlib.import_module(f"functions.{domain}.handler")
     context = LambdaContext(function_name=f"flattr-{domain}", aws_request_id=str(uuid.uuid4()))
-    return getattr(module, entry)(event, context)
+    with _GUARD:
+        environment = _ENVIRONMENTS.setdefault(f"{domain}.{entry}", threading.Lock())
+    with environment:
+        return getattr(module, entry)(event, context)
 
 
 def _request_context(

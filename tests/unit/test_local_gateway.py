@@ -1,0 +1,39 @@
+"""The local gateway invokes a function as Lambda does: one invocation at a time in an
+environment. Its HTTP server answers in threads; Powertools' resolver keeps the request
+it is answering on the app, so two requests at once in one handler clashed (a 500 now and
+then when the gateway took hundreds of connections together:
+tests/e2e/test_hardening_http.py)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import functions.track.handler as track
+from local.gateway import invoke
+
+
+def test_a_function_answers_one_invocation_at_a_time(monkeypatch):
+    running, most, lock = [0], [0], threading.Lock()
+
+    def handler(event, context):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.01)  # long enough for the others to arrive
+        with lock:
+            running[0] -= 1
+        return {"statusCode": 200, "n": event["n"]}
+
+    monkeypatch.setattr(track, "lambda_handler", handler, raising=False)
+    barrier = threading.Barrier(8)
+
+    def call(n: int) -> int:
+        barrier.wait()
+        return invoke("track", "lambda_handler", {"n": n})["n"]
+
+    with ThreadPoolExecutor(8) as pool:
+        answered = sorted(pool.map(call, range(8)))
+    assert answered == list(range(8))
+    assert most[0] == 1
