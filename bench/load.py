@@ -5,10 +5,10 @@ free loopback port, or ``--url`` of a running ``make run``) for a bounded time a
 of requests, then stop by themselves. Each contributor has several devices, and its devices
 read the same pages on the same day, so the server adds up one page-day from several
 devices (their requests come together; the local gateway has a function's invocations
-take turns, as one Lambda environment would). Besides the batched reports (``POST /v1/attention``, as the extension's
-outbox sends them) the devices do what the popup does (``GET /v1/resolve``, ``GET
-/v1/attention``, ``GET /v1/me/balance``) and now and then press "Flattr now" on a page of
-its own (``POST /v1/flattrs``).
+take turns, as one Lambda environment would). Besides the batched reports (``POST
+/v1/attention``, as the extension's outbox sends them) the devices do what the popup does
+(``GET /v1/resolve``, ``GET /v1/attention``, ``GET /v1/me/balance``) and now and then press
+"Flattr now" on a page of its own (``POST /v1/flattrs``).
 
 Printed: p50 and p99 latency per route, the answers by status, and the check that no
 report was lost: for every (contributor, page), the seconds the server counted today
