@@ -59,8 +59,12 @@ def path_exists(path: str) -> bool:
 # that come together to other environments. Here one environment a function serves them
 # all, so its invocations take turns (Powertools' resolver keeps the request it is
 # answering on the app: two requests at once in one handler clashed, a 500 now and then
-# when the gateway took hundreds of connections at once).
-_ENVIRONMENTS: dict[str, threading.Lock] = {}
+# when the gateway took hundreds of connections at once). An invocation made from inside
+# one of the same function, on its thread, runs nested rather than waiting for itself (the
+# in-process fake Stripe of the tests delivers its event to the payments webhook before
+# the payments request that caused it returns; Lambda would take it in another
+# environment).
+_ENVIRONMENTS: dict[str, threading.RLock] = {}
 _GUARD = threading.Lock()
 
 
@@ -70,7 +74,7 @@ def invoke(domain: str, entry: str, event: dict[str, Any]) -> Any:
     module = importlib.import_module(f"functions.{domain}.handler")
     context = LambdaContext(function_name=f"flattr-{domain}", aws_request_id=str(uuid.uuid4()))
     with _GUARD:
-        environment = _ENVIRONMENTS.setdefault(f"{domain}.{entry}", threading.Lock())
+        environment = _ENVIRONMENTS.setdefault(f"{domain}.{entry}", threading.RLock())
     with environment:
         return getattr(module, entry)(event, context)
 
