@@ -4,6 +4,7 @@ import { api } from "./api.js";
 import { el, say, show } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
 import { signedInOr } from "./pages.js";
+import { payInsAndBalance } from "./payinwait.js";
 import { payoutSection, toStripe } from "./payout.js";
 import { STRINGS as S } from "./strings.js";
 
@@ -138,14 +139,7 @@ export async function moneyPage(_navigate, note = "", payoutNote = "") {
     return finish(params.get("finish"), message);
   }
   if (params.get("monthly") === "saved" && !note) note = S.monthlySaved;
-  let [payins, balance] = await Promise.all([api("GET", "/v1/payins"), api("GET", "/v1/me/balance")]);
-  // Back from Stripe: its confirmation may still be on its way; ask again a few times.
-  for (let tries = 0; returned && tries < 10; tries += 1) {
-    const mine = payins.data.items.find((p) => p.id === returned);
-    if (!mine || mine.state !== "pre") break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    [payins, balance] = await Promise.all([api("GET", "/v1/payins"), api("GET", "/v1/me/balance")]);
-  }
+  const [payins, balance] = await payInsAndBalance(api, returned);
   show(
     el("h1", {}, S.moneyTitle),
     el("dl", {}, el("dt", {}, S.balance), el("dd", { id: "money-balance", class: "figure" }, formatMoney(balance.data.balance))),
