@@ -64,6 +64,11 @@ def stop_stack(process: subprocess.Popen[bytes]) -> int:
     process.send_signal(signal.SIGINT)
     try:
         return process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
+    except subprocess.TimeoutExpired as late:
+        process.send_signal(signal.SIGUSR1)  # its threads' stacks, into its output
+        time.sleep(1)
         process.kill()
-        raise
+        process.wait()
+        raise RuntimeError(
+            f"the local stack did not stop within 20 s of Ctrl-C:\n{stack_output(process)[-8000:]}"
+        ) from late

@@ -8,6 +8,7 @@ a JWT authorizer; the scheduler; and the ``/_local`` endpoints.
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import logging
 import os
@@ -400,6 +401,9 @@ def main() -> None:
     # (a background job of a non-interactive shell).
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    # SIGUSR1 prints every thread's stack to the output (local/process.py asks for it when
+    # the stack does not stop in time, so that its teardown error says where it was).
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     print(f"flattr local stack on {stack.url}", flush=True)
     print(
         f"  try: curl {stack.url}/v1/health\n"
