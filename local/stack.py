@@ -23,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from functions.common.observability import guard_handlers
 from local.site import answer as site_answer
 from local.site import is_site_path
 
@@ -391,6 +392,7 @@ def _point_at_fakes(url: str) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
+    guard_handlers()  # the stack's own and libraries' records are redacted too
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     port = int(os.environ.get("PORT", "8000"))

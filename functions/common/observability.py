@@ -67,9 +67,26 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+def guard(handler: logging.Handler) -> None:
+    """Redact every record ``handler`` writes. A logger's own filters see only the records
+    made on that logger, not those its children pass up to its handlers: the filter is on
+    the handler, so no logger, a child's or a library's, can write around it."""
+    if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+        handler.addFilter(RedactingFilter())
+
+
+def guard_handlers() -> None:
+    """Guard the root logger's handlers (Lambda's runtime writes libraries' records there)."""
+    for handler in logging.getLogger().handlers:
+        guard(handler)
+
+
 def make_logger(service: str) -> Logger:
+    """The service's logger; its handler redacts what it and its children write
+    (``Logger(service=..., child=True)`` in a module logs through it)."""
     logger = Logger(service=service)
-    logger.addFilter(RedactingFilter())
+    guard(logger.registered_handler)
+    guard_handlers()
     return logger
 
 

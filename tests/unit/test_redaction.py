@@ -48,7 +48,7 @@ def test_logger_output_holds_no_url_email_or_token():
     dumped = json.dumps(line)
     assert "example.com" not in dumped and "ada@example.org" not in dumped
     assert "abc" not in dumped.replace("[", "")
-    assert any(isinstance(f, RedactingFilter) for f in logger._logger.filters)
+    assert any(isinstance(f, RedactingFilter) for f in logger.registered_handler.filters)
 
 
 def test_filter_handles_plain_records():
@@ -69,3 +69,66 @@ def test_exception_messages_are_scrubbed_too():
     dumped = stream.getvalue()
     assert "api.example.com" not in dumped and "abc" not in dumped.replace("[", "")
     assert "ValueError" in dumped
+
+
+SECRETS = (
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJlc2lnbmF0dXJl",
+    "https://example.com/private?token=abc123",
+    "ada@example.org",
+)
+
+
+def _every_module_logger() -> list[tuple[str, logging.Logger]]:
+    """Every logger the code creates: each module's Powertools ``Logger`` (children
+    included) and each ``logging.getLogger`` it holds, found by importing every module."""
+    import importlib
+    import pkgutil
+
+    from aws_lambda_powertools import Logger
+
+    import functions
+
+    found: dict[str, logging.Logger] = {}
+    for info in pkgutil.walk_packages(functions.__path__, "functions."):
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if isinstance(value, Logger):
+                found[value.name] = value._logger
+            elif isinstance(value, logging.Logger):
+                found[value.name] = value
+    return sorted(found.items())
+
+
+def test_no_logger_of_the_code_writes_a_secret(capfd):
+    """Child loggers (``Logger(child=True)``) pass their records up to their parent's
+    handler, past the parent logger's own filters: the redaction is on the handlers, so
+    each logger's output is scrubbed whoever made the record."""
+    loggers = _every_module_logger()
+    children = [name for name, _ in loggers if "." in name]
+    assert children, "the code's child loggers were not found"
+    services = {name.split(".", 1)[0] for name, _ in loggers}
+    for service in services:
+        make_logger(service)  # as each Lambda's entry point builds its own
+    capfd.readouterr()
+    for name, logger in loggers:
+        logger.warning("secret %s in %s", SECRETS[0], name, extra={"to": SECRETS[2]})
+        logger.error("fetching %s failed", SECRETS[1])
+    written = "".join(capfd.readouterr())
+    for name, _ in loggers:
+        assert f"in {name}" in written, f"{name} wrote nothing"
+    for secret in (SECRETS[0], "example.com", "abc123", SECRETS[2]):
+        assert secret not in written
+    assert written.count("[jwt]") == len(loggers) and written.count("[email]") == len(loggers)
+
+
+def test_library_records_through_the_root_handler_are_redacted_too():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        make_logger("test-root")  # guards the root's handlers, as Lambda's runtime has one
+        logging.getLogger("urllib3.connectionpool").warning("GET %s", SECRETS[1])
+    finally:
+        root.removeHandler(handler)
+    assert "example.com" not in stream.getvalue() and "[url]" in stream.getvalue()
