@@ -3,6 +3,7 @@ own API in AWS, the local stack's fake Stripe locally) and its keys from Secrets
 
 from __future__ import annotations
 
+import time
 from functools import cache
 from typing import Any
 
@@ -34,20 +35,40 @@ def client() -> Any:
     return _client(keys()["secret_key"], settings().stripe_api_url)
 
 
+TOLERANCE_SECONDS = 300  # Stripe's default, both ways
+
+
+def signed_at(signature: str) -> int | None:
+    """The ``t=`` of a ``Stripe-Signature`` header (the first, as Stripe's SDK reads it)."""
+    for part in signature.split(","):
+        name, _, value = part.strip().partition("=")
+        if name == "t":
+            return int(value) if value.isascii() and value.isdigit() else None
+    return None
+
+
 def construct_event(payload: bytes, signature: str) -> Any:
-    """The verified event (``stripe.Webhook.construct_event``: signature and timestamp
-    within 300 s, by the platform's or the Connect endpoint's secret); raises ``ValueError``
-    or ``stripe.SignatureVerificationError``."""
+    """The verified event (``stripe.Webhook.construct_event``: signature, and a timestamp
+    no older than 300 s, by the platform's or the Connect endpoint's secret); raises
+    ``ValueError`` or ``stripe.SignatureVerificationError``. The SDK refuses only old
+    timestamps: one more than 300 s ahead of this machine's clock is refused here (a
+    signature made for later is no fresher than one replayed). Stripe signs with its wall
+    clock, so this is the wall clock too, not the service's."""
     import stripe
 
+    stamp = signed_at(signature)
+    if stamp is not None and stamp > time.time() + TOLERANCE_SECONDS:
+        raise stripe.SignatureVerificationError(
+            "Timestamp is in the future", signature, payload.decode("utf-8", "replace")
+        )
     found = keys()
     secrets = [found["webhook_secret"], *filter(None, [found.get("connect_webhook_secret")])]
     for secret in secrets[:-1]:
         try:
-            return stripe.Webhook.construct_event(payload, signature, secret)
+            return stripe.Webhook.construct_event(payload, signature, secret, TOLERANCE_SECONDS)
         except stripe.SignatureVerificationError:
             continue
-    return stripe.Webhook.construct_event(payload, signature, secrets[-1])
+    return stripe.Webhook.construct_event(payload, signature, secrets[-1], TOLERANCE_SECONDS)
 
 
 def live() -> bool:

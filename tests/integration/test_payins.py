@@ -138,6 +138,8 @@ def test_bad_or_stale_signatures_are_refused_and_change_nothing(stripe):
     for signature in (
         sign(payload, "whsec_wrong"),
         sign(payload, stripe.webhook_secret, at=int(time.time()) - 600),  # replayed later
+        sign(payload, stripe.webhook_secret, at=int(time.time()) + 3600),  # made for later
+        sign(payload, stripe.webhook_secret, at=int(time.time()) + 400),
         "t=1,v1=00",
     ):
         refused = post_event(payload, signature)
