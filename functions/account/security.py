@@ -37,7 +37,7 @@ class TotpSecret(BaseModel):
 class TotpCode(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    code: Annotated[str, Field(pattern=r"^\d{6}$")]
+    code: Annotated[str, Field(pattern=r"^[0-9]{6}$")]
 
 
 def _strong_until(since: datetime | None, signed_in: datetime | None) -> str | None:

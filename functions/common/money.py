@@ -10,7 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 MICRO = 1_000_000
 MICROS_PER_CENT = MICRO // 100  # payment providers charge in cents
 CURRENCY = "EUR"
-_AMOUNT = re.compile(r"^(0|[1-9]\d{0,12})(\.\d{1,6})?$")
+_AMOUNT = re.compile(r"^(0|[1-9][0-9]{0,12})(\.[0-9]{1,6})?$")  # ASCII digits only
 
 
 def format_amount(micros: int) -> str:

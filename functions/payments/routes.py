@@ -45,7 +45,7 @@ def _once(
 class MoneyIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    amount: Annotated[str, Field(pattern=r"^\d{1,6}(\.\d{1,2})?$")]
+    amount: Annotated[str, Field(pattern=r"^[0-9]{1,6}(\.[0-9]{1,2})?$")]
     currency: Literal["EUR"] = "EUR"
 
 

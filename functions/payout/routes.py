@@ -21,8 +21,8 @@ from functions.core import ledger, users
 from functions.payout import profile, statements, stats
 
 router = Router()
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
-STATS_MONTH = r"^2\d{3}-(0[1-9]|1[0-2])$"  # the service's own years: 2000 to 2999
+MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+STATS_MONTH = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"  # the service's own years: 2000 to 2999
 
 
 class MoneyOut(BaseModel):

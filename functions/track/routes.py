@@ -244,7 +244,7 @@ def _receiver_kind(key: str, claimed: bool) -> str:
 
 @router.get("/v1/flattrs")
 def list_flattrs(
-    month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+    month: Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] = None,
     receiver: Annotated[
         Literal["any", "claimed", "unclaimed", "waiting", "nobody"], Query()
     ] = "any",

@@ -205,18 +205,21 @@ def record_attention(
     outcome = Outcome()
     time_zone = store.time_zone_of(contributor_id)
     pages = normalised([r.url for r in reports], settings().blocked_domains)
+    # A time outside the window is the report's own rejection, found before anything
+    # computes with it (a local day of year 1 is out of any calendar's range).
+    untimely = [_time_reason(r.at, now) for r in reports]
     ahead, read = _read_ahead(
         contributor_id,
         pages,
-        lambda n, page: page_day_key(
-            rules.local_day(reports[n].at, time_zone).isoformat(), page.url
-        ),
+        lambda n, page: None
+        if untimely[n]
+        else page_day_key(rules.local_day(reports[n].at, time_zone).isoformat(), page.url),
         PageDay,
     )
     resolutions = resolve_pages(pages, contributor_id, ahead)
     work: dict[str, _PageDayWork] = {}
-    for report, resolution in zip(reports, resolutions, strict=True):
-        reason = _time_reason(report.at, now) or resolution.reason
+    for report, resolution, late in zip(reports, resolutions, untimely, strict=True):
+        reason = late or resolution.reason
         if reason:
             outcome.reject(report.event_id, reason)
             continue

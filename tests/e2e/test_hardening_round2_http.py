@@ -1,0 +1,114 @@
+"""What the second attack from outside found over HTTP (issue 29), each reproduced against
+the local stack as it was found: extreme times, full-width digits, email bombing, HTML
+without security headers, flattred searches."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+import pytest
+
+from tests.e2e.conftest import Client
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+
+def stack_now(stack: Client) -> datetime:
+    return datetime.fromisoformat(
+        stack.request("GET", "/_local/clock").json["now"].replace("Z", "+00:00")
+    )
+
+
+def iso(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# The calendar's ends, in every offset a client can write: a local day computed from
+# them leaves the calendar's range; the window's own edges just outside it.
+EXTREMES = [
+    ("0001-01-01T00:00:00Z", "at_too_old"),
+    ("0001-01-01T00:00:00+23:59", "at_too_old"),
+    ("0001-01-01T00:00:00-23:59", "at_too_old"),
+    ("1970-01-01T00:00:00Z", "at_too_old"),
+    ("9999-12-31T23:59:59Z", "at_in_future"),
+    ("9999-12-31T23:59:59-23:59", "at_in_future"),
+    ("9999-12-31T23:59:59+23:59", "at_in_future"),
+]
+
+
+@pytest.mark.parametrize(("at", "reason"), EXTREMES)
+def test_an_extreme_attention_time_is_that_reports_rejection(stack: Client, at, reason):
+    """Finding 6: ``"at": "0001-01-01T00:00:00Z"`` was a 500 for its whole batch."""
+    _, token = stack.sign_in(f"extreme-{uuid.uuid4().hex[:8]}@example.org")
+    now = stack_now(stack)
+    bad, good = str(uuid.uuid4()), str(uuid.uuid4())
+    url = f"https://example.com/{uuid.uuid4()}"
+    reports = [
+        {"event_id": bad, "url": url, "kind": "text", "active_seconds": 60, "at": at},
+        {"event_id": good, "url": url, "kind": "text", "active_seconds": 60, "at": iso(now)},
+    ]
+    answer = stack.request(
+        "POST", "/v1/attention", {"device_id": "d", "reports": reports}, token=token
+    )
+    assert answer.status == 200, answer.body
+    assert answer.json["rejected"] == [{"event_id": bad, "reason": reason}]
+    assert answer.json["accepted"] == 1 and len(answer.json["flattrs"]) == 1
+
+
+@pytest.mark.parametrize(("at", "reason"), EXTREMES)
+def test_an_extreme_visit_time_is_that_visits_rejection(stack: Client, at, reason):
+    _, token = stack.sign_in(f"extreme-visit-{uuid.uuid4().hex[:8]}@example.org")
+    now = stack_now(stack)
+    bad, good = str(uuid.uuid4()), str(uuid.uuid4())
+    visits = [
+        {"event_id": bad, "url": "https://example.org/a", "at": at, "dwell_seconds": 30},
+        {"event_id": good, "url": "https://example.org/b", "at": iso(now), "dwell_seconds": 30},
+    ]
+    answer = stack.request("POST", "/v1/visits", {"device_id": "d", "visits": visits}, token=token)
+    assert answer.status == 200, answer.body
+    assert answer.json["rejected"] == [{"event_id": bad, "reason": reason}]
+    assert answer.json["accepted"] == 1
+
+
+@pytest.mark.parametrize("month", ["0000-01", "0001-01", "9999-12", "2026-13", "１９９９-01"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/flattrs?month=",
+        "/v1/me/statements?month=",
+        "/v1/me/revenue?month=",
+        "/v1/stats?from=",
+        "/v1/stats?to=",
+    ],
+)
+def test_an_extreme_month_is_never_a_server_error(stack: Client, path, month):
+    """Every time field of every route: the months in queries at the calendar's ends."""
+    _, token = stack.sign_in("extreme-month@example.org")
+    answer = stack.request("GET", path + quote(month), token=token)
+    assert answer.status < 500, answer.body
+    if not month.isascii() or month.endswith("13"):
+        assert answer.status == 422
+        assert answer.json["errors"][0]["field"] == "query." + path.split("?")[1].rstrip("=")
+
+
+@pytest.mark.parametrize("amount", ["１０.00", "10.０0", "٣٠", "１０"])
+def test_money_amounts_take_ascii_digits_only(stack: Client, amount):
+    """Finding 10: ``"１０.00"`` (full-width digits) was taken as 10.00."""
+    _, token = stack.sign_in("fullwidth@example.org")
+    budget = stack.request(
+        "PATCH", "/v1/me", {"monthly_budget": {"amount": amount, "currency": "EUR"}}, token=token
+    )
+    assert budget.status == 422, budget.body
+    assert budget.json["errors"][0]["field"].startswith("body.monthly_budget.amount")
+    payin = stack.request(
+        "POST",
+        "/v1/payins",
+        {"amount": {"amount": amount, "currency": "EUR"}, "method": "card"},
+        token=token,
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert payin.status == 422, payin.body
+    assert payin.json["errors"][0]["field"].startswith("body.amount.amount")
+    assert stack.request("GET", "/v1/me", token=token).json["monthly_budget"]["amount"] != "10.00"
