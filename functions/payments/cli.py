@@ -27,8 +27,8 @@ def run_command(args: argparse.Namespace) -> int:
             print(f"Stripe did not answer: {error.user_message or type(error).__name__}")
             return 2
         print(
-            f"matched {summary['matched']}, not ledger movements {summary['ignored']}, "
-            f"mismatches {summary['mismatches']}"
+            f"reconciled as of {clock.rfc3339(clock.now())}: matched {summary['matched']}, "
+            f"not ledger movements {summary['ignored']}, mismatches {summary['mismatches']}"
         )
     found = reconcile.mismatches()
     for mismatch in found:

@@ -156,6 +156,26 @@ def test_the_operator_cli_reconciles_the_local_stacks_fake_stripe(stack: Client)
     assert "everything adds up" in done.stdout
 
 
+def test_the_operator_cli_works_on_the_local_stacks_clock(stack: Client):
+    """Finding 10 of issue 29: ``--local payments reconcile`` read this machine's clock, so
+    "older than an hour" and the times it wrote meant nothing on a stack moved ahead."""
+    assert stack.request("POST", "/_local/clock", {"advance_seconds": 40 * 86_400}).status == 200
+    stack_day = stack.request("GET", "/_local/clock").json["now"][:10]
+    done = subprocess.run(
+        [sys.executable, "-m", "functions.cli", "--local", "payments", "reconcile", "--run"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TABLE_"))},
+            "FLATTR_LOCAL_URL": stack.base,
+        },
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"reconciled as of {stack_day}T" in done.stdout, done.stdout
+
+
 def test_the_operator_cli_says_when_no_local_stack_answers():
     from local.stack import free_port
 
