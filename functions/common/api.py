@@ -191,13 +191,39 @@ def guarded(
         if problem is not None:
             return {
                 "statusCode": problem.status,
-                "headers": {"Content-Type": PROBLEM_JSON},
+                "headers": {"Content-Type": PROBLEM_JSON, "X-Content-Type-Options": "nosniff"},
                 "body": problem.to_json(),
                 "isBase64Encoded": False,
             }
-        return app.resolve(event, context)
+        return with_security_headers(app.resolve(event, context))
 
     return resolve
+
+
+# Every HTML page the API serves (claim pages, unsubscribe) is plain HTML with one
+# stylesheet and at most a form posting to itself: nothing else may load, nothing may frame
+# it, and its URL (which holds a token) goes to no other site. Sent by the handler itself,
+# so the API's own host serves them as the website's host (through CloudFront) does.
+HTML_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def with_security_headers(response: dict[str, Any]) -> dict[str, Any]:
+    """``nosniff`` on every answer; ``HTML_HEADERS`` too on HTML (a route's own win)."""
+    headers = dict(response.get("headers") or {})
+    names = {name.lower() for name in headers}
+    content_type = next((str(v) for k, v in headers.items() if k.lower() == "content-type"), "")
+    wanted = {"X-Content-Type-Options": "nosniff"}
+    if content_type.split(";", 1)[0].strip().lower() == "text/html":
+        wanted.update(HTML_HEADERS)
+    headers.update({k: v for k, v in wanted.items() if k.lower() not in names})
+    return {**response, "headers": headers}
 
 
 def authorizer_claims(event: dict[str, Any]) -> dict[str, Any]:

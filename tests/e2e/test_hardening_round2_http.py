@@ -112,3 +112,31 @@ def test_money_amounts_take_ascii_digits_only(stack: Client, amount):
     assert payin.status == 422, payin.body
     assert payin.json["errors"][0]["field"].startswith("body.amount.amount")
     assert stack.request("GET", "/v1/me", token=token).json["monthly_budget"]["amount"] != "10.00"
+
+
+def assert_html_is_guarded(answer) -> None:
+    assert answer.headers["Content-Type"].startswith("text/html"), answer.headers
+    policy = answer.headers["Content-Security-Policy"]
+    for directive in ("default-src 'none'", "frame-ancestors 'none'", "form-action 'self'"):
+        assert directive in policy, policy
+    assert answer.headers["X-Frame-Options"] == "DENY"
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.headers["Referrer-Policy"] == "no-referrer"
+
+
+@pytest.mark.parametrize(
+    "path", ["/claim/" + "x" * 43, "/v1/email/unsubscribe?token=" + "x" * 20 + ".y"]
+)
+def test_html_of_the_api_carries_security_headers(stack: Client, path):
+    """Finding 5: the claim and unsubscribe pages had no CSP, frame protection or
+    ``nosniff`` on the stack (they came only from CloudFront), and framed cross-origin."""
+    assert_html_is_guarded(stack.request("GET", path))
+
+
+def test_json_answers_are_not_sniffed(stack: Client):
+    for answer in (
+        stack.request("GET", "/v1/health"),
+        stack.request("POST", "/v1/attention", raw=b"{", token="x"),
+        stack.request("GET", "/v1/resolve?url=" + quote("https://example.com/")),
+    ):
+        assert answer.headers["X-Content-Type-Options"] == "nosniff", answer.status
