@@ -1,4 +1,5 @@
-"""The operator CLI, ``flattr``: ``payout run``, ``ledger check``, ``payments reconcile``.
+"""The operator CLI, ``flattr``: ``payout run``, ``ledger check``, ``payments reconcile``,
+``flattrs purge-searches``.
 
 It talks to whatever AWS the environment points at: an account (credentials and
 ``TABLE_PREFIX=flattr-<stage>-``), or, with ``--local``, the running local stack
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 
 from functions.payments import cli as payments_cli
 from functions.payout import cli as payout_cli
+from functions.track import cli as track_cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,6 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="area", required=True)
     payout_cli.add_commands(commands)
     payments_cli.add_commands(commands)
+    track_cli.add_commands(commands)
     args = parser.parse_args(argv)
     if args.local:
         try:
@@ -40,6 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     if args.area == "payments":
         return payments_cli.run_command(args)
+    if args.area == "flattrs":
+        return track_cli.run_command(args)
     return payout_cli.run_command(args)
 
 

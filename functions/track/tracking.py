@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from functions.common.errors import Busy
@@ -199,21 +200,23 @@ def page_day_expiry(day: str, time_zone: str) -> datetime:
     return rules.day_end(datetime.fromisoformat(day).date(), time_zone) + PAGE_DAY_GRACE
 
 
+def _day_of(at: datetime, time_zone: str) -> str:
+    return rules.local_day(at, time_zone).isoformat()
+
+
 def record_attention(
     contributor_id: str, reports: Sequence[AttentionReport], now: datetime
 ) -> Outcome:
     outcome = Outcome()
     time_zone = store.time_zone_of(contributor_id)
     pages = normalised([r.url for r in reports], settings().blocked_domains)
-    # A time outside the window is the report's own rejection, found before anything
-    # computes with it (a local day of year 1 is out of any calendar's range).
+    # Times outside the window reject their reports before any local day is computed.
     untimely = [_time_reason(r.at, now) for r in reports]
+    day_of = partial(_day_of, time_zone=time_zone)
     ahead, read = _read_ahead(
         contributor_id,
         pages,
-        lambda n, page: None
-        if untimely[n]
-        else page_day_key(rules.local_day(reports[n].at, time_zone).isoformat(), page.url),
+        lambda n, page: None if untimely[n] else page_day_key(day_of(reports[n].at), page.url),
         PageDay,
     )
     resolutions = resolve_pages(pages, contributor_id, ahead)
@@ -223,9 +226,9 @@ def record_attention(
         if reason:
             outcome.reject(report.event_id, reason)
             continue
-        day = rules.local_day(report.at, time_zone).isoformat()
-        key = page_day_key(day, resolution.url)
-        work.setdefault(key, _PageDayWork(key, day, resolution, [])).reports.append(report)
+        day = day_of(report.at)
+        at_key = page_day_key(day, resolution.url)
+        work.setdefault(at_key, _PageDayWork(at_key, day, resolution, [])).reports.append(report)
     if not work:
         return outcome
     found: dict[str, PageDay] = {k: item for k in work if (item := read.get(k)) is not None}

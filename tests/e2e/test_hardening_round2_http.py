@@ -72,7 +72,9 @@ def test_an_extreme_visit_time_is_that_visits_rejection(stack: Client, at, reaso
     assert answer.json["accepted"] == 1
 
 
-@pytest.mark.parametrize("month", ["0000-01", "0001-01", "9999-12", "2026-13", "１９９９-01"])
+@pytest.mark.parametrize(
+    "month", ["0000-01", "0001-01", "9999-12", "2026-13", "\uff11\uff19\uff19\uff19-01"]
+)
 @pytest.mark.parametrize(
     "path",
     [
@@ -93,9 +95,11 @@ def test_an_extreme_month_is_never_a_server_error(stack: Client, path, month):
         assert answer.json["errors"][0]["field"] == "query." + path.split("?")[1].rstrip("=")
 
 
-@pytest.mark.parametrize("amount", ["１０.00", "10.０0", "٣٠", "１０"])
+@pytest.mark.parametrize(
+    "amount", ["\uff11\uff10.00", "10.\uff100", "\u0663\u0660", "\uff11\uff10"]
+)
 def test_money_amounts_take_ascii_digits_only(stack: Client, amount):
-    """Finding 10: ``"１０.00"`` (full-width digits) was taken as 10.00."""
+    """Finding 10: full-width digits (``"\\uff11\\uff10.00"``) were taken as 10.00."""
     _, token = stack.sign_in("fullwidth@example.org")
     budget = stack.request(
         "PATCH", "/v1/me", {"monthly_budget": {"amount": amount, "currency": "EUR"}}, token=token
@@ -140,3 +144,34 @@ def test_json_answers_are_not_sniffed(stack: Client):
         stack.request("GET", "/v1/resolve?url=" + quote("https://example.com/")),
     ):
         assert answer.headers["X-Content-Type-Options"] == "nosniff", answer.status
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://google.com/search?q=my+rash+symptoms",
+        "https://www.bing.com/search?q=loan+sharks",
+        "https://blog.example.net/?s=divorce+lawyer",
+        "https://example.net/forum/search/results",
+    ],
+)
+def test_sixty_seconds_on_a_search_makes_no_flattr_and_no_visit(stack: Client, url):
+    """Finding 7: a minute on a Google search made a flattr that stored the terms."""
+    _, token = stack.sign_in(f"searcher-{uuid.uuid4().hex[:8]}@example.org")
+    now = stack_now(stack)
+    event = str(uuid.uuid4())
+    report = {"event_id": event, "url": url, "kind": "text", "active_seconds": 60, "at": iso(now)}
+    answer = stack.request(
+        "POST", "/v1/attention", {"device_id": "d", "reports": [report]}, token=token
+    )
+    assert answer.status == 200, answer.body
+    assert answer.json["rejected"] == [{"event_id": event, "reason": "search_page"}]
+    assert answer.json["flattrs"] == []
+    visit = {"event_id": event, "url": url, "at": iso(now), "dwell_seconds": 60}
+    seen = stack.request("POST", "/v1/visits", {"device_id": "d", "visits": [visit]}, token=token)
+    assert seen.json["rejected"] == [{"event_id": event, "reason": "search_page"}]
+    button = stack.request("POST", "/v1/flattrs", {"event_id": event, "url": url}, token=token)
+    assert button.status == 422, button.body
+    assert stack.request("GET", "/v1/flattrs", token=token).json["items"] == []
+    resolved = stack.request("GET", "/v1/resolve?url=" + quote(url)).json
+    assert resolved["flattrable"] is False and resolved["reason"] == "search_page"

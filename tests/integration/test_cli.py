@@ -48,3 +48,49 @@ def test_bad_month_is_a_usage_error(scenario):
     with pytest.raises(SystemExit) as exit_info:
         main(["payout", "run", "--month", "June"])
     assert exit_info.value.code == 2
+
+
+def add_search_flattr(contributor: str, url: str, at) -> str:
+    from functions.core import flattrs
+
+    flattr_id = flattrs.flattr_id_for(at, f"{contributor}|{url}")
+    flattrs.new_flattr(
+        contributor, flattr_id, "web:google.com", url, "attention", at, title=f"{url} - Search"
+    ).save()
+    return flattr_id
+
+
+def test_purge_searches_removes_the_terms_of_stored_search_flattrs(aws, capsys):
+    """Issue 29, finding 7: flattrs of search result pages made before they were refused
+    are purged: deleted in a month not split, cut to the origin in a split month (the
+    money record stays, so the ledger still adds up)."""
+    from datetime import timedelta
+
+    from functions.common.models import Flattr
+
+    clock.move_to(JUNE)
+    add_user("ada", budget=5 * EUR, paid_in=10 * EUR)
+    may = JUNE - timedelta(days=31)
+    add_flattrs("ada", "web:a.example", 1, at=may)
+    add_search_flattr("ada", "https://google.com/search?q=my+diagnosis", may)
+    clock.move_to(JUNE + timedelta(days=1))
+    assert main(["payout", "run", "--month", "2031-05"]) == 0
+    add_flattrs("ada", "web:a.example", 1)
+    add_search_flattr("ada", "https://example.org/?s=my+diagnosis", JUNE)
+    before = snapshot()
+    capsys.readouterr()
+
+    assert main(["flattrs", "purge-searches"]) == 0
+    assert "scanned 4: of search pages, 1 deleted (months not split), 1 cut" in (
+        capsys.readouterr().out
+    )
+    stored = sorted((f.month, f.url, f.title) for f in Flattr.scan())
+    assert stored == [
+        ("2031-05", "https://google.com/", None),
+        ("2031-05", "https://x.example/0", None),
+        ("2031-06", "https://x.example/0", None),
+    ]
+    assert "diagnosis" not in repr([f.attribute_values for f in Flattr.scan()])
+    assert snapshot() == before and ledger.check_invariant().ok
+    assert main(["flattrs", "purge-searches"]) == 0
+    assert "0 deleted (months not split), 0 cut" in capsys.readouterr().out

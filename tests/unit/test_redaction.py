@@ -99,21 +99,27 @@ def _every_module_logger() -> list[tuple[str, logging.Logger]]:
     return sorted(found.items())
 
 
-def test_no_logger_of_the_code_writes_a_secret(capfd):
+def test_no_logger_of_the_code_writes_a_secret():
     """Child loggers (``Logger(child=True)``) pass their records up to their parent's
     handler, past the parent logger's own filters: the redaction is on the handlers, so
     each logger's output is scrubbed whoever made the record."""
     loggers = _every_module_logger()
     children = [name for name, _ in loggers if "." in name]
     assert children, "the code's child loggers were not found"
-    services = {name.split(".", 1)[0] for name, _ in loggers}
-    for service in services:
-        make_logger(service)  # as each Lambda's entry point builds its own
-    capfd.readouterr()
-    for name, logger in loggers:
-        logger.warning("secret %s in %s", SECRETS[0], name, extra={"to": SECRETS[2]})
-        logger.error("fetching %s failed", SECRETS[1])
-    written = "".join(capfd.readouterr())
+    stream = io.StringIO()
+    handlers = [  # each service's handler, as each Lambda's entry point builds it
+        make_logger(service).registered_handler
+        for service in sorted({name.split(".", 1)[0] for name, _ in loggers})
+    ]
+    previous = [handler.setStream(stream) for handler in handlers]  # type: ignore[attr-defined]
+    try:
+        for name, logger in loggers:
+            logger.warning("secret %s in %s", SECRETS[0], name, extra={"to": SECRETS[2]})
+            logger.error("fetching %s failed", SECRETS[1])
+    finally:
+        for handler, old in zip(handlers, previous, strict=True):
+            handler.setStream(old)  # type: ignore[attr-defined]
+    written = stream.getvalue()
     for name, _ in loggers:
         assert f"in {name}" in written, f"{name} wrote nothing"
     for secret in (SECRETS[0], "example.com", "abc123", SECRETS[2]):

@@ -13,6 +13,7 @@ from publicsuffixlist import PublicSuffixList
 
 from functions.core.platforms.base import Platform
 from functions.core.platforms.registry import BY_NAME, PLATFORMS
+from functions.core.platforms.searches import is_search
 from functions.core.platforms.sites import Rule, Site
 
 # Hosts whose subdomains or paths belong to different people (besides the platforms):
@@ -414,17 +415,22 @@ def normalise(raw_url: str) -> Page:
     host = _host(parts.hostname or "")
     host, path, query = _rewrite_short_forms(host, parts.path, parts.query)
     path = _path(path)
+    site = registrable_site(host)
     found = _find_site(host)
     keep = found[1].keep_query if found else None
     pairs = _query(query, keep)
+    # Judged on the parameters that name the page (a platform's page keeps only its own:
+    # a post shared as ``?s=20`` is that post, and the ``s`` is not stored).
+    if is_search(host, site, path, [name for name, _ in pairs]):
+        raise NotFlattrable("search_page")
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     url = urlunsplit((scheme, netloc, path, urlencode(pairs), ""))
     if found is None:
         if host in SHORTENERS and path != "/":
             return Page(url=url, host=host, site=host, short_link=True)
-        return Page(url=url, host=host, site=registrable_site(host))
-    platform, site = found
-    page = _platform_page(platform, site, host, path, dict(pairs))
+        return Page(url=url, host=host, site=site)
+    platform, rules = found
+    page = _platform_page(platform, rules, host, path, dict(pairs))
     owner, lookup = page.owner, page.lookup
     if not platform.case_sensitive_owner:
         owner = owner.lower() if owner is not None else None
@@ -433,7 +439,7 @@ def normalise(raw_url: str) -> Page:
     return Page(
         url=url,
         host=host,
-        site=registrable_site(host),
+        site=site,
         platform=platform,
         owner=owner,
         lookup=lookup,
