@@ -13,14 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from functions.common import clock
 from functions.common.errors import Conflict, Invalid, Missing
 from functions.common.idempotency import KeyReused
-from functions.common.models import PayIn
+from functions.common.models import Mismatch, MonthlyTopUp, PayIn
 from functions.common.money import MICROS_PER_CENT
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound, first_write
@@ -152,8 +152,49 @@ def _charge_id(intent: Any) -> str | None:
     return str(charge["id"]) if isinstance(charge, dict) and charge.get("id") else None
 
 
-def sync(payin_id_: str, intent_id: str) -> str:
-    """Bring the pay-in to what Stripe says of its PaymentIntent now; answers its state."""
+class NotThisPayIn(Conflict):
+    """Stripe's PaymentIntent (or the Checkout Session an event names) is not the pay-in's:
+    nothing moves, and reconciliation has a finding that names the pay-in it belongs to."""
+
+
+def _foreign(payin: PayIn, intent: dict[str, Any], session_id: str | None) -> str | None:
+    """Why Stripe's own answer says ``intent`` is not ``payin``'s, or None. Every intent
+    of ours carries its pay-in's id (Checkout's ``payment_intent_data`` and the monthly
+    charge set it); one pay-in's session is the one recorded with it."""
+    named = (intent.get("metadata") or {}).get("payin_id")
+    if named != payin.payin_id:
+        return f"the PaymentIntent is {f'pay-in {named}' if named else 'no pay-in of ours'}'s"
+    if int(intent["amount"]) != int(payin.amount_cents) or intent["currency"] != "eur":
+        return "the PaymentIntent's amount or currency differ from the pay-in's"
+    if session_id and payin.checkout_session and session_id != payin.checkout_session:
+        return "the Checkout Session is not the pay-in's"
+    if payin.kind == "monthly" and intent.get("customer"):
+        try:
+            customer = MonthlyTopUp.get(payin.user_id).customer_id
+        except DoesNotExist:
+            customer = None
+        if intent["customer"] != customer:
+            return "the PaymentIntent's customer is not the pay-in's holder"
+    return None
+
+
+def _refuse(payin: PayIn, intent: dict[str, Any], intent_id: str, problem: str) -> NoReturn:
+    named = (intent.get("metadata") or {}).get("payin_id")
+    Mismatch(
+        f"event#{payin.payin_id}#{intent_id}",
+        problem=f"a payment event named pay-in {payin.payin_id}: {problem}; nothing moved",
+        kind="payment_event",
+        source=str(named) if named else intent_id,  # the pay-in the payment belongs to
+        amount_cents=int(intent.get("amount") or 0),
+        found_at=clock.now(),
+    ).save()
+    raise NotThisPayIn(f"payment: {problem}", slug="payment-not-this-pay-in")
+
+
+def sync(payin_id_: str, intent_id: str, session_id: str | None = None) -> str:
+    """Bring the pay-in to what Stripe says of its PaymentIntent now; answers its state.
+    The intent (and ``session_id``, the Checkout Session an event named) must be the
+    pay-in's by Stripe's own answer, else ``NotThisPayIn``: one charge backs one pay-in."""
     ensure_bound()
     try:
         payin = PayIn.get(payin_id_)
@@ -166,11 +207,12 @@ def sync(payin_id_: str, intent_id: str) -> str:
         )
         .to_dict()
     )
+    problem = _foreign(payin, intent, session_id)
+    if problem is not None:
+        _refuse(payin, intent, intent_id, problem)
     state = STATES.get(str(intent["status"]), payin.state)
     if state == "failed" and payin.kind == "monthly":
         state = "awaiting_payer_action"  # its holder can still pay it (``finish``)
-    if int(intent["amount"]) != int(payin.amount_cents) or intent["currency"] != "eur":
-        raise Conflict("payment: amount or currency differ from the pay-in's")
     fee = _fee_cents(intent)
     if state == "succeeded":
         ledger.pay_in(

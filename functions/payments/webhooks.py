@@ -35,15 +35,15 @@ class Handled:
     state: str | None
 
 
-def _ids(event: Any) -> tuple[str | None, str | None]:
-    """(our pay-in id, Stripe's PaymentIntent id) of a payment event's object."""
+def _ids(event: Any) -> tuple[str | None, str | None, str | None]:
+    """(our pay-in id, Stripe's PaymentIntent id, the Checkout Session's id or None) of a
+    payment event's object, as the event names them (``payins.sync`` checks them)."""
     found = event["data"]["object"]
     metadata = found.get("metadata") or {}
     if str(event["type"]).startswith("checkout.session."):
-        return metadata.get("payin_id") or found.get("client_reference_id"), found.get(
-            "payment_intent"
-        )
-    return metadata.get("payin_id"), found.get("id")
+        payin_id = metadata.get("payin_id") or found.get("client_reference_id")
+        return payin_id, found.get("payment_intent"), found.get("id")
+    return metadata.get("payin_id"), found.get("id"), None
 
 
 DISPUTE_EVENTS = {
@@ -70,10 +70,17 @@ def handle(verified: Any) -> Handled:
         return Handled(str(event["type"]), None, monthly.saved(found))
     if event["type"] not in PAYMENT_EVENTS:
         return Handled(str(event["type"]), None, None)
-    payin_id, intent_id = _ids(event)
+    payin_id, intent_id, session_id = _ids(event)
     if not payin_id or not intent_id:
         return Handled(str(event["type"]), payin_id, None)  # not one of ours, or no payment yet
-    return Handled(str(event["type"]), payin_id, payins.sync(payin_id, intent_id))
+    try:
+        state = payins.sync(payin_id, intent_id, session_id)
+    except payins.NotThisPayIn:
+        # Signed, but naming one pay-in with another's payment: refused and written down
+        # for reconciliation; sending it again would change nothing, so it is not retried.
+        logger.warning("payment event refused", extra={"event_type": event["type"]})
+        return Handled(str(event["type"]), payin_id, "refused")
+    return Handled(str(event["type"]), payin_id, state)
 
 
 def enqueue(payload: bytes) -> None:

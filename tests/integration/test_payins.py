@@ -364,3 +364,47 @@ def test_the_same_key_answers_the_same_through_powertools_idempotency(stripe):
     assert top_up("10.00", key, user="bob").json["id"] != first.json["id"]  # keys are per person
     assert balance() == 10_000_000
     assert_ledger_checks()
+
+
+def test_an_event_pairing_one_pay_in_with_anothers_payment_moves_nothing(stripe):
+    """Issue 29, finding 3: a signed ``checkout.session.completed`` naming ada's unpaid
+    pay-in with bob's paid PaymentIntent credited ada too: one charge backed two pay-ins.
+    Stripe's own answer (the intent's pay-in, amount, currency) must agree, else nothing
+    moves and reconciliation names the pay-in the payment belongs to."""
+    from functions.payments import reconcile
+
+    ada = top_up("10.00", user="ada")
+    bob = top_up("10.00", user="bob")
+    stripe.pay(bob.json["checkout_url"])
+    assert balance("bob") == 10_000_000
+    bobs_intent = PayIn.get(bob.json["id"]).payment_intent
+    adas = next(
+        s for s in stripe.fake.sessions.values() if s["metadata"]["payin_id"] == ada.json["id"]
+    )
+    forged = {
+        "id": "evt_forged",
+        "object": "event",
+        "type": "checkout.session.completed",
+        "livemode": False,
+        "created": int(time.time()),
+        "data": {
+            "object": {
+                **{k: v for k, v in adas.items() if not k.startswith("_")},
+                "status": "complete",
+                "payment_status": "paid",
+                "payment_intent": bobs_intent,
+            }
+        },
+    }
+    payload = json.dumps(forged).encode()
+    answer = post_event(payload, sign(payload, stripe.webhook_secret))
+    assert answer.status == 200, answer.raw  # signed: received, then refused by the worker
+    from functions.common.settings import settings
+    from local.queues import drain
+
+    drain(settings().stripe_events_queue_url, "payments", "events_handler")
+    assert balance("ada") == 0 and PayIn.get(ada.json["id"]).state == "pre"
+    assert balance("bob") == 10_000_000
+    (finding,) = [m for m in reconcile.mismatches() if m.kind == "payment_event"]
+    assert finding.source == bob.json["id"] and ada.json["id"] in str(finding.problem)
+    assert_ledger_checks()
