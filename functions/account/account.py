@@ -42,6 +42,7 @@ from functions.common.settings import settings
 from functions.common.storage import ensure_bound
 from functions.connections import lifecycle
 from functions.core import devices, ledger
+from functions.core.ownership import aliases, proofs
 from functions.payments import leaving
 
 
@@ -246,8 +247,10 @@ def delete(claims: dict[str, Any]) -> dict[str, int]:
     money_out = leaving.leave(claims)
     deletions.mark_deleted(user_id, clock.now())
     connections = list(Connection.query(user_id))
+    forgotten = 0
     for connection in connections:
         lifecycle.disconnect(connection)
+        forgotten += aliases.forget_account(proofs.id_key(connection))
     released = 0
     for recipient in _recipients_of(user_id):
         actions: list[Any] = []
@@ -259,6 +262,7 @@ def delete(claims: dict[str, Any]) -> dict[str, int]:
         released += 1
     deleted = {
         "connections": len(connections),
+        "handle_aliases": forgotten,
         "recipients_released": released,
         "flattrs": _delete_all(Flattr.query(user_id), Flattr),
         "activity": _delete_all(ActivityItem.query(user_id), ActivityItem),

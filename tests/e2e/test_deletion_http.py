@@ -49,3 +49,32 @@ def test_a_deleted_accounts_token_is_refused_everywhere_and_recreates_nothing(st
     assert export.status == 200
     assert export.json["user"]["user_id"] == new_id and export.json["flattrs"] == []
     assert old_id not in export.body.decode()
+
+
+def scan(stack: Client, table: str) -> list[dict]:
+    """A table of the stack's emulator, as an attacker with a copy of it would read it."""
+    import boto3
+
+    emulator = stack.request("GET", "/_local/emulator").json
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=emulator["aws_endpoint_url"],
+        region_name=emulator["region"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    return client.scan(TableName=emulator["table_prefix"] + table)["Items"]
+
+
+def test_a_deleted_users_handle_leaves_the_aliases(stack: Client):
+    """Issue 29, finding 8: ``github:<login> -> github:<id>`` stayed in ``handle-aliases``
+    after the account that proved it was deleted."""
+    from tests.e2e.conftest import approve, start_connect
+
+    _, token = stack.sign_in("alias-leaver@example.org")
+    browser = stack.browser()
+    done = browser.request("GET", approve(browser, start_connect(browser, token), "alias-leaver"))
+    assert done.status == 302, done.body
+    assert "github:alias-leaver" in str(scan(stack, "handle-aliases"))
+    assert stack.request("DELETE", "/v1/me", token=token).status == 204
+    assert "alias-leaver" not in str(scan(stack, "handle-aliases"))
