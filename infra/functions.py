@@ -87,6 +87,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "donor-notices",
             "catalogue",
             "lookups",  # a claimed address's seal is dropped
+            "rate-limits",  # proof links asked per account, mailed per address, a day
         ),
         send_email=True,
         url_hash_secret=True,
@@ -109,6 +110,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "donor-notices",
             "recipients",
             "device-tokens",  # made, listed, revoked; deleted with the account
+            "handle-aliases",  # its platform accounts' handles go (sealed while escrow waits)
             # Money leaves before the account goes (functions/payments/leaving.py).
             "ledger",
             "payins",

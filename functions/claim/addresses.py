@@ -16,9 +16,10 @@ from datetime import timedelta
 from pynamodb.exceptions import DeleteError, DoesNotExist
 
 from functions.claim import events, links, mail
-from functions.claim.claiming import TakenByAnother, owner_of
-from functions.common import clock
-from functions.common.errors import Invalid, Missing
+from functions.claim.claiming import owner_of
+from functions.common import clock, limits
+from functions.common.errors import Invalid, Missing, TooMany
+from functions.common.limits import Limit
 from functions.common.models import ClaimToken, ProvenEmail
 from functions.common.storage import condition_failed, ensure_bound
 from functions.core.ownership.emails import email_key, valid_address
@@ -26,31 +27,48 @@ from functions.core.ownership.emails import email_key, valid_address
 PROOF_LASTS = timedelta(days=1)
 
 
+ASKED = Limit("proofs-asked", 10)  # requests of one account a day
+MAILED = Limit("proofs-mailed", 3)  # mails to one address a day, whoever asks
+
+
 def send_proof(user_id: str, address: str) -> str:
-    """Send a single-use link to ``address``; answers its recipient key."""
+    """Send a single-use link to ``address``; answers its recipient key. At most ``ASKED``
+    requests of one account a day (``TooMany`` beyond). Nothing is sent, and the answer
+    is the same, where the address is suppressed, proven by someone else, or has had
+    ``MAILED`` links today: the answer tells nothing about an address."""
     ensure_bound()
     valid = valid_address(address)
     if valid is None:
         raise Invalid("not an email address", field="body.address")
-    key = email_key(valid)
-    if owner_of(key) not in (None, user_id):
-        raise TakenByAnother()
-    if events.is_suppressed(valid):
-        raise Invalid(
-            "mail to this address bounced or was refused: we do not write to it",
-            field="body.address",
-            slug="address-suppressed",
-        )
-    token = secrets.token_urlsafe(32)
     now = clock.now()
+    wait = limits.take(ASKED, user_id, now)
+    if wait is not None:
+        raise TooMany(
+            f"at most {ASKED.per_day} confirmation links a day: ask again tomorrow",
+            retry_after=wait,
+        )
+    key = email_key(valid)
+    if owner_of(key) not in (None, user_id) or events.is_suppressed(valid):
+        return key
+    if limits.take(MAILED, events.address_hash(valid), now) is not None:
+        return key
+    token = secrets.token_urlsafe(32)
     ClaimToken(
         links.token_hash(token), recipient=key, user_id=user_id, expires_at=now + PROOF_LASTS
     ).save()
+    unsubscribe = links.public_url(
+        f"/v1/email/unsubscribe?token={links.unsubscribe_token(key, valid)}"
+    )
     mail.send(
         valid,
         "Confirm your address to receive flattrs",
         "prove_address",
-        {"link": links.public_url(f"/creator/email?token={token}"), "hours": 24},
+        {
+            "link": links.public_url(f"/creator/email?token={token}"),
+            "hours": 24,
+            "unsubscribe_url": unsubscribe,
+        },
+        unsubscribe_url=unsubscribe,
     )
     return key
 

@@ -25,6 +25,7 @@ from functions.common.errors import (
     Malformed,
     Missing,
     Problem,
+    TooMany,
     Unauthorized,
     Unavailable,
     bad_field,
@@ -82,6 +83,15 @@ def make_resolver(routers: Iterable[Router], logger: Logger) -> APIGatewayHttpRe
     @app.exception_handler(DomainError)
     def _refused(error: DomainError) -> Response[str]:
         return problem_response(problem_of(error))
+
+    @app.exception_handler(TooMany)
+    def _too_many(error: TooMany) -> Response[str]:
+        return Response(
+            status_code=429,
+            content_type=PROBLEM_JSON,
+            body=Problem(429, error.slug, error.detail).to_json(),
+            headers={"Retry-After": str(error.retry_after)},
+        )
 
     @app.exception_handler(Busy)
     def _busy(error: Busy) -> Response[str]:

@@ -112,6 +112,17 @@ class Unavailable(DomainError):
     slug = "unavailable"
 
 
+class TooMany(DomainError):
+    """A limit on how often the caller may ask this was reached (429 with ``Retry-After``:
+    the seconds until it may ask again)."""
+
+    slug = "too-many-requests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Busy(Exception):
     """Domain logic found an item contended through every attempt: nothing was lost, the
     client should send the same request again soon (a 503 with ``Retry-After``)."""

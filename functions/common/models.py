@@ -527,6 +527,18 @@ class AppBudget(Model):
     expires_at = TTLAttribute()
 
 
+class RateLimit(Model):
+    """What one limit has counted in one window (``common/limits.py``): requests of one
+    account, mails to one address (by keyed hash). Gone when the window has passed."""
+
+    class Meta(_Meta):
+        table_name = "rate-limits"
+
+    window = UnicodeAttribute(hash_key=True)  # <limit>#<whose>#<window start epoch>
+    used = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+
+
 class ClaimToken(Model):
     """A claim link: the SHA-256 of its 256-bit token, never the token itself. With
     ``user_id``: a link proving an email address, sent to it at that user's request,
@@ -807,6 +819,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     OAuthState,
     OAuthClient,
     AppBudget,
+    RateLimit,
     ClaimToken,
     EmailState,
     Suppression,

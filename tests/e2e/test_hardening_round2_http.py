@@ -175,3 +175,86 @@ def test_sixty_seconds_on_a_search_makes_no_flattr_and_no_visit(stack: Client, u
     assert stack.request("GET", "/v1/flattrs", token=token).json["items"] == []
     resolved = stack.request("GET", "/v1/resolve?url=" + quote(url)).json
     assert resolved["flattrable"] is False and resolved["reason"] == "search_page"
+
+
+def mails_to(stack: Client, address: str) -> list[dict]:
+    return [
+        m
+        for m in stack.request("GET", "/_local/outbox").json["items"]
+        if address in m["to"] and m["subject"].startswith("Confirm")
+    ]
+
+
+def ask_proof(stack: Client, token: str, address: str):
+    return stack.request("POST", "/v1/emails", {"address": address}, token=token)
+
+
+def test_fifty_proof_requests_from_one_account_send_three_mails(stack: Client):
+    """Finding 1: fifty ``POST /v1/emails`` answered 202 fifty times, fifty mails went."""
+    _, token = stack.sign_in("bomber@example.org")
+    victim = f"victim-{uuid.uuid4().hex[:8]}@example.org"
+    answers = [ask_proof(stack, token, victim) for _ in range(50)]
+    assert [a.status for a in answers] == [202] * 10 + [429] * 40
+    refused = answers[-1]
+    assert 0 < int(refused.headers["Retry-After"]) <= 86_400
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert refused.json["type"] == "/problems/too-many-requests"
+    assert len(mails_to(stack, victim)) == 3
+    # The limit is the account's, for any address.
+    assert ask_proof(stack, token, f"other-{uuid.uuid4().hex[:8]}@example.org").status == 429
+
+
+def test_five_accounts_in_parallel_still_send_three_mails_to_one_address(stack: Client):
+    from concurrent.futures import ThreadPoolExecutor
+
+    victim = f"victim-{uuid.uuid4().hex[:8]}@example.org"
+    tokens = [stack.sign_in(f"bomber-{n}-{victim}")[1] for n in range(5)]
+    with ThreadPoolExecutor(5) as pool:
+        statuses = list(
+            pool.map(lambda t: [ask_proof(stack, t, victim).status for _ in range(10)], tokens)
+        )
+    assert statuses == [[202] * 10] * 5  # each account within its own ten
+    assert len(mails_to(stack, victim)) == 3
+
+
+def test_the_proof_mail_says_an_account_asked_and_offers_never_again(stack: Client):
+    _, token = stack.sign_in(f"asker-{uuid.uuid4().hex[:8]}@example.org")
+    address = f"target-{uuid.uuid4().hex[:8]}@example.org"
+    first = ask_proof(stack, token, address)
+    (mail,) = mails_to(stack, address)
+    assert "Someone with an account on Flattr" in mail["text"]
+    assert "asker-" not in mail["text"] + mail["html"]  # not which account
+    (unsubscribe,) = [link for link in mail["links"] if "/v1/email/unsubscribe?token=" in link]
+    assert "Never email me again" in mail["text"] and unsubscribe in mail["text"]
+    assert mail["headers"]["List-Unsubscribe"] == f"<{unsubscribe}>"
+    page = stack.request("GET", unsubscribe)
+    assert page.status == 200 and b"Never receive email from Flattr" in page.body
+    assert_html_is_guarded(page)
+    done = stack.request(
+        "POST", unsubscribe, raw=b"", content_type="application/x-www-form-urlencoded"
+    )
+    assert done.status == 200, done.body
+    assert_html_is_guarded(done)
+
+    # Suppressed now: the same answer as before, and nothing sent, whoever asks.
+    _, other = stack.sign_in(f"asker-2-{uuid.uuid4().hex[:8]}@example.org")
+    again = ask_proof(stack, other, address)
+    assert (again.status, again.json) == (first.status, first.json)
+    assert len(mails_to(stack, address)) == 1
+
+
+def test_an_address_proven_by_someone_else_answers_the_same_and_sends_nothing(stack: Client):
+    from urllib.parse import parse_qs, urlsplit
+
+    _, owner = stack.sign_in(f"owner-{uuid.uuid4().hex[:8]}@example.org")
+    address = f"owned-{uuid.uuid4().hex[:8]}@example.org"
+    first = ask_proof(stack, owner, address)
+    (mail,) = mails_to(stack, address)
+    (link,) = [link for link in mail["links"] if "/creator/email?token=" in link]
+    proof = parse_qs(urlsplit(link).query)["token"][0]
+    proven = stack.request("POST", "/v1/emails/verify", {"token": proof}, token=owner)
+    assert proven.status == 200, proven.body
+    _, stranger = stack.sign_in(f"stranger-{uuid.uuid4().hex[:8]}@example.org")
+    answer = ask_proof(stack, stranger, address)
+    assert (answer.status, answer.json) == (first.status, first.json)
+    assert len(mails_to(stack, address)) == 1

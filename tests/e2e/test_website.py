@@ -273,7 +273,8 @@ def test_a_creator_proves_an_email_address_by_the_link_sent_to_it(stack: Client,
     page.fill("#email-address", "Alice.Garden@example.org")
     page.click("#email-send")
     expect(page.locator("#email-message")).to_have_text(
-        "Sent. Open the link in this browser within a day."
+        "If that address can receive our email, a link is on its way: "
+        "open it in this browser within a day."
     )
     (mail,) = [
         m

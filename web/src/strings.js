@@ -122,7 +122,7 @@ export const STRINGS = {
     "yours and what waits for it is yours: we send a link to it that works once.",
   emailAddress: "Address",
   sendLink: "Send me a link",
-  linkSent: "Sent. Open the link in this browser within a day.",
+  linkSent: "If that address can receive our email, a link is on its way: open it in this browser within a day.",
   addressProven: "Proven: this address is yours.",
   emailProofTitle: "Your email address",
   emailProofSignIn: "Sign in as the person who asked for this link to prove the address.",
