@@ -1,8 +1,8 @@
 """When a recipient with money waiting gets an email: pure rules, tested at their bounds.
 
 First notice when it qualifies; a reminder 30 days after the first; a last notice from 14
-days before its oldest escrow expires; never two within 14 days; nothing, ever, after an
-unsubscribe, a hard bounce or a complaint.
+days before its oldest escrow expires; never two within 14 days, to a recipient or to an
+address; nothing, ever, after an unsubscribe, a hard bounce or a complaint.
 
 Days are counted in whole UTC days: the daily job fires at about the same time each day,
 and a few seconds of jitter must not move a reminder to the next day.
@@ -53,3 +53,9 @@ def next_notice(
     ):
         return "reminder"
     return None
+
+
+def address_may_write(last_sent_at: datetime | None, now: datetime) -> bool:
+    """An address gets at most one email per ``MIN_GAP``, whatever it lists (many
+    recipients may lead to one address)."""
+    return last_sent_at is None or now.date() - last_sent_at.date() >= MIN_GAP

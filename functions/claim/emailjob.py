@@ -4,13 +4,16 @@
    split that wrote escrow just as its recipient was claimed): the rest moves to the creator.
 2. Rebuilds the public catalogue of unclaimed recipients with money waiting.
 3. Writes to each recipient whose turn it is (``cadence.next_notice``) at an address it
-   published itself, unless that address is suppressed (unsubscribe, bounce, complaint).
+   published itself, unless that address is suppressed (unsubscribe, bounce, complaint):
+   one email per address listing every recipient due there, at most one per address per
+   14 days (``cadence.address_may_write``).
 4. Sends each contributor one digest of the recipients they gave to that were claimed.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,6 +51,8 @@ class EmailSummary:
     no_address: int = 0
     lookups_limited: int = 0
     suppressed: int = 0
+    address_waits: int = 0  # due, but their address had an email less than 14 days ago
+    listed: int = 0  # recipients the emails sent listed (one email per address)
     digests: int = 0
 
 
@@ -104,7 +109,16 @@ def _reserve(state: EmailState, notice: cadence.Notice, now: datetime) -> bool:
     return True
 
 
-def notify(waiting: Waiting, now: datetime, summary: EmailSummary) -> None:
+@dataclass
+class _Due:
+    """A recipient whose notice is due, with its cadence state as read."""
+
+    waiting: Waiting
+    state: EmailState
+    notice: cadence.Notice
+
+
+def _due(waiting: Waiting, now: datetime) -> _Due | None:
     state = _state(waiting.recipient)
     history = cadence.History(
         first_sent_at=state.first_sent_at,
@@ -114,46 +128,109 @@ def notify(waiting: Waiting, now: datetime, summary: EmailSummary) -> None:
         suppressed=bool(state.suppressed),
     )
     notice = cadence.next_notice(history, waiting.amount, waiting.oldest_expiry, now)
-    if notice is None:
+    return None if notice is None else _Due(waiting, state, notice)
+
+
+def notify(unclaimed: list[Waiting], now: datetime, summary: EmailSummary) -> None:
+    """Each recipient whose notice is due, at the address it published; recipients that
+    lead to one address get one email listing them all, which counts as the notice of
+    each, and an address gets at most one email per ``cadence.MIN_GAP``."""
+    by_address: dict[str, tuple[str, list[_Due]]] = {}
+    for waiting in unclaimed:
+        due = _due(waiting, now)
+        if due is None:
+            continue
+        try:
+            address = contacts.published_address(waiting.recipient)
+        except contacts.LookupLimited:
+            summary.lookups_limited += 1  # the cadence waits: this recipient is asked tomorrow
+            continue
+        if address is None:
+            summary.no_address += 1
+            continue
+        if events.is_suppressed(address):
+            summary.suppressed += 1
+            continue
+        by_address.setdefault(events.address_hash(address), (address, []))[1].append(due)
+    for key, (address, dues) in sorted(by_address.items()):
+        _write(address, key, dues, now, summary)
+
+
+def _write(address: str, key: str, dues: list[_Due], now: datetime, summary: EmailSummary) -> None:
+    """One email to ``address`` (keyed hash ``key``) for every recipient of ``dues`` whose
+    turn this run still holds; the address's own turn is reserved first."""
+    at_address = _state(f"{ADDRESS_STATE}{key}")
+    if not cadence.address_may_write(at_address.last_sent_at, now):
+        summary.address_waits += len(dues)
         return
-    try:
-        address = contacts.published_address(waiting.recipient)
-    except contacts.LookupLimited:
-        summary.lookups_limited += 1  # the cadence waits: this recipient is asked tomorrow
+    if not _reserve_address(at_address, now):
         return
-    if address is None:
-        summary.no_address += 1
+    reserved = [due for due in dues if _reserve(due.state, due.notice, now)]
+    if not reserved:
         return
-    if events.is_suppressed(address):
-        summary.suppressed += 1
-        return
-    if not _reserve(state, notice, now):
-        return
-    token = links.new_claim_link(waiting.recipient, now, waiting.oldest_expiry)
+    first = reserved[0].waiting
     unsubscribe = links.public_url(
-        f"/v1/email/unsubscribe?token={links.unsubscribe_token(waiting.recipient, address)}"
+        f"/v1/email/unsubscribe?token={links.unsubscribe_token(first.recipient, address)}"
     )
-    assert waiting.oldest_expiry is not None
-    amount = format_for_people(waiting.amount)
+    total = sum(due.waiting.amount for due in reserved)
+    supporters = len({c for due in reserved for c in due.waiting.contributors})
     mail.send(
         address,
-        f"{amount} EUR from {waiting.supporters} "
-        f"{'person' if waiting.supporters == 1 else 'people'} waits for you on Flattr",
+        f"{format_for_people(total)} EUR from {supporters} "
+        f"{'person' if supporters == 1 else 'people'} waits for you on Flattr",
         "unclaimed",
         {
-            "notice": notice,
-            "amount": amount,
-            "supporters": waiting.supporters,
-            "display_name": waiting.display_name,
-            "platform_name": platform_name(waiting.platform),
-            "items": top_items(waiting.recipient),
-            "until": waiting.oldest_expiry.strftime("%d %B %Y"),
-            "claim_url": links.public_url(f"/claim/{token}"),
+            "notice": _strongest(due.notice for due in reserved),
+            "amount": format_for_people(total),
+            "supporters": supporters,
+            "entries": [_entry(due, now) for due in reserved],
             "unsubscribe_url": unsubscribe,
         },
         unsubscribe_url=unsubscribe,
     )
     summary.sent += 1
+    summary.listed += len(reserved)
+
+
+ADDRESS_STATE = "address:"  # an address's own cadence, by keyed hash, in ``email-state``
+
+
+def _reserve_address(state: EmailState, now: datetime) -> bool:
+    """Take the address's turn, on the condition that no other run took it meanwhile."""
+    previous = state.last_sent_at
+    condition = (
+        EmailState.last_sent_at.does_not_exist()
+        if previous is None
+        else (EmailState.last_sent_at == previous)
+    )
+    try:
+        state.update(actions=[EmailState.last_sent_at.set(now)], condition=condition)
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def _strongest(notices: Iterable[cadence.Notice]) -> cadence.Notice:
+    found = set(notices)
+    return "last" if "last" in found else "reminder" if "reminder" in found else "first"
+
+
+def _entry(due: _Due, now: datetime) -> dict[str, Any]:
+    waiting = due.waiting
+    assert waiting.oldest_expiry is not None
+    token = links.new_claim_link(waiting.recipient, now, waiting.oldest_expiry)
+    return {
+        "notice": due.notice,
+        "amount": format_for_people(waiting.amount),
+        "supporters": waiting.supporters,
+        "display_name": waiting.display_name,
+        "platform_name": platform_name(waiting.platform),
+        "items": top_items(waiting.recipient),
+        "until": waiting.oldest_expiry.strftime("%d %B %Y"),
+        "claim_url": links.public_url(f"/claim/{token}"),
+    }
 
 
 def rebuild_catalogue(waiting: list[Waiting]) -> int:
@@ -235,7 +312,6 @@ def unclaimed_email(event: dict[str, Any]) -> dict[str, Any]:
             continue
         unclaimed.append(waiting_for(recipient))
     summary.catalogued = rebuild_catalogue(unclaimed)
-    for waiting in unclaimed:
-        notify(waiting, now, summary)
+    notify(unclaimed, now, summary)
     send_digests(summary)
     return vars(summary)

@@ -69,7 +69,10 @@ def test_the_first_notice_says_what_waits_and_carries_claim_and_unsubscribe_link
     assert unsubscribe.startswith("https://api.flattr.test/v1/email/unsubscribe?token=")
     assert mail["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "<script" not in mail["html"] and 'lang="en"' in mail["html"]
-    assert [state.notices for state in EmailState.scan()] == [1]
+    states = {state.recipient: state for state in EmailState.scan()}
+    assert states.pop(OCTO).notices == 1
+    (at_address,) = states.values()  # the address's own turn, by keyed hash
+    assert at_address.recipient.startswith("address:") and at_address.last_sent_at is not None
     assert ADDRESS not in repr([s.attribute_values for s in EmailState.scan()])
 
 
@@ -275,3 +278,58 @@ def test_a_github_account_held_by_id_is_written_at_its_public_address(web):
     assert email_job()["sent"] == 1
     (mail,) = outbox(ADDRESS)
     assert "octocat" in mail["text"]
+
+
+def test_recipients_sharing_an_address_get_one_email_per_run(web):
+    """Issue 29, finding 2: eight recipients that published one address got eight emails
+    in one run. One email lists them all, counts as the notice of each, and the address
+    gets nothing more for 14 days; its unsubscribe suppresses the address."""
+    logins = [f"sock{n}" for n in range(8)]
+    for n, login in enumerate(logins):
+        web.get(
+            f"https://api.github.com/users/{login}",
+            json={"login": login, "id": 9000 + n, "email": ADDRESS},
+        )
+    web.get("https://api.github.com/users/late", json={"login": "late", "id": 1, "email": None})
+    givers = ("ada", "bob")
+    split_june(*[(giver, f"github:{login}", 1) for giver in givers for login in [*logins, "late"]])
+    clock.move_to(clock.now().replace(day=2, hour=9))
+    start = clock.now()
+    summary = email_job()
+    assert (summary["sent"], summary["listed"], summary["no_address"]) == (1, 8, 1), summary
+    (mail,) = outbox(ADDRESS)
+    assert mail["subject"] == "8.00 EUR from 2 people waits for you on Flattr"
+    assert "under 8 names that lead to this address" in mail["text"]
+    claims = [link for link in mail["links"] if "/claim/" in link]
+    assert {links.recipient_of(c.rsplit("/", 1)[1], clock.now()) for c in claims} == {
+        f"github:{login}" for login in logins
+    }
+    noticed = [s for s in EmailState.scan() if not s.recipient.startswith("address:")]
+    assert sorted((s.recipient, s.notices) for s in noticed) == [
+        (f"github:{login}", 1) for login in logins
+    ]
+
+    # "late" publishes the address three days on: due, it waits for the address's turn.
+    web.replace(
+        responses.GET,
+        "https://api.github.com/users/late",
+        json={"login": "late", "id": 1, "email": ADDRESS},
+    )
+    clock.move_to(start + timedelta(days=3))
+    waited = email_job()
+    assert (waited["sent"], waited["address_waits"]) == (0, 1), waited
+    clock.move_to(start + timedelta(days=14))
+    assert email_job()["listed"] == 1  # its first notice, alone: the eight are not due
+    clock.move_to(start + timedelta(days=30))  # the eight reminders, in one email
+    reminded = email_job()
+    assert (reminded["sent"], reminded["listed"]) == (1, 8), reminded
+    assert len(outbox(ADDRESS)) == 3
+
+    unsubscribe = outbox(ADDRESS)[-1]["headers"]["List-Unsubscribe"].strip("<>")
+    token = parse_qs(urlsplit(unsubscribe).query)["token"][0]
+    done = call("POST", "/v1/email/unsubscribe", user=None, query=f"token={token}")
+    assert done.status == 200
+    clock.move_to(start.replace(month=12, day=19))  # the last notices' day
+    # Every one due is stopped at the address (the one its link named is suppressed too).
+    assert email_job()["suppressed"] == 8
+    assert len(outbox(ADDRESS)) == 3

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from functions.claim.cadence import History, next_notice
+from functions.claim.cadence import History, address_may_write, next_notice
 
 EUR = 1_000_000
 NOW = datetime(2031, 7, 2, 9, tzinfo=UTC)
@@ -68,3 +68,10 @@ def test_nothing_after_expiry_or_a_suppression():
     assert next_notice(History(), EUR, EXPIRY, EXPIRY) is None
     assert next_notice(History(suppressed=True), 50 * EUR, EXPIRY, NOW) is None
     assert next_notice(History(), EUR, None, NOW) is None
+
+
+def test_an_address_gets_one_email_per_fourteen_days():
+    sent = datetime(2031, 7, 2, 23, 59, tzinfo=UTC)
+    assert address_may_write(None, sent)
+    assert not address_may_write(sent, sent + timedelta(days=13))
+    assert address_may_write(sent, datetime(2031, 7, 16, 0, 1, tzinfo=UTC))  # whole UTC days
