@@ -9,7 +9,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -114,6 +114,18 @@ def approve(browser: Client, consent_url: str, login: str) -> str:
     )
     assert approved.status == 302, approved.body
     return approved.headers["Location"]
+
+
+def stack_now(stack: Client) -> datetime:
+    """The stack's clock (it may have been moved ahead of this machine's)."""
+    return datetime.fromisoformat(
+        stack.request("GET", "/_local/clock").json["now"].replace("Z", "+00:00")
+    )
+
+
+def iso(at: datetime) -> str:
+    """RFC 3339 UTC, as the clients write times."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def next_month_at(stack: Client, hour: int, minute: int) -> str:

@@ -5,24 +5,13 @@ without security headers, flattred searches."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pytest
 
-from tests.e2e.conftest import Client
+from tests.e2e.conftest import Client, Reply, iso, stack_now
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
-
-
-def stack_now(stack: Client) -> datetime:
-    return datetime.fromisoformat(
-        stack.request("GET", "/_local/clock").json["now"].replace("Z", "+00:00")
-    )
-
-
-def iso(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # The calendar's ends, in every offset a client can write: a local day computed from
@@ -185,7 +174,12 @@ def mails_to(stack: Client, address: str) -> list[dict]:
     ]
 
 
-def ask_proof(stack: Client, token: str, address: str):
+def only_link(mail: dict, part: str) -> str:
+    (link,) = [link for link in mail["links"] if part in link]
+    return str(link)
+
+
+def ask_proof(stack: Client, token: str, address: str) -> Reply:
     return stack.request("POST", "/v1/emails", {"address": address}, token=token)
 
 
@@ -217,14 +211,21 @@ def test_five_accounts_in_parallel_still_send_three_mails_to_one_address(stack: 
     assert len(mails_to(stack, victim)) == 3
 
 
-def test_the_proof_mail_says_an_account_asked_and_offers_never_again(stack: Client):
-    _, token = stack.sign_in(f"asker-{uuid.uuid4().hex[:8]}@example.org")
+def first_proof(stack: Client, who: str) -> tuple[str, str, Reply, dict]:
+    """A new account asks a proof for a new address: (its token, the address, the
+    answer, the one mail sent)."""
+    _, token = stack.sign_in(f"{who}-{uuid.uuid4().hex[:8]}@example.org")
     address = f"target-{uuid.uuid4().hex[:8]}@example.org"
     first = ask_proof(stack, token, address)
     (mail,) = mails_to(stack, address)
+    return token, address, first, mail
+
+
+def test_the_proof_mail_says_an_account_asked_and_offers_never_again(stack: Client):
+    _, address, first, mail = first_proof(stack, "asker")
     assert "Someone with an account on Flattr" in mail["text"]
     assert "asker-" not in mail["text"] + mail["html"]  # not which account
-    (unsubscribe,) = [link for link in mail["links"] if "/v1/email/unsubscribe?token=" in link]
+    unsubscribe = only_link(mail, "/v1/email/unsubscribe?token=")
     assert "Never email me again" in mail["text"] and unsubscribe in mail["text"]
     assert mail["headers"]["List-Unsubscribe"] == f"<{unsubscribe}>"
     page = stack.request("GET", unsubscribe)
@@ -246,11 +247,8 @@ def test_the_proof_mail_says_an_account_asked_and_offers_never_again(stack: Clie
 def test_an_address_proven_by_someone_else_answers_the_same_and_sends_nothing(stack: Client):
     from urllib.parse import parse_qs, urlsplit
 
-    _, owner = stack.sign_in(f"owner-{uuid.uuid4().hex[:8]}@example.org")
-    address = f"owned-{uuid.uuid4().hex[:8]}@example.org"
-    first = ask_proof(stack, owner, address)
-    (mail,) = mails_to(stack, address)
-    (link,) = [link for link in mail["links"] if "/creator/email?token=" in link]
+    owner, address, first, mail = first_proof(stack, "owner")
+    link = only_link(mail, "/creator/email?token=")
     proof = parse_qs(urlsplit(link).query)["token"][0]
     proven = stack.request("POST", "/v1/emails/verify", {"token": proof}, token=owner)
     assert proven.status == 200, proven.body
@@ -258,3 +256,43 @@ def test_an_address_proven_by_someone_else_answers_the_same_and_sends_nothing(st
     answer = ask_proof(stack, stranger, address)
     assert (answer.status, answer.json) == (first.status, first.json)
     assert len(mails_to(stack, address)) == 1
+
+
+def webhook_secret(stack: Client) -> str:
+    """The stack's Stripe signing secret, read from its emulator as the attack did."""
+    import json
+
+    import boto3
+
+    emulator = stack.request("GET", "/_local/emulator").json
+    secrets = boto3.client(
+        "secretsmanager",
+        endpoint_url=emulator["aws_endpoint_url"],
+        region_name=emulator["region"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    found = secrets.get_secret_value(SecretId="flattr/stripe")["SecretString"]
+    return str(json.loads(found)["webhook_secret"])
+
+
+@pytest.mark.parametrize(("ahead", "status"), [(0, 200), (60, 200), (3600, 400), (400, 400)])
+def test_a_webhook_signed_for_later_is_refused(stack: Client, ahead, status):
+    """Finding 4: a signature whose ``t`` was an hour ahead was taken (200)."""
+    import json
+    import time
+
+    from local.fake_stripe import sign
+
+    event = {"id": f"evt_{uuid.uuid4().hex}", "object": "event", "type": "ping.test"}
+    payload = json.dumps({**event, "livemode": False, "data": {"object": {}}}).encode()
+    signature = sign(payload, webhook_secret(stack), at=int(time.time()) + ahead)
+    answer = stack.request(
+        "POST",
+        "/v1/payments/stripe/webhook",
+        raw=payload,
+        headers={"Stripe-Signature": signature},
+    )
+    assert answer.status == status, answer.body
+    if status == 400:
+        assert answer.json["errors"][0]["field"] == "header.Stripe-Signature"

@@ -139,9 +139,9 @@ def test_the_operator_cli_checks_the_local_stacks_ledger(stack: Client):
     assert paid_in(after.stdout) - paid_in(before.stdout) == Decimal(12)  # what the stack holds
 
 
-def test_the_operator_cli_reconciles_the_local_stacks_fake_stripe(stack: Client):
-    """``flattr --local payments reconcile --run`` finds the stack's fake Stripe by itself."""
-    done = subprocess.run(
+def reconcile(stack: Client) -> subprocess.CompletedProcess[str]:
+    """``flattr --local payments reconcile --run`` on ``stack``, found by the environment."""
+    return subprocess.run(
         [sys.executable, "-m", "functions.cli", "--local", "payments", "reconcile", "--run"],
         capture_output=True,
         text=True,
@@ -152,6 +152,11 @@ def test_the_operator_cli_reconciles_the_local_stacks_fake_stripe(stack: Client)
         },
         check=False,
     )
+
+
+def test_the_operator_cli_reconciles_the_local_stacks_fake_stripe(stack: Client):
+    """``flattr --local payments reconcile --run`` finds the stack's fake Stripe by itself."""
+    done = reconcile(stack)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "everything adds up" in done.stdout
 
@@ -161,17 +166,7 @@ def test_the_operator_cli_works_on_the_local_stacks_clock(stack: Client):
     "older than an hour" and the times it wrote meant nothing on a stack moved ahead."""
     assert stack.request("POST", "/_local/clock", {"advance_seconds": 40 * 86_400}).status == 200
     stack_day = stack.request("GET", "/_local/clock").json["now"][:10]
-    done = subprocess.run(
-        [sys.executable, "-m", "functions.cli", "--local", "payments", "reconcile", "--run"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={
-            **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TABLE_"))},
-            "FLATTR_LOCAL_URL": stack.base,
-        },
-        check=False,
-    )
+    done = reconcile(stack)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"reconciled as of {stack_day}T" in done.stdout, done.stdout
 

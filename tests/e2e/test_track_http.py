@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from tests.e2e.conftest import Client
+from tests.e2e.conftest import Client, iso, stack_now
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
-
-
-def stack_now(stack: Client) -> datetime:
-    return datetime.fromisoformat(
-        stack.request("GET", "/_local/clock").json["now"].replace("Z", "+00:00")
-    )
-
-
-def iso(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_extension_flow_over_http(stack: Client):
