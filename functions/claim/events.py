@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock
+from functions.common.batches import each_record
 from functions.common.hashing import keyed_hash
 from functions.common.models import EmailState, Suppression
 from functions.common.storage import ensure_bound
@@ -60,15 +62,15 @@ def addresses_to_suppress(ses_event: dict[str, Any]) -> list[tuple[str, str]]:
 def email_events(event: dict[str, Any]) -> dict[str, Any]:
     """The SQS batch of SES events; a record that cannot be read is reported as failed
     (SQS retries it, then moves it to the dead-letter queue)."""
-    failures: list[dict[str, str]] = []
     suppressed = 0
-    for record in event.get("Records", []):
-        try:
-            envelope = json.loads(record["body"])
-            ses_event = json.loads(envelope["Message"]) if "Message" in envelope else envelope
-            for address, reason in addresses_to_suppress(ses_event):
-                suppress(address, reason)
-                suppressed += 1
-        except (KeyError, TypeError, ValueError):
-            failures.append({"itemIdentifier": str(record.get("messageId", ""))})
+
+    def suppress_all(record: SQSRecord) -> None:
+        nonlocal suppressed
+        envelope = json.loads(record.body)
+        ses_event = json.loads(envelope["Message"]) if "Message" in envelope else envelope
+        for address, reason in addresses_to_suppress(ses_event):
+            suppress(address, reason)
+            suppressed += 1
+
+    failures = each_record(event, suppress_all)
     return {"batchItemFailures": failures, "suppressed": suppressed}

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from functions.common.batches import each_record
 from functions.common.observability import make_logger
 from functions.common.settings import settings
 from functions.payments import disputes, monthly, payins, payouts, withdrawals
@@ -58,8 +60,8 @@ PAYOUT_EVENTS = {
 }
 
 
-def handle(verified: Any) -> Handled:
-    event = verified.to_dict() if hasattr(verified, "to_dict") else verified
+def handle(event: dict[str, Any]) -> Handled:
+    """One verified event (as the webhook queued it)."""
     if event["type"] in DISPUTE_EVENTS:
         found = event["data"]["object"]
         return Handled(str(event["type"]), None, DISPUTE_EVENTS[event["type"]](found))
@@ -94,17 +96,15 @@ def enqueue(payload: bytes) -> None:
 def process_batch(batch: dict[str, Any]) -> dict[str, Any]:
     """The worker: an SQS batch of verified events. A record that fails is reported so
     that SQS retries it alone; the rest of the batch is done."""
-    failures: list[dict[str, str]] = []
-    handled = ignored = 0
-    for record in batch.get("Records", []):
+    counts = {"handled": 0, "ignored": 0}
+
+    def handle_one(record: SQSRecord) -> None:
         try:
-            outcome = handle(json.loads(record["body"]))
+            outcome = handle(json.loads(record.body))
         except Exception as error:
             logger.warning("stripe event failed", extra={"error_type": type(error).__name__})
-            failures.append({"itemIdentifier": str(record.get("messageId", ""))})
-            continue
-        if outcome.state is None:
-            ignored += 1
-        else:
-            handled += 1
-    return {"batchItemFailures": failures, "handled": handled, "ignored": ignored}
+            raise
+        counts["ignored" if outcome.state is None else "handled"] += 1
+
+    failures = each_record(batch, handle_one)
+    return {"batchItemFailures": failures, **counts}

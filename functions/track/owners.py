@@ -8,7 +8,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
 from functions.common import clock
+from functions.common.batches import each_record
 from functions.common.observability import make_logger
 from functions.core.ownership.lookups import LookupFailed
 from functions.core.ownership.resolve import Lookup
@@ -18,17 +21,20 @@ logger = make_logger("track")
 
 
 def process_batch(batch: dict[str, Any]) -> dict[str, Any]:
-    failures: list[dict[str, str]] = []
     settled = 0
-    for record in batch.get("Records", []):
+
+    def settle_one(record: SQSRecord) -> None:
+        nonlocal settled
+        body = json.loads(record.body)
+        lookup = Lookup(str(body["platform"]), str(body["kind"]), str(body["reference"]))
         try:
-            body = json.loads(record["body"])
-            lookup = Lookup(str(body["platform"]), str(body["kind"]), str(body["reference"]))
             settled += settle(lookup, now=clock.now(), month=str(body.get("month") or "") or None)
         except LookupFailed as error:
             logger.info("owner lookup deferred", extra={"why": str(error)})
-            failures.append({"itemIdentifier": str(record.get("messageId", ""))})
+            raise
         except Exception as error:
             logger.warning("owner lookup failed", extra={"error_type": type(error).__name__})
-            failures.append({"itemIdentifier": str(record.get("messageId", ""))})
+            raise
+
+    failures = each_record(batch, settle_one)
     return {"batchItemFailures": failures, "settled": settled}
