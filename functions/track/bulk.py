@@ -25,7 +25,7 @@ from functions.common.observability import make_logger
 from functions.common.settings import settings
 from functions.core.flattrs import flattr_id_for, new_flattr
 from functions.track import rules, store, tracking
-from functions.track.store import Conflict, DailyLimit
+from functions.track.store import ChangedMeanwhile, DailyLimit
 
 logger = make_logger("track")
 ATTEMPTS = 5
@@ -74,10 +74,10 @@ def _page_day(contributor_id: str, key: str, work: Any, now: datetime, wanted: i
             store.update_page_day(
                 contributor_id, key, actions, condition, flattrs, day=day, expires_at=expires_at
             )
-        except Conflict:
+        except ChangedMeanwhile:
             continue  # read again, decide again
         return due
-    raise Conflict
+    raise ChangedMeanwhile
 
 
 @dataclass

@@ -28,7 +28,7 @@ from functions.common.storage import condition_failed, ensure_bound, transact_wr
 MAX_PAGE = 100
 
 
-class Conflict(Exception):
+class ChangedMeanwhile(Exception):
     """Another request changed the item first: read it again and retry."""
 
 
@@ -172,7 +172,7 @@ def _transact_with_flattrs(
     """One transaction: the activity item's write, the new flattrs, ``extra`` markers and
     the day's flattr counter (under the daily limit) for the flattrs beyond the ``counted``
     ones (already reserved with the day's totals: then two items for one flattr). Raises
-    ``DailyLimit`` when the counter's condition fails, ``Conflict`` when another does."""
+    ``DailyLimit`` when the counter's condition fails, ``ChangedMeanwhile`` when another does."""
     cap = settings().max_flattrs_per_day
     uncounted = len(flattrs) - counted
     counter = ContributorDay(contributor_id, f"day#{day}")
@@ -199,7 +199,7 @@ def _transact_with_flattrs(
         if uncounted > 0 and last is not None and last.code == "ConditionalCheckFailed":
             raise DailyLimit from error
         if _conflicted(error):
-            raise Conflict from error
+            raise ChangedMeanwhile from error
         raise
 
 
@@ -220,7 +220,7 @@ def save_with_flattrs(
     extra: Sequence[Model] = (),
 ) -> None:
     """Save a versioned activity item (a site's visits); with flattrs, in one transaction
-    with them and the day counter. Raises ``Conflict`` when another request saved the
+    with them and the day counter. Raises ``ChangedMeanwhile`` when another request saved the
     item first, ``DailyLimit`` when the day's flattrs would pass the limit."""
     ensure_bound()
     if not flattrs and not extra:
@@ -228,7 +228,7 @@ def save_with_flattrs(
             item.save()
         except Exception as error:
             if condition_failed(error):
-                raise Conflict from error
+                raise ChangedMeanwhile from error
             raise
         return
     _transact_with_flattrs(
@@ -254,7 +254,7 @@ def update_page_day(
     counted: int = 0,
 ) -> None:
     """Apply ``actions`` to a page-day under ``condition``; with flattrs, in one transaction
-    with them and the day counter (for those beyond the ``counted``). Raises ``Conflict``
+    with them and the day counter (for those beyond the ``counted``). Raises ``ChangedMeanwhile``
     when the condition no longer holds (read again and decide again), ``DailyLimit`` as
     ``save_with_flattrs``."""
     ensure_bound()
@@ -264,7 +264,7 @@ def update_page_day(
             item.update(actions=list(actions), condition=condition)
         except UpdateError as error:
             if condition_failed(error):
-                raise Conflict from error
+                raise ChangedMeanwhile from error
             raise
         return
     _transact_with_flattrs(
@@ -283,7 +283,7 @@ def update_page_days(
 ) -> None:
     """Apply several page-days' updates (key, actions, condition) in one transaction: one
     request for the page-days of a request of reports instead of one each. Raises
-    ``Conflict`` when a condition no longer holds or another write met one of them:
+    ``ChangedMeanwhile`` when a condition no longer holds or another write met one of them:
     nothing was written then."""
     ensure_bound()
     try:
@@ -292,7 +292,7 @@ def update_page_days(
                 transaction.update(PageDay(contributor_id, key), list(actions), condition=condition)
     except TransactWriteError as error:
         if _conflicted(error):
-            raise Conflict from error
+            raise ChangedMeanwhile from error
         raise
 
 

@@ -59,7 +59,7 @@ from functions.core.ownership.resolve import (
 )
 from functions.core.ownership.urls import Page
 from functions.track import rules, store
-from functions.track.store import Conflict, DailyLimit
+from functions.track.store import ChangedMeanwhile, DailyLimit
 
 logger = make_logger("track")
 
@@ -170,7 +170,7 @@ def _retrying(apply: Callable[[bool], None]) -> None:
         try:
             apply(attempt > 0)
             return
-        except Conflict:
+        except ChangedMeanwhile:
             time.sleep(random.uniform(0, 0.005 * (attempt + 1)))  # noqa: S311 - jitter
     raise Busy
 
@@ -293,7 +293,7 @@ def _write_plain_together(
         unused[w.day] += w.reserved  # given back if the write fails
     try:
         store.update_page_days(contributor_id, updates)
-    except Conflict:
+    except ChangedMeanwhile:
         for w, _ in plain:
             unused[w.day] -= w.reserved  # each is applied on its own, and counted there
         return set()
@@ -520,7 +520,7 @@ def _apply_attention(
     outcome: Outcome,
 ) -> int:
     """Apply one page-day's reports to what was read of it; answers the seconds recorded.
-    Raises ``Conflict`` when the page-day changed in a way that decides differently."""
+    Raises ``ChangedMeanwhile`` when the page-day changed in a way that decides differently."""
     folded = _fold(item, work.reports)
     results, added = folded.results, folded.added
     due = _due(folded)
@@ -944,7 +944,7 @@ def give_explicit_flattr(
             )
         except DailyLimit as error:
             raise Refused("daily_flattr_limit") from error
-        except Conflict:
+        except ChangedMeanwhile:
             time.sleep(random.uniform(0, 0.005 * (attempt + 1)))  # noqa: S311 - jitter
             continue
         queue_lookups([(flattr.month, resolution)], now)
