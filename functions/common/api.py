@@ -24,6 +24,7 @@ from functions.common.errors import (
     Invalid,
     Malformed,
     Missing,
+    NotAuthenticated,
     Problem,
     TooMany,
     Unauthorized,
@@ -55,6 +56,7 @@ def validation_problem(errors: Iterable[dict[str, Any]]) -> Problem:
 
 STATUS_OF: tuple[tuple[type[DomainError], int], ...] = (
     (Malformed, 400),
+    (NotAuthenticated, 401),
     (Forbidden, 403),
     (Missing, 404),
     (Conflict, 409),

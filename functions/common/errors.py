@@ -80,6 +80,16 @@ class DomainError(Exception):
             self.slug = slug
 
 
+class NotAuthenticated(DomainError):
+    """The caller's credentials were refused where they were used (401), as the edge
+    answers a missing or expired token."""
+
+    slug = "unauthorized"
+
+    def __init__(self, message: str = "a valid bearer token is required") -> None:
+        super().__init__(message)
+
+
 class Malformed(DomainError):
     """The request is missing something or cannot be read (400)."""
 

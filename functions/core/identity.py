@@ -20,7 +20,7 @@ from typing import Any
 import boto3
 
 from functions.common import clock
-from functions.common.errors import Forbidden, Invalid, Unauthorized
+from functions.common.errors import Forbidden, Invalid, NotAuthenticated
 from functions.common.models import User
 from functions.common.settings import settings
 from functions.core import users
@@ -70,7 +70,7 @@ def _as_the_user() -> Iterator[None]:
     try:
         yield
     except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.ForbiddenException) as no:
-        raise Unauthorized() from no
+        raise NotAuthenticated() from no
 
 
 def totp_start(access_token: str) -> dict[str, str]:

@@ -74,3 +74,4 @@ def test_a_token_cognito_does_not_know_is_a_401_not_a_500() -> None:
     ):
         answer = ada.call(method, path, body)
         assert answer.status == 401, (path, answer.raw)
+        assert answer.json["type"] == "/problems/unauthorized"
