@@ -20,9 +20,9 @@ import requests
 
 from functions.common import safe_http
 from functions.core.ownership import emails
-from functions.core.ownership.lookups import app_key
 from functions.core.platforms.github import GitHub
 from functions.core.platforms.gitlab import GitLab
+from functions.core.platforms.http import app_key
 
 GITHUB, GITLAB = GitHub(), GitLab()  # their API addresses (and ours there) in one place
 

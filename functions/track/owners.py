@@ -13,9 +13,9 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from functions.common import clock
 from functions.common.batches import each_record
 from functions.common.observability import make_logger
-from functions.core.ownership.lookups import LookupFailed
 from functions.core.ownership.resolve import Lookup
 from functions.core.ownership.settle import settle
+from functions.core.platforms.http import LookupFailed
 
 logger = make_logger("track")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from functions.core.ownership.lookups import HostGuard, LookupFailed
+from functions.core.platforms.http import HostGuard, LookupFailed
 
 
 class Clock:

@@ -24,6 +24,7 @@ from functions.common.hashing import sign
 from functions.common.models import EmailAddress, Recipient
 from functions.common.recipients import forget_name
 from functions.common.storage import condition_failed, ensure_bound
+from functions.core.platforms.http import LookupFailed, fetch, json_of
 
 if TYPE_CHECKING:
     import requests
@@ -90,8 +91,6 @@ def _ask_gravatar(item: EmailAddress, address: str, http: requests.Session, now:
     """The display name and avatar of the address's Gravatar profile (its SHA-256, as
     Gravatar names profiles: asked with, never kept). No profile: neither. Gravatar not
     answering now: what was kept stays, and it is asked again next time."""
-    from functions.core.ownership.lookups import LookupFailed, fetch, json_of
-
     digest = hashlib.sha256(address.encode()).hexdigest()
     try:
         profile = json_of(fetch(http, f"{GRAVATAR_PROFILES}{digest}"))
@@ -112,8 +111,6 @@ def _clean(name: str) -> str | None:
 def _avatar(http: requests.Session, digest: str) -> tuple[bytes, str] | None:
     """The profile's image, small (80 px), if it has one of its own (``d=404``: no
     generated default) and it is an image of at most 32 KB."""
-    from functions.core.ownership.lookups import fetch
-
     answer = fetch(
         http, f"{GRAVATAR_AVATARS}{digest}", {"s": AVATAR_PIXELS, "d": "404"}, stream=True
     )

@@ -33,6 +33,7 @@ from functions.core.ownership.resolve import (
     resolve_many,
 )
 from functions.core.ownership.urls import recipient_key
+from functions.core.platforms.http import LookupFailed
 
 if TYPE_CHECKING:
     import requests
@@ -60,7 +61,7 @@ def settle(
         try:
             found = lookups.ask(lookup, http)
             reason = None if found else "owner_unknown"
-        except lookups.LookupFailed:
+        except LookupFailed:
             if not final:
                 raise
             found, reason = None, "lookup_failed"
@@ -144,7 +145,7 @@ def settle_month(month: str, now: datetime) -> bool:
         lookup = Lookup(str(marker.platform), str(marker.kind), str(marker.reference))
         try:
             settle(lookup, now=now, month=month, final=final, splitting=True)
-        except lookups.LookupFailed:
+        except LookupFailed:
             continue
         lookups.done_waiting(month, lookup)
     return final or not lookups.waiting(month)

@@ -153,7 +153,7 @@ class Platform:
 
     def owner_of(self, kind: str, reference: str, http: requests.Session) -> str | None:
         """The owner of an item a URL names only by reference (a rule's ``lookup``: a
-        video, a handle), asked of the platform through ``core/ownership/lookups.fetch``
+        video, a handle), asked of the platform through ``core/platforms/http.fetch``
         (never in a request's path: the lookup worker asks). None: nobody we can name
         (removed, private), or the platform offers no lookup without a key (then a rule's
         fallback holds, or the flattr has no recipient). Raises ``LookupFailed`` when the

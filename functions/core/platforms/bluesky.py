@@ -22,6 +22,7 @@ from functions.core.platforms.base import (
     read_newest_first,
 )
 from functions.core.platforms.flows import AtprotoPlatform
+from functions.core.platforms.http import fetch, json_of
 from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
 
 if TYPE_CHECKING:
@@ -84,7 +85,6 @@ class Bluesky(AtprotoPlatform):
     def owner_of(self, kind: str, reference: str, http: requests.Session) -> str | None:
         """A handle's DID (``com.atproto.identity.resolveHandle``: ``{"did": …}``; an unknown
         handle is a 400: nobody, and the handle's own key holds)."""
-        from functions.core.ownership.lookups import fetch, json_of
 
         if kind != "handle":
             return None

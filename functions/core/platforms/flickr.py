@@ -20,6 +20,7 @@ from functions.core.platforms.base import (
     read_newest_first,
 )
 from functions.core.platforms.flows import OAuth1Platform, OAuth1Settings
+from functions.core.platforms.http import app_key, fetch, json_of
 from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
 
 if TYPE_CHECKING:
@@ -82,7 +83,6 @@ class Flickr(OAuth1Platform):
         """An alias's NSID: ``flickr.urls.lookupUser`` with the alias's profile URL and our
         app's key (``{"user": {"id": "<nsid>"}, "stat": "ok"}``). No key configured, or
         no such user (``stat: fail``): nobody (the alias's own key holds)."""
-        from functions.core.ownership.lookups import app_key, fetch, json_of
 
         key = app_key(self) if kind == "handle" else None
         if key is None:

@@ -13,6 +13,7 @@ from functions.core.platforms.base import (
     read_newest_first,
 )
 from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
+from functions.core.platforms.http import app_key, fetch, json_of
 from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
 
 if TYPE_CHECKING:
@@ -96,8 +97,6 @@ class GitHub(OAuth2Platform):
         ``id``; a 404: nobody, the login's own key holds), asked with our app's key where
         one is configured (5,000 an hour instead of 60 per address)."""
         from urllib.parse import quote
-
-        from functions.core.ownership.lookups import app_key, fetch, json_of
 
         if kind != "handle":
             return None

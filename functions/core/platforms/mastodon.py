@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from functions.core.platforms.base import AppLimit, Identity, Like, LikesPage
 from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
+from functions.core.platforms.http import fetch, json_of
 from functions.core.platforms.sites import Site, nobody, rule
 
 if TYPE_CHECKING:
@@ -124,7 +125,6 @@ class Mastodon(OAuth2Platform):
         differ from the handle's domain); that server's ``/api/v1/accounts/lookup`` gives
         the id. The key is ``<id>@<server>``, as a connection proves it. Unknown: nobody
         (the handle's own key holds)."""
-        from functions.core.ownership.lookups import fetch, json_of
 
         user, _, domain = reference.removeprefix("@").partition("@")
         if kind != "handle" or not user or not domain:

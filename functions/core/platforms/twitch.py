@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from functions.core.platforms.base import Identity, LikesPage
 from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
+from functions.core.platforms.http import GUARD, LookupFailed, app_key, fetch, json_of
 from functions.core.platforms.sites import SEGMENT, Site, nobody, rule
 
 if TYPE_CHECKING:
@@ -66,7 +67,6 @@ class Twitch(OAuth2Platform):
         """A login's user id: Helix ``GET /helix/users?login=`` with our app's access token
         (the client-credentials grant; kept in memory until it expires). No app
         configured, or no such login: nobody (the login's own key holds)."""
-        from functions.core.ownership.lookups import app_key, fetch, json_of
 
         key = app_key(self) if kind == "handle" else None
         token = _app_token(self.token_url(), key, http) if key else None
@@ -111,8 +111,6 @@ def _app_token(url: str, key: tuple[str, str], http: requests.Session) -> str | 
     """Our app's access token (client-credentials grant), reused until a minute before it
     expires. Twitch not answering: ``LookupFailed`` (tried again later)."""
     import time
-
-    from functions.core.ownership.lookups import GUARD, LookupFailed
 
     kept = _TOKENS.get(key[0])
     if kept and kept[1] > time.monotonic():

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from functions.core.platforms.base import Identity, LikesPage
 from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
+from functions.core.platforms.http import fetch, json_of
 from functions.core.platforms.sites import Site, nobody, rule
 
 if TYPE_CHECKING:
@@ -86,7 +87,6 @@ class Vimeo(OAuth2Platform):
         """A video's owner from Vimeo's oEmbed: its ``author_url`` is the owner's page
         (``vimeo.com/<handle>``, or ``vimeo.com/user<id>`` without a custom one). 403 and
         404 (private or removed): nobody to name."""
-        from functions.core.ownership.lookups import fetch, json_of
 
         if kind != "video":
             return None

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from functions.core.platforms.base import Identity, LikesPage, NoAccount
 from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
+from functions.core.platforms.http import fetch, json_of, read_head
 from functions.core.platforms.sites import Site, nobody, rule
 
 if TYPE_CHECKING:
@@ -82,7 +83,6 @@ class YouTube(OAuth2Platform):
         handle (or a legacy ``/c/name``) is settled to its channel id from the channel
         page's canonical link. oEmbed answers 401, 403 or 404 for private, unembeddable
         and removed videos: nobody to name."""
-        from functions.core.ownership.lookups import fetch, json_of, read_head
 
         if kind in ("video", "playlist"):
             watch = (
