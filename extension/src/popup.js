@@ -78,6 +78,7 @@ async function attentionLine(url, token) {
 }
 
 function receiverLine(answer, who) {
+  if (answer.ok && answer.data.reason === "search_page") return "A search is yours alone: it is never counted or flattred.";
   if (!answer.ok || !answer.data.flattrable) return "Nobody can be flattred for this page.";
   if (answer.data.pending) return "Looking up who made this page; flattrs wait for the answer.";
   return `Goes to ${who}${answer.data.goes_to_creator ? "" : " (held until they claim it)"}.`;

@@ -195,6 +195,13 @@ def test_flattr_now_from_the_popup(
     _, token = quick_stack.sign_in("popup-user@example.org")
     (made,) = flattrs_of(quick_stack, token)
     assert made["source"] == "button" and READING_HOST in made["url"]
+    # A search is never flattred (issue 29): the popup says so and offers no button.
+    page.goto(reading_page.replace("/essay", "/search?q=something+private"))
+    popup.goto(popup_url)
+    expect(popup.locator("#receiver")).to_have_text(
+        "A search is yours alone: it is never counted or flattred."
+    )
+    expect(popup.locator("#flattr-now")).to_have_count(0)
     popup.uncheck("#pause")
 
 
