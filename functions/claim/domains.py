@@ -18,7 +18,8 @@ from functions.common.errors import Conflict, Invalid, Missing
 from functions.common.models import DomainClaim, VerifiedDomain
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound, transact_write
-from functions.core.ownership.urls import NotFlattrable, normalise, public_registrable_domain
+from functions.core.ownership.urls import normalise
+from functions.core.urlparts import NotFlattrable, public_registrable_domain
 
 TXT_PREFIX = "flattr-verify="
 Method = Literal["dns", "meta"]

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 from functions.common.models import Flattr
 from functions.common.storage import ensure_bound
 from functions.core.flattrs import month_is_split
-from functions.core.ownership.urls import NotFlattrable, normalise
+from functions.core.ownership.urls import normalise
+from functions.core.urlparts import NotFlattrable
 from functions.track import store
 
 

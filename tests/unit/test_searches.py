@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from functions.core.ownership.urls import NotFlattrable, normalise
+from functions.core.ownership.urls import normalise
 from functions.core.platforms.searches import ENGINES, is_search
+from functions.core.urlparts import NotFlattrable
 
 SEARCHES = [
     "https://google.com/search?q=my+rash",

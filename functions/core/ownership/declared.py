@@ -76,7 +76,8 @@ def _fediverse(content: str) -> str | None:
 
 
 def _profile(href: str) -> str | None:
-    from functions.core.ownership.urls import NotFlattrable, normalise, recipient_key
+    from functions.core.ownership.urls import normalise, recipient_key
+    from functions.core.urlparts import NotFlattrable
 
     try:
         page = normalise(href)

@@ -251,7 +251,8 @@ def _expanded(url: str, http: requests.Session, depth: int) -> str | None:
     """A short link's owner: its redirects followed while they lead to short links (each
     hop checked: public HTTPS hosts only), then the owner of where they end."""
     from functions.core.ownership.resolve import lookup_of
-    from functions.core.ownership.urls import NotFlattrable, normalise
+    from functions.core.ownership.urls import normalise
+    from functions.core.urlparts import NotFlattrable
 
     current = url
     for _ in range(MAX_HOPS):
@@ -296,7 +297,8 @@ def page_author(url: str, http: requests.Session) -> str | None:
     checked. Read once a URL a day (the answer is kept, "nothing" too)."""
     from functions.common import safe_http
     from functions.core.ownership.declared import declared_author
-    from functions.core.ownership.urls import NotFlattrable, normalise
+    from functions.core.ownership.urls import normalise
+    from functions.core.urlparts import NotFlattrable
 
     try:
         site = normalise(url).site

@@ -14,7 +14,8 @@ from typing import Protocol
 from cachetools import TTLCache
 
 from functions.common.hashing import short_hash
-from functions.core.ownership.urls import NotFlattrable, Page, normalise, recipient_key
+from functions.core.ownership.urls import Page, normalise, recipient_key
+from functions.core.urlparts import NotFlattrable
 
 
 @dataclass(frozen=True)

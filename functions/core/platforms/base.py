@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 from functions.common import clock
 from functions.common.errors import Invalid, Malformed, Unavailable
 from functions.common.settings import settings
-from functions.core.platforms.sites import Site, Tier
+from functions.core import urlparts
+from functions.core.platforms.searches import is_search
+from functions.core.platforms.sites import Shape, Site, Tier, shape_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -160,20 +162,57 @@ class Platform:
         platform cannot answer now."""
         return None
 
-    @staticmethod
-    def author_of(url: object, platform: str) -> tuple[str | None, tuple[str, str] | None]:
-        """(owner, lookup) that an oEmbed ``author_url`` names on ``platform``."""
-        from functions.core.ownership.urls import NotFlattrable, normalise
+    @classmethod
+    def own_aliases(cls) -> dict[str, str]:
+        """Its other hosts, each meaning its first site's first host."""
+        return {alias: cls.sites[0].hosts[0] for alias in cls.aliases}
 
-        if not isinstance(url, str):
-            return None, None
+    @classmethod
+    def site_for(cls, host: str) -> Site | None:
+        """The site of its own that serves ``host``, if any."""
+        for site in cls.sites:
+            if site.subdomain_of and host.endswith("." + site.subdomain_of):
+                return site
+            if host in site.hosts:
+                return site
+        return None
+
+    @classmethod
+    def own_shape(cls, url: str) -> Shape | None:
+        """What its own URL rules say of ``url``'s owner (owner and handle lower-cased where
+        its owners are), or None: not a page of its own (on any host, for a platform of
+        many servers: its first site's rules), or a URL no one can be paid for."""
         try:
-            page = normalise(url)
-        except NotFlattrable:
+            parts = urlparts.split(url, cls.own_aliases())
+            site_name = urlparts.registrable_site(parts.host)
+        except urlparts.NotFlattrable:
+            return None
+        site = cls.site_for(parts.host)
+        if site is None and not cls.any_host:
+            return None
+        pairs = urlparts.kept_query(parts.query, site.keep_query if site else None)
+        if is_search(parts.host, site_name, parts.path, [name for name, _ in pairs]):
+            return None
+        shape = shape_of(site or cls.sites[0], parts.host, parts.path, dict(pairs))
+        if cls.case_sensitive_owner:
+            return shape
+        lookup = shape.lookup
+        if lookup is not None and lookup[0] == "handle":  # one lookup for Octocat, octocat
+            lookup = (lookup[0], lookup[1].lower())
+        owner = shape.owner.lower() if shape.owner is not None else None
+        return Shape(owner, lookup, shape.fallback_owner, shape.nobody)
+
+    @classmethod
+    def key_for(cls, owner: str) -> str:
+        """The recipient key of an owner it names."""
+        return f"{cls.name}:{owner if cls.case_sensitive_owner else owner.lower()}"
+
+    def author_of(self, url: object) -> tuple[str | None, tuple[str, str] | None]:
+        """(owner, lookup) that an oEmbed ``author_url`` names on this platform."""
+        shape = self.own_shape(url) if isinstance(url, str) else None
+        if shape is None or shape.nobody:
             return None, None
-        if page.platform is None or page.platform.name != platform or page.nobody:
-            return None, None
-        return page.owner, page.lookup
+        return shape.owner, shape.lookup
 
 
 class Connectable(Platform):
@@ -245,9 +284,8 @@ class Connectable(Platform):
     def owner_key(self, url: str, fallback: str) -> str:
         """The recipient key of a liked item: by this platform's URL rules, else the owner
         the platform's answer names."""
-        from functions.core.ownership.urls import owner_key
-
-        return owner_key(url, self.name) or fallback
+        shape = self.own_shape(url)
+        return self.key_for(shape.owner) if shape and shape.owner else fallback
 
     def get(self, session: requests.Session, url: str, **kwargs: Any) -> requests.Response:
         if self.budget is not None and self.app_limits:

@@ -78,3 +78,49 @@ def nobody(*prefixes: str) -> Pattern:
 
 
 SEGMENT = r"[^/]+"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a page's host and path say of its owner under one site's rules."""
+
+    owner: str | None = None
+    lookup: tuple[str, str] | None = None  # (kind, reference) to ask the platform about
+    fallback_owner: str | None = None
+    nobody: bool = False  # a platform's own page: search, settings, home, ...
+
+
+def _by_rule(found: Rule, path: str, query: dict[str, str], host: str) -> Shape | None:
+    matched = found.pattern.match(path)
+    if not matched:
+        return None
+    groups = {k: v for k, v in matched.groupdict().items() if v is not None}
+    groups.setdefault("server", host)
+    if found.query:
+        reference = query.get(found.query)
+        if not reference:
+            return None
+        groups["ref"] = reference
+    if found.lookup:
+        fallback = found.fallback.format(**groups) if found.fallback else None
+        # The reference: the ``ref`` group, else the owner the template names (a Mastodon
+        # account, ``@user@server``, is asked of its server whole).
+        lookup = (found.lookup, groups.get("ref") or found.template.format(**groups))
+        return Shape(lookup=lookup, fallback_owner=fallback)
+    return Shape(owner=found.template.format(**groups))
+
+
+def shape_of(site: Site, host: str, path: str, query: dict[str, str]) -> Shape:
+    """What ``site``'s rules say of the page at ``host`` and (normalised) ``path``."""
+    if site.subdomain_of:
+        label = host[: -len(site.subdomain_of) - 1]
+        if "." in label or label in site.reserved_subdomains:
+            return Shape(nobody=True)
+        return Shape(owner=label)
+    if site.nobody.match(path):
+        return Shape(nobody=True)
+    for each in site.rules:
+        found = _by_rule(each, path, query, host)
+        if found is not None:
+            return found
+    return Shape(nobody=True)

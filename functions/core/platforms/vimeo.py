@@ -91,7 +91,7 @@ class Vimeo(OAuth2Platform):
         if kind != "video":
             return None
         answer = fetch(http, self.oembed_url, {"url": f"https://vimeo.com/{reference}"})
-        owner, _ = self.author_of(json_of(answer).get("author_url"), self.name)
+        owner, _ = self.author_of(json_of(answer).get("author_url"))
         return owner
 
     def identity(self, session: requests.Session) -> Identity:

@@ -91,7 +91,7 @@ class YouTube(OAuth2Platform):
                 else f"https://www.youtube.com/playlist?list={reference}"
             )
             answer = fetch(http, self.oembed_url, {"url": watch, "format": "json"})
-            owner, lookup = self.author_of(json_of(answer).get("author_url"), self.name)
+            owner, lookup = self.author_of(json_of(answer).get("author_url"))
             if owner or lookup is None or lookup[0] != "handle":
                 return owner
             handle = lookup[1]
