@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from functions.core.ownership.urls import normalise, recipient_key
+from functions.core.platforms.registry import BY_NAME
+from functions.core.urlparts import NotFlattrable
+
 FEDIVERSE_HANDLE = re.compile(r"^@?([a-z0-9_.]{1,64})@([a-z0-9.-]{1,253}\.[a-z]{2,63})$")
 RECIPIENT_KEY = re.compile(r"^([a-z0-9]{2,20}):(\S{1,200})$")
 
@@ -55,8 +59,7 @@ def declared_author(head: str) -> str | None:
 def _flattr_id(content: str) -> str | None:
     """A recipient key of ours, or ``mailto:<address>``: an email address as the receiver
     (its key needs our secret, so ``lookups.page_author`` makes it: ``emails.py``)."""
-    from functions.core.ownership.emails import valid_address
-    from functions.core.platforms.registry import BY_NAME
+    from functions.core.ownership.emails import valid_address  # cryptography, KMS: see lookups
 
     if content.strip().lower().startswith("mailto:"):
         address = valid_address(content)
@@ -76,8 +79,6 @@ def _fediverse(content: str) -> str | None:
 
 
 def _profile(href: str) -> str | None:
-    from functions.core.ownership.urls import normalise, recipient_key
-    from functions.core.urlparts import NotFlattrable
 
     try:
         page = normalise(href)

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
 from cachetools import TTLCache
 
@@ -26,7 +27,9 @@ from functions.common import clock
 from functions.common.models import LookupAnswer, PendingLookup
 from functions.common.settings import settings
 from functions.common.storage import batch_get_many, ensure_bound
-from functions.core.ownership.resolve import Lookup
+from functions.core.ownership.declared import declared_author
+from functions.core.ownership.resolve import Lookup, is_blocked, lookup_of
+from functions.core.ownership.urls import normalise, recipient_key
 from functions.core.platforms.http import (
     GUARD,
     HostGuard,
@@ -34,6 +37,8 @@ from functions.core.platforms.http import (
     fetch,
     read_head,
 )
+from functions.core.platforms.registry import BY_NAME
+from functions.core.urlparts import NotFlattrable
 
 if TYPE_CHECKING:
     import requests
@@ -228,8 +233,7 @@ def ask(lookup: Lookup, http: requests.Session | None = None, depth: int = 0) ->
     """The recipient key ``lookup`` finds, asking its provider; None when nobody owns the
     item (removed, private, a link to nowhere we can pay). Raises ``LookupFailed`` when the
     provider cannot tell now."""
-    from functions.common import safe_http
-    from functions.core.platforms.registry import BY_NAME
+    from functions.common import safe_http  # loads requests: only where a provider is asked
 
     session = http or safe_http.session(max_bytes=512 * 1024)
     if lookup.platform == "link":
@@ -242,7 +246,6 @@ def ask(lookup: Lookup, http: requests.Session | None = None, depth: int = 0) ->
     owner = platform.owner_of(lookup.kind, lookup.reference, session)
     if owner is None:
         return None
-    from functions.core.ownership.urls import recipient_key
 
     return recipient_key(platform, owner)
 
@@ -250,9 +253,6 @@ def ask(lookup: Lookup, http: requests.Session | None = None, depth: int = 0) ->
 def _expanded(url: str, http: requests.Session, depth: int) -> str | None:
     """A short link's owner: its redirects followed while they lead to short links (each
     hop checked: public HTTPS hosts only), then the owner of where they end."""
-    from functions.core.ownership.resolve import lookup_of
-    from functions.core.ownership.urls import normalise
-    from functions.core.urlparts import NotFlattrable
 
     current = url
     for _ in range(MAX_HOPS):
@@ -274,9 +274,8 @@ def _hop(http: requests.Session, url: str, stream: bool = False) -> str | reques
     """One request along a chain of redirects, checked before connecting: where a redirect
     leads next, or the answer itself, or None where the hop is refused (not public HTTPS,
     a private address, a name that does not resolve)."""
-    from urllib.parse import urljoin
 
-    from functions.common import safe_http
+    from functions.common import safe_http  # loads requests: only where a provider is asked
 
     try:
         safe_http.check_url(url)
@@ -295,10 +294,7 @@ def page_author(url: str, http: requests.Session) -> str | None:
     or a page we do not fetch (not HTTPS, a private address, a redirect off its site, not
     HTML). Redirects within its site (to ``www.``, to HTTPS) are followed, each hop
     checked. Read once a URL a day (the answer is kept, "nothing" too)."""
-    from functions.common import safe_http
-    from functions.core.ownership.declared import declared_author
-    from functions.core.ownership.urls import normalise
-    from functions.core.urlparts import NotFlattrable
+    from functions.common import safe_http  # loads requests: only where a provider is asked
 
     try:
         site = normalise(url).site
@@ -330,14 +326,12 @@ def _as_recipient(author: str | None, http: requests.Session) -> str | None:
     by its key (``emails.py``)."""
     if author is None or not author.startswith("mailto:"):
         return author
-    from functions.core.ownership import emails
+    from functions.core.ownership import emails  # loads cryptography and KMS: only for addresses
 
     return emails.declared(author.removeprefix("mailto:"), http, clock.now())
 
 
 def _owner_of_page(page: Page, http: requests.Session, depth: int) -> str | None:
-    from functions.core.ownership.resolve import is_blocked, lookup_of
-    from functions.core.ownership.urls import recipient_key
 
     if is_blocked(page, settings().blocked_domains):
         return None
