@@ -116,6 +116,22 @@ def approve(browser: Client, consent_url: str, login: str) -> str:
     return approved.headers["Location"]
 
 
+def emulator(stack: Client, service: str) -> tuple[Any, str]:
+    """A boto3 client of ``service`` on the stack's AWS emulator (as an attacker with a
+    copy of it would read it) and the stack's table prefix."""
+    import boto3
+
+    found = stack.request("GET", "/_local/emulator").json
+    client = boto3.client(
+        service,
+        endpoint_url=found["aws_endpoint_url"],
+        region_name=found["region"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    return client, str(found["table_prefix"])
+
+
 def stack_now(stack: Client) -> datetime:
     """The stack's clock (it may have been moved ahead of this machine's)."""
     return datetime.fromisoformat(

@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from functions.deployment import ROUTES
-from tests.e2e.conftest import Client
+from tests.e2e.conftest import Client, emulator
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -53,17 +53,8 @@ def test_a_deleted_accounts_token_is_refused_everywhere_and_recreates_nothing(st
 
 def scan(stack: Client, table: str) -> list[dict]:
     """A table of the stack's emulator, as an attacker with a copy of it would read it."""
-    import boto3
-
-    emulator = stack.request("GET", "/_local/emulator").json
-    client = boto3.client(
-        "dynamodb",
-        endpoint_url=emulator["aws_endpoint_url"],
-        region_name=emulator["region"],
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
-    return client.scan(TableName=emulator["table_prefix"] + table)["Items"]
+    client, prefix = emulator(stack, "dynamodb")
+    return list(client.scan(TableName=prefix + table)["Items"])
 
 
 def test_a_deleted_users_handle_leaves_the_aliases(stack: Client):

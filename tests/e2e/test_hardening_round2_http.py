@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.e2e.conftest import Client, Reply, iso, stack_now
+from tests.e2e.conftest import Client, Reply, emulator, iso, stack_now
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -262,16 +262,7 @@ def webhook_secret(stack: Client) -> str:
     """The stack's Stripe signing secret, read from its emulator as the attack did."""
     import json
 
-    import boto3
-
-    emulator = stack.request("GET", "/_local/emulator").json
-    secrets = boto3.client(
-        "secretsmanager",
-        endpoint_url=emulator["aws_endpoint_url"],
-        region_name=emulator["region"],
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    secrets, _ = emulator(stack, "secretsmanager")
     found = secrets.get_secret_value(SecretId="flattr/stripe")["SecretString"]
     return str(json.loads(found)["webhook_secret"])
 
