@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -204,7 +204,13 @@ def _reserve_address(state: EmailState, now: datetime) -> bool:
         else (EmailState.last_sent_at == previous)
     )
     try:
-        state.update(actions=[EmailState.last_sent_at.set(now)], condition=condition)
+        state.update(
+            actions=[
+                EmailState.last_sent_at.set(now),
+                EmailState.expires_at.set(now + cadence.MIN_GAP + timedelta(days=1)),
+            ],
+            condition=condition,
+        )
     except UpdateError as error:
         if condition_failed(error):
             return False

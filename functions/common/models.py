@@ -566,6 +566,8 @@ class EmailState(Model):
     notices = NumberAttribute(default=0)
     last_notice_sent = BooleanAttribute(default=False)
     suppressed = BooleanAttribute(default=False)  # unsubscribed: never again
+    # Only on an address's own turn (``address:<keyed hash>``): gone once it has passed.
+    expires_at = TTLAttribute(null=True)
 
 
 class Suppression(Model):

@@ -73,6 +73,8 @@ def test_the_first_notice_says_what_waits_and_carries_claim_and_unsubscribe_link
     assert states.pop(OCTO).notices == 1
     (at_address,) = states.values()  # the address's own turn, by keyed hash
     assert at_address.recipient.startswith("address:") and at_address.last_sent_at is not None
+    assert at_address.expires_at > at_address.last_sent_at + timedelta(days=14)  # then gone
+    assert EmailState.get(OCTO).expires_at is None  # a recipient's cadence stays
     assert ADDRESS not in repr([s.attribute_values for s in EmailState.scan()])
 
 
