@@ -390,6 +390,15 @@ def _point_at_fakes(url: str) -> None:
     os.environ.setdefault("HANDLE_LOOKUPS", "off")
 
 
+def wait_for_stop(stopped: threading.Event) -> None:
+    """Until ``stopped`` is set by a signal's handler. The kernel hands the signal to any of
+    the stack's threads, and Python runs its handler only once the main thread runs again:
+    a wait without a timeout never wakes (a test's teardown waited 20 s for it), so the main
+    thread looks again every fifth of a second."""
+    while not stopped.wait(0.2):
+        pass
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     guard_handlers()  # the stack's own and libraries' records are redacted too
@@ -424,7 +433,7 @@ def main() -> None:
     )
     print("  Ctrl-C stops everything.", flush=True)
     try:
-        stopped.wait()
+        wait_for_stop(stopped)
     except KeyboardInterrupt:
         pass
     finally:
