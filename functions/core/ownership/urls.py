@@ -118,19 +118,14 @@ def normalise(raw_url: str) -> Page:
             return Page(url=url, host=host, site=host, short_link=True)
         return Page(url=url, host=host, site=site)
     platform, rules = found
-    shape = shape_of(rules, host, path, dict(pairs))
-    owner, lookup = shape.owner, shape.lookup
-    if not platform.case_sensitive_owner:
-        owner = owner.lower() if owner is not None else None
-        if lookup is not None and lookup[0] == "handle":  # one lookup for Octocat, octocat
-            lookup = (lookup[0], lookup[1].lower())
+    shape = platform.named(shape_of(rules, host, path, dict(pairs)))
     return Page(
         url=url,
         host=host,
         site=site,
         platform=platform,
-        owner=owner,
-        lookup=lookup,
+        owner=shape.owner,
+        lookup=shape.lookup,
         fallback_owner=shape.fallback_owner,
         nobody=shape.nobody,
     )

@@ -193,11 +193,16 @@ class Platform:
         pairs = urlparts.kept_query(parts.query, site.keep_query if site else None)
         if is_search(parts.host, site_name, parts.path, [name for name, _ in pairs]):
             return None
-        shape = shape_of(site or cls.sites[0], parts.host, parts.path, dict(pairs))
+        return cls.named(shape_of(site or cls.sites[0], parts.host, parts.path, dict(pairs)))
+
+    @classmethod
+    def named(cls, shape: Shape) -> Shape:
+        """``shape`` with its owner, and a handle to look up, as this platform names them:
+        lower-cased where its owners are (one lookup for Octocat, octocat)."""
         if cls.case_sensitive_owner:
             return shape
         lookup = shape.lookup
-        if lookup is not None and lookup[0] == "handle":  # one lookup for Octocat, octocat
+        if lookup is not None and lookup[0] == "handle":
             lookup = (lookup[0], lookup[1].lower())
         owner = shape.owner.lower() if shape.owner is not None else None
         return Shape(owner, lookup, shape.fallback_owner, shape.nobody)
