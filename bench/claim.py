@@ -38,7 +38,7 @@ def _floor_seconds(rows: int) -> float:
     transaction of 45, by raw boto3."""
     import boto3
 
-    from functions.common.models import Escrow, LedgerItem
+    from functions.core.models import Escrow, LedgerItem
     from local.seed import direct_escrow
 
     direct_escrow("github:floor", rows, prefix="f")

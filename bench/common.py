@@ -202,8 +202,9 @@ def total_calls(counts: Counter[str]) -> int:
 
 def pynamodb_clients() -> list[Any]:
     """Every botocore client the models and transactions use."""
-    from functions.common.models import TABLE_MODELS, ActivityItem
     from functions.common.storage import transaction_connection
+    from functions.tables import TABLE_MODELS
+    from functions.track.models import ActivityItem
 
     models = {*TABLE_MODELS, *ActivityItem.__subclasses__()}
     clients = {id(c): c for c in (m._get_connection().connection.client for m in models)}

@@ -72,7 +72,7 @@ def _recorded_stars(mock: Any, all_stars: list[dict[str, Any]]) -> None:
 
 def _connect(now: datetime) -> None:
     from functions.common import crypto
-    from functions.common.models import Connection
+    from functions.core.models import Connection
 
     Connection(
         "bench-user",
@@ -90,8 +90,8 @@ def _floor_seconds(all_stars: list[dict[str, Any]]) -> float:
     """The same flattrs written as raw conditional PutItems."""
     import boto3
 
-    from functions.common.models import Flattr
     from functions.core import flattrs
+    from functions.core.models import Flattr
 
     client = boto3.client("dynamodb", region_name="eu-west-1")
     items = []

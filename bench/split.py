@@ -113,8 +113,8 @@ def claimed(pairs: list[tuple[str, str]]) -> dict[str, str]:
 def load_flattrs(pairs: list[tuple[str, str]], month_start: datetime) -> None:
     """The contributors (paid in, a budget each), their flattrs, and the most followed
     recipients claimed by creators."""
-    from functions.common.models import Flattr, Recipient, User
     from functions.core import flattrs, ledger
+    from functions.core.models import Flattr, Recipient, User
 
     contributors = sorted({c for c, _ in pairs})
     with User.batch_write() as users:
@@ -142,7 +142,7 @@ def _floor(writes: Writes) -> tuple[int, float]:
     no conditions): (flattrs read, seconds)."""
     import boto3
 
-    from functions.common.models import Flattr, LedgerItem
+    from functions.core.models import Flattr, LedgerItem
 
     client = boto3.client("dynamodb", region_name="eu-west-1")
     table = LedgerItem.Meta.table_name
@@ -183,8 +183,8 @@ def _seed(flattrs: int, contributors: int) -> list[tuple[str, str]]:
     """A synthetic month in the emulator, planned as a deployed month is (its shards from
     its contributors), the clock after its end: the same state each time."""
     from functions.common import clock
-    from functions.common.models import MonthSplit
     from functions.core.flattrs import clear_caches, shards_for
+    from functions.core.models import MonthSplit
 
     pairs = synthetic_flattrs(flattrs, contributors)
     clock.reset()
@@ -321,7 +321,7 @@ def counted(
 
 def _count_credits(by_partition: dict[int, list[Any]], writes: Writes, second: Writes) -> int:
     """The credit pass's writes, counted; answers its reads."""
-    from functions.common.models import Escrow
+    from functions.core.models import Escrow
     from functions.payout import credits
 
     reads = 0

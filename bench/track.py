@@ -82,7 +82,7 @@ def _floor_seconds(requests: int, reports: int, pages: int) -> float:
 
     import boto3
 
-    from functions.common.models import PageDay
+    from functions.track.models import PageDay
 
     client = boto3.client("dynamodb", region_name="eu-west-1")
     items: list[dict[str, Any]] = [
@@ -142,7 +142,8 @@ def _item_sizes() -> dict[str, int]:
     import boto3
 
     from functions.common import clock
-    from functions.common.models import Flattr, PageDay
+    from functions.core.models import Flattr
+    from functions.track.models import PageDay
 
     _warm_up(attention_events(1, 1, 1, clock.now() - timedelta(minutes=5), seconds=60))
 

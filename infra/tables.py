@@ -9,7 +9,8 @@ from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 from pynamodb.models import Model
 
-from functions.common.models import TABLE_MODELS, base_name, table_name, ttl_attribute
+from functions.common.tables import base_name, table_name, ttl_attribute
+from functions.tables import TABLE_MODELS
 
 _TYPES = {
     "S": dynamodb.AttributeType.STRING,

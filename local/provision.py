@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import boto3
 
-from functions.common.models import TABLE_MODELS
 from functions.common.settings import Settings
 from functions.common.settings import settings as current_settings
 from functions.common.storage import ensure_bound
 from functions.core.platforms.registry import CONNECTABLE
+from functions.tables import TABLE_MODELS
 
 SENDER = "noreply@flattr.local"
 CONFIGURATION_SET = "flattr-mail"

@@ -3,11 +3,11 @@ benchmarks that need much escrow fast. Writes real ledger movements, so every ch
 
 from __future__ import annotations
 
-from functions.common.models import Escrow
 from functions.common.months import escrow_expiry_month
 from functions.common.storage import ensure_bound
 from functions.core import ledger
 from functions.core.ledger import Leg, Movement
+from functions.core.models import Escrow
 
 
 def direct_escrow(

@@ -108,8 +108,8 @@ def _clear_caches() -> None:
     """In-process caches would carry one test's emulator state into the next."""
     from aws_lambda_powertools.utilities import parameters
 
-    from functions.common import deletions, recipients
-    from functions.core import flattrs
+    from functions.common import deletions
+    from functions.core import flattrs, recipients
     from functions.core.ownership import aliases, lookups
     from functions.core.platforms import twitch
     from functions.track import store, tracking

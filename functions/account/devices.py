@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from functions.common.api import current_user_id, jwt_claims
 from functions.common.clock import rfc3339
 from functions.common.errors import Forbidden
-from functions.common.models import DeviceToken
 from functions.core import devices
+from functions.core.models import DeviceToken
 
 router = Router()
 

@@ -17,10 +17,10 @@ from pynamodb.exceptions import DeleteError, DoesNotExist
 
 from functions.claim import events, links, mail
 from functions.claim.claiming import owner_of
+from functions.claim.models import ClaimToken, ProvenEmail
 from functions.common import clock, limits
 from functions.common.errors import Invalid, Missing, TooMany
 from functions.common.limits import Limit
-from functions.common.models import ClaimToken, ProvenEmail
 from functions.common.storage import condition_failed, ensure_bound
 from functions.core.ownership.emails import email_key, valid_address
 

@@ -8,10 +8,11 @@ from typing import Literal
 
 from pynamodb.exceptions import DoesNotExist, QueryError
 
+from functions.claim.models import CatalogueEntry
 from functions.common.errors import Invalid
-from functions.common.models import CatalogueEntry, Recipient
 from functions.common.pagination import decode_cursor, encode_cursor
 from functions.common.storage import ensure_bound
+from functions.core.models import Recipient
 
 Sort = Literal["top", "trending"]
 

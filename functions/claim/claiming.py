@@ -16,21 +16,14 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import DoesNotExist
 
+from functions.claim.models import CatalogueEntry, DomainClaim, DonorNotice, ProvenEmail
 from functions.common import clock
 from functions.common.errors import Busy, Conflict, Forbidden
-from functions.common.models import (
-    CatalogueEntry,
-    Connection,
-    DomainClaim,
-    DonorNotice,
-    Escrow,
-    ProvenEmail,
-    Recipient,
-)
 from functions.common.months import month_of
 from functions.common.storage import ensure_bound
 from functions.core import ledger
 from functions.core.ledger import Leg, Movement, Update, UpdateRefused
+from functions.core.models import Connection, Escrow, Recipient
 from functions.core.ownership.proofs import claimable_by
 
 # Per row: its delete, its creator-side share is one leg; plus the escrow leg, two

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pynamodb.exceptions import UpdateError
 
 from functions.claim.claiming import TakenByAnother, require_proven_owner
+from functions.claim.models import CatalogueEntry
 from functions.common import clock
-from functions.common.models import CatalogueEntry, Escrow, Recipient
 from functions.common.months import month_of
 from functions.common.storage import condition_failed, ensure_bound
 from functions.core import ledger
+from functions.core.models import Escrow, Recipient
 
 
 @dataclass

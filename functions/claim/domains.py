@@ -13,9 +13,9 @@ import dns.resolver
 import requests
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
+from functions.claim.models import DomainClaim, VerifiedDomain
 from functions.common import clock, safe_http
 from functions.common.errors import Conflict, Invalid, Missing
-from functions.common.models import DomainClaim, VerifiedDomain
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound, transact_write
 from functions.core.ownership.urls import normalise

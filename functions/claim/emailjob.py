@@ -23,20 +23,15 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from functions.claim import cadence, contacts, events, links, mail
 from functions.claim.claiming import move_escrow, owner_of
+from functions.claim.models import CatalogueEntry, DonorNotice, EmailState
 from functions.claim.waiting import Waiting, top_items, waiting_for
 from functions.common import clock
 from functions.common.errors import Busy, Conflict
-from functions.common.models import (
-    CatalogueEntry,
-    DonorNotice,
-    EmailState,
-    LedgerItem,
-    User,
-)
 from functions.common.money import format_for_people
-from functions.common.recipients import recipient_ref
 from functions.common.storage import condition_failed, ensure_bound
+from functions.core.models import LedgerItem, User
 from functions.core.platforms.registry import BY_NAME
+from functions.core.recipients import recipient_ref
 
 logger = Logger(service="claim", child=True)
 

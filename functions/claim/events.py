@@ -9,10 +9,10 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pynamodb.exceptions import DoesNotExist
 
+from functions.claim.models import EmailState, Suppression
 from functions.common import clock
 from functions.common.batches import each_record
 from functions.common.hashing import keyed_hash
-from functions.common.models import EmailState, Suppression
 from functions.common.storage import ensure_bound
 
 

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import DoesNotExist
 
 from functions.claim.events import address_hash
+from functions.claim.models import ClaimToken
 from functions.common.hashing import keyed_hash
-from functions.common.models import ClaimToken
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound
 

@@ -18,8 +18,8 @@ from functions.common.api import current_user_id
 from functions.common.clock import rfc3339
 from functions.common.errors import Malformed, Missing
 from functions.common.money import format_for_people, money
-from functions.common.recipients import RecipientRef, recipient_ref
 from functions.core.ownership import emails
+from functions.core.recipients import RecipientRef, recipient_ref
 
 router = Router()
 Token = Annotated[str, Path(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]

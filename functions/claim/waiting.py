@@ -7,10 +7,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from functions.common.models import Escrow, Flattr
 from functions.common.months import start_of
-from functions.common.recipients import recipient_ref
 from functions.common.storage import ensure_bound
+from functions.core.models import Escrow, Flattr
+from functions.core.recipients import recipient_ref
 
 TOP_ITEMS = 5
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
@@ -12,7 +12,7 @@ from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from functions.common.models import bind_tables
+from functions.common import tables
 from functions.common.settings import settings
 
 _lock = threading.Lock()
@@ -26,7 +26,7 @@ def ensure_bound() -> None:
     if _bound_prefix == prefix:
         return
     with _lock:
-        bind_tables(settings(), region=settings().aws_region)
+        tables.bind(prefix, settings().aws_region)
         _bound_prefix = prefix
 
 
@@ -75,6 +75,16 @@ def first_write(item: ModelT) -> ModelT:
         names = [item._hash_keyname, item._range_keyname]
         return type(item).get(*(getattr(item, str(name)) for name in names if name))
     return item
+
+
+def delete_all(items: Iterable[Model], model: type[Model]) -> int:
+    """Deletes ``items`` (of ``model``) in batches; answers how many."""
+    count = 0
+    with model.batch_write() as batch:
+        for item in items:
+            batch.delete(item)
+            count += 1
+    return count
 
 
 BATCH_GET_KEYS = 100  # DynamoDB's limit on the keys of one BatchGetItem, over all its tables

@@ -11,8 +11,9 @@ import requests
 from aws_lambda_powertools import Logger
 
 from functions.common import crypto
-from functions.common.models import Connection, OAuthState
 from functions.connections import notices, store
+from functions.connections.models import OAuthState
+from functions.core.models import Connection
 from functions.core.ownership.proofs import record_handle
 from functions.core.platforms.base import Connected
 from functions.core.platforms.registry import CONNECTABLE

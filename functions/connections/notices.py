@@ -6,8 +6,8 @@ from aws_lambda_powertools import Logger
 from pynamodb.exceptions import DoesNotExist
 
 from functions.common import mail
-from functions.common.models import Connection, User
 from functions.common.storage import ensure_bound
+from functions.core.models import Connection, User
 from functions.core.platforms.registry import BY_NAME
 
 logger = Logger(service="connections", child=True)

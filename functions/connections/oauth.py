@@ -17,8 +17,8 @@ from pynamodb.exceptions import DeleteError
 
 from functions.common import crypto
 from functions.common.errors import Invalid, Malformed
-from functions.common.models import OAuthState
 from functions.common.storage import ensure_bound
+from functions.connections.models import OAuthState
 from functions.core.platforms import apps
 from functions.core.platforms.base import Connectable, Connected
 from functions.core.platforms.clients import redirect_uri

@@ -17,11 +17,11 @@ from pynamodb.exceptions import PutError
 
 from functions.common import clock, crypto
 from functions.common.hashing import short_hash
-from functions.common.models import Connection, Flattr
 from functions.common.months import month_of
 from functions.common.storage import condition_failed
 from functions.connections import lifecycle, store
 from functions.core import flattrs
+from functions.core.models import Connection, Flattr
 from functions.core.ownership import aliases
 from functions.core.platforms.base import Like, NeedsReauth, RateLimited, wait_after
 from functions.core.platforms.registry import CONNECTABLE

@@ -14,9 +14,9 @@ from functions.common import clock
 from functions.common.api import current_user_id
 from functions.common.clock import rfc3339
 from functions.common.errors import Problem
-from functions.common.models import Connection
 from functions.common.settings import settings
 from functions.connections import lifecycle, oauth, store
+from functions.core.models import Connection
 from functions.core.ownership.proofs import claimable_by
 from functions.core.platforms import clients
 from functions.core.platforms.base import Connectable

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
-from functions.common.models import ConnectedIdentity, Connection, Recipient
 from functions.common.storage import ensure_bound, transact_write
+from functions.connections.models import ConnectedIdentity
+from functions.core.models import Connection, Recipient
 from functions.core.ownership.proofs import proven_by
 
 MOVE_ATTEMPTS = 3

@@ -15,8 +15,8 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from functions.common import clock
 from functions.common.errors import Missing
-from functions.common.models import DeviceToken
 from functions.common.storage import condition_failed, ensure_bound
+from functions.core.models import DeviceToken
 
 PREFIX = "fd_"
 TOUCH_EVERY = timedelta(hours=1)  # "last used" to the hour: one write an hour at most

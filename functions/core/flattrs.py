@@ -13,7 +13,6 @@ from pynamodb.exceptions import DoesNotExist, PutError
 
 from functions.common import clock
 from functions.common.hashing import short_hash
-from functions.common.models import Flattr, MonthSplit
 from functions.common.months import add_months, month_of, start_of
 from functions.common.settings import (
     CONTRIBUTORS_PER_SHARD,
@@ -23,6 +22,7 @@ from functions.common.settings import (
     settings,
 )
 from functions.common.storage import condition_failed, ensure_bound
+from functions.core.models import Flattr, MonthSplit
 
 SplitState = Literal["running", "split"]
 

@@ -21,9 +21,9 @@ import boto3
 
 from functions.common import clock
 from functions.common.errors import Forbidden, Invalid, NotAuthenticated
-from functions.common.models import User
 from functions.common.settings import settings
 from functions.core import users
+from functions.core.models import User
 
 RECENT_SIGN_IN = timedelta(minutes=10)
 ISSUER = "Flattr"

@@ -17,8 +17,8 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.models import Model
 
 from functions.common import clock
-from functions.common.models import Escrow, LedgerItem
 from functions.common.storage import ensure_bound, transact_write
+from functions.core.models import Escrow, LedgerItem
 
 BALANCE = "balance"
 PAID_IN = "paid_in"
@@ -312,7 +312,7 @@ def _all_items() -> Iterable[LedgerItem]:
 def check_invariant(items: Iterable[LedgerItem] | None = None) -> Check:
     """Money in balances + fees + paid out = paid in; every balance = the sum of its entries;
     every escrow account = its escrow rows."""
-    from functions.common.models import Escrow
+    from functions.core.models import Escrow
 
     balances: dict[str, int] = {}
     sums: dict[str, int] = defaultdict(int)

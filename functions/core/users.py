@@ -8,9 +8,9 @@ from datetime import timedelta
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from functions.common import clock
-from functions.common.models import SentMail, User
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound
+from functions.core.models import SentMail, User
 
 
 def load_user(user_id: str, email: str | None = None) -> User:

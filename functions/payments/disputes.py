@@ -16,12 +16,12 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from functions.common.models import PayIn
 from functions.common.money import MICROS_PER_CENT
 from functions.common.storage import ensure_bound
 from functions.core import ledger
 from functions.core.ledger import Leg, Movement
 from functions.payments import gateway, monthly, payins
+from functions.payments.models import PayIn
 
 
 def _payin_of(intent_id: str) -> PayIn | None:

@@ -11,12 +11,12 @@ import contextlib
 from typing import Any
 
 from functions.common.errors import DomainError
-from functions.common.models import MonthlyTopUp
 from functions.common.money import MICROS_PER_CENT, format_cents
 from functions.common.observability import make_logger
 from functions.common.settings import settings
 from functions.core import identity, ledger
 from functions.payments import gateway, monthly, notices, payouts, refunds, withdrawals
+from functions.payments.models import MonthlyTopUp
 
 logger = make_logger("payments")
 

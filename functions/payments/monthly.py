@@ -22,14 +22,15 @@ from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock
 from functions.common.errors import Conflict, Invalid, Missing
-from functions.common.models import Flattr, MonthlyTopUp, PayIn, User
 from functions.common.money import MICROS_PER_CENT, format_cents, format_cents_of
 from functions.common.months import month_of
 from functions.common.observability import make_logger
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound, first_write
 from functions.core import ledger, users
+from functions.core.models import Flattr, User
 from functions.payments import gateway, notices, payins
+from functions.payments.models import MonthlyTopUp, PayIn
 
 logger = make_logger("payments")
 DAYS_BEFORE_MONTH_END = {"card": 3, "sepa_debit": 10}

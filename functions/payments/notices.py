@@ -8,10 +8,10 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from functions.common import mail
-from functions.common.models import User
 from functions.common.observability import make_logger
 from functions.common.settings import settings
 from functions.core import identity
+from functions.core.models import User
 
 logger = make_logger("payments")
 

@@ -20,12 +20,12 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from functions.common import clock
 from functions.common.errors import Conflict, Invalid, Missing
 from functions.common.idempotency import KeyReused
-from functions.common.models import Mismatch, MonthlyTopUp, PayIn
 from functions.common.money import MICROS_PER_CENT
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound, first_write
 from functions.core import ledger
 from functions.payments import gateway
+from functions.payments.models import Mismatch, MonthlyTopUp, PayIn
 
 METHODS = ("card", "sepa_debit")
 FINAL = ("succeeded", "failed")

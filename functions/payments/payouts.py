@@ -18,10 +18,10 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from functions.common import clock
-from functions.common.models import PayoutAccount
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound
 from functions.payments import gateway, notices
+from functions.payments.models import PayoutAccount
 
 
 @dataclass(frozen=True)

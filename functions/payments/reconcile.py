@@ -21,12 +21,12 @@ from aws_lambda_powertools.metrics import MetricUnit
 from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock
-from functions.common.models import Mismatch, PayIn, Refund, Withdrawal
 from functions.common.money import MICROS_PER_CENT
 from functions.common.observability import make_metrics
 from functions.common.storage import ensure_bound
 from functions.core import ledger
 from functions.payments import gateway
+from functions.payments.models import Mismatch, PayIn, Refund, Withdrawal
 
 OVERLAP_SECONDS = 2 * 86_400
 GRACE = timedelta(hours=1)  # a Stripe movement is in its balance at once; ours follows within

@@ -20,12 +20,12 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from functions.common import clock
 from functions.common.errors import Invalid, Unavailable
 from functions.common.idempotency import KeyReused
-from functions.common.models import PayIn, Refund
 from functions.common.money import MICROS_PER_CENT
 from functions.common.storage import condition_failed, ensure_bound, first_write
 from functions.core import ledger
 from functions.core.ledger import Leg, Movement
 from functions.payments import gateway, payins
+from functions.payments.models import PayIn, Refund
 
 SEPA_WAIT = timedelta(days=56)
 

@@ -15,7 +15,6 @@ from functions.common import idempotency
 from functions.common.api import current_user_id, jwt_claims
 from functions.common.clock import rfc3339
 from functions.common.errors import Malformed, Unavailable
-from functions.common.models import PayIn, Withdrawal
 from functions.common.money import format_cents
 from functions.common.settings import settings
 from functions.core import identity
@@ -28,6 +27,7 @@ from functions.payments import (
     webhooks,
     withdrawals,
 )
+from functions.payments.models import PayIn, Withdrawal
 
 router = Router()
 # Every money write's header: the same key answers the same (common/idempotency.py).

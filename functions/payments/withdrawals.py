@@ -21,13 +21,13 @@ from pynamodb.exceptions import DoesNotExist
 from functions.common import clock
 from functions.common.errors import Conflict, Invalid
 from functions.common.idempotency import KeyReused
-from functions.common.models import Withdrawal
 from functions.common.money import MICROS_PER_CENT, format_cents
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound, first_write
 from functions.core import identity, ledger
 from functions.core.ledger import Leg, Movement
 from functions.payments import gateway, notices, payins, payouts
+from functions.payments.models import Withdrawal
 
 FINAL = ("paid", "failed", "reversed")
 

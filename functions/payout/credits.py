@@ -19,12 +19,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from functions.common.models import Escrow, LedgerItem
 from functions.common.months import escrow_expiry_month
 from functions.common.storage import ensure_bound
 from functions.core import ledger
 from functions.core.flattrs import shard_of
 from functions.core.ledger import Leg, Movement
+from functions.core.models import Escrow, LedgerItem
 from functions.payout.split import stored_parts
 
 ROWS_PER_CREDIT = ledger.MAX_ACTIONS - 4  # two legs and their balances, then escrow rows

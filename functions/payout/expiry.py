@@ -7,11 +7,11 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock
-from functions.common.models import Escrow, Recipient
 from functions.common.money import format_amount
 from functions.common.months import add_months, month_of
 from functions.common.storage import ensure_bound
 from functions.core import ledger
+from functions.core.models import Escrow, Recipient
 
 # Expiry months are looked up this far back, so a job that did not run for a while
 # still returns everything that expired meanwhile.

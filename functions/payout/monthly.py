@@ -20,7 +20,6 @@ from datetime import datetime
 from typing import Any
 
 from functions.common import clock
-from functions.common.models import Flattr, LedgerItem, MonthStat, Recipient, User
 from functions.common.months import previous_month
 from functions.common.settings import MAX_SPLIT_CONCURRENCY, settings
 from functions.common.storage import ensure_bound, first_write
@@ -32,9 +31,11 @@ from functions.core.flattrs import (
     shards_of,
     split_state,
 )
+from functions.core.models import Flattr, LedgerItem, Recipient, User
 from functions.core.ownership.resolve import NOBODY, PENDING
 from functions.core.ownership.settle import conclude, settle_month
 from functions.payout import credits, stats
+from functions.payout.models import MonthStat
 from functions.payout.split import Split, split_month, store_parts, stored_parts
 from functions.payout.stats import FIGURES
 

@@ -9,9 +9,9 @@ from zoneinfo import available_timezones
 from pynamodb.expressions.update import Action
 
 from functions.common.errors import Invalid
-from functions.common.models import User
 from functions.common.money import money
 from functions.common.settings import settings
+from functions.core.models import User
 
 
 @cache

@@ -13,11 +13,11 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from functions.common import clock
 from functions.common.api import current_user_id, jwt_claims
 from functions.common.clock import rfc3339
-from functions.common.models import User
 from functions.common.money import Money, money
 from functions.common.months import add_months, month_of, previous_month
-from functions.common.recipients import RecipientRef, recipient_ref
 from functions.core import ledger, users
+from functions.core.models import User
+from functions.core.recipients import RecipientRef, recipient_ref
 from functions.payout import profile, statements, stats
 
 router = Router()

@@ -10,13 +10,13 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock, mail
-from functions.common.models import LedgerItem, MonthSplit, User
 from functions.common.money import format_cents_of
 from functions.common.months import previous_month
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound
 from functions.core import ledger, users
 from functions.core.flattrs import shards_of
+from functions.core.models import LedgerItem, MonthSplit, User
 from functions.payout import monthly
 from functions.payout.split import stored_parts
 

@@ -11,11 +11,11 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from functions.common.models import Escrow, Flattr, LedgerItem
 from functions.common.months import escrow_expiry_month, start_of
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound
 from functions.core import ledger
+from functions.core.models import Escrow, Flattr, LedgerItem
 from functions.core.users import load_user
 from functions.payout import monthly
 from functions.payout.split import split_month, stored_parts

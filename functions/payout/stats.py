@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from functions.common.models import MonthStat
 from functions.common.months import add_months
 from functions.common.storage import ensure_bound
+from functions.payout.models import MonthStat
 
 FIGURES = ("contributors", "flattrs", "charged", "fees", "to_creators", "to_escrow")
 

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from functions.common.models import PageDay
 from functions.common.months import month_of
 from functions.common.observability import make_logger
 from functions.common.settings import settings
 from functions.core.flattrs import flattr_id_for, new_flattr
 from functions.track import rules, store, tracking
+from functions.track.models import PageDay
 from functions.track.store import ChangedMeanwhile, DailyLimit
 
 logger = make_logger("track")

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from functions.common.models import Flattr
 from functions.common.storage import ensure_bound
 from functions.core.flattrs import month_is_split
+from functions.core.models import Flattr
 from functions.core.ownership.urls import normalise
 from functions.core.urlparts import NotFlattrable
 from functions.track import store

@@ -15,12 +15,12 @@ from functions.common import clock
 from functions.common.api import current_user_id
 from functions.common.clock import rfc3339
 from functions.common.errors import Problem
-from functions.common.models import Flattr
 from functions.common.months import month_of
 from functions.common.pagination import decode_cursor, encode_cursor
-from functions.common.recipients import RecipientRef, recipient_ref
 from functions.core import flattrs
+from functions.core.models import Flattr
 from functions.core.ownership.resolve import NOBODY, PENDING, Resolution
+from functions.core.recipients import RecipientRef, recipient_ref
 from functions.track import bulk, health, store, tracking
 
 router = Router()

@@ -14,16 +14,10 @@ from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from functions.common.models import (
-    ActivityItem,
-    ContributorDay,
-    ExplicitEvent,
-    Flattr,
-    PageDay,
-    User,
-)
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound, transact_write
+from functions.core.models import Flattr, User
+from functions.track.models import ActivityItem, ContributorDay, ExplicitEvent, PageDay
 
 MAX_PAGE = 100
 

@@ -32,18 +32,11 @@ from typing import Any
 
 from functions.common.errors import Busy
 from functions.common.hashing import keyed_hash, short_hash
-from functions.common.models import (
-    ActivityItem,
-    ExplicitEvent,
-    Flattr,
-    PageDay,
-    Recipient,
-    SiteVisits,
-)
 from functions.common.months import month_of
 from functions.common.observability import make_logger
 from functions.common.settings import settings
 from functions.core.flattrs import flattr_id_for, month_is_split, new_flattr
+from functions.core.models import Flattr, Recipient
 from functions.core.ownership import lookups
 from functions.core.ownership.directory import DynamoDirectory
 from functions.core.ownership.resolve import (
@@ -59,6 +52,7 @@ from functions.core.ownership.resolve import (
 )
 from functions.core.ownership.urls import Page
 from functions.track import rules, store
+from functions.track.models import ActivityItem, ExplicitEvent, PageDay, SiteVisits
 from functions.track.store import ChangedMeanwhile, DailyLimit
 
 logger = make_logger("track")

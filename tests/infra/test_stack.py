@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from aws_cdk import assertions
 
-from functions.common.models import TABLE_MODELS, table_name, ttl_attribute
+from functions.common.tables import table_name, ttl_attribute
 from functions.deployment import JOBS, ROUTES
+from functions.tables import TABLE_MODELS
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 NO_BUNDLING = {"aws:cdk:bundling-stacks": [], "stage": "test"}

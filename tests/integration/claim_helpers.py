@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from functions.common import clock
-from functions.common.models import Connection
 from functions.common.storage import ensure_bound
 from functions.core import ledger
 from functions.core.ledger import Movement
+from functions.core.models import Connection
 from local.gateway import invoke
 from local.outbox import messages
 from local.seed import direct_escrow  # noqa: F401 - shared with the benchmarks

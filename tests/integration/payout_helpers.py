@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from functions.common.models import Escrow, LedgerItem, Recipient, User
 from functions.common.storage import ensure_bound
 from functions.core import flattrs, ledger
+from functions.core.models import Escrow, LedgerItem, Recipient, User
 from local.gateway import invoke
 
 EUR = 1_000_000

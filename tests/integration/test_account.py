@@ -11,18 +11,11 @@ import boto3
 import pytest
 import responses
 
+from functions.claim.models import DomainClaim
 from functions.common import crypto
-from functions.common.models import (
-    ConnectedIdentity,
-    Connection,
-    DomainClaim,
-    Escrow,
-    Flattr,
-    LedgerItem,
-    Recipient,
-    User,
-)
+from functions.connections.models import ConnectedIdentity
 from functions.core import ledger
+from functions.core.models import Connection, Escrow, Flattr, LedgerItem, Recipient, User
 from tests.conftest import call
 from tests.integration.claim_helpers import connect, split_june
 from tests.integration.payout_helpers import assert_ledger_checks

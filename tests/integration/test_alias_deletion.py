@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 
 from functions.common import clock
-from functions.common.models import HandleAlias
 from functions.common.months import start_of
 from functions.core.ownership import aliases
+from functions.core.ownership.models import HandleAlias
 from tests.integration.claim_helpers import escrow_for
 
 HANDLE, OWN_ID, NEXT_HOLDER = "github:octocat", "github:583231", "github:999"

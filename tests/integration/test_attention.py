@@ -222,7 +222,7 @@ def test_not_flattrable_urls_are_refused_with_a_reason_and_not_stored(now):
     )
     reasons = [r["reason"] for r in answer.json["rejected"]]
     assert reasons == ["not_http", "blocked_domain", "no_owner"]
-    from functions.common.models import ActivityItem
+    from functions.track.models import ActivityItem
 
     assert list(ActivityItem.scan()) == []
 

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from functions.common import storage
-from functions.common.models import LookupAnswer, PageDay, User
+from functions.core.models import User
+from functions.core.ownership.models import LookupAnswer
+from functions.track.models import PageDay
 from tests.integration.track_helpers import dynamodb_calls
 
 
@@ -44,7 +46,7 @@ def test_more_keys_than_one_request_takes_are_read_in_several(stored):
 
 
 def test_two_models_of_one_table_are_refused(stored):
-    from functions.common.models import ContributorDay
+    from functions.track.models import ContributorDay
 
     with pytest.raises(ValueError, match="one model a table"):
         storage.batch_get_many((PageDay, []), (ContributorDay, []))

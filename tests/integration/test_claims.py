@@ -10,9 +10,10 @@ import pytest
 import responses
 
 from functions.claim import claiming, links
+from functions.claim.models import DonorNotice
 from functions.common import clock
-from functions.common.models import DonorNotice, Escrow, Recipient
 from functions.core import ledger
+from functions.core.models import Escrow, Recipient
 from tests.conftest import call
 from tests.integration.claim_helpers import (
     claim_cut_short,
@@ -173,7 +174,7 @@ def test_unknown_or_expired_claim_links_are_404(held):
 
 
 def test_a_claim_link_stores_only_the_tokens_hash(held):
-    from functions.common.models import ClaimToken
+    from functions.claim.models import ClaimToken
 
     token = links.new_claim_link(OCTO, clock.now())
     stored = [item.attribute_values for item in ClaimToken.scan()]
@@ -247,8 +248,8 @@ def connect_through_the_flow(user: str, stable_id: str, handle: str) -> None:
     """A finished GitHub connect flow, stored as the callback stores it."""
     from datetime import timedelta
 
-    from functions.common.models import OAuthState
     from functions.connections import lifecycle
+    from functions.connections.models import OAuthState
     from functions.core.platforms.base import Connected, Identity
 
     pending = OAuthState(

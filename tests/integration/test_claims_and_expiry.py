@@ -8,8 +8,8 @@ import responses
 
 from functions.cli import main
 from functions.common import clock
-from functions.common.models import Escrow
 from functions.core import ledger
+from functions.core.models import Escrow
 from tests.conftest import call
 from tests.integration.claim_helpers import (
     claim_cut_short,

@@ -6,8 +6,8 @@ import pytest
 
 from functions.cli import main
 from functions.common import clock
-from functions.common.models import LedgerItem
 from functions.core import ledger
+from functions.core.models import LedgerItem
 from tests.integration.payout_helpers import EUR, JUNE, add_flattrs, add_user, snapshot
 
 
@@ -66,7 +66,7 @@ def test_purge_searches_removes_the_terms_of_stored_search_flattrs(aws, capsys):
     money record stays, so the ledger still adds up)."""
     from datetime import timedelta
 
-    from functions.common.models import Flattr
+    from functions.core.models import Flattr
 
     clock.move_to(JUNE)
     add_user("ada", budget=5 * EUR, paid_in=10 * EUR)

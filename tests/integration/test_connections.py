@@ -15,7 +15,8 @@ import requests
 import responses
 
 from functions.common import clock
-from functions.common.models import ConnectedIdentity, Connection, Flattr
+from functions.connections.models import ConnectedIdentity
+from functions.core.models import Connection, Flattr
 from local.gateway import invoke
 from tests.conftest import call
 from tests.integration.track_helpers import at_base

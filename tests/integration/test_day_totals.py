@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from functions.common.models import ActivityItem, PageDay
+from functions.track.models import ActivityItem, PageDay
 from tests.integration.track_helpers import (
     at_base,
     attend,

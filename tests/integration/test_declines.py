@@ -11,9 +11,10 @@ import pytest
 import responses
 
 from functions.claim import declining
+from functions.claim.models import CatalogueEntry
 from functions.common import clock
-from functions.common.models import CatalogueEntry, Escrow, Recipient
 from functions.core import ledger
+from functions.core.models import Escrow, Recipient
 from tests.conftest import call
 from tests.integration.claim_helpers import (
     connect,

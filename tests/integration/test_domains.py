@@ -15,9 +15,10 @@ import dns.rrset
 import pytest
 import responses
 
+from functions.claim.models import DomainClaim
 from functions.common import safe_http
-from functions.common.models import DomainClaim, Escrow
 from functions.core import ledger
+from functions.core.models import Escrow
 from tests.conftest import call
 from tests.integration.claim_helpers import escrow_for, stub_resolver
 from tests.integration.payout_helpers import assert_ledger_checks

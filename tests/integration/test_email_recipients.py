@@ -18,10 +18,11 @@ import boto3
 import pytest
 import responses
 
+from functions.claim.models import ProvenEmail
 from functions.common import clock
-from functions.common.models import LookupItem, ProvenEmail
 from functions.common.settings import settings
 from functions.core.ownership import emails
+from functions.core.ownership.models import LookupItem
 from local.queues import drain
 from tests.conftest import call
 from tests.integration.claim_helpers import email_job, outbox

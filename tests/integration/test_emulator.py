@@ -6,7 +6,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from functions.common.models import LedgerItem
+from functions.core.models import LedgerItem
 
 
 def put(account: str, sk: str, condition: bool = True) -> dict:

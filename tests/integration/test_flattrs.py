@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from functions.common import clock
-from functions.common.models import Flattr, Recipient
+from functions.core.models import Flattr, Recipient
 from tests.conftest import call
 from tests.integration.track_helpers import at_base, attend, explicit, my_flattrs, report
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from functions.common import clock
-from functions.common.models import MonthlyTopUp, PayIn
 from functions.core import ledger
+from functions.payments.models import MonthlyTopUp, PayIn
 from local.fake_stripe import card_fee
 from local.gateway import invoke
 from tests.conftest import call

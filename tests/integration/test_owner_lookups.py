@@ -16,8 +16,8 @@ import pytest
 import responses
 
 from functions.common import clock
-from functions.common.models import Flattr
 from functions.common.settings import settings
+from functions.core.models import Flattr
 from functions.core.ownership import lookups
 from functions.core.ownership.resolve import Lookup
 from functions.core.ownership.urls import normalise
@@ -217,7 +217,7 @@ def test_asking_about_many_pages_queues_a_few_lookups_a_second_not_all(web, monk
 def test_a_months_markers_are_spread_over_partitions_and_all_waited_for(web):
     """A month's many new pages must not all write one partition (about 1,000 writes a
     second each): markers go to 16 by the lookup's id; the split reads all 16."""
-    from functions.common.models import PendingLookup
+    from functions.core.ownership.models import PendingLookup
 
     wanted = [Lookup("youtube", "video", f"video{n:06d}") for n in range(64)]
     lookups.wait_for("2031-06", wanted, clock.now())

@@ -15,8 +15,8 @@ import pytest
 import responses
 
 from functions.common import clock
-from functions.common.models import Recipient
 from functions.common.settings import settings
+from functions.core.models import Recipient
 from functions.core.ownership import lookups
 from local.queues import drain
 from tests.conftest import call

@@ -14,8 +14,8 @@ import uuid
 
 import pytest
 
-from functions.common.models import PayIn
 from functions.core import ledger
+from functions.payments.models import PayIn
 from local.fake_stripe import card_fee, sign
 from tests.conftest import call
 from tests.integration.payout_helpers import assert_ledger_checks

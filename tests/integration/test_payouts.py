@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from functions.common import clock
-from functions.common.models import User, Withdrawal
 from functions.core import ledger
+from functions.core.models import User
+from functions.payments.models import Withdrawal
 from tests.integration.claim_helpers import outbox, split_june
 from tests.integration.identity_helpers import Person, person
 from tests.integration.payout_helpers import assert_ledger_checks, claim

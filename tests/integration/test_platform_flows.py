@@ -16,10 +16,11 @@ import pytest
 import responses
 
 from functions.common import clock, safe_http
-from functions.common.models import AppBudget, Connection, Flattr, OAuthClient
+from functions.core.models import Connection, Flattr
 from functions.core.platforms.base import AppLimit, RateLimited
 from functions.core.platforms.bluesky import tid
 from functions.core.platforms.budget import SharedBudget
+from functions.core.platforms.models import AppBudget, OAuthClient
 from local.gateway import invoke
 from tests.conftest import Browser, call
 from tests.integration.track_helpers import at_base

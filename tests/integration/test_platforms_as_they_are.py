@@ -17,7 +17,7 @@ import requests
 import responses
 
 from functions.common import crypto
-from functions.common.models import Connection
+from functions.core.models import Connection
 from functions.core.platforms.base import RateLimited
 from functions.core.platforms.registry import CONNECTABLE
 from local.gateway import invoke

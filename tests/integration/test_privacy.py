@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import boto3
 
-from functions.common.models import TABLE_MODELS
+from functions.tables import TABLE_MODELS
 from tests.integration.track_helpers import (
     at_base,
     attend,

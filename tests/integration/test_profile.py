@@ -27,7 +27,7 @@ def test_two_first_requests_at_once_both_get_the_new_profile(aws, monkeypatch):
     profile and create one; the second creation loses the race and reads the first's."""
     from pynamodb.exceptions import DoesNotExist
 
-    from functions.common.models import User
+    from functions.core.models import User
 
     call("GET", "/v1/me", user="racer")  # the other request created it just now
     real_get = User.get

@@ -11,7 +11,7 @@ import pytest
 
 from functions.cli import main
 from functions.common import clock
-from functions.common.models import PayIn
+from functions.payments.models import PayIn
 from local.gateway import invoke
 from tests.conftest import call
 from tests.integration.payout_helpers import assert_ledger_checks

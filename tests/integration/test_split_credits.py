@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from functions.common import clock
-from functions.common.models import Escrow, LedgerItem, MonthSplit
 from functions.core import flattrs, ledger
+from functions.core.models import Escrow, LedgerItem, MonthSplit
 from functions.payout import credits, monthly
 from tests.integration.payout_helpers import (
     EUR,

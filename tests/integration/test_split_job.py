@@ -9,9 +9,9 @@ import pytest
 from moto import mock_aws
 
 from functions.common import clock, storage
-from functions.common.models import Escrow, MonthSplit
 from functions.common.settings import settings
 from functions.core import flattrs, ledger
+from functions.core.models import Escrow, MonthSplit
 from local.provision import provision
 from tests.conftest import _clear_caches, call
 from tests.integration.payout_helpers import (

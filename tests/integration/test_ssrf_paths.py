@@ -16,7 +16,7 @@ import pytest
 import responses
 
 from functions.common import safe_http
-from functions.common.models import Connection
+from functions.core.models import Connection
 from tests.conftest import call
 from tests.integration.test_platform_flows import (
     BROWSER,

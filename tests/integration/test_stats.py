@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from functions.common import clock
-from functions.common.models import MonthStat
 from functions.core import flattrs
 from functions.payout import monthly
+from functions.payout.models import MonthStat
 from tests.conftest import call
 from tests.integration.payout_helpers import EUR, JUNE, add_flattrs, add_user, claim, run_job
 

@@ -13,8 +13,8 @@ import pytest
 import responses
 
 from functions.claim import links
+from functions.claim.models import EmailState, Suppression
 from functions.common import clock, safe_http
-from functions.common.models import EmailState, Suppression
 from local.gateway import invoke
 from tests.conftest import call
 from tests.integration.claim_helpers import (

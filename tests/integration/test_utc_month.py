@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from functions.common import clock
-from functions.common.models import Flattr
 from functions.connections.poller import store_like
+from functions.core.models import Flattr
 from functions.core.platforms.base import Like
 from tests.integration.track_helpers import attend, explicit, visit, visits
 

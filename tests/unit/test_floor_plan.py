@@ -19,11 +19,12 @@ root_package = functions
 name = Layers: domains, then core, then common
 type = layers
 layers =
-    functions.track | functions.payout | functions.claim | functions.connections | functions.account
+    functions.track | functions.payout | functions.claim | functions.connections | \
+        functions.account | functions.payments
     functions.core
     functions.common
 ignore_imports =
-    functions.account.account -> functions.connections.lifecycle
+    functions.account.account -> functions.*.personal
 """
 
 
@@ -54,3 +55,16 @@ def test_a_domain_importing_another_breaks_the_contract(tmp_path):
     broken = lint(tmp_path, "--config", ".importlinter")
     assert broken.returncode != 0
     assert "functions.track.routes -> functions.payout.split" in broken.stdout
+
+
+def test_a_domain_reading_another_domains_table_breaks_the_contract(tmp_path):
+    """Each domain owns its tables: using another's models is importing that domain."""
+    shutil.copytree(ROOT / "functions", tmp_path / "functions")
+    (tmp_path / ".importlinter").write_text(CONTRACT)
+    statements = tmp_path / "functions" / "payout" / "statements.py"
+    statements.write_text(
+        statements.read_text() + "\nfrom functions.payments.models import PayIn  # noqa\n"
+    )
+    broken = lint(tmp_path, "--config", ".importlinter")
+    assert broken.returncode != 0
+    assert "functions.payout.statements -> functions.payments.models" in broken.stdout

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functions.common.models import Connection
+from functions.core.models import Connection
 from functions.core.ownership.proofs import proven_by
 from functions.core.ownership.urls import owner_key
 

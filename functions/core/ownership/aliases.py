@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from cachetools import TTLCache
 
 from functions.common.hashing import keyed_hash
-from functions.common.models import Escrow, HandleAlias
 from functions.common.months import start_of
 from functions.common.storage import ensure_bound
 from functions.core import ledger
+from functions.core.models import Escrow
+from functions.core.ownership.models import HandleAlias
 
 KEEP = timedelta(days=7 * 31)  # escrow waits six months after its month
 

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from cachetools import TTLCache
 
 from functions.common import clock
-from functions.common.models import Recipient
 from functions.common.storage import ensure_bound
+from functions.core.models import Recipient
 from functions.core.ownership.resolve import RecipientRecord
 
 

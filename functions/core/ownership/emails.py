@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING
 
 from functions.common import crypto
 from functions.common.hashing import sign
-from functions.common.models import EmailAddress, Recipient
-from functions.common.recipients import forget_name
 from functions.common.storage import condition_failed, ensure_bound
+from functions.core.models import Recipient
+from functions.core.ownership.models import EmailAddress
 from functions.core.platforms.http import LookupFailed, fetch, json_of
+from functions.core.recipients import forget_name
 
 if TYPE_CHECKING:
     import requests

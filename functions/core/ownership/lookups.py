@@ -24,10 +24,10 @@ from urllib.parse import urljoin
 from cachetools import TTLCache
 
 from functions.common import clock
-from functions.common.models import LookupAnswer, PendingLookup
 from functions.common.settings import settings
 from functions.common.storage import batch_get_many, ensure_bound
 from functions.core.ownership.declared import declared_author
+from functions.core.ownership.models import LookupAnswer, PendingLookup
 from functions.core.ownership.resolve import Lookup, is_blocked, lookup_of
 from functions.core.ownership.urls import normalise, recipient_key
 from functions.core.platforms.http import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from functions.common.models import Connection
+from functions.core.models import Connection
 from functions.core.ownership import aliases
 
 

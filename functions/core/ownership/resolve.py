@@ -30,7 +30,7 @@ class RecipientRecord:
 @dataclass(frozen=True)
 class ResolvedRecipient:
     """Who a URL's money goes to (not the ``recipients`` table's item: that is
-    ``common.models.Recipient``, where a claim is recorded)."""
+    ``core.models.Recipient``, where a claim is recorded)."""
 
     key: str
     platform: str

@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from functions.common import clock
-from functions.common.models import Flattr
 from functions.common.months import add_months, start_of
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound
 from functions.core.flattrs import split_state
+from functions.core.models import Flattr
 from functions.core.ownership import aliases, lookups
 from functions.core.ownership.directory import DynamoDirectory
 from functions.core.ownership.resolve import (

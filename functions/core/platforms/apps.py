@@ -10,10 +10,10 @@ from pynamodb.exceptions import DoesNotExist, PutError
 
 from functions.common import clock, crypto, safe_http
 from functions.common.errors import Invalid
-from functions.common.models import OAuthClient
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound
 from functions.core.platforms.base import Connectable
+from functions.core.platforms.models import OAuthClient
 
 APP_NAME = "Flattr"
 

@@ -12,9 +12,9 @@ from datetime import timedelta
 from pynamodb.exceptions import UpdateError
 
 from functions.common import clock
-from functions.common.models import AppBudget
 from functions.common.storage import condition_failed, ensure_bound
 from functions.core.platforms.base import AppLimit, RateLimited
+from functions.core.platforms.models import AppBudget
 
 
 class SharedBudget:

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from cachetools import TTLCache
 from pydantic import BaseModel
 
-from functions.common.models import EmailAddress, HandleAlias
 from functions.common.storage import ensure_bound
+from functions.core.ownership.models import EmailAddress, HandleAlias
 
 
 class RecipientRef(BaseModel):

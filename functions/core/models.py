@@ -1,0 +1,238 @@
+"""The shared domain's tables: people, flattrs, recipients, the ledger and escrow,
+connections (claims and lookups read them), sent mail and device tokens.
+
+Each model is registered (``@table``): the CDK app, the local stack and the tests build
+their tables from the registry (``functions/tables.py``), so they cannot drift.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from functions.common.tables import TableMeta, table
+
+
+class UserByEmail(GlobalSecondaryIndex["User"]):
+    class Meta:
+        index_name = "by-email"
+        projection = KeysOnlyProjection()
+
+    email = UnicodeAttribute(hash_key=True)
+
+
+@table
+class User(Model):
+    """A signed-in person: contributor, creator or both."""
+
+    class Meta(TableMeta):
+        table_name = "users"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    email = UnicodeAttribute(null=True)  # absent until known (GSI keys cannot be empty)
+    time_zone = UnicodeAttribute(default="UTC")
+    monthly_budget = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    # When TOTP was turned on through our API: sign-ins before then did not pass it.
+    totp_since = UTCDateTimeAttribute(null=True)
+    # The monthly statement and the warning before the balance runs short (opt-out).
+    money_emails = BooleanAttribute(default=True)
+    by_email = UserByEmail()
+
+
+class FlattrBySplitShard(GlobalSecondaryIndex["Flattr"]):
+    """The monthly split reads one shard of one month's flattrs at a time."""
+
+    class Meta:
+        index_name = "by-split-shard"
+        projection = AllProjection()
+
+    split_key = UnicodeAttribute(hash_key=True)
+    flattr_ref = UnicodeAttribute(range_key=True)
+
+
+class FlattrByRecipient(GlobalSecondaryIndex["Flattr"]):
+    class Meta:
+        index_name = "by-recipient"
+        projection = AllProjection()
+
+    recipient = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+@table
+class Flattr(Model):
+    """One flattr. ``flattr_id`` sorts by time, so a month is a key range."""
+
+    class Meta(TableMeta):
+        table_name = "flattrs"
+
+    contributor_id = UnicodeAttribute(hash_key=True)
+    flattr_id = UnicodeAttribute(range_key=True)
+    recipient = UnicodeAttribute()
+    url = UnicodeAttribute()
+    title = UnicodeAttribute(null=True)
+    source = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    month = UnicodeAttribute()
+    split_key = UnicodeAttribute()
+    flattr_ref = UnicodeAttribute()
+    by_split_shard = FlattrBySplitShard()
+    by_recipient = FlattrByRecipient()
+
+
+@table
+class Recipient(Model):
+    """A recipient that has a creator or a declaration; absent means unclaimed."""
+
+    class Meta(TableMeta):
+        table_name = "recipients"
+
+    recipient = UnicodeAttribute(hash_key=True)
+    display_name = UnicodeAttribute(null=True)
+    claimed_by = UnicodeAttribute(null=True)
+    # A site's ``flattr:id`` declaration: its flattrs go to this user directly.
+    declared_user = UnicodeAttribute(null=True)
+    claimed_at = UTCDateTimeAttribute(null=True)
+    # Its creator refused the money: escrow went back, later flattrs are not made.
+    declined_by = UnicodeAttribute(null=True)
+    declined_at = UTCDateTimeAttribute(null=True)
+
+
+@table
+class MonthSplit(Model):
+    """Where a month's split stands: absent while the month is open, ``running`` from
+    the moment it closes (no flattr of it is accepted or taken back any more), ``split``
+    when every shard is done. Its own table, so that the domains that only ask "is this
+    month still open?" (track, the poller) read nothing of the money."""
+
+    class Meta(TableMeta):
+        table_name = "month-splits"
+
+    month = UnicodeAttribute(hash_key=True)
+    state = UnicodeAttribute()
+    changed_at = UTCDateTimeAttribute()
+    # On ``plan#<month>`` items (state ``plan``): the month's split shards, chosen before
+    # the month begins (its flattrs are written with their shard).
+    shards = NumberAttribute(null=True)
+
+
+@table
+class LedgerItem(Model):
+    """Balances (``sk = "balance"``), the entries that moved them (``entry#<id>#<ref>``),
+    and statements (``statement#<contributor>`` / ``month#<M>``). See ``docs/ledger.md``."""
+
+    class Meta(TableMeta):
+        table_name = "ledger"
+
+    account = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    amount = NumberAttribute(default=0)
+    kind = UnicodeAttribute(null=True)
+    month = UnicodeAttribute(null=True)
+    ref = UnicodeAttribute(null=True)
+    flattrs = NumberAttribute(null=True)
+    supporters = NumberAttribute(null=True)  # on a creator's entries: how many gave
+    details = JSONAttribute(null=True)
+    created_at = UTCDateTimeAttribute(null=True)
+
+
+class EscrowByContributor(GlobalSecondaryIndex["Escrow"]):
+    class Meta:
+        index_name = "by-contributor"
+        projection = AllProjection()
+
+    contributor_id = UnicodeAttribute(hash_key=True)
+    recipient_month = UnicodeAttribute(range_key=True)
+
+
+class EscrowByExpiry(GlobalSecondaryIndex["Escrow"]):
+    class Meta:
+        index_name = "by-expiry"
+        projection = AllProjection()
+
+    expires_month = UnicodeAttribute(hash_key=True)
+    recipient_month = UnicodeAttribute(range_key=True)
+
+
+@table
+class Escrow(Model):
+    """Money held for an unclaimed recipient, per (recipient, month, contributor)."""
+
+    class Meta(TableMeta):
+        table_name = "escrow"
+
+    recipient = UnicodeAttribute(hash_key=True)
+    month_contributor = UnicodeAttribute(range_key=True)
+    contributor_id = UnicodeAttribute()
+    recipient_month = UnicodeAttribute()
+    expires_month = UnicodeAttribute()
+    amount = NumberAttribute()
+    flattrs = NumberAttribute()
+    by_contributor = EscrowByContributor()
+    by_expiry = EscrowByExpiry()
+
+
+@table
+class Connection(Model):
+    """A user's connected platform account; ``identity`` is the proven platform id."""
+
+    class Meta(TableMeta):
+        table_name = "connections"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    platform = UnicodeAttribute(range_key=True)
+    identity = UnicodeAttribute()  # <platform>#<stable id>
+    handle = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(default="active")  # active | needs_reauth
+    auto_flattr = BooleanAttribute(default=False)
+    token = UnicodeAttribute(null=True)  # KMS-envelope-sealed OAuth token
+    cursor = UnicodeAttribute(null=True)
+    next_poll_at = NumberAttribute(default=0)
+    connected_at = UTCDateTimeAttribute(null=True)
+    instance = UnicodeAttribute(null=True)  # the server, for platforms with many (Mastodon)
+
+
+@table
+class SentMail(Model):
+    """That one email of a kind went to one person for one month (a statement, a warning),
+    so that a re-run sends none twice; forgotten after a year."""
+
+    class Meta(TableMeta):
+        table_name = "sent-mail"
+
+    key = UnicodeAttribute(hash_key=True)  # <kind>#<month>#<user>
+    expires_at = TTLAttribute()
+
+
+class DeviceTokenByUser(GlobalSecondaryIndex["DeviceToken"]):
+    class Meta:
+        index_name = "by-user"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+
+
+@table
+class DeviceToken(Model):
+    """A browser extension's token: does not expire, can be revoked; kept only as its hash
+    (the token is shown once). Accepted on the routes an extension needs (``Route.devices``)."""
+
+    class Meta(TableMeta):
+        table_name = "device-tokens"
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    device_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    last_used_at = UTCDateTimeAttribute(null=True)  # to the hour: when it was last seen
+    by_user = DeviceTokenByUser()
