@@ -17,6 +17,7 @@ from pynamodb.transactions import TransactWrite
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound, transact_write
 from functions.core.models import Flattr, User
+from functions.track.attention import Expectation, PageDayChange, PageDayState, Span
 from functions.track.models import ActivityItem, ContributorDay, ExplicitEvent, PageDay
 
 MAX_PAGE = 100
@@ -272,9 +273,58 @@ def update_page_day(
     )
 
 
-def update_page_days(
-    contributor_id: str, updates: Sequence[tuple[str, Sequence[Action], Condition]]
-) -> None:
+def state_of(item: PageDay | None) -> PageDayState:
+    """What a page-day read holds, for the rules (``track/attention.py``)."""
+    if item is None:
+        return PageDayState()
+    return PageDayState(
+        exists=True,
+        seconds=int(item.seconds or 0),
+        media=bool(item.media),
+        awarded=int(item.awarded or 0),
+        events=frozenset(item.events or ()),
+        span=Span(
+            int(min(item.starts)) if item.starts else None,
+            int(max(item.ends)) if item.ends else None,
+        ),
+    )
+
+
+def page_day_update(change: PageDayChange) -> tuple[list[Action], Condition]:
+    """A page-day change as DynamoDB's update actions and condition: ``change.expect``
+    as ``Expectation.holds`` says it."""
+    actions: list[Action] = [
+        PageDay.awarded.set(change.awarded),
+        PageDay.expires_at.set(change.expires_at),
+    ]
+    if change.seconds:
+        actions += [
+            PageDay.seconds.add(change.seconds),
+            PageDay.events.add(set(change.events)),
+            PageDay.starts.add(set(change.starts)),
+            PageDay.ends.add(set(change.ends)),
+        ]
+    if change.media:
+        actions.append(PageDay.media.set(True))
+    return actions, _condition(change.expect)
+
+
+def _condition(expect: Expectation) -> Condition:
+    if expect.absent:
+        return PageDay.item_key.does_not_exist()
+    condition = PageDay.awarded == expect.awarded
+    if expect.still_text:
+        condition &= (PageDay.media == False) | PageDay.media.does_not_exist()  # noqa: E712
+    if expect.seconds_below is not None:
+        condition &= PageDay.seconds < expect.seconds_below
+    if expect.seconds_at_most is not None:
+        condition &= PageDay.seconds <= expect.seconds_at_most
+    for event in sorted(expect.events_absent):
+        condition &= ~PageDay.events.contains(event)
+    return condition
+
+
+def update_page_days(contributor_id: str, updates: Sequence[tuple[str, PageDayChange]]) -> None:
     """Apply several page-days' updates (key, actions, condition) in one transaction: one
     request for the page-days of a request of reports instead of one each. Raises
     ``ChangedMeanwhile`` when a condition no longer holds or another write met one of them:
@@ -282,8 +332,9 @@ def update_page_days(
     ensure_bound()
     try:
         with transact_write() as transaction:
-            for key, actions, condition in updates:
-                transaction.update(PageDay(contributor_id, key), list(actions), condition=condition)
+            for key, change in updates:
+                actions, condition = page_day_update(change)
+                transaction.update(PageDay(contributor_id, key), actions, condition=condition)
     except TransactWriteError as error:
         if _conflicted(error):
             raise ChangedMeanwhile from error

@@ -25,7 +25,8 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -52,6 +53,7 @@ from functions.core.ownership.resolve import (
 )
 from functions.core.ownership.urls import Page
 from functions.track import rules, store
+from functions.track.attention import AttentionReport, Folded, Outcome, change_for, fold
 from functions.track.models import ActivityItem, ExplicitEvent, PageDay, SiteVisits
 from functions.track.store import ChangedMeanwhile, DailyLimit
 
@@ -116,34 +118,11 @@ def resolve_pages(
 
 
 @dataclass(frozen=True)
-class AttentionReport:
-    event_id: str
-    url: str
-    kind: str
-    active_seconds: int
-    at: datetime
-
-
-@dataclass(frozen=True)
 class VisitReport:
     event_id: str
     url: str
     at: datetime
     dwell_seconds: int | None = None
-
-
-@dataclass
-class Outcome:
-    accepted: int = 0
-    duplicates: int = 0
-    rejected: list[dict[str, str]] = field(default_factory=list)
-    flattrs: list[tuple[Flattr, Resolution]] = field(default_factory=list)
-    # Pages done for the day: (a report's event id, when the day ends, "text" when only
-    # media reports could still earn, "any" when nothing could).
-    done: list[tuple[str, datetime, str]] = field(default_factory=list)
-
-    def reject(self, event_id: str, reason: str) -> None:
-        self.rejected.append({"event_id": event_id, "reason": reason})
 
 
 def _time_reason(at: datetime, now: datetime) -> str | None:
@@ -272,17 +251,14 @@ def _write_plain_together(
     transaction when there are several: one request instead of one each. Answers the keys
     written; when a page-day changed since it was read, nothing is, and each is applied on
     its own as before (read again where its condition failed)."""
-    plain: list[tuple[_PageDayWork, _Folded]] = []
+    plain: list[tuple[_PageDayWork, Folded]] = []
     for w in work.values():
-        folded = _fold(found.get(w.key), w.reports)
-        if w.reports and folded.added and not w.flattrs_reserved and not _due(folded):
+        folded = fold(store.state_of(found.get(w.key)), w.reports)
+        if w.reports and folded.added and not w.flattrs_reserved and not folded.due:
             plain.append((w, folded))
     if len(plain) < 2:
         return set()
-    updates = [
-        (w.key, *_attention_update(found.get(w.key), f, 0, page_day_expiry(w.day, time_zone)))
-        for w, f in plain
-    ]
+    updates = [(w.key, change_for(f, 0, page_day_expiry(w.day, time_zone))) for w, f in plain]
     for w, _ in plain:
         unused[w.day] += w.reserved  # given back if the write fails
     try:
@@ -294,13 +270,8 @@ def _write_plain_together(
     for w, folded in plain:
         unused[w.day] -= folded.added
         _merge(outcome, folded.results, [], w.resolution)
-        _note_done(outcome, w, folded, folded.read_awarded, time_zone)
+        _note_done(outcome, w, folded, folded.read.awarded, time_zone)
     return {w.key for w, _ in plain}
-
-
-def _due(folded: _Folded) -> int:
-    """The flattrs the folded reports make."""
-    return rules.flattrs_due(folded.seconds, folded.media, folded.read_awarded)
 
 
 def _release_unused(
@@ -364,9 +335,9 @@ def _reserve_attention(
     due: dict[str, int] = {}
     for w in day_work:
         w.new_page = w.key not in found
-        folded = _fold(found.get(w.key), w.reports)
+        folded = fold(store.state_of(found.get(w.key)), w.reports)
         w.reserved = folded.added
-        due[w.key] = _due(folded)
+        due[w.key] = folded.due
     expires_at = page_day_expiry(day, time_zone)
     reserved = store.reserve_day(
         contributor_id,
@@ -428,83 +399,6 @@ def _admit_within_limits(
     return reserved
 
 
-@dataclass
-class _Span:
-    """The reported intervals of a page-day: attention cannot exceed their extent."""
-
-    low: int | None
-    high: int | None
-
-    def widened(self, start: int, end: int) -> _Span:
-        low = start if self.low is None else min(self.low, start)
-        high = end if self.high is None else max(self.high, end)
-        return _Span(low, high)
-
-    @property
-    def extent(self) -> int:
-        return 0 if self.low is None or self.high is None else self.high - self.low
-
-
-@dataclass
-class _Folded:
-    """A page-day's reports applied in memory to what was read of it."""
-
-    read_seconds: int
-    read_media: bool
-    read_awarded: int
-    known: set[str]
-    seconds: int
-    media: bool
-    span: _Span
-    results: Outcome = field(default_factory=Outcome)
-    new_events: set[str] = field(default_factory=set)
-    starts: set[int] = field(default_factory=set)
-    ends: set[int] = field(default_factory=set)
-    latest: datetime | None = None
-
-    @property
-    def added(self) -> int:
-        return self.seconds - self.read_seconds
-
-
-def _fold(item: PageDay | None, reports: list[AttentionReport]) -> _Folded:
-    """Apply ``reports`` in time order: duplicates counted, reports that would pass the
-    elapsed time refused, the rest added up."""
-    read_seconds = int(item.seconds or 0) if item else 0
-    read_media = bool(item.media) if item else False
-    folded = _Folded(
-        read_seconds=read_seconds,
-        read_media=read_media,
-        read_awarded=int(item.awarded or 0) if item else 0,
-        known=set(item.events or ()) if item else set(),
-        seconds=read_seconds,
-        media=read_media,
-        span=_Span(
-            int(min(item.starts)) if item and item.starts else None,
-            int(max(item.ends)) if item and item.ends else None,
-        ),
-    )
-    for report in sorted(reports, key=lambda r: (r.at, r.event_id)):
-        event = short_hash(report.event_id)
-        if event in folded.known or event in folded.new_events:
-            folded.results.duplicates += 1
-            continue
-        end = int(report.at.timestamp())
-        start = end - report.active_seconds
-        widened = folded.span.widened(start, end)
-        if folded.seconds + report.active_seconds > widened.extent:
-            folded.results.reject(report.event_id, "exceeds_elapsed_time")
-            continue
-        folded.span, folded.seconds = widened, folded.seconds + report.active_seconds
-        folded.media = folded.media or report.kind == "media"
-        folded.new_events.add(event)
-        folded.starts.add(start)
-        folded.ends.add(end)
-        folded.latest = report.at
-        folded.results.accepted += 1
-    return folded
-
-
 def _apply_attention(
     contributor_id: str,
     work: _PageDayWork,
@@ -515,49 +409,47 @@ def _apply_attention(
 ) -> int:
     """Apply one page-day's reports to what was read of it; answers the seconds recorded.
     Raises ``ChangedMeanwhile`` when the page-day changed in a way that decides differently."""
-    folded = _fold(item, work.reports)
+    folded = fold(store.state_of(item), work.reports)
     results, added = folded.results, folded.added
-    due = _due(folded)
+    due = folded.due
     counted = min(due, work.flattrs_reserved)  # counted in the day's totals already
     if not added and not due:
         _merge(outcome, results, [], work.resolution)
-        _note_done(outcome, work, folded, folded.read_awarded, time_zone)
+        _note_done(outcome, work, folded, folded.read.awarded, time_zone)
         return 0
     if (
         due > counted
         and _flattrs_on(contributor_id, work.day, counters) + due - counted
         > settings().max_flattrs_per_day
     ):
-        _reject_accepted(results, work.reports, folded.known, "daily_flattr_limit")
+        _reject_accepted(results, work.reports, folded.read.events, "daily_flattr_limit")
         _merge(outcome, results, [], work.resolution)
         return 0
     flattrs = _attention_flattrs(contributor_id, work, folded, due)
     expires_at = page_day_expiry(work.day, time_zone)
-    actions, condition = _attention_update(item, folded, due, expires_at)
     try:
         store.update_page_day(
             contributor_id,
             work.key,
-            actions,
-            condition,
+            *store.page_day_update(change_for(folded, due, expires_at)),
             flattrs,
             day=work.day,
             expires_at=expires_at,
             counted=counted,
         )
     except DailyLimit:
-        _reject_accepted(results, work.reports, folded.known, "daily_flattr_limit")
+        _reject_accepted(results, work.reports, folded.read.events, "daily_flattr_limit")
         _merge(outcome, results, [], work.resolution)
         return 0
     work.flattrs_used = counted
     counters[work.day] = _flattrs_on(contributor_id, work.day, counters) + due - counted
     _merge(outcome, results, flattrs, work.resolution)
-    _note_done(outcome, work, folded, folded.read_awarded + due, time_zone)
+    _note_done(outcome, work, folded, folded.read.awarded + due, time_zone)
     return added
 
 
 def _note_done(
-    outcome: Outcome, work: _PageDayWork, folded: _Folded, awarded: int, time_zone: str
+    outcome: Outcome, work: _PageDayWork, folded: Folded, awarded: int, time_zone: str
 ) -> None:
     """A page-day with every flattr its kind can earn is done until the day ends: the
     answer says so, and the extension stops reporting it (a request a page past its last
@@ -571,12 +463,12 @@ def _note_done(
 
 
 def _attention_flattrs(
-    contributor_id: str, work: _PageDayWork, folded: _Folded, due: int
+    contributor_id: str, work: _PageDayWork, folded: Folded, due: int
 ) -> list[Flattr]:
     """The ``due`` flattrs the page-day's attention earned, numbered after those awarded
     before (so a repeat makes the same ids)."""
     at = folded.latest or max(r.at for r in work.reports)
-    awarded = folded.read_awarded
+    awarded = folded.read.awarded
     return [
         new_flattr(
             contributor_id,
@@ -590,50 +482,6 @@ def _attention_flattrs(
     ]
 
 
-def _attention_update(
-    item: PageDay | None, folded: _Folded, due: int, expires_at: datetime
-) -> tuple[list[Any], Any]:
-    """The page-day's commutative update for the folded reports, and its condition."""
-    actions: list[Any] = [
-        PageDay.awarded.set(folded.read_awarded + due),
-        PageDay.expires_at.set(expires_at),
-    ]
-    if folded.added:
-        actions += [
-            PageDay.seconds.add(folded.added),
-            PageDay.events.add(folded.new_events),
-            PageDay.starts.add(folded.starts),
-            PageDay.ends.add(folded.ends),
-        ]
-    if folded.media and not folded.read_media:
-        actions.append(PageDay.media.set(True))
-    condition = _still_decides(item, folded)
-    for event in folded.new_events:
-        condition &= ~PageDay.events.contains(event)
-    return actions, condition
-
-
-def _still_decides(item: PageDay | None, folded: _Folded) -> Any:
-    """The condition under which adding the folded seconds to whatever the page-day holds
-    now decides as it did on what was read: the same flattrs awarded so far, the same
-    text-or-media thresholds, the new total below the next threshold not yet paid, and
-    within the elapsed-time bound (concurrent reports only widen the span, so the bound
-    computed from what was read never lets too much through)."""
-    if item is None:
-        return PageDay.item_key.does_not_exist()
-    condition: Any = PageDay.awarded == folded.read_awarded
-    if not folded.read_media:
-        condition &= (PageDay.media == False) | PageDay.media.does_not_exist()  # noqa: E712
-    levels = rules.thresholds(folded.media)
-    earned = sum(1 for level in levels if folded.seconds >= level)
-    paid = max(earned, folded.read_awarded)
-    if paid < len(levels):
-        condition &= PageDay.seconds < levels[paid] - folded.added
-    if folded.added:
-        condition &= PageDay.seconds <= folded.span.extent - folded.added
-    return condition
-
-
 def _flattrs_on(contributor_id: str, day: str, counters: dict[str, int]) -> int:
     if day not in counters:
         counters[day] = store.day_counter(contributor_id, day)
@@ -641,7 +489,7 @@ def _flattrs_on(contributor_id: str, day: str, counters: dict[str, int]) -> int:
 
 
 def _reject_accepted(
-    results: Outcome, reports: list[AttentionReport], known: set[str], reason: str
+    results: Outcome, reports: list[AttentionReport], known: AbstractSet[str], reason: str
 ) -> None:
     """Turn the reports this attempt accepted into rejections with ``reason``."""
     rejected = {r["event_id"] for r in results.rejected}
