@@ -30,6 +30,7 @@ class Access:
     send_email: bool = False
     oauth_clients: bool = False  # read the secrets flattr/oauth/<platform>
     events_handler: bool = False  # a third Lambda: ``events_handler``, fed by a queue
+    events_reads: tuple[str, ...] = ()  # tables only that third Lambda reads
     # cognito-idp actions on the user pool (AdminDeleteUser; AdminGetUser: is TOTP on).
     # Turning TOTP on needs none: Cognito's API takes the user's own access token for it.
     user_pool_actions: tuple[str, ...] = ()
@@ -96,35 +97,25 @@ DOMAIN_ACCESS: dict[str, Access] = {
         oauth_clients=True,  # GitHub profile reads with our app's credentials
     ),
     "account": Access(
-        reads=("escrow", "oauth-clients"),
-        writes=(
-            "deleted-users",
-            "users",
-            "flattrs",
+        # The export reads each domain's records of the user (through its ``personal``).
+        reads=(
+            "escrow",
+            "ledger",
             "activity",
             "connections",
-            "connected-identities",
             "domains",
-            "verified-domains",
             "proven-emails",
             "donor-notices",
-            "recipients",
-            "device-tokens",  # made, listed, revoked; deleted with the account
-            "handle-aliases",  # its platform accounts' handles go (sealed while escrow waits)
-            # Money leaves before the account goes (functions/payments/leaving.py).
-            "ledger",
             "payins",
             "refunds",
             "withdrawals",
             "payout-accounts",
             "monthly-top-ups",
         ),
-        token_key=True,  # to revoke connected platforms' tokens before deleting them
-        oauth_clients=True,
-        stripe_secret=True,
-        send_email=True,
-        extra_env={"STRIPE_SECRET_ID": STRIPE_SECRET},
-        user_pool_actions=("cognito-idp:AdminDeleteUser", "cognito-idp:AdminGetUser"),
+        # The deletion's tombstone; the worker erases the records domains share.
+        writes=("deleted-users", "users", "flattrs", "recipients", "device-tokens"),
+        events_handler=True,  # the account-deleted worker (infra/deletions.py)
+        user_pool_actions=("cognito-idp:AdminDeleteUser",),
     ),
     "payments": Access(
         reads=("flattrs",),  # whether someone short of their budget gave flattrs this month
@@ -152,6 +143,8 @@ DOMAIN_ACCESS: dict[str, Access] = {
     "authorizer": Access(writes=("device-tokens",)),
     "connections": Access(
         reads=("users", "month-splits"),
+        # A deleted account's handles stay sealed while escrow waits under them.
+        events_reads=("escrow",),
         writes=(
             "recipients",  # a moved connection takes its claims along
             "connections",
@@ -165,6 +158,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
         token_key=True,
         oauth_clients=True,
         send_email=True,  # the previous user of a moved connection is told
+        events_handler=True,  # the account-deleted worker (infra/deletions.py)
     ),
 }
 
@@ -322,7 +316,8 @@ class DomainFunctions(Construct):
             log_group=log_group,
             tracing=lambda_.Tracing.ACTIVE,
         )
-        for name in access.reads:
+        reads = access.reads + (access.events_reads if entry == "events_handler" else ())
+        for name in reads:
             tables.by_name[name].grant_read_data(role)
         for name in access.writes:
             tables.by_name[name].grant_read_write_data(role)

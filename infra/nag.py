@@ -107,6 +107,8 @@ def acknowledge(stack: FlattrStack) -> None:
         "SQS3",
         "This queue is the dead-letter queue of the mail-events queue.",
     )
+    for domain, queue in stack.account_deletions.dead_letters.items():
+        _ack(queue, "SQS3", f"This queue is the dead-letter queue of {domain}'s account deletions.")
     for queue in stack.schedules.dead_letters.values():
         _ack(queue, "SQS3", "This queue is the dead-letter queue of an EventBridge schedule.")
     jobs_arns = [

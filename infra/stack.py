@@ -11,6 +11,7 @@ from constructs import Construct
 
 from functions.deployment import JOBS, ROUTES
 from infra.api import Api
+from infra.deletions import AccountDeletions
 from infra.functions import DomainFunctions
 from infra.lookups import OwnerLookups
 from infra.mail import MailEvents
@@ -178,6 +179,13 @@ class FlattrStack(Stack):
             "OwnerLookups",
             api=self.functions.api["track"],
             worker=self.functions.events["track"],
+        )
+        self.account_deletions = AccountDeletions(
+            self,
+            "AccountDeletions",
+            api=self.functions.api["account"],
+            money_worker=self.functions.events["payments"],
+            workers=dict(self.functions.events),
         )
         self.mail_events = MailEvents(
             self,

@@ -79,6 +79,8 @@ def provision(
     queues = create_queues()
     os.environ["STRIPE_EVENTS_QUEUE_URL"] = queues["flattr-stripe-events"]  # as CDK sets it
     os.environ["OWNER_LOOKUPS_QUEUE_URL"] = queues["flattr-owner-lookups"]
+    os.environ["ACCOUNT_LEAVING_QUEUE_URL"] = queues["flattr-account-leaving"]
+    os.environ["ACCOUNT_DELETED_TOPIC_ARN"] = queues["flattr-account-deleted"]
     kms = boto3.client("kms", region_name=region)
     key_id = kms.create_key(Description="platform tokens")["KeyMetadata"]["KeyId"]
     os.environ["TOKEN_KEY_ID"] = key_id  # what the CDK app sets on the Lambdas

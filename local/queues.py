@@ -1,7 +1,9 @@
-"""The local stack's queue consumers: what Lambda's SQS event source mapping does in AWS.
-Messages are received from the emulator's queue, handed to the same worker handler as a
-batch in SQS's event shape, and deleted unless the handler reports them failed (then
-they come back after their visibility timeout, as in AWS)."""
+"""The local stack's queues and their consumers: what Lambda's SQS event source mapping
+does in AWS. Messages are received from the emulator's queue, handed to the same worker
+handler as a batch in SQS's event shape (message attributes included: ``job``), and
+deleted unless the handler reports them failed (then they come back after their
+visibility timeout, as in AWS). The topic of account deletions delivers to its domains'
+queues as SNS does (raw delivery), in the emulator (``infra/deletions.py``)."""
 
 from __future__ import annotations
 
@@ -12,21 +14,51 @@ import boto3
 
 from local.gateway import invoke
 
+# The domains erasing a deleted account's data, each from its queue on the topic.
+ERASING_DOMAINS = ("account", "claim", "connections", "track")
+DELETED_TOPIC = "flattr-account-deleted"
+
 # Queues and the handler that consumes each: (queue name, domain, handler entry).
 CONSUMERS = (
     ("flattr-stripe-events", "payments", "events_handler"),
     ("flattr-owner-lookups", "track", "events_handler"),
+    ("flattr-account-leaving", "payments", "events_handler"),
+    *((f"flattr-account-erasing-{d}", d, "events_handler") for d in ERASING_DOMAINS),
 )
 
 
 def create_queues() -> dict[str, str]:
-    """The queues, created in the emulator; their URLs by name."""
-    sqs = boto3.client("sqs")
-    return {name: sqs.create_queue(QueueName=name)["QueueUrl"] for name, _, _ in CONSUMERS}
+    """The queues, created in the emulator, and the deletions' topic with its domains'
+    queues subscribed; their URLs by name, and the topic's ARN by its name."""
+    sqs, sns = boto3.client("sqs"), boto3.client("sns")
+    urls = {name: sqs.create_queue(QueueName=name)["QueueUrl"] for name, _, _ in CONSUMERS}
+    topic = sns.create_topic(Name=DELETED_TOPIC)["TopicArn"]
+    for domain in ERASING_DOMAINS:
+        url = urls[f"flattr-account-erasing-{domain}"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+        sns.subscribe(
+            TopicArn=topic,
+            Protocol="sqs",
+            Endpoint=arn["Attributes"]["QueueArn"],
+            Attributes={"RawMessageDelivery": "true"},
+        )
+    return {**urls, DELETED_TOPIC: topic}
 
 
-def drain(queue_url: str, domain: str, entry: str, wait_seconds: int = 0) -> int:
-    """Hand every message now in the queue to the handler; answers how many it took."""
+def _attributes(message: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """SQS's message attributes as a Lambda event has them."""
+    return {
+        name: {"stringValue": value["StringValue"], "dataType": value["DataType"]}
+        for name, value in (message.get("MessageAttributes") or {}).items()
+        if "StringValue" in value
+    }
+
+
+def drain(
+    queue_url: str, domain: str, entry: str, wait_seconds: int = 0, visibility_seconds: int = 30
+) -> int:
+    """Hand every message now in the queue to the handler; answers how many it took. A
+    message the handler failed comes back after ``visibility_seconds``."""
     sqs = boto3.client("sqs")
     taken = 0
     while True:
@@ -34,12 +66,18 @@ def drain(queue_url: str, domain: str, entry: str, wait_seconds: int = 0) -> int
             QueueUrl=queue_url,
             MaxNumberOfMessages=10,
             WaitTimeSeconds=wait_seconds,
-            VisibilityTimeout=30,
+            VisibilityTimeout=visibility_seconds,
+            MessageAttributeNames=["All"],
         ).get("Messages", [])
         if not received:
             return taken
         records = [
-            {"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"]}
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "messageAttributes": _attributes(m),
+            }
             for m in received
         ]
         answer: Any = invoke(domain, entry, {"Records": records})

@@ -63,6 +63,13 @@ def configure_environment(moto_url: str, prefix: str) -> None:
     )
 
 
+def _queue_url(name: str) -> str:
+    """The URL of one of the stack's queues, in its emulator (made by ``provision``)."""
+    import boto3
+
+    return str(boto3.client("sqs").get_queue_url(QueueName=name)["QueueUrl"])
+
+
 class LocalStack:
     def __init__(self, port: int = 8000, host: str = "127.0.0.1") -> None:
         self.host = host
@@ -117,14 +124,9 @@ class LocalStack:
         server_thread.start()
         self._threads.append(server_thread)
         self.scheduler.start()
-        from local.queues import Pump
+        from local.queues import CONSUMERS, Pump
 
-        self.pump = Pump(
-            {
-                "flattr-stripe-events": settings().stripe_events_queue_url,
-                "flattr-owner-lookups": settings().owner_lookups_queue_url,
-            }
-        )
+        self.pump = Pump({name: _queue_url(name) for name, _, _ in CONSUMERS})
         self.pump.start()
 
     def _fake_stripe(self) -> Any:

@@ -36,6 +36,8 @@ os.environ.update(
         "JWT_ISSUER": "https://idp.flattr.test",
         "JWT_CLIENT_ID": "provisioned-per-test",
         "STRIPE_EVENTS_QUEUE_URL": "provisioned-per-test",
+        "ACCOUNT_LEAVING_QUEUE_URL": "provisioned-per-test",
+        "ACCOUNT_DELETED_TOPIC_ARN": "provisioned-per-test",
         # A web page's flattrs go to its domain at once; the page-author lookup is on in
         # its own tests (tests/integration/test_page_authors.py), which serve page heads.
         "PAGE_AUTHORS": "off",

@@ -1,20 +1,31 @@
-"""Lambda entry point of the account domain: a user's export and account deletion. The
-one Lambda allowed to read and delete across every table holding a user's data. Built,
-and what it serves imported, when its Lambda asks for it (``common/entry.lazy_handlers``)."""
+"""Lambda entry points of the account domain: a user's export and account deletion (the
+API), and the worker that erases the records domains share once the account's money has
+left (``account/deletion.py``). Each is built, and what it serves imported, when its Lambda
+asks for it (``common/entry.lazy_handlers``)."""
 
 from functions.common.entry import LambdaHandler, lazy_handlers
 
-# Deletion removes the sign-in from the user pool and revokes connections' sealed tokens;
-# money leaves through Stripe first.
-API_NEEDS = ("user_pool_id", "token_key_id", "stripe_secret_id")
+# Deletion is queued for the payments worker (the account's money leaves first).
+API_NEEDS = ("account_leaving_queue_url",)
 
 
 def _api() -> LambdaHandler:
     from functions.account import routes
     from functions.common.handler import api_handler
-    from functions.common.observability import WITH_HTTP  # revoking tokens, Stripe: HTTP
 
-    return api_handler("account", routes.routers, needs=API_NEEDS, traced=WITH_HTTP)
+    return api_handler("account", routes.routers, needs=API_NEEDS)
 
 
-__getattr__ = lazy_handlers(lambda_handler=_api)
+# ``account-deleted``: the shared records go, and last the sign-in from the user pool.
+def _events() -> LambdaHandler:
+    from functions.account import deletion
+    from functions.common import events
+    from functions.common.batches import each_body
+    from functions.common.handler import job_handler
+
+    return job_handler(
+        "account", {events.ACCOUNT_DELETED: each_body(deletion.erase)}, needs=("user_pool_id",)
+    )
+
+
+__getattr__ = lazy_handlers(lambda_handler=_api, events_handler=_events)

@@ -7,7 +7,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from functions.account import account, devices, security
+from functions.account import deletion, devices, security
+from functions.account import export as data_export
 from functions.common.api import current_user_id, jwt_claims
 
 router = Router()
@@ -16,16 +17,17 @@ router = Router()
 @router.get("/v1/me/export")
 def export() -> dict[str, Any]:
     """All data held about me, as one JSON document."""
-    return account.export(current_user_id(router))
+    return data_export.export(current_user_id(router))
 
 
 @router.delete("/v1/me")
 def delete_me() -> Response[Any]:
-    """Delete my account: unspent money goes back to my payment methods and earnings to my
-    payout account where they can (what cannot is kept for me, and I am emailed how much);
-    money records stay, anonymised; everything else goes."""
+    """Delete my account: at once, my tokens are refused everywhere; then unspent money goes
+    back to my payment methods and earnings to my payout account where they can (what
+    cannot is kept for me, and I am emailed how much); money records stay, anonymised;
+    everything else goes."""
     current_user_id(router)
-    account.delete(jwt_claims(router))
+    deletion.delete(jwt_claims(router))
     return Response(status_code=204, body=None)
 
 

@@ -23,12 +23,24 @@ def _job() -> LambdaHandler:
     return job_handler("claim", {"unclaimed-email": emailjob.unclaimed_email}, needs=JOB_NEEDS)
 
 
-# SES bounce and complaint events, delivered by SQS (subscribed to the SES event topic).
+# SES bounce and complaint events, delivered by SQS (subscribed to the SES event topic);
+# and an account's deletion, for claims' own tables.
 def _events() -> LambdaHandler:
-    from functions.claim import events
+    from functions.claim import events, personal
+    from functions.common import events as domain_events
+    from functions.common.batches import each_body
     from functions.common.handler import job_handler
 
-    return job_handler("claim", {"email-events": events.email_events}, default_job="email-events")
+    return job_handler(
+        "claim",
+        {
+            "email-events": events.email_events,
+            domain_events.ACCOUNT_DELETED: each_body(
+                lambda body: personal.erase(str(body["user_id"]))
+            ),
+        },
+        default_job="email-events",
+    )
 
 
 __getattr__ = lazy_handlers(lambda_handler=_api, job_handler=_job, events_handler=_events)

@@ -5,7 +5,9 @@ record failed is reported the same way, not raised: the queue retries the same r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections import Counter
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import (
@@ -25,3 +27,20 @@ def each_record(batch: dict[str, Any], handle: Callable[[SQSRecord], None]) -> l
         {"itemIdentifier": str(item["itemIdentifier"])}
         for item in answer.get("batchItemFailures", [])
     ]
+
+
+def each_body(
+    handle: Callable[[dict[str, Any]], Mapping[str, int]],
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A queue's job: ``handle`` on each record's JSON body, the counts it answers summed
+    into the job's summary, the records that raised reported failed (SQS retries them)."""
+
+    def job(batch: dict[str, Any]) -> dict[str, Any]:
+        done: Counter[str] = Counter()
+
+        def one(record: SQSRecord) -> None:
+            done.update(handle(json.loads(record.body)))
+
+        return {"batchItemFailures": each_record(batch, one), **done}
+
+    return job

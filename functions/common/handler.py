@@ -8,6 +8,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.logging import correlation_paths
 
+from functions.common import events
 from functions.common.api import guarded, make_resolver
 from functions.common.entry import LambdaHandler
 from functions.common.observability import (
@@ -52,9 +53,11 @@ def job_handler(
     default_job: str | None = None,
     needs: Iterable[str] = (),
 ) -> LambdaHandler:
-    """A Lambda handler for scheduled jobs: ``{"job": name, ...input}`` → summary.
-    ``default_job`` runs for events that name none (an SQS batch). The settings it
-    ``needs`` are checked at the cold start."""
+    """A Lambda handler for scheduled jobs: ``{"job": name, ...input}`` → summary; and for
+    SQS batches, whose messages name their job in the attribute ``job``
+    (``common/events.py``). ``default_job`` runs for events that name none (an SQS batch of
+    a queue whose producer names none). The settings it ``needs`` are checked at the cold
+    start."""
     settings().require(*needs)
     logger = make_logger(service)
     tracer = make_tracer(service, WITH_HTTP)
@@ -64,7 +67,7 @@ def job_handler(
     @tracer.capture_lambda_handler(capture_response=False)
     @metrics.log_metrics(raise_on_empty_metrics=False)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        name = event.get("job", default_job)
+        name = event.get("job") or events.job_of(event) or default_job
         if name not in jobs:
             raise ValueError(f"unknown job {name!r}")
         logger.info("job started", extra={"job": name})

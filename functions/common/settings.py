@@ -132,6 +132,11 @@ class Settings:
     # The queue of owner lookups (a video's channel, a short link's target) that flattrs
     # wait for: the track API queues them, the track worker settles them.
     owner_lookups_queue_url: str = ""
+    # Deleting an account (``docs/architecture.md``): the account API queues it for the
+    # payments worker (its money leaves first), which announces it on the topic every
+    # domain's queue of deletions is subscribed to (each erases its own data).
+    account_leaving_queue_url: str = ""
+    account_deleted_topic_arn: str = ""
     # ``OWNER_LOOKUPS=off``: flattrs still wait for their lookups, but none is queued, so
     # no provider is asked (an operator's switch; the tests' stacks, which reach no
     # internet); the split then falls back six hours after the month.
@@ -206,6 +211,8 @@ class Settings:
             payout_country=os.environ.get("PAYOUT_COUNTRY", cls.payout_country),
             stripe_events_queue_url=os.environ.get("STRIPE_EVENTS_QUEUE_URL", ""),
             owner_lookups_queue_url=os.environ.get("OWNER_LOOKUPS_QUEUE_URL", ""),
+            account_leaving_queue_url=os.environ.get("ACCOUNT_LEAVING_QUEUE_URL", ""),
+            account_deleted_topic_arn=os.environ.get("ACCOUNT_DELETED_TOPIC_ARN", ""),
             owner_lookups=_on("OWNER_LOOKUPS"),
             page_authors=_on("PAGE_AUTHORS"),
             handle_lookups=_on("HANDLE_LOOKUPS"),

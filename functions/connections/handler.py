@@ -1,4 +1,5 @@
-"""Lambda entry points of the connections domain: the API and the polling job. Each is
+"""Lambda entry points of the connections domain: the API, the polling job and the worker
+that erases a deleted account's connections. Each is
 built, and what it serves imported, when its Lambda asks for it
 (``common/entry.lazy_handlers``)."""
 
@@ -26,4 +27,18 @@ def _job() -> LambdaHandler:
     )
 
 
-__getattr__ = lazy_handlers(lambda_handler=_api, job_handler=_job)
+# An account's deletion: its connections' tokens revoked at the platforms, then deleted.
+def _events() -> LambdaHandler:
+    from functions.common import events
+    from functions.common.batches import each_body
+    from functions.common.handler import job_handler
+    from functions.connections import personal
+
+    return job_handler(
+        "connections",
+        {events.ACCOUNT_DELETED: each_body(lambda body: personal.erase(str(body["user_id"])))},
+        needs=JOB_NEEDS,
+    )
+
+
+__getattr__ = lazy_handlers(lambda_handler=_api, job_handler=_job, events_handler=_events)

@@ -132,9 +132,10 @@ def signed_in_at(claims: dict[str, Any]) -> datetime | None:
     return datetime.fromtimestamp(int(stamp), tz=UTC) if stamp is not None else None
 
 
-def require_strong_sign_in(claims: dict[str, Any]) -> None:
-    """Refuses (403) unless TOTP is on and the user signed in with it in the last ten
-    minutes; each refusal's ``type`` says what the website should ask for."""
+def require_strong_sign_in(claims: dict[str, Any], asked_at: datetime | None = None) -> None:
+    """Refuses (403) unless TOTP is on and the user signed in with it in the ten minutes
+    before ``asked_at`` (now, unless a worker acts on an earlier request); each refusal's
+    ``type`` says what the website should ask for."""
     user = _user(str(claims["sub"]), claims.get("email"))
     if user.totp_since is None or not totp_on(claims):
         raise Forbidden(
@@ -142,7 +143,7 @@ def require_strong_sign_in(claims: dict[str, Any]) -> None:
             slug="totp-required",
         )
     at = signed_in_at(claims)
-    if at is None or at < user.totp_since or clock.now() - at > RECENT_SIGN_IN:
+    if at is None or at < user.totp_since or (asked_at or clock.now()) - at > RECENT_SIGN_IN:
         raise Forbidden(
             "sign in again (with your authenticator app's code): money can leave an account "
             "only within ten minutes of signing in",

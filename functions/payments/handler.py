@@ -17,16 +17,23 @@ def _api() -> LambdaHandler:
     return api_handler("payments", routes.routers, needs=API_NEEDS, traced=WITH_HTTP)
 
 
-# The worker behind the queue: each verified event as a state sync.
+# The worker behind the queues: each verified Stripe event as a state sync; and a deleted
+# account's money leaving, after which every domain is told to erase its data.
 def _events() -> LambdaHandler:
+    from functions.common import events
+    from functions.common.batches import each_body
     from functions.common.handler import job_handler
-    from functions.payments import webhooks
+    from functions.payments import personal, webhooks
 
     return job_handler(
         "payments",
-        {"stripe-events": webhooks.process_batch},
+        {
+            "stripe-events": webhooks.process_batch,
+            events.ACCOUNT_LEAVING: each_body(personal.leave_then_announce),
+        },
         default_job="stripe-events",
-        needs=("stripe_secret_id", "user_pool_id"),  # notices go to the sign-in address
+        # Notices go to the sign-in address; the deletion is announced on the topic.
+        needs=("stripe_secret_id", "user_pool_id", "account_deleted_topic_arn"),
     )
 
 

@@ -8,6 +8,7 @@ on request, and the person is told by email how much and why."""
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime
 from typing import Any
 
 from functions.common.errors import DomainError
@@ -37,8 +38,9 @@ def _cents(account: str) -> int:
     return ledger.balance(account) // MICROS_PER_CENT
 
 
-def leave(claims: dict[str, Any]) -> dict[str, int]:
-    """Answers cents refunded, withdrawn and kept (sub-cent fractions are not counted)."""
+def leave(claims: dict[str, Any], asked_at: datetime | None = None) -> dict[str, int]:
+    """Answers cents refunded, withdrawn and kept (sub-cent fractions are not counted).
+    ``asked_at``: when the person asked (the sign-in's recency is judged then)."""
     import stripe
 
     user_id = str(claims["sub"])
@@ -54,7 +56,9 @@ def leave(claims: dict[str, Any]) -> dict[str, int]:
     if ready and earned >= settings().min_withdrawal_cents:
         # No recent TOTP sign-in, or Stripe refused or did not answer: counted kept.
         with contextlib.suppress(DomainError, stripe.StripeError):
-            paid = withdrawals.withdraw(claims, f"account-deleted-{user_id}", None)
+            paid = withdrawals.withdraw(
+                claims, f"account-deleted-{user_id}", None, asked_at=asked_at
+            )
             out["withdrawn_cents"] = int(paid.amount_cents) if paid.state == "paid" else 0
     kept = _cents(ledger.contributor_account(user_id)) + _cents(ledger.creator_account(user_id))
     out["kept_cents"] = kept

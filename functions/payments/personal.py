@@ -3,16 +3,32 @@ account goes, its money leaves first (``leaving``) and these records stay, anony
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pynamodb.models import Model
 
+from functions.common import events
 from functions.common.clock import rfc3339
+from functions.common.settings import settings
 from functions.common.storage import ensure_bound
 from functions.payments.leaving import leave
 from functions.payments.models import MonthlyTopUp, PayIn, PayoutAccount, Refund, Withdrawal
 
-__all__ = ["export", "leave"]
+
+def leave_then_announce(body: dict[str, Any]) -> dict[str, int]:
+    """``account-leaving`` (queued by the account API): the account's money leaves as far
+    as it can, then every domain is told to erase the account's data. A retry finds what
+    the first try did (the refund and the withdrawal by their keys; the top-up stopped)."""
+    user_id = str(body["user_id"])
+    claims = {"sub": user_id, "username": body.get("username"), "auth_time": body.get("auth_time")}
+    out = leave(claims, asked_at=datetime.fromisoformat(str(body["asked_at"])))
+    events.announce(
+        settings().account_deleted_topic_arn,
+        events.ACCOUNT_DELETED,
+        {"user_id": user_id, "username": body.get("username")},
+    )
+    return out
 
 
 def _record(item: Model, *names: str) -> dict[str, Any]:

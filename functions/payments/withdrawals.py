@@ -14,6 +14,7 @@ account Stripe has enabled, and the creator is emailed about each.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
@@ -146,9 +147,13 @@ def _settle(found: Withdrawal) -> None:
         _move(found, "back", flight, creator)
 
 
-def withdraw(claims: dict[str, Any], key: str, asked_cents: int | None) -> Withdrawal:
-    """``POST /v1/withdrawals``: the same ``Idempotency-Key`` is the same withdrawal."""
-    identity.require_strong_sign_in(claims)
+def withdraw(
+    claims: dict[str, Any], key: str, asked_cents: int | None, asked_at: datetime | None = None
+) -> Withdrawal:
+    """``POST /v1/withdrawals``: the same ``Idempotency-Key`` is the same withdrawal.
+    ``asked_at``: when the person asked, where that was not now (a deleted account's last
+    withdrawal, made by the payments worker)."""
+    identity.require_strong_sign_in(claims, asked_at)
     user_id = str(claims["sub"])
     found = _record(user_id, key, asked_cents)
     if found.state in FINAL:

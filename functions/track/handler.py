@@ -12,12 +12,20 @@ def _api() -> LambdaHandler:
     return api_handler("track", routes.routers)
 
 
+# The worker: owner lookups; and an account's deletion, for tracking's own table.
 def _events() -> LambdaHandler:
+    from functions.common import events
+    from functions.common.batches import each_body
     from functions.common.handler import job_handler
-    from functions.track import owners
+    from functions.track import owners, personal
 
     return job_handler(
-        "track", {"owner-lookups": owners.process_batch}, default_job="owner-lookups"
+        "track",
+        {
+            "owner-lookups": owners.process_batch,
+            events.ACCOUNT_DELETED: each_body(lambda body: personal.erase(str(body["user_id"]))),
+        },
+        default_job="owner-lookups",
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -130,6 +131,25 @@ def emulator(stack: Client, service: str) -> tuple[Any, str]:
         aws_secret_access_key="local",
     )
     return client, str(found["table_prefix"])
+
+
+def eventually(check: Any, seconds: float = 30.0) -> Any:
+    """``check()``'s first true answer, asked every 0.2 s: for what the stack's queue
+    workers do after an answer (an account's deletion); fails after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = check()
+        if found:
+            return found
+        assert time.monotonic() < deadline, f"not so after {seconds} s: {check}"
+        time.sleep(0.2)
+
+
+def signs_in(stack: Client, email: str) -> bool:
+    """Whether the stack's user pool still holds a sign-in with ``email``."""
+    client, _ = emulator(stack, "cognito-idp")
+    pool = client.list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
+    return bool(client.list_users(UserPoolId=pool, Filter=f'email = "{email}"')["Users"])
 
 
 def stack_now(stack: Client) -> datetime:

@@ -132,7 +132,9 @@ def test_one_function_per_domain_each_with_its_own_role(synthesised):
         {f"functions.{r.domain}.handler.lambda_handler" for r in ROUTES}
         | {f"functions.{j.domain}.handler.job_handler" for j in JOBS}
         | {
+            "functions.account.handler.events_handler",
             "functions.claim.handler.events_handler",
+            "functions.connections.handler.events_handler",
             "functions.payments.handler.events_handler",
             "functions.track.handler.events_handler",
         }
@@ -179,8 +181,9 @@ def test_security_resources(synthesised):
     template.resource_count_is("AWS::SES::ConfigurationSet", 1)
     template.resource_count_is("AWS::SES::EmailIdentity", 1)
     template.resource_count_is("AWS::Scheduler::Schedule", len(JOBS))
-    # + mail events, Stripe events and owner lookups, each with its dead-letter queue
-    template.resource_count_is("AWS::SQS::Queue", len(JOBS) + 6)
+    # + mail events, Stripe events, owner lookups, and account deletions (the money's, and
+    # four domains' erasures), each with its dead-letter queue
+    template.resource_count_is("AWS::SQS::Queue", len(JOBS) + 6 + 10)
 
 
 def test_the_monthly_split_is_a_state_machine_mapping_over_shards(synthesised):
@@ -256,12 +259,14 @@ def test_bounces_and_complaints_reach_the_claim_events_handler(synthesised):
         target = mapping["Properties"]["FunctionName"]["Ref"]
         handlers.add(functions[target]["Properties"]["Handler"])
     assert handlers == {
+        "functions.account.handler.events_handler",  # an account's deletion
         "functions.claim.handler.events_handler",  # SES bounces and complaints
+        "functions.connections.handler.events_handler",  # an account's deletion
         "functions.payments.handler.events_handler",  # Stripe's verified events
         "functions.track.handler.events_handler",  # owner lookups
     }
     subscriptions = resources(template, "AWS::SNS::Subscription")
-    assert [s["Properties"]["Protocol"] for s in subscriptions.values()] == ["sqs"]
+    assert {s["Properties"]["Protocol"] for s in subscriptions.values()} == {"sqs"}
 
 
 def test_every_lambda_is_given_the_settings_its_handler_needs(synthesised):
@@ -340,3 +345,50 @@ def test_owner_lookups_go_through_a_queue_the_track_api_fills_and_its_worker_dra
     worker = functions[mapping["FunctionName"]["Ref"]]["Properties"]
     assert worker["Handler"] == "functions.track.handler.events_handler"
     assert mapping["ScalingConfig"]["MaximumConcurrency"] == 2  # providers see few of us
+
+
+def test_an_accounts_deletion_is_queued_for_its_money_then_announced_to_every_domain(synthesised):
+    """The account API queues it for the payments worker, which publishes to a topic each
+    erasing domain's queue is subscribed to (raw delivery: the ``job`` attribute arrives)."""
+    _, _, template = synthesised
+    functions = resources(template, "AWS::Lambda::Function")
+    by_handler = {f["Properties"]["Handler"]: name for name, f in functions.items()}
+    api = functions[by_handler["functions.account.handler.lambda_handler"]]["Properties"]
+    leaving = api["Environment"]["Variables"]["ACCOUNT_LEAVING_QUEUE_URL"]["Ref"]
+    mappings = [
+        m["Properties"] for m in resources(template, "AWS::Lambda::EventSourceMapping").values()
+    ]
+    worker_of = {m["EventSourceArn"]["Fn::GetAtt"][0]: m["FunctionName"]["Ref"] for m in mappings}
+    assert worker_of[leaving] == by_handler["functions.payments.handler.events_handler"]
+    payments = functions[worker_of[leaving]]["Properties"]
+    topic = payments["Environment"]["Variables"]["ACCOUNT_DELETED_TOPIC_ARN"]["Ref"]
+    subscribed = {
+        s["Properties"]["Endpoint"]["Fn::GetAtt"][0]
+        for s in resources(template, "AWS::SNS::Subscription").values()
+        if s["Properties"]["TopicArn"] == {"Ref": topic}
+        and s["Properties"]["RawMessageDelivery"] is True
+    }
+    erasers = {functions[worker_of[queue]]["Properties"]["Handler"] for queue in subscribed}
+    assert erasers == {
+        f"functions.{d}.handler.events_handler"
+        for d in ("account", "claim", "connections", "track")
+    }
+    queues = resources(template, "AWS::SQS::Queue")
+    for queue in subscribed | {leaving}:
+        assert queues[queue]["Properties"]["RedrivePolicy"]["maxReceiveCount"] == 5
+
+
+def test_the_account_domain_touches_no_other_domains_money_or_secrets(synthesised):
+    """Its money leaves through the payments worker: the account's roles write no pay-ins,
+    refunds or ledger, and read no Stripe secret."""
+    _, _, template = synthesised
+    policies = resources(template, "AWS::IAM::Policy")
+    granted = [p for name, p in policies.items() if name.startswith("FunctionsAccount")]
+    assert granted
+    for policy in granted:
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            text = json.dumps(statement)
+            assert "secretsmanager" not in text
+            if "dynamodb:PutItem" in statement["Action"]:
+                for table in ("Payins", "Refunds", "Withdrawals", "Ledger", "Activity"):
+                    assert table not in text

@@ -26,6 +26,7 @@ from functions.core.ownership.models import LookupItem
 from local.queues import drain
 from tests.conftest import call
 from tests.integration.claim_helpers import email_job, outbox
+from tests.integration.deletion_helpers import finish_deletions
 from tests.integration.net_helpers import public_web
 from tests.integration.payout_helpers import EUR, add_user, run_job
 from tests.integration.track_helpers import attend, report
@@ -159,6 +160,7 @@ def test_the_address_is_written_to_and_a_single_use_link_sent_to_it_proves_it(we
     assert [p["recipient"] for p in exported["proven_addresses"]] == [key]
     assert ADDRESS not in json.dumps(exported)
     assert call("DELETE", "/v1/me", user="alice").status == 204
+    finish_deletions()
     assert list(ProvenEmail.scan()) == []
 
 

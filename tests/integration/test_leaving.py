@@ -11,6 +11,7 @@ from functions.common import clock
 from functions.core import ledger
 from tests.conftest import call
 from tests.integration.claim_helpers import outbox
+from tests.integration.deletion_helpers import finish_deletions
 from tests.integration.identity_helpers import person
 from tests.integration.payout_helpers import assert_ledger_checks
 from tests.integration.stripe_helpers import Stripe
@@ -34,6 +35,7 @@ def test_a_contributors_unspent_money_goes_back_when_they_leave(stripe: Stripe) 
     assert [p["state"] for p in exported["payins"]] == ["succeeded"]
     assert exported["monthly_top_up"]["state"] == "active"
     assert ada.call("DELETE", "/v1/me").status == 204
+    finish_deletions()
     (given_back,) = stripe.fake.refunds
     assert given_back["amount"] == 1200
     assert ledger.balance(ledger.contributor_account(ada.user_id)) == 0
@@ -47,6 +49,7 @@ def test_a_creator_with_a_recent_totp_sign_in_leaves_with_their_earnings(stripe:
     onboarded(stripe, bea)
     earned = ledger.balance(ledger.creator_account(bea.user_id))
     assert bea.call("DELETE", "/v1/me").status == 204
+    finish_deletions()
     (transfer,) = stripe.fake.transfers.values()
     assert transfer["amount"] == earned // 10_000
     assert ledger.balance(ledger.creator_account(bea.user_id)) < 10_000  # a fraction of a cent
@@ -60,6 +63,7 @@ def test_what_cannot_leave_is_kept_and_the_person_is_told(stripe: Stripe) -> Non
     clock.advance(11 * 60)  # no longer a recent sign-in: the rest cannot be withdrawn
     left = ledger.balance(ledger.creator_account(bea.user_id)) // 10_000
     assert bea.call("DELETE", "/v1/me").status == 204
+    finish_deletions()
     assert len(stripe.fake.transfers) == 1
     (mail,) = [m for m in outbox("bea@example.org") if "kept" in m["subject"]]
     assert f"EUR {left // 100}.{left % 100:02d}" in mail["text"] and bea.user_id in mail["text"]

@@ -24,7 +24,7 @@ layers =
     functions.core
     functions.common
 ignore_imports =
-    functions.account.account -> functions.*.personal
+    functions.account.export -> functions.*.personal
 """
 
 

@@ -36,7 +36,9 @@ def test_platform_hosts_are_settings_too(setenv):
 @pytest.mark.parametrize(
     ("module", "entry", "variable"),
     [
-        ("functions.account.handler", "lambda_handler", "USER_POOL_ID"),
+        ("functions.account.handler", "lambda_handler", "ACCOUNT_LEAVING_QUEUE_URL"),
+        ("functions.account.handler", "events_handler", "USER_POOL_ID"),
+        ("functions.payments.handler", "events_handler", "ACCOUNT_DELETED_TOPIC_ARN"),
         ("functions.claim.handler", "job_handler", "MAIL_FROM"),
         ("functions.connections.handler", "lambda_handler", "TOKEN_KEY_ID"),
     ],

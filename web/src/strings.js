@@ -79,7 +79,9 @@ export const STRINGS = {
   deleteConfirmLabel: "Type delete my account to confirm",
   deleteConfirmPhrase: "delete my account",
   deleteButton: "Delete my account",
-  deleted: "Your account is deleted.",
+  deleted:
+    "Your account is deleted. Its money is leaving and its data is being erased now; " +
+    "if some money cannot leave, we email you how much.",
   failed: "That did not work. Please try again.",
   creatorTitle: "Creator",
   creatorIntro:

@@ -56,3 +56,12 @@ class DynamoDirectory:
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
+
+
+def held_by(user_id: str) -> list[Recipient]:
+    """The recipients ``user_id`` claimed or declared (a scan: for their export and their
+    account's deletion only)."""
+    ensure_bound()
+    return list(
+        Recipient.scan((Recipient.claimed_by == user_id) | (Recipient.declared_user == user_id))
+    )

@@ -1,0 +1,105 @@
+"""A user's own data, all of it as one JSON document (``GET /v1/me/export``): the records
+domains share (``core``) read here, each domain's own tables by that domain (its
+``personal.export``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+
+from functions.claim import personal as claim_data
+from functions.common.clock import rfc3339
+from functions.common.money import money
+from functions.common.storage import ensure_bound
+from functions.connections import personal as connections_data
+from functions.core import ledger
+from functions.core.models import Escrow, Flattr, LedgerItem, User
+from functions.core.ownership.directory import held_by
+from functions.payments import personal as payments_data
+from functions.track import personal as track_data
+
+
+def _ledger_account(account: str) -> dict[str, Any]:
+    return {
+        "balance": money(ledger.balance(account)),
+        "entries": [
+            {
+                "entry": item.sk,
+                "amount": money(int(item.amount)),
+                "kind": item.kind,
+                "month": item.month,
+                "ref": item.ref,
+                "flattrs": item.flattrs,
+                "created_at": rfc3339(item.created_at),
+            }
+            for item in ledger.entries(account)
+        ],
+    }
+
+
+def _profile(user_id: str) -> dict[str, Any] | None:
+    try:
+        user = User.get(user_id)
+    except DoesNotExist:
+        return None
+    return {
+        "user_id": user.user_id,
+        "email": user.email,
+        "time_zone": user.time_zone,
+        "monthly_budget": money(int(user.monthly_budget)),
+        "created_at": rfc3339(user.created_at),
+    }
+
+
+def _flattrs(user_id: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f.flattr_id,
+            "url": f.url,
+            "title": f.title,
+            "recipient": f.recipient,
+            "source": f.source,
+            "created_at": rfc3339(f.created_at),
+            "month": f.month,
+        }
+        for f in Flattr.query(user_id)
+    ]
+
+
+def _money(user_id: str) -> dict[str, Any]:
+    return {
+        "contributor": _ledger_account(ledger.contributor_account(user_id)),
+        "creator": _ledger_account(ledger.creator_account(user_id)),
+        "statements": [
+            item.attribute_values | {"created_at": rfc3339(item.attribute_values.get("created_at"))}
+            for item in LedgerItem.query(f"statement#{user_id}")
+        ],
+        "held_for_unclaimed": [
+            {
+                "recipient": row.recipient,
+                "month": row.month_contributor.split("#", 1)[0],
+                "amount": money(int(row.amount)),
+                "flattrs": int(row.flattrs),
+                "expires_month": row.expires_month,
+            }
+            for row in Escrow.by_contributor.query(user_id)
+        ],
+    }
+
+
+def export(user_id: str) -> dict[str, Any]:
+    """Everything stored about ``user_id``, as one document: the shared records here, each
+    domain's own from that domain (its ``personal`` module)."""
+    ensure_bound()
+    return {
+        "user": _profile(user_id),
+        "flattrs": _flattrs(user_id),
+        **track_data.export(user_id),
+        **connections_data.export(user_id),
+        **claim_data.export(user_id),
+        "claimed_recipients": sorted(r.recipient for r in held_by(user_id)),
+        "money": _money(user_id),
+        **payments_data.export(user_id),
+    }
