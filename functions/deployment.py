@@ -1,5 +1,6 @@
 """The deployment table: every route and scheduled job, read by the CDK app, the local
-gateway and the OpenAPI document. (A domain's ``routes.py`` is its router: the handlers.)
+gateway and the OpenAPI document. Routes are declared once, where they are served (a
+domain's ``routes.py``: its routers' decorators) and gathered here; jobs are declared here.
 
 Each route names the domain folder whose Lambda serves it; each job names the
 domain folder whose job entry point runs it and when.
@@ -7,6 +8,7 @@ domain folder whose job entry point runs it and when.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -93,67 +95,24 @@ class Job:
         return sorted(last_of_day.values())
 
 
-ROUTES: tuple[Route, ...] = (
-    Route("GET", "/v1/health", "track", public=True),
-    Route("GET", "/v1/resolve", "track", public=True),
-    Route("POST", "/v1/attention", "track", devices=True),
-    Route("GET", "/v1/attention", "track", devices=True),
-    Route("POST", "/v1/visits", "track", devices=True),
-    Route("POST", "/v1/flattrs", "track", devices=True),
-    Route("GET", "/v1/flattrs", "track", devices=True),
-    Route("DELETE", "/v1/flattrs/{flattr_id}", "track", devices=True),
-    # The Flattr extension's protocol (REST v2): its token is a device token.
-    Route("POST", "/rest/v2/flattr/bulk", "track", devices=True),
-    Route("GET", "/v1/me", "payout", devices=True),
-    Route("PATCH", "/v1/me", "payout"),
-    Route("GET", "/v1/me/balance", "payout", devices=True),
-    Route("GET", "/v1/me/statements", "payout"),
-    Route("GET", "/v1/me/unclaimed", "payout"),
-    Route("GET", "/v1/me/revenue", "payout"),
-    Route("GET", "/v1/stats", "payout", public=True),
-    Route("GET", "/v1/me/export", "account"),
-    Route("DELETE", "/v1/me", "account"),
-    Route("POST", "/v1/me/devices", "account"),
-    Route("GET", "/v1/me/devices", "account"),
-    Route("DELETE", "/v1/me/devices/{device_id}", "account"),
-    Route("GET", "/v1/me/security", "account"),
-    Route("POST", "/v1/me/totp", "account"),
-    Route("POST", "/v1/me/totp/verify", "account"),
-    Route("DELETE", "/v1/me/totp", "account"),
-    Route("GET", "/v1/connections", "connections"),
-    Route("GET", "/v1/connections/{platform}/authorize", "connections"),
-    Route("GET", "/v1/connections/{platform}/callback", "connections", public=True),
-    Route("PATCH", "/v1/connections/{platform}", "connections"),
-    Route("DELETE", "/v1/connections/{platform}", "connections"),
-    Route("GET", "/oauth/bluesky/client.json", "connections", public=True),
-    Route("GET", "/v1/claims/{token}", "claim", public=True),
-    Route("GET", "/claim/{token}", "claim", public=True),
-    Route("POST", "/v1/claims", "claim"),
-    Route("POST", "/v1/declines", "claim"),
-    Route("GET", "/v1/domains", "claim"),
-    Route("POST", "/v1/domains", "claim"),
-    Route("POST", "/v1/domains/{domain}/verify", "claim"),
-    Route("GET", "/v1/emails", "claim"),
-    Route("POST", "/v1/emails", "claim"),
-    Route("POST", "/v1/emails/verify", "claim"),
-    Route("GET", "/v1/unclaimed", "claim", public=True),
-    Route("GET", "/v1/recipients/{key}", "claim", public=True),
-    Route("GET", "/v1/recipients/{key}/avatar", "claim", public=True),
-    Route("GET", "/v1/email/unsubscribe", "claim", public=True),
-    Route("POST", "/v1/payins", "payments"),
-    Route("GET", "/v1/payins", "payments"),
-    Route("POST", "/v1/refunds", "payments"),
-    Route("GET", "/v1/payins/monthly", "payments"),
-    Route("POST", "/v1/payins/monthly", "payments"),
-    Route("DELETE", "/v1/payins/monthly", "payments"),
-    Route("POST", "/v1/payins/{payin_id}/checkout", "payments"),
-    Route("GET", "/v1/payouts/account", "payments"),
-    Route("POST", "/v1/payouts/account", "payments"),
-    Route("POST", "/v1/withdrawals", "payments"),
-    Route("GET", "/v1/withdrawals", "payments"),
-    Route("POST", "/v1/payments/stripe/webhook", "payments", public=True),
-    Route("POST", "/v1/email/unsubscribe", "claim", public=True),
-)
+# The domains whose Lambdas serve the API; each declares its routes once, by their
+# decorators (``common/api.DomainRouter``): read here for the CDK app, the local gateway
+# and the OpenAPI document.
+API_DOMAINS: tuple[str, ...] = ("track", "payout", "account", "connections", "claim", "payments")
+
+
+def _declared_routes() -> tuple[Route, ...]:
+    routes = []
+    for domain in API_DOMAINS:
+        for router in importlib.import_module(f"functions.{domain}.routes").routers:
+            routes += [
+                Route(d.method, d.path, domain, public=d.public, devices=d.devices)
+                for d in router.declared
+            ]
+    return tuple(routes)
+
+
+ROUTES: tuple[Route, ...] = _declared_routes()
 
 JOBS: tuple[Job, ...] = (
     # Every hour of the 1st until 06:30: a month whose flattrs wait for owner lookups is

@@ -6,17 +6,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.common.api import current_user_id, jwt_claims
+from functions.common.api import DomainRouter, current_user_id, jwt_claims
 from functions.common.clock import rfc3339
 from functions.common.errors import Forbidden
 from functions.core import devices
 from functions.core.models import DeviceToken
 
-router = Router()
+router = DomainRouter()
 
 
 class DeviceIn(BaseModel):

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from functions.account import deletion, devices, security
 from functions.account import export as data_export
-from functions.common.api import current_user_id, jwt_claims
+from functions.common.api import DomainRouter, current_user_id, jwt_claims
 
-router = Router()
+router = DomainRouter()
 
 
 @router.get("/v1/me/export")

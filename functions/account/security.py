@@ -10,15 +10,14 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.common import clock
-from functions.common.api import bearer_token, current_user_id, jwt_claims
+from functions.common.api import DomainRouter, bearer_token, current_user_id, jwt_claims
 from functions.core import identity
 
-router = Router()
+router = DomainRouter()
 
 
 class Security(BaseModel):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,14 +13,14 @@ from functions.claim import addresses, catalogue, claiming, declining, domains, 
 from functions.claim.emailjob import platform_name
 from functions.claim.waiting import Waiting, top_items, waiting_for
 from functions.common import clock
-from functions.common.api import current_user_id
+from functions.common.api import DomainRouter, current_user_id
 from functions.common.clock import rfc3339
 from functions.common.errors import Malformed, Missing
 from functions.common.money import format_for_people, money
 from functions.core.ownership import emails
 from functions.core.recipients import RecipientRef, recipient_ref
 
-router = Router()
+router = DomainRouter()
 Token = Annotated[str, Path(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
 RECIPIENT = r"^[a-z0-9]+:.{1,300}$"
 
@@ -127,7 +126,7 @@ def _view(waiting: Waiting, claimed: bool) -> ClaimView:
     )
 
 
-@router.get("/v1/claims/<token>")
+@router.get("/v1/claims/<token>", public=True)
 def claim_view(token: Token) -> ClaimView:
     return _view(*_waiting(token))
 
@@ -141,7 +140,7 @@ def _html(status: int, template: str, **context: Any) -> Response[str]:
     )
 
 
-@router.get("/claim/<token>")
+@router.get("/claim/<token>", public=True)
 def claim_page(token: str) -> Response[str]:
     """The page a creator lands on from the email: plain HTML, no JavaScript, public.
     Claiming happens in the website, which this page links to."""
@@ -234,7 +233,7 @@ def verify_domain(
     return _domain_out(claim, method, moved.amount)
 
 
-@router.get("/v1/unclaimed")
+@router.get("/v1/unclaimed", public=True)
 def unclaimed_catalogue(
     q: Annotated[str | None, Query(max_length=100)] = None,
     sort: Annotated[Literal["top", "trending"], Query()] = "top",
@@ -339,7 +338,7 @@ class RecipientPage(BaseModel):
     avatar: str | None = None  # an email recipient's Gravatar image, as we keep it
 
 
-@router.get("/v1/recipients/<key>")
+@router.get("/v1/recipients/<key>", public=True)
 def recipient_page(key: Annotated[str, Path(pattern=RECIPIENT, max_length=320)]) -> RecipientPage:
     """Public: what a receiver is, whether it is claimed (or declined), what waits for it."""
     found = catalogue.public(key)
@@ -357,7 +356,7 @@ def recipient_page(key: Annotated[str, Path(pattern=RECIPIENT, max_length=320)])
     )
 
 
-@router.get("/v1/recipients/<key>/avatar")
+@router.get("/v1/recipients/<key>/avatar", public=True)
 def recipient_avatar(
     key: Annotated[str, Path(pattern=r"^email:[A-Za-z0-9_-]{10,40}$", max_length=60)],
 ):  # no return annotation: an image is no model to validate (the router sends it base64)
@@ -378,7 +377,7 @@ def recipient_avatar(
 UnsubscribeToken = Annotated[str, Query(min_length=10, max_length=1024)]
 
 
-@router.get("/v1/email/unsubscribe")
+@router.get("/v1/email/unsubscribe", public=True)
 def unsubscribe_page(token: UnsubscribeToken) -> Response[str]:
     """What the link in the email opens: a confirmation with one button (a GET changes
     nothing, so link scanners cannot unsubscribe anyone)."""
@@ -387,7 +386,7 @@ def unsubscribe_page(token: UnsubscribeToken) -> Response[str]:
     return _html(200, "unsubscribe.html", token=token, done=False)
 
 
-@router.post("/v1/email/unsubscribe")
+@router.post("/v1/email/unsubscribe", public=True)
 def unsubscribe(token: UnsubscribeToken) -> Response[str]:
     """RFC 8058 one-click unsubscribe (and the confirmation page's button)."""
     found = links.read_unsubscribe_token(token)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -34,6 +36,56 @@ from functions.common.errors import (
 from functions.common.settings import settings
 
 METHODS_WITH_BODY = {"POST", "PUT", "PATCH"}
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A route as its decorator declares it: method, path, and who may call it."""
+
+    method: str
+    path: str
+    public: bool = False  # anyone, signed in or not
+    devices: bool = False  # a browser extension's device token too, not only Cognito's JWTs
+
+
+class DomainRouter(Router):
+    """A domain's routes, each declared once, by its decorator: method and path, and who
+    may call it (``public=True``: anyone; ``devices=True``: an extension's device token
+    too, ``functions/authorizer``: what an extension needs, nothing that moves money out).
+    ``functions/deployment.py`` reads ``declared`` for the CDK app, the local gateway and
+    the OpenAPI document."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.declared: list[Declared] = []
+
+    def _declare(self, method: str, rule: str, public: bool, devices: bool) -> None:
+        path = re.sub(r"<(\w+)>", r"{\1}", rule)  # Powertools' <name> is API Gateway's {name}
+        self.declared.append(Declared(method, path, public, devices))
+
+    def get(  # type: ignore[override]
+        self, rule: str, *args: Any, public: bool = False, devices: bool = False, **kwargs: Any
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        self._declare("GET", rule, public, devices)
+        return super().get(rule, *args, **kwargs)
+
+    def post(  # type: ignore[override]
+        self, rule: str, *args: Any, public: bool = False, devices: bool = False, **kwargs: Any
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        self._declare("POST", rule, public, devices)
+        return super().post(rule, *args, **kwargs)
+
+    def patch(  # type: ignore[override]
+        self, rule: str, *args: Any, public: bool = False, devices: bool = False, **kwargs: Any
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        self._declare("PATCH", rule, public, devices)
+        return super().patch(rule, *args, **kwargs)
+
+    def delete(  # type: ignore[override]
+        self, rule: str, *args: Any, public: bool = False, devices: bool = False, **kwargs: Any
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        self._declare("DELETE", rule, public, devices)
+        return super().delete(rule, *args, **kwargs)
 
 
 def problem_response(problem: Problem) -> Response[str]:

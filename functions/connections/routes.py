@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from pydantic import BaseModel, ConfigDict
 
 from functions.common import clock
-from functions.common.api import current_user_id
+from functions.common.api import DomainRouter, current_user_id
 from functions.common.clock import rfc3339
 from functions.common.errors import Problem
 from functions.common.settings import settings
@@ -24,7 +23,7 @@ from functions.core.platforms.bluesky import Bluesky
 from functions.core.platforms.registry import CONNECTABLE
 
 BLUESKY = Bluesky()  # its client metadata document is served here
-router = Router()
+router = DomainRouter()
 PlatformName = Annotated[str, Path(pattern=r"^[a-z0-9]{2,20}$")]
 
 
@@ -167,7 +166,7 @@ def _back(platform: str, return_to: str, **params: str) -> Response[Any]:
 Param = Annotated[str | None, Query(min_length=1, max_length=2048)]
 
 
-@router.get("/v1/connections/<platform>/callback")
+@router.get("/v1/connections/<platform>/callback", public=True)
 def callback(
     platform: PlatformName,
     code: Param = None,
@@ -219,7 +218,7 @@ def disconnect(platform: PlatformName) -> Response[Any]:
     return Response(status_code=204, body=None)
 
 
-@router.get("/oauth/bluesky/client.json")
+@router.get("/oauth/bluesky/client.json", public=True)
 def bluesky_client_metadata() -> dict[str, Any]:
     """Bluesky's OAuth finds our client by this URL (the ``client_id`` is the URL)."""
     return {

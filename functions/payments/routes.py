@@ -7,12 +7,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.common import idempotency
-from functions.common.api import current_user_id, jwt_claims
+from functions.common.api import DomainRouter, current_user_id, jwt_claims
 from functions.common.clock import rfc3339
 from functions.common.errors import Malformed, Unavailable
 from functions.common.money import format_cents
@@ -29,7 +28,7 @@ from functions.payments import (
 )
 from functions.payments.models import PayIn, Withdrawal
 
-router = Router()
+router = DomainRouter()
 # Every money write's header: the same key answers the same (common/idempotency.py).
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=255)]
 
@@ -224,7 +223,7 @@ def give_back(
     return _once("POST /v1/refunds", user_id, idempotency_key, body, run)
 
 
-@router.post("/v1/payments/stripe/webhook")
+@router.post("/v1/payments/stripe/webhook", public=True)
 def stripe_webhook(
     stripe_signature: Annotated[str, Header(alias="Stripe-Signature", max_length=2048)],
 ) -> dict[str, Any]:

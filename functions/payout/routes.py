@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from functions.common import clock
-from functions.common.api import current_user_id, jwt_claims
+from functions.common.api import DomainRouter, current_user_id, jwt_claims
 from functions.common.clock import rfc3339
 from functions.common.money import Money, money
 from functions.common.months import add_months, month_of, previous_month
@@ -20,7 +19,7 @@ from functions.core.models import User
 from functions.core.recipients import RecipientRef, recipient_ref
 from functions.payout import profile, statements, stats
 
-router = Router()
+router = DomainRouter()
 MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 STATS_MONTH = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"  # the service's own years: 2000 to 2999
 
@@ -78,7 +77,7 @@ def _profile(user: User) -> Profile:
     )
 
 
-@router.get("/v1/me")
+@router.get("/v1/me", devices=True)
 def get_me() -> Profile:
     return _profile(users.load_user(current_user_id(router), _claim_email()))
 
@@ -175,7 +174,7 @@ def _parts(parts: list[statements.Part]) -> list[PartOut]:
     ]
 
 
-@router.get("/v1/me/balance")
+@router.get("/v1/me/balance", devices=True)
 def get_balance() -> Balance:
     user = users.load_user(current_user_id(router), _claim_email())
     month = month_of(clock.now())
@@ -264,7 +263,7 @@ def _share(part: int, whole: int) -> str:
     return f"{part * 10_000 // whole / 10_000:.4f}" if whole else "0.0000"
 
 
-@router.get("/v1/stats")
+@router.get("/v1/stats", public=True)
 def get_stats(
     first: Annotated[str | None, Query(alias="from", pattern=STATS_MONTH)] = None,
     last: Annotated[str | None, Query(alias="to", pattern=STATS_MONTH)] = None,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel
 
+from functions.common.api import DomainRouter
 from functions.common.settings import settings
 
-router = Router()
+router = DomainRouter()
 
 
 class Health(BaseModel):
@@ -15,6 +15,6 @@ class Health(BaseModel):
     version: str
 
 
-@router.get("/v1/health")
+@router.get("/v1/health", public=True)
 def health() -> Health:
     return Health(status="ok", version=settings().service_version)

@@ -7,12 +7,11 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from functions.common import clock
-from functions.common.api import current_user_id
+from functions.common.api import DomainRouter, current_user_id
 from functions.common.clock import rfc3339
 from functions.common.errors import Problem
 from functions.common.months import month_of
@@ -23,7 +22,7 @@ from functions.core.ownership.resolve import NOBODY, PENDING, Resolution
 from functions.core.recipients import RecipientRef, recipient_ref
 from functions.track import bulk, health, store, tracking
 
-router = Router()
+router = DomainRouter()
 LOOKUP_RETRY_SECONDS = 5  # a queued owner lookup is usually answered within seconds
 
 Url = Annotated[str, Field(min_length=1, max_length=2048)]
@@ -144,7 +143,7 @@ def _with_resolution(flattr: Flattr, resolution: Resolution) -> FlattrOut:
     return flattr_out(flattr, claimed)
 
 
-@router.post("/v1/attention")
+@router.post("/v1/attention", devices=True)
 def post_attention(body: Annotated[AttentionIn, Body()]) -> RecordedOut:
     reports = [
         tracking.AttentionReport(str(r.event_id), r.url, r.kind, r.active_seconds, r.at)
@@ -153,7 +152,7 @@ def post_attention(body: Annotated[AttentionIn, Body()]) -> RecordedOut:
     return _recorded(tracking.record_attention(current_user_id(router), reports, clock.now()))
 
 
-@router.post("/v1/visits")
+@router.post("/v1/visits", devices=True)
 def post_visits(body: Annotated[VisitsIn, Body()]) -> RecordedOut:
     visits = [
         tracking.VisitReport(str(v.event_id), v.url, v.at, v.dwell_seconds) for v in body.visits
@@ -161,7 +160,7 @@ def post_visits(body: Annotated[VisitsIn, Body()]) -> RecordedOut:
     return _recorded(tracking.record_visits(current_user_id(router), visits, clock.now()))
 
 
-@router.post("/v1/flattrs")
+@router.post("/v1/flattrs", devices=True)
 def post_flattr(body: Annotated[ExplicitIn, Body()]) -> Response[FlattrOut]:
     try:
         flattr, resolution, created = tracking.give_explicit_flattr(
@@ -186,7 +185,7 @@ class PageTodayOut(BaseModel):
     next_flattr_in: int | None
 
 
-@router.get("/v1/attention")
+@router.get("/v1/attention", devices=True)
 def get_attention(url: Annotated[str, Query(min_length=1, max_length=2048)]) -> PageTodayOut:
     """A page's attention today from all my devices, its flattrs and the seconds to the
     next one (null when the page has had all of today's)."""
@@ -202,7 +201,7 @@ class BulkOut(BaseModel):
     skipped: dict[str, int]
 
 
-@router.post("/rest/v2/flattr/bulk")
+@router.post("/rest/v2/flattr/bulk", devices=True)
 def flattr_bulk() -> BulkOut:
     """The Flattr extension's reports (REST v2): ``[{"url"}, …]``, each one attention flattr
     of its page-day under our rules; what cannot be one is skipped and counted, never a 4xx.
@@ -242,7 +241,7 @@ def _receiver_kind(key: str, claimed: bool) -> str:
     return "claimed" if claimed else "unclaimed"
 
 
-@router.get("/v1/flattrs")
+@router.get("/v1/flattrs", devices=True)
 def list_flattrs(
     month: Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] = None,
     receiver: Annotated[
@@ -268,7 +267,7 @@ def list_flattrs(
     return FlattrPage(items=page, cursor=encode_cursor(last, scope))
 
 
-@router.delete("/v1/flattrs/<flattr_id>")
+@router.delete("/v1/flattrs/<flattr_id>", devices=True)
 def delete_flattr(
     flattr_id: Annotated[str, Path(min_length=1, max_length=64)],
 ) -> Response[Any]:
@@ -287,7 +286,7 @@ def delete_flattr(
     return Response(status_code=204, body=None)
 
 
-@router.get("/v1/resolve")
+@router.get("/v1/resolve", public=True)
 def resolve_url(url: Annotated[str, Query(min_length=1, max_length=2048)]) -> ResolveOut:
     (resolution,) = tracking.resolve_urls([url], None)
     recipient = resolution.recipient
