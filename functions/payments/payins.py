@@ -26,19 +26,9 @@ from functions.common.storage import condition_failed, ensure_bound, first_write
 from functions.core import ledger
 from functions.payments import gateway
 from functions.payments.models import Mismatch, MonthlyTopUp, PayIn
+from functions.payments.payin_rules import OPEN, PayInView, needs_customer, synced
 
 METHODS = ("card", "sepa_debit")
-FINAL = ("succeeded", "failed")
-OPEN = ("pre", "pending", "awaiting_payer_action")
-# Stripe's PaymentIntent status → ours.
-STATES = {
-    "succeeded": "succeeded",
-    "processing": "pending",
-    "requires_action": "awaiting_payer_action",
-    "requires_confirmation": "awaiting_payer_action",
-    "requires_payment_method": "failed",
-    "canceled": "failed",
-}
 
 
 @dataclass(frozen=True)
@@ -141,41 +131,9 @@ def mine(user_id: str) -> list[PayIn]:
     return list(PayIn.by_user.query(user_id, scan_index_forward=False))
 
 
-def _fee_cents(intent: Any) -> int:
-    charge = intent.get("latest_charge")
-    transaction = charge.get("balance_transaction") if isinstance(charge, dict) else None
-    return int(transaction.get("fee", 0)) if isinstance(transaction, dict) else 0
-
-
-def _charge_id(intent: Any) -> str | None:
-    charge = intent.get("latest_charge")
-    return str(charge["id"]) if isinstance(charge, dict) and charge.get("id") else None
-
-
 class NotThisPayIn(Conflict):
     """Stripe's PaymentIntent (or the Checkout Session an event names) is not the pay-in's:
     nothing moves, and reconciliation has a finding that names the pay-in it belongs to."""
-
-
-def _foreign(payin: PayIn, intent: dict[str, Any], session_id: str | None) -> str | None:
-    """Why Stripe's own answer says ``intent`` is not ``payin``'s, or None. Every intent
-    of ours carries its pay-in's id (Checkout's ``payment_intent_data`` and the monthly
-    charge set it); one pay-in's session is the one recorded with it."""
-    named = (intent.get("metadata") or {}).get("payin_id")
-    if named != payin.payin_id:
-        return f"the PaymentIntent is {f'pay-in {named}' if named else 'no pay-in of ours'}'s"
-    if int(intent["amount"]) != int(payin.amount_cents) or intent["currency"] != "eur":
-        return "the PaymentIntent's amount or currency differ from the pay-in's"
-    if session_id and payin.checkout_session and session_id != payin.checkout_session:
-        return "the Checkout Session is not the pay-in's"
-    if payin.kind == "monthly" and intent.get("customer"):
-        try:
-            customer = MonthlyTopUp.get(payin.user_id).customer_id
-        except DoesNotExist:
-            customer = None
-        if intent["customer"] != customer:
-            return "the PaymentIntent's customer is not the pay-in's holder"
-    return None
 
 
 def _refuse(payin: PayIn, intent: dict[str, Any], intent_id: str, problem: str) -> NoReturn:
@@ -191,10 +149,28 @@ def _refuse(payin: PayIn, intent: dict[str, Any], intent_id: str, problem: str) 
     raise NotThisPayIn(f"payment: {problem}", slug="payment-not-this-pay-in")
 
 
+def _view(payin: PayIn) -> PayInView:
+    return PayInView(
+        payin_id=payin.payin_id,
+        amount_cents=int(payin.amount_cents),
+        kind=str(payin.kind),
+        state=str(payin.state),
+        checkout_session=payin.checkout_session,
+    )
+
+
+def _monthly_customer(user_id: str) -> str | None:
+    try:
+        return str(MonthlyTopUp.get(user_id).customer_id)
+    except DoesNotExist:
+        return None
+
+
 def sync(payin_id_: str, intent_id: str, session_id: str | None = None) -> str:
     """Bring the pay-in to what Stripe says of its PaymentIntent now; answers its state.
     The intent (and ``session_id``, the Checkout Session an event named) must be the
-    pay-in's by Stripe's own answer, else ``NotThisPayIn``: one charge backs one pay-in."""
+    pay-in's by Stripe's own answer, else ``NotThisPayIn``: one charge backs one pay-in.
+    What the answer means is decided by ``payin_rules.synced``; this reads and writes."""
     ensure_bound()
     try:
         payin = PayIn.get(payin_id_)
@@ -207,22 +183,29 @@ def sync(payin_id_: str, intent_id: str, session_id: str | None = None) -> str:
         )
         .to_dict()
     )
-    problem = _foreign(payin, intent, session_id)
-    if problem is not None:
-        _refuse(payin, intent, intent_id, problem)
-    state = STATES.get(str(intent["status"]), payin.state)
-    if state == "failed" and payin.kind == "monthly":
-        state = "awaiting_payer_action"  # its holder can still pay it (``finish``)
-    fee = _fee_cents(intent)
-    if state == "succeeded":
+    view = _view(payin)
+    customer = _monthly_customer(payin.user_id) if needs_customer(view, intent) else None
+    decided = synced(view, intent, session_id, customer)
+    if decided.refused is not None:
+        _refuse(payin, intent, intent_id, decided.refused)
+    if decided.credit:
         ledger.pay_in(
             payin.user_id,
             int(payin.amount_cents) * MICROS_PER_CENT,
             payin.payin_id,
-            provider_fee=fee * MICROS_PER_CENT,
+            provider_fee=decided.fee_cents * MICROS_PER_CENT,
         )
-    _transition(payin, state, intent_id, fee, _charge_id(intent))
-    return state
+    if decided.moves:
+        set_state(
+            payin,
+            decided.state,
+            PayIn.payment_intent.set(intent_id),
+            PayIn.fee_cents.set(decided.fee_cents),
+            # What Stripe's balance transaction names: reconciliation matches by it.
+            *([PayIn.charge_id.set(decided.charge_id)] if decided.charge_id else []),
+            condition=PayIn.state.is_in(*OPEN),
+        )
+    return decided.state
 
 
 def set_state(payin: PayIn, state: str, *actions: Any, condition: Any = None) -> None:
@@ -242,17 +225,3 @@ def set_state(payin: PayIn, state: str, *actions: Any, condition: Any = None) ->
     except UpdateError as error:
         if condition is None or not condition_failed(error):
             raise
-
-
-def _transition(payin: PayIn, state: str, intent_id: str, fee: int, charge_id: str | None) -> None:
-    if state == payin.state or payin.state in FINAL:
-        return  # nothing new, or already final: a late or repeated event changes nothing
-    set_state(
-        payin,
-        state,
-        PayIn.payment_intent.set(intent_id),
-        PayIn.fee_cents.set(fee),
-        # What Stripe's balance transaction names: reconciliation matches by it.
-        *([PayIn.charge_id.set(charge_id)] if charge_id else []),
-        condition=PayIn.state.is_in(*OPEN),
-    )
