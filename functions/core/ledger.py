@@ -9,7 +9,7 @@ it does not exist yet, so a retried movement can never apply twice. See
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,15 +132,34 @@ class UpdateRefused(Exception):
     """A condition of one of the movement's ``updates`` failed; nothing was written."""
 
 
+# Accounts whose money has left the system (with what is in it, they make what was paid in).
+OUT_OF_SYSTEM = (FEES, PAID_OUT, REFUNDED)
+
+
+def drift(legs: Iterable[Leg]) -> int:
+    """How far ``legs`` would move the books from adding up (0 for every movement): money
+    in the system plus money out of it must stay what was paid in. Accounts outside the
+    books (the provider's fees, dispute losses: the platform's costs) do not count."""
+    moved = 0
+    for leg in legs:
+        if leg.account.startswith(IN_SYSTEM_PREFIXES) or leg.account in OUT_OF_SYSTEM:
+            moved += leg.amount
+        elif leg.account == PAID_IN:
+            moved -= leg.amount
+    return moved
+
+
 def entry_key(entry_id: str, ref: str) -> str:
     return f"entry#{entry_id}#{ref}"
 
 
 def apply(movement: Movement) -> bool:
     """Apply ``movement`` once, atomically. Returns False if it was already applied."""
-    ensure_bound()
     if movement.actions() > MAX_ACTIONS:
         raise ValueError(f"{movement.entry_id}: more than {MAX_ACTIONS} actions")
+    if drift(movement.legs):
+        raise ValueError(f"{movement.entry_id}: its legs do not add up")
+    ensure_bound()
     now = clock.now()
     totals: dict[str, int] = defaultdict(int)
     for leg in movement.legs:
@@ -280,15 +299,17 @@ def entry_exists(account: str, entry_id: str, ref: str = "") -> LedgerItem | Non
 def pay_in(user_id: str, micros: int, payment_id: str, provider_fee: int = 0) -> bool:
     """Money paid in by a contributor (a payment provider's id makes it idempotent): the
     gross to their balance; what the provider kept recorded as the platform's cost."""
+    return apply(pay_in_movement(user_id, micros, payment_id, provider_fee))
+
+
+def pay_in_movement(user_id: str, micros: int, payment_id: str, provider_fee: int = 0) -> Movement:
     if micros <= 0 or provider_fee < 0:
         raise ValueError("a payment must be positive")
     fee = (Leg(PROVIDER_FEES, provider_fee, ref=user_id),) if provider_fee else ()
-    return apply(
-        Movement(
-            entry_id=f"payin-{payment_id}",
-            kind="pay_in",
-            legs=(Leg(contributor_account(user_id), micros), Leg(PAID_IN, micros), *fee),
-        )
+    return Movement(
+        entry_id=f"payin-{payment_id}",
+        kind="pay_in",
+        legs=(Leg(contributor_account(user_id), micros), Leg(PAID_IN, micros), *fee),
     )
 
 
@@ -310,13 +331,20 @@ def _all_items() -> Iterable[LedgerItem]:
 
 
 def check_invariant(items: Iterable[LedgerItem] | None = None) -> Check:
-    """Money in balances + fees + paid out = paid in; every balance = the sum of its entries;
-    every escrow account = its escrow rows."""
-    from functions.core.models import Escrow
+    """The books as stored (``check``), read whole: every ledger item and escrow row."""
+    ensure_bound()
+    rows: dict[str, int] = defaultdict(int)
+    for row in Escrow.scan():
+        rows[escrow_account(row.recipient)] += int(row.amount)
+    return check(items if items is not None else _all_items(), rows)
 
+
+def check(items: Iterable[LedgerItem], escrow_rows: Mapping[str, int]) -> Check:
+    """Money in balances + fees + paid out = paid in; every balance = the sum of its entries;
+    every escrow account = its escrow rows (``escrow_rows``: their sums, by account)."""
     balances: dict[str, int] = {}
     sums: dict[str, int] = defaultdict(int)
-    for item in items if items is not None else _all_items():
+    for item in items:
         if item.sk == BALANCE:
             balances[item.account] = int(item.amount)
         elif item.sk.startswith("entry#"):
@@ -349,9 +377,6 @@ def check_invariant(items: Iterable[LedgerItem] | None = None) -> Check:
         if account.startswith(SHARDED_PREFIXES):
             sharded[account.rpartition("#")[0]] += amount
     problems.extend(f"{a}: negative balance {v}" for a, v in sorted(sharded.items()) if v < 0)
-    escrow_rows: dict[str, int] = defaultdict(int)
-    for row in Escrow.scan():
-        escrow_rows[escrow_account(row.recipient)] += int(row.amount)
     for account in sorted({a for a in balances if a.startswith("escrow#")} | set(escrow_rows)):
         balance, rows = balances.get(account, 0), escrow_rows.get(account, 0)
         if balance != rows:
