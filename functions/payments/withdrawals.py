@@ -27,10 +27,9 @@ from functions.common.settings import settings
 from functions.common.storage import ensure_bound, first_write
 from functions.core import identity, ledger
 from functions.core.ledger import Leg, Movement
-from functions.payments import gateway, notices, payins, payouts
+from functions.payments import gateway, notices, payins, payouts, withdrawal_rules
 from functions.payments.models import Withdrawal
-
-FINAL = ("paid", "failed", "reversed")
+from functions.payments.withdrawal_rules import FINAL
 
 
 def earnings_cents(user_id: str) -> int:
@@ -39,17 +38,9 @@ def earnings_cents(user_id: str) -> int:
 
 
 def _amount(user_id: str, asked: int | None) -> int:
-    available = earnings_cents(user_id)
-    wanted = available if asked is None else asked
-    least = settings().min_withdrawal_cents
-    if wanted < least:
-        raise Invalid(
-            f"amount: at least {least / 100:.2f} EUR (you have {available / 100:.2f} EUR)",
-            field="body.amount",
-        )
-    if wanted > available:
-        raise Invalid(f"amount: at most {available / 100:.2f} EUR is earned", field="body.amount")
-    return wanted
+    return withdrawal_rules.amount_cents(
+        earnings_cents(user_id), asked, settings().min_withdrawal_cents
+    )
 
 
 def _record(user_id: str, key: str, asked: int | None) -> Withdrawal:
@@ -136,15 +127,17 @@ def _transfer(found: Withdrawal) -> tuple[str | None, str | None]:
 def _settle(found: Withdrawal) -> None:
     """The ledger movements a withdrawal's state stands for, each applied once (a crash
     between the state and its movement is mended by the next attempt)."""
-    creator = ledger.creator_account(found.user_id)
-    flight = ledger.withdrawing_account(found.withdrawal_id)
+    accounts = {
+        withdrawal_rules.EARNINGS: ledger.creator_account(found.user_id),
+        withdrawal_rules.FLIGHT: ledger.withdrawing_account(found.withdrawal_id),
+        withdrawal_rules.PAID_OUT: ledger.PAID_OUT,
+    }
+    flight = accounts[withdrawal_rules.FLIGHT]
     reserved = ledger.entry_exists(flight, f"withdrawal-{found.withdrawal_id}-reserve")
-    if found.state in ("paid", "reversed"):
-        _move(found, "paid", flight, ledger.PAID_OUT)
-    if found.state == "reversed":
-        _move(found, "reversed", ledger.PAID_OUT, creator)
-    if found.state == "failed" and reserved is not None:
-        _move(found, "back", flight, creator)
+    for step, source, target in withdrawal_rules.settling_steps(
+        str(found.state), reserved is not None
+    ):
+        _move(found, step, accounts[source], accounts[target])
 
 
 def withdraw(
