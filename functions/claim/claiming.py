@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -69,9 +70,11 @@ def _chunk_id(recipient: str, rows: list[Escrow]) -> str:
     return f"claim-{recipient}-{digest[:24]}"
 
 
-def _movement(recipient: str, user_id: str, rows: list[Escrow]) -> Movement:
+def claim_movement(recipient: str, user_id: str, rows: list[Escrow], now: datetime) -> Movement:
+    """One chunk of a claim, decided from the escrow rows read (at most ``CHUNK``): their
+    money to the creator, the rows gone, the recipient marked claimed (unless someone else
+    has it), out of the catalogue, and one notice per donor, all in one step."""
     total = sum(int(r.amount) for r in rows)
-    now = clock.now()
     legs = (
         (
             Leg(ledger.escrow_account(recipient), -total, ref=user_id),
@@ -131,7 +134,7 @@ def move_escrow(recipient: str, user_id: str) -> Claimed:
     while True:
         rows = list(Escrow.query(recipient, limit=CHUNK))[:CHUNK]
         try:
-            applied = ledger.apply(_movement(recipient, user_id, rows))
+            applied = ledger.apply(claim_movement(recipient, user_id, rows, clock.now()))
         except UpdateRefused as refused:
             raise TakenByAnother() from refused
         if applied:
