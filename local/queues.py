@@ -14,6 +14,9 @@ import boto3
 
 from local.gateway import invoke
 
+# Seconds between polls of a queue that just had messages, and at most of an idle one.
+BUSY_PAUSE, IDLE_PAUSE = 0.25, 1.0
+
 # The domains erasing a deleted account's data, each from its queue on the topic.
 ERASING_DOMAINS = ("account", "claim", "connections", "track")
 DELETED_TOPIC = "flattr-account-deleted"
@@ -115,9 +118,13 @@ class Pump:
 
     def _loop(self, name: str, domain: str, entry: str) -> None:
         # Short polls with a pause between them: the emulator answers one request at a
-        # time, and a long poll would hold it for everyone else.
-        while not self._stop.wait(0.25):
+        # time, and a long poll would hold it for everyone else. An idle queue is asked
+        # less often (down to once a second), one that just had messages every 0.25 s.
+        pause = BUSY_PAUSE
+        while not self._stop.wait(pause):
             try:
-                drain(self._urls[name], domain, entry)
+                taken = drain(self._urls[name], domain, entry)
             except Exception:
+                taken = 0
                 self._stop.wait(1)
+            pause = BUSY_PAUSE if taken else min(pause * 2, IDLE_PAUSE)
