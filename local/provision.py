@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import boto3
@@ -51,9 +52,15 @@ def create_tables(settings: Settings) -> None:
 
 
 def provision(
-    settings: Settings, region: str = "eu-west-1", *, user_pool: bool = True
+    settings: Settings,
+    region: str = "eu-west-1",
+    *,
+    user_pool: bool = True,
+    make_tables: Callable[[Settings], None] = create_tables,
 ) -> Provisioned:
-    create_tables(settings)
+    """Everything a deployment holds; ``make_tables`` makes its tables (the tests restore
+    a copy of tables made once, ``tests/conftest.py``)."""
+    make_tables(settings)
     secretsmanager = boto3.client("secretsmanager", region_name=region)
     secretsmanager.create_secret(
         Name=settings.url_hash_secret_id, SecretString=secrets.token_urlsafe(32)
