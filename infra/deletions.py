@@ -7,15 +7,14 @@ alarm."""
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.topics import topic_key
 from infra.work_queue import work_queue
 
 # The domains whose workers erase their own data of a deleted account.
@@ -40,14 +39,7 @@ class AccountDeletions(Construct):
         )
         leaving.queue.grant_send_messages(api)
         api.add_environment("ACCOUNT_LEAVING_QUEUE_URL", leaving.queue.queue_url)
-        key = kms.Key(
-            self,
-            "TopicKey",
-            description="account deletions announced to the domains",
-            enable_key_rotation=True,
-            removal_policy=RemovalPolicy.DESTROY,
-        )
-        key.grant(iam.ServicePrincipal("sns.amazonaws.com"), "kms:GenerateDataKey*", "kms:Decrypt")
+        key = topic_key(self, "account deletions announced to the domains")
         self.topic = sns.Topic(self, "Deleted", master_key=key, enforce_ssl=True)
         # Granted by hand: ``grant_publish`` would grant ``kms:GenerateDataKey*``.
         money_worker.add_to_role_policy(

@@ -4,9 +4,7 @@ opens, clicks and deliveries are counted by SES in CloudWatch, in aggregate only
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
+from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_ses as ses
@@ -14,6 +12,8 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
+
+from infra.topics import topic_key
 
 
 class MailEvents(Construct):
@@ -26,15 +26,7 @@ class MailEvents(Construct):
         handler: lambda_.IFunction,
     ) -> None:
         super().__init__(scope, construct_id)
-        key = kms.Key(
-            self,
-            "TopicKey",
-            description="SES bounce and complaint events",
-            enable_key_rotation=True,
-            removal_policy=RemovalPolicy.DESTROY,
-        )
-        key.grant(iam.ServicePrincipal("ses.amazonaws.com"), "kms:GenerateDataKey*", "kms:Decrypt")
-        key.grant(iam.ServicePrincipal("sns.amazonaws.com"), "kms:GenerateDataKey*", "kms:Decrypt")
+        key = topic_key(self, "SES bounce and complaint events", "ses.amazonaws.com")
         self.topic = sns.Topic(self, "Events", master_key=key, enforce_ssl=True)
         self.dead_letters = sqs.Queue(
             self,

@@ -1,8 +1,5 @@
 """Claims' tables: claim links, email cadence and suppressions, domains, proven addresses,
 the catalogue of unclaimed recipients and the notices to donors.
-
-Each model is registered (``@table``): the CDK app, the local stack and the tests build
-their tables from the registry (``functions/tables.py``), so they cannot drift.
 """
 
 from __future__ import annotations

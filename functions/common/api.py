@@ -59,33 +59,39 @@ class DomainRouter(Router):
         super().__init__()
         self.declared: list[Declared] = []
 
-    def _declare(self, method: str, rule: str, public: bool, devices: bool) -> None:
+    def _declared(
+        self,
+        method: str,
+        register: Callable[..., Callable[[Callable[..., Any]], Callable[..., Any]]],
+        rule: str,
+        public: bool,
+        devices: bool,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         path = re.sub(r"<(\w+)>", r"{\1}", rule)  # Powertools' <name> is API Gateway's {name}
         self.declared.append(Declared(method, path, public, devices))
+        return register(rule, *args, **kwargs)
 
     def get(  # type: ignore[override]
         self, rule: str, *args: Any, public: bool = False, devices: bool = False, **kwargs: Any
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        self._declare("GET", rule, public, devices)
-        return super().get(rule, *args, **kwargs)
+        return self._declared("GET", super().get, rule, public, devices, *args, **kwargs)
 
     def post(  # type: ignore[override]
         self, rule: str, *args: Any, public: bool = False, devices: bool = False, **kwargs: Any
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        self._declare("POST", rule, public, devices)
-        return super().post(rule, *args, **kwargs)
+        return self._declared("POST", super().post, rule, public, devices, *args, **kwargs)
 
     def patch(  # type: ignore[override]
         self, rule: str, *args: Any, public: bool = False, devices: bool = False, **kwargs: Any
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        self._declare("PATCH", rule, public, devices)
-        return super().patch(rule, *args, **kwargs)
+        return self._declared("PATCH", super().patch, rule, public, devices, *args, **kwargs)
 
     def delete(  # type: ignore[override]
         self, rule: str, *args: Any, public: bool = False, devices: bool = False, **kwargs: Any
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        self._declare("DELETE", rule, public, devices)
-        return super().delete(rule, *args, **kwargs)
+        return self._declared("DELETE", super().delete, rule, public, devices, *args, **kwargs)
 
 
 def problem_response(problem: Problem) -> Response[str]:

@@ -1,8 +1,4 @@
-"""Plumbing's tables: account tombstones, rate limits and idempotency records.
-
-Each model is registered (``@table``): the CDK app, the local stack and the tests build
-their tables from the registry (``functions/tables.py``), so they cannot drift.
-"""
+"""Plumbing's tables: account tombstones, rate limits and idempotency records."""
 
 from __future__ import annotations
 

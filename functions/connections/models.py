@@ -1,8 +1,5 @@
 """Connections' tables: which account of a platform is connected to whom, and OAuth flows
 in progress.
-
-Each model is registered (``@table``): the CDK app, the local stack and the tests build
-their tables from the registry (``functions/tables.py``), so they cannot drift.
 """
 
 from __future__ import annotations

@@ -1,8 +1,5 @@
 """The shared domain's tables: people, flattrs, recipients, the ledger and escrow,
 connections (claims and lookups read them), sent mail and device tokens.
-
-Each model is registered (``@table``): the CDK app, the local stack and the tests build
-their tables from the registry (``functions/tables.py``), so they cannot drift.
 """
 
 from __future__ import annotations

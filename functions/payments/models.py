@@ -1,8 +1,5 @@
 """Payments' tables: pay-ins, refunds, the monthly top-up, payout accounts, withdrawals
 and reconciliation's findings.
-
-Each model is registered (``@table``): the CDK app, the local stack and the tests build
-their tables from the registry (``functions/tables.py``), so they cannot drift.
 """
 
 from __future__ import annotations

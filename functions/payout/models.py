@@ -1,8 +1,4 @@
-"""The payout domain's table: each month's public statistics.
-
-Each model is registered (``@table``): the CDK app, the local stack and the tests build
-their tables from the registry (``functions/tables.py``), so they cannot drift.
-"""
+"""The payout domain's table: each month's public statistics."""
 
 from __future__ import annotations
 

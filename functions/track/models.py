@@ -1,9 +1,6 @@
 """Tracking's table: attention, visits and explicit events that have not (yet) earned a
 flattr. Keys hold a keyed hash of the URL or site, never the URL; every item expires
 through TTL.
-
-Each model is registered (``@table``): the CDK app, the local stack and the tests build
-their tables from the registry (``functions/tables.py``), so they cannot drift.
 """
 
 from __future__ import annotations

@@ -1,8 +1,4 @@
-"""Ownership's tables: handle aliases, and owner lookups' answers and waiting months.
-
-Each model is registered (``@table``): the CDK app, the local stack and the tests build
-their tables from the registry (``functions/tables.py``), so they cannot drift.
-"""
+"""Ownership's tables: handle aliases, and owner lookups' answers and waiting months."""
 
 from __future__ import annotations
 

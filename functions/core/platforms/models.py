@@ -1,8 +1,4 @@
-"""The platforms' tables: apps' registrations and their shared request budgets.
-
-Each model is registered (``@table``): the CDK app, the local stack and the tests build
-their tables from the registry (``functions/tables.py``), so they cannot drift.
-"""
+"""The platforms' tables: apps' registrations and their shared request budgets."""
 
 from __future__ import annotations
 
