@@ -58,6 +58,8 @@ DEPLOYED = {
     "STRIPE_SECRET_ID": "flattr/stripe",
     "STRIPE_EVENTS_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/1/stripe-events",
     "OWNER_LOOKUPS_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/1/owner-lookups",
+    "ACCOUNT_LEAVING_QUEUE_URL": "https://sqs.eu-west-1.amazonaws.com/1/account-leaving",
+    "ACCOUNT_DELETED_TOPIC_ARN": "arn:aws:sns:eu-west-1:1:account-deleted",
     "JWT_ISSUER": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_bench",
     "JWT_CLIENT_ID": "bench",
 }
