@@ -102,7 +102,11 @@ class PartOut(BaseModel):
     recipient: RecipientRef
     flattrs: int
     amount: MoneyOut
-    held: bool  # in escrow: its recipient has not claimed it (yet)
+    held: bool  # in escrow when the month was split: its recipient had not claimed it
+    # A held part whose recipient was claimed since (its money moved to the creator) or
+    # declined since (its money went back to its givers): when.
+    claimed_at: str | None = None
+    declined_at: str | None = None
 
 
 class Refund(BaseModel):
@@ -165,10 +169,12 @@ class Revenue(BaseModel):
 def _parts(parts: list[statements.Part]) -> list[PartOut]:
     return [
         PartOut(
-            recipient=recipient_ref(p.recipient, p.claimed),
+            recipient=recipient_ref(p.recipient, p.claimed or p.claimed_at is not None),
             flattrs=p.flattrs,
             amount=_money(p.amount),
             held=not p.claimed,
+            claimed_at=rfc3339(p.claimed_at) if p.claimed_at else None,
+            declined_at=rfc3339(p.declined_at) if p.declined_at else None,
         )
         for p in parts
     ]

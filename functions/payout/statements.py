@@ -15,7 +15,7 @@ from functions.common.months import escrow_expiry_month, start_of
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound
 from functions.core import ledger
-from functions.core.models import Escrow, Flattr, LedgerItem
+from functions.core.models import Escrow, Flattr, LedgerItem, Recipient
 from functions.core.users import load_user
 from functions.payout import monthly
 from functions.payout.split import split_month, stored_parts
@@ -27,6 +27,10 @@ class Part:
     flattrs: int
     amount: int
     claimed: bool  # else in escrow: its recipient has not claimed it (yet)
+    # A held part's recipient since: claimed (the money moved to its creator) or declined
+    # (the money went back to its givers).
+    claimed_at: datetime | None = None
+    declined_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,19 @@ def statement(user_id: str, month: str) -> MonthMoney:
         open_month = projected(user_id, month, int(user.monthly_budget), balance)
         return MonthMoney(**{**vars(open_month), "refunds": refunds(user_id, month)})
     details: dict[str, Any] = item.details or {}
-    parts = [Part(p.recipient, p.flattrs, p.amount, not p.held) for p in stored_parts(details)]
+    stored = stored_parts(details)
+    since = _recipients_now({p.recipient for p in stored if p.held})
+    parts = [
+        Part(
+            p.recipient,
+            p.flattrs,
+            p.amount,
+            not p.held,
+            since[p.recipient].claimed_at if p.recipient in since else None,
+            since[p.recipient].declined_at if p.recipient in since else None,
+        )
+        for p in stored
+    ]
     return MonthMoney(
         month,
         "split",
@@ -116,6 +132,11 @@ def statement(user_id: str, month: str) -> MonthMoney:
         parts,
         refunds(user_id, month),
     )
+
+
+def _recipients_now(keys: set[str]) -> dict[str, Recipient]:
+    """The records of ``keys`` as they are now (a page never lags: no cache)."""
+    return {r.recipient: r for r in Recipient.batch_get(sorted(keys))} if keys else {}
 
 
 def unclaimed(user_id: str) -> list[Waiting]:

@@ -18,11 +18,23 @@ export function flattrsPerDay(month, flattrs) {
  * decimal strings added in micro-units (exact). */
 export function whereMoneyWent(statement) {
   const sum = (parts) => fromMicros(parts.reduce((total, part) => total + toMicros(part.amount.amount), 0n));
+  const inState = (...states) => statement.parts.filter((part) => states.includes(partState(part)));
   return {
-    claimed: sum(statement.parts.filter((part) => !part.held)),
-    held: sum(statement.parts.filter((part) => part.held)),
+    claimed: sum(inState("claimed", "claimedSince")),
+    held: sum(inState("waiting")),
+    declined: sum(inState("declinedSince")),
     refunded: sum(statement.refunds),
   };
+}
+
+/** What became of a statement's part: given to a creator at the split ("claimed"), held then
+ * and claimed by its creator since ("claimedSince"), held then and refused by its creator
+ * since, the money back with its givers ("declinedSince"), or still waiting ("waiting"). */
+export function partState(part) {
+  if (!part.held) return "claimed";
+  if (part.claimed_at) return "claimedSince";
+  if (part.declined_at) return "declinedSince";
+  return "waiting";
 }
 
 /** Money per month stacked by receiver, from statements (any order): months oldest first;

@@ -3,7 +3,10 @@ import uPlot from "uplot";
 import { api } from "./api.js";
 import { el, show } from "./dom.js";
 import { formatMoney } from "./format.js";
-import { flattrsPerDay, moneyPerMonthStacked, monthsUpTo, whereMoneyWent } from "./history.js";
+import { flattrsPerDay, moneyPerMonthStacked, monthsUpTo, partState, whereMoneyWent } from "./history.js";
+
+// The words for what became of a statement's part (``partState``).
+const PART_STATE = { claimed: "claimed", claimedSince: "claimedSince", declinedSince: "declinedSince", waiting: "waiting" };
 import { signedInOr } from "./pages.js";
 import { STRINGS as S } from "./strings.js";
 
@@ -45,7 +48,7 @@ function statementTable(statement) {
           el(
             "tr",
             {},
-            el("td", {}, part.recipient.display_name, " ", el("small", {}, part.held ? S.waiting : S.claimed)),
+            el("td", {}, part.recipient.display_name, " ", el("small", {}, S[PART_STATE[partState(part)]])),
             el("td", {}, part.flattrs),
             el("td", {}, formatMoney(part.amount)),
           ),
@@ -60,6 +63,8 @@ function statementTable(statement) {
       el("dd", { id: "went-claimed" }, euro(went.claimed)),
       el("dt", {}, S.wentHeld),
       el("dd", { id: "went-held" }, euro(went.held)),
+      el("dt", {}, S.wentDeclined),
+      el("dd", { id: "went-declined" }, euro(went.declined)),
       el("dt", {}, S.wentRefunded),
       el("dd", { id: "went-refunded" }, euro(went.refunded)),
     ),
