@@ -371,12 +371,21 @@ def test_the_public_pages_catalogue_receiver_stats_and_the_flattr_button(
     page.screenshot(path=str(SHOTS / "button-desktop.png"), full_page=True)
     page.goto(f"{stack.base}/flattr?url=https%3A%2F%2Fblog.example.org%2Fpost")
     expect(page.locator("#flattr-url")).to_have_text("https://blog.example.org/post")
+    # Who receives, as the API says it (issue 31: "(claimed)" was shown for claimed: false).
+    expect(page.locator("#flattr-receiver")).to_have_text(
+        "It goes to example.org (waits to be claimed)"
+    )
     sign_in_here(page, "button-reader@example.org")
     page.get_by_role("button", name="Flattr", exact=True).click()
     expect(page.locator("#flattr-message")).to_have_text(
         "Flattred. It counts in this month's split of your budget."
     )
     page.screenshot(path=str(SHOTS / "flattr-desktop.png"), full_page=True)
+    # A page nobody can be paid for says why in words, not the API's slug.
+    page.goto(f"{stack.base}/flattr?url=https%3A%2F%2Fwww.google.com%2Fsearch%3Fq%3Dflattr")
+    expect(page.locator("#not-flattrable")).to_have_text(
+        "This page cannot be flattred: a search results page belongs to no creator"
+    )
     context.close()
     _, reader = stack.sign_in("button-reader@example.org")
     (flattr,) = stack.request("GET", "/v1/flattrs", token=reader).json["items"]

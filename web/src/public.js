@@ -6,6 +6,7 @@ import { accessToken, signIn } from "./auth.js";
 import { copyButton } from "./creator.js";
 import { el, say, show } from "./dom.js";
 import { formatMoney } from "./format.js";
+import { notFlattrableText, receiverState } from "./receiver.js";
 import { buttonSnippet, statsSeries } from "./statsdata.js";
 import { STRINGS as S } from "./strings.js";
 
@@ -128,11 +129,14 @@ export async function flattrPage() {
   }
   const page = resolved.data;
   const message = el("p", { id: "flattr-message", role: "status" });
-  const who = page.recipient
-    ? el("p", {}, `${S.receivedBy} `, receiverLink(page.recipient), page.goes_to_creator ? ` (${S.claimed})` : ` (${S.waiting})`)
-    : "";
+  const state = receiverState(page);
+  let who = "";
+  if (state === "pending") who = el("p", { id: "flattr-receiver" }, `${S.receivedBy} ${S.receiverPending}.`);
+  else if (state !== "none") {
+    who = el("p", { id: "flattr-receiver" }, `${S.receivedBy} `, receiverLink(page.recipient), ` (${state === "claimed" ? S.claimed : S.waiting})`);
+  }
   let action;
-  if (!page.flattrable) action = el("p", { class: "error", id: "not-flattrable" }, `${S.notFlattrable} (${page.reason})`);
+  if (!page.flattrable) action = el("p", { class: "error", id: "not-flattrable" }, notFlattrableText(page.reason, S));
   else if (await accessToken()) action = el("button", { type: "button", id: "flattr", onclick: () => flattrIt(page.url, message) }, S.flattrButton);
   else action = el("button", { type: "button", id: "sign-in", onclick: () => signIn(here) }, S.signInToFlattr);
   show(el("h1", {}, S.flattrTitle), el("p", {}, el("code", { id: "flattr-url" }, page.url)), who, action, message);
