@@ -14,7 +14,6 @@ from functions.core import models as core
 from functions.core.ownership import models as ownership
 from functions.core.platforms import models as platforms
 from functions.payments import models as payments
-from functions.payout import models as payout
 from functions.track import models as track
 
 TABLE_MODELS: tuple[type[Model], ...] = (
@@ -23,7 +22,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     core.Flattr,
     track.ActivityItem,
     core.MonthSplit,
-    payout.MonthStat,
+    core.MonthStat,
     payments.PayIn,
     payments.Refund,
     payments.PayoutAccount,

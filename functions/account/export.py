@@ -79,7 +79,7 @@ def _money(user_id: str) -> dict[str, Any]:
         "held_for_unclaimed": [
             {
                 "recipient": row.recipient,
-                "month": row.month_contributor.split("#", 1)[0],
+                "month": row.given_in(),
                 "amount": money(int(row.amount)),
                 "flattrs": int(row.flattrs),
                 "expires_month": row.expires_month,

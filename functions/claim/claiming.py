@@ -22,15 +22,15 @@ from functions.common import clock
 from functions.common.errors import Busy, Conflict, Forbidden
 from functions.common.months import month_of
 from functions.common.storage import ensure_bound
-from functions.core import ledger
+from functions.core import ledger, month_stats
 from functions.core.ledger import Leg, Movement, Update, UpdateRefused
 from functions.core.models import Connection, Escrow, Recipient
 from functions.core.ownership.proofs import claimable_by
 
-# Per row: its delete, its creator-side share is one leg; plus the escrow leg, two
-# balances, the recipient, the catalogue entry and the donor notices (one per row):
-# 2 actions a row + 5.
-CHUNK = 45
+# Per row: its delete and its donor notice; plus the escrow and creator legs, two
+# balances, the recipient, the catalogue entry (6), and for the public stats two updates
+# per month the rows were held in (at most 7 months of escrow: 14): 2 a row + 20 <= 100.
+CHUNK = 40
 MAX_RETRIES = 5
 
 
@@ -109,6 +109,7 @@ def claim_movement(recipient: str, user_id: str, rows: list[Escrow], now: dateti
                 (Recipient.claimed_by.set(user_id), Recipient.claimed_at.set(now)),
                 Recipient.claimed_by.does_not_exist() | (Recipient.claimed_by == user_id),
             ),
+            *month_stats.claimed(user_id, rows),
             *(
                 Update(
                     notice,

@@ -45,7 +45,7 @@ def waiting_for(recipient: str) -> Waiting:
         found.contributors[row.contributor_id] = found.contributors.get(
             row.contributor_id, 0
         ) + int(row.amount)
-        month = row.month_contributor.split("#", 1)[0]
+        month = row.given_in()
         found.months[month] = found.months.get(month, 0) + int(row.amount)
         if found.expires_month is None or row.expires_month < found.expires_month:
             found.expires_month = row.expires_month

@@ -19,9 +19,12 @@ def previous_month(at: datetime) -> str:
     return add_months(month_of(at), -1)
 
 
+ESCROW_MONTHS = 7  # escrow of month M expires at 00:00 UTC on the first day of M+7
+
+
 def escrow_expiry_month(month: str) -> str:
     """Escrow of month M expires at 00:00 UTC on the first day of M+7."""
-    return add_months(month, 7)
+    return add_months(month, ESCROW_MONTHS)
 
 
 def start_of(month: str) -> datetime:

@@ -18,7 +18,7 @@ from pynamodb.models import Model
 
 from functions.common import clock
 from functions.common.storage import ensure_bound, transact_write
-from functions.core.models import Escrow, LedgerItem
+from functions.core.models import LATER, Escrow, LedgerItem, MonthStat
 
 BALANCE = "balance"
 PAID_IN = "paid_in"
@@ -255,8 +255,9 @@ def debit_to_split(contributor_id: str, charge: int, statement: LedgerItem) -> b
 def escrow_refund(row: Escrow, month: str, why: str) -> Movement:
     """One escrow row back to the contributor who gave it (``why``: ``expire`` when
     nobody claimed it in time, ``decline`` when its creator refused it). The row goes in
-    the same step, only if still there, so it is given back at most once whoever asks."""
-    given_in = row.month_contributor.split("#")[0]
+    the same step, only if still there, so it is given back at most once whoever asks;
+    the public stats of the month that held it count it given back in that step too."""
+    given_in = row.given_in()
     return Movement(
         f"{why}-{row.recipient}-{row.month_contributor}",
         "refund",
@@ -271,6 +272,7 @@ def escrow_refund(row: Escrow, month: str, why: str) -> Movement:
         ),
         month,
         deletes=(Escrow(row.recipient, row.month_contributor),),
+        updates=(Update(MonthStat(given_in, LATER), (MonthStat.returned.add(int(row.amount)),)),),
     )
 
 

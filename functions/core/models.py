@@ -1,5 +1,6 @@
 """The shared domain's tables: people, flattrs, recipients, the ledger and escrow,
-connections (claims and lookups read them), sent mail and device tokens.
+connections (claims and lookups read them), sent mail, device tokens and the public
+stats (the split writes them; claims, declines and expiry add what became of held money).
 """
 
 from __future__ import annotations
@@ -177,6 +178,10 @@ class Escrow(Model):
     by_contributor = EscrowByContributor()
     by_expiry = EscrowByExpiry()
 
+    def given_in(self) -> str:
+        """The month whose split held this money."""
+        return self.month_contributor.split("#")[0]
+
 
 @table
 class Connection(Model):
@@ -233,3 +238,34 @@ class DeviceToken(Model):
     created_at = UTCDateTimeAttribute()
     last_used_at = UTCDateTimeAttribute(null=True)  # to the hour: when it was last seen
     by_user = DeviceTokenByUser()
+
+
+LATER = "later"  # a month's stats item: what became of its held money since the split
+
+
+@table
+class MonthStat(Model):
+    """Aggregates of a month's split, for the public stats: one item per shard
+    (``shard#007``, rewritten whole by every run of that shard), one marker per creator
+    paid (``creator#<id>``, only to count them; it expires with the month's escrow, after
+    which no claim can pay anyone for that month), the month's ``total`` written when the
+    split finishes, and ``later``: what became of its held money since (claimed, or given
+    back), added in the transaction that moves the money. The split writes them, claims,
+    declines and expiry add to ``later``: shared, so ``core`` holds it. Never read per user."""
+
+    class Meta(TableMeta):
+        table_name = "stats"
+
+    month = UnicodeAttribute(hash_key=True)
+    part = UnicodeAttribute(range_key=True)
+    contributors = NumberAttribute(default=0)
+    flattrs = NumberAttribute(default=0)
+    charged = NumberAttribute(default=0)
+    fees = NumberAttribute(default=0)
+    to_creators = NumberAttribute(default=0)
+    to_escrow = NumberAttribute(default=0)
+    creators = NumberAttribute(default=0)
+    claimed = NumberAttribute(default=0)  # on ``later``: held money claimed since the split
+    returned = NumberAttribute(default=0)  # on ``later``: held money declined or expired
+    settled_creators = NumberAttribute(null=True)  # on ``later``: counted when escrow ended
+    expires_at = TTLAttribute(null=True)  # on markers: a month after the escrow's end

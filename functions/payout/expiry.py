@@ -8,10 +8,11 @@ from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock
 from functions.common.money import format_amount
-from functions.common.months import add_months, month_of
+from functions.common.months import ESCROW_MONTHS, add_months, month_of
 from functions.common.storage import ensure_bound
 from functions.core import ledger
 from functions.core.models import Escrow, Recipient
+from functions.payout import stats
 
 # Expiry months are looked up this far back, so a job that did not run for a while
 # still returns everything that expired meanwhile.
@@ -45,4 +46,6 @@ def expire_escrow(event: dict[str, Any]) -> dict[str, Any]:
             if ledger.apply(movement):
                 rows += 1
                 refunded += int(row.amount)
+        # That month's escrow is over: no claim pays anyone for it any more.
+        stats.settle(add_months(expires_month, -ESCROW_MONTHS))
     return {"expired": rows, "refunded": format_amount(refunded), "kept_for_owner": kept}

@@ -31,11 +31,10 @@ from functions.core.flattrs import (
     shards_of,
     split_state,
 )
-from functions.core.models import Flattr, LedgerItem, Recipient, User
+from functions.core.models import Flattr, LedgerItem, MonthStat, Recipient, User
 from functions.core.ownership.resolve import NOBODY, PENDING
 from functions.core.ownership.settle import conclude, settle_month
 from functions.payout import credits, stats
-from functions.payout.models import MonthStat
 from functions.payout.split import Split, split_month, store_parts, stored_parts
 from functions.payout.stats import FIGURES
 

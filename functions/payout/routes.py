@@ -255,7 +255,10 @@ class MonthFigures(BaseModel):
     money_split: MoneyOut
     to_creators: MoneyOut
     held_for_creators: MoneyOut
-    share_claimed: str  # of the money split (after the fee), to creators at once: "0.4200"
+    # Of the money split (after the fee), what has reached creators: at the split or
+    # claimed since ("0.4200"); held_for_creators is what still waits (not declined or
+    # expired since).
+    share_claimed: str
     creators_paid: int
 
 
@@ -274,20 +277,21 @@ def get_stats(
     first: Annotated[str | None, Query(alias="from", pattern=STATS_MONTH)] = None,
     last: Annotated[str | None, Query(alias="to", pattern=STATS_MONTH)] = None,
 ) -> Response[str]:
-    """Public aggregates per split month (never per user), from the split's own counts.
-    By default the twelve months up to the last one split."""
+    """Public aggregates per split month (never per user), from the split's own counts
+    with what became of its held money since (claimed, declined, expired). By default the
+    twelve months up to the last one split. Cached an hour: a claim shows within it."""
     last = last or previous_month(clock.now())
     first = first or add_months(last, -11)
     figures = [
         MonthFigures(
-            month=t.month,
-            contributors=int(t.contributors),
-            flattrs=int(t.flattrs),
-            money_split=_money(int(t.charged)),
-            to_creators=_money(int(t.to_creators)),
-            held_for_creators=_money(int(t.to_escrow)),
-            share_claimed=_share(int(t.to_creators), int(t.to_creators) + int(t.to_escrow)),
-            creators_paid=int(t.creators),
+            month=t.total.month,
+            contributors=int(t.total.contributors),
+            flattrs=int(t.total.flattrs),
+            money_split=_money(int(t.total.charged)),
+            to_creators=_money(t.to_creators),
+            held_for_creators=_money(t.held),
+            share_claimed=_share(t.to_creators, int(t.total.to_creators) + int(t.total.to_escrow)),
+            creators_paid=t.creators,
         )
         for t in stats.totals(stats.months_between(first, last))
     ]

@@ -148,7 +148,7 @@ def unclaimed(user_id: str) -> list[Waiting]:
     for row in Escrow.by_contributor.query(user_id):
         amounts[row.recipient] += int(row.amount)
         flattrs[row.recipient] += int(row.flattrs)
-        months[row.recipient].add(row.month_contributor.split("#", 1)[0])
+        months[row.recipient].add(row.given_in())
     return [
         Waiting(
             recipient,

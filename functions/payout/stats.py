@@ -2,19 +2,27 @@
 
 Every run of a split shard rewrites that shard's figures whole (contributors split before
 a crash are counted from their statements), and marks each creator it paid; when the
-split finishes, the month's total is summed from the shards, the creators counted and
-their markers deleted (they are kept only as long as the count needs them).
+split finishes, the month's total is summed from the shards and the creators counted.
+What becomes of the month's held money afterwards is added to its ``later`` item in the
+transactions that move it (``core.month_stats``, ``ledger.escrow_refund``): a claim marks
+its creator paid too. The markers are kept only while a claim can still pay someone for
+that month: when its escrow ends, the expiry job counts them and deletes them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pynamodb.exceptions import UpdateError
 
 from functions.common.months import add_months
-from functions.common.storage import ensure_bound
-from functions.payout.models import MonthStat
+from functions.common.storage import condition_failed, ensure_bound
+from functions.core.models import LATER, MonthStat
+from functions.core.month_stats import creator_marker
 
 FIGURES = ("contributors", "flattrs", "charged", "fees", "to_creators", "to_escrow")
+MARKER = "creator#"
 
 
 def record_shard(month: str, shard: int, figures: dict[str, int], creators: Iterable[str]) -> None:
@@ -25,26 +33,43 @@ def record_shard(month: str, shard: int, figures: dict[str, int], creators: Iter
     item.save()
     with MonthStat.batch_write() as batch:
         for creator in sorted(set(creators)):
-            batch.save(MonthStat(month, f"creator#{creator}"))
+            batch.save(creator_marker(month, creator))
+
+
+def _markers(month: str) -> int:
+    return MonthStat.count(month, MonthStat.part.startswith(MARKER))
 
 
 def record_total(month: str) -> MonthStat:
-    """Sum the shards, count the creators paid, forget who they were."""
+    """Sum the shards and count the creators paid."""
     ensure_bound()
     total = MonthStat(month, "total")
-    markers: list[MonthStat] = []
-    for item in MonthStat.query(month):
-        if item.part.startswith("shard#"):
-            for name in FIGURES:
-                setattr(total, name, int(getattr(total, name)) + int(getattr(item, name)))
-        elif item.part.startswith("creator#"):
-            markers.append(item)
-    total.creators = len(markers)
+    for item in MonthStat.query(month, MonthStat.part.startswith("shard#")):
+        for name in FIGURES:
+            setattr(total, name, int(getattr(total, name)) + int(getattr(item, name)))
+    total.creators = _markers(month)
     total.save()
+    return total
+
+
+def settle(month: str) -> None:
+    """``month``'s escrow is over: keep the number of creators paid, forget who they were.
+    Counted once (a re-run after a crash among the deletes keeps the first count)."""
+    ensure_bound()
+    markers = list(MonthStat.query(month, MonthStat.part.startswith(MARKER)))
+    if not markers:
+        return
+    try:
+        MonthStat(month, LATER).update(
+            actions=[MonthStat.settled_creators.set(len(markers))],
+            condition=MonthStat.settled_creators.does_not_exist(),
+        )
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
     with MonthStat.batch_write() as batch:
         for marker in markers:
             batch.delete(marker)
-    return total
 
 
 def months_between(first: str, last: str, most: int = 60) -> list[str]:
@@ -56,8 +81,50 @@ def months_between(first: str, last: str, most: int = 60) -> list[str]:
     return months
 
 
-def totals(months: list[str]) -> list[MonthStat]:
-    """The months' totals that exist, oldest first."""
+@dataclass(frozen=True)
+class MonthNow:
+    """A split month's figures as they are now: the split's, with its held money claimed
+    or given back since moved where it went."""
+
+    total: MonthStat
+    claimed: int
+    returned: int
+    creators: int
+
+    @property
+    def to_creators(self) -> int:
+        return int(self.total.to_creators) + self.claimed
+
+    @property
+    def held(self) -> int:
+        return int(self.total.to_escrow) - self.claimed - self.returned
+
+
+def _creators(total: MonthStat, later: MonthStat | None) -> int:
+    if later is not None and later.settled_creators is not None:
+        return int(later.settled_creators)
+    if later is not None and int(later.claimed):
+        return _markers(total.month)  # creators paid by claims since the split
+    return int(total.creators)
+
+
+def totals(months: list[str]) -> list[MonthNow]:
+    """The split months' figures as they are now, oldest first."""
     ensure_bound()
-    found = {item.month: item for item in MonthStat.batch_get([(m, "total") for m in months])}
-    return [found[m] for m in months if m in found]
+    keys = [(m, part) for m in months for part in ("total", LATER)]
+    found = {(item.month, item.part): item for item in MonthStat.batch_get(keys)}
+    figures: list[MonthNow] = []
+    for month in months:
+        total = found.get((month, "total"))
+        if total is None:
+            continue
+        later = found.get((month, LATER))
+        figures.append(
+            MonthNow(
+                total,
+                claimed=int(later.claimed) if later else 0,
+                returned=int(later.returned) if later else 0,
+                creators=_creators(total, later),
+            )
+        )
+    return figures

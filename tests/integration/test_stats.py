@@ -1,14 +1,17 @@
 """The public stats: per split month, aggregates only, counted by the split itself, the
-same after a re-run or a crash, and no marker of who was paid kept afterwards."""
+same after a re-run or a crash; held money claimed, declined or expired since moves where it
+went (issue 31: "stats count money claimed after its month's split"), and no marker of who
+was paid is kept once the month's escrow is over."""
 
 from __future__ import annotations
 
 import pytest
 
+from functions.claim.models import DomainClaim
 from functions.common import clock
 from functions.core import flattrs
+from functions.core.models import MonthStat
 from functions.payout import monthly
-from functions.payout.models import MonthStat
 from tests.conftest import call
 from tests.integration.payout_helpers import EUR, JUNE, add_flattrs, add_user, claim, run_job
 
@@ -53,9 +56,6 @@ def test_the_split_counts_the_months_aggregates(aws):
     june(aws)
     run_job("monthly-split", month="2031-06")
     assert stats() == [JUNE_STATS]
-    # Who was paid is forgotten once counted; only the shards' sums and the total stay.
-    parts = {item.part.split("#")[0] for item in MonthStat.query("2031-06")}
-    assert parts == {"shard", "total"}
     # Without a range: the twelve months up to the last one split.
     default = call("GET", "/v1/stats", user=None).json["items"]
     assert [m["month"] for m in default] == ["2031-06"]
@@ -87,6 +87,60 @@ def test_a_rerun_or_a_crash_counts_everyone_once(aws):
     assert stats() == [JUNE_STATS]
     run_job("monthly-split", month="2031-06")
     assert stats() == [JUNE_STATS]
+
+
+def post(path: str, recipient: str, user: str) -> bool:
+    answer = call("POST", path, body={"recipient": recipient}, user=user)
+    assert answer.status == 200, answer.raw
+    return True
+
+
+def prove_domain(user: str, domain: str) -> None:
+    DomainClaim(domain, user, token="t", verified_at=clock.now(), created_at=clock.now()).save()
+
+
+def test_held_money_claimed_or_given_back_since_moves_in_the_stats(aws):
+    """After the split: a new creator claims a.example (5.625 held), c.example's owner
+    declines it (1.80 back to cy); the stats say where the money is now, and count the
+    new creator paid in June."""
+    june(aws)
+    run_job("monthly-split", month="2031-06")
+    prove_domain("creator-3", "a.example")
+    assert post("/v1/claims", "web:a.example", "creator-3")
+    prove_domain("creator-4", "c.example")
+    assert post("/v1/declines", "web:c.example", "creator-4")
+    now = {
+        **JUNE_STATS,
+        "to_creators": {"amount": "9.000000", "currency": "EUR"},  # 3.375 + 5.625
+        "held_for_creators": {"amount": "0.000000", "currency": "EUR"},  # 1.80 went back
+        "share_claimed": "0.8333",  # 9.00 / 10.80
+        "creators_paid": 3,
+    }
+    assert stats() == [now]
+    # A second claim request moves nothing more and counts nothing twice.
+    assert post("/v1/claims", "web:a.example", "creator-3")
+    assert stats() == [now]
+    # Once June's escrow is over (1 January), who was paid is forgotten, the count kept.
+    clock.move_to(JUNE.replace(year=2032, month=1, day=1, hour=3))
+    run_job("expire-escrow")
+    run_job("expire-escrow")
+    assert stats() == [now]
+    assert {i.part.split("#")[0] for i in MonthStat.query("2031-06")} == {
+        "shard",
+        "total",
+        "later",
+    }
+
+
+def test_expired_escrow_leaves_the_held_figure(aws):
+    june(aws)
+    run_job("monthly-split", month="2031-06")
+    clock.move_to(JUNE.replace(year=2032, month=1, day=1, hour=3))
+    assert run_job("expire-escrow")["expired"] == 3
+    (figures,) = stats()
+    assert figures["held_for_creators"] == {"amount": "0.000000", "currency": "EUR"}
+    assert figures["to_creators"] == JUNE_STATS["to_creators"]
+    assert figures["creators_paid"] == 2
 
 
 @pytest.mark.parametrize(
