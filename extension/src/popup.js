@@ -2,6 +2,7 @@
 // today on it and the seconds to its next flattr, "Flattr now", pause everywhere, this
 // site off, this month's flattrs and budget, visits (opt-in), sign in and out. Text only, built without HTML strings.
 import { SITE } from "./config.js";
+import { monthLines } from "./month.js";
 import { trackableUrl } from "./sensing.js";
 import { whenSettled } from "./settle.js";
 
@@ -30,11 +31,6 @@ async function api(method, path, token, body) {
   }
 }
 
-/** "5.000000" → "5.00": the API's decimal string cut to cents, no float on the way. */
-function cents(amount) {
-  const [whole, fraction = ""] = String(amount).split(".");
-  return `${whole}.${fraction.padEnd(2, "0").slice(0, 2)}`;
-}
 
 async function resolved(url) {
   const day = new Date().toISOString().slice(0, 10);
@@ -126,12 +122,22 @@ async function pageTab() {
   return pages[0] || null;
 }
 
-/** This month's flattrs and budget, from ``GET /v1/me/balance``. */
+/** This month's flattrs and budget, from ``GET /v1/me/balance``, and a warning with the way
+ * to top up when the balance falls short of the budget. */
 function showMonth(line, month) {
   line.className = month.ok ? "" : "muted";
-  line.textContent = month.ok
-    ? `This month: ${month.data.flattrs} flattr${month.data.flattrs === 1 ? "" : "s"}, budget €${cents(month.data.monthly_budget.amount)}.`
-    : "The service does not answer; reports wait and are sent later.";
+  if (!month.ok) {
+    line.replaceChildren("The service does not answer; reports wait and are sent later.");
+    return;
+  }
+  const { month: text, short } = monthLines(month.data);
+  line.replaceChildren(
+    text,
+    short
+      ? el("span", { id: "short", class: "warning" }, " ", short, " ",
+          el("a", { href: `${SITE}/money`, target: "_blank", rel: "noopener" }, "Top up"))
+      : "",
+  );
 }
 
 async function draw() {

@@ -123,6 +123,12 @@ class Balance(BaseModel):
     projected: list[PartOut]
     # What the user has received as a creator (splits and claims) and not been paid out.
     earnings: MoneyOut
+    # How much the balance falls short of the month's budget (zero when it covers it): the
+    # split takes min(budget, balance), so every flattr's share shrinks by as much.
+    shortfall: MoneyOut
+    # False when the month has flattrs and the split, made now, would take nothing for
+    # them (no balance): they go unfunded.
+    funded: bool
 
 
 class Statement(BaseModel):
@@ -194,6 +200,8 @@ def get_balance() -> Balance:
         flattrs=now.flattrs,
         projected=_parts(now.parts),
         earnings=_money(ledger.balance(ledger.creator_account(user.user_id))),
+        shortfall=_money(max(budget - balance, 0)),
+        funded=now.funded or now.flattrs == 0,
     )
 
 

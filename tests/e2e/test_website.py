@@ -65,6 +65,13 @@ def test_a_person_signs_up_sets_a_budget_and_signs_out(stack: Client, browser: B
     assert page.locator("#monthly-budget").inner_text() == "€7.50"
     expect(page.locator("#flattr-count")).to_have_text("2")
     expect(page.locator("#flattrs tbody tr")).to_have_count(2)
+    # Issue 31, item 2: no balance, so the flattrs go unfunded, said as such (not €0.00).
+    expect(page.locator("#shortfall")).to_contain_text(
+        "Your balance is empty: the 2 flattrs you made this month will go unfunded"
+    )
+    expect(page.locator("#shortfall a")).to_have_attribute("href", "/money")
+    expect(page.get_by_role("cell", name="unfunded")).to_have_count(2)
+    expect(page.get_by_role("cell", name="€0.00")).to_have_count(0)
     page.select_option("#receiver", "claimed")
     expect(page.locator("#flattrs tbody tr")).to_have_count(0)
     page.select_option("#receiver", "unclaimed")
@@ -500,6 +507,11 @@ def test_a_contributor_tops_up_by_card_through_the_fake_stripe(stack: Client, br
     page.goto(stack.base + "/money")
     sign_in_here(page, "top-up@example.org")
     expect(page.locator("#money-balance")).to_have_text("€0.00")
+    # Issue 31, item 2: a balance that cannot pay the budget is said where money is put in.
+    expect(page.locator("#shortfall")).to_have_text(
+        "Your balance is empty: this month's budget of €5.00 cannot be paid. "
+        "Top up before the month ends to give your whole budget."
+    )
     page.fill("#top-up", "12,50")
     page.get_by_role("button", name="Top up", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Pay EUR 12.50 (local Stripe)")
@@ -508,6 +520,7 @@ def test_a_contributor_tops_up_by_card_through_the_fake_stripe(stack: Client, br
     page.wait_for_url("**/money?payin=*")
     expect(page.locator("#payins tbody tr").first.locator(".state")).to_have_text("paid")
     expect(page.locator("#money-balance")).to_have_text("€12.50")
+    expect(page.locator("#shortfall")).to_have_count(0)  # it covers the budget now
     page.screenshot(path=str(SHOTS / "money-desktop.png"), full_page=True)
 
     page.fill("#top-up", "5")

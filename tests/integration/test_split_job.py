@@ -160,6 +160,33 @@ def test_balance_shows_the_projected_split(june):
     assert balance["month"] == "2031-06" and balance["flattrs"] == 4
     projected = {p["recipient"]["key"]: p["amount"]["amount"] for p in balance["projected"]}
     assert projected == {"web:a.example": "1.125000", "web:b.example": "3.375000"}
+    assert balance["shortfall"]["amount"] == "0.000000" and balance["funded"] is True
+
+
+@pytest.mark.parametrize(
+    ("paid_in", "shortfall", "funded", "first"),
+    [
+        (2 * EUR, "3.000000", True, "0.450000"),  # 2 EUR split over 4 flattrs (10 % fee)
+        (0, "5.000000", False, "0.000000"),  # nothing to split: the flattrs go unfunded
+    ],
+)
+def test_balance_says_how_far_it_falls_short_of_the_budget(june, paid_in, shortfall, funded, first):
+    """Issue 31, item 2: the dashboard, the money page and the popup say it from here."""
+    add_user("ada", budget=5 * EUR, paid_in=paid_in)
+    add_flattrs("ada", "web:a.example", 1)
+    add_flattrs("ada", "web:b.example", 3)
+    balance = call("GET", "/v1/me/balance", user="ada").json
+    assert balance["shortfall"] == {"amount": shortfall, "currency": "EUR"}
+    assert balance["funded"] is funded
+    parts = {p["recipient"]["key"]: p["amount"]["amount"] for p in balance["projected"]}
+    assert parts["web:a.example"] == first
+
+
+def test_a_month_without_flattrs_is_not_unfunded(june):
+    add_user("ada", budget=5 * EUR, paid_in=0)
+    balance = call("GET", "/v1/me/balance", user="ada").json
+    assert balance["flattrs"] == 0 and balance["funded"] is True
+    assert balance["shortfall"]["amount"] == "5.000000"
 
 
 # ---------------------------------------------------------------- crashes

@@ -3,7 +3,7 @@ import { optionalAmountForm } from "./amountform.js";
 import { api } from "./api.js";
 import { el, say, show } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
-import { signedInOr } from "./pages.js";
+import { shortfallParagraph, signedInOr } from "./pages.js";
 import { payInsAndBalance } from "./payinwait.js";
 import { payoutSection, toStripe } from "./payout.js";
 import { STRINGS as S } from "./strings.js";
@@ -61,8 +61,7 @@ function refundForm(onDone) {
 }
 
 /** The monthly top-up: saved at Stripe (setup mode), charged before the split when short. */
-async function monthlySection(onDone) {
-  const mine = (await api("GET", "/v1/payins/monthly")).data;
+function monthlySection(mine, onDone) {
   const message = el("p", { id: "monthly-message", role: "status" });
   const method = el(
     "select",
@@ -139,10 +138,14 @@ export async function moneyPage(_navigate, note = "", payoutNote = "") {
     return finish(params.get("finish"), message);
   }
   if (params.get("monthly") === "saved" && !note) note = S.monthlySaved;
-  const [payins, balance] = await payInsAndBalance(api, returned);
+  const [[payins, balance], monthly] = await Promise.all([
+    payInsAndBalance(api, returned),
+    api("GET", "/v1/payins/monthly"),
+  ]);
   show(
     el("h1", {}, S.moneyTitle),
     el("dl", {}, el("dt", {}, S.balance), el("dd", { id: "money-balance", class: "figure" }, formatMoney(balance.data.balance))),
+    shortfallParagraph(balance.data, monthly.data, true),
     el("h2", {}, S.topUpTitle),
     topUpForm(),
     note ? el("p", { id: "money-note", role: "status" }, note) : "",
@@ -150,7 +153,7 @@ export async function moneyPage(_navigate, note = "", payoutNote = "") {
     refundForm((said) => moneyPage(_navigate, said)),
     el("h2", {}, S.payInsTitle),
     payInRows(payins.data.items),
-    await monthlySection((said) => moneyPage(_navigate, said)),
+    monthlySection(monthly.data, (said) => moneyPage(_navigate, said)),
     await payoutSection((said) => moneyPage(_navigate, "", said), payoutNote),
   );
 }

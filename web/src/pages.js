@@ -4,6 +4,7 @@ import { accessToken, finishSignIn, signIn, signOut } from "./auth.js";
 import { el, say, show } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
 import { devicesSection, securitySection } from "./security.js";
+import { shortfallNotice } from "./shortfall.js";
 import { STRINGS as S } from "./strings.js";
 
 /** On a page for signed-in people: true when signed in, else the page asks to sign in. */
@@ -70,7 +71,20 @@ function budgetForm(current, onSaved) {
   );
 }
 
-function projected(parts) {
+/** The low-balance warning (``shortfallNotice``) as a paragraph, with the way to top up
+ * unless ``here`` (already on the money page) or a monthly top-up will cover it. */
+export function shortfallParagraph(balance, monthly, here = false) {
+  const notice = shortfallNotice(balance, monthly, S);
+  if (!notice) return "";
+  return el(
+    "p",
+    { id: "shortfall", class: "warning", role: "status" },
+    notice.text,
+    notice.topUp && !here ? [" ", el("a", { href: "/money" }, S.topUpNow)] : "",
+  );
+}
+
+function projected(parts, funded) {
   if (parts.length === 0) return el("p", {}, S.nothingYet);
   return el(
     "table",
@@ -85,7 +99,8 @@ function projected(parts) {
           {},
           el("td", {}, part.recipient.display_name, " ", el("small", {}, part.held ? S.waiting : S.claimed)),
           el("td", {}, part.flattrs),
-          el("td", {}, formatMoney(part.amount)),
+          // No balance: the split would give nothing, so the flattr goes unfunded (not €0.00).
+          el("td", {}, funded ? formatMoney(part.amount) : el("span", { class: "muted" }, S.unfunded)),
         ),
       ),
     ),
@@ -246,7 +261,11 @@ export async function account(navigate) {
 
 export async function dashboard() {
   if (!(await signedInOr(S.dashboardTitle, "/dashboard", el("p", {}, S.signedOut)))) return;
-  const [answer, me] = await Promise.all([api("GET", "/v1/me/balance"), api("GET", "/v1/me")]);
+  const [answer, me, monthly] = await Promise.all([
+    api("GET", "/v1/me/balance"),
+    api("GET", "/v1/me"),
+    api("GET", "/v1/payins/monthly"),
+  ]);
   const month = answer.data;
   const [flattrs, unclaimed] = await Promise.all([flattrList(), unclaimedList()]);
   show(
@@ -261,11 +280,12 @@ export async function dashboard() {
       el("dt", {}, S.flattrsThisMonth),
       el("dd", { id: "flattr-count" }, month.flattrs),
     ),
+    shortfallParagraph(month, monthly.ok ? monthly.data : null),
     budgetForm(month.monthly_budget, () => dashboard()),
     timeZoneForm(me.data.time_zone, () => dashboard()),
     moneyEmailsToggle(me.data.money_emails),
     el("h2", {}, S.projectedTitle),
-    projected(month.projected),
+    projected(month.projected, month.funded),
     flattrs,
     unclaimed,
   );

@@ -31,6 +31,19 @@ export const STRINGS = {
   declinedSince: "refused by its creator: the money came back to you",
   waiting: "waits to be claimed",
   nothingYet: "No flattrs yet this month.",
+  unfundedNotice: (flattrs, budget) =>
+    flattrs === 0
+      ? `Your balance is empty: this month's budget of ${budget} cannot be paid.`
+      : `Your balance is empty: the ${flattrs === 1 ? "flattr" : `${flattrs} flattrs`} you made ` +
+        `this month will go unfunded (nobody receives anything from ${flattrs === 1 ? "it" : "them"}).`,
+  shortNotice: (balance, budget, shortfall) =>
+    `Your balance of ${balance} does not cover this month's budget of ${budget}: it is ` +
+    `${shortfall} short, so each flattr will give less.`,
+  shortTopUp: "Top up before the month ends to give your whole budget.",
+  shortCoveredByMonthly: (days) =>
+    `Your monthly top-up will add what is missing ${days} days before the month ends.`,
+  topUpNow: "Top up",
+  unfunded: "unfunded",
   signedOut: "Sign in to see your month.",
   signInFailed: "Signing in did not work. Please try again.",
   loading: "Loading…",
