@@ -56,13 +56,18 @@ def proven_keys(user_id: str) -> set[str]:
     return keys
 
 
-def owner_of(recipient: str) -> str | None:
+def standing(recipient: str) -> tuple[str | None, bool]:
+    """Who owns ``recipient`` now (its claimer or declared user), and whether it was declined."""
     ensure_bound()
     try:
         found = Recipient.get(recipient)
     except DoesNotExist:
-        return None
-    return found.claimed_by or found.declared_user
+        return None, False
+    return found.claimed_by or found.declared_user, found.declined_at is not None
+
+
+def owner_of(recipient: str) -> str | None:
+    return standing(recipient)[0]
 
 
 def _chunk_id(recipient: str, rows: list[Escrow]) -> str:

@@ -38,6 +38,8 @@ class ClaimView(BaseModel):
     top_items: list[TopItem]
     expires_at: str | None
     how_to_claim: list[str]
+    # Its owner refused the money: what was held went back to its givers, nothing waits.
+    declined: bool = False
 
 
 class ClaimRequest(BaseModel):
@@ -106,16 +108,18 @@ def _how_to_claim(waiting: Waiting) -> list[str]:
     ]
 
 
-def _waiting(token: str) -> tuple[Waiting, bool]:
-    """What waits behind a claim link, and whether it is claimed already."""
+def _waiting(token: str) -> tuple[Waiting, bool, bool]:
+    """What waits behind a claim link, whether it is claimed already, whether declined."""
     recipient = links.recipient_of(token, clock.now())
     if recipient is None:
         raise Missing("token: unknown or expired claim link")
-    return waiting_for(recipient), claiming.owner_of(recipient) is not None
+    owner, declined = claiming.standing(recipient)
+    return waiting_for(recipient), owner is not None, declined
 
 
-def _view(waiting: Waiting, claimed: bool) -> ClaimView:
+def _view(waiting: Waiting, claimed: bool, declined: bool = False) -> ClaimView:
     return ClaimView(
+        declined=declined,
         recipient=recipient_ref(waiting.recipient, claimed),
         amount=money(waiting.amount),
         flattrs=waiting.flattrs,
@@ -145,10 +149,10 @@ def claim_page(token: str) -> Response[str]:
     """The page a creator lands on from the email: plain HTML, no JavaScript, public.
     Claiming happens in the website, which this page links to."""
     try:
-        waiting, claimed = _waiting(token)
+        waiting, claimed, declined = _waiting(token)
     except Missing:
         return _html(404, "missing.html")
-    view = _view(waiting, claimed)
+    view = _view(waiting, claimed, declined)
     return _html(
         200,
         "claim.html",

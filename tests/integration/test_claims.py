@@ -284,3 +284,23 @@ def test_a_handle_nobody_else_held_is_claimable_by_its_account(held):
     connect_through_the_flow("creator", "583231", "octocat")
     claimed = call("POST", "/v1/claims", body={"recipient": OCTO}, user="creator")
     assert claimed.status == 200, claimed.raw
+
+
+@pytest.mark.parametrize("outcome", ["claims", "declines"])
+def test_a_claim_link_says_what_became_of_the_money(held, outcome):
+    """Issue 31: "the claim page kept 'Money waits for monalisa €22.50' ... after the money
+    had moved". After a claim or a decline, the link's JSON and page say so, not an amount."""
+    token = links.new_claim_link(OCTO, clock.now())
+    before = call("GET", f"/v1/claims/{token}", user=None).json
+    assert before["declined"] is False and before["recipient"]["claimed"] is False
+    connect("creator", "github", "583231", "octocat")
+    assert call("POST", f"/v1/{outcome}", body={"recipient": OCTO}, user="creator").status == 200
+    view = call("GET", f"/v1/claims/{token}", user=None).json
+    assert view["amount"]["amount"] == "0.000000"
+    assert (view["recipient"]["claimed"], view["declined"]) == (
+        (True, False) if outcome == "claims" else (False, True)
+    )
+    html = call("GET", f"/claim/{token}", user=None).raw.decode()
+    assert "Money waits" not in html and "9.00 EUR" not in html and 'id="claim"' not in html
+    said = "has claimed this money" if outcome == "claims" else "has refused this money"
+    assert f"octocat {said}" in html

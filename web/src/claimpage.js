@@ -8,6 +8,9 @@ import { formatMoney } from "./format.js";
 import { STRINGS as S } from "./strings.js";
 
 function whatWaits(view) {
+  // Claimed or refused since the link was sent: said, with no amount or button left over.
+  if (view.recipient.claimed) return [el("h1", {}, `${view.recipient.display_name} ${S.claimLinkClaimed}`), el("p", { id: "claim-done" }, S.alreadyClaimed)];
+  if (view.declined) return [el("h1", {}, `${view.recipient.display_name} ${S.claimLinkDeclined}`), el("p", { id: "claim-done" }, S.claimLinkDeclinedText)];
   return [
     el("h1", {}, `${S.waitsFor} ${view.recipient.display_name}`),
     el("p", { class: "figure", id: "claim-amount" }, formatMoney(view.amount)),
@@ -17,27 +20,27 @@ function whatWaits(view) {
   ];
 }
 
-async function proofStep(view, here) {
+async function proofStep(view, here, redraw) {
   const key = view.recipient.key;
   if (view.recipient.platform === "web") {
     const domain = key.slice(4);
     let found = (await api("GET", "/v1/domains")).data.items.find((d) => d.domain === domain);
     if (!found) found = (await api("POST", "/v1/domains", { domain })).data;
-    return domainCard(found);
+    return domainCard(found, redraw);
   }
   if (view.recipient.platform === "email") {
     const proven = (await api("GET", "/v1/emails")).data.items.some((item) => item.recipient.key === key);
-    if (proven) return recipientActions([key], "waiting");
+    if (proven) return recipientActions([key], "waiting", redraw);
     return el("div", {}, el("p", {}, S.proveAddress), addressForm("claim"));
   }
   const connections = (await api("GET", "/v1/connections")).data;
   const proven = connections.items.some((c) => c.recipients.includes(key));
-  if (proven) return recipientActions([key], "waiting");
+  if (proven) return recipientActions([key], "waiting", redraw);
   const platform = connections.platforms.find((p) => p.name === view.recipient.platform);
   const message = el("p", { role: "status", id: "connect-message" });
   const connect = async () => {
     const answer = await startConnect(platform.name, here);
-    if (!answer.ok) say(message, answer, "", S.failed);
+    if (!answer.ok) say(message, answer, "");
   };
   return el(
     "div",
@@ -48,7 +51,8 @@ async function proofStep(view, here) {
   );
 }
 
-export async function claimPage() {
+/** The claim link's page; ``note`` says what was just done (drawn again after it). */
+export async function claimPage(_navigate, note = "") {
   const token = new URL(location.href).searchParams.get("token") || "";
   const here = `/creator/claim?token=${encodeURIComponent(token)}`;
   const answer = await api("GET", `/v1/claims/${encodeURIComponent(token)}`);
@@ -57,12 +61,12 @@ export async function claimPage() {
     return;
   }
   const view = answer.data;
-  const parts = whatWaits(view);
-  if (view.recipient.claimed) {
-    show(...parts, el("p", { id: "claim-done" }, S.alreadyClaimed));
+  const parts = [note ? el("p", { role: "status", id: "claim-note" }, note) : "", ...whatWaits(view)];
+  if (view.recipient.claimed || view.declined) {
+    show(...parts);
   } else if (!(await accessToken())) {
     show(...parts, el("p", {}, S.claimSignIn), el("button", { type: "button", id: "sign-in", onclick: () => signIn(here) }, S.signIn));
   } else {
-    show(...parts, el("h2", {}, S.claimTitle), await proofStep(view, here));
+    show(...parts, el("h2", {}, S.claimTitle), await proofStep(view, here, (said) => claimPage(_navigate, said)));
   }
 }

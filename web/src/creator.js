@@ -24,9 +24,10 @@ function status(id) {
   return el("p", { id, role: "status" });
 }
 
-/** Claim and decline buttons for recipient keys the person has proven; the outcome is
- * said beside them (the page is not redrawn under the person's eyes). */
-export function recipientActions(keys, id) {
+/** Claim and decline buttons for recipient keys the person has proven. What worked is
+ * said by ``onDone(note)``, which draws the page again from the API with the note on top
+ * (so no figure or button stays from before the money moved); what failed, beside them. */
+export function recipientActions(keys, id, onDone) {
   const message = status(`${id}-message`);
   const claim = async () => {
     let moved = 0n;
@@ -36,7 +37,8 @@ export function recipientActions(keys, id) {
       if (!answer.ok) break;
       moved += toMicros(answer.data.moved.amount);
     }
-    say(message, answer, `${S.claimedMoved} ${euro(fromMicros(moved))}`, S.failed);
+    if (answer.ok) onDone(`${S.claimedMoved} ${euro(fromMicros(moved))}`);
+    else say(message, answer, "");
   };
   const confirm = el("button", { type: "button", id: `${id}-decline-confirm`, hidden: "" }, S.declineConfirm);
   confirm.addEventListener("click", async () => {
@@ -46,7 +48,8 @@ export function recipientActions(keys, id) {
       if (!answer.ok) break;
     }
     confirm.hidden = true;
-    say(message, answer, S.declined, S.failed);
+    if (answer.ok) onDone(S.declined);
+    else say(message, answer, "");
   });
   return el(
     "div",
@@ -65,17 +68,18 @@ export function recipientActions(keys, id) {
 }
 
 function connectedRow(platform, connection, reload) {
+  // ``reload(note)`` draws the page again; a note says what just happened.
   const id = `connection-${platform.name}`;
   const message = status(`${id}-status`);
   const toggle = el("input", { type: "checkbox", id: `${id}-auto`, ...(connection.auto_flattr ? { checked: "" } : {}) });
   toggle.addEventListener("change", async () => {
     const answer = await api("PATCH", `/v1/connections/${platform.name}`, { auto_flattr: toggle.checked });
-    say(message, answer, S.saved, S.failed);
+    say(message, answer, S.saved);
   });
   const disconnect = async () => {
     const answer = await api("DELETE", `/v1/connections/${platform.name}`);
     if (answer.ok) reload();
-    else say(message, answer, "", S.failed);
+    else say(message, answer, "");
   };
   const reauth = connection.state === "needs_reauth";
   return el(
@@ -87,7 +91,7 @@ function connectedRow(platform, connection, reload) {
     el("div", {}, toggle, " ", el("label", { for: `${id}-auto` }, S.autoFlattr)),
     el("button", { type: "button", class: "link", onclick: disconnect }, S.disconnect),
     message,
-    recipientActions(connection.recipients, id),
+    recipientActions(connection.recipients, id, reload),
   );
 }
 
@@ -95,12 +99,12 @@ function connectRow(platform) {
   const id = `connect-${platform.name}`;
   const message = status(`${id}-message`);
   const server = platform.asks_server
-    ? el("input", { id: `${id}-server`, placeholder: platform.default_server || "mastodon.social", autocomplete: "off" })
+    ? el("input", { id: `${id}-server`, placeholder: platform.default_server || "mastodon.social", autocomplete: "off", "aria-describedby": `${id}-message` })
     : null;
   const connect = async (event) => {
     event.preventDefault();
     const answer = await startConnect(platform.name, "/creator", server ? server.value.trim() : "");
-    if (!answer.ok) say(message, answer, "", S.failed);
+    if (!answer.ok) say(message, answer, "");
   };
   return el(
     "li",
@@ -145,18 +149,19 @@ export function copyButton(text, label, id) {
   return button;
 }
 
-/** A domain being proven (or proven): what to publish, with copy buttons, and verify. */
-export function domainCard(domain, note = "") {
+/** A domain being proven (or proven): what to publish, with copy buttons, and verify.
+ * ``onDone(note)`` draws the page again once verifying (which moves what waited) worked. */
+export function domainCard(domain, onDone) {
   const id = `domain-${domain.domain.replaceAll(".", "-")}`;
   const message = status(`${id}-status`);
-  message.textContent = note;
+  const reload = onDone;
   const verify = async () => {
     const answer = await api("POST", `/v1/domains/${encodeURIComponent(domain.domain)}/verify`);
-    if (answer.ok) card.replaceWith(domainCard(answer.data, `${S.claimedMoved} ${formatMoney(answer.data.moved)}`));
-    else say(message, answer, "", S.failed);
+    if (answer.ok) onDone(`${S.verifiedNow} ${S.claimedMoved} ${formatMoney(answer.data.moved)}`);
+    else say(message, answer, "");
   };
   const body = domain.verified
-    ? [el("p", {}, S.verified), message, recipientActions([`web:${domain.domain}`], id)]
+    ? [el("p", {}, S.verified), message, recipientActions([`web:${domain.domain}`], id, reload)]
     : [
         el("p", {}, S.domainHow),
         el("dl", {},
@@ -173,38 +178,38 @@ export function domainCard(domain, note = "") {
 
 async function domainsSection(reload) {
   const answer = await api("GET", "/v1/domains");
-  const input = el("input", { id: "domain", name: "domain", autocomplete: "off", placeholder: "example.org" });
+  const input = el("input", { id: "domain", name: "domain", autocomplete: "off", placeholder: "example.org", "aria-describedby": "domain-message" });
   const message = status("domain-message");
   const add = async (event) => {
     event.preventDefault();
     const added = await api("POST", "/v1/domains", { domain: input.value.trim() });
     if (added.ok) reload();
-    else say(message, added, "", S.failed);
+    else say(message, added, "");
   };
   return el(
     "section",
     { id: "domains", "aria-labelledby": "domains-title" },
     el("h2", { id: "domains-title" }, S.domainsTitle),
     el("form", { onsubmit: add }, el("label", { for: "domain" }, `${S.domain} `), input, " ", el("button", { type: "submit" }, S.addDomain), message),
-    el("ul", { class: "plain" }, answer.data.items.map((d) => domainCard(d))),
+    el("ul", { class: "plain" }, answer.data.items.map((d) => domainCard(d, reload))),
   );
 }
 
 /** Proving an email address: pages may name one as their receiver (flattr:id with
  * mailto:). A single-use link is sent to it; opening it while signed in proves it. */
 export function addressForm(prefix = "email") {
-  const input = el("input", { id: `${prefix}-address`, name: "address", type: "email", autocomplete: "email", placeholder: "me@example.org" });
+  const input = el("input", { id: `${prefix}-address`, name: "address", type: "email", autocomplete: "email", placeholder: "me@example.org", "aria-describedby": `${prefix}-message` });
   const message = status(`${prefix}-message`);
   const send = async (event) => {
     event.preventDefault();
     const answer = await api("POST", "/v1/emails", { address: input.value.trim() });
     if (answer.ok) message.textContent = S.linkSent;
-    else say(message, answer, "", S.failed);
+    else say(message, answer, "");
   };
   return el("form", { onsubmit: send }, el("label", { for: `${prefix}-address` }, `${S.emailAddress} `), input, " ", el("button", { type: "submit", id: `${prefix}-send` }, S.sendLink), message);
 }
 
-async function emailsSection() {
+async function emailsSection(reload) {
   const answer = await api("GET", "/v1/emails");
   return el(
     "section",
@@ -213,7 +218,7 @@ async function emailsSection() {
     el("p", {}, S.emailsText),
     addressForm(),
     el("ul", { class: "plain" }, answer.data.items.map((item, i) =>
-      el("li", { id: `email-${i}` }, el("h3", {}, item.recipient.display_name), el("p", {}, S.addressProven), recipientActions([item.recipient.key], `email-${i}`)))),
+      el("li", { id: `email-${i}` }, el("h3", {}, item.recipient.display_name), el("p", {}, S.addressProven), recipientActions([item.recipient.key], `email-${i}`, reload)))),
   );
 }
 
@@ -273,18 +278,20 @@ async function earningsSection() {
   );
 }
 
-export async function creatorPage() {
+/** The creator page; ``note`` says what was just done (a claim, a decline). */
+export async function creatorPage(_navigate, note = "") {
   if (!(await signedInOr(S.creatorTitle, "/creator", el("p", {}, S.creatorIntro)))) return;
-  const reload = () => creatorPage();
+  const reload = (said = "") => creatorPage(_navigate, typeof said === "string" ? said : "");
   const notice = new URL(location.href).searchParams;
   const [connections, domains, addresses, earnings] = await Promise.all([
     connectionsSection(reload),
     domainsSection(reload),
-    emailsSection(),
+    emailsSection(reload),
     earningsSection(),
   ]);
   show(
     el("h1", {}, S.creatorTitle),
+    note ? el("p", { role: "status", id: "creator-note" }, note) : "",
     notice.get("connected") ? el("p", { role: "status", id: "connected" }, `${S.connectedNow} ${notice.get("connected")}`) : "",
     notice.get("connect_error") ? el("p", { role: "alert", class: "error" }, S.connectRefused) : "",
     el("p", {}, S.creatorIntro),

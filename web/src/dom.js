@@ -1,4 +1,8 @@
 // Building elements without HTML strings: text is always text.
+import { formatMoney } from "./format.js";
+import { problemText } from "./problems.js";
+import { STRINGS } from "./strings.js";
+
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
@@ -19,9 +23,22 @@ export function show(...children) {
   app.focus();
 }
 
-/** Say in ``message`` how an API call went: ``text`` if it worked, else the problem's
- * detail (or ``failed``), marked as an error. */
-export function say(message, answer, text, failed = "That did not work.") {
-  message.textContent = answer.ok ? text : answer.data.detail || failed;
+/** Say in ``message`` how an API call went: ``text`` if it worked, else what the problem
+ * means in words (``problems.js``), marked as an error; the field the message describes
+ * (``aria-describedby``) is marked invalid until it works. */
+export function say(message, answer, text) {
+  message.textContent = answer.ok ? text : problemText(answer, STRINGS, formatMoney);
   message.className = answer.ok ? "" : "error";
+  if (message.id) {
+    for (const field of document.querySelectorAll(`[aria-describedby~="${message.id}"]`)) {
+      if (answer.ok) field.removeAttribute("aria-invalid");
+      else field.setAttribute("aria-invalid", "true");
+    }
+  }
+}
+
+/** Say a mistake found before asking the API (``sentence`` from the strings file). */
+export function sayInvalid(message, sentence) {
+  say(message, { ok: false, status: 400, data: {} }, "");
+  message.textContent = sentence;
 }

@@ -50,7 +50,7 @@ export async function extensionSignIn() {
   };
   on("flattr-authenticate", async (detail) => {
     const made = await api("POST", "/v1/me/devices", { name: deviceName(detail) });
-    if (!made.ok) return say(status, made, "", S.failed);
+    if (!made.ok) return say(status, made, "");
     const me = await api("GET", "/v1/me");
     const active = Boolean(me.ok && Number(me.data.monthly_budget.amount) > 0);
     send("flattr-token", { accessToken: made.data.token, subscription: { active } });

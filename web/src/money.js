@@ -1,7 +1,7 @@
 // The money page: top up through Stripe Checkout, and my pay-ins with their states.
 import { optionalAmountForm } from "./amountform.js";
 import { api } from "./api.js";
-import { el, say, show } from "./dom.js";
+import { el, say, sayInvalid, show } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
 import { shortfallParagraph, signedInOr } from "./pages.js";
 import { payInsAndBalance } from "./payinwait.js";
@@ -9,7 +9,7 @@ import { payoutSection, toStripe } from "./payout.js";
 import { STRINGS as S } from "./strings.js";
 
 function topUpForm() {
-  const amount = el("input", { id: "top-up", name: "amount", inputmode: "decimal", value: "10.00", "aria-describedby": "top-up-help" });
+  const amount = el("input", { id: "top-up", name: "amount", inputmode: "decimal", value: "10.00", "aria-describedby": "top-up-help top-up-message" });
   const method = el(
     "select",
     { id: "top-up-method", name: "method" },
@@ -21,14 +21,14 @@ function topUpForm() {
     event.preventDefault();
     const value = parseAmount(amount.value);
     if (value === null) {
-      message.textContent = S.topUpInvalid;
+      sayInvalid(message, S.topUpInvalid);
       return;
     }
     // One key per attempt: pressing twice, or a retry after a lost answer, is one pay-in.
     const key = crypto.randomUUID();
     const answer = await api("POST", "/v1/payins", { amount: { amount: value, currency: "EUR" }, method: method.value }, { "Idempotency-Key": key });
     if (answer.ok) location.assign(answer.data.checkout_url);
-    else say(message, answer, "", S.failed);
+    else say(message, answer, "");
   };
   return el(
     "form",
@@ -56,7 +56,7 @@ function refundForm(onDone) {
     help: S.refundHelp,
     said: S.refunded,
     done: onDone,
-    refused: (message, answer) => say(message, answer, "", S.failed),
+    refused: (message, answer) => say(message, answer, ""),
   });
 }
 
@@ -73,12 +73,12 @@ function monthlySection(mine, onDone) {
     event.preventDefault();
     const answer = await api("POST", "/v1/payins/monthly", { method: method.value }, { "Idempotency-Key": crypto.randomUUID() });
     if (answer.ok) location.assign(answer.data.checkout_url);
-    else say(message, answer, "", S.failed);
+    else say(message, answer, "");
   };
   const stop = async () => {
     const answer = await api("DELETE", "/v1/payins/monthly");
     if (answer.ok) onDone(S.monthlyStopped);
-    else say(message, answer, "", S.failed);
+    else say(message, answer, "");
   };
   const active = mine.state === "active";
   return el(
@@ -100,7 +100,7 @@ function monthlySection(mine, onDone) {
 async function finish(payinId, message) {
   const answer = await api("POST", `/v1/payins/${encodeURIComponent(payinId)}/checkout`);
   if (answer.ok) location.assign(answer.data.checkout_url);
-  else say(message, answer, "", S.failed);
+  else say(message, answer, "");
 }
 
 function payInRows(items) {
@@ -130,7 +130,7 @@ export async function moneyPage(_navigate, note = "", payoutNote = "") {
     show(el("h1", {}, S.moneyTitle), message);
     return toStripe(message);
   }
-  if (params.get("payout") === "return" && !payoutNote) payoutNote = S.payoutBack;
+  const back = params.get("payout") === "return" && !payoutNote;
   if (params.get("finish")) {
     // From the email about a monthly charge that waits: straight to Stripe's page.
     const message = el("p", { role: "status" }, S.loading);
@@ -154,6 +154,6 @@ export async function moneyPage(_navigate, note = "", payoutNote = "") {
     el("h2", {}, S.payInsTitle),
     payInRows(payins.data.items),
     monthlySection(monthly.data, (said) => moneyPage(_navigate, said)),
-    await payoutSection((said) => moneyPage(_navigate, "", said), payoutNote),
+    await payoutSection((said) => moneyPage(_navigate, "", said), payoutNote, back),
   );
 }

@@ -1,7 +1,7 @@
 // The pages: home, the end of sign-in, the dashboard.
 import { api } from "./api.js";
 import { accessToken, finishSignIn, signIn, signOut } from "./auth.js";
-import { el, say, show } from "./dom.js";
+import { el, say, sayInvalid, show } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
 import { devicesSection, securitySection } from "./security.js";
 import { shortfallNotice } from "./shortfall.js";
@@ -38,7 +38,7 @@ export async function signedIn(navigate) {
   else show(el("p", { class: "error", role: "alert" }, S.signInFailed));
 }
 
-function budgetForm(current, onSaved) {
+function budgetForm(current, onSaved, note = "") {
   const input = el("input", {
     id: "budget",
     name: "budget",
@@ -46,19 +46,19 @@ function budgetForm(current, onSaved) {
     value: Number.parseFloat(current.amount).toFixed(2),
     "aria-describedby": "budget-message",
   });
-  const message = el("p", { id: "budget-message", role: "status" });
+  const message = el("p", { id: "budget-message", role: "status" }, note);
   const save = async (event) => {
     event.preventDefault();
     const amount = parseAmount(input.value);
     if (amount === null) {
-      message.textContent = S.changeBudget;
+      sayInvalid(message, S.budgetInvalid);
       return;
     }
     const answer = await api("PATCH", "/v1/me", {
       monthly_budget: { amount, currency: current.currency },
     });
-    say(message, answer, S.saved, S.failed);
-    if (answer.ok) onSaved();
+    say(message, answer, "");
+    if (answer.ok) onSaved(`${S.budgetSaved} ${formatMoney(answer.data.monthly_budget)}.`);
   };
   return el(
     "form",
@@ -120,7 +120,7 @@ function timeZoneForm(current, onSaved) {
   const save = async (event) => {
     event.preventDefault();
     const answer = await api("PATCH", "/v1/me", { time_zone: select.value });
-    say(message, answer, S.saved, S.failed);
+    say(message, answer, S.saved);
     if (answer.ok) onSaved();
   };
   return el(
@@ -140,7 +140,7 @@ function moneyEmailsToggle(on) {
   const message = el("p", { id: "money-emails-message", role: "status" });
   box.addEventListener("change", async () => {
     const answer = await api("PATCH", "/v1/me", { money_emails: box.checked });
-    say(message, answer, S.saved, S.failed);
+    say(message, answer, S.saved);
   });
   return el("p", {}, box, " ", el("label", { for: "money-emails" }, S.moneyEmails), message);
 }
@@ -221,17 +221,17 @@ export async function account(navigate) {
     link.click();
     URL.revokeObjectURL(link.href);
   };
-  const confirmation = el("input", { id: "delete-confirm", autocomplete: "off" });
+  const confirmation = el("input", { id: "delete-confirm", autocomplete: "off", "aria-describedby": "delete-message" });
   const message = el("p", { id: "delete-message", role: "status" });
   const remove = async (event) => {
     event.preventDefault();
     if (confirmation.value.trim().toLowerCase() !== S.deleteConfirmPhrase) {
-      message.textContent = S.deleteConfirmLabel;
+      sayInvalid(message, S.deleteConfirmMissing);
       return;
     }
     const answer = await api("DELETE", "/v1/me");
     if (!answer.ok) {
-      message.textContent = answer.data.detail;
+      say(message, answer, "");
       return;
     }
     await signOut();
@@ -259,7 +259,8 @@ export async function account(navigate) {
   );
 }
 
-export async function dashboard() {
+/** The dashboard; ``budgetNote`` says a budget just saved (drawn again with it). */
+export async function dashboard(budgetNote = "") {
   if (!(await signedInOr(S.dashboardTitle, "/dashboard", el("p", {}, S.signedOut)))) return;
   const [answer, me, monthly] = await Promise.all([
     api("GET", "/v1/me/balance"),
@@ -281,7 +282,7 @@ export async function dashboard() {
       el("dd", { id: "flattr-count" }, month.flattrs),
     ),
     shortfallParagraph(month, monthly.ok ? monthly.data : null),
-    budgetForm(month.monthly_budget, () => dashboard()),
+    budgetForm(month.monthly_budget, (note) => dashboard(note), budgetNote),
     timeZoneForm(me.data.time_zone, () => dashboard()),
     moneyEmailsToggle(me.data.money_emails),
     el("h2", {}, S.projectedTitle),

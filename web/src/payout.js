@@ -9,7 +9,7 @@ import { STRINGS as S } from "./strings.js";
 
 /** What to say when money may not leave yet: the problem's words and the way on. */
 function refusal(message, answer) {
-  say(message, answer, "", S.failed);
+  say(message, answer, "");
   const type = answer.data && answer.data.type;
   if (type === "/problems/recent-sign-in-required") message.append(" ", signInAgain("/money"));
   if (type === "/problems/totp-required") message.append(" ", el("a", { href: "/account" }, S.totpGoSetUp));
@@ -50,10 +50,11 @@ function withdrawalRows(items) {
 }
 
 /** The money page's pay-out part; ``onDone(note)`` draws the page again, ``note`` says
- * what was just done. */
-export async function payoutSection(onDone, note = "") {
+ * what was just done, ``back`` that the person just came back from Stripe's pages. */
+export async function payoutSection(onDone, note = "", back = false) {
   const [account, withdrawals] = await Promise.all([api("GET", "/v1/payouts/account"), api("GET", "/v1/withdrawals")]);
   const state = account.data;
+  if (back) note = S.payoutBack(S[`payout_${state.status}`] || S.payout_onboarding);
   const message = el("p", { id: "payout-message", role: "status" });
   const setUp = el(
     "button",

@@ -6,6 +6,7 @@ import { accessToken, signIn } from "./auth.js";
 import { copyButton } from "./creator.js";
 import { el, say, show } from "./dom.js";
 import { formatMoney } from "./format.js";
+import { problemText } from "./problems.js";
 import { notFlattrableText, receiverState } from "./receiver.js";
 import { buttonSnippet, statsSeries } from "./statsdata.js";
 import { STRINGS as S } from "./strings.js";
@@ -49,7 +50,7 @@ export async function receiverPage() {
   const segment = encodeURIComponent(key).replaceAll("%3A", ":").replaceAll("%40", "@");
   const answer = await api("GET", `/v1/recipients/${segment}`);
   if (!answer.ok) {
-    show(el("h1", {}, S.receiverMissing), el("p", { class: "error" }, answer.data.detail || ""));
+    show(el("h1", {}, S.receiverMissing), el("p", { class: "error" }, problemText(answer, S, formatMoney)));
     return;
   }
   const found = answer.data;
@@ -116,7 +117,7 @@ export async function statsPage() {
 
 async function flattrIt(url, message) {
   const answer = await api("POST", "/v1/flattrs", { event_id: crypto.randomUUID(), url });
-  say(message, answer, S.flattred, S.failed);
+  say(message, answer, S.flattred);
 }
 
 export async function flattrPage() {
@@ -124,7 +125,7 @@ export async function flattrPage() {
   const here = `/flattr?url=${encodeURIComponent(url)}`;
   const resolved = await api("GET", `/v1/resolve?url=${encodeURIComponent(url)}`);
   if (!resolved.ok) {
-    show(el("h1", {}, S.flattrTitle), el("p", { class: "error", id: "flattr-message" }, resolved.data.detail || S.failed));
+    show(el("h1", {}, S.flattrTitle), el("p", { class: "error", id: "flattr-message" }, problemText(resolved, S, formatMoney)));
     return;
   }
   const page = resolved.data;

@@ -18,13 +18,13 @@ function setUp(box, heading, redraw) {
   const message = el("p", { id: "totp-message", role: "status" });
   const start = async () => {
     const answer = await api("POST", "/v1/me/totp");
-    if (!answer.ok) return say(message, answer, "", S.failed);
-    const code = el("input", { id: "totp-code", inputmode: "numeric", autocomplete: "one-time-code", pattern: "[0-9]{6}", maxlength: "6", required: "" });
+    if (!answer.ok) return say(message, answer, "");
+    const code = el("input", { id: "totp-code", inputmode: "numeric", autocomplete: "one-time-code", pattern: "[0-9]{6}", maxlength: "6", required: "", "aria-describedby": "totp-confirm-message" });
     const confirm = async (event) => {
       event.preventDefault();
       const done = await api("POST", "/v1/me/totp/verify", { code: code.value.trim() });
       if (done.ok) redraw(S.totpOnNow);
-      else say(confirmMessage, done, "", S.failed);
+      else say(confirmMessage, done, "");
     };
     const confirmMessage = el("p", { id: "totp-confirm-message", role: "status" });
     box.replaceChildren(
@@ -50,7 +50,7 @@ export async function securitySection(note = "") {
     const turnOff = async () => {
       const answer = await api("DELETE", "/v1/me/totp");
       if (answer.ok) draw(S.totpOffNow);
-      else say(message, answer, "", S.failed);
+      else say(message, answer, "");
     };
     const heading = [el("h2", { id: "security-title" }, S.securityTitle), el("p", {}, S.securityText)];
     box.replaceChildren(
@@ -80,7 +80,7 @@ export async function devicesSection() {
     const revoke = async (device) => {
       const answer = await api("DELETE", `/v1/me/devices/${encodeURIComponent(device.id)}`);
       if (answer.ok) draw(S.devicesRevoked);
-      else say(message, answer, "", S.failed);
+      else say(message, answer, "");
     };
     box.replaceChildren(
       el("h2", { id: "devices-title" }, S.devicesTitle),

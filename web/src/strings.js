@@ -21,6 +21,8 @@ export const STRINGS = {
   budget: "Monthly budget",
   flattrsThisMonth: "Flattrs this month",
   changeBudget: "Change budget",
+  budgetInvalid: "Enter a budget in euros, such as 5 or 7.50.",
+  budgetSaved: "Your budget is saved:",
   saved: "Saved.",
   projectedTitle: "Where your budget goes this month",
   receiver: "Receiver",
@@ -94,6 +96,7 @@ export const STRINGS = {
     "cannot leave is kept for you, and we email you how much.",
   deleteConfirmLabel: "Type delete my account to confirm",
   deleteConfirmPhrase: "delete my account",
+  deleteConfirmMissing: "To delete your account, type delete my account in the box first.",
   deleteButton: "Delete my account",
   deleted:
     "Your account is deleted. Its money is leaving and its data is being erased now; " +
@@ -117,6 +120,7 @@ export const STRINGS = {
   server: "Your server",
   claimButton: "Claim what waits",
   claimedMoved: "Moved to your earnings:",
+  verifiedNow: "Your site is verified.",
   declineButton: "Decline",
   declineExplained:
     "Declining gives the money that waits back to the people who gave it, removes this " +
@@ -160,6 +164,10 @@ export const STRINGS = {
   claimMissing: "This claim link is not valid",
   claimMissingText: "It may have expired. The creator's next email brings a new one.",
   alreadyClaimed: "This has been claimed: later flattrs go straight to its creator.",
+  claimLinkClaimed: "has claimed this money",
+  claimLinkDeclined: "has refused this money",
+  claimLinkDeclinedText:
+    "What was held went back to the people who gave it, and nobody flattrs it any more.",
   claimSignIn: "Sign in (or sign up) to claim it or to decline it.",
   claimTitle: "Claim it",
   proveBy: "Prove the account is yours by connecting",
@@ -179,7 +187,7 @@ export const STRINGS = {
   payout_restricted: "Stripe needs more details",
   payout_ready: "ready",
   payout_disconnected: "disconnected at Stripe: set it up again",
-  payoutBack: "Back from Stripe. Your payout account's state is below.",
+  payoutBack: (state) => `Back from Stripe. Your payout account: ${state}.`,
   withdrawAmount: "Withdraw (EUR)",
   withdrawAll: "all of it",
   withdrawButton: "Withdraw",
@@ -336,4 +344,68 @@ export const STRINGS = {
     "Put this tag in your home page's head with the token we give you, and flattrs to " +
     "every page of your site go to you:",
   metaVerify: "Get the token and verify it in the",
+  // What a problem from the API means, in words (``problems.js``); never its detail.
+  problems: {
+    offline: "The service did not answer. Check your connection and try again.",
+    tooMany: "Too many tries in a short time. Please wait a little and try again.",
+    signedOut: "You have been signed out. Sign in again and try once more.",
+    forbidden: "You cannot do that with this account.",
+    notFound: "That could not be found. It may have been removed.",
+    conflict: "That has changed in the meantime. Reload the page to see it as it is now.",
+    server: "Something went wrong on our side. Please try again in a minute.",
+    checkThis: "Please check what you entered.",
+    atLeast: (money) => `Enter at least ${money}.`,
+    atMost: (money) => `That is more than there is: at most ${money}.`,
+    onlyNow: (money) =>
+      `Only ${money} can go back to a payment method now: a SEPA debit can be refunded ` +
+      "56 days after it was made.",
+    bySlug: {
+      "totp-required": "Turn on two-step sign-in first: money leaves only with it.",
+      "recent-sign-in-required": "For this, sign in again with a code from your app.",
+      "too-many-requests": "Too many tries in a short time. Please wait a little and try again.",
+      "idempotency-key-in-use": "That is still being done. Wait a moment, then reload the page.",
+      "idempotency-key-reused": "That was asked already. Reload the page to see how it went.",
+      busy: "We are busy right now. Please try again in a minute.",
+      unavailable: "That service is not available right now. Please try again later.",
+      "platform-unavailable": "That platform did not answer. Please try again later.",
+      "payout-account-not-ready": "Finish setting up your payout account at Stripe first.",
+      "ownership-not-proven":
+        "First prove that it is yours: connect that account, verify that site or prove that address.",
+      claimed: "Someone else has already claimed it.",
+      "not-verified":
+        "We did not find the token yet. Publish it as a DNS TXT record or a meta tag, wait a few minutes, and check again.",
+      "lookup-failed": "We could not look that up. Please try again later.",
+      "no-account": "There is no payout account yet. Set one up first.",
+      "nothing-to-finish": "That payment needs nothing more from you.",
+      "authorization-failed": "The platform did not let us connect. Please try again.",
+      "payment-not-this-pay-in": "That payment does not belong here. Reload the page.",
+    },
+    byField: {
+      amount: (message) =>
+        /no unspent balance/.test(message)
+          ? "There is no unspent money to give back."
+          : /more than is earned/.test(message)
+            ? "That is more than you have earned now."
+            : "Enter an amount such as 10.00.",
+      monthly_budget: "Enter a budget such as 5.00.",
+      method: "Choose how you pay: card or SEPA debit.",
+      domain: (message) =>
+        /platform/.test(message)
+          ? "That is a platform's site: connect your account on it instead."
+          : "Enter the name of a site you own, such as example.org (one anyone can register, without https:// or a path).",
+      instance: (message) =>
+        /did not register/.test(message)
+          ? "That server did not let us register. Try again later, or another server."
+          : "We could not find that server. Enter its name, such as mastodon.social.",
+      address: "Enter an email address, such as you@example.org.",
+      code: "That code is not right. Enter the six digits your authenticator app shows now.",
+      name: "Enter a name for this browser, such as Firefox at home.",
+      time_zone: "Choose a time zone from the list.",
+      recipient: "That receiver is not known.",
+      return_to: "That link is broken. Start again from the page.",
+      cursor: "That page of the list is gone. Reload the page.",
+      url: "That is not a web page we can flattr. Use a link that starts with https://.",
+      key: "That receiver is not known.",
+    },
+  },
 };
