@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -428,6 +429,77 @@ PAGES = (
     "/button",
     "/oauth/ext",
 )
+
+
+# What a person must never read (issue 31, item 3): field paths, slugs, the API's phrasing.
+API_WORDS = r"body\.|query\.|header\.|/problems/|\b[a-z]+_[a-z_]+\b|\bEUR\b|authenticator app's"
+
+
+def says_in_words(page, form_field: str, message: str, expected: str | None = None) -> None:
+    """After a bad value in ``form_field``: ``message`` says it in words (``expected`` when
+    known), marked as an error, the field marked invalid and described by it."""
+    said = page.locator(message)
+    expect(said).to_have_class("error")
+    if expected is not None:
+        expect(said).to_have_text(expected)
+    text = said.inner_text()
+    assert text and not re.search(API_WORDS, text), text
+    field = page.locator(form_field)
+    expect(field).to_have_attribute("aria-invalid", "true")
+    assert message.removeprefix("#") in field.get_attribute("aria-describedby").split()
+
+
+def test_every_form_says_bad_values_in_words(stack: Client, browser: Browser):
+    """Each form of the site, given values the API refuses (and some the page itself
+    refuses): a sentence from the strings file beside the field, never the API's words
+    ("body.amount: amount: at least 10.00 EUR", "no_registrable_domain", ...)."""
+    page = browser.new_context(viewport=WIDTHS["phone"]).new_page()
+    page.goto(stack.base + "/dashboard")
+    sign_in_here(page, "bad-values@example.org")
+    for typed, expected in (
+        ("five", "Enter a budget in euros, such as 5 or 7.50."),
+        ("0.50", "Enter at least €2.00."),
+    ):
+        page.fill("#budget", typed)
+        page.get_by_role("button", name="Change budget").click()
+        says_in_words(page, "#budget", "#budget-message", expected)
+
+    page.goto(stack.base + "/money")
+    for typed, expected in (
+        ("ten", "Type an amount like 10 or 10.50."),
+        ("1", "Enter at least €2.00."),
+    ):
+        page.fill("#top-up", typed)
+        page.get_by_role("button", name="Top up", exact=True).click()
+        says_in_words(page, "#top-up", "#top-up-message", expected)
+    page.fill("#refund", "3")
+    page.get_by_role("button", name="Give it back").click()
+    says_in_words(page, "#refund", "#refund-message", "There is no unspent money to give back.")
+
+    page.goto(stack.base + "/creator")
+    for typed, expected in (
+        ("localhost", None),
+        ("github.com", "That is a platform's site: connect your account on it instead."),
+    ):
+        page.fill("#domain", typed)
+        page.get_by_role("button", name="Add", exact=True).click()
+        says_in_words(page, "#domain", "#domain-message", expected)
+    page.fill("#connect-mastodon-server", "nowhere.invalid")
+    page.get_by_role("button", name="Connect Mastodon").click()
+    says_in_words(page, "#connect-mastodon-server", "#connect-mastodon-message")
+
+    page.goto(stack.base + "/account")
+    page.click("#totp-start")
+    page.fill("#totp-code", "000000")
+    page.get_by_role("button", name="Turn on").click()
+    says_in_words(
+        page,
+        "#totp-code",
+        "#totp-confirm-message",
+        "That code is not right. Enter the six digits your authenticator app shows now.",
+    )
+    page.screenshot(path=str(SHOTS / "messages-phone.png"), full_page=True)
+    page.context.close()
 
 
 def serious_violations(page) -> list[str]:

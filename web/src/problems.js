@@ -34,7 +34,8 @@ export function problemText(answer, strings, formatMoney) {
     const only = moneyAfter("only", message);
     if (least) return words.atLeast(formatMoney(least));
     if (only) return words.onlyNow(formatMoney(only));
-    if (most) return words.atMost(formatMoney(most));
+    // "at most 0.00": there is none at all, which the field's own sentence says better.
+    if (most && Number.parseFloat(most.amount) > 0) return words.atMost(formatMoney(most));
     const byField = words.byField[field];
     if (typeof byField === "function") return byField(message);
     return byField;

@@ -382,9 +382,9 @@ export const STRINGS = {
     },
     byField: {
       amount: (message) =>
-        /no unspent balance/.test(message)
+        /no unspent balance|is unspent/.test(message)
           ? "There is no unspent money to give back."
-          : /more than is earned/.test(message)
+          : /earned/.test(message)
             ? "That is more than you have earned now."
             : "Enter an amount such as 10.00.",
       monthly_budget: "Enter a budget such as 5.00.",

@@ -26,6 +26,8 @@ const CASES = [
   [problem(422, "validation-error", "body.monthly_budget.amount", "must be at least 2.00 EUR"), "Enter at least €2.00."],
   [problem(422, "invalid-request", "body.amount", "amount: at most 4.00 EUR is unspent"), "That is more than there is: at most €4.00."],
   [problem(422, "invalid-request", "body.amount", "amount: there is no unspent balance to give back"), "There is no unspent money to give back."],
+  [problem(422, "invalid-request", "body.amount", "amount: at most 0.00 EUR is unspent"), "There is no unspent money to give back."],
+  [problem(422, "invalid-request", "body.amount", "amount: at most 0.00 EUR is earned"), "That is more than you have earned now."],
   [problem(422, "invalid-request", "query.instance", "the host name does not resolve"), STRINGS.problems.byField.instance("")],
   [problem(422, "invalid-request", "body.domain", "not a public domain anyone can register"), STRINGS.problems.byField.domain("")],
   [problem(422, "invalid-request", "body.domain", "a platform's domain: connect your account there instead"), "That is a platform's site: connect your account on it instead."],
