@@ -1,7 +1,8 @@
 // The creator area: connections, domains, claiming and declining, earnings.
 import uPlot from "uplot";
 import { api } from "./api.js";
-import { el, say, show } from "./dom.js";
+import { chartWidth, LEGEND, monthAxis } from "./charts.js";
+import { el, say, scrollTable, show } from "./dom.js";
 import { earningsPerMonth, earningsPerRecipient, fromMicros, toMicros } from "./earnings.js";
 import { formatMoney } from "./format.js";
 import { signedInOr } from "./pages.js";
@@ -242,15 +243,16 @@ export async function emailProofPage() {
 function earningsChart(revenue) {
   const { labels, totals } = earningsPerMonth(revenue);
   const figure = el("figure", { id: "earnings-chart" }, el("figcaption", {}, S.earningsPerMonth));
-  const width = Math.min(720, document.getElementById("app").clientWidth || 720);
+  const width = chartWidth();
   new uPlot(
     {
       width,
       height: 200,
+      legend: LEGEND,
       scales: { x: { time: false, range: (_, min, max) => [min - 0.5, max + 0.5] } },
       series: [{ label: S.month, value: (_, i) => labels[i] ?? "" },
         { label: "EUR", stroke: "#0b5cad", fill: "rgba(11,92,173,0.3)", paths: uPlot.paths.bars({ size: [0.6, 60] }) }],
-      axes: [{ splits: () => labels.map((_, i) => i), values: (_, ticks) => ticks.map((i) => labels[i] ?? "") }, {}],
+      axes: [monthAxis(labels, width), {}],
     },
     [labels.map((_, i) => i), totals],
     figure,
@@ -270,7 +272,7 @@ async function earningsSection() {
       ? el("p", {}, S.noEarnings)
       : [
           earningsChart(revenue.data),
-          el("table", { id: "earnings-items" },
+          scrollTable({ id: "earnings-items" },
             el("thead", {}, el("tr", {}, el("th", {}, S.receiver), el("th", {}, S.flattrs), el("th", {}, S.supporters), el("th", {}, S.amount))),
             el("tbody", {}, rows.map((row) => el("tr", {}, el("td", {}, row.recipient), el("td", {}, row.flattrs), el("td", {}, row.supporters), el("td", {}, euro(row.amount))))),
           ),

@@ -17,6 +17,12 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+/** A table that scrolls inside its own box on a narrow screen, never widening the page;
+ * the box takes the keyboard's focus, so that it scrolls without a mouse too. */
+export function scrollTable(attributes, ...children) {
+  return el("div", { class: "table-scroll", tabindex: "0" }, el("table", attributes, ...children));
+}
+
 export function show(...children) {
   const app = document.getElementById("app");
   app.replaceChildren(...children);

@@ -1,7 +1,8 @@
 // The history page: a month's statement, where the money went, flattrs per day (uPlot).
 import uPlot from "uplot";
 import { api } from "./api.js";
-import { el, show } from "./dom.js";
+import { chartWidth, LEGEND, monthAxis, WHOLE } from "./charts.js";
+import { el, scrollTable, show } from "./dom.js";
 import { formatMoney } from "./format.js";
 import { flattrsPerDay, moneyPerMonthStacked, monthsUpTo, partState, whereMoneyWent } from "./history.js";
 
@@ -31,14 +32,15 @@ function statementTable(statement) {
       "dl",
       { id: "statement" },
       el("dt", {}, S.status),
-      el("dd", { id: "statement-status" }, statement.status),
+      el("dd", { id: "statement-status" }, S[`statement_${statement.status}`] || S.statement_open),
       el("dt", {}, S.charge),
       el("dd", { id: "statement-charge" }, formatMoney(statement.charge)),
       el("dt", {}, S.fee),
       el("dd", { id: "statement-fee" }, formatMoney(statement.fee)),
     ),
-    el(
-      "table",
+    statement.parts.length === 0
+      ? el("p", { id: "statement-empty" }, S.statementEmpty)
+      : scrollTable(
       { id: "statement-parts" },
       el("thead", {}, el("tr", {}, el("th", {}, S.receiver), el("th", {}, S.flattrs), el("th", {}, S.amount))),
       el(
@@ -77,14 +79,18 @@ function perDayChart(month, flattrs) {
   const figure = el("figure", { id: "per-day" });
   const caption = el("figcaption", {}, `${S.perDayTitle}: `, el("span", { id: "per-day-total" }, total), ` ${S.perDayTotal}`);
   figure.append(caption);
-  const width = Math.min(720, document.getElementById("app").clientWidth || 720);
+  if (total === 0) {
+    figure.append(el("p", { id: "per-day-empty" }, S.perDayEmpty));
+    return figure;
+  }
   new uPlot(
     {
-      width,
+      width: chartWidth(),
       height: 220,
-      scales: { x: { time: false } },
-      series: [{ label: "day" }, { label: S.flattrs, stroke: "#0b5cad", fill: "rgba(11,92,173,0.15)" }],
-      axes: [{}, {}],
+      legend: LEGEND,
+      scales: { x: { time: false }, y: { range: (_, __, max) => [0, Math.max(max, 1)] } },
+      series: [{ label: S.day }, { label: S.flattrs, stroke: "#0b5cad", fill: "rgba(11,92,173,0.15)" }],
+      axes: [{ incrs: WHOLE }, { incrs: WHOLE }],
     },
     [days, counts],
     figure,
@@ -98,12 +104,13 @@ function perMonthChart(statements) {
   const { months, receivers, stacks } = moneyPerMonthStacked(statements, 5, S.others);
   const figure = el("figure", { id: "per-month" }, el("figcaption", {}, S.perMonthTitle));
   if (receivers.length === 0) return el("p", { id: "per-month-empty" }, S.nothingYet);
-  const width = Math.min(720, document.getElementById("app").clientWidth || 720);
+  const width = chartWidth();
   const order = receivers.map((_, i) => i).reverse(); // the tallest stack first, so all show
   new uPlot(
     {
       width,
       height: 240,
+      legend: LEGEND,
       scales: { x: { time: false, range: (_, min, max) => [min - 0.5, max + 0.5] } },
       series: [
         { label: S.month, value: (_, i) => months[i] ?? "" },
@@ -115,7 +122,7 @@ function perMonthChart(statements) {
           value: (_, v, __, idx) => (idx == null ? "--" : (v - (i > 0 ? stacks[i - 1][idx] : 0)).toFixed(2)),
         })),
       ],
-      axes: [{ splits: () => months.map((_, i) => i), values: (_, ticks) => ticks.map((i) => months[i] ?? "") }, {}],
+      axes: [monthAxis(months, width), {}],
     },
     [months.map((_, i) => i), ...order.map((i) => stacks[i])],
     figure,

@@ -1,7 +1,7 @@
 // The money page: top up through Stripe Checkout, and my pay-ins with their states.
 import { optionalAmountForm } from "./amountform.js";
 import { api } from "./api.js";
-import { el, say, sayInvalid, show } from "./dom.js";
+import { el, say, sayInvalid, scrollTable, show } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
 import { shortfallParagraph, signedInOr } from "./pages.js";
 import { payInsAndBalance } from "./payinwait.js";
@@ -105,8 +105,7 @@ async function finish(payinId, message) {
 
 function payInRows(items) {
   if (items.length === 0) return el("p", {}, S.noPayIns);
-  return el(
-    "table",
+  return scrollTable(
     { id: "payins" },
     el("thead", {}, el("tr", {}, el("th", {}, S.date), el("th", {}, S.amount), el("th", {}, S.fee), el("th", {}, S.status))),
     el("tbody", {}, items.map((p) => el("tr", {},

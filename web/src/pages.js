@@ -1,7 +1,7 @@
 // The pages: home, the end of sign-in, the dashboard.
 import { api } from "./api.js";
 import { accessToken, finishSignIn, signIn, signOut } from "./auth.js";
-import { el, say, sayInvalid, show } from "./dom.js";
+import { el, say, sayInvalid, scrollTable, show } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
 import { devicesSection, securitySection } from "./security.js";
 import { shortfallNotice } from "./shortfall.js";
@@ -86,9 +86,8 @@ export function shortfallParagraph(balance, monthly, here = false) {
 
 function projected(parts, funded) {
   if (parts.length === 0) return el("p", {}, S.nothingYet);
-  return el(
-    "table",
-    {},
+  return scrollTable(
+    { id: "projected" },
     el("thead", {}, el("tr", {}, el("th", {}, S.receiver), el("th", {}, S.flattrs), el("th", {}, S.amount))),
     el(
       "tbody",
@@ -181,7 +180,7 @@ async function flattrList(receiver = "any") {
       filter,
       items.length === 0
         ? el("p", {}, S.nothingYet)
-        : el("table", {}, el("tbody", {}, items.map((f) => flattrRow(f, () => dashboard())))),
+        : scrollTable({ id: "flattr-items" }, el("tbody", {}, items.map((f) => flattrRow(f, () => dashboard())))),
     );
   };
   await load(receiver);
@@ -260,7 +259,7 @@ export async function account(navigate) {
 }
 
 /** The dashboard; ``budgetNote`` says a budget just saved (drawn again with it). */
-export async function dashboard(budgetNote = "") {
+export async function dashboard(_navigate, budgetNote = "") {
   if (!(await signedInOr(S.dashboardTitle, "/dashboard", el("p", {}, S.signedOut)))) return;
   const [answer, me, monthly] = await Promise.all([
     api("GET", "/v1/me/balance"),
@@ -282,7 +281,7 @@ export async function dashboard(budgetNote = "") {
       el("dd", { id: "flattr-count" }, month.flattrs),
     ),
     shortfallParagraph(month, monthly.ok ? monthly.data : null),
-    budgetForm(month.monthly_budget, (note) => dashboard(note), budgetNote),
+    budgetForm(month.monthly_budget, (note) => dashboard(_navigate, note), budgetNote),
     timeZoneForm(me.data.time_zone, () => dashboard()),
     moneyEmailsToggle(me.data.money_emails),
     el("h2", {}, S.projectedTitle),

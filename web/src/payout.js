@@ -2,7 +2,7 @@
 // set up on Stripe's pages) and withdrawals to it.
 import { optionalAmountForm } from "./amountform.js";
 import { api } from "./api.js";
-import { el, say } from "./dom.js";
+import { el, say, scrollTable } from "./dom.js";
 import { formatMoney } from "./format.js";
 import { signInAgain } from "./security.js";
 import { STRINGS as S } from "./strings.js";
@@ -38,8 +38,7 @@ function withdrawForm(account, onDone) {
 
 function withdrawalRows(items) {
   if (items.length === 0) return el("p", {}, S.noWithdrawals);
-  return el(
-    "table",
+  return scrollTable(
     { id: "withdrawals" },
     el("thead", {}, el("tr", {}, el("th", {}, S.date), el("th", {}, S.amount), el("th", {}, S.status))),
     el("tbody", {}, items.map((w) => el("tr", {},

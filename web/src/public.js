@@ -4,7 +4,8 @@ import uPlot from "uplot";
 import { api } from "./api.js";
 import { accessToken, signIn } from "./auth.js";
 import { copyButton } from "./creator.js";
-import { el, say, show } from "./dom.js";
+import { chartWidth, LEGEND, monthAxis, monthLabel, WHOLE } from "./charts.js";
+import { el, say, scrollTable, show } from "./dom.js";
 import { formatMoney } from "./format.js";
 import { problemText } from "./problems.js";
 import { notFlattrableText, receiverState } from "./receiver.js";
@@ -16,8 +17,7 @@ const receiverLink = (recipient) =>
 
 function catalogueTable(items) {
   if (items.length === 0) return el("p", { id: "catalogue-empty" }, S.catalogueEmpty);
-  return el(
-    "table",
+  return scrollTable(
     { id: "catalogue-items" },
     el("thead", {}, el("tr", {}, el("th", {}, S.receiver), el("th", {}, S.platform), el("th", {}, S.supporters), el("th", {}, S.waitingAmount))),
     el("tbody", {}, items.map((item) =>
@@ -74,11 +74,12 @@ export async function receiverPage() {
 
 function statsChart(series) {
   const figure = el("figure", { id: "stats-chart" }, el("figcaption", {}, S.statsChart));
-  const width = Math.min(720, document.getElementById("app").clientWidth || 720);
+  const width = chartWidth();
   new uPlot(
     {
       width,
       height: 240,
+      legend: LEGEND,
       scales: { x: { time: false, range: (_, min, max) => [min - 0.5, max + 0.5] }, eur: {} },
       series: [
         { label: S.month, value: (_, i) => series.months[i] ?? "" },
@@ -86,8 +87,8 @@ function statsChart(series) {
         { label: S.moneySplitEur, stroke: "#a05a00", width: 2, dash: [6, 4], scale: "eur" },
       ],
       axes: [
-        { splits: () => series.x, values: (_, ticks) => ticks.map((i) => series.months[i] ?? "") },
-        {},
+        monthAxis(series.months, width, { axesPx: 120 }), // a y axis on each side
+        { incrs: WHOLE },
         { scale: "eur", side: 1, grid: { show: false } },
       ],
     },
@@ -107,10 +108,10 @@ export async function statsPage() {
     items.length === 0 ? el("p", { id: "stats-empty" }, S.statsEmpty) : statsChart(series),
     items.length === 0
       ? ""
-      : el("table", { id: "stats-items" },
+      : scrollTable({ id: "stats-items" },
           el("thead", {}, el("tr", {}, el("th", {}, S.month), el("th", {}, S.flattrs), el("th", {}, S.contributors), el("th", {}, S.moneySplit), el("th", {}, S.shareClaimed), el("th", {}, S.creatorsPaid))),
           el("tbody", {}, items.map((m, i) => el("tr", {},
-            el("td", {}, m.month), el("td", {}, m.flattrs), el("td", {}, m.contributors), el("td", {}, formatMoney(m.money_split)),
+            el("td", {}, monthLabel(m.month)), el("td", {}, m.flattrs), el("td", {}, m.contributors), el("td", {}, formatMoney(m.money_split)),
             el("td", {}, `${series.sharePercent[i]} %`), el("td", {}, m.creators_paid))))),
   );
 }

@@ -33,6 +33,11 @@ export const STRINGS = {
   declinedSince: "refused by its creator: the money came back to you",
   waiting: "waits to be claimed",
   nothingYet: "No flattrs yet this month.",
+  statement_open: "open: the month is not split yet",
+  statement_split: "split",
+  statementEmpty: "You made no flattrs in this month. Pick another month above.",
+  perDayEmpty: "No flattrs on any day of this month.",
+  day: "Day",
   unfundedNotice: (flattrs, budget) =>
     flattrs === 0
       ? `Your balance is empty: this month's budget of ${budget} cannot be paid.`
