@@ -17,6 +17,7 @@ from infra.lookups import OwnerLookups
 from infra.mail import MailEvents
 from infra.payments import PaymentEvents
 from infra.schedules import Schedules
+from infra.sign_in_look import SIGN_IN_CSS
 from infra.site import Site
 from infra.tables import Tables
 
@@ -88,6 +89,15 @@ class FlattrStack(Stack):
             enable_token_revocation=True,
             prevent_user_existence_errors=True,
         )
+        # The hosted sign-in pages in the site's look (the domain must exist first).
+        look = cognito.CfnUserPoolUICustomizationAttachment(
+            self,
+            "SignInLook",
+            user_pool_id=self.user_pool.user_pool_id,
+            client_id=self.user_pool_client.user_pool_client_id,
+            css=SIGN_IN_CSS,
+        )
+        look.node.add_dependency(self.auth_domain)
 
         self.token_key = kms.Key(
             self,

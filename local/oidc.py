@@ -35,7 +35,9 @@ CODE_SECONDS = 300
 PAGE_HEADERS = {
     "Content-Type": "text/html; charset=utf-8",
     "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'"
+    ),
     "Referrer-Policy": "no-referrer",
 }
 
@@ -226,7 +228,14 @@ def _page(status: int, title: str, content: str) -> Answer:
     body = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="color-scheme" content="light dark">'
+        '<link rel="icon" href="/favicon.svg" type="image/svg+xml">'
+        # The site's own stylesheet, as the user pool's hosted pages get its look in AWS
+        # (infra: the UI customisation), so that signing in looks like the site.
+        '<link rel="stylesheet" href="/style.css">'
         f"<title>{html.escape(title)}</title></head>"
-        f"<body><main><h1>{html.escape(title)}</h1>{content}</main></body></html>"
+        '<body><header><a class="brand" href="/"><img src="/favicon.svg" alt="" width="28" '
+        'height="28">Flattr</a></header>'
+        f'<main class="sign-in"><h1>{html.escape(title)}</h1>{content}</main></body></html>'
     )
     return status, dict(PAGE_HEADERS), body.encode()

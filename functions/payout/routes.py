@@ -159,6 +159,7 @@ class RevenueRecipient(BaseModel):
     amount: MoneyOut
     flattrs: int
     supporters: int
+    display_name: str = ""  # the recipient as people know it (a handle, a site), not its key
 
 
 class RevenueMonth(BaseModel):
@@ -246,7 +247,11 @@ def get_revenue(month: Annotated[str | None, Query(pattern=MONTH)] = None) -> Re
             total=_money(sum(amount for amount, _, _ in recipients.values())),
             recipients=[
                 RevenueRecipient(
-                    recipient=r, amount=_money(amount), flattrs=flattrs, supporters=supporters
+                    recipient=r,
+                    amount=_money(amount),
+                    flattrs=flattrs,
+                    supporters=supporters,
+                    display_name=recipient_ref(r, True).display_name,
                 )
                 for r, (amount, flattrs, supporters) in recipients.items()
             ],

@@ -43,6 +43,8 @@ def test_a_person_signs_up_sets_a_budget_and_signs_out(stack: Client, browser: B
     assert page.get_by_role("heading", level=1).inner_text().startswith("Pay the people")
     page.screenshot(path=str(SHOTS / "home-desktop.png"), full_page=True)
     page.click("#sign-in")
+    page.wait_for_selector("#email")
+    page.screenshot(path=str(SHOTS / "sign-in-desktop.png"), full_page=True)
     page.fill("#email", "reader@example.org")
     page.keyboard.press("Enter")  # the sign-in form, with the keyboard
     page.wait_for_url("**/dashboard")
@@ -271,7 +273,7 @@ def test_a_creator_claims_from_the_email_link_in_the_site(stack: Client, browser
     expect(page.locator("#earnings-total")).to_have_text("€4.50")
     row = page.locator("#earnings-items tbody tr")
     expect(row).to_have_count(1)
-    expect(row.locator("td")).to_have_text(["github:monalisa", "2", "1", "€4.50"])
+    expect(row.locator("td")).to_have_text(["monalisa", "2", "1", "€4.50"])  # not its key
     expect(page.locator("#earnings-chart canvas")).to_have_count(1)
     expect(page.locator("#connection-github")).to_contain_text("as monalisa")
     page.check("#connection-github-auto")
@@ -518,23 +520,32 @@ def serious_violations(page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("width", ["desktop", "phone"])
+@pytest.mark.parametrize(
+    ("width", "scheme"), [("desktop", "light"), ("phone", "light"), ("desktop", "dark")]
+)
 def test_every_page_has_no_serious_accessibility_violation(
-    stack: Client, browser: Browser, width: str
+    stack: Client, browser: Browser, width: str, scheme: str
 ):
+    """axe on every page, at both widths, and in the dark colour scheme (its contrast)."""
     # axe is injected as a script: only this test's context lets it past the CSP.
-    context = browser.new_context(viewport=WIDTHS[width], bypass_csp=True)
+    context = browser.new_context(viewport=WIDTHS[width], bypass_csp=True, color_scheme=scheme)
     page = context.new_page()
     page.goto(stack.base + "/dashboard")
-    sign_in_here(page, f"axe-{width}@example.org")
+    if scheme == "dark":
+        page.click("#sign-in")
+        page.wait_for_selector("#email")
+        page.screenshot(path=str(SHOTS / "sign-in-dark.png"), full_page=True)
+        page.go_back()
+    sign_in_here(page, f"axe-{width}-{scheme}@example.org")
     found = {}
     for path in PAGES:
         page.goto(stack.base + path)
         page.wait_for_selector("#app h1")
         found[path] = serious_violations(page)
-        if width == "phone":
+        if width == "phone" or scheme == "dark":
             name = path.strip("/").split("?")[0].replace("/", "-") or "home"
-            page.screenshot(path=str(SHOTS / f"{name}-phone.png"), full_page=True)
+            suffix = "phone" if width == "phone" else "dark"
+            page.screenshot(path=str(SHOTS / f"{name}-{suffix}.png"), full_page=True)
     # The check sees what it should: an input without a label is a critical finding.
     page.evaluate("() => document.getElementById('app').append(document.createElement('input'))")
     assert any(v.startswith("label (critical)") for v in serious_violations(page))
@@ -691,6 +702,9 @@ def test_a_creator_turns_on_two_step_sign_in_onboards_and_withdraws(
     page.wait_for_url("**/account")
     page.click("#totp-start")
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    expect(
+        page.get_by_role("img", name="QR code of the key for your authenticator app")
+    ).to_be_visible()
     page.screenshot(path=str(SHOTS / "account-totp-desktop.png"), full_page=True)
     page.fill("#totp-code", totp_code(secret))
     page.get_by_role("button", name="Turn on").click()
@@ -784,7 +798,8 @@ def test_an_extension_signs_in_through_the_sites_extension_page(stack: Client, b
     page.goto(stack.base + "/account")
     expect(page.locator("#device-list li")).to_contain_text("Flattr extension 0.7.0, last used")
     page.screenshot(path=str(SHOTS / "account-devices-desktop.png"), full_page=True)
-    page.get_by_role("button", name="Revoke").click()
+    page.get_by_role("button", name="Revoke", exact=True).click()
+    page.get_by_role("button", name="Yes, revoke").click()  # behind a confirmation
     expect(page.locator("#devices-message")).to_contain_text("Revoked.")
     again = stack.request(
         "POST", "/rest/v2/flattr/bulk", raw=entries, headers={"Authorization": f"Bearer {token}"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -184,6 +185,19 @@ def test_security_resources(synthesised):
     # + mail events, Stripe events, owner lookups, and account deletions (the money's, and
     # four domains' erasures), each with its dead-letter queue
     template.resource_count_is("AWS::SQS::Queue", len(JOBS) + 6 + 10)
+
+
+def test_the_hosted_sign_in_pages_wear_the_sites_look(synthesised):
+    """Issue 31, item 8 ("the sign-in page has no styles"): Cognito's classic customisation,
+    only its own classes, under its 3 KB limit, after the domain it needs."""
+    _, _, template = synthesised
+    (look,) = template.find_resources("AWS::Cognito::UserPoolUICustomizationAttachment").values()
+    css = look["Properties"]["CSS"]
+    assert len(css.encode()) <= 3 * 1024
+    classes = set(re.findall(r"\.([a-zA-Z-]+)", css))
+    assert classes and all(c.endswith("-customizable") for c in classes), classes
+    assert ".submitButton-customizable" in css and "min-height: 44px" in css
+    assert any("SignIn" in d for d in look["DependsOn"])
 
 
 def test_the_monthly_split_is_a_state_machine_mapping_over_shards(synthesised):

@@ -4,7 +4,7 @@ import { api } from "./api.js";
 import { accessToken, signIn } from "./auth.js";
 import { addressForm, domainCard, recipientActions, startConnect } from "./creator.js";
 import { el, say, show } from "./dom.js";
-import { formatMoney } from "./format.js";
+import { formatDate, formatMoney } from "./format.js";
 import { STRINGS as S } from "./strings.js";
 
 function whatWaits(view) {
@@ -15,7 +15,7 @@ function whatWaits(view) {
     el("h1", {}, `${S.waitsFor} ${view.recipient.display_name}`),
     el("p", { class: "figure", id: "claim-amount" }, formatMoney(view.amount)),
     el("p", {}, `${S.from} `, el("span", { id: "claim-supporters" }, view.supporters), ` ${S.supportersLower}, ${view.flattrs} ${S.flattrsLower}.`),
-    view.expires_at ? el("p", {}, `${S.heldUntil} ${new Date(view.expires_at).toLocaleDateString()}.`) : "",
+    view.expires_at ? el("p", {}, `${S.heldUntil} ${formatDate(view.expires_at)}.`) : "",
     view.top_items.length ? el("ol", {}, view.top_items.map((item) => el("li", {}, `${item.url} (${item.flattrs})`))) : "",
   ];
 }

@@ -2,9 +2,10 @@
 import uPlot from "uplot";
 import { api } from "./api.js";
 import { chartWidth, LEGEND, monthAxis } from "./charts.js";
-import { el, say, scrollTable, show } from "./dom.js";
+import { dangerAction, el, say, scrollTable, show } from "./dom.js";
 import { earningsPerMonth, earningsPerRecipient, fromMicros, toMicros } from "./earnings.js";
 import { formatMoney } from "./format.js";
+import { platformIcon } from "./icons.js";
 import { signedInOr } from "./pages.js";
 import { STRINGS as S } from "./strings.js";
 
@@ -41,7 +42,7 @@ export function recipientActions(keys, id, onDone) {
     if (answer.ok) onDone(`${S.claimedMoved} ${euro(fromMicros(moved))}`);
     else say(message, answer, "");
   };
-  const confirm = el("button", { type: "button", id: `${id}-decline-confirm`, hidden: "" }, S.declineConfirm);
+  const confirm = el("button", { type: "button", class: "danger", id: `${id}-decline-confirm`, hidden: "" }, S.declineConfirm);
   confirm.addEventListener("click", async () => {
     let answer = { ok: true };
     for (const recipient of keys) {
@@ -57,7 +58,7 @@ export function recipientActions(keys, id, onDone) {
     { class: "actions" },
     el("button", { type: "button", id: `${id}-claim`, onclick: claim }, S.claimButton),
     " ",
-    el("button", { type: "button", class: "secondary", id: `${id}-decline`, onclick: () => {
+    el("button", { type: "button", class: "danger secondary", id: `${id}-decline`, onclick: () => {
       message.textContent = S.declineExplained;
       confirm.hidden = false;
       confirm.focus();
@@ -86,11 +87,11 @@ function connectedRow(platform, connection, reload) {
   return el(
     "li",
     { id },
-    el("strong", {}, platform.display_name), ` ${S.as} ${connection.handle || "?"} `,
+    el("strong", {}, platformIcon(platform.name), " ", platform.display_name), ` ${S.as} ${connection.handle || "?"} `,
     reauth ? el("span", { class: "error" }, S.needsReauth) : "",
     reauth ? el("button", { type: "button", onclick: () => startConnect(platform.name, "/creator") }, S.reconnect) : "",
     el("div", {}, toggle, " ", el("label", { for: `${id}-auto` }, S.autoFlattr)),
-    el("button", { type: "button", class: "link", onclick: disconnect }, S.disconnect),
+    dangerAction({ id: `${id}-disconnect`, label: S.disconnect, explain: S.disconnectExplained, confirmLabel: S.disconnectConfirm, act: disconnect }),
     message,
     recipientActions(connection.recipients, id, reload),
   );
@@ -115,8 +116,7 @@ function connectRow(platform) {
       { onsubmit: connect },
       server ? el("label", { for: server.id }, `${S.server} `) : "",
       server,
-      server ? " " : "",
-      el("button", { type: "submit" }, `${S.connect} ${platform.display_name}`),
+      el("button", { type: "submit", class: "secondary" }, platformIcon(platform.name), `${S.connect} ${platform.display_name}`),
       message,
     ),
   );
@@ -130,13 +130,15 @@ async function connectionsSection(reload) {
     { id: "connections", "aria-labelledby": "connections-title" },
     el("h2", { id: "connections-title" }, S.connectionsTitle),
     el("p", {}, S.connectionsText),
-    el(
-      "ul",
-      { class: "plain" },
-      answer.data.platforms.map((platform) =>
-        mine.has(platform.name) ? connectedRow(platform, mine.get(platform.name), reload) : connectRow(platform),
-      ),
-    ),
+    mine.size
+      ? el("ul", { class: "plain", id: "connected-list" }, answer.data.platforms
+          .filter((platform) => mine.has(platform.name))
+          .map((platform) => connectedRow(platform, mine.get(platform.name), reload)))
+      : el("p", { class: "empty" }, S.noConnections),
+    el("h3", {}, mine.size ? S.connectAnother : S.connectFirst),
+    el("ul", { class: "platforms" }, answer.data.platforms
+      .filter((platform) => !mine.has(platform.name))
+      .map((platform) => connectRow(platform))),
   );
 }
 
@@ -274,7 +276,7 @@ async function earningsSection() {
           earningsChart(revenue.data),
           scrollTable({ id: "earnings-items" },
             el("thead", {}, el("tr", {}, el("th", {}, S.receiver), el("th", {}, S.flattrs), el("th", {}, S.supporters), el("th", {}, S.amount))),
-            el("tbody", {}, rows.map((row) => el("tr", {}, el("td", {}, row.recipient), el("td", {}, row.flattrs), el("td", {}, row.supporters), el("td", {}, euro(row.amount))))),
+            el("tbody", {}, rows.map((row) => el("tr", {}, el("td", {}, platformIcon(row.recipient.split(":")[0]), " ", row.name), el("td", {}, row.flattrs), el("td", {}, row.supporters), el("td", {}, euro(row.amount))))),
           ),
         ],
   );

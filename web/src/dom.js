@@ -48,3 +48,27 @@ export function sayInvalid(message, sentence) {
   say(message, { ok: false, status: 400, data: {} }, "");
   message.textContent = sentence;
 }
+
+/** What cannot be undone, behind a confirmation: the first press says what will happen
+ * and offers the danger button that does it (and a way back). */
+export function dangerAction({ id, label, explain, confirmLabel, act }) {
+  const text = el("p", { id: `${id}-explain`, role: "status" });
+  const confirm = el("button", { type: "button", class: "danger", id: `${id}-confirm`, hidden: "" }, confirmLabel);
+  const back = el("button", { type: "button", class: "secondary", hidden: "" }, STRINGS.cancel);
+  const first = el("button", { type: "button", class: "danger secondary", id }, label);
+  const asking = (on) => {
+    text.textContent = on ? explain : "";
+    confirm.hidden = !on;
+    back.hidden = !on;
+    first.hidden = on;
+    (on ? confirm : first).focus();
+  };
+  first.addEventListener("click", () => asking(true));
+  back.addEventListener("click", () => asking(false));
+  confirm.addEventListener("click", async () => {
+    confirm.disabled = true;
+    await act();
+    confirm.disabled = false;
+  });
+  return el("div", { class: "actions" }, first, confirm, back, text);
+}

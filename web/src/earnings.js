@@ -16,7 +16,7 @@ export function earningsPerRecipient(revenue) {
   const byKey = new Map();
   for (const month of revenue.items) {
     for (const part of month.recipients) {
-      const seen = byKey.get(part.recipient) || { recipient: part.recipient, micros: 0n, flattrs: 0, supporters: 0 };
+      const seen = byKey.get(part.recipient) || { recipient: part.recipient, name: part.display_name || part.recipient, micros: 0n, flattrs: 0, supporters: 0 };
       seen.micros += toMicros(part.amount.amount);
       seen.flattrs += part.flattrs;
       seen.supporters += part.supporters;

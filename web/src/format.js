@@ -8,6 +8,20 @@ export function formatMoney(money, locale = undefined) {
   );
 }
 
+/** An RFC 3339 time as a date people read ("7 Dec 2026", "Dec 7, 2026": the reader's
+ * locale, never the ambiguous "12/7/2026"). */
+export function formatDate(iso, locale = undefined) {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(new Date(iso));
+}
+
+/** "2026-12" as people name it: "December 2026" (the reader's locale, in UTC). */
+export function formatMonth(month, locale = undefined) {
+  const [year, number] = month.split("-").map(Number);
+  return new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" }).format(
+    new Date(Date.UTC(year, number - 1, 1)),
+  );
+}
+
 /** A budget typed by a person ("5", "5.5", "5,50") as the API's decimal string, or null. */
 export function parseAmount(text) {
   const cleaned = String(text).trim().replace(",", ".");

@@ -3,7 +3,7 @@ import uPlot from "uplot";
 import { api } from "./api.js";
 import { chartWidth, LEGEND, monthAxis, WHOLE } from "./charts.js";
 import { el, scrollTable, show } from "./dom.js";
-import { formatMoney } from "./format.js";
+import { formatMoney, formatMonth } from "./format.js";
 import { flattrsPerDay, moneyPerMonthStacked, monthsUpTo, partState, whereMoneyWent } from "./history.js";
 
 // The words for what became of a statement's part (``partState``).
@@ -27,7 +27,7 @@ function statementTable(statement) {
   const euro = (amount) => formatMoney({ amount, currency: "EUR" });
   const went = whereMoneyWent(statement);
   return [
-    el("h2", {}, `${S.statementTitle}: ${statement.month}`),
+    el("h2", {}, `${S.statementTitle}: ${formatMonth(statement.month)}`),
     el(
       "dl",
       { id: "statement" },

@@ -48,8 +48,17 @@ async function accountSlot() {
   );
 }
 
+/** The menu marks the page the person is on. */
+function markMenu() {
+  for (const link of document.querySelectorAll("nav a")) {
+    if (link.getAttribute("href") === location.pathname) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+}
+
 async function render() {
   const page = ROUTES[location.pathname] || home;
+  markMenu();
   await page(navigate);
   await accountSlot();
 }

@@ -2,7 +2,7 @@
 import { optionalAmountForm } from "./amountform.js";
 import { api } from "./api.js";
 import { el, say, sayInvalid, scrollTable, show } from "./dom.js";
-import { formatMoney, parseAmount } from "./format.js";
+import { formatDate, formatMoney, parseAmount } from "./format.js";
 import { shortfallParagraph, signedInOr } from "./pages.js";
 import { payInsAndBalance } from "./payinwait.js";
 import { payoutSection, toStripe } from "./payout.js";
@@ -109,7 +109,7 @@ function payInRows(items) {
     { id: "payins" },
     el("thead", {}, el("tr", {}, el("th", {}, S.date), el("th", {}, S.amount), el("th", {}, S.fee), el("th", {}, S.status))),
     el("tbody", {}, items.map((p) => el("tr", {},
-      el("td", {}, new Date(p.created_at).toLocaleDateString()),
+      el("td", {}, formatDate(p.created_at)),
       el("td", {}, formatMoney(p.amount)),
       el("td", {}, p.fee ? formatMoney(p.fee) : "–"),
       el("td", { class: "state" }, S[`payin_${p.state}`] || p.state,

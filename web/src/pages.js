@@ -2,7 +2,7 @@
 import { api } from "./api.js";
 import { accessToken, finishSignIn, signIn, signOut } from "./auth.js";
 import { el, say, sayInvalid, scrollTable, show } from "./dom.js";
-import { formatMoney, parseAmount } from "./format.js";
+import { formatDate, formatMoney, formatMonth, parseAmount } from "./format.js";
 import { devicesSection, securitySection } from "./security.js";
 import { shortfallNotice } from "./shortfall.js";
 import { STRINGS as S } from "./strings.js";
@@ -204,7 +204,7 @@ async function unclaimedList() {
               "li",
               {},
               `${item.recipient.display_name}: ${formatMoney(item.amount)}, `,
-              `${S.expires} ${new Date(item.expires_at).toLocaleDateString()}`,
+              `${S.expires} ${formatDate(item.expires_at)}`,
             ),
           ),
         ),
@@ -252,7 +252,7 @@ export async function account(navigate) {
       el("label", { for: "delete-confirm" }, `${S.deleteConfirmLabel} `),
       confirmation,
       " ",
-      el("button", { type: "submit" }, S.deleteButton),
+      el("button", { type: "submit", class: "danger" }, S.deleteButton),
       message,
     ),
   );
@@ -269,7 +269,7 @@ export async function dashboard(_navigate, budgetNote = "") {
   const month = answer.data;
   const [flattrs, unclaimed] = await Promise.all([flattrList(), unclaimedList()]);
   show(
-    el("h1", {}, `${S.dashboardTitle}: ${month.month}`),
+    el("h1", {}, `${S.dashboardTitle}: ${formatMonth(month.month)}`),
     el(
       "dl",
       {},

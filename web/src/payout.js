@@ -3,7 +3,7 @@
 import { optionalAmountForm } from "./amountform.js";
 import { api } from "./api.js";
 import { el, say, scrollTable } from "./dom.js";
-import { formatMoney } from "./format.js";
+import { formatDate, formatMoney } from "./format.js";
 import { signInAgain } from "./security.js";
 import { STRINGS as S } from "./strings.js";
 
@@ -42,7 +42,7 @@ function withdrawalRows(items) {
     { id: "withdrawals" },
     el("thead", {}, el("tr", {}, el("th", {}, S.date), el("th", {}, S.amount), el("th", {}, S.status))),
     el("tbody", {}, items.map((w) => el("tr", {},
-      el("td", {}, new Date(w.created_at).toLocaleDateString()),
+      el("td", {}, formatDate(w.created_at)),
       el("td", {}, formatMoney(w.amount)),
       el("td", { class: "state" }, S[`withdrawal_${w.state}`] || w.state)))),
   );

@@ -1,8 +1,10 @@
 // Two-step sign-in (an authenticator app's codes), on the account page: money leaves an
 // account only with it on, within ten minutes of signing in with a code.
 import { api } from "./api.js";
+import { formatDate } from "./format.js";
 import { signIn } from "./auth.js";
-import { el, say } from "./dom.js";
+import { dangerAction, el, say } from "./dom.js";
+import { qrImage } from "./qr.js";
 import { STRINGS as S } from "./strings.js";
 
 function time(iso) {
@@ -30,7 +32,8 @@ function setUp(box, heading, redraw) {
     box.replaceChildren(
       ...heading,
       el("p", {}, S.totpScan),
-      el("p", {}, el("code", { id: "totp-secret" }, answer.data.secret.replace(/(.{4})/g, "$1 ").trim())),
+      el("p", { id: "totp-qr" }, qrImage(answer.data.otpauth_uri, S.totpQrLabel)),
+      el("p", {}, S.totpOrType, " ", el("code", { id: "totp-secret" }, answer.data.secret.replace(/(.{4})/g, "$1 ").trim())),
       el("p", {}, el("a", { href: answer.data.otpauth_uri }, S.totpOpenApp)),
       el("form", { onsubmit: confirm },
         el("label", { for: "totp-code" }, `${S.totpCode} `), code, " ",
@@ -57,11 +60,11 @@ export async function securitySection(note = "") {
       ...heading,
       ...(state.totp
         ? [
-            el("p", { id: "totp-state" }, `${S.totpOnSince} ${new Date(state.totp_since).toLocaleDateString()}.`),
+            el("p", { id: "totp-state" }, `${S.totpOnSince} ${formatDate(state.totp_since)}.`),
             state.strong_until
               ? el("p", { id: "strong-until" }, `${S.strongUntil} ${time(state.strong_until)}.`)
               : el("p", {}, S.notStrong, " ", signInAgain("/account")),
-            el("button", { type: "button", class: "secondary", id: "totp-off", onclick: turnOff }, S.totpTurnOff),
+            dangerAction({ id: "totp-off", label: S.totpTurnOff, explain: S.totpOffExplained, confirmLabel: S.totpOffConfirm, act: turnOff }),
             message,
           ]
         : [...setUp(box, heading, draw), said ? message : ""]),
@@ -87,8 +90,8 @@ export async function devicesSection() {
       items.length === 0
         ? el("p", {}, S.devicesNone)
         : el("ul", { id: "device-list" }, items.map((device) => el("li", {},
-            `${device.name}, ${device.last_used_at ? `${S.devicesLastUsed} ${new Date(device.last_used_at).toLocaleDateString()}` : S.devicesNever} `,
-            el("button", { type: "button", class: "secondary", onclick: () => revoke(device) }, S.devicesRevoke)))),
+            `${device.name}, ${device.last_used_at ? `${S.devicesLastUsed} ${formatDate(device.last_used_at)}` : S.devicesNever} `,
+            dangerAction({ id: `revoke-${device.id}`, label: S.devicesRevoke, explain: S.devicesRevokeExplained, confirmLabel: S.devicesRevokeConfirm, act: () => revoke(device) })))),
       message,
     );
   };

@@ -7,7 +7,7 @@ const revenue = {
     {
       month: "2031-07",
       total: { amount: "0.300000", currency: "EUR" },
-      recipients: [{ recipient: "github:octocat", amount: { amount: "0.100000", currency: "EUR" }, flattrs: 1, supporters: 1 },
+      recipients: [{ recipient: "github:octocat", display_name: "octocat", amount: { amount: "0.100000", currency: "EUR" }, flattrs: 1, supporters: 1 },
         { recipient: "web:octo.dev", amount: { amount: "0.200000", currency: "EUR" }, flattrs: 2, supporters: 2 }],
     },
     {
@@ -24,8 +24,9 @@ test("months come oldest first, for a chart read left to right", () => {
 
 test("recipients add up across months exactly (0.1 + 0.2 is 0.3 here)", () => {
   assert.deepEqual(earningsPerRecipient(revenue), [
-    { recipient: "github:octocat", flattrs: 4, supporters: 2, amount: "0.300000" },
-    { recipient: "web:octo.dev", flattrs: 2, supporters: 2, amount: "0.200000" },
+    { recipient: "github:octocat", name: "octocat", flattrs: 4, supporters: 2, amount: "0.300000" },
+    // An answer without the name (an older API) falls back to the key.
+    { recipient: "web:octo.dev", name: "web:octo.dev", flattrs: 2, supporters: 2, amount: "0.200000" },
   ]);
 });
 

@@ -21,3 +21,15 @@ test("PKCE's base64url has no padding and no + or /", () => {
   assert.equal(base64url(new Uint8Array([251, 255, 191])), "-_-_");
   assert.equal(base64url(new Uint8Array([1])), "AQ");
 });
+
+test("dates are said in the reader's locale, never as 12/7/2026", async () => {
+  const { formatDate } = await import("../src/format.js");
+  assert.equal(formatDate("2026-12-07T10:00:00Z", "en-GB"), "7 Dec 2026");
+  assert.equal(formatDate("2026-12-07T10:00:00Z", "en-US"), "Dec 7, 2026");
+});
+
+test("a month is named as people name it", async () => {
+  const { formatMonth } = await import("../src/format.js");
+  assert.equal(formatMonth("2026-12", "en-GB"), "December 2026");
+  assert.equal(formatMonth("2027-01", "de-DE"), "Januar 2027");
+});
