@@ -62,6 +62,8 @@ DEPLOYED = {
     "ACCOUNT_DELETED_TOPIC_ARN": "arn:aws:sns:eu-west-1:1:account-deleted",
     "JWT_ISSUER": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_bench",
     "JWT_CLIENT_ID": "bench",
+    "SIGN_IN_TOKEN_URL": "https://flattr-bench-sign-in.auth.eu-west-1.amazoncognito.com/oauth2/token",
+    "SIGN_IN_REVOKE_URL": "https://flattr-bench-sign-in.auth.eu-west-1.amazoncognito.com/oauth2/revoke",
 }
 
 

@@ -35,6 +35,8 @@ class Access:
     # Turning TOTP on needs none: Cognito's API takes the user's own access token for it.
     user_pool_actions: tuple[str, ...] = ()
     stripe_secret: bool = False  # read the secret flattr/stripe (Stripe's API and webhook keys)
+    # The website's session (/v1/session): the user pool domain's token endpoints, the client.
+    sign_in: bool = False
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -116,6 +118,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
         writes=("deleted-users", "users", "flattrs", "recipients", "device-tokens"),
         events_handler=True,  # the account-deleted worker (infra/deletions.py)
         user_pool_actions=("cognito-idp:AdminDeleteUser",),
+        sign_in=True,  # the website's session cookie (/v1/session)
     ),
     "payments": Access(
         reads=("flattrs",),  # whether someone short of their budget gave flattrs this month
@@ -182,6 +185,7 @@ class DomainFunctions(Construct):
         mail_from: str,
         user_pool: cognito.IUserPool,
         user_pool_client: cognito.IUserPoolClient,
+        sign_in_url: str,
     ) -> None:
         super().__init__(scope, construct_id)
         dependencies = lambda_.LayerVersion(
@@ -209,6 +213,15 @@ class DomainFunctions(Construct):
                 "PUBLIC_API_URL": public_api_url,
                 "MAIL_FROM": mail_from,
                 **({"USER_POOL_ID": user_pool.user_pool_id} if access.user_pool_actions else {}),
+                **(
+                    {
+                        "JWT_CLIENT_ID": user_pool_client.user_pool_client_id,
+                        "SIGN_IN_TOKEN_URL": f"{sign_in_url}/oauth2/token",
+                        "SIGN_IN_REVOKE_URL": f"{sign_in_url}/oauth2/revoke",
+                    }
+                    if access.sign_in
+                    else {}
+                ),
                 **access.extra_env,
             }
             kinds = [("Api", "lambda_handler")] if domain in api_domains else []

@@ -148,6 +148,7 @@ class FlattrStack(Stack):
             mail_from=f"noreply@{mail_domain}",
             user_pool=self.user_pool,
             user_pool_client=self.user_pool_client,
+            sign_in_url=self.auth_domain.base_url(),
         )
         self.api = Api(
             self,

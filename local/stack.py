@@ -101,6 +101,10 @@ class LocalStack:
         # Cognito's on the authorizer Lambda).
         os.environ["JWT_ISSUER"] = f"{self.url}/_local/idp"
         os.environ["JWT_CLIENT_ID"] = provisioned.client_id
+        # Where the website's session (``/v1/session``) exchanges and renews its tokens: the
+        # local sign-in's endpoints (CDK gives the account Lambda the user pool domain's).
+        os.environ["SIGN_IN_TOKEN_URL"] = f"{self.url}{SIGN_IN}/oauth2/token"
+        os.environ["SIGN_IN_REVOKE_URL"] = f"{self.url}{SIGN_IN}/oauth2/revoke"
         settings.cache_clear()
         self.fake_github = self._fake_github()
         self.fake_stripe = self._fake_stripe()

@@ -35,6 +35,9 @@ os.environ.update(
         "USER_POOL_ID": "provisioned-per-test",
         "JWT_ISSUER": "https://idp.flattr.test",
         "JWT_CLIENT_ID": "provisioned-per-test",
+        # The identity provider's endpoints for /v1/session (its tests serve a fake one).
+        "SIGN_IN_TOKEN_URL": "https://idp.flattr.test/oauth2/token",
+        "SIGN_IN_REVOKE_URL": "https://idp.flattr.test/oauth2/revoke",
         "STRIPE_EVENTS_QUEUE_URL": "provisioned-per-test",
         "ACCOUNT_LEAVING_QUEUE_URL": "provisioned-per-test",
         "ACCOUNT_DELETED_TOPIC_ARN": "provisioned-per-test",

@@ -5,15 +5,23 @@ asks for it (``common/entry.lazy_handlers``)."""
 
 from functions.common.entry import LambdaHandler, lazy_handlers
 
-# Deletion is queued for the payments worker (the account's money leaves first).
-API_NEEDS = ("account_leaving_queue_url",)
+# Deletion is queued for the payments worker (the account's money leaves first); the
+# website's session is kept with the identity provider's token endpoints.
+API_NEEDS = (
+    "account_leaving_queue_url",
+    "public_url",
+    "jwt_client_id",
+    "sign_in_token_url",
+    "sign_in_revoke_url",
+)
 
 
 def _api() -> LambdaHandler:
     from functions.account import routes
     from functions.common.handler import api_handler
+    from functions.common.observability import WITH_HTTP  # the session calls out over HTTP
 
-    return api_handler("account", routes.routers, needs=API_NEEDS)
+    return api_handler("account", routes.routers, needs=API_NEEDS, traced=WITH_HTTP)
 
 
 # ``account-deleted``: the shared records go, and last the sign-in from the user pool.

@@ -1,4 +1,5 @@
-"""``GET /v1/me/export`` and ``DELETE /v1/me``."""
+"""``GET /v1/me/export`` and ``DELETE /v1/me`` (and, from their modules, two-step sign-in,
+device tokens and the website's session)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from functions.account import deletion, devices, security
+from functions.account import deletion, devices, security, sessions
 from functions.account import export as data_export
 from functions.common.api import DomainRouter, current_user_id, jwt_claims
 
@@ -31,4 +32,4 @@ def delete_me() -> Response[Any]:
 
 
 # What the Lambda serves and the OpenAPI document describes.
-routers = [router, *security.routers, *devices.routers]
+routers = [router, *security.routers, *devices.routers, sessions.router]

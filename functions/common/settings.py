@@ -64,6 +64,25 @@ ENV_NAME = {"public_url": "PUBLIC_API_URL"}
 PLATFORM_URL = re.compile(r"^[A-Z0-9]+_(?:WEB|API|TOKEN|REVOKE)_URL$")
 
 
+# Names, addresses and identifiers read as they are, empty when unset (a handler that needs
+# one says so at its cold start: ``Settings.require``).
+PLAIN = (
+    "token_key_id",
+    "mail_from",
+    "ses_configuration_set",
+    "user_pool_id",
+    "jwt_issuer",
+    "jwt_client_id",
+    "sign_in_token_url",
+    "sign_in_revoke_url",
+    "dns_nameserver",
+    "stripe_events_queue_url",
+    "owner_lookups_queue_url",
+    "account_leaving_queue_url",
+    "account_deleted_topic_arn",
+)
+
+
 def env_name(setting: str) -> str:
     """The environment variable a setting is read from."""
     return ENV_NAME.get(setting, setting.upper())
@@ -115,6 +134,10 @@ class Settings:
     # Whose JWTs the device routes' authorizer accepts (Cognito's issuer URL, the app client).
     jwt_issuer: str = ""
     jwt_client_id: str = ""
+    # The identity provider's token and revocation endpoints: the website's sign-in ends at
+    # ``/v1/session``, which exchanges its code there (``account/session.py``).
+    sign_in_token_url: str = ""
+    sign_in_revoke_url: str = ""
     # A DNS server to ask for domain verification TXT records (default: the system's).
     dns_nameserver: str = ""
     # A platform's web and API hosts, ``<PLATFORM>_WEB_URL`` / ``<PLATFORM>_API_URL``
@@ -197,26 +220,16 @@ class Settings:
             deletion_cache_seconds=_int("DELETION_CACHE_SECONDS", cls.deletion_cache_seconds),
             public_url=os.environ.get("PUBLIC_API_URL", "").rstrip("/"),
             aws_region=os.environ.get("AWS_REGION") or cls.aws_region,
-            token_key_id=os.environ.get("TOKEN_KEY_ID", ""),
-            mail_from=os.environ.get("MAIL_FROM", ""),
-            ses_configuration_set=os.environ.get("SES_CONFIGURATION_SET", ""),
-            user_pool_id=os.environ.get("USER_POOL_ID", ""),
-            jwt_issuer=os.environ.get("JWT_ISSUER", ""),
-            jwt_client_id=os.environ.get("JWT_CLIENT_ID", ""),
-            dns_nameserver=os.environ.get("DNS_NAMESERVER", ""),
             stripe_api_url=os.environ.get("STRIPE_API_URL", cls.stripe_api_url).rstrip("/"),
             stripe_secret_id=os.environ.get("STRIPE_SECRET_ID", cls.stripe_secret_id),
             min_payin_cents=_int("MIN_PAYIN_CENTS", cls.min_payin_cents),
             min_withdrawal_cents=_int("MIN_WITHDRAWAL_CENTS", cls.min_withdrawal_cents),
             payout_country=os.environ.get("PAYOUT_COUNTRY", cls.payout_country),
-            stripe_events_queue_url=os.environ.get("STRIPE_EVENTS_QUEUE_URL", ""),
-            owner_lookups_queue_url=os.environ.get("OWNER_LOOKUPS_QUEUE_URL", ""),
-            account_leaving_queue_url=os.environ.get("ACCOUNT_LEAVING_QUEUE_URL", ""),
-            account_deleted_topic_arn=os.environ.get("ACCOUNT_DELETED_TOPIC_ARN", ""),
             owner_lookups=_on("OWNER_LOOKUPS"),
             page_authors=_on("PAGE_AUTHORS"),
             handle_lookups=_on("HANDLE_LOOKUPS"),
             platform_urls=_platform_urls(),
+            **{name: os.environ.get(env_name(name), "") for name in PLAIN},
         )
 
 

@@ -107,6 +107,8 @@ class PartOut(BaseModel):
     # declined since (its money went back to its givers): when.
     claimed_at: str | None = None
     declined_at: str | None = None
+    # A held part nobody claimed in time: its escrow expired back to its giver, when.
+    expired_at: str | None = None
 
 
 class Refund(BaseModel):
@@ -182,6 +184,7 @@ def _parts(parts: list[statements.Part]) -> list[PartOut]:
             held=not p.claimed,
             claimed_at=rfc3339(p.claimed_at) if p.claimed_at else None,
             declined_at=rfc3339(p.declined_at) if p.declined_at else None,
+            expired_at=rfc3339(p.expired_at) if p.expired_at else None,
         )
         for p in parts
     ]
@@ -292,7 +295,7 @@ def get_stats(
 ) -> Response[str]:
     """Public aggregates per split month (never per user), from the split's own counts
     with what became of its held money since (claimed, declined, expired). By default the
-    twelve months up to the last one split. Cached an hour: a claim shows within it."""
+    twelve months up to the last one split. Never cached: a claim shows at once."""
     last = last or previous_month(clock.now())
     first = first or add_months(last, -11)
     figures = [
@@ -312,7 +315,8 @@ def get_stats(
         status_code=200,
         content_type="application/json",
         body=Stats(items=figures).model_dump_json(),
-        headers={"Cache-Control": "public, max-age=3600"},  # changes once a month
+        # A page never lags (docs/website.md): a claim, a decline or an expiry shows at once.
+        headers={"Cache-Control": "no-cache"},
     )
 
 

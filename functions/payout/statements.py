@@ -31,6 +31,8 @@ class Part:
     # (the money went back to its givers).
     claimed_at: datetime | None = None
     declined_at: datetime | None = None
+    # ...or nobody claimed it in time: the escrow expired and went back to the giver.
+    expired_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ def statement(user_id: str, month: str) -> MonthMoney:
     details: dict[str, Any] = item.details or {}
     stored = stored_parts(details)
     since = _recipients_now({p.recipient for p in stored if p.held})
+    expired = _expired(user_id, month) if any(p.held for p in stored) else {}
     parts = [
         Part(
             p.recipient,
@@ -119,6 +122,7 @@ def statement(user_id: str, month: str) -> MonthMoney:
             not p.held,
             since[p.recipient].claimed_at if p.recipient in since else None,
             since[p.recipient].declined_at if p.recipient in since else None,
+            expired.get(p.recipient) if p.held else None,
         )
         for p in stored
     ]
@@ -132,6 +136,17 @@ def statement(user_id: str, month: str) -> MonthMoney:
         parts,
         refunds(user_id, month),
     )
+
+
+def _expired(user_id: str, month: str) -> dict[str, datetime]:
+    """When ``month``'s escrow from ``user_id`` expired back to them, per recipient (the
+    refund entries ``ledger.escrow_refund`` wrote with why ``expire``)."""
+    found: dict[str, datetime] = {}
+    for entry in ledger.entries(ledger.contributor_account(user_id), kind="refund"):
+        recipient, _, given_in = str(entry.ref or "").rpartition("#")
+        if given_in == month and entry.sk.startswith("entry#expire-") and entry.created_at:
+            found[recipient] = entry.created_at
+    return found
 
 
 def _recipients_now(keys: set[str]) -> dict[str, Recipient]:

@@ -12,6 +12,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -89,11 +90,27 @@ def test_a_person_signs_up_sets_a_budget_and_signs_out(stack: Client, browser: B
     expect(page.locator("#time-zone")).to_have_value("Europe/Berlin")
     page.screenshot(path=str(SHOTS / "dashboard-flattrs-desktop.png"), full_page=True)
     assert page.evaluate("() => localStorage.length") == 0  # nothing past the tab
+    # Issue 31, item 5: signed in in a new tab and after a browser restart, while page
+    # script can read no token (the refresh token is in an HttpOnly cookie of /v1/session).
+    assert "flattr_session" not in page.evaluate("() => document.cookie")
+    assert page.evaluate("() => sessionStorage.length") == 0
+    tab = context.new_page()
+    tab.goto(stack.base + "/dashboard")
+    expect(tab.locator("#monthly-budget")).to_have_text("€7.50")
+    tab.close()
+    restarted = browser.new_context(
+        viewport=WIDTHS["desktop"], storage_state=context.storage_state()
+    )
+    again = restarted.new_page()
+    again.goto(stack.base + "/dashboard")
+    expect(again.locator("#monthly-budget")).to_have_text("€7.50")
+    restarted.close()
     page.click("#sign-out")
     page.wait_for_url(stack.base + "/")
     page.goto(stack.base + "/dashboard")
     page.wait_for_selector("#sign-in")
-    assert page.evaluate("() => sessionStorage.getItem('flattr.refresh')") is None
+    # Signed out everywhere: the cookie is gone and its refresh token revoked.
+    assert not [c for c in context.cookies() if c["name"] == "flattr_session"]
     me = stack.request("GET", "/v1/me", token=stack.sign_in("reader@example.org")[1]).json
     assert me["monthly_budget"]["amount"] == "7.500000" and me["time_zone"] == "Europe/Berlin"
     assert me["money_emails"] is False
@@ -806,6 +823,111 @@ def test_an_extension_signs_in_through_the_sites_extension_page(stack: Client, b
     )
     assert again.status == 401  # the extension forgets it and asks to sign in again
     context.close()
+
+
+def euros(amount: str | Decimal) -> str:
+    """An API amount as the page shows it in Chromium's en-US locale: "€2.25"."""
+    return f"€{Decimal(amount).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+
+
+def open_signed_in(page, stack: Client, path: str, email: str) -> None:
+    """Open ``path`` as ``email``: the session carries over; after a long jump of the stack's
+    clock (beyond the refresh token's life) the person signs in again."""
+    page.goto(stack.base + path)
+    page.wait_for_selector("#app h1")
+    if page.locator("#app #sign-in").count():
+        sign_in_here(page, email)
+
+
+def went(statement: dict) -> dict[str, Decimal]:
+    """Where a statement's money is now, from the API's parts, as the history page adds it."""
+    totals = dict.fromkeys(("claimed", "held", "declined", "expired"), Decimal(0))
+    for part in statement["parts"]:
+        state = (
+            "claimed"
+            if not part["held"] or part["claimed_at"]
+            else "declined"
+            if part["declined_at"]
+            else "expired"
+            if part["expired_at"]
+            else "held"
+        )
+        totals[state] += Decimal(part["amount"]["amount"])
+    return totals
+
+
+def test_a_scripted_month_every_page_agrees_with_the_api(stack: Client, browser: Browser):
+    """Issue 31, item 1: two contributors flattr three creators who have not joined, the
+    month is split, one creator claims, another declines, the third's escrow expires; after
+    each event the dashboard, History and Stats show what the API answers at that moment."""
+    ada, bob = "month-ada@example.org", "month-bob@example.org"
+    pays_and_flattrs(stack, ada, "https://github.com/scriptcat/a", "https://github.com/scriptowl/e")
+    pays_and_flattrs(stack, bob, "https://github.com/scriptcat/c", "https://github.com/scriptdog/d")
+    month = stack.request("GET", "/_local/clock").json["now"][:7]
+    assert (
+        "monthly-split"
+        in stack.request("POST", "/_local/clock", {"now": next_month_at(stack, 0, 31)}).json[
+            "jobs_fired"
+        ]
+    )
+    pages = {who: browser.new_context(viewport=WIDTHS["desktop"]).new_page() for who in (ada, bob)}
+
+    def agree(event: str) -> None:
+        for email, page in pages.items():
+            token = stack.sign_in(email)[1]
+            balance = stack.request("GET", "/v1/me/balance", token=token).json
+            open_signed_in(page, stack, "/dashboard", email)
+            expect(page.locator("#balance"), event).to_have_text(
+                euros(balance["balance"]["amount"])
+            )
+            statement = stack.request("GET", f"/v1/me/statements?month={month}", token=token).json
+            open_signed_in(page, stack, f"/history?month={month}", email)
+            for name, amount in went(statement).items():
+                expect(page.locator(f"#went-{name}"), f"{event}: {name}").to_have_text(
+                    euros(amount)
+                )
+        figures = {m["month"]: m for m in stack.request("GET", "/v1/stats").json["items"]}[month]
+        page = pages[ada]
+        page.goto(f"{stack.base}/stats")
+        said = f"{MONTHS[int(month[5:]) - 1]} {month[2:4]}"  # "Dec 26", as the page says it
+        row = page.locator("#stats-items tbody tr").filter(has=page.locator("td", has_text=said))
+        expect(row.locator("td").nth(4), event).to_have_text(
+            f"{round(float(figures['share_claimed']) * 100, 1):g} %"
+        )
+        expect(row.locator("td").nth(5), event).to_have_text(str(figures["creators_paid"]))
+
+    agree("after the split")
+
+    creator = browser.new_context(viewport=WIDTHS["desktop"]).new_page()
+    connected_creator(creator, stack, "scriptcat@example.org", "scriptcat")
+    creator.click("#connection-github-claim")
+    expect(creator.locator("#creator-note")).to_contain_text("Moved to your earnings")
+    creator.context.close()
+    agree("after scriptcat claimed")
+
+    refuser = browser.new_context(viewport=WIDTHS["desktop"]).new_page()
+    connected_creator(refuser, stack, "scriptdog@example.org", "scriptdog")
+    refuser.click("#connection-github-decline")
+    refuser.click("#connection-github-decline-confirm")
+    expect(refuser.locator("#creator-note")).to_contain_text("Declined")
+    refuser.context.close()
+    agree("after scriptdog declined")
+
+    # Nobody claims scriptowl's money: on the first day of the seventh month it goes back.
+    year, number = (int(x) for x in month.split("-"))
+    index = year * 12 + number - 1 + 7
+    expiry = f"{index // 12:04d}-{index % 12 + 1:02d}-01T00:31:00Z"
+    assert (
+        "expire-escrow"
+        in stack.request("POST", "/_local/clock", {"now": expiry}).json["jobs_fired"]
+    )
+    agree("after scriptowl's escrow expired")
+    ada_token = stack.sign_in(ada)[1]
+    statement = stack.request("GET", f"/v1/me/statements?month={month}", token=ada_token).json
+    assert went(statement)["expired"] > 0 and went(statement)["held"] == 0
+    pages[ada].screenshot(path=str(SHOTS / "scripted-month-history.png"), full_page=True)
+    for page in pages.values():
+        page.context.close()
 
 
 PHONES = {"320": {"width": 320, "height": 640}, "390": WIDTHS["phone"]}

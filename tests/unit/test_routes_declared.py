@@ -24,6 +24,10 @@ PUBLIC = {
     "GET /v1/email/unsubscribe",
     "POST /v1/email/unsubscribe",
     "POST /v1/payments/stripe/webhook",
+    # The website's session: its cookie (or the sign-in's code) is the credential.
+    "POST /v1/session",
+    "POST /v1/session/refresh",
+    "DELETE /v1/session",
 }
 # What an extension needs (docs: the track routes, /rest/v2, GET /v1/me and the balance).
 DEVICES = {

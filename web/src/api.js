@@ -5,6 +5,7 @@ export async function api(method, path, body = undefined, headers = {}) {
   const token = await accessToken();
   const answer = await fetch(path, {
     method,
+    cache: "no-store", // what a page shows is what the API says now, never a cached answer
     headers: {
       ...(token ? { Authorization: `Bearer ${token}` } : {}),
       ...(body ? { "Content-Type": "application/json" } : {}),

@@ -1,11 +1,14 @@
 // Sign-in with the authorization code flow and PKCE against the OpenID provider named in
 // /config.json (Cognito in AWS, the local stack's provider locally: the same code). The
-// access token lives in memory only; the refresh token at most in sessionStorage.
+// code is exchanged by our API (``POST /v1/session``), which keeps the refresh token in an
+// HttpOnly cookie page script cannot read; the access token lives in this page's memory
+// only. A reload, a new tab or a restarted browser asks ``/v1/session/refresh`` for one.
 import { base64url } from "./format.js";
 
 const PENDING = "flattr.pending";
-const REFRESH = "flattr.refresh";
 let access = null; // { token, expires }
+let renewing = null; // one renewal at a time, however many calls want a token
+let noSession = false; // asked once on this page: nobody is signed in
 let provider = null;
 
 async function discover() {
@@ -51,17 +54,17 @@ export async function signIn(returnTo = "/dashboard", { fresh = false } = {}) {
   location.assign(`${idp.authorization_endpoint}?${params}`);
 }
 
-async function tokenRequest(form) {
-  const idp = await discover();
-  const answer = await fetch(idp.token_endpoint, {
+/** Ask our API for an access token (``path``: the session's start or its refresh). */
+async function sessionRequest(path, body = undefined) {
+  const answer = await fetch(path, {
     method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ client_id: idp.client_id, ...form }),
+    credentials: "same-origin",
+    headers: body ? { "Content-Type": "application/json" } : {},
+    body: body ? JSON.stringify(body) : undefined,
   });
   if (!answer.ok) return null;
   const tokens = await answer.json();
   access = { token: tokens.access_token, expires: Date.now() + tokens.expires_in * 1000 };
-  if (tokens.refresh_token) sessionStorage.setItem(REFRESH, tokens.refresh_token);
   return tokens;
 }
 
@@ -71,37 +74,31 @@ export async function finishSignIn(url) {
   sessionStorage.removeItem(PENDING);
   const code = url.searchParams.get("code");
   if (!pending || !code || url.searchParams.get("state") !== pending.state) return null;
-  const tokens = await tokenRequest({
-    grant_type: "authorization_code",
+  const tokens = await sessionRequest("/v1/session", {
     code,
-    redirect_uri: redirectUri(),
     code_verifier: pending.verifier,
+    redirect_uri: redirectUri(),
   });
   return tokens ? pending.returnTo : null;
 }
 
-/** A valid access token (refreshed when needed), or null when signed out. */
+/** A valid access token (renewed from the session when needed), or null when signed out. */
 export async function accessToken() {
   if (access && access.expires - Date.now() > 30_000) return access.token;
-  const refresh = sessionStorage.getItem(REFRESH);
-  if (!refresh) return null;
-  const tokens = await tokenRequest({ grant_type: "refresh_token", refresh_token: refresh });
-  if (!tokens) sessionStorage.removeItem(REFRESH);
+  if (noSession) return null;
+  if (!renewing) {
+    renewing = sessionRequest("/v1/session/refresh").finally(() => {
+      renewing = null;
+    });
+  }
+  const tokens = await renewing;
+  noSession = !tokens;
   return tokens ? access.token : null;
 }
 
+/** Sign out: the session's refresh token is revoked and its cookie forgotten. */
 export async function signOut() {
-  const refresh = sessionStorage.getItem(REFRESH);
   access = null;
-  sessionStorage.removeItem(REFRESH);
-  if (refresh) {
-    const idp = await discover();
-    // Cognito's discovery may not name it; its revocation endpoint sits beside the token one.
-    const revoke = idp.revocation_endpoint || idp.token_endpoint.replace(/\/token$/, "/revoke");
-    await fetch(revoke, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ client_id: idp.client_id, token: refresh }),
-    });
-  }
+  noSession = true;
+  await fetch("/v1/session", { method: "DELETE", credentials: "same-origin" });
 }

@@ -23,17 +23,20 @@ export function whereMoneyWent(statement) {
     claimed: sum(inState("claimed", "claimedSince")),
     held: sum(inState("waiting")),
     declined: sum(inState("declinedSince")),
+    expired: sum(inState("expiredSince")),
     refunded: sum(statement.refunds),
   };
 }
 
 /** What became of a statement's part: given to a creator at the split ("claimed"), held then
  * and claimed by its creator since ("claimedSince"), held then and refused by its creator
- * since, the money back with its givers ("declinedSince"), or still waiting ("waiting"). */
+ * since, the money back with its givers ("declinedSince"), not claimed in time and back with
+ * its giver ("expiredSince"), or still waiting ("waiting"). */
 export function partState(part) {
   if (!part.held) return "claimed";
   if (part.claimed_at) return "claimedSince";
   if (part.declined_at) return "declinedSince";
+  if (part.expired_at) return "expiredSince";
   return "waiting";
 }
 

@@ -7,7 +7,7 @@ import { formatMoney, formatMonth } from "./format.js";
 import { flattrsPerDay, moneyPerMonthStacked, monthsUpTo, partState, whereMoneyWent } from "./history.js";
 
 // The words for what became of a statement's part (``partState``).
-const PART_STATE = { claimed: "claimed", claimedSince: "claimedSince", declinedSince: "declinedSince", waiting: "waiting" };
+const PART_STATE = { claimed: "claimed", claimedSince: "claimedSince", declinedSince: "declinedSince", expiredSince: "expiredSince", waiting: "waiting" };
 import { signedInOr } from "./pages.js";
 import { STRINGS as S } from "./strings.js";
 
@@ -67,6 +67,8 @@ function statementTable(statement) {
       el("dd", { id: "went-held" }, euro(went.held)),
       el("dt", {}, S.wentDeclined),
       el("dd", { id: "went-declined" }, euro(went.declined)),
+      el("dt", {}, S.wentExpired),
+      el("dd", { id: "went-expired" }, euro(went.expired)),
       el("dt", {}, S.wentRefunded),
       el("dd", { id: "went-refunded" }, euro(went.refunded)),
     ),

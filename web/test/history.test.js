@@ -27,7 +27,7 @@ test("a statement's money is split into claimed, held and refunded", () => {
     refunds: [{ amount: money("0.5") }],
   };
   const went = whereMoneyWent(statement);
-  assert.deepEqual(went, { claimed: "1.285714", held: "3.214286", declined: "0.000000", refunded: "0.500000" });
+  assert.deepEqual(went, { claimed: "1.285714", held: "3.214286", declined: "0.000000", expired: "0.000000", refunded: "0.500000" });
 });
 
 test("money per month is stacked by receiver, the biggest first, the rest as others", () => {
@@ -53,22 +53,24 @@ test("months up to one, across a year's end", () => {
   assert.deepEqual(monthsUpTo("2031-12", 1), ["2031-12"]);
 });
 
-test("a part held at the split and claimed or refused since is counted where its money is now", () => {
+test("a part held at the split and claimed, refused or expired since is counted where its money is now", () => {
   const part = (amount, held, since = {}) => ({ amount: { amount }, held, ...since });
   const statement = {
     parts: [
       part("1.000000", false),
       part("2.000000", true, { claimed_at: "2031-07-03T10:00:00Z" }),
       part("0.500000", true, { declined_at: "2031-07-04T10:00:00Z" }),
+      part("0.125000", true, { expired_at: "2032-01-01T03:00:00Z" }),
       part("0.250000", true),
     ],
     refunds: [],
   };
-  assert.deepEqual(statement.parts.map(partState), ["claimed", "claimedSince", "declinedSince", "waiting"]);
+  assert.deepEqual(statement.parts.map(partState), ["claimed", "claimedSince", "declinedSince", "expiredSince", "waiting"]);
   assert.deepEqual(whereMoneyWent(statement), {
     claimed: "3.000000",
     held: "0.250000",
     declined: "0.500000",
+    expired: "0.125000",
     refunded: "0.000000",
   });
 });
