@@ -18,6 +18,7 @@ from functions.track import models as track
 
 TABLE_MODELS: tuple[type[Model], ...] = (
     core.User,
+    core.Username,
     common.DeletedUser,
     core.Flattr,
     track.ActivityItem,

@@ -58,6 +58,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
         # lookups: the split settles what its month's flattrs still wait for.
         writes=(
             "users",
+            "usernames",  # PATCH /v1/me takes a username, releases the old one
             "flattrs",
             "month-splits",
             "ledger",
@@ -76,11 +77,13 @@ DOMAIN_ACCESS: dict[str, Access] = {
     ),
     "claim": Access(
         # lookups: an email recipient's sealed address (token_key opens it), name, image.
-        reads=("users", "connections", "flattrs", "handle-aliases"),
+        # usernames: a creator's public page is found by its name.
+        reads=("users", "usernames", "connections", "flattrs", "handle-aliases"),
         writes=(
             "recipients",
             "escrow",
             "ledger",
+            "stats",  # a claim, a decline: what became of a month's held money
             "claim-tokens",
             "email-state",
             "suppressions",
@@ -115,7 +118,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "monthly-top-ups",
         ),
         # The deletion's tombstone; the worker erases the records domains share.
-        writes=("deleted-users", "users", "flattrs", "recipients", "device-tokens"),
+        writes=("deleted-users", "users", "usernames", "flattrs", "recipients", "device-tokens"),
         events_handler=True,  # the account-deleted worker (infra/deletions.py)
         user_pool_actions=("cognito-idp:AdminDeleteUser",),
         sign_in=True,  # the website's session cookie (/v1/session)

@@ -9,7 +9,18 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.claim import addresses, catalogue, claiming, declining, domains, events, links, mail
+from functions.claim import (
+    addresses,
+    badges,
+    catalogue,
+    claiming,
+    declining,
+    domains,
+    events,
+    links,
+    mail,
+    profiles,
+)
 from functions.claim.emailjob import platform_name
 from functions.claim.waiting import Waiting, top_items, waiting_for
 from functions.common import clock
@@ -376,6 +387,73 @@ def recipient_avatar(
         body=image,
         headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
     )
+
+
+class ProfileRecipient(RecipientRef):
+    url: str
+
+
+class PublicProfileOut(BaseModel):
+    username: str
+    display_name: str
+    description: str
+    avatar_url: str | None = None
+    recipients: list[ProfileRecipient]
+    supporters: int  # distinct contributors who flattred them this month so far
+    receives: list[dict[str, str]] | None  # this month so far, one per currency; if shown
+    goal: dict[str, str] | None
+
+
+Username = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{3,30}$")]
+
+
+@router.get("/v1/profiles/<username>", public=True)
+def public_profile(username: Username) -> PublicProfileOut:
+    """Public: a creator's page, as it is now (never cached)."""
+    found = profiles.public(username)
+    refs = {r.key: recipient_ref(r.key, True) for r in found.recipients}
+    return PublicProfileOut(
+        username=found.username,
+        display_name=found.display_name,
+        description=found.description,
+        recipients=[
+            ProfileRecipient(**refs[r.key].model_dump(), url=r.url) for r in found.recipients
+        ],
+        supporters=found.supporters,
+        receives=[money(found.receives)] if found.receives is not None else None,
+        goal=money(found.goal) if found.goal else None,
+    )
+
+
+def _svg(body: str) -> Response[str]:
+    return Response(
+        status_code=200,
+        content_type="image/svg+xml",
+        body=body,
+        # A badge may lag an hour (a page never does).
+        headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.get("/v1/profiles/<username>/badge.svg", public=True)
+def profile_badge(username: Username) -> Response[str]:
+    found = profiles.public(username)
+    value = badges.supporters_text(found.supporters)
+    if found.receives is not None:
+        value += f", {format_for_people(found.receives)} EUR"
+    return _svg(badges.badge(f"Flattr {found.display_name}", value))
+
+
+@router.get("/v1/recipients/<key>/badge.svg", public=True)
+def recipient_badge(key: Annotated[str, Path(pattern=RECIPIENT, max_length=320)]) -> Response[str]:
+    """A recipient's badge: its supporters this month, or, unclaimed, what waits for it."""
+    found = catalogue.public(key)
+    name = recipient_ref(key, found.claimed).display_name
+    if found.waiting is not None and not found.claimed:
+        value = f"{format_for_people(int(found.waiting.amount))} EUR waits to be claimed"
+    else:
+        value = badges.supporters_text(profiles.supporters_this_month([key]))
+    return _svg(badges.badge(f"Flattr {name}", value))
 
 
 UnsubscribeToken = Annotated[str, Query(min_length=10, max_length=1024)]

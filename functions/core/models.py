@@ -43,7 +43,27 @@ class User(Model):
     totp_since = UTCDateTimeAttribute(null=True)
     # The monthly statement and the warning before the balance runs short (opt-out).
     money_emails = BooleanAttribute(default=True)
+    # A creator's public page (/u/<username>): shown only once a username is chosen.
+    username = UnicodeAttribute(null=True)
+    display_name = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    public_income = BooleanAttribute(default=False)
+    goal = NumberAttribute(null=True)  # micro-EUR a month
     by_email = UserByEmail()
+
+
+@table
+class Username(Model):
+    """Who holds a username (lower case). Released, it stays theirs for a year (``expires_at``
+    then removes it), so nobody else can take a name people know as someone else's."""
+
+    class Meta(TableMeta):
+        table_name = "usernames"
+
+    username = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    released_at = UTCDateTimeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
 
 
 class FlattrBySplitShard(GlobalSecondaryIndex["Flattr"]):

@@ -1,5 +1,5 @@
-"""A contributor's profile: time zone, monthly budget and email, created with the
-defaults on first use."""
+"""A person's profile: time zone, monthly budget and email (created with the defaults on
+first use), and a creator's public page: username, name, description, income, goal."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pynamodb.expressions.update import Action
 from functions.common.errors import Invalid
 from functions.common.money import money
 from functions.common.settings import settings
+from functions.core import profiles
 from functions.core.models import User
 
 
@@ -46,6 +47,33 @@ def change(
         actions.append(User.email.set(email))
     if money_emails is not None:
         actions.append(User.money_emails.set(money_emails))
+    if actions:
+        user.update(actions=actions)
+    return user
+
+
+def change_public(
+    user: User,
+    *,
+    username: str | None,
+    display_name: str | None,
+    description: str | None,
+    public_income: bool | None,
+    goal: int | None,
+) -> User:
+    """Change the public page: the username through ``core.profiles`` (unique, kept a year
+    after release); an empty name or description removes it; a goal of 0 removes it."""
+    if username is not None:
+        profiles.take(user, username)
+    actions: list[Action] = []
+    for attribute, value in ((User.display_name, display_name), (User.description, description)):
+        if value is not None:
+            text = value.strip()
+            actions.append(attribute.set(text) if text else attribute.remove())
+    if public_income is not None:
+        actions.append(User.public_income.set(public_income))
+    if goal is not None:
+        actions.append(User.goal.set(goal) if goal > 0 else User.goal.remove())
     if actions:
         user.update(actions=actions)
     return user

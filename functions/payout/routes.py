@@ -42,6 +42,12 @@ class Profile(BaseModel):
     time_zone: str
     monthly_budget: MoneyOut
     money_emails: bool  # the monthly statement and the warning before the balance runs short
+    # A creator's public page (/u/<username>, GET /v1/profiles/<username>).
+    username: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    public_income: bool = False
+    goal: MoneyOut | None = None
 
 
 class ProfileChange(BaseModel):
@@ -51,6 +57,13 @@ class ProfileChange(BaseModel):
     monthly_budget: Money | None = None
     email: EmailStr | None = None
     money_emails: bool | None = None
+    # The public page: a username (3 to 30 of a-z 0-9 _ -), a name and a plain-text
+    # description ("" removes them), whether this month's income shows, a monthly goal.
+    username: Annotated[str | None, Field(max_length=30)] = None
+    display_name: Annotated[str | None, Field(max_length=80)] = None
+    description: Annotated[str | None, Field(max_length=2000)] = None
+    public_income: bool | None = None
+    goal: Money | None = None
 
     @field_validator("time_zone")
     @classmethod
@@ -74,6 +87,11 @@ def _profile(user: User) -> Profile:
         time_zone=user.time_zone,
         monthly_budget=_money(int(user.monthly_budget)),
         money_emails=user.money_emails is not False,
+        username=user.username or None,
+        display_name=user.display_name or None,
+        description=user.description or None,
+        public_income=bool(user.public_income),
+        goal=_money(int(user.goal)) if user.goal else None,
     )
 
 
@@ -91,6 +109,14 @@ def patch_me(change: Annotated[ProfileChange, Body()]) -> Profile:
         time_zone=change.time_zone,
         email=str(change.email) if change.email is not None else None,
         money_emails=change.money_emails,
+    )
+    changed = profile.change_public(
+        changed,
+        username=change.username,
+        display_name=change.display_name,
+        description=change.description,
+        public_income=change.public_income,
+        goal=change.goal.micros if change.goal is not None else None,
     )
     return _profile(changed)
 

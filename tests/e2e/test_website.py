@@ -364,6 +364,55 @@ def test_a_creator_declines_and_the_money_goes_back(stack: Client, browser: Brow
     assert resolved["flattrable"] is False and resolved["reason"] == "declined"
 
 
+def test_a_creator_makes_a_public_page_with_a_badge(stack: Client, browser: Browser):
+    """Issue 31, item 6: a username, a name, a description with a link, a goal and income
+    shown; the page at /u/<username> says them with the claimed account and this month's
+    supporters; the badge to copy is there and its image loads."""
+    giver = pays_and_flattrs(stack, "page-giver@example.org", "https://github.com/pagecat/x")
+    assert giver
+    context = browser.new_context(viewport=WIDTHS["desktop"])
+    page = context.new_page()
+    connected_creator(page, stack, "pagecat@example.org", "pagecat")
+    page.click("#connection-github-claim")  # nothing split yet: it marks github:pagecat mine
+    expect(page.locator("#creator-note")).to_contain_text("Moved to your earnings")
+    page.fill("#public-username", "PageCat")
+    page.fill("#public-display-name", "Page Cat")
+    page.fill("#public-description", "Drawings, every week: https://pagecat.example/gallery")
+    page.fill("#public-goal", "40")
+    page.check("#public-income")
+    page.get_by_role("button", name="Save my page").click()
+    expect(page.locator("#creator-note")).to_have_text("Your page is saved.")
+    expect(page.locator("#badge-markdown")).to_contain_text("/v1/profiles/pagecat/badge.svg")
+    expect(page.locator("#badge-preview")).to_be_visible()
+    assert page.evaluate("() => document.getElementById('badge-preview').naturalWidth") > 0
+    page.screenshot(path=str(SHOTS / "creator-public-page-desktop.png"), full_page=True)
+    page.click("#public-link")
+    expect(page.locator("#profile-name")).to_have_text("Page Cat")
+    expect(page.locator("#profile-description a")).to_have_attribute(
+        "href", "https://pagecat.example/gallery"
+    )
+    expect(page.locator("#profile-recipients li")).to_have_text(["pagecat"])
+    expect(page.locator("#profile-supporters")).to_have_text("1 supporter this month")
+    expect(page.locator("#profile-goal")).to_contain_text("€40.00")
+    expect(page.locator("#profile-goal progress")).to_have_count(1)
+    page.screenshot(path=str(SHOTS / "profile-desktop.png"), full_page=True)
+    page.set_viewport_size(WIDTHS["phone"])
+    page.screenshot(path=str(SHOTS / "profile-phone.png"), full_page=True)
+    api = stack.request("GET", "/v1/profiles/pagecat").json
+    assert api["supporters"] == 1 and api["goal"]["amount"] == "40.000000"
+    # Someone else cannot have the name, and is told so in words.
+    other = browser.new_context(viewport=WIDTHS["desktop"]).new_page()
+    other.goto(stack.base + "/creator")
+    sign_in_here(other, "not-pagecat@example.org")
+    other.fill("#public-username", "pagecat")
+    other.get_by_role("button", name="Save my page").click()
+    expect(other.locator("#public-message")).to_have_text(
+        "Someone else has that username (or had it within a year). Try another."
+    )
+    other.context.close()
+    context.close()
+
+
 def test_the_public_pages_catalogue_receiver_stats_and_the_flattr_button(
     stack: Client, browser: Browser
 ):
@@ -452,6 +501,8 @@ PAGES = (
     "/flattr?url=https%3A%2F%2Fblog.example.org%2Fpost",
     "/button",
     "/oauth/ext",
+    "/u/pagecat",  # a creator's page (test_a_creator_makes_a_public_page_with_a_badge)
+    "/r?key=github:pagecat",
 )
 
 

@@ -21,6 +21,10 @@ PUBLIC = {
     "GET /v1/unclaimed",
     "GET /v1/recipients/{key}",
     "GET /v1/recipients/{key}/avatar",
+    # Creators' public pages and badges (api.md: Profiles and badges).
+    "GET /v1/profiles/{username}",
+    "GET /v1/profiles/{username}/badge.svg",
+    "GET /v1/recipients/{key}/badge.svg",
     "GET /v1/email/unsubscribe",
     "POST /v1/email/unsubscribe",
     "POST /v1/payments/stripe/webhook",

@@ -6,6 +6,7 @@ import { dangerAction, el, say, scrollTable, show } from "./dom.js";
 import { earningsPerMonth, earningsPerRecipient, fromMicros, toMicros } from "./earnings.js";
 import { formatMoney } from "./format.js";
 import { platformIcon } from "./icons.js";
+import { publicPageSection } from "./profile.js";
 import { signedInOr } from "./pages.js";
 import { STRINGS as S } from "./strings.js";
 
@@ -287,11 +288,12 @@ export async function creatorPage(_navigate, note = "") {
   if (!(await signedInOr(S.creatorTitle, "/creator", el("p", {}, S.creatorIntro)))) return;
   const reload = (said = "") => creatorPage(_navigate, typeof said === "string" ? said : "");
   const notice = new URL(location.href).searchParams;
-  const [connections, domains, addresses, earnings] = await Promise.all([
+  const [connections, domains, addresses, earnings, me] = await Promise.all([
     connectionsSection(reload),
     domainsSection(reload),
     emailsSection(reload),
     earningsSection(),
+    api("GET", "/v1/me"),
   ]);
   show(
     el("h1", {}, S.creatorTitle),
@@ -302,6 +304,7 @@ export async function creatorPage(_navigate, note = "") {
     connections,
     domains,
     addresses,
+    publicPageSection(me.data, reload),
     earnings,
   );
 }

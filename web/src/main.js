@@ -7,6 +7,7 @@ import { creatorPage, emailProofPage } from "./creator.js";
 import { extensionSignIn } from "./extpage.js";
 import { historyPage } from "./historypage.js";
 import { moneyPage } from "./money.js";
+import { profilePage } from "./profile.js";
 import { account, dashboard, home, signedIn } from "./pages.js";
 import { buttonPage, cataloguePage, flattrPage, receiverPage, statsPage } from "./public.js";
 import { STRINGS as S } from "./strings.js";
@@ -23,6 +24,7 @@ const ROUTES = {
   "/creator/email": emailProofPage,
   "/catalogue": cataloguePage,
   "/receiver": receiverPage,
+  "/r": receiverPage,
   "/stats": statsPage,
   "/flattr": flattrPage,
   "/button": buttonPage,
@@ -56,8 +58,15 @@ function markMenu() {
   }
 }
 
+/** The page for a path: one of ROUTES, a creator's page (/u/<username>), else home. */
+function pageFor(path) {
+  if (ROUTES[path]) return ROUTES[path];
+  if (/^\/u\/[A-Za-z0-9_-]{3,30}$/.test(path)) return profilePage;
+  return home;
+}
+
 async function render() {
-  const page = ROUTES[location.pathname] || home;
+  const page = pageFor(location.pathname);
   markMenu();
   await page(navigate);
   await accountSlot();
@@ -65,7 +74,7 @@ async function render() {
 
 document.addEventListener("click", (event) => {
   const link = event.target.closest("a[href^='/']");
-  if (link && ROUTES[link.getAttribute("href")] && !event.metaKey && !event.ctrlKey) {
+  if (link && pageFor(link.getAttribute("href")) !== home && !event.metaKey && !event.ctrlKey) {
     event.preventDefault();
     navigate(link.getAttribute("href"));
   }

@@ -364,6 +364,27 @@ export const STRINGS = {
     "Put this tag in your home page's head with the token we give you, and flattrs to " +
     "every page of your site go to you:",
   metaVerify: "Get the token and verify it in the",
+  profileMissing: "No such page",
+  profileMissingText: "Nobody has a page by this name. Check the link, or look in the catalogue.",
+  profileSupporters: (n) => (n === 1 ? "1 supporter this month" : `${n} supporters this month`),
+  profileReceives: "Received this month so far:",
+  profileGoal: "Monthly goal:",
+  profileGoalProgress: "How far this month is towards the goal",
+  profileWhere: "Where to find their work",
+  profileNoRecipients: "No account or site is proved and claimed yet.",
+  profileHow: "How to support them",
+  publicTitle: "Your public page",
+  publicText:
+    "Choose a username and people can find you at your own page, with the accounts and sites you proved, how many support you and, if you wish, what you receive.",
+  publicUsername: "Username",
+  publicDisplayName: "Name shown",
+  publicDescription: "About you (plain text; links work)",
+  publicGoal: "Monthly goal in euros (empty: none)",
+  publicIncome: "Show what I receive this month",
+  publicSave: "Save my page",
+  publicSaved: "Your page is saved.",
+  publicAt: "Your page:",
+  badgeText: "Put this badge on your site or README: it shows your supporters and links to your page.",
   // What a problem from the API means, in words (``problems.js``); never its detail.
   problems: {
     offline: "The service did not answer. Check your connection and try again.",
@@ -399,6 +420,7 @@ export const STRINGS = {
       "nothing-to-finish": "That payment needs nothing more from you.",
       "authorization-failed": "The platform did not let us connect. Please try again.",
       "payment-not-this-pay-in": "That payment does not belong here. Reload the page.",
+      "username-taken": "Someone else has that username (or had it within a year). Try another.",
     },
     byField: {
       amount: (message) =>
@@ -422,6 +444,10 @@ export const STRINGS = {
       name: "Enter a name for this browser, such as Firefox at home.",
       time_zone: "Choose a time zone from the list.",
       recipient: "That receiver is not known.",
+      username: "Use 3 to 30 letters a-z, digits, _ or -.",
+      display_name: "Keep the name under 80 characters.",
+      description: "Keep the text under 2,000 characters.",
+      goal: "Enter a goal such as 50.",
       return_to: "That link is broken. Start again from the page.",
       cursor: "That page of the list is gone. Reload the page.",
       url: "That is not a web page we can flattr. Use a link that starts with https://.",

@@ -1,0 +1,106 @@
+"""A creator's public page (``GET /v1/profiles/<username>``): who they are, the accounts and
+sites they proved and claimed, how many supported them this month, what they receive when
+they show it, and their monthly goal. Every figure is read at the moment it is asked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from pynamodb.exceptions import DoesNotExist
+
+from functions.claim.claiming import proven_keys
+from functions.common import clock
+from functions.common.errors import Missing
+from functions.common.months import month_of, start_of
+from functions.common.settings import settings
+from functions.common.storage import ensure_bound
+from functions.core import ledger, profiles
+from functions.core.models import Flattr, Recipient, User
+from functions.core.platforms.registry import CONNECTABLE
+from functions.core.recipients import recipient_ref
+
+# Platforms whose account pages are ``<web>/<handle>``.
+HANDLE_PAGES = {"github", "gitlab", "twitch", "soundcloud"}
+
+
+@dataclass(frozen=True)
+class Shown:
+    key: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PublicProfile:
+    username: str
+    display_name: str
+    description: str
+    recipients: list[Shown]
+    supporters: int
+    receives: int | None  # micro-EUR this month so far; None unless the creator shows it
+    goal: int | None
+
+
+def recipient_url(key: str, handle: str) -> str:
+    """Where people find a recipient: a site's home, an account's page, else ours."""
+    platform, _, name = key.partition(":")
+    if platform == "web":
+        return f"https://{name}/"
+    adapter = CONNECTABLE.get(platform)
+    if adapter is not None and platform in HANDLE_PAGES and handle:
+        return f"{adapter.web_url}/{quote(handle)}"
+    return f"{settings().public_url}/r?key={quote(key, safe=':@')}"
+
+
+def claimed_keys(user_id: str) -> list[str]:
+    """What the creator proved and claimed (a proof alone is not shown: it may be unused)."""
+    keys = sorted(proven_keys(user_id))
+    if not keys:
+        return []
+    return sorted(r.recipient for r in Recipient.batch_get(keys) if r.claimed_by == user_id)
+
+
+def supporters_this_month(keys: list[str]) -> int:
+    """The distinct contributors who flattred any of ``keys`` this month (UTC)."""
+    since = start_of(month_of(clock.now()))
+    people: set[str] = set()
+    for key in keys:
+        for flattr in Flattr.by_recipient.query(key, Flattr.created_at >= since):
+            people.add(flattr.contributor_id)
+    return len(people)
+
+
+def received_this_month(user_id: str) -> int:
+    """What reached the creator this month so far: its split's credits and claims."""
+    month = month_of(clock.now())
+    return sum(
+        int(entry.amount)
+        for entry in ledger.entries(ledger.creator_account(user_id))
+        if entry.month == month and entry.kind in {"split", "claim"}
+    )
+
+
+def public(username: str) -> PublicProfile:
+    ensure_bound()
+    user_id = profiles.owner(username)
+    if user_id is None:
+        raise Missing("username: nobody has this page")
+    try:
+        user = User.get(user_id)
+    except DoesNotExist as error:
+        raise Missing("username: nobody has this page") from error
+    keys = claimed_keys(user_id)
+    # An account is claimed under its id and its handle: one entry where both lead to one page.
+    shown: dict[str, Shown] = {}
+    for key in keys:
+        url = recipient_url(key, recipient_ref(key, True).display_name)
+        shown.setdefault(url, Shown(key, url))
+    return PublicProfile(
+        username=str(user.username),
+        display_name=user.display_name or str(user.username),
+        description=user.description or "",
+        recipients=list(shown.values()),
+        supporters=supporters_this_month(keys),
+        receives=received_this_month(user_id) if user.public_income else None,
+        goal=int(user.goal) if user.goal else None,
+    )
