@@ -35,13 +35,18 @@ extension/node_modules/.installed: extension/package.json extension/package-lock
 	cd extension && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-extension: setup extension/node_modules/.installed
+extension: setup site extension/node_modules/.installed
 	cd extension && SITE=$(SITE) npm run --silent build && npm run --silent lint >/dev/null
 	$(BIN)/python -c "import shutil; shutil.make_archive('extension/dist/flattr-chromium', 'zip', 'extension/dist/chromium')"
+	$(OFFER_EXTENSION)
 	@echo "extension/dist/flattr-chromium.zip, extension/dist/firefox/ (for $(SITE))"
+
+# The extension built for a site, offered by that site at /flattr-extension.zip.
+OFFER_EXTENSION = $(BIN)/python -c "import shutil; shutil.make_archive('web/dist/flattr-extension', 'zip', 'extension/dist/chromium')"
 
 run: setup site
 	cd extension && SITE=http://127.0.0.1:$(PORT) node build.mjs  # load extension/dist/chromium
+	$(OFFER_EXTENSION)
 	PORT=$(PORT) $(BIN)/python -m local.stack
 
 lint: setup
@@ -75,6 +80,8 @@ synth: setup site
 
 # Deploys to the account and region of your AWS credentials (CDK CLI v2 from npm).
 deploy: setup site
+	cd extension && SITE=https://$(or $(SITE_DOMAIN),flattr.example.org) node build.mjs
+	$(OFFER_EXTENSION)
 	npx -y aws-cdk@2 deploy --app "$(BIN)/python infra/app.py" --require-approval broadening \
 		$(if $(STAGE),-c stage=$(STAGE)) $(if $(MAIL_DOMAIN),-c mail_domain=$(MAIL_DOMAIN)) \
 		$(if $(SITE_DOMAIN),-c site_domain=$(SITE_DOMAIN)) \

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
@@ -411,6 +412,53 @@ def test_a_creator_makes_a_public_page_with_a_badge(stack: Client, browser: Brow
     )
     other.context.close()
     context.close()
+
+
+def test_a_first_visit_is_walked_through_its_steps(stack: Client, browser: Browser):
+    """Issue 31, item 7: a new contributor is led to top up, install the extension this
+    site offers and connect a platform for auto-flattr; a new creator to prove an account,
+    set up payouts and put a badge on their site. Each step is done when the API says so."""
+    email = "first-visit@example.org"
+    page = browser.new_context(viewport=WIDTHS["phone"]).new_page()
+    page.goto(stack.base + "/dashboard")
+    sign_in_here(page, email)
+    expect(page.locator("#start")).to_be_visible()
+    expect(page.locator("#step-budget .step-state")).to_have_text("Done:")
+    expect(page.locator("#step-top-up .step-state")).to_have_text("To do:")
+    download = page.locator("#step-extension a")
+    expect(download).to_have_attribute("href", "/flattr-extension.zip")
+    offered = urllib.request.urlopen(stack.base + "/flattr-extension.zip").read()
+    assert offered[:2] == b"PK"  # the extension built for this deployment, zipped
+    page.screenshot(path=str(SHOTS / "first-visit-phone.png"), full_page=True)
+
+    user, token = stack.sign_in(email)
+    stack.request("POST", "/_local/balance", {"user_id": user, "amount": {"amount": "10"}})
+    assert stack.request("POST", "/v1/me/devices", {"name": "Chromium"}, token=token).status == 201
+    page.reload()
+    expect(page.locator("#step-top-up .step-state")).to_have_text("Done:")
+    expect(page.locator("#step-extension .step-state")).to_have_text("Done:")
+
+    page.set_viewport_size(WIDTHS["desktop"])
+    page.get_by_role(
+        "link", name="Connect a platform and turn on auto-flattr for your likes"
+    ).click()
+    expect(page.locator("#creator-start")).to_be_visible()
+    expect(page.locator("#step-prove .step-state")).to_have_text("To do:")
+    page.get_by_role("button", name="Connect GitHub").click()
+    page.fill("input[name=login]", "firstcat")
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url("**/creator?connected=github")
+    expect(page.locator("#step-prove .step-state")).to_have_text("Done:")
+    expect(page.locator("#step-payout .step-state")).to_have_text("To do:")
+    page.check("#connection-github-auto")
+    expect(page.locator("#connection-github-status")).to_have_text("Saved.")
+    page.fill("#public-username", "firstcat")
+    page.get_by_role("button", name="Save my page").click()
+    expect(page.locator("#step-badge .step-state")).to_have_text("Done:")
+    page.goto(stack.base + "/dashboard")
+    expect(page.locator("#balance")).to_be_visible()
+    expect(page.locator("#start")).to_have_count(0)  # every step done: it steps aside
+    page.context.close()
 
 
 def test_the_public_pages_catalogue_receiver_stats_and_the_flattr_button(

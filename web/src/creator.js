@@ -6,6 +6,7 @@ import { dangerAction, el, say, scrollTable, show } from "./dom.js";
 import { earningsPerMonth, earningsPerRecipient, fromMicros, toMicros } from "./earnings.js";
 import { formatMoney } from "./format.js";
 import { platformIcon } from "./icons.js";
+import { creatorSteps, stepsBox } from "./firstvisit.js";
 import { publicPageSection } from "./profile.js";
 import { signedInOr } from "./pages.js";
 import { STRINGS as S } from "./strings.js";
@@ -288,15 +289,19 @@ export async function creatorPage(_navigate, note = "") {
   if (!(await signedInOr(S.creatorTitle, "/creator", el("p", {}, S.creatorIntro)))) return;
   const reload = (said = "") => creatorPage(_navigate, typeof said === "string" ? said : "");
   const notice = new URL(location.href).searchParams;
-  const [connections, domains, addresses, earnings, me] = await Promise.all([
+  const [connections, domains, addresses, earnings, me, state] = await Promise.all([
     connectionsSection(reload),
     domainsSection(reload),
     emailsSection(reload),
     earningsSection(),
     api("GET", "/v1/me"),
+    Promise.all(["/v1/connections", "/v1/domains", "/v1/payouts/account"].map((path) => api("GET", path))),
   ]);
+  const [mine, proven, payout] = state.map((answer) => answer.data);
+  const steps = creatorSteps({ connections: mine, domains: proven, payout, me: me.data }, S);
   show(
     el("h1", {}, S.creatorTitle),
+    stepsBox("creator-start", S.creatorStartTitle, steps, S),
     note ? el("p", { role: "status", id: "creator-note" }, note) : "",
     notice.get("connected") ? el("p", { role: "status", id: "connected" }, `${S.connectedNow} ${notice.get("connected")}`) : "",
     notice.get("connect_error") ? el("p", { role: "alert", class: "error" }, S.connectRefused) : "",

@@ -5,6 +5,7 @@ import { el, say, sayInvalid, scrollTable, show } from "./dom.js";
 import { formatDate, formatMoney, formatMonth, parseAmount } from "./format.js";
 import { devicesSection, securitySection } from "./security.js";
 import { shortfallNotice } from "./shortfall.js";
+import { contributorSteps, stepsBox } from "./firstvisit.js";
 import { STRINGS as S } from "./strings.js";
 
 /** On a page for signed-in people: true when signed in, else the page asks to sign in. */
@@ -261,15 +262,23 @@ export async function account(navigate) {
 /** The dashboard; ``budgetNote`` says a budget just saved (drawn again with it). */
 export async function dashboard(_navigate, budgetNote = "") {
   if (!(await signedInOr(S.dashboardTitle, "/dashboard", el("p", {}, S.signedOut)))) return;
-  const [answer, me, monthly] = await Promise.all([
+  const [answer, me, monthly, devices, connections] = await Promise.all([
     api("GET", "/v1/me/balance"),
     api("GET", "/v1/me"),
     api("GET", "/v1/payins/monthly"),
+    api("GET", "/v1/me/devices"),
+    api("GET", "/v1/connections"),
   ]);
   const month = answer.data;
+  const steps = contributorSteps(
+    { balance: month, monthly: monthly.data, devices: devices.data, connections: connections.data },
+    S,
+    formatMoney,
+  );
   const [flattrs, unclaimed] = await Promise.all([flattrList(), unclaimedList()]);
   show(
     el("h1", {}, `${S.dashboardTitle}: ${formatMonth(month.month)}`),
+    stepsBox("start", S.startTitle, steps, S),
     el(
       "dl",
       {},

@@ -385,6 +385,19 @@ export const STRINGS = {
   publicSaved: "Your page is saved.",
   publicAt: "Your page:",
   badgeText: "Put this badge on your site or README: it shows your supporters and links to your page.",
+  startTitle: "Getting started",
+  creatorStartTitle: "Getting started as a creator",
+  stepDone: "Done:",
+  stepToDo: "To do:",
+  stepBudget: (budget) => `Choose your monthly budget (now ${budget})`,
+  stepTopUp: "Top up your balance, or save a card for monthly top-ups",
+  stepExtension: "Install the browser extension",
+  stepExtensionHow:
+    "(unzip it, open chrome://extensions, turn on developer mode, load the folder, then sign in from its popup)",
+  stepConnect: "Connect a platform and turn on auto-flattr for your likes",
+  stepProve: "Prove an account or a site is yours",
+  stepPayout: "Set up payouts, so that your earnings reach your bank",
+  stepBadge: "Choose a username and put your badge on your site",
   // What a problem from the API means, in words (``problems.js``); never its detail.
   problems: {
     offline: "The service did not answer. Check your connection and try again.",
