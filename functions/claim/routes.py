@@ -351,19 +351,25 @@ class RecipientPage(BaseModel):
     flattrs: int | None
     home: str | None  # a site's home page; platform recipients have none to give
     avatar: str | None = None  # an email recipient's Gravatar image, as we keep it
+    # While unclaimed: when the oldest of what waits goes back to its givers.
+    expires_at: str | None = None
 
 
 @router.get("/v1/recipients/<key>", public=True)
 def recipient_page(key: Annotated[str, Path(pattern=RECIPIENT, max_length=320)]) -> RecipientPage:
     """Public: what a receiver is, whether it is claimed (or declined), what waits for it."""
     found = catalogue.public(key)
-    listed = found.waiting
+    # What waits is read from escrow now (the catalogue is rebuilt daily: a page never lags).
+    listed = waiting_for(key) if not (found.claimed or found.declined) else None
+    if listed is not None and listed.amount <= 0:
+        listed = None
     return RecipientPage(
         recipient=recipient_ref(key, found.claimed),
         declined=found.declined,
         waiting=money(int(listed.amount)) if listed else None,
         supporters=int(listed.supporters) if listed else None,
         flattrs=int(listed.flattrs) if listed else None,
+        expires_at=rfc3339(listed.oldest_expiry) if listed else None,
         home=f"https://{key[4:]}/" if key.startswith("web:") else None,
         avatar=f"/v1/recipients/{key}/avatar"
         if key.startswith("email:") and emails.has_avatar(key)
@@ -449,8 +455,9 @@ def recipient_badge(key: Annotated[str, Path(pattern=RECIPIENT, max_length=320)]
     """A recipient's badge: its supporters this month, or, unclaimed, what waits for it."""
     found = catalogue.public(key)
     name = recipient_ref(key, found.claimed).display_name
-    if found.waiting is not None and not found.claimed:
-        value = f"{format_for_people(int(found.waiting.amount))} EUR waits to be claimed"
+    waits = 0 if found.claimed or found.declined else waiting_for(key).amount
+    if waits > 0:
+        value = f"{format_for_people(waits)} EUR waits to be claimed"
     else:
         value = badges.supporters_text(profiles.supporters_this_month([key]))
     return _svg(badges.badge(f"Flattr {name}", value))

@@ -476,13 +476,17 @@ def test_the_public_pages_catalogue_receiver_stats_and_the_flattr_button(
     page.keyboard.press("Enter")
     rows = page.locator("#catalogue-items tbody tr")
     expect(rows).to_have_count(1)
-    expect(rows.locator("td")).to_have_text(["catalina", "github", "1", "€4.50"])
+    expect(rows.locator("td")).to_have_text(["catalina", "GitHub", "1", "€4.50"])
     page.screenshot(path=str(SHOTS / "catalogue-desktop.png"), full_page=True)
     rows.get_by_role("link", name="catalina").click()
     expect(page.locator("#receiver-state")).to_have_text(
         "Not claimed yet: its money waits for its creator."
     )
     expect(page.locator("#receiver-waiting")).to_contain_text("€4.50")
+    # Until when it waits (issue 31, item 6), and the recipient's badge, which loads.
+    expect(page.locator("#receiver-until")).to_contain_text("It is held until")
+    expect(page.locator("#receiver-badge")).to_be_visible()
+    assert page.evaluate("() => document.getElementById('receiver-badge').naturalWidth") > 0
     expect(page.locator("#claim-it")).to_have_attribute("href", "/creator")  # how to claim
     page.screenshot(path=str(SHOTS / "receiver-desktop.png"), full_page=True)
 

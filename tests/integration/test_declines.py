@@ -155,6 +155,7 @@ def test_a_receivers_public_page_says_what_it_is(held):
         "flattrs": 5,
         "home": None,
         "avatar": None,  # an email recipient's Gravatar image only
+        "expires_at": "2032-01-01T00:00:00Z",  # June's escrow goes back on 1 January
     }
     site = call("GET", "/v1/recipients/web:blog.example.org", user=None).json
     assert site["home"] == "https://blog.example.org/" and site["waiting"] is None

@@ -6,7 +6,7 @@ import { accessToken, signIn } from "./auth.js";
 import { copyButton } from "./creator.js";
 import { chartWidth, LEGEND, monthAxis, monthLabel, WHOLE } from "./charts.js";
 import { el, say, scrollTable, show } from "./dom.js";
-import { formatMoney } from "./format.js";
+import { formatDate, formatMoney } from "./format.js";
 import { problemText } from "./problems.js";
 import { notFlattrableText, receiverState } from "./receiver.js";
 import { buttonSnippet, statsSeries } from "./statsdata.js";
@@ -21,7 +21,7 @@ function catalogueTable(items) {
     { id: "catalogue-items" },
     el("thead", {}, el("tr", {}, el("th", {}, S.receiver), el("th", {}, S.platform), el("th", {}, S.supporters), el("th", {}, S.waitingAmount))),
     el("tbody", {}, items.map((item) =>
-      el("tr", {}, el("td", {}, receiverLink(item.recipient)), el("td", {}, item.recipient.platform), el("td", {}, item.supporters), el("td", {}, formatMoney(item.amount))),
+      el("tr", {}, el("td", {}, receiverLink(item.recipient)), el("td", {}, S.platformNames[item.recipient.platform] || item.recipient.platform), el("td", {}, item.supporters), el("td", {}, formatMoney(item.amount))),
     )),
   );
 }
@@ -57,18 +57,25 @@ export async function receiverPage() {
   const state = found.declined ? S.stateDeclined : found.recipient.claimed ? S.stateClaimed : S.stateUnclaimed;
   show(
     el("h1", {}, found.avatar ? el("img", { src: found.avatar, alt: "", width: 40, height: 40, id: "receiver-avatar", class: "avatar" }) : "", found.recipient.display_name),
-    el("p", {}, `${S.onPlatform} ${found.recipient.platform}. `, el("strong", { id: "receiver-state" }, state)),
+    el("p", {}, `${S.onPlatform} ${S.platformNames[found.recipient.platform] || found.recipient.platform}. `, el("strong", { id: "receiver-state" }, state)),
     found.waiting
-      ? el("p", { id: "receiver-waiting" }, `${formatMoney(found.waiting)} ${S.waitsFromSupporters} ${found.supporters} ${S.supportersLower}.`)
+      ? el("p", { id: "receiver-waiting", class: "figure" }, S.waitsFrom(formatMoney(found.waiting), found.supporters))
+      : "",
+    found.waiting && found.expires_at
+      ? el("p", { id: "receiver-until" }, `${S.heldUntil} ${formatDate(found.expires_at)}; ${S.receiverAfter}`)
       : "",
     found.declined ? "" : el("h2", {}, S.howToFlattr),
     found.declined ? "" : el("p", {}, S.howToFlattrText),
     found.home && !found.declined
       ? el("p", {}, el("a", { class: "button", id: "flattr-home", href: `/flattr?url=${encodeURIComponent(found.home)}` }, `${S.flattrThis} ${found.home}`))
       : "",
-    found.recipient.claimed || found.declined
+    ...(found.recipient.claimed || found.declined
+      ? []
+      : [el("h2", {}, S.receiverClaimTitle),
+          el("p", {}, `${S.receiverClaimHint} `, el("a", { href: "/creator", id: "claim-it" }, S.receiverClaimLink), S.receiverClaimThen)]),
+    found.declined
       ? ""
-      : el("p", {}, `${S.receiverClaimHint} `, el("a", { href: "/creator", id: "claim-it" }, S.receiverClaimLink), S.receiverClaimThen),
+      : el("p", {}, el("img", { src: `/v1/recipients/${segment}/badge.svg`, alt: `${S.badgeOf} ${found.recipient.display_name}`, id: "receiver-badge" })),
   );
 }
 

@@ -314,6 +314,14 @@ export const STRINGS = {
   sort_trending: "most lately",
   receiverMissing: "No such receiver",
   onPlatform: "On",
+  // Platforms as people write them (the API's keys are lower case: "github").
+  platformNames: {
+    "500px": "500px", bluesky: "Bluesky", email: "email", facebook: "Facebook", flickr: "Flickr",
+    github: "GitHub", gitlab: "GitLab", instagram: "Instagram", mastodon: "Mastodon",
+    medium: "Medium", reddit: "Reddit", soundcloud: "SoundCloud", tumblr: "Tumblr",
+    twitch: "Twitch", vimeo: "Vimeo", web: "the web", x: "X", youtube: "YouTube",
+  },
+  waitsFrom: (money, n) => `${money} waits, from ${n === 1 ? "1 supporter" : `${n} supporters`}.`,
   stateClaimed: "Claimed: flattrs go straight to its creator.",
   stateUnclaimed: "Not claimed yet: its money waits for its creator.",
   stateDeclined: "Its creator declined flattrs: none are made to it.",
@@ -323,7 +331,10 @@ export const STRINGS = {
     "Read, watch or listen with the Flattr extension, press a flattr button on its pages, " +
     "or like it on a platform you connected with auto-flattr on.",
   flattrThis: "Flattr",
-  receiverClaimHint: "Is it yours? Connect the account or verify the site in the",
+  receiverAfter: "if nobody claims it by then, it goes back to the people who gave it.",
+  receiverClaimTitle: "Is this yours?",
+  badgeOf: "Flattr badge of",
+  receiverClaimHint: "Prove it: connect the account or verify the site in the",
   receiverClaimLink: "creator area",
   receiverClaimThen: ", then claim it.",
   statsTitle: "Stats",
