@@ -77,10 +77,12 @@ def start(started: Annotated[SessionStart, Body()]) -> Response[str]:
 
 @router.post("/v1/session/refresh", public=True)
 def refresh() -> Response[str]:
-    """A fresh access token for the browser's session (a reload, a new tab, a restart)."""
+    """A fresh access token for the browser's session (a reload, a new tab, a restart);
+    204 when this browser has no session (a visitor: no error in their console), 401 when
+    its session has ended."""
     token = _refresh_token()
     if token is None:
-        raise NotAuthenticated("no session: sign in")
+        return Response(status_code=204, body="", headers={"Cache-Control": "no-store"})
     try:
         return _answer(session.renew(token), [])
     except NotAuthenticated:

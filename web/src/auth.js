@@ -62,7 +62,7 @@ async function sessionRequest(path, body = undefined) {
     headers: body ? { "Content-Type": "application/json" } : {},
     body: body ? JSON.stringify(body) : undefined,
   });
-  if (!answer.ok) return null;
+  if (answer.status !== 200) return null; // 204: no session here; 401: it has ended
   const tokens = await answer.json();
   access = { token: tokens.access_token, expires: Date.now() + tokens.expires_in * 1000 };
   return tokens;
