@@ -10,7 +10,7 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.account import session
-from functions.common.api import DomainRouter
+from functions.common.api import DomainRouter, request_cookie
 from functions.common.errors import NotAuthenticated
 from functions.common.settings import settings
 
@@ -48,11 +48,7 @@ def _cookie(value: str, max_age: int) -> Cookie:
 
 
 def _refresh_token() -> str | None:
-    for cookie in router.current_event.raw_event.get("cookies") or []:
-        name, _, value = cookie.strip().partition("=")
-        if name == COOKIE and value:
-            return value
-    return None
+    return request_cookie(router, COOKIE)
 
 
 def _answer(tokens: session.Tokens, cookies: list[Cookie]) -> Response[str]:

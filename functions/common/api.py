@@ -317,6 +317,15 @@ def current_user_id(app: APIGatewayHttpResolver | Router) -> str:
     return str(sub)
 
 
+def request_cookie(app: APIGatewayHttpResolver | Router, wanted: str) -> str | None:
+    """The value of the cookie ``wanted`` the browser sent (payload 2.0 lists them apart)."""
+    for cookie in app.current_event.raw_event.get("cookies") or []:
+        name, _, value = cookie.strip().partition("=")
+        if name == wanted and value:
+            return value
+    return None
+
+
 def bearer_token(app: APIGatewayHttpResolver | Router) -> str:
     """The access token the request came with (the authorizer verified it): what Cognito's
     own API wants for a user's changes to their sign-in (TOTP)."""

@@ -10,7 +10,7 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from pydantic import BaseModel, ConfigDict
 
 from functions.common import clock
-from functions.common.api import DomainRouter, current_user_id
+from functions.common.api import DomainRouter, current_user_id, request_cookie
 from functions.common.clock import rfc3339
 from functions.common.errors import Problem
 from functions.common.settings import settings
@@ -117,11 +117,7 @@ def _binding_cookie(platform: str, value: str, max_age: int) -> Cookie:
 
 
 def _browser_secret() -> str | None:
-    for cookie in router.current_event.raw_event.get("cookies") or []:
-        name, _, value = cookie.strip().partition("=")
-        if name == BINDING_COOKIE and value:
-            return value
-    return None
+    return request_cookie(router, BINDING_COOKIE)
 
 
 @router.get("/v1/connections/<platform>/authorize")
