@@ -273,6 +273,7 @@ def test_a_creator_claims_from_the_email_link_in_the_site(stack: Client, browser
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url("**/creator/claim?token=*connected=github")
     page.screenshot(path=str(SHOTS / "claim-3-connected.png"), full_page=True)
+    expect(page.locator("#waiting-waits")).to_have_text("€4.50 waits for you here.")
     page.click("#waiting-claim")
     # Drawn again from the API (issue 31: the amount and the buttons stayed after a claim).
     expect(page.locator("#claim-note")).to_have_text("Moved to your earnings: €4.50")
@@ -808,8 +809,14 @@ def test_a_creator_turns_on_two_step_sign_in_onboards_and_withdraws(
 
     page = browser.new_context(viewport=WIDTHS["desktop"]).new_page()
     connected_creator(page, stack, "octopay@example.org", "octopay")
+    expect(page.locator("#connection-github-waits")).to_have_text("€13.50 waits for you here.")
     page.click("#connection-github-claim")
     expect(page.locator("#creator-note")).to_have_text("Moved to your earnings: €13.50")
+    # Drawn again as it stands now: nothing waits, no claim button left over.
+    expect(page.locator("#connection-github-waits")).to_have_text(
+        "Yours: its flattrs come straight to you."
+    )
+    expect(page.locator("#connection-github-claim")).to_be_hidden()
     expect(page.locator("#earnings-total")).to_have_text("€13.50")  # drawn again, true
 
     # Money cannot leave yet: the money page says why and where to go.

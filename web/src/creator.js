@@ -28,11 +28,26 @@ function status(id) {
   return el("p", { id, role: "status" });
 }
 
-/** Claim and decline buttons for recipient keys the person has proven. What worked is
- * said by ``onDone(note)``, which draws the page again from the API with the note on top
- * (so no figure or button stays from before the money moved); what failed, beside them. */
+/** What the API says of ``keys`` now: the money waiting for them, and whether every one is
+ * claimed already (``GET /v1/recipients/{key}``, read from escrow at this moment). */
+async function standing(keys) {
+  const pages = await Promise.all(keys.map((key) => {
+    const segment = encodeURIComponent(key).replaceAll("%3A", ":").replaceAll("%40", "@");
+    return api("GET", `/v1/recipients/${segment}`);
+  }));
+  const found = pages.filter((page) => page.ok).map((page) => page.data);
+  const waiting = found.reduce((sum, page) => sum + (page.waiting ? toMicros(page.waiting.amount) : 0n), 0n);
+  return { waiting, claimed: found.length > 0 && found.every((page) => page.recipient.claimed) };
+}
+
+/** Claim and decline buttons for recipient keys the person has proven, said as they stand
+ * now: what waits (claim it), nothing yet (claim it: later flattrs come straight), or
+ * already theirs (no button). What worked is said by ``onDone(note)``, which draws the page
+ * again from the API with the note on top (so no figure or button stays from before the
+ * money moved); what failed, beside them. */
 export function recipientActions(keys, id, onDone) {
   const message = status(`${id}-message`);
+  const state = el("p", { id: `${id}-waits`, class: "muted" }, S.loading);
   const claim = async () => {
     let moved = 0n;
     let answer = { ok: true };
@@ -44,6 +59,7 @@ export function recipientActions(keys, id, onDone) {
     if (answer.ok) onDone(`${S.claimedMoved} ${euro(fromMicros(moved))}`);
     else say(message, answer, "");
   };
+  const claimButton = el("button", { type: "button", id: `${id}-claim`, onclick: claim, hidden: "" }, S.claimButton);
   const confirm = el("button", { type: "button", class: "danger", id: `${id}-decline-confirm`, hidden: "" }, S.declineConfirm);
   confirm.addEventListener("click", async () => {
     let answer = { ok: true };
@@ -55,20 +71,22 @@ export function recipientActions(keys, id, onDone) {
     if (answer.ok) onDone(S.declined);
     else say(message, answer, "");
   });
-  return el(
-    "div",
-    { class: "actions" },
-    el("button", { type: "button", id: `${id}-claim`, onclick: claim }, S.claimButton),
-    " ",
-    el("button", { type: "button", class: "danger secondary", id: `${id}-decline`, onclick: () => {
-      message.textContent = S.declineExplained;
-      confirm.hidden = false;
-      confirm.focus();
-    } }, S.declineButton),
-    " ",
-    confirm,
-    message,
-  );
+  const decline = el("button", { type: "button", class: "danger secondary", id: `${id}-decline`, hidden: "", onclick: () => {
+    message.textContent = S.declineExplained;
+    confirm.hidden = false;
+    confirm.focus();
+  } }, S.declineButton);
+  standing(keys).then(({ waiting, claimed }) => {
+    if (claimed && waiting === 0n) {
+      state.textContent = S.alreadyYours;
+      return;
+    }
+    state.textContent = waiting > 0n ? `${euro(fromMicros(waiting))} ${S.waitsForYou}` : S.nothingWaitsYet;
+    claimButton.textContent = waiting > 0n ? `${S.claimButton} (${euro(fromMicros(waiting))})` : S.claimNothingYet;
+    claimButton.hidden = false;
+    decline.hidden = false;
+  });
+  return el("div", {}, state, el("div", { class: "actions" }, claimButton, decline, confirm), message);
 }
 
 function connectedRow(platform, connection, reload) {

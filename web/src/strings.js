@@ -134,6 +134,10 @@ export const STRINGS = {
   server: "Your server",
   claimButton: "Claim what waits",
   claimedMoved: "Moved to your earnings:",
+  waitsForYou: "waits for you here.",
+  nothingWaitsYet: "Nothing waits here now.",
+  claimNothingYet: "Claim it: later flattrs come straight to you",
+  alreadyYours: "Yours: its flattrs come straight to you.",
   verifiedNow: "Your site is verified.",
   declineButton: "Decline",
   declineExplained:
