@@ -10,9 +10,8 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.account import session
-from functions.common.api import DomainRouter, request_cookie
-from functions.common.errors import NotAuthenticated
-from functions.common.settings import settings
+from functions.common.api import DomainRouter, private_cookie, request_cookie
+from functions.common.errors import PROBLEM_JSON, NotAuthenticated, Problem
 
 router = DomainRouter()
 
@@ -36,14 +35,8 @@ class AccessToken(BaseModel):
 
 
 def _cookie(value: str, max_age: int) -> Cookie:
-    return Cookie(
-        COOKIE,
-        value,
-        path="/v1/session",
-        secure=settings().public_url.startswith("https://"),
-        http_only=True,
-        max_age=max_age,
-        same_site=SameSite.STRICT_MODE,
+    return private_cookie(
+        COOKIE, value, path="/v1/session", max_age=max_age, same_site=SameSite.STRICT_MODE
     )
 
 
@@ -83,11 +76,11 @@ def refresh() -> Response[str]:
         return _answer(session.renew(token), [])
     except NotAuthenticated:
         # The session has ended at the provider: the browser forgets it too.
+        ended = Problem(401, "unauthorized", "the session has ended: sign in again")
         return Response(
-            status_code=401,
-            content_type="application/problem+json",
-            body='{"type": "/problems/unauthorized", "title": "Unauthorized", "status": 401, '
-            '"detail": "the session has ended: sign in again"}',
+            status_code=ended.status,
+            content_type=PROBLEM_JSON,
+            body=ended.to_json(),
             cookies=[_cookie("", 0)],
         )
 

@@ -18,7 +18,7 @@ from functions.common.storage import ensure_bound
 from functions.core import ledger, profiles
 from functions.core.models import Flattr, Recipient, User
 from functions.core.platforms.registry import CONNECTABLE
-from functions.core.recipients import recipient_ref
+from functions.core.recipients import RecipientRef, recipient_ref
 
 # Platforms whose account pages are ``<web>/<handle>``.
 HANDLE_PAGES = {"github", "gitlab", "twitch", "soundcloud"}
@@ -26,7 +26,7 @@ HANDLE_PAGES = {"github", "gitlab", "twitch", "soundcloud"}
 
 @dataclass(frozen=True)
 class Shown:
-    key: str
+    ref: RecipientRef
     url: str
 
 
@@ -93,8 +93,9 @@ def public(username: str) -> PublicProfile:
     # An account is claimed under its id and its handle: one entry where both lead to one page.
     shown: dict[str, Shown] = {}
     for key in keys:
-        url = recipient_url(key, recipient_ref(key, True).display_name)
-        shown.setdefault(url, Shown(key, url))
+        ref = recipient_ref(key, True)
+        url = recipient_url(key, ref.display_name)
+        shown.setdefault(url, Shown(ref, url))
     return PublicProfile(
         username=str(user.username),
         display_name=user.display_name or str(user.username),

@@ -358,14 +358,14 @@ class RecipientPage(BaseModel):
 @router.get("/v1/recipients/<key>", public=True)
 def recipient_page(key: Annotated[str, Path(pattern=RECIPIENT, max_length=320)]) -> RecipientPage:
     """Public: what a receiver is, whether it is claimed (or declined), what waits for it."""
-    found = catalogue.public(key)
+    owner, declined = claiming.standing(key)
     # What waits is read from escrow now (the catalogue is rebuilt daily: a page never lags).
-    listed = waiting_for(key) if not (found.claimed or found.declined) else None
+    listed = waiting_for(key) if owner is None and not declined else None
     if listed is not None and listed.amount <= 0:
         listed = None
     return RecipientPage(
-        recipient=recipient_ref(key, found.claimed),
-        declined=found.declined,
+        recipient=recipient_ref(key, owner is not None),
+        declined=declined,
         waiting=money(int(listed.amount)) if listed else None,
         supporters=int(listed.supporters) if listed else None,
         flattrs=int(listed.flattrs) if listed else None,
@@ -417,14 +417,11 @@ Username = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{3,30}$")]
 def public_profile(username: Username) -> PublicProfileOut:
     """Public: a creator's page, as it is now (never cached)."""
     found = profiles.public(username)
-    refs = {r.key: recipient_ref(r.key, True) for r in found.recipients}
     return PublicProfileOut(
         username=found.username,
         display_name=found.display_name,
         description=found.description,
-        recipients=[
-            ProfileRecipient(**refs[r.key].model_dump(), url=r.url) for r in found.recipients
-        ],
+        recipients=[ProfileRecipient(**r.ref.model_dump(), url=r.url) for r in found.recipients],
         supporters=found.supporters,
         receives=[money(found.receives)] if found.receives is not None else None,
         goal=money(found.goal) if found.goal else None,
@@ -453,9 +450,9 @@ def profile_badge(username: Username) -> Response[str]:
 @router.get("/v1/recipients/<key>/badge.svg", public=True)
 def recipient_badge(key: Annotated[str, Path(pattern=RECIPIENT, max_length=320)]) -> Response[str]:
     """A recipient's badge: its supporters this month, or, unclaimed, what waits for it."""
-    found = catalogue.public(key)
-    name = recipient_ref(key, found.claimed).display_name
-    waits = 0 if found.claimed or found.declined else waiting_for(key).amount
+    owner, declined = claiming.standing(key)
+    name = recipient_ref(key, owner is not None).display_name
+    waits = 0 if owner is not None or declined else waiting_for(key).amount
     if waits > 0:
         value = f"{format_for_people(waits)} EUR waits to be claimed"
     else:

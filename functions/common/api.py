@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 from functions.common import deletions
 from functions.common.errors import (
@@ -315,6 +316,22 @@ def current_user_id(app: APIGatewayHttpResolver | Router) -> str:
     if not sub:
         raise Unauthorized()
     return str(sub)
+
+
+def private_cookie(
+    name: str, value: str, *, path: str, max_age: int, same_site: SameSite
+) -> Cookie:
+    """A cookie page script cannot read, sent back only to ``path``, ``Secure`` wherever the
+    site is served over HTTPS (plain HTTP only on the local stack's loopback)."""
+    return Cookie(
+        name,
+        value,
+        path=path,
+        secure=settings().public_url.startswith("https://"),
+        http_only=True,
+        max_age=max_age,
+        same_site=same_site,
+    )
 
 
 def request_cookie(app: APIGatewayHttpResolver | Router, wanted: str) -> str | None:

@@ -10,10 +10,9 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from pydantic import BaseModel, ConfigDict
 
 from functions.common import clock
-from functions.common.api import DomainRouter, current_user_id, request_cookie
+from functions.common.api import DomainRouter, current_user_id, private_cookie, request_cookie
 from functions.common.clock import rfc3339
 from functions.common.errors import Problem
-from functions.common.settings import settings
 from functions.connections import lifecycle, oauth, store
 from functions.core.models import Connection
 from functions.core.ownership.proofs import claimable_by
@@ -103,14 +102,11 @@ BINDING_COOKIE = "flattr_connect"
 
 def _binding_cookie(platform: str, value: str, max_age: int) -> Cookie:
     """The cookie that binds a connect flow to the browser that started it: sent back only
-    to this platform's callback, unreadable by scripts; ``Secure`` wherever the site is
-    served over HTTPS (plain HTTP only on the local stack's loopback)."""
-    return Cookie(
+    to this platform's callback, unreadable by scripts."""
+    return private_cookie(
         BINDING_COOKIE,
         value,
         path=f"/v1/connections/{platform}/",
-        secure=settings().public_url.startswith("https://"),
-        http_only=True,
         max_age=max_age,
         same_site=SameSite.LAX_MODE,
     )

@@ -90,10 +90,15 @@ def projected(contributor_id: str, month: str, budget: int, balance: int) -> Mon
     )
 
 
-def refunds(contributor_id: str, month: str) -> list[Refund]:
+def _refund_entries(contributor_id: str) -> list[LedgerItem]:
+    """The contributor's escrow given back (expired or declined): one read, two uses."""
+    return ledger.entries(ledger.contributor_account(contributor_id), kind="refund")
+
+
+def refunds(entries: list[LedgerItem], month: str) -> list[Refund]:
     """Expired escrow given back to the contributor in ``month``."""
     found = []
-    for entry in ledger.entries(ledger.contributor_account(contributor_id), kind="refund"):
+    for entry in entries:
         if entry.month == month and entry.ref:
             recipient, _, origin = entry.ref.rpartition("#")
             found.append(Refund(recipient, origin, int(entry.amount)))
@@ -109,11 +114,13 @@ def statement(user_id: str, month: str) -> MonthMoney:
         user = load_user(user_id)
         balance = ledger.balance(ledger.contributor_account(user_id))
         open_month = projected(user_id, month, int(user.monthly_budget), balance)
-        return MonthMoney(**{**vars(open_month), "refunds": refunds(user_id, month)})
+        entries = _refund_entries(user_id)
+        return MonthMoney(**{**vars(open_month), "refunds": refunds(entries, month)})
     details: dict[str, Any] = item.details or {}
     stored = stored_parts(details)
     since = _recipients_now({p.recipient for p in stored if p.held})
-    expired = _expired(user_id, month) if any(p.held for p in stored) else {}
+    entries = _refund_entries(user_id)
+    expired = _expired(entries, month)
     parts = [
         Part(
             p.recipient,
@@ -134,15 +141,15 @@ def statement(user_id: str, month: str) -> MonthMoney:
         int(details.get("fee", 0)),
         bool(details.get("funded", False)),
         parts,
-        refunds(user_id, month),
+        refunds(entries, month),
     )
 
 
-def _expired(user_id: str, month: str) -> dict[str, datetime]:
-    """When ``month``'s escrow from ``user_id`` expired back to them, per recipient (the
-    refund entries ``ledger.escrow_refund`` wrote with why ``expire``)."""
+def _expired(entries: list[LedgerItem], month: str) -> dict[str, datetime]:
+    """When ``month``'s escrow expired back to the contributor, per recipient (the refund
+    entries ``ledger.escrow_refund`` wrote with why ``expire``)."""
     found: dict[str, datetime] = {}
-    for entry in ledger.entries(ledger.contributor_account(user_id), kind="refund"):
+    for entry in entries:
         recipient, _, given_in = str(entry.ref or "").rpartition("#")
         if given_in == month and entry.sk.startswith("entry#expire-") and entry.created_at:
             found[recipient] = entry.created_at
