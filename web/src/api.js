@@ -16,3 +16,9 @@ export async function api(method, path, body = undefined, headers = {}) {
   const data = answer.status === 204 ? null : await answer.json().catch(() => ({}));
   return { ok: answer.ok, status: answer.status, data };
 }
+
+/** A recipient key as a path segment: ":" and "@" are plain path characters (RFC 3986), kept
+ * readable; everything else encoded. */
+export function keySegment(key) {
+  return encodeURIComponent(key).replaceAll("%3A", ":").replaceAll("%40", "@");
+}

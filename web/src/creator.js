@@ -1,6 +1,6 @@
 // The creator area: connections, domains, claiming and declining, earnings.
 import uPlot from "uplot";
-import { api } from "./api.js";
+import { api, keySegment } from "./api.js";
 import { chartWidth, LEGEND, monthAxis } from "./charts.js";
 import { dangerAction, el, say, scrollTable, show } from "./dom.js";
 import { earningsPerMonth, earningsPerRecipient, fromMicros, toMicros } from "./earnings.js";
@@ -32,8 +32,7 @@ function status(id) {
  * claimed already (``GET /v1/recipients/{key}``, read from escrow at this moment). */
 async function standing(keys) {
   const pages = await Promise.all(keys.map((key) => {
-    const segment = encodeURIComponent(key).replaceAll("%3A", ":").replaceAll("%40", "@");
-    return api("GET", `/v1/recipients/${segment}`);
+    return api("GET", `/v1/recipients/${keySegment(key)}`);
   }));
   const found = pages.filter((page) => page.ok).map((page) => page.data);
   const waiting = found.reduce((sum, page) => sum + (page.waiting ? toMicros(page.waiting.amount) : 0n), 0n);

@@ -29,24 +29,28 @@ export function show(...children) {
   app.focus();
 }
 
+/** ``message`` marked as an error or not, and the fields it describes (``aria-describedby``)
+ * marked invalid with it. */
+function mark(message, ok) {
+  message.className = ok ? "" : "error";
+  if (!message.id) return;
+  for (const field of document.querySelectorAll(`[aria-describedby~="${message.id}"]`)) {
+    if (ok) field.removeAttribute("aria-invalid");
+    else field.setAttribute("aria-invalid", "true");
+  }
+}
+
 /** Say in ``message`` how an API call went: ``text`` if it worked, else what the problem
- * means in words (``problems.js``), marked as an error; the field the message describes
- * (``aria-describedby``) is marked invalid until it works. */
+ * means in words (``problems.js``), marked as an error. */
 export function say(message, answer, text) {
   message.textContent = answer.ok ? text : problemText(answer, STRINGS, formatMoney);
-  message.className = answer.ok ? "" : "error";
-  if (message.id) {
-    for (const field of document.querySelectorAll(`[aria-describedby~="${message.id}"]`)) {
-      if (answer.ok) field.removeAttribute("aria-invalid");
-      else field.setAttribute("aria-invalid", "true");
-    }
-  }
+  mark(message, answer.ok);
 }
 
 /** Say a mistake found before asking the API (``sentence`` from the strings file). */
 export function sayInvalid(message, sentence) {
-  say(message, { ok: false, status: 400, data: {} }, "");
   message.textContent = sentence;
+  mark(message, false);
 }
 
 /** What cannot be undone, behind a confirmation: the first press says what will happen

@@ -1,7 +1,7 @@
 // Creators' public pages (issue 31, item 6): /u/<username> from GET /v1/profiles/<username>,
 // and on the creator page the form that makes one, with the badge to put on a site.
 import { api } from "./api.js";
-import { el, say, show } from "./dom.js";
+import { el, say, sayInvalid, show } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
 import { platformIcon } from "./icons.js";
 import { problemText } from "./problems.js";
@@ -84,8 +84,7 @@ export function publicPageSection(me, reload) {
     const goalText = form.querySelector("#public-goal").value.trim();
     const goal = goalText ? parseAmount(goalText) : "0";
     if (goal === null) {
-      message.textContent = S.topUpInvalid;
-      message.className = "error";
+      sayInvalid(message, S.topUpInvalid);
       return;
     }
     const answer = await api("PATCH", "/v1/me", {

@@ -1,7 +1,7 @@
 // Public pages: the catalogue of unclaimed receivers, a receiver's page, the stats, the
 // flattr button's page (/flattr?url=) and the page for site owners (/button).
 import uPlot from "uplot";
-import { api } from "./api.js";
+import { api, keySegment } from "./api.js";
 import { accessToken, signIn } from "./auth.js";
 import { copyButton } from "./creator.js";
 import { chartWidth, LEGEND, monthAxis, monthLabel, WHOLE } from "./charts.js";
@@ -46,8 +46,7 @@ export async function cataloguePage() {
 
 export async function receiverPage() {
   const key = new URL(location.href).searchParams.get("key") || "";
-  // ":" and "@" are plain path characters (RFC 3986); keep them readable in the path.
-  const segment = encodeURIComponent(key).replaceAll("%3A", ":").replaceAll("%40", "@");
+  const segment = keySegment(key);
   const answer = await api("GET", `/v1/recipients/${segment}`);
   if (!answer.ok) {
     show(el("h1", {}, S.receiverMissing), el("p", { class: "error" }, problemText(answer, S, formatMoney)));
