@@ -46,6 +46,17 @@ def totp_code(secret: str, at: float | None = None) -> str:
     return one_time.generate(int(time.time() if at is None else at)).decode()
 
 
+def typed_totp_code(secret: str, seconds_left: int = 5) -> str:
+    """The code as a person types it: read while at least ``seconds_left`` of its 30
+    seconds remain, so it is still the current one when it is checked. Cognito (and the
+    emulated pool) accept only the current step; a code read just before the step turns
+    is refused, for a person as for a test, so this waits for the next step then."""
+    remaining = 30 - int(time.time()) % 30
+    if remaining < seconds_left:
+        time.sleep(remaining)
+    return totp_code(secret)
+
+
 def user_pool_secret() -> str:
     """The TOTP secret the emulated user pool gives (moto gives every user the same one,
     and checks codes against it when ``MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP`` is on)."""

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 
-from local.auth import totp_code
+from local.auth import totp_code, typed_totp_code
 from tests.e2e.conftest import Client
 
 FORM = "application/x-www-form-urlencoded"
@@ -52,7 +52,7 @@ def sign_in(stack: Client, email: str, totp_secret: str | None = None) -> tuple[
             "POST", authorize, raw=urlencode({**second, "totp": wrong}).encode(), content_type=FORM
         )
         assert refused.status == 400 and b"does not match" in refused.body
-        second["totp"] = totp_code(totp_secret)
+        second["totp"] = typed_totp_code(totp_secret)
         sent = stack.request("POST", authorize, raw=urlencode(second).encode(), content_type=FORM)
     assert sent.status == 302, sent.body
     back = urlsplit(sent.headers["Location"])
@@ -155,7 +155,9 @@ def test_with_totp_on_the_sign_in_asks_for_the_apps_code(stack: Client):
     started = stack.request("POST", "/v1/me/totp", token=token)
     assert started.status == 201, started.body
     secret = started.json["secret"]
-    verified = stack.request("POST", "/v1/me/totp/verify", {"code": totp_code(secret)}, token=token)
+    verified = stack.request(
+        "POST", "/v1/me/totp/verify", {"code": typed_totp_code(secret)}, token=token
+    )
     assert verified.status == 200, verified.body
     assert stack.request("GET", "/v1/me/security", token=token).json["strong_until"] is None
     assert stack.request("POST", "/_local/clock", {"advance_seconds": 2}).status == 200

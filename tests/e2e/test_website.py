@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
-from local.auth import totp_code
+from local.auth import typed_totp_code
 from tests.e2e.conftest import Client, eventually, next_month_at, signs_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -833,7 +833,7 @@ def test_a_creator_turns_on_two_step_sign_in_onboards_and_withdraws(
         page.get_by_role("img", name="QR code of the key for your authenticator app")
     ).to_be_visible()
     page.screenshot(path=str(SHOTS / "account-totp-desktop.png"), full_page=True)
-    page.fill("#totp-code", totp_code(secret))
+    page.fill("#totp-code", typed_totp_code(secret))
     page.get_by_role("button", name="Turn on").click()
     expect(page.locator("#totp-off-message")).to_have_text(
         "Two-step sign-in is on. Sign in again with a code before withdrawing."
@@ -844,7 +844,7 @@ def test_a_creator_turns_on_two_step_sign_in_onboards_and_withdraws(
     page.click("#sign-in-again")
     page.fill("#email", "octopay@example.org")
     page.keyboard.press("Enter")
-    page.fill("#totp", totp_code(secret))
+    page.fill("#totp", typed_totp_code(secret))
     page.keyboard.press("Enter")
     page.wait_for_url("**/account")
     expect(page.locator("#strong-until")).to_contain_text("money can leave your account until")

@@ -12,7 +12,7 @@ import jwt
 
 from functions.common import clock
 from functions.common.settings import settings
-from local.auth import ACCESS, Identity, LocalIdentityProvider, totp_code
+from local.auth import ACCESS, Identity, LocalIdentityProvider, typed_totp_code
 from tests.conftest import Answer, call
 
 
@@ -49,7 +49,7 @@ class Person:
     def turn_on_totp(self) -> str:
         """TOTP on, through the API as the website does it; answers the secret."""
         secret = self.call("POST", "/v1/me/totp").json["secret"]
-        confirmed = self.call("POST", "/v1/me/totp/verify", {"code": totp_code(secret)})
+        confirmed = self.call("POST", "/v1/me/totp/verify", {"code": typed_totp_code(secret)})
         assert confirmed.status == 200, confirmed.json
         return str(secret)
 

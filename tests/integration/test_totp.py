@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from functions.common import clock
-from local.auth import totp_code
+from local.auth import totp_code, typed_totp_code
 from tests.integration.identity_helpers import person
 
 pytestmark = pytest.mark.usefixtures("aws")
@@ -25,7 +25,7 @@ def test_totp_is_off_until_the_apps_first_code_matches() -> None:
     assert ada.call("GET", "/v1/me/security").json["totp"] is False
     malformed = ada.call("POST", "/v1/me/totp/verify", {"code": "12ab"})
     assert malformed.status == 422
-    assert ada.call("POST", "/v1/me/totp/verify", {"code": totp_code(secret)}).status == 200
+    assert ada.call("POST", "/v1/me/totp/verify", {"code": typed_totp_code(secret)}).status == 200
     shown = ada.call("GET", "/v1/me/security").json
     assert shown["totp"] is True
     # The session that turned it on did not sign in with it: not strong enough for money.
