@@ -19,6 +19,7 @@ from functions.track import models as track
 TABLE_MODELS: tuple[type[Model], ...] = (
     core.User,
     core.Username,
+    core.Avatar,
     common.DeletedUser,
     core.Flattr,
     track.ActivityItem,

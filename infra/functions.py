@@ -59,6 +59,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
         writes=(
             "users",
             "usernames",  # PATCH /v1/me takes a username, releases the old one
+            "avatars",  # PUT /v1/me/avatar
             "flattrs",
             "month-splits",
             "ledger",
@@ -78,7 +79,8 @@ DOMAIN_ACCESS: dict[str, Access] = {
     "claim": Access(
         # lookups: an email recipient's sealed address (token_key opens it), name, image.
         # usernames: a creator's public page is found by its name.
-        reads=("users", "usernames", "connections", "flattrs", "handle-aliases"),
+        # avatars: the picture on a creator's page.
+        reads=("users", "usernames", "avatars", "connections", "flattrs", "handle-aliases"),
         writes=(
             "recipients",
             "escrow",
@@ -118,7 +120,15 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "monthly-top-ups",
         ),
         # The deletion's tombstone; the worker erases the records domains share.
-        writes=("deleted-users", "users", "usernames", "flattrs", "recipients", "device-tokens"),
+        writes=(
+            "deleted-users",
+            "users",
+            "usernames",
+            "avatars",  # the export shows the picture; the deletion removes it
+            "flattrs",
+            "recipients",
+            "device-tokens",
+        ),
         events_handler=True,  # the account-deleted worker (infra/deletions.py)
         user_pool_actions=("cognito-idp:AdminDeleteUser",),
         sign_in=True,  # the website's session cookie (/v1/session)

@@ -29,7 +29,7 @@ from functions.common.clock import rfc3339
 from functions.common.observability import make_logger
 from functions.common.settings import settings
 from functions.common.storage import delete_all, ensure_bound
-from functions.core import devices, identity, profiles
+from functions.core import avatars, devices, identity, profiles
 from functions.core.models import Flattr, Recipient, User
 from functions.core.ownership.directory import held_by
 
@@ -96,6 +96,7 @@ def erase(body: dict[str, Any]) -> dict[str, int]:
         user = User.get(user_id)
         profiles.release(user_id, user.username)  # kept from others for a year
         user.delete()
+    avatars.remove(user_id)
     _delete_sign_in(user_id, body.get("username"))
     logger.info("account erased", extra=erased)
     return erased

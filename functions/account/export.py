@@ -5,6 +5,7 @@ domains share (``core``) read here, each domain's own tables by that domain (its
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
@@ -14,7 +15,7 @@ from functions.common.clock import rfc3339
 from functions.common.money import money
 from functions.common.storage import ensure_bound
 from functions.connections import personal as connections_data
-from functions.core import ledger
+from functions.core import avatars, ledger
 from functions.core.models import Escrow, Flattr, LedgerItem, User
 from functions.core.ownership.directory import held_by
 from functions.payments import personal as payments_data
@@ -50,6 +51,24 @@ def _profile(user_id: str) -> dict[str, Any] | None:
         "time_zone": user.time_zone,
         "monthly_budget": money(int(user.monthly_budget)),
         "created_at": rfc3339(user.created_at),
+        "money_emails": user.money_emails is not False,
+        # The public page, and the picture on it as we keep it.
+        "username": user.username,
+        "display_name": user.display_name,
+        "description": user.description,
+        "public_income": bool(user.public_income),
+        "goal": money(int(user.goal)) if user.goal else None,
+        "avatar": _avatar(user_id) if user.avatar else None,
+    }
+
+
+def _avatar(user_id: str) -> dict[str, str] | None:
+    kept = avatars.of(user_id)
+    if kept is None:
+        return None
+    return {
+        "content_type": str(kept.content_type),
+        "base64": base64.b64encode(bytes(kept.image)).decode(),
     }
 
 

@@ -15,7 +15,7 @@ from functions.common.errors import Missing
 from functions.common.months import month_of, start_of
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound
-from functions.core import ledger, profiles
+from functions.core import avatars, ledger, profiles
 from functions.core.models import Flattr, Recipient, User
 from functions.core.platforms.registry import CONNECTABLE
 from functions.core.recipients import RecipientRef, recipient_ref
@@ -39,6 +39,7 @@ class PublicProfile:
     supporters: int
     receives: int | None  # micro-EUR this month so far; None unless the creator shows it
     goal: int | None
+    avatar_url: str | None = None
 
 
 def recipient_url(key: str, handle: str) -> str:
@@ -80,15 +81,30 @@ def received_this_month(user_id: str) -> int:
     )
 
 
-def public(username: str) -> PublicProfile:
+def owner(username: str) -> User:
+    """Whose page ``username`` is; ``Missing`` when nobody's."""
     ensure_bound()
     user_id = profiles.owner(username)
     if user_id is None:
         raise Missing("username: nobody has this page")
     try:
-        user = User.get(user_id)
+        return User.get(user_id)
     except DoesNotExist as error:
         raise Missing("username: nobody has this page") from error
+
+
+def picture(username: str) -> bytes:
+    """The picture on ``username``'s page; ``Missing`` when there is none."""
+    user = owner(username)
+    kept = avatars.of(user.user_id) if user.avatar else None
+    if kept is None:
+        raise Missing("username: this page has no picture")
+    return bytes(kept.image)
+
+
+def public(username: str) -> PublicProfile:
+    user = owner(username)
+    user_id = user.user_id
     keys = claimed_keys(user_id)
     # An account is claimed under its id and its handle: one entry where both lead to one page.
     shown: dict[str, Shown] = {}
@@ -104,4 +120,5 @@ def public(username: str) -> PublicProfile:
         supporters=supporters_this_month(keys),
         receives=received_this_month(user_id) if user.public_income else None,
         goal=int(user.goal) if user.goal else None,
+        avatar_url=avatars.url(str(user.username), user.avatar),
     )

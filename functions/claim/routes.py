@@ -28,6 +28,7 @@ from functions.common.api import DomainRouter, current_user_id
 from functions.common.clock import rfc3339
 from functions.common.errors import Malformed, Missing
 from functions.common.money import format_for_people, money
+from functions.core import avatars
 from functions.core.ownership import emails
 from functions.core.recipients import RecipientRef, recipient_ref
 
@@ -425,6 +426,19 @@ def public_profile(username: Username) -> PublicProfileOut:
         supporters=found.supporters,
         receives=[money(found.receives)] if found.receives is not None else None,
         goal=money(found.goal) if found.goal else None,
+        avatar_url=found.avatar_url,
+    )
+
+
+@router.get("/v1/profiles/<username>/avatar", public=True)
+def profile_avatar(username: Username):  # no return annotation: an image, sent base64
+    """Public: the creator's picture, from our copy. Its URL carries its version (``?v=``),
+    so it may be cached for a long time: a new picture is a new URL."""
+    return Response(
+        status_code=200,
+        content_type=avatars.CONTENT_TYPE,
+        body=profiles.picture(username),
+        headers={"Cache-Control": "public, max-age=604800", "X-Content-Type-Options": "nosniff"},
     )
 
 

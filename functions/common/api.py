@@ -89,6 +89,11 @@ class DomainRouter(Router):
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return self._declared("PATCH", super().patch, rule, public, devices, *args, **kwargs)
 
+    def put(  # type: ignore[override]
+        self, rule: str, *args: Any, public: bool = False, devices: bool = False, **kwargs: Any
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        return self._declared("PUT", super().put, rule, public, devices, *args, **kwargs)
+
     def delete(  # type: ignore[override]
         self, rule: str, *args: Any, public: bool = False, devices: bool = False, **kwargs: Any
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -6,6 +6,7 @@ stats (the split writes them; claims, declines and expiry add what became of hel
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BinaryAttribute,
     BooleanAttribute,
     JSONAttribute,
     NumberAttribute,
@@ -49,7 +50,22 @@ class User(Model):
     description = UnicodeAttribute(null=True)
     public_income = BooleanAttribute(default=False)
     goal = NumberAttribute(null=True)  # micro-EUR a month
+    avatar = UnicodeAttribute(null=True)  # the version of their picture (``avatars``), if any
     by_email = UserByEmail()
+
+
+@table
+class Avatar(Model):
+    """A creator's picture for their public page, as we re-encoded it (small, square, no
+    metadata). Apart from the user item, which is read on every request."""
+
+    class Meta(TableMeta):
+        table_name = "avatars"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    image = BinaryAttribute(legacy_encoding=False)
+    content_type = UnicodeAttribute()
+    version = UnicodeAttribute()  # in the picture's URL: a new picture is a new URL
 
 
 @table

@@ -3,6 +3,8 @@ Each route parses, calls the profile or statements logic, and shapes the answer.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -12,9 +14,10 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from functions.common import clock
 from functions.common.api import DomainRouter, current_user_id, jwt_claims
 from functions.common.clock import rfc3339
+from functions.common.errors import Invalid
 from functions.common.money import Money, money
 from functions.common.months import add_months, month_of, previous_month
-from functions.core import ledger, users
+from functions.core import avatars, ledger, pictures, users
 from functions.core.models import User
 from functions.core.recipients import RecipientRef, recipient_ref
 from functions.payout import profile, statements, stats
@@ -48,6 +51,12 @@ class Profile(BaseModel):
     description: str | None = None
     public_income: bool = False
     goal: MoneyOut | None = None
+    avatar_url: str | None = None  # their picture, once a username shows it
+
+
+class AvatarIn(BaseModel):
+    # The picture's file, base64 (a phone photo fits; we keep a small square of it).
+    image: Annotated[str, Field(min_length=4, max_length=4_000_004)]
 
 
 class ProfileChange(BaseModel):
@@ -92,6 +101,7 @@ def _profile(user: User) -> Profile:
         description=user.description or None,
         public_income=bool(user.public_income),
         goal=_money(int(user.goal)) if user.goal else None,
+        avatar_url=avatars.url(user.username, user.avatar) if user.username else None,
     )
 
 
@@ -119,6 +129,26 @@ def patch_me(change: Annotated[ProfileChange, Body()]) -> Profile:
         goal=change.goal.micros if change.goal is not None else None,
     )
     return _profile(changed)
+
+
+@router.put("/v1/me/avatar")
+def put_avatar(upload: Annotated[AvatarIn, Body()]) -> Profile:
+    """The picture on the public page: any PNG, JPEG, WebP or GIF up to 3 MB; what is kept
+    is a small square without the file's metadata (``core.avatars``)."""
+    try:
+        data = base64.b64decode(upload.image, validate=True)
+    except binascii.Error as error:
+        raise Invalid("not base64", field="body.image") from error
+    user = users.load_user(current_user_id(router), _claim_email())
+    avatars.put(user, pictures.picture(data))
+    return _profile(user)
+
+
+@router.delete("/v1/me/avatar")
+def delete_avatar() -> Profile:
+    user = users.load_user(current_user_id(router), _claim_email())
+    avatars.remove(user.user_id, user)
+    return _profile(user)
 
 
 # ---------------------------------------------------------------- money

@@ -366,6 +366,17 @@ def test_a_creator_declines_and_the_money_goes_back(stack: Client, browser: Brow
     assert resolved["flattrable"] is False and resolved["reason"] == "declined"
 
 
+def _photo() -> bytes:
+    """A camera's JPEG (1600 x 1200), as a phone sends it."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (30, 120, 200)).save(out, "JPEG")
+    return out.getvalue()
+
+
 def test_a_creator_makes_a_public_page_with_a_badge(stack: Client, browser: Browser):
     """Issue 31, item 6: a username, a name, a description with a link, a goal and income
     shown; the page at /u/<username> says them with the claimed account and this month's
@@ -387,9 +398,24 @@ def test_a_creator_makes_a_public_page_with_a_badge(stack: Client, browser: Brow
     expect(page.locator("#badge-markdown")).to_contain_text("/v1/profiles/pagecat/badge.svg")
     expect(page.locator("#badge-preview")).to_be_visible()
     assert page.evaluate("() => document.getElementById('badge-preview').naturalWidth") > 0
+    # A picture: a file that is none is said in words; a photo is kept small, and shown.
+    page.set_input_files(
+        "#picture-file", files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hi"}]
+    )
+    expect(page.locator("#picture-message")).to_have_text(
+        "Choose a picture file: PNG, JPEG, WebP or GIF, up to 3 MB."
+    )
+    page.set_input_files(
+        "#picture-file", files=[{"name": "me.jpg", "mimeType": "image/jpeg", "buffer": _photo()}]
+    )
+    expect(page.locator("#creator-note")).to_have_text("Your picture is saved.")
+    expect(page.locator("#picture-remove")).to_be_visible()
+    page.wait_for_function("() => document.getElementById('picture-preview').naturalWidth === 256")
     page.screenshot(path=str(SHOTS / "creator-public-page-desktop.png"), full_page=True)
     page.click("#public-link")
     expect(page.locator("#profile-name")).to_have_text("Page Cat")
+    expect(page.locator("#profile-avatar")).to_be_visible()
+    page.wait_for_function("() => document.getElementById('profile-avatar').naturalWidth === 256")
     expect(page.locator("#profile-description a")).to_have_attribute(
         "href", "https://pagecat.example/gallery"
     )

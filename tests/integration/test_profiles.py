@@ -121,3 +121,61 @@ def test_a_deleted_accounts_page_is_gone_and_its_name_kept_from_others(june):
     finish_deletions()
     assert call("GET", "/v1/profiles/ada", user=None).status == 404
     assert patch("bob", username="ada").status == 409  # not someone else's page for a year
+
+
+def _png(colour: tuple[int, int, int]) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (400, 300), colour).save(out, "PNG")
+    return base64.b64encode(out.getvalue()).decode()
+
+
+def test_a_creators_picture_is_served_from_our_copy_and_changes_its_url(june):
+    assert patch("ada", username="ada").status == 200
+    assert call("GET", "/v1/profiles/ada", user=None).json["avatar_url"] is None
+    assert call("GET", "/v1/profiles/ada/avatar", user=None).status == 404
+
+    put = call("PUT", "/v1/me/avatar", {"image": _png((200, 40, 40))}, user="ada")
+    assert put.status == 200, put.raw
+    url = put.json["avatar_url"]
+    assert url.startswith("/v1/profiles/ada/avatar?v=")
+    assert call("GET", "/v1/me", user="ada").json["avatar_url"] == url
+    assert call("GET", "/v1/profiles/ada", user=None).json["avatar_url"] == url
+    image = call("GET", "/v1/profiles/ada/avatar", user=None)
+    assert image.status == 200 and image.headers["content-type"] == "image/webp"
+    assert image.raw[:4] == b"RIFF" and image.raw[8:12] == b"WEBP"
+    assert image.headers["x-content-type-options"] == "nosniff"
+
+    other = call("PUT", "/v1/me/avatar", {"image": _png((40, 40, 200))}, user="ada").json
+    assert other["avatar_url"] != url  # a new picture, a new URL: caches cannot show the old
+
+    removed = call("DELETE", "/v1/me/avatar", user="ada")
+    assert removed.status == 200 and removed.json["avatar_url"] is None
+    assert call("GET", "/v1/profiles/ada", user=None).json["avatar_url"] is None
+    assert call("GET", "/v1/profiles/ada/avatar", user=None).status == 404
+
+
+@pytest.mark.parametrize("image", ["bm90IGEgcGljdHVyZQ==", "%%%not base64%%%"])
+def test_what_is_not_a_picture_is_a_clear_4xx(june, image):
+    answer = call("PUT", "/v1/me/avatar", {"image": image}, user="ada")
+    assert answer.status == 422, answer.raw
+    assert answer.json["errors"][0]["field"] == "body.image"
+
+
+def test_a_deleted_accounts_picture_is_gone_and_was_in_its_export(june):
+    from functions.core.models import Avatar
+    from tests.integration.deletion_helpers import finish_deletions
+
+    assert patch("ada", username="ada", display_name="Ada").status == 200
+    assert call("PUT", "/v1/me/avatar", {"image": _png((1, 2, 3))}, user="ada").status == 200
+    export = call("GET", "/v1/me/export", user="ada").json
+    mine = export["user"]
+    assert (mine["username"], mine["display_name"]) == ("ada", "Ada")
+    assert mine["avatar"]["content_type"] == "image/webp" and mine["avatar"]["base64"]
+    assert call("DELETE", "/v1/me", user="ada").status == 204
+    finish_deletions()
+    assert Avatar.count("ada") == 0

@@ -23,6 +23,7 @@ PUBLIC = {
     "GET /v1/recipients/{key}/avatar",
     # Creators' public pages and badges (api.md: Profiles and badges).
     "GET /v1/profiles/{username}",
+    "GET /v1/profiles/{username}/avatar",
     "GET /v1/profiles/{username}/badge.svg",
     "GET /v1/recipients/{key}/badge.svg",
     "GET /v1/email/unsubscribe",

@@ -26,6 +26,48 @@ export function goalPercent(receives, goal) {
   return wanted > 0 ? Math.min(100, Math.floor((got * 100) / wanted)) : 0;
 }
 
+/** The first letter of ``name`` (a picture's stand-in), upper case; "?" when there is none. */
+export function initial(name) {
+  const first = [...(name || "").trim()][0];
+  return first ? first.toLocaleUpperCase() : "?";
+}
+
+/** The picture on a page: the creator's own, else their initial in a circle. */
+export function avatar(url, name, id) {
+  return url
+    ? el("img", { src: url, alt: "", width: "96", height: "96", class: "avatar large", id })
+    : el("span", { class: "avatar large initial", "aria-hidden": "true", id }, initial(name));
+}
+
+/** A picture file made small in the browser before it is sent (a phone photo weighs
+ * megabytes; the server keeps 256 px): the longest side at most ``side``, upright, as PNG,
+ * base64. ``null`` when the browser cannot read it as a picture. */
+export async function shrunk(file, side = 512) {
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  } catch {
+    return null;
+  }
+  const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+  canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+  canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  const blob = await new Promise((done) => canvas.toBlob(done, "image/png"));
+  return blob ? base64Of(blob) : null;
+}
+
+async function base64Of(blob) {
+  const url = await new Promise((done, failed) => {
+    const reader = new FileReader();
+    reader.onload = () => done(reader.result);
+    reader.onerror = () => failed(reader.error);
+    reader.readAsDataURL(blob);
+  });
+  return String(url).slice(String(url).indexOf(",") + 1);
+}
+
 /** The badge snippets a creator copies: Markdown for READMEs, HTML for sites. */
 export function badgeSnippets(origin, username) {
   const image = `${origin}/v1/profiles/${username}/badge.svg`;
@@ -45,8 +87,11 @@ export async function profilePage() {
   }
   const p = answer.data;
   show(
-    el("h1", { id: "profile-name" }, p.display_name),
-    el("p", { class: "muted" }, `@${p.username}`),
+    el("div", { class: "profile-head" },
+      avatar(p.avatar_url, p.display_name, "profile-avatar"),
+      el("div", {},
+        el("h1", { id: "profile-name" }, p.display_name),
+        el("p", { class: "muted" }, `@${p.username}`))),
     p.description ? el("p", { id: "profile-description" }, ...linked(p.description)) : "",
     el("p", { class: "figure", id: "profile-supporters" }, S.profileSupporters(p.supporters)),
     p.receives
@@ -98,6 +143,7 @@ export function publicPageSection(me, reload) {
     else say(message, answer, "");
   };
   const snippets = me.username ? badgeSnippets(location.origin, me.username) : null;
+  const picture = me.username ? pictureForm(me, reload) : "";
   return el(
     "section",
     { id: "public-page", "aria-labelledby": "public-title" },
@@ -111,6 +157,7 @@ export function publicPageSection(me, reload) {
       el("p", {}, income, " ", el("label", { for: "public-income" }, S.publicIncome)),
       el("button", { type: "submit" }, S.publicSave),
       message),
+    picture,
     snippets
       ? el("div", { id: "public-links" },
           el("p", {}, `${S.publicAt} `, el("a", { href: `/u/${me.username}`, id: "public-link" }, `${location.origin}/u/${me.username}`)),
@@ -120,4 +167,41 @@ export function publicPageSection(me, reload) {
           el("pre", { id: "badge-html" }, snippets.html))
       : "",
   );
+}
+
+/** The picture on the public page: chosen from a file (made small here), or removed. */
+function pictureForm(me, reload) {
+  const message = el("p", { id: "picture-message", role: "status" });
+  const input = el("input", {
+    type: "file",
+    id: "picture-file",
+    accept: "image/png,image/jpeg,image/webp,image/gif",
+    "aria-describedby": "picture-message picture-hint",
+  });
+  input.addEventListener("change", async () => {
+    const file = input.files[0];
+    if (!file) return;
+    message.textContent = S.pictureSending;
+    const image = (await shrunk(file)) ?? (file.size <= 3_000_000 ? await base64Of(file) : null);
+    if (image === null) {
+      sayInvalid(message, S.problems.byField.image);
+      return;
+    }
+    const answer = await api("PUT", "/v1/me/avatar", { image });
+    if (answer.ok) reload(S.pictureSaved);
+    else say(message, answer, "");
+  });
+  const remove = async () => {
+    const answer = await api("DELETE", "/v1/me/avatar");
+    if (answer.ok) reload(S.pictureRemoved);
+    else say(message, answer, "");
+  };
+  return el("div", { id: "picture", class: "picture-form" },
+    avatar(me.avatar_url, me.display_name || me.username, "picture-preview"),
+    el("div", {},
+      el("label", { for: "picture-file" }, S.pictureLabel),
+      input,
+      el("p", { class: "muted", id: "picture-hint" }, S.pictureHint),
+      me.avatar_url ? el("button", { type: "button", class: "secondary", id: "picture-remove", onclick: remove }, S.pictureRemove) : "",
+      message));
 }
