@@ -172,6 +172,13 @@ class LocalStack:
             redirect_prefix=f"{self.url}/v1/connections/github/callback",
         )
 
+    def fakes_listed(self) -> dict[str, str]:
+        """The stand-ins this stack serves, by name: where each answers."""
+        return {
+            "GitHub": f"{self.url}/_fake/github",
+            "Stripe (payments, payouts)": f"{self.url}/_fake/stripe",
+        }
+
     def stop(self) -> None:
         if getattr(self, "scheduler", None):
             self.scheduler.stop()
@@ -274,6 +281,20 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self._json(200, self.local.sign_in.site_config())
             elif parts.path.startswith(SIGN_IN + "/") and not parts.path.endswith("/jwks.json"):
                 self._sign_in(parts.path.removeprefix(SIGN_IN), parts.query, body)
+            elif parts.path == "/_local/mail" and self.command == "GET":
+                from local.devpages import mail_page
+
+                self._send(*mail_page())
+            elif parts.path == "/_local/dev" and self.command in ("GET", "POST"):
+                from local.devpages import dev_action, dev_page
+
+                self._send(
+                    *(
+                        dev_page(self.local)
+                        if self.command == "GET"
+                        else dev_action(self.local, body)
+                    )
+                )
             elif parts.path.startswith("/_local/"):
                 self._local_endpoint(parts.path, body)
             elif parts.path.startswith(("/_fake/github/", "/_fake/stripe/")):

@@ -246,6 +246,45 @@ def unclaimed_money_for_monalisa(stack: Client, giver: str) -> str:
     return next(link for link in mail["links"] if "/claim/" in link)
 
 
+def test_a_person_finds_the_claim_email_in_the_mailbox_page(stack: Client, browser: Browser):
+    """Issue 32, item 3: without reading a test, a person moves the month on from the
+    local developer page (the split and the emails run, their summaries shown) and finds
+    the unclaimed-money email in the mailbox page, its link clickable to the claim page."""
+    pays_and_flattrs(stack, "mailbox-giver@example.org", "https://github.com/mailcat/pics")
+    published = stack.request(
+        "POST",
+        "/_fake/github/_control/profile",
+        {"login": "mailcat", "email": "mailcat@example.org"},
+    )
+    assert published.status == 200
+    for name, width in WIDTHS.items():
+        page = browser.new_context(viewport=width).new_page()
+        page.goto(stack.base + "/_local/mail")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Mailbox")
+        if name == "desktop":
+            page.goto(stack.base + "/_local/dev")
+            page.click("#next-month")
+            said = page.locator("#dev-said")
+            expect(said).to_contain_text("monthly-split")
+            expect(said).to_contain_text("unclaimed-email")
+            page.screenshot(path=str(SHOTS / "local-dev-desktop.png"), full_page=True)
+            page.get_by_role("link", name="Mailbox").click()
+        else:
+            page.reload()
+        mail = page.locator("article.mail", has=page.locator(".mail-to", has_text="mailcat@"))
+        expect(mail).to_have_count(1)
+        expect(mail.locator(".mail-subject")).to_contain_text("waits for you")
+        page.screenshot(path=str(SHOTS / f"local-mail-{name}.png"), full_page=True)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width["width"]
+        page.context.close()
+    page = browser.new_context(viewport=WIDTHS["desktop"]).new_page()
+    page.goto(stack.base + "/_local/mail")
+    mail = page.locator("article.mail", has=page.locator(".mail-to", has_text="mailcat@"))
+    mail.locator(".mail-text a", has_text="/claim/").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Money waits for mailcat")
+    page.context.close()
+
+
 def test_a_creator_claims_from_the_email_link_in_the_site(stack: Client, browser: Browser):
     claim_link = unclaimed_money_for_monalisa(stack, "journey-giver@example.org")
     # Anyone with the link sees what waits, on a plain page (no JavaScript needed).
