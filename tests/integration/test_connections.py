@@ -18,9 +18,9 @@ from functions.common import clock
 from functions.connections.models import ConnectedIdentity
 from functions.core.models import Connection, Flattr
 from local.gateway import invoke
+from local.recorded import github as recorded
 from tests.conftest import call
 from tests.integration.track_helpers import at_base
-from tests.unit.recorded import github as recorded
 
 WEB = "https://github.com"
 API = "https://api.github.com"

@@ -5,7 +5,7 @@ link sent to it proves it, and what waits moves to whoever proved it.
 
 Page heads and Gravatar's answers are served with ``responses`` from public-looking hosts
 that a stub resolver maps (nothing on the internet is reached); Gravatar's shapes are
-written from its documentation (``tests/unit/recorded/gravatar.py``)."""
+written from its documentation (``local/recorded/gravatar.py``)."""
 
 from __future__ import annotations
 
@@ -24,13 +24,13 @@ from functions.common.settings import settings
 from functions.core.ownership import emails
 from functions.core.ownership.models import LookupItem
 from local.queues import drain
+from local.recorded.gravatar import ADDRESS, AVATAR_PNG, NOT_FOUND, PROFILE, SHA256
 from tests.conftest import call
 from tests.integration.claim_helpers import email_job, outbox
 from tests.integration.deletion_helpers import finish_deletions
 from tests.integration.net_helpers import public_web
 from tests.integration.payout_helpers import EUR, add_user, run_job
 from tests.integration.track_helpers import attend, report
-from tests.unit.recorded.gravatar import ADDRESS, AVATAR_PNG, NOT_FOUND, PROFILE, SHA256
 
 POST = "https://alicewrites.net/2031/06/on-gardens"
 HEAD = (

@@ -6,7 +6,7 @@ A handle the platform does not know, or a platform we hold no key for, keeps the
 own key.
 
 The platforms are not reachable here: their answers are the documented shapes of
-``tests/unit/recorded/handles.py``, served with ``responses``; host names resolve through
+``local/recorded/handles.py``, served with ``responses``; host names resolve through
 a stub (public addresses)."""
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from functions.core.platforms.flickr import Flickr
 from functions.core.platforms.github import GitHub
 from functions.core.platforms.twitch import Twitch
 from local.queues import drain
+from local.recorded import handles
 from tests.conftest import call
 from tests.integration.claim_helpers import connect
 from tests.integration.net_helpers import public_web
 from tests.integration.track_helpers import attend, report
-from tests.unit.recorded import handles
 
 PUBLIC = {
     "api.github.com": "140.82.121.6",

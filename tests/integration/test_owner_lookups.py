@@ -3,7 +3,7 @@ recorded at once and waits; the lookup worker settles it from the queue; the spl
 for its month's lookups at most six hours, then falls back.
 
 The providers are not reachable here: their answers are the recorded shapes of
-``tests/unit/recorded/oembed.py`` (from their documentation), served with ``responses``;
+``local/recorded/oembed.py`` (from their documentation), served with ``responses``;
 host names resolve through a stub (public addresses, and private ones to be refused)."""
 
 from __future__ import annotations
@@ -22,18 +22,18 @@ from functions.core.ownership import lookups
 from functions.core.ownership.resolve import Lookup
 from functions.core.ownership.urls import normalise
 from local.queues import drain
-from tests.conftest import call
-from tests.integration.claim_helpers import connect
-from tests.integration.net_helpers import public_web
-from tests.integration.payout_helpers import EUR, add_user, run_job
-from tests.integration.track_helpers import attend, report
-from tests.unit.recorded.oembed import (
+from local.recorded.oembed import (
     BLUESKY_HANDLE,
     BLUESKY_NO_HANDLE,
     VIMEO_VIDEO,
     YOUTUBE_CHANNEL_HEAD,
     YOUTUBE_VIDEO,
 )
+from tests.conftest import call
+from tests.integration.claim_helpers import connect
+from tests.integration.net_helpers import public_web
+from tests.integration.payout_helpers import EUR, add_user, run_job
+from tests.integration.track_helpers import attend, report
 
 VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 CHANNEL = "youtube:UCuAXFkgsw1L7xaCfnd5JJOw"

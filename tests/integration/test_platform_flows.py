@@ -22,9 +22,9 @@ from functions.core.platforms.bluesky import tid
 from functions.core.platforms.budget import SharedBudget
 from functions.core.platforms.models import AppBudget, OAuthClient
 from local.gateway import invoke
+from local.recorded import fediverse as shapes
 from tests.conftest import Browser, call
 from tests.integration.track_helpers import at_base
-from tests.unit.recorded import fediverse as shapes
 
 PUBLIC = {
     "mastodon.social": "199.232.1.10",

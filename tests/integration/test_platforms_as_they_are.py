@@ -22,9 +22,9 @@ from functions.core.platforms.base import RateLimited
 from functions.core.platforms.registry import CONNECTABLE
 from local.gateway import invoke
 from local.provision import read_secret
+from local.recorded import fediverse, others
 from tests.conftest import Browser
 from tests.integration.track_helpers import at_base
-from tests.unit.recorded import fediverse, others
 
 BROWSER = Browser()
 

@@ -17,6 +17,7 @@ import responses
 
 from functions.common import safe_http
 from functions.core.models import Connection
+from local.recorded import fediverse as shapes
 from tests.conftest import call
 from tests.integration.test_platform_flows import (
     BROWSER,
@@ -29,7 +30,6 @@ from tests.integration.test_platform_flows import (
     query_of,
     web,  # noqa: F401 - the fixture
 )
-from tests.unit.recorded import fediverse as shapes
 
 
 @dataclass

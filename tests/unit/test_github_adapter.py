@@ -12,7 +12,7 @@ import responses
 
 from functions.core.platforms.base import NeedsReauth, RateLimited
 from functions.core.platforms.github import GitHub
-from tests.unit.recorded import github as recorded
+from local.recorded import github as recorded
 
 API = "https://api.github.com"
 STARRED = f"{API}/user/starred"

@@ -20,7 +20,7 @@ from functions.core.platforms.flickr import Flickr
 from functions.core.platforms.mastodon import Mastodon
 from functions.core.platforms.soundcloud import SoundCloud
 from functions.core.platforms.tumblr import Tumblr
-from tests.unit.recorded import fediverse as shapes
+from local.recorded import fediverse as shapes
 
 SOCIAL = "https://mastodon.social"
 FAVOURITES = f"{SOCIAL}/api/v1/favourites"

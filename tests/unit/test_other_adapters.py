@@ -13,7 +13,7 @@ from functions.core.platforms.gitlab import GitLab
 from functions.core.platforms.twitch import Twitch
 from functions.core.platforms.vimeo import Vimeo
 from functions.core.platforms.youtube import YouTube
-from tests.unit.recorded import others
+from local.recorded import others
 
 GITLAB = "https://gitlab.com/api/v4"
 STARRED = f"{GITLAB}/users/1234/starred_projects"

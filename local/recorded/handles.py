@@ -6,7 +6,7 @@ Twitch's client-credentials token and Helix ``GET /users`` (dev.twitch.tv), Flic
 ``flickr.urls.lookupUser`` (flickr.com/services/api). Only the id is read; the rest is
 there so that the readers are tested against the whole shape."""
 
-from tests.unit.recorded import others
+from local.recorded import others
 
 GITHUB_USER = {
     "login": "octocat",
