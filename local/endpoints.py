@@ -62,6 +62,20 @@ def _read(stack: LocalStack, path: str) -> dict[str, Any]:
         }
     if path == "/_local/clock":
         return {"now": iso(clock.now())}
+    if path == "/_local/fakes":
+        # The stand-ins: each platform's consent page asks only for a ``login``; its
+        # ``control`` routes act as its users (``likes``, ``profile``, ``revoke``).
+        return {
+            "platforms": {
+                name: {
+                    "display": fake.display,
+                    "url": fake.base_url,
+                    "control": f"{fake.base_url}/_control",
+                }
+                for name, fake in stack.fakes.items()
+            },
+            "stripe": f"{stack.url}/_fake/stripe",
+        }
     raise Refused(404, "not-found", "no such local endpoint")
 
 

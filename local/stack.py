@@ -106,7 +106,8 @@ class LocalStack:
         os.environ["SIGN_IN_TOKEN_URL"] = f"{self.url}{SIGN_IN}/oauth2/token"
         os.environ["SIGN_IN_REVOKE_URL"] = f"{self.url}{SIGN_IN}/oauth2/revoke"
         settings.cache_clear()
-        self.fake_github = self._fake_github()
+        self.fakes = self._fake_platforms()
+        self.fake_github = self.fakes["github"]
         self.fake_stripe = self._fake_stripe()
         issuer = f"{self.url}/_local/idp"
         self.idp = LocalIdentityProvider(issuer, provisioned.user_pool_id, provisioned.client_id)
@@ -160,22 +161,26 @@ class LocalStack:
 
         return FakeStripe(f"{self.url}/_fake/stripe", secret["webhook_secret"], deliver)
 
-    def _fake_github(self) -> Any:
-        from local.fake_github import FakeGitHub
+    def _fake_platforms(self) -> dict[str, Any]:
+        """A stand-in for every connectable platform, by name, with our app's client."""
+        from local.fake_platforms import EVERY
         from local.provision import read_secret
 
-        client = read_secret("flattr/oauth/github")
-        return FakeGitHub(
-            self.url,
-            client["client_id"],
-            client["client_secret"],
-            redirect_prefix=f"{self.url}/v1/connections/github/callback",
-        )
+        fakes = {}
+        for fake in EVERY:
+            client = read_secret(f"flattr/oauth/{fake.name}")
+            fakes[fake.name] = fake(
+                self.url,
+                client["client_id"],
+                client["client_secret"],
+                redirect_prefix=f"{self.url}/v1/connections/{fake.name}/callback",
+            )
+        return fakes
 
     def fakes_listed(self) -> dict[str, str]:
         """The stand-ins this stack serves, by name: where each answers."""
         return {
-            "GitHub": f"{self.url}/_fake/github",
+            **{fake.display: fake.base_url for fake in self.fakes.values()},
             "Stripe (payments, payouts)": f"{self.url}/_fake/stripe",
         }
 
@@ -297,12 +302,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 )
             elif parts.path.startswith("/_local/"):
                 self._local_endpoint(parts.path, body)
-            elif parts.path.startswith(("/_fake/github/", "/_fake/stripe/")):
-                fake = (
-                    self.local.fake_github
-                    if parts.path.startswith("/_fake/github/")
-                    else self.local.fake_stripe
-                )
+            elif parts.path.startswith("/_fake/") and (fake := self._fake(parts.path)):
                 headers = {name.lower(): value for name, value in self.headers.items()}
                 status, answer_headers, raw = fake.handle(
                     self.command, parts.path, parts.query, headers, body
@@ -317,6 +317,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         except Exception:
             log.exception("local stack error")
             self._problem(500, "internal-error", "the local stack failed")
+
+    def _fake(self, path: str) -> Any:
+        """The fake that answers ``/_fake/<name>/...``, if there is one by that name."""
+        name = path.removeprefix("/_fake/").split("/", 1)[0]
+        return self.local.fake_stripe if name == "stripe" else self.local.fakes.get(name)
 
     def _api(self, path: str, query: str, body: bytes) -> None:
         from local.gateway import (
@@ -406,9 +411,11 @@ STOP_SECONDS = 10
 def _point_at_fakes(url: str) -> None:
     """What the CDK app would set, pointed at this stack and the fakes it serves."""
     os.environ["PUBLIC_API_URL"] = url
-    # The GitHub adapter talks to the fake provider this stack serves.
-    os.environ["GITHUB_WEB_URL"] = f"{url}/_fake/github"
-    os.environ["GITHUB_API_URL"] = f"{url}/_fake/github/api"
+    # Each platform's adapter talks to the fake this stack serves for it.
+    from local.fake_platforms import EVERY
+
+    for fake in EVERY:
+        os.environ.update(fake.environment_at(url))
     os.environ["STRIPE_API_URL"] = f"{url}/_fake/stripe"  # the SDK talks to the fake
     os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"  # codes checked, as Cognito
     # No internet here: a handle cannot be settled to its id (and the fake GitHub is on a

@@ -246,6 +246,77 @@ def unclaimed_money_for_monalisa(stack: Client, giver: str) -> str:
     return next(link for link in mail["links"] if "/claim/" in link)
 
 
+LIKED = {  # a liked item on each platform whose likes are polled (the fakes take any URL)
+    "gitlab": "https://gitlab.com/likedgroup/project",
+    "soundcloud": "https://soundcloud.com/likedartist/a-track",
+    "tumblr": "https://likedblog.tumblr.com/post/123/a-post",
+}
+
+
+@pytest.mark.parametrize(
+    ("platform", "display"),
+    [
+        ("gitlab", "GitLab"),
+        ("twitch", "Twitch"),
+        ("vimeo", "Vimeo"),
+        ("youtube", "YouTube"),
+        ("soundcloud", "SoundCloud"),
+        ("tumblr", "Tumblr"),
+    ],
+)
+def test_every_platform_connects_on_one_machine(
+    stack: Client, browser: Browser, platform: str, display: str
+):
+    """Issue 32, item 1: the creator page's Connect button leads to the platform's fake
+    (its own OAuth flavour, a consent page asking a login), back with the account
+    connected; where likes are polled, a like made on the fake becomes a flattr."""
+    email = f"{platform}-person@example.org"
+    page = browser.new_context(viewport=WIDTHS["phone"]).new_page()
+    page.goto(stack.base + "/creator")
+    sign_in_here(page, email)
+    page.get_by_role("button", name=f"Connect {display}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Authorize flattr (local)")
+    page.fill("input[name=login]", f"{platform}person")
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"**/creator?connected={platform}")
+    expect(page.locator("#connected")).to_contain_text(platform)
+    page.context.close()
+    _, token = stack.sign_in(email)
+    (mine,) = [
+        c
+        for c in stack.request("GET", "/v1/connections", token=token).json["items"]
+        if c["platform"] == platform
+    ]
+    assert mine["handle"].lower().lstrip("@") == f"{platform}person", mine
+    if platform not in LIKED:
+        return
+    assert (
+        stack.request(
+            "PATCH", f"/v1/connections/{platform}", {"auto_flattr": True}, token=token
+        ).status
+        == 200
+    )
+    stack.request(
+        "POST", "/_local/balance", {"user_id": stack.sign_in(email)[0], "amount": {"amount": "10"}}
+    )
+    snapshot = stack.request("POST", "/_local/jobs/poll-connections", {})  # the first poll
+    assert snapshot.status == 200 and snapshot.json["failed"] == 0, snapshot.body
+    # Liked a moment after connecting (Tumblr's cursor is the second it was connected in).
+    stack.request("POST", "/_local/clock", {"advance_seconds": 2})
+    liked = stack.request(
+        "POST",
+        f"/_fake/{platform}/_control/likes",
+        {"login": f"{platform}person", "items": [{"url": LIKED[platform]}]},
+    )
+    assert liked.status == 200, liked.body
+    # Next polling window (a connection is polled every 15 minutes).
+    stack.request("POST", "/_local/clock", {"advance_seconds": 20 * 60})
+    polled = stack.request("POST", "/_local/jobs/poll-connections", {})
+    assert polled.status == 200 and polled.json["failed"] == 0, polled.body
+    made = stack.request("GET", "/v1/flattrs", token=token).json["items"]
+    assert [f["url"] for f in made] == [LIKED[platform]], made
+
+
 def test_a_person_finds_the_claim_email_in_the_mailbox_page(stack: Client, browser: Browser):
     """Issue 32, item 3: without reading a test, a person moves the month on from the
     local developer page (the split and the emails run, their summaries shown) and finds

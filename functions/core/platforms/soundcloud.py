@@ -73,7 +73,7 @@ class SoundCloud(OAuth2Platform):
     ) -> requests.Session:
         """SoundCloud's documented header is ``Authorization: OAuth <token>``."""
         session = super().session(token, on_refresh)
-        session.mount("https://", _oauth_scheme())
+        session.mount(self.api_url, _oauth_scheme())  # our requests to its API, and only them
         return session
 
     def revoke(self, token: dict[str, Any]) -> bool:
