@@ -74,6 +74,12 @@ def _read(stack: LocalStack, path: str) -> dict[str, Any]:
                 }
                 for name, fake in stack.fakes.items()
             },
+            # Servers of many-server platforms a person types on the creator page.
+            "servers": {
+                host: name
+                for name, fake in stack.fakes.items()
+                for host in fake.servers_at(stack.url)
+            },
             "stripe": f"{stack.url}/_fake/stripe",
         }
     raise Refused(404, "not-found", "no such local endpoint")

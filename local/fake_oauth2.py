@@ -216,6 +216,12 @@ class OAuth2Fake:
         return f"{url.rstrip('/')}/_fake/{cls.name}"
 
     @classmethod
+    def servers_at(cls, url: str) -> dict[str, str]:
+        """The servers of a many-server platform this fake plays, by host name, with where
+        they answer (``KNOWN_SERVER_URLS``)."""
+        return {}
+
+    @classmethod
     def environment_at(cls, url: str) -> dict[str, str]:
         """What points the platform's adapter at the fake of a stack at ``url``
         (``<NAME>_WEB_URL`` and ``<NAME>_API_URL``; some platforms more)."""

@@ -213,6 +213,67 @@ class FakeTumblr(OAuth2Fake):
         return json_answer(404, {"meta": {"status": 404, "msg": "Not Found"}, "response": []})
 
 
+class FakeMastodon(OAuth2Fake):
+    """One Mastodon server, ``social.example`` (a name a person types on the creator page;
+    ``KNOWN_SERVER_URLS`` points it here). Our app registers itself on it first
+    (``POST /api/v1/apps``), as on any Mastodon server."""
+
+    name, display = "mastodon", "Mastodon"
+    revoke_path = "/oauth/revoke"
+    server = "social.example"
+
+    @classmethod
+    def servers_at(cls, url: str) -> dict[str, str]:
+        return {cls.server: cls.base_at(url)}
+
+    @classmethod
+    def environment_at(cls, url: str) -> dict[str, str]:
+        return {}  # reached by its server's name, not by the platform's settings
+
+    def liked(self, number: int, item: dict[str, Any]) -> dict[str, Any]:
+        url = str(item["url"])
+        parts = urlsplit(url)
+        username = parts.path.strip("/").split("/", 1)[0].removeprefix("@") or "someone"
+        status = fediverse.mastodon_status(str(number), username, parts.hostname or self.server)
+        return {**status, "url": url}
+
+    def api(
+        self, method: str, route: str, query: str, headers: dict[str, str], body: bytes
+    ) -> Answer:
+        if route == "/v1/apps" and method == "POST":
+            form = dict(parse_qsl(body.decode()))
+            self.state.redirect_prefix = form.get("redirect_uris", self.state.redirect_prefix)
+            app = {
+                **fediverse.MASTODON_APP,
+                "client_id": self.state.client_id,
+                "client_secret": self.state.client_secret,
+            }
+            return json_answer(200, {**app, "redirect_uris": [self.state.redirect_prefix]})
+        user = self.state.bearer(headers)
+        if user is None:
+            return json_answer(401, {"error": "The access token is invalid"})
+        if route == "/v1/accounts/verify_credentials":
+            account = {**fediverse.MASTODON_ACCOUNT, "id": str(user.id), "username": user.login}
+            home = f"https://{self.server}/@{user.login}"
+            return json_answer(200, {**account, "acct": user.login, "url": home, "uri": home})
+        if route == "/v1/favourites":
+            return self._favourites(user, dict(parse_qsl(query)))
+        return json_answer(404, {"error": "Record not found"})
+
+    def _favourites(self, user: FakeUser, params: dict[str, str]) -> Answer:
+        """Newest first; ``min_id`` asks for those just after it; the "prev" link's
+        ``min_id`` is the newest one given (where the next poll starts)."""
+        limit = int(params.get("limit", 20))
+        after = int(params.get("min_id", 0))
+        newer = [s for s in user.likes if int(s["id"]) > after]
+        page = newer[-limit:]  # the ones just after ``min_id``
+        if not page:
+            return json_answer(200, [])
+        links = fediverse.mastodon_links(self.server, page[-1]["id"], page[0]["id"])
+        links = links.replace(f"https://{self.server}", self.base_url)
+        return json_answer(200, page, {"Link": links})
+
+
 def _window(user: FakeUser, params: dict[str, str]) -> list[dict[str, Any]]:
     """Tumblr's ``after``/``before`` paging by like time, twenty at a time."""
     posts = user.likes
@@ -230,5 +291,6 @@ FAKES: tuple[type[OAuth2Fake], ...] = (
     FakeYouTube,
     FakeSoundCloud,
     FakeTumblr,
+    FakeMastodon,
 )
 EVERY: tuple[type[OAuth2Fake], ...] = (FakeGitHub, *FAKES)

@@ -12,6 +12,7 @@ import faulthandler
 import json
 import logging
 import os
+import secrets
 import signal
 import socket
 import sys
@@ -168,7 +169,12 @@ class LocalStack:
 
         fakes = {}
         for fake in EVERY:
-            client = read_secret(f"flattr/oauth/{fake.name}")
+            # Platforms of many servers have no client of ours until we register on one.
+            client = (
+                read_secret(f"flattr/oauth/{fake.name}")
+                if not fake.servers_at(self.url)
+                else {"client_id": f"local-{fake.name}", "client_secret": secrets.token_urlsafe(24)}
+            )
             fakes[fake.name] = fake(
                 self.url,
                 client["client_id"],
@@ -414,8 +420,13 @@ def _point_at_fakes(url: str) -> None:
     # Each platform's adapter talks to the fake this stack serves for it.
     from local.fake_platforms import EVERY
 
+    servers: dict[str, str] = {}
     for fake in EVERY:
         os.environ.update(fake.environment_at(url))
+        servers.update(fake.servers_at(url))
+    # The fake servers of Mastodon (and Bluesky) have names a person types; every other
+    # name stays behind the SSRF guard.
+    os.environ["KNOWN_SERVER_URLS"] = json.dumps(servers)
     os.environ["STRIPE_API_URL"] = f"{url}/_fake/stripe"  # the SDK talks to the fake
     os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"  # codes checked, as Cognito
     # No internet here: a handle cannot be settled to its id (and the fake GitHub is on a

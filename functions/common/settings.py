@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -143,6 +144,11 @@ class Settings:
     # A platform's web and API hosts, ``<PLATFORM>_WEB_URL`` / ``<PLATFORM>_API_URL``
     # (the local stack points them at its fakes); unset, the platform's own.
     platform_urls: Mapping[str, str] = field(default_factory=dict)
+    # Servers of many-server platforms (Mastodon, Bluesky) an operator names, by host, with
+    # the base URL to reach each (``KNOWN_SERVER_URLS``, JSON): trusted as configuration is,
+    # so not held to the SSRF guard that every other server a user types is. Unset in AWS;
+    # the local stack names its fakes here (``social.example``, ``bsky.example``).
+    server_urls: Mapping[str, str] = field(default_factory=dict)
     # Stripe: its API (the local stack points it at its fake), the Secrets Manager secret
     # holding {"secret_key", "webhook_secret"}, and the smallest top-up (fixed fees).
     stripe_api_url: str = "https://api.stripe.com"
@@ -229,8 +235,21 @@ class Settings:
             page_authors=_on("PAGE_AUTHORS"),
             handle_lookups=_on("HANDLE_LOOKUPS"),
             platform_urls=_platform_urls(),
+            server_urls=_server_urls(),
             **{name: os.environ.get(env_name(name), "") for name in PLAIN},
         )
+
+
+def _server_urls() -> dict[str, str]:
+    raw = os.environ.get("KNOWN_SERVER_URLS", "")
+    if not raw:
+        return {}
+    found = json.loads(raw)
+    if not isinstance(found, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in found.items()
+    ):
+        raise ValueError("KNOWN_SERVER_URLS: a JSON object of host names to base URLs")
+    return {host.lower(): url.rstrip("/") for host, url in found.items()}
 
 
 def _platform_urls() -> dict[str, str]:

@@ -250,6 +250,7 @@ LIKED = {  # a liked item on each platform whose likes are polled (the fakes tak
     "gitlab": "https://gitlab.com/likedgroup/project",
     "soundcloud": "https://soundcloud.com/likedartist/a-track",
     "tumblr": "https://likedblog.tumblr.com/post/123/a-post",
+    "mastodon": "https://social.example/@likedtooter/1234",
 }
 
 
@@ -262,6 +263,7 @@ LIKED = {  # a liked item on each platform whose likes are polled (the fakes tak
         ("youtube", "YouTube"),
         ("soundcloud", "SoundCloud"),
         ("tumblr", "Tumblr"),
+        ("mastodon", "Mastodon"),
     ],
 )
 def test_every_platform_connects_on_one_machine(
@@ -274,6 +276,10 @@ def test_every_platform_connects_on_one_machine(
     page = browser.new_context(viewport=WIDTHS["phone"]).new_page()
     page.goto(stack.base + "/creator")
     sign_in_here(page, email)
+    servers = stack.request("GET", "/_local/fakes").json["servers"]
+    typed = next((host for host, name in servers.items() if name == platform), None)
+    if typed:  # a platform of many servers: the person types the fake server's name
+        page.fill(f"#connect-{platform}-server", typed)
     page.get_by_role("button", name=f"Connect {display}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Authorize flattr (local)")
     page.fill("input[name=login]", f"{platform}person")
@@ -287,7 +293,7 @@ def test_every_platform_connects_on_one_machine(
         for c in stack.request("GET", "/v1/connections", token=token).json["items"]
         if c["platform"] == platform
     ]
-    assert mine["handle"].lower().lstrip("@") == f"{platform}person", mine
+    assert mine["handle"].lower().lstrip("@").startswith(f"{platform}person"), mine
     if platform not in LIKED:
         return
     assert (

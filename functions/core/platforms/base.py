@@ -257,7 +257,7 @@ class Connectable(Platform):
 
     def _configured(self, kind: str, default: str, per_server: bool = True) -> str:
         if per_server and self.per_instance and self.instance:
-            return f"https://{self.instance}"
+            return settings().server_urls.get(self.instance, f"https://{self.instance}")
         return settings().platform_urls.get(f"{self.name.upper()}_{kind}_URL", default)
 
     @property
@@ -277,8 +277,9 @@ class Connectable(Platform):
     @property
     def user_named_hosts(self) -> bool:
         """Does a user name the hosts we talk to (their Mastodon server)? Then every request
-        and redirect hop is SSRF-checked; an operator-configured host is trusted."""
-        return self.per_instance
+        and redirect hop is SSRF-checked; an operator-configured host is trusted (a
+        server named in ``KNOWN_SERVER_URLS`` too)."""
+        return self.per_instance and self.instance not in settings().server_urls
 
     def protect(self, session: S) -> S:
         """``session``, guarded where users name the hosts it reaches."""

@@ -1,0 +1,39 @@
+"""Servers an operator names (``KNOWN_SERVER_URLS``: the local stack's fake Mastodon and
+Bluesky) are reached at their configured URL and trusted as configuration is; every other
+server a person types stays behind the SSRF guard."""
+
+from __future__ import annotations
+
+import pytest
+
+from functions.common import safe_http
+from functions.common.errors import Invalid
+from functions.core.platforms.apps import check_instance
+from functions.core.platforms.registry import CONNECTABLE
+
+FAKE = "http://127.0.0.1:9/_fake/mastodon"
+
+
+def test_a_named_server_is_reached_where_the_operator_says(setenv):
+    setenv(KNOWN_SERVER_URLS=f'{{"Social.Example": "{FAKE}/"}}')
+    named = CONNECTABLE["mastodon"].at("social.example")
+    assert (named.web_url, named.api_url) == (FAKE, FAKE)
+    assert not named.user_named_hosts
+    assert check_instance(" social.example ") == "social.example"
+
+
+def test_every_other_server_stays_guarded(setenv, monkeypatch):
+    setenv(KNOWN_SERVER_URLS=f'{{"social.example": "{FAKE}"}}')
+    other = CONNECTABLE["mastodon"].at("mastodon.social")
+    assert other.api_url == "https://mastodon.social" and other.user_named_hosts
+    monkeypatch.setattr(safe_http, "RESOLVER", lambda *a, **k: [(2, 1, 6, "", ("127.0.0.1", 443))])
+    with pytest.raises(Invalid, match="private address"):
+        check_instance("sneaky.example.org")
+
+
+def test_a_malformed_setting_is_refused_at_start(setenv):
+    from functions.common.settings import settings
+
+    setenv(KNOWN_SERVER_URLS='["social.example"]')
+    with pytest.raises(ValueError, match="KNOWN_SERVER_URLS"):
+        settings()
