@@ -121,6 +121,14 @@ def dev_page(stack: LocalStack, said: str = "") -> Answer:
         'value="next-month"><button type="submit" id="next-month">Move to '
         f"{next_month(now):%-d %B %Y, %H:%M} UTC (the month's split and emails)</button></form>"
         f'<h2>Run a job now</h2><div class="jobs">{jobs}</div>'
+        "<h2>Publish a DNS record</h2><p>To verify a domain, the creator page asks for a TXT "
+        "record; publish it here, on the stack's own DNS server.</p>"
+        '<form method="post" action="/_local/dev" class="stacked">'
+        '<label for="dns-name">Name</label><input id="dns-name" name="dns_name" '
+        'placeholder="_flattr.example.org" required>'
+        '<label for="dns-txt">Value</label><input id="dns-txt" name="dns_txt" '
+        'placeholder="flattr-verify=…" required>'
+        '<button type="submit" id="dns-publish">Publish</button></form>'
         "<h2>The fakes</h2><p>Stand-ins for the platforms and Stripe, served here.</p>"
         f'<ul id="dev-fakes">{fakes}</ul>'
     )
@@ -145,6 +153,10 @@ def dev_action(stack: LocalStack, body: bytes) -> Answer:
                 stack, "POST", "/_local/clock", json.dumps({"now": when}).encode()
             )
             said = _summary(f"The clock moved to {when}; these jobs ran:", result)
+        elif form.get("dns_name"):
+            asked = {"name": form["dns_name"], "txt": form.get("dns_txt", "")}
+            result = local_endpoint(stack, "POST", "/_local/dns", json.dumps(asked).encode())
+            said = _summary(f"Published at {result['name']}:", result)
         elif form.get("job"):
             name = form["job"]
             result = local_endpoint(stack, "POST", f"/_local/jobs/{name}", b"{}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,8 @@ def local_endpoint(stack: LocalStack, method: str, path: str, body: bytes) -> di
         return _pay_in(payload)
     if path.startswith("/_local/jobs/"):
         return _run_job(stack, path.removeprefix("/_local/jobs/"), payload)
+    if path == "/_local/dns":
+        return _publish_txt(stack, payload)
     raise Refused(404, "not-found", "no such local endpoint")
 
 
@@ -62,6 +65,8 @@ def _read(stack: LocalStack, path: str) -> dict[str, Any]:
         }
     if path == "/_local/clock":
         return {"now": iso(clock.now())}
+    if path == "/_local/dns":
+        return {"txt": stack.nameserver.records}
     if path == "/_local/fakes":
         # The stand-ins: each platform's consent page asks only for a ``login``; its
         # ``control`` routes act as its users (``likes``, ``profile``, ``revoke``).
@@ -101,6 +106,17 @@ def _sign_in(stack: LocalStack, payload: dict[str, Any]) -> dict[str, Any]:
         raise Refused(422, "validation-error", "email: an email address is required", "email")
     identity = stack.idp.sign_up_or_in(email.strip().lower())
     return {"user_id": identity.user_id, "token": stack.idp.issue(identity)}
+
+
+def _publish_txt(stack: LocalStack, payload: dict[str, Any]) -> dict[str, Any]:
+    """A TXT record on the stack's DNS server (``{"name", "txt"}``), as a person would
+    add one at their DNS host to verify a domain."""
+    name, text = payload.get("name"), payload.get("txt")
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,253}", name.strip()):
+        raise Refused(422, "validation-error", "name: a DNS name, like _flattr.example.org", "name")
+    if not isinstance(text, str) or not 0 < len(text) <= 255 or '"' in text:
+        raise Refused(422, "validation-error", "txt: 1 to 255 characters, no quotes", "txt")
+    return {"name": name.strip().lower(), "txt": stack.nameserver.publish(name, text)}
 
 
 def _run_job(stack: LocalStack, name: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -89,6 +89,11 @@ class LocalStack:
         self._moto.start()
         configure_environment(f"http://127.0.0.1:{moto_port}", prefix="local-")
         _point_at_fakes(self.url)
+        from local.nameserver import NameServer
+
+        # TXT records a person publishes (POST /_local/dns), answered to the stack's lookups.
+        self.nameserver = NameServer()
+        os.environ["DNS_NAMESERVER"] = self.nameserver.address
 
         # Imported only now: every boto3 client below must see the emulator's endpoint.
         from functions.common.settings import settings
@@ -200,6 +205,8 @@ class LocalStack:
             self._http.server_close()
         if self._moto:
             self._moto.stop()
+        if getattr(self, "nameserver", None):
+            self.nameserver.stop()
 
     def run_job(self, job: Any, event: dict[str, Any]) -> Any:
         from local.gateway import invoke

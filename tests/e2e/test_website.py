@@ -323,6 +323,35 @@ def test_every_platform_connects_on_one_machine(
     assert [f["url"] for f in made] == [LIKED[platform]], made
 
 
+def test_a_domain_is_verified_on_one_machine(stack: Client, browser: Browser):
+    """Issue 32, item 2: the creator page asks for a TXT record; the person publishes it on
+    the stack's DNS server from the local developer page; the domain is verified through
+    the same resolver code as in AWS."""
+    page = browser.new_context(viewport=WIDTHS["desktop"]).new_page()
+    page.goto(stack.base + "/creator")
+    sign_in_here(page, "site-owner@example.org")
+    page.fill("#domain", "pagecat-art.org")
+    page.get_by_role("button", name="Add", exact=True).click()
+    card = "#domain-pagecat-art-org"
+    name = page.locator(f"{card}-txt-name").inner_text()
+    value = page.locator(f"{card}-txt").inner_text()
+    assert name == "_flattr.pagecat-art.org" and value.startswith("flattr-verify=")
+    page.click(f"{card}-verify")  # not yet published: said in words
+    expect(page.locator(f"{card}-status")).not_to_be_empty()
+    page.goto(stack.base + "/_local/dev")
+    page.fill("#dns-name", name)
+    page.fill("#dns-txt", value)
+    page.click("#dns-publish")
+    expect(page.locator("#dev-said")).to_contain_text(value)
+    page.goto(stack.base + "/creator")
+    page.click(f"{card}-verify")
+    expect(page.locator("#creator-note")).to_contain_text("verified")
+    _, token = stack.sign_in("site-owner@example.org")
+    (mine,) = stack.request("GET", "/v1/domains", token=token).json["items"]
+    assert mine["verified"] is True
+    page.context.close()
+
+
 def test_a_person_finds_the_claim_email_in_the_mailbox_page(stack: Client, browser: Browser):
     """Issue 32, item 3: without reading a test, a person moves the month on from the
     local developer page (the split and the emails run, their summaries shown) and finds

@@ -1,17 +1,12 @@
-"""Domains: proven by a TXT record (answered by a DNS server on loopback, built with
-dnspython) or by the ``flattr:id`` meta tag (the site played by ``responses``, its name
-resolved by a stub); SSRF cases refused; on success the site's escrow moves."""
+"""Domains: proven by a TXT record (answered on loopback by the local stack's DNS server,
+``local/nameserver.py``) or by the ``flattr:id`` meta tag (the site played by ``responses``,
+its name resolved by a stub); SSRF cases refused; on success the site's escrow moves."""
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 
-import dns.message
-import dns.rcode
-import dns.rdatatype
-import dns.rrset
 import pytest
 import responses
 
@@ -19,51 +14,16 @@ from functions.claim.models import DomainClaim
 from functions.common import safe_http
 from functions.core import ledger
 from functions.core.models import Escrow
+from local.nameserver import NameServer
 from tests.conftest import call
 from tests.integration.claim_helpers import escrow_for, stub_resolver
 from tests.integration.payout_helpers import assert_ledger_checks
 
 
-class DnsStub:
-    """A tiny authoritative answerer on 127.0.0.1: TXT records from a dict."""
-
-    def __init__(self) -> None:
-        self.records: dict[str, list[str]] = {}
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.settimeout(0.2)
-        self.port = self.socket.getsockname()[1]
-        self.running = True
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while self.running:
-            try:
-                data, peer = self.socket.recvfrom(4096)
-            except TimeoutError:
-                continue
-            query = dns.message.from_wire(data)
-            response = dns.message.make_response(query)
-            question = query.question[0]
-            name = question.name.to_text().rstrip(".")
-            if question.rdtype == dns.rdatatype.TXT and name in self.records:
-                texts = [f'"{value}"' for value in self.records[name]]
-                response.answer.append(dns.rrset.from_text(question.name, 60, "IN", "TXT", *texts))
-            else:
-                response.set_rcode(dns.rcode.NXDOMAIN)
-            self.socket.sendto(response.to_wire(), peer)
-
-    def stop(self) -> None:
-        self.running = False
-        self.thread.join()
-        self.socket.close()
-
-
 @pytest.fixture
-def dns_stub(setenv) -> Iterator[DnsStub]:
-    stub = DnsStub()
-    setenv(DNS_NAMESERVER=f"127.0.0.1:{stub.port}")
+def dns_stub(setenv) -> Iterator[NameServer]:
+    stub = NameServer()
+    setenv(DNS_NAMESERVER=stub.address)
     yield stub
     stub.stop()
 
