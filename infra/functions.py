@@ -40,7 +40,7 @@ class Access:
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
-STRIPE_SECRET = "flattr/stripe"  # noqa: S105 - its name; operators store the keys (README)
+STRIPE_SECRET = "flattr/stripe"  # noqa: S105 - its name; operators store the keys (docs/operating.md)
 
 DOMAIN_ACCESS: dict[str, Access] = {
     "track": Access(

@@ -65,7 +65,7 @@ def provision(
     secretsmanager.create_secret(
         Name=settings.url_hash_secret_id, SecretString=secrets.token_urlsafe(32)
     )
-    # OAuth clients of the platforms; in AWS an operator stores the real ones (README).
+    # OAuth clients of the platforms; in AWS an operator stores the real ones (docs/operating.md).
     for platform in secret_platforms():
         secretsmanager.create_secret(
             Name=f"flattr/oauth/{platform}",
@@ -73,7 +73,7 @@ def provision(
                 {"client_id": f"local-{platform}", "client_secret": secrets.token_urlsafe(24)}
             ),
         )
-    # Stripe's keys; in AWS an operator stores the real ones (README). Locally the fake
+    # Stripe's keys; in AWS an operator stores the real ones (docs/operating.md). Locally the fake
     # Stripe accepts any secret key and signs its events with this webhook secret.
     secretsmanager.create_secret(
         Name=settings.stripe_secret_id,

@@ -4,7 +4,7 @@ and builds each entry point, importing what it serves, when the runtime asks for
 The first entry point a process builds is its cold start: boto3, pydantic, Powertools and
 our modules leave some hundred thousand long-lived objects, and the cycle collector, run
 again and again while they are made, walks them all each time it reaches its oldest
-generation (a sixth of the track API's init: the README's cold-start section). So that build
+generation (a sixth of the track API's init: docs/benchmarks.md, cold starts). So that build
 runs with the collector paused, and what it made is then frozen (``gc.freeze``: moved
 where no collection looks again, which also spares every later full collection the walk);
 the collector is on again for the requests.
