@@ -188,23 +188,18 @@ class Validator(RequestValidator):
             self.state.refresh = {t: u for t, u in self.state.refresh.items() if u != login}
 
 
-class OAuth2Fake:
-    """A platform's authorization server and control routes under ``/_fake/<name>``; a
-    subclass answers its API (``api``) and makes its liked items (``liked``)."""
+class PlatformFake:
+    """What every platform's fake has, whatever OAuth it speaks: its place under
+    ``/_fake/<name>``, its users, the settings that point the adapter at it, the consent
+    page's form and the control routes; a subclass answers the protocol and the API."""
 
     name: str = ""
     display: str = ""
-    authorize_path = "/oauth/authorize"
-    token_path = "/oauth/token"  # noqa: S105 - a path, not a secret
-    revoke_path: str | None = None
-    pkce = True
     default_login = "demo"
 
     def __init__(self, base_url: str, client_id: str, client_secret: str, redirect_prefix: str):
         self.base_url = self.base_at(base_url)
-        self.state = FakeState(client_id, client_secret, redirect_prefix, pkce=self.pkce)
-        self.validator = Validator(self.state)
-        self.server = WebApplicationServer(self.validator)
+        self.state = FakeState(client_id, client_secret, redirect_prefix)
 
     @property
     def prefix(self) -> str:
@@ -229,63 +224,26 @@ class OAuth2Fake:
         upper = cls.name.upper()
         return {f"{upper}_WEB_URL": base, f"{upper}_API_URL": f"{base}/api"}
 
-    def handle(
-        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
-    ) -> Answer:
-        route = path.removeprefix(self.prefix)
-        uri = f"{self.base_url}{route}?{query}" if query else f"{self.base_url}{route}"
-        with self.state.lock:
-            if route == self.authorize_path and method == "GET":
-                return self.consent_page(uri, headers)
-            if route == self.authorize_path and method == "POST":
-                return self.approve(uri, body)
-            if route == self.token_path and method == "POST":
-                answer_headers, token_body, status = self.server.create_token_response(
-                    uri, "POST", body.decode(), _oauthlib_headers(headers)
-                )
-                return status, dict(answer_headers), token_body.encode()
-            if self.revoke_path and route == self.revoke_path and method == "POST":
-                form = dict(parse_qsl(body.decode()))
-                self.validator.revoke(form.get("token", ""))
-                return 200, {}, b""
-            if route.startswith("/_control/") and method == "POST":
-                return self.control(route.removeprefix("/_control/"), _payload(body))
-            if route.startswith("/api/") or route == "/api":
-                if self.state.rate_limited_for > 0:
-                    self.state.rate_limited_for -= 1
-                    return json_answer(429, {"error": "rate limited"}, {"Retry-After": "60"})
-                return self.api(method, route.removeprefix("/api"), query, headers, body)
-            return self.other(method, route, query, headers, body)
-
-    def consent_page(self, uri: str, headers: dict[str, str]) -> Answer:
-        try:
-            self.server.validate_authorization_request(uri, "GET", None, headers)
-        except Exception as error:  # oauthlib's errors: a bad client, redirect or PKCE
-            return json_answer(400, {"error": type(error).__name__})
+    def consent_form(self, action: str) -> Answer:
+        """The consent page: one HTML form with a ``login`` field, posted to ``action``."""
         page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Authorize application ({html.escape(self.display)}, local)</title></head>
 <body><h1>Authorize flattr (local)</h1>
 <p>A stand-in for {html.escape(self.display)}: sign in as any account by its name.</p>
-<form method="post" action="{html.escape(uri)}">
+<form method="post" action="{html.escape(action)}">
 <label>{html.escape(self.display)} login <input name="login" value="{self.default_login}"
 required></label>
 <button type="submit">Authorize</button></form></body></html>"""
         return 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
 
-    def approve(self, uri: str, body: bytes) -> Answer:
-        login = dict(parse_qsl(body.decode())).get("login", "").strip()
-        if not login:
-            return json_answer(400, {"error": "login required"})
-        user = self.state.user(login)
-        scopes, _ = self.server.validate_authorization_request(uri, "GET", None, {})
-        headers, _, status = self.server.create_authorization_response(
-            uri, "GET", None, {}, scopes, credentials={"user": user.login}
-        )
-        return status, dict(headers), b""
+    def handle(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> Answer:
+        raise NotImplementedError
 
     def control(self, action: str, payload: dict[str, Any]) -> Answer:
-        """``likes`` (``{"login", "items": [{"url", "owner"}]}``: the user likes them, newest
+        """``likes`` (``{"login", "items": [{"url"}]}``: the user likes them, newest
         last), ``profile`` (``{"login", "email"}``), ``revoke`` (``{"login"}``: every token
         of the user), ``rate-limit`` (``{"requests"}``: that many API calls answer 429)."""
         if action == "likes":
@@ -322,8 +280,75 @@ required></label>
     ) -> Answer:
         return json_answer(404, {"error": "not found"})
 
+    def rate_limited(self) -> Answer | None:
+        if self.state.rate_limited_for > 0:
+            self.state.rate_limited_for -= 1
+            return json_answer(429, {"error": "rate limited"}, {"Retry-After": "60"})
+        return None
 
-def _payload(body: bytes) -> dict[str, Any]:
+
+class OAuth2Fake(PlatformFake):
+    """A platform speaking OAuth 2: oauthlib's authorization server (``Validator``)."""
+
+    authorize_path = "/oauth/authorize"
+    token_path = "/oauth/token"  # noqa: S105 - a path, not a secret
+    revoke_path: str | None = None
+    pkce = True
+
+    def __init__(self, base_url: str, client_id: str, client_secret: str, redirect_prefix: str):
+        super().__init__(base_url, client_id, client_secret, redirect_prefix)
+        self.state.pkce = self.pkce
+        self.validator = Validator(self.state)
+        self.server = WebApplicationServer(self.validator)
+
+    def handle(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> Answer:
+        route = path.removeprefix(self.prefix)
+        uri = f"{self.base_url}{route}?{query}" if query else f"{self.base_url}{route}"
+        with self.state.lock:
+            if route == self.authorize_path and method == "GET":
+                return self.consent_page(uri, headers)
+            if route == self.authorize_path and method == "POST":
+                return self.approve(uri, body)
+            if route == self.token_path and method == "POST":
+                answer_headers, token_body, status = self.server.create_token_response(
+                    uri, "POST", body.decode(), oauthlib_headers(headers)
+                )
+                return status, dict(answer_headers), token_body.encode()
+            if self.revoke_path and route == self.revoke_path and method == "POST":
+                form = dict(parse_qsl(body.decode()))
+                self.validator.revoke(form.get("token", ""))
+                return 200, {}, b""
+            if route.startswith("/_control/") and method == "POST":
+                return self.control(route.removeprefix("/_control/"), payload_of(body))
+            if route.startswith("/api/") or route == "/api":
+                limited = self.rate_limited()
+                if limited is not None:
+                    return limited
+                return self.api(method, route.removeprefix("/api"), query, headers, body)
+            return self.other(method, route, query, headers, body)
+
+    def consent_page(self, uri: str, headers: dict[str, str]) -> Answer:
+        try:
+            self.server.validate_authorization_request(uri, "GET", None, headers)
+        except Exception as error:  # oauthlib's errors: a bad client, redirect or PKCE
+            return json_answer(400, {"error": type(error).__name__})
+        return self.consent_form(uri)
+
+    def approve(self, uri: str, body: bytes) -> Answer:
+        login = dict(parse_qsl(body.decode())).get("login", "").strip()
+        if not login:
+            return json_answer(400, {"error": "login required"})
+        user = self.state.user(login)
+        scopes, _ = self.server.validate_authorization_request(uri, "GET", None, {})
+        headers, _, status = self.server.create_authorization_response(
+            uri, "GET", None, {}, scopes, credentials={"user": user.login}
+        )
+        return status, dict(headers), b""
+
+
+def payload_of(body: bytes) -> dict[str, Any]:
     try:
         found = json.loads(body or b"{}")
     except ValueError:
@@ -331,7 +356,7 @@ def _payload(body: bytes) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-def _oauthlib_headers(headers: dict[str, str]) -> dict[str, str]:
+def oauthlib_headers(headers: dict[str, str]) -> dict[str, str]:
     """oauthlib reads ``Authorization`` by its canonical name."""
     out = dict(headers)
     if "authorization" in headers:

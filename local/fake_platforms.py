@@ -16,8 +16,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from functions.common import clock
+from local.fake_flickr import FakeFlickr
 from local.fake_github import FakeGitHub
-from local.fake_oauth2 import Answer, FakeUser, OAuth2Fake, json_answer
+from local.fake_oauth2 import Answer, FakeUser, OAuth2Fake, PlatformFake, json_answer
 from local.recorded import fediverse, others
 
 
@@ -293,4 +294,4 @@ FAKES: tuple[type[OAuth2Fake], ...] = (
     FakeTumblr,
     FakeMastodon,
 )
-EVERY: tuple[type[OAuth2Fake], ...] = (FakeGitHub, *FAKES)
+EVERY: tuple[type[PlatformFake], ...] = (FakeGitHub, *FAKES, FakeFlickr)
