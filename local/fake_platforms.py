@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from functions.common import clock
+from local.fake_bluesky import FakeBluesky
 from local.fake_flickr import FakeFlickr
 from local.fake_github import FakeGitHub
 from local.fake_oauth2 import Answer, FakeUser, OAuth2Fake, PlatformFake, json_answer
@@ -294,4 +295,4 @@ FAKES: tuple[type[OAuth2Fake], ...] = (
     FakeTumblr,
     FakeMastodon,
 )
-EVERY: tuple[type[PlatformFake], ...] = (FakeGitHub, *FAKES, FakeFlickr)
+EVERY: tuple[type[PlatformFake], ...] = (FakeGitHub, *FAKES, FakeFlickr, FakeBluesky)

@@ -81,6 +81,22 @@ def check_url(url: str) -> None:
     check_host(parts.hostname or "")
 
 
+def _known_server(url: str) -> str | None:
+    """``url`` on a server an operator named (``KNOWN_SERVER_URLS``: a host and where to
+    reach it), rewritten to where it is reached (or already there); ``None`` for any other
+    URL, which the guard checks. Trusted as configuration is; in AWS none is named."""
+    from functions.common.settings import settings
+
+    known = settings().server_urls
+    if any(url == base or url.startswith(f"{base}/") for base in known.values()):
+        return url  # already where a named server is reached
+    parts = urlsplit(url)
+    base = known.get((parts.hostname or "").lower())
+    if base is None or parts.scheme != "https" or parts.port not in (None, 443):
+        return None
+    return base + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
 class GuardedAdapter(HTTPAdapter):
     """A transport that checks each request before it connects and bounds its answer."""
 
@@ -96,7 +112,11 @@ class GuardedAdapter(HTTPAdapter):
         timeout: Any = None,
         **kwargs: Any,
     ) -> requests.Response:
-        check_url(str(request.url))
+        known = _known_server(str(request.url))
+        if known is not None:
+            request.url = known  # a server an operator named: reached where configured
+        else:
+            check_url(str(request.url))
         response = super().send(request, stream=True, timeout=timeout or self.timeout, **kwargs)
         if not stream:
             body = bytearray()

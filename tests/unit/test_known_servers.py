@@ -37,3 +37,18 @@ def test_a_malformed_setting_is_refused_at_start(setenv):
     setenv(KNOWN_SERVER_URLS='["social.example"]')
     with pytest.raises(ValueError, match="KNOWN_SERVER_URLS"):
         settings()
+
+
+def test_a_guarded_request_to_a_named_server_goes_where_configured(setenv):
+    from functions.common.safe_http import _known_server
+
+    setenv(KNOWN_SERVER_URLS=f'{{"bsky.example": "{FAKE}"}}')
+    assert _known_server("https://bsky.example/xrpc/x?repo=did:plc:a") == (
+        f"{FAKE}/xrpc/x?repo=did:plc:a"
+    )
+    assert _known_server("https://BSKY.example") == f"{FAKE}/"
+    assert _known_server("http://bsky.example/x") is None  # only as it would be reached
+    assert _known_server("https://bsky.example:8443/x") is None
+    assert _known_server("https://other.example/x") is None  # checked by the guard
+    assert _known_server(f"{FAKE}/oauth/par") == f"{FAKE}/oauth/par"  # already mapped
+    assert _known_server(f"{FAKE}-evil/x") is None  # not under the configured base
