@@ -7,7 +7,7 @@ PORT ?= 8000
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup site run test lint typecheck unit openapi lock synth deploy bench load clean browser extension
+.PHONY: setup site run demo test lint typecheck unit openapi lock synth deploy bench load clean browser extension
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -48,6 +48,12 @@ run: setup site
 	cd extension && SITE=http://127.0.0.1:$(PORT) node build.mjs  # load extension/dist/chromium
 	$(OFFER_EXTENSION)
 	PORT=$(PORT) $(BIN)/python -m local.stack
+
+# make run, with a few believable months already in it (local/demo.py).
+demo: setup site
+	cd extension && SITE=http://127.0.0.1:$(PORT) node build.mjs
+	$(OFFER_EXTENSION)
+	DEMO=1 PORT=$(PORT) $(BIN)/python -m local.stack
 
 lint: setup
 	$(BIN)/ruff check .

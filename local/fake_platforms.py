@@ -38,6 +38,12 @@ class FakeGitLab(OAuth2Fake):
     def api(
         self, method: str, route: str, query: str, headers: dict[str, str], body: bytes
     ) -> Answer:
+        if route == "/users":  # public profiles by username, the published email with them
+            found = self.state.users.get(dict(parse_qsl(query)).get("username", "").lower())
+            if found is None:
+                return json_answer(200, [])
+            profile = {**others.GITLAB_USER, "id": found.id, "username": found.login}
+            return json_answer(200, [{**profile, "public_email": found.email or ""}])
         user = self.state.bearer(headers)
         if user is None:
             return json_answer(401, {"message": "401 Unauthorized"})

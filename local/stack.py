@@ -459,6 +459,10 @@ def main() -> None:
     port = int(os.environ.get("PORT", "8000"))
     stack = LocalStack(port=port)
     stack.start()
+    if os.environ.get("DEMO"):  # make demo: a few believable months already in it
+        from local.demo import report, seed
+
+        print(report(stack.url, seed(stack.url)), flush=True)
     stopped = threading.Event()
     # Ctrl-C and kill both stop the stack cleanly, even where SIGINT was inherited ignored
     # (a background job of a non-interactive shell).
