@@ -129,6 +129,15 @@ def dev_page(stack: LocalStack, said: str = "") -> Answer:
         '<label for="dns-txt">Value</label><input id="dns-txt" name="dns_txt" '
         'placeholder="flattr-verify=…" required>'
         '<button type="submit" id="dns-publish">Publish</button></form>'
+        "<h2>Publish a page</h2><p>The stack's own web: a page here is what the service "
+        "reads at that address (a site's <code>flattr:id</code> meta tag, a page's declared "
+        "author). Every other address is not found, as on a web this machine cannot reach.</p>"
+        '<form method="post" action="/_local/dev" class="stacked">'
+        '<label for="page-url">Address</label><input id="page-url" name="page_url" '
+        'placeholder="https://example.org/" required>'
+        '<label for="page-html">Its HTML</label><textarea id="page-html" name="page_html" '
+        'rows="4" required>&lt;meta name="flattr:id" content="…"&gt;</textarea>'
+        '<button type="submit" id="page-publish">Publish</button></form>'
         "<h2>The fakes</h2><p>Stand-ins for the platforms and Stripe, served here.</p>"
         f'<ul id="dev-fakes">{fakes}</ul>'
     )
@@ -157,6 +166,10 @@ def dev_action(stack: LocalStack, body: bytes) -> Answer:
             asked = {"name": form["dns_name"], "txt": form.get("dns_txt", "")}
             result = local_endpoint(stack, "POST", "/_local/dns", json.dumps(asked).encode())
             said = _summary(f"Published at {result['name']}:", result)
+        elif form.get("page_url"):
+            asked = {"url": form["page_url"], "html": form.get("page_html", "")}
+            result = local_endpoint(stack, "POST", "/_local/pages", json.dumps(asked).encode())
+            said = _summary("Published:", result)
         elif form.get("job"):
             name = form["job"]
             result = local_endpoint(stack, "POST", f"/_local/jobs/{name}", b"{}")

@@ -43,6 +43,8 @@ def local_endpoint(stack: LocalStack, method: str, path: str, body: bytes) -> di
         return _run_job(stack, path.removeprefix("/_local/jobs/"), payload)
     if path == "/_local/dns":
         return _publish_txt(stack, payload)
+    if path == "/_local/pages":
+        return _publish_page(stack, payload)
     raise Refused(404, "not-found", "no such local endpoint")
 
 
@@ -117,6 +119,18 @@ def _publish_txt(stack: LocalStack, payload: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(text, str) or not 0 < len(text) <= 255 or '"' in text:
         raise Refused(422, "validation-error", "txt: 1 to 255 characters, no quotes", "txt")
     return {"name": name.strip().lower(), "txt": stack.nameserver.publish(name, text)}
+
+
+def _publish_page(stack: LocalStack, payload: dict[str, Any]) -> dict[str, Any]:
+    """A page on the stack's own web (``{"url", "html"}``), as a person would publish one on
+    their site: the stack's fetches (a domain's meta tag, a page's declared author) read it."""
+    url, page = payload.get("url"), payload.get("html")
+    if not isinstance(page, str) or len(page) > 256 * 1024:
+        raise Refused(422, "validation-error", "html: the page, at most 256 KB", "html")
+    try:
+        return {"url": stack.web.publish(str(url or ""), page)}
+    except ValueError as error:
+        raise Refused(422, "validation-error", str(error), "url") from error
 
 
 def _run_job(stack: LocalStack, name: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -89,11 +89,7 @@ class LocalStack:
         self._moto.start()
         configure_environment(f"http://127.0.0.1:{moto_port}", prefix="local-")
         _point_at_fakes(self.url)
-        from local.nameserver import NameServer
-
-        # TXT records a person publishes (POST /_local/dns), answered to the stack's lookups.
-        self.nameserver = NameServer()
-        os.environ["DNS_NAMESERVER"] = self.nameserver.address
+        self._start_nameserver()
 
         # Imported only now: every boto3 client below must see the emulator's endpoint.
         from functions.common.settings import settings
@@ -112,9 +108,7 @@ class LocalStack:
         os.environ["SIGN_IN_TOKEN_URL"] = f"{self.url}{SIGN_IN}/oauth2/token"
         os.environ["SIGN_IN_REVOKE_URL"] = f"{self.url}{SIGN_IN}/oauth2/revoke"
         settings.cache_clear()
-        self.fakes = self._fake_platforms()
-        self.fake_github = self.fakes["github"]
-        self.fake_stripe = self._fake_stripe()
+        self._start_fakes()
         issuer = f"{self.url}/_local/idp"
         self.idp = LocalIdentityProvider(issuer, provisioned.user_pool_id, provisioned.client_id)
         self.sign_in = LocalSignIn(self.idp, self.url)
@@ -139,6 +133,24 @@ class LocalStack:
 
         self.pump = Pump({name: _queue_url(name) for name, _, _ in CONSUMERS})
         self.pump.start()
+
+    def _start_nameserver(self) -> None:
+        """TXT records a person publishes (POST /_local/dns), answered to the stack's
+        lookups through the resolver code that runs in AWS."""
+        from local.nameserver import NameServer
+
+        self.nameserver = NameServer()
+        os.environ["DNS_NAMESERVER"] = self.nameserver.address
+
+    def _start_fakes(self) -> None:
+        """The platforms', Stripe's and the web's stand-ins (``_point_at_fakes`` already
+        pointed the settings at them)."""
+        from local.fake_web import FakeWeb
+
+        self.fakes = self._fake_platforms()
+        self.fake_github = self.fakes["github"]
+        self.fake_stripe = self._fake_stripe()
+        self.web = FakeWeb()
 
     def _fake_stripe(self) -> Any:
         """Stripe's stand-in; its events go to our webhook as Stripe sends them: signed,
@@ -299,20 +311,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self._json(200, self.local.sign_in.site_config())
             elif parts.path.startswith(SIGN_IN + "/") and not parts.path.endswith("/jwks.json"):
                 self._sign_in(parts.path.removeprefix(SIGN_IN), parts.query, body)
-            elif parts.path == "/_local/mail" and self.command == "GET":
-                from local.devpages import mail_page
-
-                self._send(*mail_page())
-            elif parts.path == "/_local/dev" and self.command in ("GET", "POST"):
-                from local.devpages import dev_action, dev_page
-
-                self._send(
-                    *(
-                        dev_page(self.local)
-                        if self.command == "GET"
-                        else dev_action(self.local, body)
-                    )
-                )
+            elif parts.path in ("/_local/mail", "/_local/dev"):
+                self._send(*self._local_page(parts.path, body))
             elif parts.path.startswith("/_local/"):
                 self._local_endpoint(parts.path, body)
             elif parts.path.startswith("/_fake/") and (fake := self._fake(parts.path)):
@@ -331,9 +331,21 @@ class _RequestHandler(BaseHTTPRequestHandler):
             log.exception("local stack error")
             self._problem(500, "internal-error", "the local stack failed")
 
+    def _local_page(self, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        """The mailbox and the clock-and-jobs page (``local/devpages.py``)."""
+        from local.devpages import dev_action, dev_page, mail_page
+
+        if path == "/_local/mail":
+            return mail_page() if self.command == "GET" else (405, {}, b"")
+        if self.command == "POST":
+            return dev_action(self.local, body)
+        return dev_page(self.local) if self.command == "GET" else (405, {}, b"")
+
     def _fake(self, path: str) -> Any:
         """The fake that answers ``/_fake/<name>/...``, if there is one by that name."""
         name = path.removeprefix("/_fake/").split("/", 1)[0]
+        if name == "web":
+            return self.local.web
         return self.local.fake_stripe if name == "stripe" else self.local.fakes.get(name)
 
     def _api(self, path: str, query: str, body: bytes) -> None:
@@ -431,8 +443,10 @@ def _point_at_fakes(url: str) -> None:
     for fake in EVERY:
         os.environ.update(fake.environment_at(url))
         servers.update(fake.servers_at(url))
-    # The fake servers of Mastodon (and Bluesky) have names a person types; every other
-    # name stays behind the SSRF guard.
+    # The fake servers of Mastodon and Bluesky have names a person types; every other host
+    # is the stack's own web (pages a person publishes, local/fake_web.py): no internet here.
+    # In AWS nothing is named: every host a user names stays behind the SSRF guard.
+    servers["*"] = f"{url}/_fake/web"
     os.environ["KNOWN_SERVER_URLS"] = json.dumps(servers)
     os.environ["STRIPE_API_URL"] = f"{url}/_fake/stripe"  # the SDK talks to the fake
     os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"  # codes checked, as Cognito

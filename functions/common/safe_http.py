@@ -74,7 +74,10 @@ def is_public_address(text: str) -> bool:
 
 
 def check_url(url: str) -> None:
-    """Refuse a URL we would not fetch for a user: HTTPS on 443 to a public host."""
+    """Refuse a URL we would not fetch for a user: HTTPS on 443 to a public host (or on a
+    server an operator named)."""
+    if _known_server(url) is not None:
+        return
     parts = urlsplit(url)
     if parts.scheme != "https" or parts.port not in (None, 443):
         raise Refused("only https on the default port")
@@ -83,18 +86,24 @@ def check_url(url: str) -> None:
 
 def _known_server(url: str) -> str | None:
     """``url`` on a server an operator named (``KNOWN_SERVER_URLS``: a host and where to
-    reach it), rewritten to where it is reached (or already there); ``None`` for any other
-    URL, which the guard checks. Trusted as configuration is; in AWS none is named."""
+    reach it; ``*``: every other host, at ``<where>/<host>``), rewritten to where it is
+    reached (or already there); ``None`` for any other URL, which the guard checks. Trusted
+    as configuration is; in AWS none is named."""
     from functions.common.settings import settings
 
     known = settings().server_urls
     if any(url == base or url.startswith(f"{base}/") for base in known.values()):
         return url  # already where a named server is reached
     parts = urlsplit(url)
-    base = known.get((parts.hostname or "").lower())
-    if base is None or parts.scheme != "https" or parts.port not in (None, 443):
+    host = (parts.hostname or "").lower()
+    if not host or parts.scheme != "https" or parts.port not in (None, 443):
         return None
-    return base + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    rest = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    if host in known:
+        return known[host] + rest
+    if "*" in known and HOST.match(host):
+        return f"{known['*']}/{host}{rest}"
+    return None
 
 
 class GuardedAdapter(HTTPAdapter):
@@ -162,8 +171,9 @@ def request(
         if (urlsplit(url).hostname or "") != host:
             raise Refused("redirected to another host")
         check_url(url)
+        target = _known_server(url) or url
         with http.request(
-            method, url, timeout=timeout, allow_redirects=False, stream=True, **kwargs
+            method, target, timeout=timeout, allow_redirects=False, stream=True, **kwargs
         ) as response:
             if response.is_redirect and "location" in response.headers:
                 url = urljoin(url, response.headers["location"])

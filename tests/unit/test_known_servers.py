@@ -52,3 +52,25 @@ def test_a_guarded_request_to_a_named_server_goes_where_configured(setenv):
     assert _known_server("https://other.example/x") is None  # checked by the guard
     assert _known_server(f"{FAKE}/oauth/par") == f"{FAKE}/oauth/par"  # already mapped
     assert _known_server(f"{FAKE}-evil/x") is None  # not under the configured base
+
+
+def test_the_local_web_takes_every_other_host_when_named(setenv):
+    from functions.common.safe_http import _known_server, check_url
+
+    web = "http://127.0.0.1:9/_fake/web"
+    setenv(KNOWN_SERVER_URLS=f'{{"social.example": "{FAKE}", "*": "{web}"}}')
+    assert _known_server("https://social.example/x") == f"{FAKE}/x"  # a named one first
+    assert _known_server("https://Blog.Example.org/p?q=1") == f"{web}/blog.example.org/p?q=1"
+    assert _known_server("https://127.0.0.1/") is None  # not a host name: still checked
+    check_url("https://blog.example.org/")  # allowed: it goes to the local web
+    with pytest.raises(Invalid):
+        check_instance("*")  # not a server anyone can type
+
+
+def test_without_the_setting_every_url_is_checked(setenv, monkeypatch):
+    from functions.common.safe_http import Refused, check_url
+
+    setenv(KNOWN_SERVER_URLS="")
+    monkeypatch.setattr(safe_http, "RESOLVER", lambda *a, **k: [(2, 1, 6, "", ("10.0.0.5", 443))])
+    with pytest.raises(Refused, match="private address"):
+        check_url("https://blog.example.org/")
