@@ -205,6 +205,7 @@ class LocalStack:
         return {
             **{fake.display: fake.base_url for fake in self.fakes.values()},
             "Stripe (payments, payouts)": f"{self.url}/_fake/stripe",
+            "The web (pages published here)": f"{self.url}/_fake/web",
         }
 
     def stop(self) -> None:
