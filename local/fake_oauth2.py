@@ -267,8 +267,9 @@ required></label>
         return json_answer(404, {"error": "no such control"})
 
     def liked(self, number: int, item: dict[str, Any]) -> dict[str, Any]:
-        """A liked item as the platform's API answers it."""
-        raise NotImplementedError
+        """A liked item as the platform's API answers it (a platform connected for
+        ownership only, whose likes are never read, keeps the item as given)."""
+        return item
 
     def api(
         self, method: str, route: str, query: str, headers: dict[str, str], body: bytes

@@ -61,9 +61,6 @@ class FakeTwitch(OAuth2Fake):
     revoke_path = "/oauth2/revoke"
     pkce = False  # Twitch's authorization code flow has none
 
-    def liked(self, number: int, item: dict[str, Any]) -> dict[str, Any]:
-        return item  # Twitch is connected for ownership only: nothing is polled
-
     def api(
         self, method: str, route: str, query: str, headers: dict[str, str], body: bytes
     ) -> Answer:
@@ -82,9 +79,6 @@ class FakeVimeo(OAuth2Fake):
     name, display = "vimeo", "Vimeo"
     token_path = "/oauth/access_token"  # noqa: S105 - a path
     pkce = False  # Vimeo's client authenticates with HTTP Basic instead
-
-    def liked(self, number: int, item: dict[str, Any]) -> dict[str, Any]:
-        return item  # connected for ownership only
 
     def api(
         self, method: str, route: str, query: str, headers: dict[str, str], body: bytes
@@ -118,9 +112,6 @@ class FakeYouTube(OAuth2Fake):
             "YOUTUBE_TOKEN_URL": f"{base}/token",
             "YOUTUBE_REVOKE_URL": f"{base}/revoke",
         }
-
-    def liked(self, number: int, item: dict[str, Any]) -> dict[str, Any]:
-        return item  # connected for ownership only here
 
     def api(
         self, method: str, route: str, query: str, headers: dict[str, str], body: bytes
