@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import warnings
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from functions.common.errors import Invalid
 
@@ -38,7 +38,9 @@ def picture(data: bytes) -> bytes:
                 )
     except Invalid:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombWarning) as error:
+    except Exception as error:
+        # (UnidentifiedImageError, OSError, SyntaxError, struct.error, a bomb warning...):
+        # each is the same answer to the person, never a 500.
         raise Invalid("not a PNG, JPEG, WebP or GIF picture", field=FIELD) from error
     out = io.BytesIO()
     square.save(out, "WEBP", quality=85, method=4)  # no exif, icc or xmp passed: none kept

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from functions.common.errors import Invalid
@@ -99,3 +101,17 @@ def test_a_new_picture_has_a_new_version():
         f"/v1/profiles/octo/avatar?v={avatars.version_of(one)}"
     )
     assert avatars.url("octo", None) is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=2048), st.integers(min_value=0, max_value=400))
+def test_any_bytes_are_a_picture_or_a_clear_refusal(noise, cut):
+    """Anyone's bytes: random ones, and real files cut short or with noise spliced in."""
+    real = photo((40, 30), "PNG")
+    for data in (noise, real[:cut] + noise, real[:cut] + noise + real[cut:]):
+        try:
+            kept_bytes = pictures.picture(data)
+        except Invalid as refused:
+            assert refused.field == "body.image"
+        else:
+            assert kept_bytes[:4] == b"RIFF"
