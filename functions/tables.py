@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pynamodb.models import Model
 
+from functions.account import models as account
 from functions.claim import models as claim
 from functions.common import models as common
 from functions.common import tables
@@ -34,6 +35,9 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     core.SentMail,
     common.IdempotencyRecord,
     core.DeviceToken,
+    core.AppGrant,
+    account.App,
+    account.AppCode,
     core.Recipient,
     core.LedgerItem,
     core.Escrow,

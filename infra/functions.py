@@ -125,6 +125,9 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "users",
             "usernames",
             "avatars",  # the export shows the picture; the deletion removes it
+            "apps",  # apps registered for the REST API v2, and their authorization server
+            "app-codes",
+            "app-grants",
             "flattrs",
             "recipients",
             "device-tokens",

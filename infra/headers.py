@@ -4,7 +4,7 @@ headers policy) and for the local stack (``local/site.py``). No CDK import here.
 from __future__ import annotations
 
 # API paths: never site files. CloudFront routes the deployed ones to the API.
-API_PATHS = ("/v1/", "/claim/", "/rest/", "/oauth/bluesky/")
+API_PATHS = ("/v1/", "/claim/", "/rest/", "/oauth/bluesky/", "/oauth/token", "/oauth/revoke")
 
 
 def content_security_policy(*connect: str) -> str:

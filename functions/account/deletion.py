@@ -24,12 +24,13 @@ from typing import Any
 import boto3
 from pynamodb.exceptions import DoesNotExist
 
+from functions.account import apps
 from functions.common import clock, deletions, events
 from functions.common.clock import rfc3339
 from functions.common.observability import make_logger
 from functions.common.settings import settings
 from functions.common.storage import delete_all, ensure_bound
-from functions.core import avatars, devices, identity, profiles
+from functions.core import avatars, devices, grants, identity, profiles
 from functions.core.models import Flattr, Recipient, User
 from functions.core.ownership.directory import held_by
 
@@ -83,6 +84,14 @@ def _delete_sign_in(user_id: str, username: str | None) -> None:
             continue
 
 
+def _delete_apps(user_id: str) -> int:
+    """The apps the person registered, and every token they hold."""
+    mine = apps.mine(user_id)
+    for app in mine:
+        apps.delete(user_id, app.client_id)
+    return len(mine)
+
+
 def erase(body: dict[str, Any]) -> dict[str, int]:
     """``account-deleted``: the shared records of the user go (answers how many)."""
     ensure_bound()
@@ -91,6 +100,8 @@ def erase(body: dict[str, Any]) -> dict[str, int]:
         "recipients_released": _release_recipients(user_id),
         "flattrs": delete_all(Flattr.query(user_id), Flattr),
         "devices": devices.revoke_all(user_id),
+        "app_tokens": grants.revoke_all_of(user_id),
+        "apps": _delete_apps(user_id),
     }
     with contextlib.suppress(DoesNotExist):
         user = User.get(user_id)

@@ -10,12 +10,13 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
+from functions.account import apps as registered_apps
 from functions.claim import personal as claim_data
 from functions.common.clock import rfc3339
 from functions.common.money import money
 from functions.common.storage import ensure_bound
 from functions.connections import personal as connections_data
-from functions.core import avatars, ledger
+from functions.core import avatars, grants, ledger
 from functions.core.models import Escrow, Flattr, LedgerItem, User
 from functions.core.ownership.directory import held_by
 from functions.payments import personal as payments_data
@@ -121,4 +122,32 @@ def export(user_id: str) -> dict[str, Any]:
         "claimed_recipients": sorted(r.recipient for r in held_by(user_id)),
         "money": _money(user_id),
         **payments_data.export(user_id),
+        **_apps(user_id),
+    }
+
+
+def _apps(user_id: str) -> dict[str, Any]:
+    """The apps the person registered (no secret: only its hash is kept) and the apps they
+    allowed (no token: likewise)."""
+    return {
+        "apps_registered": [
+            {
+                "client_id": app.client_id,
+                "name": app.name,
+                "redirect_uris": list(app.redirect_uris),
+                "website": app.website,
+                "public": bool(app.public),
+                "created_at": rfc3339(app.created_at),
+            }
+            for app in registered_apps.mine(user_id)
+        ],
+        "apps_allowed": [
+            {
+                "client_id": allowed.client_id,
+                "scopes": allowed.scopes,
+                "allowed_at": rfc3339(allowed.allowed_at),
+                "last_used_at": rfc3339(allowed.last_used_at),
+            }
+            for allowed in grants.allowed(user_id)
+        ],
     }

@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from functions.account import deletion, devices, security, sessions
+from functions.account import app_routes, deletion, devices, security, sessions
 from functions.account import export as data_export
 from functions.common.api import DomainRouter, current_user_id, jwt_claims
 
@@ -32,4 +32,4 @@ def delete_me() -> Response[Any]:
 
 
 # What the Lambda serves and the OpenAPI document describes.
-routers = [router, *security.routers, *devices.routers, sessions.router]
+routers = [router, *security.routers, *devices.routers, sessions.router, *app_routes.routers]

@@ -188,6 +188,9 @@ def make_resolver(routers: Iterable[Router], logger: Logger) -> APIGatewayHttpRe
 # The Flattr extension resends its whole backlog at once (issue 15): its route takes up to
 # API Gateway's own limit.
 BULK_ROUTES = frozenset({"POST /rest/v2/flattr/bulk"})
+# Routes that read a form body themselves (OAuth's token and revocation endpoints: RFC 6749
+# and 7009 speak forms); every other route's form body is dropped.
+FORM_ROUTES = frozenset({"POST /oauth/token", "POST /oauth/revoke"})
 BULK_BODY_BYTES = 10 * 1024 * 1024
 
 
@@ -234,6 +237,10 @@ def check_raw_body(event: dict[str, Any]) -> Problem | None:
         )
         if content_type.split(";", 1)[0].strip().lower() != "application/x-www-form-urlencoded":
             return bad_field(400, "body", "is not valid JSON")
+        if event.get("routeKey") in FORM_ROUTES:
+            event["body"] = text
+            event["isBase64Encoded"] = False
+            return None
         # A real form post (RFC 8058's one-click unsubscribe sends one): no route reads a
         # form body, so it is dropped; a route that wants JSON then says what is missing.
         event["body"] = None

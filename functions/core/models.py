@@ -276,6 +276,53 @@ class DeviceToken(Model):
     by_user = DeviceTokenByUser()
 
 
+class AppGrantByUser(GlobalSecondaryIndex["AppGrant"]):
+    class Meta:
+        index_name = "by-user"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    client_id = UnicodeAttribute(range_key=True)
+
+
+class AppGrantByClient(GlobalSecondaryIndex["AppGrant"]):
+    class Meta:
+        index_name = "by-client"
+        projection = KeysOnlyProjection()
+
+    client_id = UnicodeAttribute(hash_key=True)
+
+
+class AppGrantByCode(GlobalSecondaryIndex["AppGrant"]):
+    class Meta:
+        index_name = "by-code"
+        projection = KeysOnlyProjection()
+
+    code_hash = UnicodeAttribute(hash_key=True)
+
+
+@table
+class AppGrant(Model):
+    """An app's access token for one person (the Flattr REST API v2's apps): as v2's, it
+    does not expire, and it can be revoked; kept only as its hash (shown once, in the token
+    answer), with the scopes the person allowed and the code it was given for (a code used
+    twice revokes what it gave)."""
+
+    class Meta(TableMeta):
+        table_name = "app-grants"
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    client_id = UnicodeAttribute()
+    scopes = UnicodeAttribute()  # space-separated, as OAuth writes them
+    code_hash = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    last_used_at = UTCDateTimeAttribute(null=True)  # to the hour
+    by_user = AppGrantByUser()
+    by_client = AppGrantByClient()
+    by_code = AppGrantByCode()
+
+
 LATER = "later"  # a month's stats item: what became of its held money since the split
 
 

@@ -59,7 +59,14 @@ def test_the_site_and_the_api_share_one_origin_over_https(template):
     assert config["DefaultRootObject"] == "index.html"
     behaviors = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
     assert set(behaviors) == {f"{path}*" for path in API_PATHS}
-    assert {"/v1/*", "/claim/*", "/rest/*", "/oauth/bluesky/*"} == set(behaviors)
+    assert {
+        "/v1/*",
+        "/claim/*",
+        "/rest/*",
+        "/oauth/bluesky/*",
+        "/oauth/token*",  # apps' token and revocation endpoints; /oauth/authorize is a page
+        "/oauth/revoke*",
+    } == set(behaviors)
     for behavior in behaviors.values():
         assert behavior["ViewerProtocolPolicy"] == "https-only"
         assert behavior["CachePolicyId"] == CACHING_DISABLED  # answers are per person

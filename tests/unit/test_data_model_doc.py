@@ -66,4 +66,5 @@ def test_a_models_owner_is_the_package_it_lives_in():
         "claim",
         "connections",
         "payments",
+        "account",
     }

@@ -24,6 +24,8 @@ PUBLIC = {
     # Creators' public pages and badges (api.md: Profiles and badges).
     "GET /v1/profiles/{username}",
     "GET /v1/profiles/{username}/avatar",
+    "POST /oauth/token",
+    "POST /oauth/revoke",
     "GET /v1/profiles/{username}/badge.svg",
     "GET /v1/recipients/{key}/badge.svg",
     "GET /v1/email/unsubscribe",
