@@ -7,6 +7,7 @@ declines. Screenshots at desktop and phone widths go to test-artifacts/website/.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -15,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
@@ -364,6 +366,81 @@ def test_a_domain_is_verified_on_one_machine(stack: Client, browser: Browser):
     _, token = stack.sign_in("site-owner@example.org")
     (mine,) = stack.request("GET", "/v1/domains", token=token).json["items"]
     assert mine["verified"] is True
+    page.context.close()
+
+
+def test_an_app_is_registered_allowed_and_revoked_in_the_site(stack: Client, browser: Browser):
+    """Issue 33, step 1: a developer registers an app on /developers (its secret shown
+    once); a person the app sends to /oauth/authorize signs in, reads in words what it may
+    do, allows it and is sent back with a code the app exchanges for a token; the account
+    page lists the app, and revoking it ends its token."""
+    back = "http://127.0.0.1:9/flattr-callback"  # the app, listening on loopback (RFC 8252)
+    page = browser.new_context(viewport=WIDTHS["desktop"]).new_page()
+    page.goto(stack.base + "/developers")
+    sign_in_here(page, "app-maker@example.org")
+    page.fill("#app-name", "Pod Player")
+    page.fill("#app-redirects", back)
+    page.fill("#app-website", "https://podplayer.example.org/")
+    page.click("#app-register")
+    expect(page.locator("#dev-message")).to_have_text("Your app is registered.")
+    client_id = page.locator("#dev-client-id").inner_text()
+    secret = page.locator("#dev-secret").inner_text()
+    page.screenshot(path=str(SHOTS / "developers-desktop.png"), full_page=True)
+    page.reload()
+    expect(page.locator("#dev-secret")).to_have_count(0)  # shown that once
+    expect(page.locator("#dev-app-list li")).to_contain_text(["Pod Player"])
+    page.context.close()
+
+    answered: list[str] = []
+
+    def the_app(route) -> None:  # the app's own page, where the browser is sent back
+        answered.append(route.request.url)
+        route.fulfill(status=200, body="ok")
+
+    for name, width in WIDTHS.items():
+        page = browser.new_context(viewport=width).new_page()
+        page.route(f"{back}**", the_app)
+        asked = {"response_type": "code", "client_id": client_id, "scope": "flattr email",
+                 "state": f"s-{name}", "redirect_uri": back}  # fmt: skip
+        page.goto(f"{stack.base}/oauth/authorize?{urlencode(asked)}")
+        sign_in_here(page, "app-user@example.org")
+        expect(page.locator("#consent-title")).to_have_text("Pod Player asks to act for you")
+        expect(page.locator("#consent-scopes li")).to_have_text(
+            [
+                "See your public profile and the things you flattred",
+                "Flattr things for you, from your monthly budget",
+                "See your email address",
+            ]
+        )
+        page.screenshot(path=str(SHOTS / f"consent-{name}.png"), full_page=True)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width["width"]
+        page.click("#consent-allow")
+        page.wait_for_url(f"{back}?*")
+        got = parse_qs(urlsplit(answered[-1]).query)
+        assert got["state"] == [f"s-{name}"]
+        page.context.close()
+    pair = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    exchanged = stack.request(
+        "POST",
+        "/oauth/token",
+        raw=urlencode(
+            {"grant_type": "authorization_code", "code": got["code"][0], "redirect_uri": back}
+        ).encode(),
+        content_type="application/x-www-form-urlencoded",
+        headers={"Authorization": f"Basic {pair}"},
+    )
+    assert exchanged.status == 200, exchanged.body
+    assert set(exchanged.json["scope"].split()) == {"flattr", "email"}
+
+    page = browser.new_context(viewport=WIDTHS["phone"]).new_page()
+    page.goto(stack.base + "/account")
+    sign_in_here(page, "app-user@example.org")
+    expect(page.locator("#allowed-app-list li")).to_contain_text(["Pod Player"])
+    page.screenshot(path=str(SHOTS / "account-apps-phone.png"), full_page=True)
+    page.click(f"#forbid-{client_id}")
+    page.click(f"#forbid-{client_id}-confirm")
+    expect(page.locator("#allowed-apps-message")).to_have_text("The app can no longer act for you.")
+    expect(page.locator("#allowed-app-list")).to_have_count(0)
     page.context.close()
 
 

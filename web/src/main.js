@@ -2,6 +2,7 @@
 // answer every page path with index.html).
 import { accessToken, signOut } from "./auth.js";
 import { el } from "./dom.js";
+import { consentPage, developersPage } from "./apps.js";
 import { claimPage } from "./claimpage.js";
 import { creatorPage, emailProofPage } from "./creator.js";
 import { extensionSignIn } from "./extpage.js";
@@ -29,6 +30,8 @@ const ROUTES = {
   "/flattr": flattrPage,
   "/button": buttonPage,
   "/oauth/ext": extensionSignIn,
+  "/oauth/authorize": consentPage,
+  "/developers": developersPage,
 };
 
 function navigate(path, { replace = false } = {}) {

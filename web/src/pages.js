@@ -3,7 +3,7 @@ import { api } from "./api.js";
 import { accessToken, finishSignIn, signIn, signOut } from "./auth.js";
 import { el, say, sayInvalid, scrollTable, show } from "./dom.js";
 import { formatDate, formatMoney, formatMonth, parseAmount } from "./format.js";
-import { devicesSection, securitySection } from "./security.js";
+import { allowedAppsSection, devicesSection, securitySection } from "./security.js";
 import { shortfallNotice } from "./shortfall.js";
 import { contributorSteps, stepsBox } from "./firstvisit.js";
 import { STRINGS as S } from "./strings.js";
@@ -242,6 +242,7 @@ export async function account(navigate) {
     el("h1", {}, S.accountTitle),
     await securitySection(),
     await devicesSection(),
+    await allowedAppsSection(),
     el("h2", {}, S.exportTitle),
     el("p", {}, S.exportText),
     el("button", { type: "button", id: "export", onclick: download }, S.exportButton),

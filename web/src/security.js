@@ -5,6 +5,7 @@ import { formatDate } from "./format.js";
 import { signIn } from "./auth.js";
 import { dangerAction, el, say } from "./dom.js";
 import { qrImage } from "./qr.js";
+import { scopeLines } from "./scopes.js";
 import { STRINGS as S } from "./strings.js";
 
 function time(iso) {
@@ -92,6 +93,32 @@ export async function devicesSection() {
         : el("ul", { id: "device-list" }, items.map((device) => el("li", {},
             `${device.name}, ${device.last_used_at ? `${S.devicesLastUsed} ${formatDate(device.last_used_at)}` : S.devicesNever} `,
             dangerAction({ id: `revoke-${device.id}`, label: S.devicesRevoke, explain: S.devicesRevokeExplained, confirmLabel: S.devicesRevokeConfirm, act: () => revoke(device) })))),
+      message,
+    );
+  };
+  await draw();
+  return box;
+}
+
+/** The account page's section: the apps this person allowed. */
+export async function allowedAppsSection() {
+  const box = el("section", { id: "allowed-apps", "aria-labelledby": "allowed-apps-title" });
+  const draw = async (said = "") => {
+    const items = (await api("GET", "/v1/me/apps")).data.items;
+    const message = el("p", { id: "allowed-apps-message", role: "status" }, said);
+    const revoke = async (app) => {
+      const done = await api("DELETE", `/v1/me/apps/${encodeURIComponent(app.client_id)}`);
+      if (done.ok) draw(S.appsRevoked);
+      else say(message, done, "");
+    };
+    box.replaceChildren(
+      el("h2", { id: "allowed-apps-title" }, S.appsAllowedTitle),
+      items.length === 0
+        ? el("p", {}, S.appsAllowedNone)
+        : el("ul", { id: "allowed-app-list" }, items.map((app) => el("li", {},
+            el("strong", {}, app.name || S.appsGone), ` ${S.appsMay} ${scopeLines(app.scopes, S).join("; ").toLowerCase()}. `,
+            `${app.last_used_at ? `${S.appsLastUsed} ${formatDate(app.last_used_at)}` : S.appsNotUsed}. `,
+            dangerAction({ id: `forbid-${app.client_id}`, label: S.appsRevoke, explain: S.appsRevokeExplained, confirmLabel: S.appsRevokeConfirm, act: () => revoke(app) })))),
       message,
     );
   };
