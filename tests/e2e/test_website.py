@@ -157,6 +157,10 @@ def test_a_person_downloads_their_data_and_deletes_their_account(stack: Client, 
 
 def test_the_history_shows_a_split_month_and_draws_its_flattrs(stack: Client, browser: Browser):
     page = signed_in_page(browser, stack, "historian@example.org")
+    page.goto(f"{stack.base}/history")  # before any split: said so, not "this month"
+    expect(page.locator("#per-month-empty")).to_have_text(
+        "No money has been split yet: this chart fills in as months end."
+    )
     user_id, token = stack.sign_in("historian@example.org")
     paid = stack.request(
         "POST",

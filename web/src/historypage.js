@@ -105,7 +105,7 @@ const COLOURS = ["#0b5cad", "#a05a00", "#2e7d32", "#8e24aa", "#c62828", "#546e7a
 function perMonthChart(statements) {
   const { months, receivers, stacks } = moneyPerMonthStacked(statements, 5, S.others);
   const figure = el("figure", { id: "per-month" }, el("figcaption", {}, S.perMonthTitle));
-  if (receivers.length === 0) return el("p", { id: "per-month-empty" }, S.nothingYet);
+  if (receivers.length === 0) return el("p", { id: "per-month-empty" }, S.perMonthEmpty);
   const width = chartWidth();
   const order = receivers.map((_, i) => i).reverse(); // the tallest stack first, so all show
   new uPlot(

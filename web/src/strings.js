@@ -34,6 +34,7 @@ export const STRINGS = {
   expiredSince: "not claimed in time: the money came back to you",
   waiting: "waits to be claimed",
   nothingYet: "No flattrs yet this month.",
+  perMonthEmpty: "No money has been split yet: this chart fills in as months end.",
   statement_open: "open: the month is not split yet",
   statement_split: "split",
   statementEmpty: "You made no flattrs in this month. Pick another month above.",
