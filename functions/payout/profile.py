@@ -3,6 +3,7 @@ first use), and a creator's public page: username, name, description, income, go
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -29,8 +30,10 @@ def change(
     time_zone: str | None,
     email: str | None,
     money_emails: bool | None = None,
+    public: PublicChange | None = None,
 ) -> User:
-    """Change what is given (a budget no lower than the minimum)."""
+    """Change what is given (a budget no lower than the minimum) and, with ``public``, the
+    public page: one write of the user item (the username's own table aside)."""
     actions: list[Action] = []
     if budget is not None:
         minimum = settings().min_monthly_budget_micros
@@ -47,33 +50,40 @@ def change(
         actions.append(User.email.set(email))
     if money_emails is not None:
         actions.append(User.money_emails.set(money_emails))
+    if public is not None:
+        actions += _public_actions(user, public)
     if actions:
         user.update(actions=actions)
     return user
 
 
-def change_public(
-    user: User,
-    *,
-    username: str | None,
-    display_name: str | None,
-    description: str | None,
-    public_income: bool | None,
-    goal: int | None,
-) -> User:
-    """Change the public page: the username through ``core.profiles`` (unique, kept a year
-    after release); an empty name or description removes it; a goal of 0 removes it."""
-    if username is not None:
-        profiles.take(user, username)
+@dataclass(frozen=True)
+class PublicChange:
+    """The public page's fields as asked (None: unchanged)."""
+
+    username: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    public_income: bool | None = None
+    goal: int | None = None
+
+
+def _public_actions(user: User, change: PublicChange) -> list[Action]:
+    """The username through ``core.profiles`` (unique, kept a year after release), then
+    what changes on the user item: an empty name or description removes it; a goal of 0
+    removes it."""
+    if change.username is not None:
+        profiles.take(user, change.username)
     actions: list[Action] = []
-    for attribute, value in ((User.display_name, display_name), (User.description, description)):
+    for attribute, value in (
+        (User.display_name, change.display_name),
+        (User.description, change.description),
+    ):
         if value is not None:
             text = value.strip()
             actions.append(attribute.set(text) if text else attribute.remove())
-    if public_income is not None:
-        actions.append(User.public_income.set(public_income))
-    if goal is not None:
-        actions.append(User.goal.set(goal) if goal > 0 else User.goal.remove())
-    if actions:
-        user.update(actions=actions)
-    return user
+    if change.public_income is not None:
+        actions.append(User.public_income.set(change.public_income))
+    if change.goal is not None:
+        actions.append(User.goal.set(change.goal) if change.goal > 0 else User.goal.remove())
+    return actions

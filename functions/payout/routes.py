@@ -119,14 +119,13 @@ def patch_me(change: Annotated[ProfileChange, Body()]) -> Profile:
         time_zone=change.time_zone,
         email=str(change.email) if change.email is not None else None,
         money_emails=change.money_emails,
-    )
-    changed = profile.change_public(
-        changed,
-        username=change.username,
-        display_name=change.display_name,
-        description=change.description,
-        public_income=change.public_income,
-        goal=change.goal.micros if change.goal is not None else None,
+        public=profile.PublicChange(
+            username=change.username,
+            display_name=change.display_name,
+            description=change.description,
+            public_income=change.public_income,
+            goal=change.goal.micros if change.goal is not None else None,
+        ),
     )
     return _profile(changed)
 

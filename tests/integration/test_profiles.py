@@ -179,3 +179,11 @@ def test_a_deleted_accounts_picture_is_gone_and_was_in_its_export(june):
     assert call("DELETE", "/v1/me", user="ada").status == 204
     finish_deletions()
     assert Avatar.count("ada") == 0
+
+
+def test_a_refused_username_changes_nothing_else_asked_with_it(june):
+    assert patch("bob", username="taken_name").status == 200
+    refused = patch("ada", username="taken_name", display_name="Ada", time_zone="Europe/Berlin")
+    assert refused.status == 409
+    me = call("GET", "/v1/me", user="ada").json
+    assert (me["display_name"], me["time_zone"]) == (None, "UTC")  # all or nothing
