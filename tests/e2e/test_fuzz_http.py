@@ -11,7 +11,9 @@ import pytest
 
 from tests.e2e.conftest import Client
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+# Its own group: it has its own stack (this module's), and its three minutes run beside the
+# other journeys instead of after them on the same worker.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("fuzz")]
 ROOT = Path(__file__).resolve().parents[2]
 
 
