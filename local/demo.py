@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from local.client import Client, approve, start_connect
+from local.devpages import next_month
 
 # (email, monthly budget in euros, paid in)
 CONTRIBUTORS = (
@@ -49,11 +50,6 @@ def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _next_month(moment: datetime) -> datetime:
-    first = (moment.replace(day=1) + timedelta(days=32)).replace(day=1)
-    return first.replace(hour=10, minute=1)  # after the split and the day's emails
-
-
 def seed(base: str) -> Seeded:
     web = Client(base)
     now = datetime.fromisoformat(
@@ -79,7 +75,7 @@ def seed(base: str) -> Seeded:
                     made += 1
         if index == MONTHS:
             break  # this month goes on: its flattrs wait for its split
-        month = _next_month(month)
+        month = next_month(month)
         web.request("POST", "/_local/clock", {"now": _iso(month)})
     _octocat_claims(web)
     return Seeded(len(CONTRIBUTORS), made, MONTHS)

@@ -7,16 +7,17 @@ act as the platform's users. Each platform's fake (``local/fake_platforms.py``,
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import threading
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 from oauthlib.common import Request
 from oauthlib.oauth2 import RequestValidator, WebApplicationServer
+
+from functions.common.api import basic_credentials
 
 Answer = tuple[int, dict[str, str], bytes]
 
@@ -61,18 +62,6 @@ class FakeState:
         value = headers.get("authorization", "")
         login = self.tokens.get(value.split(" ", 1)[-1].strip())
         return self.user(login) if login is not None else None
-
-
-def basic_credentials(request: Request) -> tuple[str, str] | None:
-    value = (request.headers or {}).get("Authorization", "")
-    if not value.startswith("Basic "):
-        return None
-    try:
-        decoded = base64.b64decode(value.removeprefix("Basic ")).decode()
-    except ValueError:
-        return None
-    client_id, _, secret = decoded.partition(":")
-    return unquote(client_id), unquote(secret)
 
 
 class Validator(RequestValidator):
@@ -124,7 +113,8 @@ class Validator(RequestValidator):
         return True
 
     def authenticate_client(self, request: Request, *a: Any, **k: Any) -> bool:
-        given = basic_credentials(request) or (request.client_id, request.client_secret)
+        authorization = (request.headers or {}).get("Authorization", "")
+        given = basic_credentials(authorization) or (request.client_id, request.client_secret)
         if given == (self.state.client_id, self.state.client_secret):
             request.client_id = self.state.client_id
             request.client = type("Client", (), {"client_id": self.state.client_id})()

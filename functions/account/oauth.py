@@ -7,13 +7,12 @@ once, for ten minutes; used again, what it gave is revoked (RFC 6749, 4.1.2)."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import unquote, urlencode
+from urllib.parse import urlencode
 
 from oauthlib.common import Request
 from oauthlib.oauth2 import (
@@ -30,6 +29,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from functions.account import apps
 from functions.account.models import App, AppCode
 from functions.common import clock
+from functions.common.api import basic_credentials
 from functions.common.errors import Invalid, Missing
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound
@@ -44,16 +44,7 @@ def _hash(value: str) -> str:
 
 
 def _basic(request: Request) -> tuple[str, str] | None:
-    """HTTP Basic client credentials (RFC 6749, 2.3.1: form-encoded, then base64)."""
-    value = (request.headers or {}).get("Authorization", "")
-    if not value.lower().startswith("basic "):
-        return None
-    try:
-        decoded = base64.b64decode(value[6:].strip(), validate=True).decode()
-    except (ValueError, UnicodeDecodeError):
-        return None
-    client_id, _, secret = decoded.partition(":")
-    return unquote(client_id), unquote(secret)
+    return basic_credentials((request.headers or {}).get("Authorization", ""))
 
 
 class Validator(RequestValidator):

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -98,6 +99,19 @@ class DomainRouter(Router):
         self, rule: str, *args: Any, public: bool = False, devices: bool = False, **kwargs: Any
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return self._declared("DELETE", super().delete, rule, public, devices, *args, **kwargs)
+
+
+def basic_credentials(authorization: str) -> tuple[str, str] | None:
+    """The user id and password of an HTTP ``Basic`` authorization (RFC 7617; OAuth clients
+    form-encode both first, RFC 6749 2.3.1), or None for anything else."""
+    if not authorization.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    user, _, password = decoded.partition(":")
+    return unquote(user), unquote(password)
 
 
 def problem_response(problem: Problem) -> Response[str]:

@@ -76,8 +76,11 @@ def is_public_address(text: str) -> bool:
 def check_url(url: str) -> None:
     """Refuse a URL we would not fetch for a user: HTTPS on 443 to a public host (or on a
     server an operator named)."""
-    if _known_server(url) is not None:
-        return
+    if _known_server(url) is None:
+        _check_public(url)
+
+
+def _check_public(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme != "https" or parts.port not in (None, 443):
         raise Refused("only https on the default port")
@@ -125,7 +128,7 @@ class GuardedAdapter(HTTPAdapter):
         if known is not None:
             request.url = known  # a server an operator named: reached where configured
         else:
-            check_url(str(request.url))
+            _check_public(str(request.url))
         response = super().send(request, stream=True, timeout=timeout or self.timeout, **kwargs)
         if not stream:
             body = bytearray()
@@ -170,8 +173,10 @@ def request(
     for _ in range(MAX_REDIRECTS + 1):
         if (urlsplit(url).hostname or "") != host:
             raise Refused("redirected to another host")
-        check_url(url)
-        target = _known_server(url) or url
+        known = _known_server(url)
+        if known is None:
+            _check_public(url)
+        target = known or url
         with http.request(
             method, target, timeout=timeout, allow_redirects=False, stream=True, **kwargs
         ) as response:

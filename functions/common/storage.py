@@ -5,14 +5,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from functions.common import tables
+from functions.common import clock, tables
 from functions.common.settings import settings
 
 _lock = threading.Lock()
@@ -85,6 +86,23 @@ def delete_all(items: Iterable[Model], model: type[Model]) -> int:
             batch.delete(item)
             count += 1
     return count
+
+
+def note_use(item: Model, last_used: Any, key: Any, every: timedelta) -> bool:
+    """Note that ``item`` (a token) was used now, in ``last_used``, when its last noted use
+    is older than ``every`` (one write an ``every`` at most); False when the item is gone
+    (revoked this very moment: the condition on ``key`` keeps it from being recreated)."""
+    now = clock.now()
+    seen = getattr(item, last_used.attr_name)
+    if seen is not None and now - seen <= every:
+        return True
+    try:
+        item.update(actions=[last_used.set(now)], condition=key.exists())
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+        return False
+    return True
 
 
 BATCH_GET_KEYS = 100  # DynamoDB's limit on the keys of one BatchGetItem, over all its tables

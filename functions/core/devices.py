@@ -11,11 +11,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock
 from functions.common.errors import Missing
-from functions.common.storage import condition_failed, ensure_bound
+from functions.common.storage import ensure_bound, note_use
 from functions.core.models import DeviceToken
 
 PREFIX = "fd_"
@@ -75,15 +75,7 @@ def user_of(token: str) -> DeviceToken | None:
         device = DeviceToken.get(_hash(token))
     except DoesNotExist:
         return None
-    now = clock.now()
-    if device.last_used_at is None or now - device.last_used_at > TOUCH_EVERY:
-        try:
-            device.update(
-                actions=[DeviceToken.last_used_at.set(now)],
-                condition=DeviceToken.token_hash.exists(),  # not recreated once revoked
-            )
-        except UpdateError as error:
-            if not condition_failed(error):
-                raise
-            return None
+    # Not recreated once revoked: gone meanwhile, the token opens nothing.
+    if not note_use(device, DeviceToken.last_used_at, DeviceToken.token_hash, TOUCH_EVERY):
+        return None
     return device

@@ -11,10 +11,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist
 
 from functions.common import clock
-from functions.common.storage import condition_failed, ensure_bound
+from functions.common.storage import delete_all, ensure_bound, note_use
 from functions.core.models import AppGrant
 
 PREFIX = "fa_"
@@ -61,17 +61,8 @@ def of(token: str) -> AppGrant | None:
     grant = find(token)
     if grant is None:
         return None
-    now = clock.now()
-    if grant.last_used_at is None or now - grant.last_used_at >= TOUCH_EVERY:
-        try:
-            grant.update(
-                actions=[AppGrant.last_used_at.set(now)],
-                condition=AppGrant.token_hash.exists(),
-            )
-        except UpdateError as error:
-            if not condition_failed(error):
-                raise
-            return None  # revoked this very moment
+    if not note_use(grant, AppGrant.last_used_at, AppGrant.token_hash, TOUCH_EVERY):
+        return None  # revoked this very moment
     return grant
 
 
@@ -113,38 +104,22 @@ def revoke(token: str) -> None:
 def revoke_for_user(user_id: str, client_id: str) -> int:
     """Every token ``client_id`` holds for ``user_id``; answers how many ended."""
     ensure_bound()
-    ended = 0
-    for grant in AppGrant.by_user.query(user_id, AppGrant.client_id == client_id):
-        AppGrant(grant.token_hash).delete()
-        ended += 1
-    return ended
+    return delete_all(AppGrant.by_user.query(user_id, AppGrant.client_id == client_id), AppGrant)
 
 
 def revoke_all_of(user_id: str) -> int:
     """Every app's tokens for ``user_id`` (the account is deleted)."""
     ensure_bound()
-    ended = 0
-    for grant in AppGrant.by_user.query(user_id):
-        AppGrant(grant.token_hash).delete()
-        ended += 1
-    return ended
+    return delete_all(AppGrant.by_user.query(user_id), AppGrant)
 
 
 def revoke_client(client_id: str) -> int:
     """Every token of ``client_id`` (its developer deleted it)."""
     ensure_bound()
-    ended = 0
-    for grant in AppGrant.by_client.query(client_id):
-        AppGrant(grant.token_hash).delete()
-        ended += 1
-    return ended
+    return delete_all(AppGrant.by_client.query(client_id), AppGrant)
 
 
 def revoke_code(code_hash: str) -> int:
     """What an authorization code gave (it was used a second time: RFC 6749, 4.1.2)."""
     ensure_bound()
-    ended = 0
-    for grant in AppGrant.by_code.query(code_hash):
-        AppGrant(grant.token_hash).delete()
-        ended += 1
-    return ended
+    return delete_all(AppGrant.by_code.query(code_hash), AppGrant)
