@@ -114,6 +114,13 @@ def _declared_routes() -> tuple[Route, ...]:
 
 ROUTES: tuple[Route, ...] = _declared_routes()
 
+# The REST API v2's paths as its clients write them, with a trailing slash too (its own
+# documentation writes ``/things/lookup/?url=``), and its own 404 for a path it does not
+# have: every other ``/rest/v2`` request goes to the track Lambda (``common/api`` drops the
+# slash, its resolver answers). A route above is more specific and wins (the bulk route's
+# authorizer stays).
+CATCH_ALL: tuple[Route, ...] = (Route("ANY", "/rest/v2/{proxy+}", "track", public=True),)
+
 JOBS: tuple[Job, ...] = (
     # Every hour of the 1st until 06:30: a month whose flattrs wait for owner lookups is
     # split once they are settled, at most six hours after it ended (core/ownership/settle).

@@ -14,7 +14,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from functions.deployment import ROUTES
+from functions.deployment import CATCH_ALL, ROUTES
 
 # No query strings, paths or headers: they can carry URLs and tokens.
 ACCESS_LOG_FORMAT = (
@@ -90,7 +90,7 @@ class Api(Construct):
             domain: integrations.HttpLambdaIntegration(f"{domain.title()}Integration", function)
             for domain, function in functions.items()
         }
-        for route in ROUTES:
+        for route in ROUTES + CATCH_ALL:
             self.http_api.add_routes(
                 path=route.path,
                 methods=[apigw.HttpMethod(route.method)],

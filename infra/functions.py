@@ -44,10 +44,13 @@ STRIPE_SECRET = "flattr/stripe"  # noqa: S105 - its name; operators store the ke
 
 DOMAIN_ACCESS: dict[str, Access] = {
     "track": Access(
-        reads=("users", "recipients", "month-splits"),
+        # usernames: the REST API v2's users are found by their names.
+        reads=("users", "usernames", "recipients", "month-splits"),
         # lookups: owner answers read, months marked waiting; the worker keeps answers.
         # handle-aliases: a handle settled to its account id is put on record.
-        writes=("flattrs", "activity", "lookups", "handle-aliases"),
+        # app-grants: the REST API v2's tokens, their last use noted; rate-limits: its
+        # hourly limits per person and per app.
+        writes=("flattrs", "activity", "lookups", "handle-aliases", "app-grants", "rate-limits"),
         url_hash_secret=True,
         events_handler=True,  # the owner-lookup worker (infra/lookups.py)
         token_key=True,  # an address a page names as its receiver is kept sealed

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from aws_cdk import Acknowledgment, Stack, Validations
 from constructs import IConstruct
 
-from functions.deployment import ROUTES
+from functions.deployment import CATCH_ALL, ROUTES
 
 if TYPE_CHECKING:
     from infra.stack import FlattrStack
@@ -90,7 +90,9 @@ def acknowledge(stack: FlattrStack) -> None:
         "protects expires within 30 days (TTL), so it is rotated by redeploying, not on a timer.",
     )
     for route in stack.api.http_api.node.children:
-        if route.node.id in {f"{r.method}{r.path.replace('/', '--')}" for r in ROUTES if r.public}:
+        if route.node.id in {
+            f"{r.method}{r.path.replace('/', '--')}" for r in ROUTES + CATCH_ALL if r.public
+        }:
             _ack(route, "APIG4", "Public by contract (docs/api): needs no sign-in.")
     _ack(
         stack.payment_events.dead_letters,

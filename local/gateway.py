@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from functions.deployment import ROUTES, Route
+from functions.deployment import CATCH_ALL, ROUTES, Route
 
 
 @dataclass
@@ -36,17 +36,19 @@ class LambdaContext:
 
 
 def _pattern(path: str) -> re.Pattern[str]:
-    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
+    regex = re.sub(r"\\\{(\w+)\\\+\\\}", r"(?P<\1>.+)", re.escape(path))  # greedy: {proxy+}
+    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", regex)
     return re.compile(f"^{regex}$")
 
 
-_COMPILED = [(route, _pattern(route.path)) for route in ROUTES]
+# As API Gateway chooses: a declared route first, a catch-all only for what none matches.
+_COMPILED = [(route, _pattern(route.path)) for route in ROUTES + CATCH_ALL]
 
 
 def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
     for route, pattern in _COMPILED:
         found = pattern.match(path)
-        if found and route.method == method:
+        if found and route.method in (method, "ANY"):
             return route, found.groupdict()
     return None
 

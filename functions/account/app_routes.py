@@ -17,6 +17,7 @@ from functions.account.models import App
 from functions.common.api import DomainRouter, current_user_id, jwt_claims
 from functions.common.clock import rfc3339
 from functions.common.errors import Forbidden
+from functions.core.users import load_user
 
 router = DomainRouter()
 ClientId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
@@ -162,7 +163,10 @@ def ask_consent(
 def give_consent(body: Annotated[ConsentIn, Body()]) -> dict[str, str]:
     """The person's answer: where to send the browser (the app's redirect URI with a code,
     or with ``error=access_denied``)."""
-    return {"redirect_to": oauth.decide(_person(), _params(body), body.approve)}
+    person = _person()
+    if body.approve:  # the app will ask who this is (``GET /rest/v2/user``): known from now
+        load_user(person, str(jwt_claims(router).get("email") or "") or None)
+    return {"redirect_to": oauth.decide(person, _params(body), body.approve)}
 
 
 def _raw() -> tuple[str, dict[str, str]]:

@@ -83,6 +83,7 @@ def _flattrs(user_id: str) -> list[dict[str, Any]]:
             "source": f.source,
             "created_at": rfc3339(f.created_at),
             "month": f.month,
+            "app": f.app,  # the app that made it (the Flattr REST API v2), if one did
         }
         for f in Flattr.query(user_id)
     ]

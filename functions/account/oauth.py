@@ -187,6 +187,7 @@ class Validator(RequestValidator):
             request.client_id,
             request.scopes or [],
             request.code_hash,
+            client_name=request.client.name,
         )
 
     def invalidate_authorization_code(

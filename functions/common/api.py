@@ -33,6 +33,7 @@ from functions.common.errors import (
     TooMany,
     Unauthorized,
     Unavailable,
+    V2Error,
     bad_field,
 )
 from functions.common.settings import settings
@@ -150,11 +151,71 @@ def problem_of(error: DomainError) -> Problem:
     return Problem(status, error.slug, error.detail, errors=errors)
 
 
+V2_PREFIX = "/rest/v2/"  # the Flattr REST API v2: its own error shape (``V2Error``)
+# The request's ``limits.Window``, kept on the request's own event: the one object a
+# router and the resolver that answers surely share (a router's ``context`` is that of the
+# last resolver that included it: another one, where the OpenAPI document is built).
+V2_RATE_LIMIT = "v2_rate_limit"
+
+
+def v2_response(
+    app: APIGatewayHttpResolver, status: int, body: Any, headers: dict[str, str] | None = None
+) -> Response[str]:
+    """An answer of the REST API v2: JSON, with the ``X-RateLimit-*`` headers wherever the
+    request was counted."""
+    window = app.current_event.raw_event.get(V2_RATE_LIMIT)
+    found = dict(headers or {})
+    if window is not None:
+        found.update(
+            {
+                "X-RateLimit-Limit": str(window.limit),
+                "X-RateLimit-Remaining": str(window.remaining),
+                "X-RateLimit-Current": str(window.used),
+                "X-RateLimit-Reset": str(window.reset),
+            }
+        )
+    return Response(
+        status_code=status,
+        content_type="application/json; charset=utf-8",
+        body=json.dumps(body),
+        headers=found,
+    )
+
+
+def v2_body(error: str, description: str) -> dict[str, str]:
+    """v2's error body."""
+    return {
+        "error": error,
+        "error_description": description,
+        "error_uri": f"{settings().public_url}/developers",
+    }
+
+
+def v2_error(app: APIGatewayHttpResolver, error: V2Error) -> Response[str]:
+    return v2_response(app, error.status, v2_body(error.error, error.description))
+
+
+def _is_v2(app: APIGatewayHttpResolver) -> bool:
+    return _v2_path(app.current_event.raw_event)
+
+
+def _v2_path(event: dict[str, Any]) -> bool:
+    """A request of the REST API v2 for apps (the Flattr extension's bulk route answers as
+    the rest of the API does)."""
+    path = str(event.get("rawPath") or "")
+    return path.startswith(V2_PREFIX) and f"POST {path}" not in BULK_ROUTES
+
+
 def make_resolver(routers: Iterable[Router], logger: Logger) -> APIGatewayHttpResolver:
-    """A resolver with validation and every error mapped to problem+json."""
+    """A resolver with validation and every error mapped to problem+json (the REST API
+    v2's to its own shape)."""
     app = APIGatewayHttpResolver(enable_validation=True)
     for router in routers:
         app.include_router(router)
+
+    @app.exception_handler(V2Error)
+    def _v2(error: V2Error) -> Response[str]:
+        return v2_error(app, error)
 
     @app.exception_handler(Problem)
     def _problem(error: Problem) -> Response[str]:
@@ -189,11 +250,15 @@ def make_resolver(routers: Iterable[Router], logger: Logger) -> APIGatewayHttpRe
 
     @app.not_found
     def _not_found(_: NotFoundError) -> Response[str]:
+        if _is_v2(app):
+            return v2_error(app, V2Error(404, "not_found", "The resource was not found"))
         return problem_response(Problem(404, "not-found", "no such route"))
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response[str]:
         logger.exception("unhandled error", extra={"error_type": type(error).__name__})
+        if _is_v2(app):
+            return v2_error(app, V2Error(500, "server_error", "An unexpected error occurred"))
         return problem_response(Problem(500, "internal-error", "an unexpected error occurred"))
 
     return app
@@ -203,8 +268,18 @@ def make_resolver(routers: Iterable[Router], logger: Logger) -> APIGatewayHttpRe
 # API Gateway's own limit.
 BULK_ROUTES = frozenset({"POST /rest/v2/flattr/bulk"})
 # Routes that read a form body themselves (OAuth's token and revocation endpoints: RFC 6749
-# and 7009 speak forms); every other route's form body is dropped.
+# and 7009 speak forms; and every POST of the REST API v2, whose clients send either);
+# every other route's form body is dropped.
 FORM_ROUTES = frozenset({"POST /oauth/token", "POST /oauth/revoke"})
+
+
+def _reads_forms(event: dict[str, Any]) -> bool:
+    if event.get("routeKey") in FORM_ROUTES:
+        return True
+    path = str(event.get("rawPath") or "")
+    return path.startswith(V2_PREFIX) and event.get("routeKey") not in BULK_ROUTES
+
+
 BULK_BODY_BYTES = 10 * 1024 * 1024
 
 
@@ -251,7 +326,7 @@ def check_raw_body(event: dict[str, Any]) -> Problem | None:
         )
         if content_type.split(";", 1)[0].strip().lower() != "application/x-www-form-urlencoded":
             return bad_field(400, "body", "is not valid JSON")
-        if event.get("routeKey") in FORM_ROUTES:
+        if _reads_forms(event):
             event["body"] = text
             event["isBase64Encoded"] = False
             return None
@@ -284,7 +359,23 @@ def guarded(
     token a 401, before any route runs."""
 
     def resolve(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        path = str(event.get("rawPath") or "")
+        if path.startswith(V2_PREFIX) and path.endswith("/"):
+            # v2's clients write paths with or without a trailing slash (its documentation
+            # does both): the catch-all route ``deployment.CATCH_ALL`` brings them here.
+            event["rawPath"] = path.rstrip("/")
         problem = check_raw_body(event) or check_not_deleted(event)
+        if problem is not None and _v2_path(event):
+            error = "unauthorized" if problem.status == 401 else "invalid_request"
+            return {
+                "statusCode": problem.status,
+                "headers": {
+                    "Content-Type": "application/json",
+                    "X-Content-Type-Options": "nosniff",
+                },
+                "body": json.dumps(v2_body(error, problem.detail)),
+                "isBase64Encoded": False,
+            }
         if problem is not None:
             return {
                 "statusCode": problem.status,

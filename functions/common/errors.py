@@ -140,3 +140,15 @@ class Busy(Exception):
     def __init__(self, retry_after: int = 1) -> None:
         super().__init__(f"busy, retry after {retry_after} s")
         self.retry_after = retry_after
+
+
+class V2Error(Exception):
+    """An error of the Flattr REST API v2 (``/rest/v2``), answered in its own shape,
+    ``{"error", "error_description", "error_uri"}``, not problem+json: its clients read that
+    (``common/api.v2_response``)."""
+
+    def __init__(self, status: int, error: str, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.error = error
+        self.description = description

@@ -1,7 +1,8 @@
-"""Limits per day on what one account may ask or one address may receive: a counter per
-(limit, whose, UTC day), raised by one atomic conditional update, so that requests at the
-same moment from many Lambdas cannot pass it. Whose is a user id or a keyed hash (an
-address is never stored); counters expire with their day."""
+"""Limits per window (a UTC day, or an hour for the Flattr REST API v2) on what one
+account or app may ask or one address may receive: a counter per (limit, whose, window),
+raised by one atomic conditional update, so that requests at the same moment from many
+Lambdas cannot pass it. Whose is a user id, an app's client id or a keyed hash (an address
+is never stored); counters expire with their window."""
 
 from __future__ import annotations
 
@@ -20,6 +21,54 @@ DAY = 86_400
 class Limit:
     name: str
     per_day: int
+    window: int = DAY  # seconds; ``per_day`` is then per window
+
+
+@dataclass(frozen=True)
+class Window:
+    """Where one counter stands (what v2's ``X-RateLimit-*`` headers say)."""
+
+    limit: int
+    used: int
+    reset: int  # epoch seconds: when the next window begins
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+def counted(limit: Limit, whose: str, now: datetime) -> tuple[Window, bool]:
+    """Count one for ``whose`` in the current window: the window after it, and whether the
+    request fits (when it does not, nothing is counted)."""
+    ensure_bound()
+    epoch = int(now.timestamp())
+    start = epoch - epoch % limit.window
+    item = RateLimit(f"{limit.name}#{whose}#{start}")
+    try:
+        item.update(
+            actions=[
+                RateLimit.used.add(1),
+                RateLimit.expires_at.set(now + timedelta(seconds=2 * limit.window)),
+            ],
+            condition=RateLimit.used.does_not_exist() | (RateLimit.used < limit.per_day),
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            return Window(limit.per_day, limit.per_day, start + limit.window), False
+        raise
+    return Window(limit.per_day, int(item.used or 1), start + limit.window), True
+
+
+def standing(limit: Limit, whose: str, now: datetime) -> Window:
+    """Where ``whose`` stands in the current window, counting nothing."""
+    ensure_bound()
+    epoch = int(now.timestamp())
+    start = epoch - epoch % limit.window
+    try:
+        used = int(RateLimit.get(f"{limit.name}#{whose}#{start}").used or 0)
+    except RateLimit.DoesNotExist:
+        used = 0
+    return Window(limit.per_day, min(used, limit.per_day), start + limit.window)
 
 
 def take(limit: Limit, whose: str, now: datetime) -> int | None:

@@ -5,6 +5,7 @@ payout domain closes and finishes months through the same functions."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import UTC, datetime
 from typing import Literal
@@ -94,7 +95,9 @@ def new_flattr(
     source: str,
     at: datetime,
     title: str | None = None,
+    app: str | None = None,
 ) -> Flattr:
+    """``app``: the name of the app that made it (the Flattr REST API v2), if one did."""
     month = month_of(at)
     return Flattr(
         contributor_id,
@@ -107,7 +110,16 @@ def new_flattr(
         month=month,
         split_key=split_key(contributor_id, month),
         flattr_ref=f"{contributor_id}#{flattr_id}",
+        thing=thing_id(url),
+        app=app,
     )
+
+
+def thing_id(url: str) -> int:
+    """The Flattr REST API v2's id of the thing that ``url`` (normalised) is: 53 bits of its
+    SHA-256, so every client's integers hold it; the same for everyone and for ever, and
+    computed, so a URL nobody flattred stores nothing."""
+    return int.from_bytes(hashlib.sha256(url.encode()).digest()[:7], "big") >> 3
 
 
 _split_cache: dict[str, tuple[bool, float]] = {}

@@ -30,9 +30,15 @@ def new_token() -> str:
 
 
 def save(
-    token: str, user_id: str, client_id: str, scopes: list[str], code_hash: str | None
+    token: str,
+    user_id: str,
+    client_id: str,
+    scopes: list[str],
+    code_hash: str | None,
+    client_name: str | None = None,
 ) -> None:
-    """Keep ``token`` (as its hash) for ``client_id`` acting for ``user_id``."""
+    """Keep ``token`` (as its hash) for ``client_id`` (named ``client_name``: its flattrs
+    say so) acting for ``user_id``."""
     ensure_bound()
     grant = AppGrant(
         token_hash(token),
@@ -40,6 +46,7 @@ def save(
         client_id=client_id,
         scopes=" ".join(sorted(set(scopes))),
         code_hash=code_hash,
+        client_name=client_name,
         created_at=clock.now(),
     )
     grant.save(condition=AppGrant.token_hash.does_not_exist())

@@ -102,6 +102,18 @@ class FlattrByRecipient(GlobalSecondaryIndex["Flattr"]):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
+class FlattrByThing(GlobalSecondaryIndex["Flattr"]):
+    """A URL's flattrs by everyone: the Flattr REST API v2's things (``core/things.py``).
+    Keys only: a thing's count and whether I flattred it read nothing else."""
+
+    class Meta:
+        index_name = "by-thing"
+        projection = KeysOnlyProjection()
+
+    thing = NumberAttribute(hash_key=True)
+    flattr_ref = UnicodeAttribute(range_key=True)
+
+
 @table
 class Flattr(Model):
     """One flattr. ``flattr_id`` sorts by time, so a month is a key range."""
@@ -119,8 +131,11 @@ class Flattr(Model):
     month = UnicodeAttribute()
     split_key = UnicodeAttribute()
     flattr_ref = UnicodeAttribute()
+    thing = NumberAttribute(null=True)  # its URL's thing id (``core/things.thing_id``)
+    app = UnicodeAttribute(null=True)  # the name of the app that made it, if one did
     by_split_shard = FlattrBySplitShard()
     by_recipient = FlattrByRecipient()
+    by_thing = FlattrByThing()
 
 
 @table
@@ -315,6 +330,7 @@ class AppGrant(Model):
     user_id = UnicodeAttribute()
     client_id = UnicodeAttribute()
     scopes = UnicodeAttribute()  # space-separated, as OAuth writes them
+    client_name = UnicodeAttribute(null=True)  # the app's name when allowed: on its flattrs
     code_hash = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     last_used_at = UTCDateTimeAttribute(null=True)  # to the hour

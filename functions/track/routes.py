@@ -20,7 +20,7 @@ from functions.core import flattrs
 from functions.core.models import Flattr
 from functions.core.ownership.resolve import NOBODY, PENDING, Resolution
 from functions.core.recipients import RecipientRef, recipient_ref
-from functions.track import bulk, health, store, tracking
+from functions.track import bulk, health, restv2, store, tracking
 
 router = DomainRouter()
 LOOKUP_RETRY_SECONDS = 5  # a queued owner lookup is usually answered within seconds
@@ -72,6 +72,7 @@ class FlattrOut(BaseModel):
     source: Literal["attention", "visit", "button", "activity"]
     created_at: str
     month: str
+    app: str | None = None  # the app that made it (the Flattr REST API v2), if one did
 
 
 class Rejection(BaseModel):
@@ -122,6 +123,7 @@ def flattr_out(flattr: Flattr, claimed: bool) -> FlattrOut:
         source=flattr.source,  # type: ignore[arg-type]
         created_at=rfc3339(flattr.created_at),
         month=flattr.month,
+        app=flattr.app,
     )
 
 
@@ -305,4 +307,8 @@ def resolve_url(url: Annotated[str, Query(min_length=1, max_length=2048)]) -> Re
     )
 
 
-routers = [health.router, router]  # what the Lambda serves and the OpenAPI document describes
+routers = [
+    health.router,
+    router,
+    restv2.router,
+]  # what the Lambda serves and the OpenAPI document describes

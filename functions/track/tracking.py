@@ -100,6 +100,12 @@ def ask_soon(lookup: Lookup) -> None:
         logger.warning("owner lookup not queued")
 
 
+def normal_url(url: str) -> str | None:
+    """``url`` as flattrs keep it (normalised), or None when it cannot be flattred."""
+    ((normal, _, reason),) = normalised([url], settings().blocked_domains)
+    return None if reason else normal
+
+
 def resolve_urls(urls: list[str], contributor_id: str | None) -> list[Resolution]:
     return resolve_pages(normalised(urls, settings().blocked_domains), contributor_id)
 
@@ -746,9 +752,15 @@ def _button_press(
 
 
 def give_explicit_flattr(
-    contributor_id: str, event_id: str, url: str, title: str | None, now: datetime
+    contributor_id: str,
+    event_id: str,
+    url: str,
+    title: str | None,
+    now: datetime,
+    app: str | None = None,
 ) -> tuple[Flattr, Resolution, bool]:
-    """One flattr now. Returns (flattr, resolution, created); a repeat returns the first."""
+    """One flattr now (made by ``app``, when an app asked). Returns (flattr, resolution,
+    created); a repeat, or the same page again the same day, returns the first."""
     (resolution,) = resolve_urls([url], contributor_id)
     if resolution.reason:
         raise Refused(resolution.reason)
@@ -767,7 +779,7 @@ def give_explicit_flattr(
             raise Refused("daily_flattr_limit")
         flattr_id = flattr_id_for(now, f"{contributor_id}|{key}|button")
         flattr = new_flattr(
-            contributor_id, flattr_id, key_of(resolution), resolution.url, "button", now, title
+            contributor_id, flattr_id, key_of(resolution), resolution.url, "button", now, title, app
         )
         actions, condition = _button_press(item, flattr_id, now, expires_at)
         marker = ExplicitEvent(

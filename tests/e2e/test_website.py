@@ -435,10 +435,18 @@ def test_an_app_is_registered_allowed_and_revoked_in_the_site(stack: Client, bro
     )
     assert exchanged.status == 200, exchanged.body
     assert set(exchanged.json["scope"].split()) == {"flattr", "email"}
+    app_token = exchanged.json["access_token"]
+    episode = "https://podcasts.example.org/show/episode-7"
+    flattred = stack.request("POST", "/rest/v2/flattr", {"url": episode}, token=app_token)
+    assert flattred.status == 200, flattred.body
 
     page = browser.new_context(viewport=WIDTHS["phone"]).new_page()
-    page.goto(stack.base + "/account")
+    page.goto(stack.base + "/dashboard")
     sign_in_here(page, "app-user@example.org")
+    expect(page.locator("#flattrs tbody tr").first).to_contain_text("(by Pod Player)")
+    page.screenshot(path=str(SHOTS / "dashboard-app-flattr-phone.png"), full_page=True)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= WIDTHS["phone"]["width"]
+    page.goto(stack.base + "/account")
     expect(page.locator("#allowed-app-list li")).to_contain_text(["Pod Player"])
     page.screenshot(path=str(SHOTS / "account-apps-phone.png"), full_page=True)
     page.click(f"#forbid-{client_id}")
@@ -446,6 +454,8 @@ def test_an_app_is_registered_allowed_and_revoked_in_the_site(stack: Client, bro
     expect(page.locator("#allowed-apps-message")).to_have_text("The app can no longer act for you.")
     expect(page.locator("#allowed-app-list")).to_have_count(0)
     page.context.close()
+    gone = stack.request("GET", "/rest/v2/user", token=app_token)
+    assert gone.status == 401 and gone.json["error"] == "unauthorized"  # at once
 
 
 def test_a_person_finds_the_claim_email_in_the_mailbox_page(stack: Client, browser: Browser):
@@ -793,6 +803,10 @@ def test_the_public_pages_catalogue_receiver_stats_and_the_flattr_button(
         "Flattred. It counts in this month's split of your budget."
     )
     page.screenshot(path=str(SHOTS / "flattr-desktop.png"), full_page=True)
+    # An old auto-submit link whose host points here: the same page for its ``url``.
+    auto = urlencode({"user_id": "someone", "url": "https://blog.example.org/post"})
+    page.goto(f"{stack.base}/submit/auto?{auto}")
+    expect(page.locator("#flattr-url")).to_have_text("https://blog.example.org/post")
     # A page nobody can be paid for says why in words, not the API's slug.
     page.goto(f"{stack.base}/flattr?url=https%3A%2F%2Fwww.google.com%2Fsearch%3Fq%3Dflattr")
     expect(page.locator("#not-flattrable")).to_have_text(

@@ -12,7 +12,7 @@ import pytest
 from aws_cdk import assertions
 
 from functions.common.tables import table_name, ttl_attribute
-from functions.deployment import JOBS, ROUTES
+from functions.deployment import CATCH_ALL, JOBS, ROUTES
 from functions.tables import TABLE_MODELS
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
@@ -94,7 +94,8 @@ def test_routes_come_from_the_route_table_with_jwt_auth_unless_public(synthesise
         props["Properties"]["RouteKey"]: props["Properties"]
         for props in resources(template, "AWS::ApiGatewayV2::Route").values()
     }
-    assert set(routes) == {route.route_key for route in ROUTES}
+    assert set(routes) == {route.route_key for route in ROUTES + CATCH_ALL}
+    assert routes["ANY /rest/v2/{proxy+}"].get("AuthorizationType", "NONE") == "NONE"
     for route in ROUTES:
         auth = routes[route.route_key].get("AuthorizationType", "NONE")
         # Device routes: the Lambda authorizer (a JWT or a device token); others: Cognito.

@@ -21,3 +21,11 @@ def stripe(aws: None, setenv: Any) -> Iterator[Stripe]:
         for method in ("GET", "POST", "DELETE"):
             mocked.add_callback(method, re.compile(rf"{re.escape(API)}/.*"), callback=found.route)
         yield found
+
+
+@pytest.fixture
+def app(aws: None) -> dict[str, Any]:
+    """An app the developer registered (``app_helpers.register_app``)."""
+    from tests.integration.app_helpers import register_app
+
+    return register_app()

@@ -8,59 +8,22 @@ import base64
 import hashlib
 import secrets
 from datetime import timedelta
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pytest
 
 from functions.common import clock
 from functions.core import grants
 from tests.conftest import call
-
-FORM = {"content-type": "application/x-www-form-urlencoded"}
-BACK = "https://player.example.org/flattr/callback"
-
-
-@pytest.fixture
-def app(aws) -> dict:
-    made = call(
-        "POST",
-        "/v1/apps",
-        {"name": "Pod Player", "redirect_uris": [BACK], "website": "https://player.example.org"},
-        user="developer",
-    )
-    assert made.status == 201, made.raw
-    return made.json
-
-
-def basic(client_id: str, secret: str) -> dict[str, str]:
-    pair = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    return {"authorization": f"Basic {pair}"}
-
-
-def consent(params: dict, approve: bool = True, user: str = "listener"):
-    return call("POST", "/v1/oauth/consent", {**params, "approve": approve}, user=user)
-
-
-def code_from(answer) -> dict[str, str]:
-    assert answer.status == 200, answer.raw
-    query = parse_qs(urlsplit(answer.json["redirect_to"]).query)
-    return {k: v[0] for k, v in query.items()}
-
-
-def exchange(fields: dict, headers: dict | None = None, as_json: bool = False):
-    if as_json:
-        return call("POST", "/oauth/token", fields, user=None, headers=headers or {})
-    raw = urlencode(fields).encode()
-    return call("POST", "/oauth/token", raw=raw, user=None, headers={**FORM, **(headers or {})})
-
-
-def authorized(app: dict, scope: str = "flattr") -> tuple[dict, str]:
-    """The person allows the app; answers the callback's fields and the code."""
-    back = code_from(
-        consent({"client_id": app["client_id"], "response_type": "code", "scope": scope,
-                 "state": "s-1", "redirect_uri": BACK})
-    )  # fmt: skip
-    return back, back["code"]
+from tests.integration.app_helpers import (
+    BACK,
+    FORM,
+    authorized,
+    basic,
+    code_from,
+    consent,
+    exchange,
+)
 
 
 def test_an_app_signs_a_person_in_and_gets_a_token_that_does_not_expire(app):

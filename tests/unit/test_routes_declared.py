@@ -35,6 +35,18 @@ PUBLIC = {
     "POST /v1/session",
     "POST /v1/session/refresh",
     "DELETE /v1/session",
+    # The REST API v2 for apps: no authorizer, the route checks an app's token itself on
+    # every request (``track/restv2.caller``), so that a revoked one fails at once; some of
+    # its resources are public in v2 too.
+    "GET /rest/v2/rate_limit",
+    "GET /rest/v2/user",
+    "GET /rest/v2/users/{username}",
+    "GET /rest/v2/users/{username}/flattrs",
+    "GET /rest/v2/user/flattrs",
+    "POST /rest/v2/flattr",
+    "GET /rest/v2/things/lookup",
+    "GET /rest/v2/things/{ids}",
+    "POST /rest/v2/things/{thing}/flattr",
 }
 # What an extension needs (docs: the track routes, /rest/v2, GET /v1/me and the balance).
 DEVICES = {

@@ -28,6 +28,8 @@ const ROUTES = {
   "/r": receiverPage,
   "/stats": statsPage,
   "/flattr": flattrPage,
+  // Flattr's auto-submit links (api.md): who receives, and a flattr button, as /flattr.
+  "/submit/auto": flattrPage,
   "/button": buttonPage,
   "/oauth/ext": extensionSignIn,
   "/oauth/authorize": consentPage,

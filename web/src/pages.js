@@ -153,7 +153,13 @@ function flattrRow(flattr, onTakenBack) {
   return el(
     "tr",
     {},
-    el("td", {}, el("a", { href: flattr.url, rel: "noopener noreferrer" }, flattr.title || flattr.url)),
+    el(
+      "td",
+      {},
+      el("a", { href: flattr.url, rel: "noopener noreferrer" }, flattr.title || flattr.url),
+      // Made by an app the person allowed (the REST API v2): which one, in plain words.
+      flattr.app ? el("small", { class: "by-app" }, " ", S.flattredByApp(flattr.app)) : "",
+    ),
     el("td", {}, flattr.recipient.display_name, " ", el("small", {}, flattr.recipient.claimed ? S.claimed : S.waiting)),
     el("td", {}, el("button", { type: "button", class: "link", onclick: takeBack }, S.takeBack)),
   );

@@ -67,6 +67,7 @@ export const STRINGS = {
   receiverNobody: "nobody to pay",
   page: "Page",
   takeBack: "Take back",
+  flattredByApp: (app) => `(by ${app})`,
   takenBack: "Taken back.",
   unclaimedTitle: "Money you gave that waits to be claimed",
   expires: "Goes back to you on",
