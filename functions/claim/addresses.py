@@ -44,7 +44,7 @@ def send_proof(user_id: str, address: str) -> str:
     wait = limits.take(ASKED, user_id, now)
     if wait is not None:
         raise TooMany(
-            f"at most {ASKED.per_day} confirmation links a day: ask again tomorrow",
+            f"at most {ASKED.most} confirmation links a day: ask again tomorrow",
             retry_after=wait,
         )
     key = email_key(valid)

@@ -20,8 +20,8 @@ DAY = 86_400
 @dataclass(frozen=True)
 class Limit:
     name: str
-    per_day: int
-    window: int = DAY  # seconds; ``per_day`` is then per window
+    most: int  # requests in one window
+    window: int = DAY  # seconds
 
 
 @dataclass(frozen=True)
@@ -50,13 +50,13 @@ def counted(limit: Limit, whose: str, now: datetime) -> tuple[Window, bool]:
                 RateLimit.used.add(1),
                 RateLimit.expires_at.set(now + timedelta(seconds=2 * limit.window)),
             ],
-            condition=RateLimit.used.does_not_exist() | (RateLimit.used < limit.per_day),
+            condition=RateLimit.used.does_not_exist() | (RateLimit.used < limit.most),
         )
     except UpdateError as error:
         if condition_failed(error):
-            return Window(limit.per_day, limit.per_day, start + limit.window), False
+            return Window(limit.most, limit.most, start + limit.window), False
         raise
-    return Window(limit.per_day, int(item.used or 1), start + limit.window), True
+    return Window(limit.most, int(item.used or 1), start + limit.window), True
 
 
 def standing(limit: Limit, whose: str, now: datetime) -> Window:
@@ -68,25 +68,11 @@ def standing(limit: Limit, whose: str, now: datetime) -> Window:
         used = int(RateLimit.get(f"{limit.name}#{whose}#{start}").used or 0)
     except RateLimit.DoesNotExist:
         used = 0
-    return Window(limit.per_day, min(used, limit.per_day), start + limit.window)
+    return Window(limit.most, min(used, limit.most), start + limit.window)
 
 
 def take(limit: Limit, whose: str, now: datetime) -> int | None:
-    """Count one for ``whose`` today. Answers None when it fits, else the seconds until
-    the next UTC day, when it fits again (nothing is counted then)."""
-    ensure_bound()
-    epoch = int(now.timestamp())
-    start = epoch - epoch % DAY
-    try:
-        RateLimit(f"{limit.name}#{whose}#{start}").update(
-            actions=[
-                RateLimit.used.add(1),
-                RateLimit.expires_at.set(now + timedelta(seconds=2 * DAY)),
-            ],
-            condition=RateLimit.used.does_not_exist() | (RateLimit.used < limit.per_day),
-        )
-    except UpdateError as error:
-        if condition_failed(error):
-            return start + DAY - epoch
-        raise
-    return None
+    """Count one for ``whose`` in this window (a UTC day). Answers None when it fits, else
+    the seconds until the next window, when it fits again (nothing is counted then)."""
+    window, fits = counted(limit, whose, now)
+    return None if fits else window.reset - int(now.timestamp())
