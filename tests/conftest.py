@@ -44,6 +44,9 @@ os.environ.update(
         # A web page's flattrs go to its domain at once; the page-author lookup is on in
         # its own tests (tests/integration/test_page_authors.py), which serve page heads.
         "PAGE_AUTHORS": "off",
+        # A repository's flattrs go to its owner at once; funding files are read in their
+        # own tests (tests/integration/test_funding_files.py), which serve them.
+        "FUNDING_FILES": "off",
         # No owner lookup is queued (the stacks of the HTTP tests would ask YouTube);
         # tests/integration/test_owner_lookups.py and test_page_authors.py turn them on.
         "OWNER_LOOKUPS": "off",

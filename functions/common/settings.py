@@ -177,6 +177,9 @@ class Settings:
     # twitch.tv/login, a Flickr alias, a Bluesky or YouTube handle) waits for the handle
     # to be settled to the account's id. ``HANDLE_LOOKUPS=off`` keeps the handle's key.
     handle_lookups: bool = True
+    # A GitHub or GitLab repository's page waits for its funding file (FUNDING.yml,
+    # funding.json), which may name who is paid for it. ``FUNDING_FILES=off``: the owner.
+    funding_files: bool = True
 
     def require(self, *names: str) -> Settings:
         """Fail now, with the variables' names, if a setting this Lambda needs is empty:
@@ -234,6 +237,7 @@ class Settings:
             owner_lookups=_on("OWNER_LOOKUPS"),
             page_authors=_on("PAGE_AUTHORS"),
             handle_lookups=_on("HANDLE_LOOKUPS"),
+            funding_files=_on("FUNDING_FILES"),
             platform_urls=_platform_urls(),
             server_urls=_server_urls(),
             **{name: os.environ.get(env_name(name), "") for name in PLAIN},

@@ -120,6 +120,7 @@ def resolve_pages(
         contributor_id=contributor_id,
         page_authors=settings().page_authors,
         handles=settings().handle_lookups,
+        funding=settings().funding_files,
     )
 
 
@@ -307,7 +308,10 @@ def _read_ahead(
     would be written under a condition that it is new, and read again when it is not.)"""
     limits = settings()
     wanted, recipients = reads_first(
-        pages, page_authors=limits.page_authors, handles=limits.handle_lookups
+        pages,
+        page_authors=limits.page_authors,
+        handles=limits.handle_lookups,
+        funding=limits.funding_files,
     )
     keys = {
         key

@@ -33,9 +33,9 @@ def test_a_domain_is_verified_by_a_meta_tag_on_a_published_page(stack: Client):
 
 @pytest.fixture(scope="module")
 def authors_read() -> Iterator[Client]:
-    """A stack that reads pages' declared authors (off in the other journeys' stacks, whose
-    web pages' flattrs go to their sites at once)."""
-    with running_stack(PAGE_AUTHORS="on", OWNER_LOOKUPS="on") as stack:
+    """A stack that reads pages' declared authors and repositories' funding files (off in
+    the other journeys' stacks, whose pages' flattrs go to their sites and owners at once)."""
+    with running_stack(PAGE_AUTHORS="on", OWNER_LOOKUPS="on", FUNDING_FILES="on") as stack:
         yield stack
 
 
@@ -56,6 +56,29 @@ def test_a_pages_declared_author_receives_its_flattrs(authors_read: Client):
         return flattr["recipient"]["key"] if flattr["recipient"]["platform"] == "mastodon" else None
 
     assert eventually(the_author) == "mastodon:@tooter@social.example"
+
+
+def test_a_repositorys_funding_file_routes_its_flattrs(authors_read: Client):
+    """Issue 34, item 3, on one machine: a FUNDING.yml published where GitHub serves a
+    repository's files names the account its flattrs go to."""
+    stack = authors_read
+    funding = "github: [crab-maintainer]\npatreon: crabs\n"
+    file = "https://raw.githubusercontent.com/crab-org/shell/HEAD/.github/FUNDING.yml"
+    assert stack.request("POST", "/_local/pages", {"url": file, "html": funding}).status == 200
+    _, token = stack.sign_in("repo-fan@example.org")
+    made = stack.request(
+        "POST",
+        "/v1/flattrs",
+        {"event_id": str(uuid.uuid4()), "url": "https://github.com/crab-org/shell"},
+        token=token,
+    )
+    assert made.status == 201, made.body
+
+    def the_maintainer() -> str | None:
+        (flattr,) = stack.request("GET", "/v1/flattrs", token=token).json["items"]
+        return None if flattr["recipient"]["platform"] == "pending" else flattr["recipient"]["key"]
+
+    assert eventually(the_maintainer) == "github:crab-maintainer"
 
 
 def test_a_page_nobody_published_is_not_found_and_bad_input_is_a_4xx(stack: Client):

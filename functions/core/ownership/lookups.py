@@ -27,8 +27,17 @@ from functions.common import clock
 from functions.common.settings import settings
 from functions.common.storage import batch_get_many, ensure_bound
 from functions.core.ownership.declared import declared_author
+from functions.core.ownership.funding import (
+    FUNDING_JSON,
+    FUNDING_YML,
+    MAX_BYTES,
+    Repository,
+    named_in_funding_json,
+    named_in_funding_yml,
+    our_page,
+)
 from functions.core.ownership.models import LookupAnswer, PendingLookup
-from functions.core.ownership.resolve import Lookup, is_blocked, lookup_of
+from functions.core.ownership.resolve import FUNDING, Lookup, is_blocked, lookup_of
 from functions.core.ownership.urls import normalise, recipient_key
 from functions.core.platforms.http import (
     GUARD,
@@ -240,6 +249,8 @@ def ask(lookup: Lookup, http: requests.Session | None = None, depth: int = 0) ->
         return _expanded(lookup.reference, session, depth)
     if lookup.platform == "page":
         return page_author(lookup.reference, session)
+    if lookup.platform == FUNDING:
+        return funding_owner(Repository(lookup.kind, lookup.reference), session, depth)
     platform = BY_NAME.get(lookup.platform)
     if platform is None:
         return None
@@ -319,6 +330,71 @@ def page_author(url: str, http: requests.Session) -> str | None:
             return None
         return _as_recipient(declared_author(read_head(step)), http)
     return None
+
+
+def funding_owner(repository: Repository, http: requests.Session, depth: int = 0) -> str | None:
+    """Who a repository's funding file names first (``funding.py``: a FUNDING.yml, else its
+    funding.json; an account of a platform we know or a page of ours, a handle settled to
+    its account as any is), else the repository's owner by the path rule."""
+    for file in (*FUNDING_YML, FUNDING_JSON):
+        text = _small_file(http, repository.raw_url(file))
+        if text is None:
+            continue
+        named = named_in_funding_json(text) if file == FUNDING_JSON else named_in_funding_yml(text)
+        for url in named:
+            if (found := _account(url, http, depth)) is not None:
+                return found
+    return _profile_owner(normalise(repository.url), http, depth + 1)
+
+
+def _profile_owner(page: Page, http: requests.Session, depth: int) -> str | None:
+    """Who a profile's (or a repository's) page names, its handle's own key when the handle
+    is not settled (``HANDLE_LOOKUPS=off``)."""
+    found = _owner_of_page(page, http, depth)
+    if found is None and page.platform is not None and not page.nobody and page.fallback_owner:
+        return recipient_key(page.platform, page.fallback_owner)
+    return found
+
+
+def _small_file(http: requests.Session, url: str) -> str | None:
+    """A file's text, if it is there and small (``funding.MAX_BYTES``); a redirect (a
+    renamed repository) is not followed: its files are read when its new URL is flattred."""
+    step = _hop(http, url, stream=True)
+    if step is None or isinstance(step, str):
+        return None
+    if step.status_code != 200:
+        step.close()
+        return None
+    body = bytearray()
+    for chunk in step.iter_content(16 * 1024):
+        body.extend(chunk)
+        if len(body) > MAX_BYTES:
+            step.close()
+            return None  # not a funding file anyone wrote by hand
+    step.close()
+    return bytes(body).decode("utf-8", "replace")
+
+
+def _account(url: str, http: requests.Session, depth: int) -> str | None:
+    """The recipient an address in a funding file names: a page of this service (a
+    creator's ``/u/<name>``, a recipient's ``/r?key=``), or a platform's profile we know."""
+    ours = our_page(url, settings().public_url)
+    if ours is not None:
+        kind, value = ours
+        if kind == "username":
+            from functions.core.profiles import owner  # a Username read: only here
+
+            user = owner(value)
+            return f"user:{user}" if user else None
+        platform = value.partition(":")[0]
+        return value if platform in BY_NAME else None
+    try:
+        page = normalise(url)
+    except NotFlattrable:
+        return None
+    if page.platform is None or page.nobody or depth >= 2:
+        return None  # a web site is nobody's account
+    return _profile_owner(page, http, depth + 1)
 
 
 def _as_recipient(author: str | None, http: requests.Session) -> str | None:

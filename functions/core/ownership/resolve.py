@@ -14,6 +14,7 @@ from typing import Protocol
 from cachetools import TTLCache
 
 from functions.common.hashing import short_hash
+from functions.core.ownership.funding import repository_of
 from functions.core.ownership.urls import Page, normalise, recipient_key
 from functions.core.urlparts import NotFlattrable
 
@@ -157,13 +158,17 @@ def is_blocked(page: Page, blocked: Iterable[str]) -> bool:
 
 
 HANDLE = "handle"  # the lookup kind of a handle, settled to its account's id
+FUNDING = "funding"  # a repository's funding file (``funding.py``): kind is the platform
 
 
-def lookup_of(page: Page, handles: bool = True) -> Lookup | None:
+def lookup_of(page: Page, handles: bool = True, funding: bool = False) -> Lookup | None:
     """What must be looked up to know the page's owner, if its shape does not say.
-    ``handles`` off: a handle is not settled to its id (its own key holds)."""
+    ``handles`` off: a handle is not settled to its id (its own key holds). ``funding``: a
+    repository's page waits for its funding file (whose answer falls back to the owner)."""
     if page.short_link:
         return Lookup("link", "expand", page.url)
+    if funding and (repository := repository_of(page)) is not None:
+        return Lookup(FUNDING, repository.platform, repository.path)
     if page.platform is None or page.nobody or page.owner is not None or page.lookup is None:
         return None
     if page.lookup[0] in page.platform.expands:
@@ -174,12 +179,12 @@ def lookup_of(page: Page, handles: bool = True) -> Lookup | None:
 
 
 def _candidate(
-    page: Page, answers: dict[Lookup, str | None], handles: bool = True
+    page: Page, answers: dict[Lookup, str | None], handles: bool = True, funding: bool = False
 ) -> tuple[str, str, str] | Lookup | str:
     """(key, platform, display name) of the page's recipient before declarations, the
     lookup it waits for, or a reason it has none."""
     platform = page.platform
-    lookup = lookup_of(page, handles)
+    lookup = lookup_of(page, handles, funding)
     if lookup is not None and lookup not in answers:
         return lookup
     found = answers.get(lookup) if lookup is not None else None
@@ -228,11 +233,13 @@ def resolve_many(
     contributor_id: str | None = None,
     page_authors: bool = False,
     handles: bool = True,
+    funding: bool = False,
 ) -> list[Resolution]:
     """Resolve several URLs, asking the directory once for all of them. ``page_authors``:
     a web page's own declaration of its author (its head, looked up) names the recipient,
     unless a creator verified or declared the domain. ``handles``: a URL naming a handle
-    waits for its account's id (else the handle's key holds)."""
+    waits for its account's id (else the handle's key holds). ``funding``: a repository's
+    funding file names its recipient (looked up)."""
     return resolve_normalised(
         normalised(urls, blocked_domains),
         lookups=lookups,
@@ -240,6 +247,7 @@ def resolve_many(
         contributor_id=contributor_id,
         page_authors=page_authors,
         handles=handles,
+        funding=funding,
     )
 
 
@@ -251,19 +259,24 @@ def resolve_normalised(
     contributor_id: str | None = None,
     page_authors: bool = False,
     handles: bool = True,
+    funding: bool = False,
 ) -> list[Resolution]:
     """``resolve_many`` of URLs already normalised (``normalised``)."""
     wanted = {
         lookup
         for _, page, reason in pages
-        if page is not None and not reason and (lookup := lookup_of(page, handles)) is not None
+        if page is not None
+        and not reason
+        and (lookup := lookup_of(page, handles, funding)) is not None
     }
     answers = lookups.answers(wanted) if wanted else {}
     staged: Staged = [
         (
             url,
             page,
-            reason or _candidate(page, answers, handles) if page else reason or "invalid_url",
+            reason or _candidate(page, answers, handles, funding)
+            if page
+            else reason or "invalid_url",
         )
         for url, page, reason in pages
     ]
@@ -289,7 +302,7 @@ def normalised(urls: list[str], blocked_domains: Iterable[str]) -> Normalised:
 
 
 def reads_first(
-    pages: Normalised, *, page_authors: bool = False, handles: bool = True
+    pages: Normalised, *, page_authors: bool = False, handles: bool = True, funding: bool = False
 ) -> tuple[set[Lookup], set[str]]:
     """What resolving these pages reads before anything it reads depends on: the lookups'
     answers (a web page's declared author among them, with ``page_authors``) and the
@@ -300,7 +313,7 @@ def reads_first(
     for _, page, reason in pages:
         if page is None or reason:
             continue
-        if (lookup := lookup_of(page, handles)) is not None:
+        if (lookup := lookup_of(page, handles, funding)) is not None:
             wanted.add(lookup)
         elif page.platform is None:
             keys.add(f"web:{page.site}")

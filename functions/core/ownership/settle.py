@@ -101,6 +101,7 @@ def conclude(
         contributor_id=str(flattr.contributor_id),
         page_authors=settings().page_authors,
         handles=settings().handle_lookups,
+        funding=settings().funding_files,
     )
     if resolution.flattrable and resolution.recipient is not None:
         recipient = resolution.recipient.key
