@@ -113,12 +113,25 @@ class FakeYouTube(OAuth2Fake):
             "YOUTUBE_REVOKE_URL": f"{base}/revoke",
         }
 
+    def liked(self, number: int, item: dict[str, Any]) -> dict[str, Any]:
+        """A liked video (``{"url": "https://www.youtube.com/watch?v=<id>"}``, and its
+        ``channel_id`` if given, else one made from the video's id), as ``videos.list``
+        lists it."""
+        url = urlsplit(str(item["url"]))
+        video = dict(parse_qsl(url.query)).get("v") or url.path.rsplit("/", 1)[-1] or str(number)
+        channel = str(item.get("channel_id") or f"UC{video[:22]:0<22}")
+        (found,) = others.youtube_liked([(video, channel, str(item.get("title", video)))])["items"]
+        return found
+
     def api(
         self, method: str, route: str, query: str, headers: dict[str, str], body: bytes
     ) -> Answer:
         user = self.state.bearer(headers)
         if user is None:
             return json_answer(401, {"error": {"code": 401, "message": "Invalid Credentials"}})
+        asked = dict(parse_qsl(query))
+        if route == "/youtube/v3/videos" and asked.get("myRating") == "like":
+            return json_answer(200, {**others.youtube_liked([]), "items": user.likes})
         if route == "/youtube/v3/channels" and dict(parse_qsl(query)).get("mine") == "true":
             recorded: dict[str, Any] = json.loads(json.dumps(others.YOUTUBE_CHANNELS))
             channel = recorded["items"][0]

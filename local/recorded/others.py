@@ -28,6 +28,36 @@ TWITCH_USERS = {
     ]
 }
 VIMEO_ME = {"uri": "/users/152184", "name": "Staff Picks", "link": "https://vimeo.com/staff"}
+
+
+def youtube_liked(videos: list[tuple[str, str, str]], next_page: str | None = None) -> dict:
+    """``videos.list?myRating=like`` (part=snippet): one page of liked videos, each with its
+    channel; ``nextPageToken`` while more follow. ``videos``: (id, channel id, title)."""
+    page: dict = {
+        "kind": "youtube#videoListResponse",
+        "etag": "Bo2SAwf3wOv6mjpTtYEbNRdLgEw",
+        "pageInfo": {"totalResults": len(videos), "resultsPerPage": 50},
+        "items": [
+            {
+                "kind": "youtube#video",
+                "etag": f"e-{video_id}",
+                "id": video_id,
+                "snippet": {
+                    "publishedAt": "2026-03-14T15:09:26Z",
+                    "channelId": channel_id,
+                    "title": title,
+                    "channelTitle": "A channel",
+                    "categoryId": "27",
+                },
+            }
+            for video_id, channel_id, title in videos
+        ],
+    }
+    if next_page:
+        page["nextPageToken"] = next_page
+    return page
+
+
 YOUTUBE_CHANNELS = {
     "kind": "youtube#channelListResponse",
     "items": [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
@@ -68,7 +69,7 @@ def test_gitlab_self_hosted_instance(setenv):
         ),
     ],
 )
-def test_ownership_only_identity(adapter, url, body, identity):
+def test_identity_of_the_video_platforms(adapter, url, body, identity):
     from requests_oauthlib import OAuth2Session
 
     responses.get(url, json=body)
@@ -76,7 +77,8 @@ def test_ownership_only_identity(adapter, url, body, identity):
     session = OAuth2Session("our-client", token={"access_token": "t", "token_type": "Bearer"})
     found = adapter.identity(session)
     assert (found.stable_id, found.handle) == identity
-    assert adapter.likes(requests.Session(), cursor="c").likes == []  # costs no request
+    if adapter.tier == "ownership":
+        assert adapter.likes(requests.Session(), cursor="c").likes == []  # costs no request
     assert len(responses.calls) == 1
 
 
@@ -111,3 +113,51 @@ def test_gitlab_sees_a_new_star_anywhere_in_a_long_list():
     assert [(like.item_id, like.owner_key) for like in second.likes] == [
         ("99999", "gitlab:newcomer")
     ]
+
+
+VIDEOS = "https://www.googleapis.com/youtube/v3/videos"
+CHANNEL_A, CHANNEL_B = "UC" + "a" * 22, "UC" + "b" * 22
+
+
+def test_youtube_likes_are_new_liked_videos_once_a_day_each_to_its_channel(monkeypatch):
+    """Issue 34, item 4: liked videos have no order, so the first poll keeps the list, a
+    poll reads it at most daily, and only ids not seen before are likes (once ever). Shapes
+    from YouTube's documentation (``local/recorded/others.youtube_liked``)."""
+    from functions.common import clock
+
+    clock.reset()
+    with responses.RequestsMock() as mock:
+        mock.get(VIDEOS, json=others.youtube_liked([("old1", CHANNEL_A, "Old")]))
+        first = YouTube().likes(requests.Session(), cursor=None)
+        assert first.likes == [] and len(mock.calls) == 1
+        clock.advance(3600)
+        assert YouTube().likes(requests.Session(), first.cursor).cursor == first.cursor
+        assert len(mock.calls) == 1  # within the day: nothing asked
+        clock.advance(86_400)
+        mock.replace(
+            responses.GET,
+            VIDEOS,
+            json=others.youtube_liked(
+                [("new1", CHANNEL_B, "New"), ("old1", CHANNEL_A, "Old")], next_page="p2"
+            ),
+        )
+        mock.get(VIDEOS, json=others.youtube_liked([("new2", CHANNEL_A, "Newer")]))
+        second = YouTube().likes(requests.Session(), first.cursor)
+        asked = [dict(parse_qsl(urlsplit(c.request.url).query)) for c in mock.calls[1:]]
+    assert [(like.item_id, like.url, like.owner_key) for like in second.likes] == [
+        ("new1", "https://www.youtube.com/watch?v=new1", f"youtube:{CHANNEL_B}"),
+        ("new2", "https://www.youtube.com/watch?v=new2", f"youtube:{CHANNEL_A}"),
+    ]
+    assert asked[0] == {"part": "snippet", "myRating": "like", "maxResults": "50"}
+    assert asked[1]["pageToken"] == "p2"
+    assert set(json.loads(second.cursor)["ids"]) == {"old1", "new1", "new2"}
+
+
+def test_a_youtube_read_that_fails_keeps_the_cursor_and_takes_no_snapshot():
+    from functions.common import clock
+
+    clock.reset()
+    with responses.RequestsMock() as mock:
+        mock.get(VIDEOS, status=403, json={"error": {"errors": [{"reason": "quotaExceeded"}]}})
+        failed = YouTube().likes(requests.Session(), cursor=None)
+    assert failed.likes == [] and failed.cursor is None  # the next poll is still the first

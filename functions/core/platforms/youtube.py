@@ -1,18 +1,34 @@
-"""YouTube: proves ownership of a channel (no likes used). OAuth 2 with PKCE; the
-identity is the signed-in account's channel. Channel ids are case-sensitive."""
+"""YouTube: proves ownership of a channel, and its likes flattr each liked video's channel.
+OAuth 2 with PKCE; the identity is the signed-in account's channel. Channel ids are
+case-sensitive.
+
+Liked videos (``videos.list?myRating=like``) come in no time order: a poll reads them at most
+once a day, compares them with the ids it kept last time, and flattrs the new ones, each
+video once ever. The first poll only keeps the list (videos liked before connecting are
+not likes made on a connected platform). Each page costs one unit of the project's 10,000
+a day, shared by every user (``app_limits``)."""
 
 from __future__ import annotations
 
+import json
 import re
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
-from functions.core.platforms.base import Identity, LikesPage, NoAccount
+from functions.common import clock
+from functions.core.platforms.base import AppLimit, Identity, Like, LikesPage, NoAccount
 from functions.core.platforms.flows import OAuth2Platform, OAuth2Settings
 from functions.core.platforms.http import fetch, json_of, read_head
 from functions.core.platforms.sites import Site, nobody, rule
 
 if TYPE_CHECKING:
     import requests
+
+POLL_EVERY = timedelta(days=1)  # liked videos have no order: read them whole, daily
+PAGE_SIZE = 50  # YouTube's most
+MAX_PAGES = 20  # a poll reads at most 1,000 liked videos (20 units)
+KEPT_IDS = 5_000  # the ids a connection keeps to tell new likes from old
 
 # The channel page's head names the channel's id: its canonical address.
 CANONICAL_CHANNEL = re.compile(
@@ -23,7 +39,9 @@ CANONICAL_CHANNEL = re.compile(
 class YouTube(OAuth2Platform):
     name = "youtube"
     display = "YouTube"
-    tier = "ownership"
+    tier = "likes"
+    # The project's 10,000 units a day, shared by every user; a little is left for lookups.
+    app_limits = (AppLimit(9_000, 86_400),)
     sites = (
         Site(
             ("youtube.com",),
@@ -121,4 +139,68 @@ class YouTube(OAuth2Platform):
         return Identity(stable_id=str(channel["id"]), handle=str(handle) if handle else None)
 
     def likes(self, session: requests.Session, cursor: str | None) -> LikesPage:
-        return LikesPage(likes=[], cursor=cursor)  # ownership only: polling costs nothing
+        """The videos liked since the last poll (a day at least), each to its channel."""
+        kept = _Kept.of(cursor)
+        now = clock.now()
+        if kept is not None and now - kept.at < POLL_EVERY:
+            return LikesPage(likes=[], cursor=cursor)
+        known = set(kept.ids) if kept is not None else set()
+        current: list[str] = []  # in YouTube's order: the most recent first, as it lists them
+        now_liked: set[str] = set()
+        likes: list[Like] = []
+        page: str | None = None
+        for _ in range(MAX_PAGES):
+            answer = self._liked_page(session, page)
+            if answer is None:  # read again whole next time: a part is no snapshot
+                return LikesPage(likes=[], cursor=cursor)
+            for video in answer.get("items") or []:
+                video_id, channel = str(video.get("id", "")), _channel_of(video)
+                if not video_id or video_id in now_liked:
+                    continue
+                current.append(video_id)
+                now_liked.add(video_id)
+                if kept is None or video_id in known or channel is None:
+                    continue
+                url = f"https://www.youtube.com/watch?v={video_id}"
+                likes.append(Like(video_id, url, f"youtube:{channel}", liked_at=None))
+            page = answer.get("nextPageToken")
+            if not page:
+                break
+        seen = current + [i for i in (kept.ids if kept else []) if i not in now_liked]
+        return LikesPage(likes=likes, cursor=_Kept(now, seen[:KEPT_IDS]).dumps())
+
+    def _liked_page(self, session: requests.Session, page: str | None) -> dict[str, Any] | None:
+        """One page of liked videos; None where YouTube did not give it (a spent quota)."""
+        query = {"part": "snippet", "myRating": "like", "maxResults": str(PAGE_SIZE)}
+        if page:
+            query["pageToken"] = page
+        import requests as requests_lib  # loaded where a request is made
+
+        try:
+            answer = self.get(session, f"{self.api_url}/youtube/v3/videos?{urlencode(query)}")
+            found = answer.json()
+        except (requests_lib.HTTPError, ValueError):
+            return None  # 403 quotaExceeded: the project's units are spent until tomorrow
+        return found if isinstance(found, dict) else None
+
+
+def _channel_of(video: dict[str, Any]) -> str | None:
+    channel = (video.get("snippet") or {}).get("channelId")
+    return str(channel) if isinstance(channel, str) and channel.startswith("UC") else None
+
+
+class _Kept:
+    """A connection's cursor: when its likes were last read, and the ids it saw."""
+
+    def __init__(self, at: datetime, ids: list[str]) -> None:
+        self.at, self.ids = at, ids
+
+    @classmethod
+    def of(cls, cursor: str | None) -> _Kept | None:
+        if not cursor:
+            return None
+        found = json.loads(cursor)
+        return cls(datetime.fromisoformat(found["at"]), [str(i) for i in found["ids"]])
+
+    def dumps(self) -> str:
+        return json.dumps({"at": self.at.isoformat(), "ids": self.ids})
