@@ -81,6 +81,37 @@ def test_a_repositorys_funding_file_routes_its_flattrs(authors_read: Client):
     assert eventually(the_maintainer) == "github:crab-maintainer"
 
 
+def test_a_podcasts_feed_routes_an_episodes_flattr_to_its_creator(authors_read: Client):
+    """Issue 34, item 2, on one machine: an episode's page links its feed, whose
+    ``<podcast:funding>`` points at a creator's page here; the episode's flattr goes to them."""
+    stack = authors_read
+    caster, caster_token = stack.sign_in("caster@example.org")
+    named = stack.request("PATCH", "/v1/me", {"username": "seacaster"}, token=caster_token)
+    assert named.status == 200, named.body
+    feed = "https://sea-pod.example/feed.xml"
+    episode = "https://sea-pod.example/episodes/9"
+    rss = (
+        '<rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel>'
+        f'<title>Sea</title><podcast:funding url="{stack.base}/u/seacaster">'
+        "Flattr</podcast:funding>"
+        f"<item><title>Nine</title><link>{episode}</link></item></channel></rss>"
+    )
+    head = f'<html><head><link rel="alternate" type="application/rss+xml" href="{feed}"></head>'
+    for url, body in ((feed, rss), (episode, head)):
+        assert stack.request("POST", "/_local/pages", {"url": url, "html": body}).status == 200
+    _, token = stack.sign_in("sea-listener@example.org")
+    made = stack.request(
+        "POST", "/v1/flattrs", {"event_id": str(uuid.uuid4()), "url": episode}, token=token
+    )
+    assert made.status == 201, made.body
+
+    def the_creator() -> str | None:
+        (flattr,) = stack.request("GET", "/v1/flattrs", token=token).json["items"]
+        return None if flattr["recipient"]["platform"] == "pending" else flattr["recipient"]["key"]
+
+    assert eventually(the_creator) == f"user:{caster}"
+
+
 def test_a_page_nobody_published_is_not_found_and_bad_input_is_a_4xx(stack: Client):
     assert stack.request("GET", "/_fake/web/nowhere.example.org/").status == 404
     bad = stack.request("POST", "/_local/pages", {"url": "ftp://x.org/", "html": "<p>"})

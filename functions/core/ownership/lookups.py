@@ -27,6 +27,8 @@ from functions.common import clock
 from functions.common.settings import settings
 from functions.common.storage import batch_get_many, ensure_bound
 from functions.core.ownership.declared import declared_author
+from functions.core.ownership.feeds import MAX_BYTES as FEED_BYTES
+from functions.core.ownership.feeds import Declared, Feed, feed_links, parse_feed
 from functions.core.ownership.funding import (
     FUNDING_JSON,
     FUNDING_YML,
@@ -37,7 +39,7 @@ from functions.core.ownership.funding import (
     our_page,
 )
 from functions.core.ownership.models import LookupAnswer, PendingLookup
-from functions.core.ownership.resolve import FUNDING, Lookup, is_blocked, lookup_of
+from functions.core.ownership.resolve import FUNDING, Lookup, is_blocked, lookup_of, page_lookup
 from functions.core.ownership.urls import normalise, recipient_key
 from functions.core.platforms.http import (
     GUARD,
@@ -228,6 +230,8 @@ def done_waiting(month: str, lookup: Lookup) -> None:
 def clear_caches() -> None:
     with _queued_lock:
         _queued.clear()
+    with _feeds_lock:
+        _feeds.clear()
     GUARD.reset()
     ASKS.reset()
 
@@ -328,8 +332,124 @@ def page_author(url: str, http: requests.Session) -> str | None:
         if "html" not in step.headers.get("content-type", "").lower():
             step.close()
             return None
-        return _as_recipient(declared_author(read_head(step)), http)
+        head = read_head(step)
+        author = declared_author(head) or _feeds_declare(url, head, current, http)
+        return _as_recipient(author, http)
     return None
+
+
+# ---------------------------------------------------------------- feeds (``feeds.py``)
+
+_feeds: TTLCache[str, Feed | None] = TTLCache(maxsize=500, ttl=600)
+_feeds_lock = threading.Lock()
+MAX_COVERED = 200  # a feed's entries whose pages and files are answered with the page's
+
+
+def _feeds_declare(url: str, head: str, page_url: str, http: requests.Session) -> str | None:
+    """Who the feeds a page links to declare for it (its entry's declaration, else the
+    channel's); the feed's other entries' pages and files are answered too, for a day (an
+    episode's file names no feed: it is known from the feed that names it)."""
+    for feed_url in feed_links(head, page_url):
+        feed = _feed(http, feed_url)
+        if feed is None:
+            continue
+        _remember_covered(feed, feed_url, url)
+        found = _feed_recipient(feed.declared_for(url, _normal), [url, feed_url])
+        if found is not None:
+            return found
+    return None
+
+
+def _normal(url: str) -> str | None:
+    try:
+        return normalise(url).url
+    except NotFlattrable:
+        return None
+
+
+def _feed(http: requests.Session, url: str) -> Feed | None:
+    """A feed, read over HTTPS with every redirect hop checked, 1 MB at most (kept ten
+    minutes per Lambda: a podcast's episodes are looked up together)."""
+    with _feeds_lock:
+        if url in _feeds:
+            return _feeds[url]
+    from functions.common import safe_http  # loads requests: only where a provider is asked
+
+    found: Feed | None = None
+    current = url
+    for _ in range(safe_http.MAX_REDIRECTS + 1):
+        step = _hop(http, current, stream=True)
+        if isinstance(step, str):
+            current = step
+            continue
+        if step is not None:
+            found = parse_feed(_body(step, FEED_BYTES) or b"")
+        break
+    with _feeds_lock:
+        _feeds[url] = found
+    return found
+
+
+def _body(response: requests.Response, most: int) -> bytes | None:
+    """A 200 answer's body, if it is no bigger than ``most`` bytes."""
+    if response.status_code != 200:
+        response.close()
+        return None
+    body = bytearray()
+    for chunk in response.iter_content(16 * 1024):
+        body.extend(chunk)
+        if len(body) > most:
+            response.close()
+            return None
+    response.close()
+    return bytes(body)
+
+
+def _remember_covered(feed: Feed, feed_url: str, asked: str) -> None:
+    now = clock.now()
+    for urls, _ in feed.entries[:MAX_COVERED]:
+        found = None
+        for url in urls:
+            normal = _normal(url)
+            if normal is None or normal == asked or normalise(normal).platform is not None:
+                continue
+            if found is None:
+                found = _feed_recipient(feed.declared_for(normal, _normal), [*urls, feed_url])
+                if found is None:
+                    break
+            remember(page_lookup(normal), found, None, now)
+
+
+def _feed_recipient(declared: Declared, urls: list[str]) -> str | None:
+    """A podcast's funding link to a page of ours; else a payment link's ``user_id``, where
+    that user proved one of ``urls`` theirs (its domain, or its platform account): anyone
+    can take a username, so a name alone moves nothing."""
+    for address in declared.funding:
+        if (found := _our_recipient(address)) is not None:
+            return found
+    from functions.core.profiles import owner  # a Username read: only here
+
+    for username in declared.payment_users:
+        user = owner(username)
+        if user is not None and _proved(user, urls):
+            return f"user:{user}"
+    return None
+
+
+def _proved(user: str, urls: list[str]) -> bool:
+    from functions.core.models import Recipient
+
+    keys = set()
+    for url in urls:
+        try:
+            page = normalise(url)
+        except NotFlattrable:
+            continue
+        if page.platform is None:
+            keys.add(f"web:{page.site}")
+        elif page.owner is not None:
+            keys.add(recipient_key(page.platform, page.owner))
+    return any(r.claimed_by == user for r in Recipient.batch_get(keys)) if keys else False
 
 
 def funding_owner(repository: Repository, http: requests.Session, depth: int = 0) -> str | None:
@@ -378,16 +498,8 @@ def _small_file(http: requests.Session, url: str) -> str | None:
 def _account(url: str, http: requests.Session, depth: int) -> str | None:
     """The recipient an address in a funding file names: a page of this service (a
     creator's ``/u/<name>``, a recipient's ``/r?key=``), or a platform's profile we know."""
-    ours = our_page(url, settings().public_url)
-    if ours is not None:
-        kind, value = ours
-        if kind == "username":
-            from functions.core.profiles import owner  # a Username read: only here
-
-            user = owner(value)
-            return f"user:{user}" if user else None
-        platform = value.partition(":")[0]
-        return value if platform in BY_NAME else None
+    if our_page(url, settings().public_url) is not None:
+        return _our_recipient(url)
     try:
         page = normalise(url)
     except NotFlattrable:
@@ -395,6 +507,22 @@ def _account(url: str, http: requests.Session, depth: int) -> str | None:
     if page.platform is None or page.nobody or depth >= 2:
         return None  # a web site is nobody's account
     return _profile_owner(page, http, depth + 1)
+
+
+def _our_recipient(url: str) -> str | None:
+    """The recipient a page of this service names: a creator's ``/u/<name>`` (its user),
+    a recipient's ``/r?key=`` (that key, of a platform we know or a site)."""
+    ours = our_page(url, settings().public_url)
+    if ours is None:
+        return None
+    kind, value = ours
+    if kind == "username":
+        from functions.core.profiles import owner  # a Username read: only here
+
+        user = owner(value)
+        return f"user:{user}" if user else None
+    platform = value.partition(":")[0]
+    return value if platform in BY_NAME or platform == "web" else None
 
 
 def _as_recipient(author: str | None, http: requests.Session) -> str | None:
