@@ -126,3 +126,15 @@ def test_a_feed_redirecting_to_a_private_address_is_not_followed(web):
     serve(web, "https://inside.tidetables.example/feed", rss, "application/rss+xml")
     assert settled(EPISODE) == "web:tidetables.example"
     assert "inside" not in " ".join(c.request.url for c in web.calls)
+
+
+def test_money_already_waiting_for_the_domain_stays_there(web, setenv):
+    assert call("PATCH", "/v1/me", {"username": "tidecaster"}, user="caster").status == 200
+    setenv(PAGE_AUTHORS="off")
+    before = explicit(EPISODE, user="early-listener")
+    assert before.json["recipient"]["key"] == "web:tidetables.example"
+    setenv(PAGE_AUTHORS="on")
+    podcast(web)
+    assert settled(EPISODE) == "user:caster"
+    items = call("GET", "/v1/flattrs", user="early-listener").json["items"]
+    assert [f["recipient"]["key"] for f in items] == ["web:tidetables.example"]
