@@ -24,7 +24,7 @@ from functions.common.hashing import sign
 from functions.common.storage import condition_failed, ensure_bound
 from functions.core.models import Recipient
 from functions.core.ownership.models import EmailAddress
-from functions.core.platforms.http import LookupFailed, fetch, json_of
+from functions.core.platforms.http import LookupFailed, fetch, json_of, read_body
 from functions.core.recipients import forget_name
 
 if TYPE_CHECKING:
@@ -116,16 +116,11 @@ def _avatar(http: requests.Session, digest: str) -> tuple[bytes, str] | None:
         http, f"{GRAVATAR_AVATARS}{digest}", {"s": AVATAR_PIXELS, "d": "404"}, stream=True
     )
     kind = answer.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if answer.status_code != 200 or kind not in AVATAR_TYPES:
+    if kind not in AVATAR_TYPES:
         answer.close()
         return None
-    body = bytearray()
-    for chunk in answer.iter_content(8 * 1024):
-        body.extend(chunk)
-        if len(body) > AVATAR_BYTES:
-            answer.close()
-            return None
-    return bytes(body), kind
+    body = read_body(answer, AVATAR_BYTES)
+    return (body, kind) if body is not None else None
 
 
 def _kept(key: str) -> EmailAddress | None:

@@ -46,6 +46,7 @@ from functions.core.platforms.http import (
     HostGuard,
     LookupFailed,
     fetch,
+    read_body,
     read_head,
 )
 from functions.core.platforms.registry import BY_NAME
@@ -383,26 +384,11 @@ def _feed(http: requests.Session, url: str) -> Feed | None:
             current = step
             continue
         if step is not None:
-            found = parse_feed(_body(step, FEED_BYTES) or b"")
+            found = parse_feed(read_body(step, FEED_BYTES) or b"")
         break
     with _feeds_lock:
         _feeds[url] = found
     return found
-
-
-def _body(response: requests.Response, most: int) -> bytes | None:
-    """A 200 answer's body, if it is no bigger than ``most`` bytes."""
-    if response.status_code != 200:
-        response.close()
-        return None
-    body = bytearray()
-    for chunk in response.iter_content(16 * 1024):
-        body.extend(chunk)
-        if len(body) > most:
-            response.close()
-            return None
-    response.close()
-    return bytes(body)
 
 
 def _remember_covered(feed: Feed, feed_url: str, asked: str) -> None:
@@ -482,17 +468,8 @@ def _small_file(http: requests.Session, url: str) -> str | None:
     step = _hop(http, url, stream=True)
     if step is None or isinstance(step, str):
         return None
-    if step.status_code != 200:
-        step.close()
-        return None
-    body = bytearray()
-    for chunk in step.iter_content(16 * 1024):
-        body.extend(chunk)
-        if len(body) > MAX_BYTES:
-            step.close()
-            return None  # not a funding file anyone wrote by hand
-    step.close()
-    return bytes(body).decode("utf-8", "replace")
+    body = read_body(step, MAX_BYTES)  # bigger: not a funding file anyone wrote by hand
+    return body.decode("utf-8", "replace") if body is not None else None
 
 
 def _account(url: str, http: requests.Session, depth: int) -> str | None:

@@ -162,3 +162,18 @@ def read_head(response: requests.Response) -> str:
             break
     response.close()
     return bytes(body[:HEAD_BYTES]).decode("utf-8", "replace")
+
+
+def read_body(response: requests.Response, most: int) -> bytes | None:
+    """A 200 answer's body, if it is no bigger than ``most`` bytes (read no further)."""
+    if response.status_code != 200:
+        response.close()
+        return None
+    body = bytearray()
+    for chunk in response.iter_content(16 * 1024):
+        body.extend(chunk)
+        if len(body) > most:
+            response.close()
+            return None
+    response.close()
+    return bytes(body)
