@@ -359,23 +359,10 @@ def guarded(
     token a 401, before any route runs."""
 
     def resolve(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        path = str(event.get("rawPath") or "")
-        if path.startswith(V2_PREFIX) and path.endswith("/"):
-            # v2's clients write paths with or without a trailing slash (its documentation
-            # does both): the catch-all route ``deployment.CATCH_ALL`` brings them here.
-            event["rawPath"] = path.rstrip("/")
+        _normal_v2_path(event)
+        if _v2_path(event):
+            return _resolve_v2(app, event, context)
         problem = check_raw_body(event) or check_not_deleted(event)
-        if problem is not None and _v2_path(event):
-            error = "unauthorized" if problem.status == 401 else "invalid_request"
-            return {
-                "statusCode": problem.status,
-                "headers": {
-                    "Content-Type": "application/json",
-                    "X-Content-Type-Options": "nosniff",
-                },
-                "body": json.dumps(v2_body(error, problem.detail)),
-                "isBase64Encoded": False,
-            }
         if problem is not None:
             return {
                 "statusCode": problem.status,
@@ -386,6 +373,52 @@ def guarded(
         return with_security_headers(app.resolve(event, context))
 
     return resolve
+
+
+# The REST API v2 "supports CORS for all requests" (its documentation): apps in a browser
+# call it with a bearer token, never a cookie, so any origin may read its answers.
+V2_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": (
+        "Location, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Current, X-RateLimit-Reset"
+    ),
+}
+V2_PREFLIGHT = {
+    **V2_CORS,
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Authorization, Content-Type, Accept",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def _normal_v2_path(event: dict[str, Any]) -> None:
+    """v2's paths as its clients write them: with or without a trailing slash (its
+    documentation does both) or a ``.json`` suffix (its default format named); the
+    catch-all route ``deployment.CATCH_ALL`` brings them here."""
+    path = str(event.get("rawPath") or "")
+    if path.startswith(V2_PREFIX):
+        path = path.rstrip("/")
+        event["rawPath"] = path.removesuffix(".json")
+
+
+def _resolve_v2(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """A request of the REST API v2: its own error shape before any route runs too, and
+    CORS on every answer (a preflight answered here)."""
+    method = (event.get("requestContext") or {}).get("http", {}).get("method", "GET")
+    if method == "OPTIONS":
+        return {"statusCode": 204, "headers": V2_PREFLIGHT, "body": "", "isBase64Encoded": False}
+    problem = check_raw_body(event) or check_not_deleted(event)
+    if problem is not None:
+        error = "unauthorized" if problem.status == 401 else "invalid_request"
+        response: dict[str, Any] = {
+            "statusCode": problem.status,
+            "headers": {"Content-Type": "application/json", "X-Content-Type-Options": "nosniff"},
+            "body": json.dumps(v2_body(error, problem.detail)),
+            "isBase64Encoded": False,
+        }
+    else:
+        response = with_security_headers(app.resolve(event, context))
+    return {**response, "headers": {**(response.get("headers") or {}), **V2_CORS}}
 
 
 # Every HTML page the API serves (claim pages, unsubscribe) is plain HTML with one

@@ -200,3 +200,18 @@ def test_the_hourly_limit_is_told_in_headers_and_then_refused(monkeypatch, liste
     assert set(told.json) == {"hourly_limit", "remaining_hits", "current_hits",
                               "reset_time_in_seconds", "reset_time"}  # fmt: skip
     assert v2("GET", "/rest/v2/things/lookup", query="url=https://a.example/").status == 404
+
+
+def test_browsers_may_call_it_from_any_origin_with_a_token(listener):
+    """v2 "supports CORS for all requests": a preflight is answered, every answer (an error
+    too) may be read by any origin, its rate headers and Location included."""
+    pre = call("OPTIONS", "/rest/v2/flattr", user=None, headers={"origin": "https://app.example"})
+    assert pre.status == 204 and pre.headers["access-control-allow-origin"] == "*"
+    assert "Authorization" in pre.headers["access-control-allow-headers"]
+    for answer in (v2("GET", "/rest/v2/user", listener), v2("GET", "/rest/v2/user")):
+        assert answer.headers["access-control-allow-origin"] == "*"
+        assert "X-RateLimit-Remaining" in answer.headers["access-control-expose-headers"]
+
+
+def test_a_json_suffix_names_the_default_format(listener):
+    assert v2("GET", "/rest/v2/user.json", listener).json["type"] == "user"
