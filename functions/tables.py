@@ -26,6 +26,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     track.ActivityItem,
     core.MonthSplit,
     core.MonthStat,
+    core.Pledge,
     payments.PayIn,
     payments.Refund,
     payments.PayoutAccount,

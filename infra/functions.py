@@ -63,6 +63,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "users",
             "usernames",  # PATCH /v1/me takes a username, releases the old one
             "avatars",  # PUT /v1/me/avatar
+            "pledges",  # /v1/pledges; the split reads a shard's
             "flattrs",
             "month-splits",
             "ledger",
@@ -132,6 +133,7 @@ DOMAIN_ACCESS: dict[str, Access] = {
             "app-codes",
             "app-grants",
             "flattrs",
+            "pledges",  # the export lists them; the deletion removes them
             "recipients",
             "device-tokens",
         ),

@@ -31,7 +31,7 @@ from functions.common.observability import make_logger
 from functions.common.settings import settings
 from functions.common.storage import delete_all, ensure_bound
 from functions.core import avatars, devices, grants, identity, profiles
-from functions.core.models import Flattr, Recipient, User
+from functions.core.models import Flattr, Pledge, Recipient, User
 from functions.core.ownership.directory import held_by
 
 logger = make_logger("account")
@@ -99,6 +99,7 @@ def erase(body: dict[str, Any]) -> dict[str, int]:
     erased = {
         "recipients_released": _release_recipients(user_id),
         "flattrs": delete_all(Flattr.query(user_id), Flattr),
+        "pledges": delete_all(Pledge.query(user_id), Pledge),
         "devices": devices.revoke_all(user_id),
         "app_tokens": grants.revoke_all_of(user_id),
         "apps": _delete_apps(user_id),

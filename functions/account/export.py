@@ -17,7 +17,7 @@ from functions.common.money import money
 from functions.common.storage import ensure_bound
 from functions.connections import personal as connections_data
 from functions.core import avatars, grants, ledger
-from functions.core.models import Escrow, Flattr, LedgerItem, User
+from functions.core.models import Escrow, Flattr, LedgerItem, Pledge, User
 from functions.core.ownership.directory import held_by
 from functions.payments import personal as payments_data
 from functions.track import personal as track_data
@@ -117,6 +117,15 @@ def export(user_id: str) -> dict[str, Any]:
     return {
         "user": _profile(user_id),
         "flattrs": _flattrs(user_id),
+        "pledges": [
+            {
+                "id": p.pledge_id,
+                "recipient": p.recipient,
+                "amount": money(int(p.amount)),
+                "created_at": rfc3339(p.created_at),
+            }
+            for p in Pledge.query(user_id)
+        ],
         **track_data.export(user_id),
         **connections_data.export(user_id),
         **claim_data.export(user_id),

@@ -339,6 +339,35 @@ class AppGrant(Model):
     by_code = AppGrantByCode()
 
 
+class PledgeByBucket(GlobalSecondaryIndex["Pledge"]):
+    """A split shard reads the pledges of its contributors: ``bucket`` is the contributor's
+    shard among ``payout/pledges.BUCKETS`` (a month's shards gather or divide them)."""
+
+    class Meta:
+        index_name = "by-bucket"
+        projection = AllProjection()
+
+    bucket = NumberAttribute(hash_key=True)
+    pledge_ref = UnicodeAttribute(range_key=True)
+
+
+@table
+class Pledge(Model):
+    """A contributor's monthly pledge to one recipient, paid first at each split."""
+
+    class Meta(TableMeta):
+        table_name = "pledges"
+
+    contributor_id = UnicodeAttribute(hash_key=True)
+    pledge_id = UnicodeAttribute(range_key=True)  # begins with its time: oldest first
+    recipient = UnicodeAttribute()
+    amount = NumberAttribute()  # micro-units a month, before the fee
+    created_at = UTCDateTimeAttribute()
+    bucket = NumberAttribute()
+    pledge_ref = UnicodeAttribute()  # <contributor_id>#<pledge_id>
+    by_bucket = PledgeByBucket()
+
+
 LATER = "later"  # a month's stats item: what became of its held money since the split
 
 

@@ -25,7 +25,7 @@ from functions.core import ledger
 from functions.core.flattrs import shard_of
 from functions.core.ledger import Leg, Movement
 from functions.core.models import Escrow, LedgerItem
-from functions.payout.split import stored_parts
+from functions.payout.split import paid_parts
 
 ROWS_PER_CREDIT = ledger.MAX_ACTIONS - 4  # two legs and their balances, then escrow rows
 SLIP_BYTES = 200_000  # a slip item stays well under DynamoDB's 400 KB
@@ -66,7 +66,7 @@ def _credits_of(
         details = statement.details or {}
         fees += int(details.get("fee", 0))
         contributor = statement.account.removeprefix("statement#")
-        for recipient, flattrs, amount, held in stored_parts(details):
+        for recipient, flattrs, amount, held in paid_parts(details):
             if amount == 0:
                 continue
             # Claimed at the split but without its creator now (the account was deleted):

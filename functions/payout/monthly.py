@@ -34,8 +34,15 @@ from functions.core.flattrs import (
 from functions.core.models import Flattr, LedgerItem, MonthStat, Recipient, User
 from functions.core.ownership.resolve import NOBODY, PENDING
 from functions.core.ownership.settle import conclude, settle_month
-from functions.payout import credits, stats
-from functions.payout.split import Split, split_month, store_parts, stored_parts
+from functions.payout import credits, pledges, stats
+from functions.payout.split import (
+    Pledge,
+    Split,
+    paid_parts,
+    split_month,
+    store_parts,
+    store_pledges,
+)
 from functions.payout.stats import FIGURES
 
 
@@ -57,7 +64,7 @@ class ShardSummary:
     def count_statement(self, statement: LedgerItem) -> None:
         """A contributor split by an earlier run, counted from their statement."""
         details = statement.details or {}
-        parts = stored_parts(details)
+        parts = paid_parts(details)
         split = Split(int(statement.amount), int(details.get("fee", 0)), ())
         escrowed = sum(p.amount for p in parts if p.held)
         self.count(split, sum(p.flattrs for p in parts), escrowed)
@@ -136,9 +143,24 @@ def statement_item(
         month=month,
         amount=split.charge,
         ref=ledger.in_split_account(month, shard) if split.funded else None,
-        details={"fee": split.fee, "funded": split.funded, "parts": store_parts(split, creators)},
+        details=_details(split, creators),
         created_at=clock.now(),
     )
+
+
+def _details(split: Split, creators: dict[str, str]) -> dict[str, Any]:
+    """A statement's details: its fee and parts; its paid pledges and the recipients of
+    those the balance could not cover, where it has any (``split.split_month``)."""
+    details: dict[str, Any] = {
+        "fee": split.fee,
+        "funded": split.funded,
+        "parts": store_parts(split, creators),
+    }
+    if split.pledges:
+        details["pledges"] = store_pledges(split, creators)
+    if split.dropped:
+        details["dropped"] = list(split.dropped)
+    return details
 
 
 @dataclass
@@ -149,6 +171,12 @@ class Prefetched:
     budgets: dict[str, int] = field(default_factory=dict)
     balances: dict[str, int] = field(default_factory=dict)
     owners: Owners = field(default_factory=lambda: Owners({}, frozenset()))
+    pledges: dict[str, list[Pledge]] = field(default_factory=dict)  # oldest first
+
+    def pledges_of(self, contributor_id: str) -> list[Pledge]:
+        """A contributor's pledges the split pays (a declined recipient's have ended)."""
+        kept = self.pledges.get(contributor_id, [])
+        return [p for p in kept if p.recipient not in self.owners.declined]
 
 
 def _batches(keys: list[Any], size: int = 100) -> Iterable[list[Any]]:
@@ -156,7 +184,9 @@ def _batches(keys: list[Any], size: int = 100) -> Iterable[list[Any]]:
         yield keys[start : start + size]
 
 
-def prefetch(month: str, flattrs: dict[str, Counter[str]]) -> Prefetched:
+def prefetch(
+    month: str, flattrs: dict[str, Counter[str]], pledged: dict[str, list[Pledge]] | None = None
+) -> Prefetched:
     ensure_bound()
     contributors = sorted(flattrs)
     found = Prefetched()
@@ -173,7 +203,10 @@ def prefetch(month: str, flattrs: dict[str, Counter[str]]) -> Prefetched:
     for batch in _batches(accounts):
         for item in LedgerItem.batch_get(batch):
             found.balances[item.account.removeprefix("contributor#")] = int(item.amount)
-    found.owners = owners_of({r for counts in flattrs.values() for r in counts})
+    pledged = pledged or {}
+    recipients = {r for counts in flattrs.values() for r in counts}
+    found.owners = owners_of(recipients | {p.recipient for ps in pledged.values() for p in ps})
+    found.pledges = pledged
     return found
 
 
@@ -190,7 +223,11 @@ def split_contributor(
     Safe to call again after any crash; answers the statement that stands."""
     charge = min(known.budgets[contributor_id], known.balances[contributor_id])
     split = split_month(
-        charge, charge, known.owners.payable(counts), settings().fee_rate_basis_points
+        charge,
+        charge,
+        known.owners.payable(counts),
+        settings().fee_rate_basis_points,
+        known.pledges_of(contributor_id),
     )
     statement = statement_item(contributor_id, month, shard, split, known.owners.creators)
     if not split.funded:
@@ -202,7 +239,8 @@ def split_contributor(
     if stored is not statement:  # a concurrent run split them first
         summary.already_split += 1
         return stored
-    escrowed = sum(p.amount for p in split.parts if p.recipient not in known.owners.creators)
+    paid = split.parts + split.pledges
+    escrowed = sum(p.amount for p in paid if p.recipient not in known.owners.creators)
     summary.count(split, sum(counts.values()), escrowed)
     return statement
 
@@ -215,7 +253,10 @@ def split_shard(month: str, shard: int) -> ShardSummary:
     summary = ShardSummary()
     earlier = ShardSummary()
     flattrs = flattrs_of_shard(month, shard)
-    known = prefetch(month, flattrs) if flattrs else Prefetched()
+    pledged = pledges.of_shard(month, shard, shards_of(month))
+    for contributor_id in pledged:  # a contributor with pledges but no flattrs pays them
+        flattrs.setdefault(contributor_id, Counter())
+    known = prefetch(month, flattrs, pledged) if flattrs else Prefetched()
     statements: list[LedgerItem] = []
     for contributor_id, counts in sorted(flattrs.items()):
         statement = known.statements.get(contributor_id)
@@ -236,7 +277,7 @@ def split_shard(month: str, shard: int) -> ShardSummary:
 def _paid_by(statement: LedgerItem, creators: dict[str, str]) -> set[str]:
     return {
         creators[p.recipient]
-        for p in stored_parts(statement.details)
+        for p in paid_parts(statement.details)
         if not p.held and p.amount > 0 and p.recipient in creators
     }
 

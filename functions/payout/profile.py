@@ -43,6 +43,7 @@ def change(
                 field="body.monthly_budget.amount",
                 slug="validation-error",
             )
+        _covers_pledges(user.user_id, budget)
         actions.append(User.monthly_budget.set(budget))
     if time_zone is not None:
         actions.append(User.time_zone.set(time_zone))
@@ -87,3 +88,16 @@ def _public_actions(user: User, change: PublicChange) -> list[Action]:
     if change.goal is not None:
         actions.append(User.goal.set(change.goal) if change.goal > 0 else User.goal.remove())
     return actions
+
+
+def _covers_pledges(user_id: str, budget: int) -> None:
+    """Pledges are part of the budget (``rules.md``): it may not go below their total."""
+    from functions.payout import pledges  # its own table: read only where a budget changes
+
+    pledged = sum(int(p.amount) for p in pledges.mine(user_id))
+    if budget < pledged:
+        raise Invalid(
+            f"must cover your pledges: at least {money(pledged)['amount']} EUR",
+            field="body.monthly_budget.amount",
+            slug="validation-error",
+        )

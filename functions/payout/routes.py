@@ -8,7 +8,7 @@ import binascii
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from functions.common import clock
@@ -18,9 +18,9 @@ from functions.common.errors import Invalid
 from functions.common.money import Money, money
 from functions.common.months import add_months, month_of, previous_month
 from functions.core import avatars, ledger, pictures, users
-from functions.core.models import User
+from functions.core.models import Pledge, User
 from functions.core.recipients import RecipientRef, recipient_ref
-from functions.payout import profile, statements, stats
+from functions.payout import pledges, profile, statements, stats
 
 router = DomainRouter()
 MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
@@ -186,6 +186,9 @@ class Balance(BaseModel):
     # False when the month has flattrs and the split, made now, would take nothing for
     # them (no balance): they go unfunded.
     funded: bool
+    # The pledges the split, made now, would pay first; those the balance would not cover.
+    pledges: list[PartOut] = []
+    dropped: list[RecipientRef] = []
 
 
 class Statement(BaseModel):
@@ -196,6 +199,9 @@ class Statement(BaseModel):
     funded: bool
     parts: list[PartOut]
     refunds: list[Refund]
+    # Paid first, each whole (``flattrs`` 0); parts and pledges add up to charge - fee.
+    pledges: list[PartOut] = []
+    dropped: list[RecipientRef] = []  # pledges the balance could not cover that month
 
 
 class UnclaimedItem(BaseModel):
@@ -261,6 +267,8 @@ def get_balance() -> Balance:
         earnings=_money(ledger.balance(ledger.creator_account(user.user_id))),
         shortfall=_money(max(budget - balance, 0)),
         funded=now.funded or now.flattrs == 0,
+        pledges=_parts(now.pledges),
+        dropped=[recipient_ref(r, False) for r in now.dropped],
     )
 
 
@@ -278,6 +286,8 @@ def get_statement(month: Annotated[str | None, Query(pattern=MONTH)] = None) -> 
             Refund(recipient=r.recipient, month=r.month, amount=_money(r.amount))
             for r in found.refunds
         ],
+        pledges=_parts(found.pledges),
+        dropped=[recipient_ref(r, False) for r in found.dropped],
     )
 
 
@@ -376,3 +386,72 @@ def get_stats(
 
 
 routers = [router]  # what the Lambda serves and the OpenAPI document describes
+
+
+# ---------------------------------------------------------------- pledges
+
+
+class PledgeIn(BaseModel):
+    recipient: Annotated[str, Field(min_length=3, max_length=320)]
+    amount: Money
+
+
+class PledgeChange(BaseModel):
+    amount: Money
+
+
+class PledgeOut(BaseModel):
+    id: str
+    recipient: RecipientRef
+    amount: MoneyOut
+    created_at: str
+    # The monthly budget, raised to the pledges' total where it was below (the person is
+    # told): pledges are part of the budget.
+    budget_raised_to: MoneyOut | None = None
+
+
+class PledgeList(BaseModel):
+    items: list[PledgeOut]
+    total: MoneyOut
+
+
+def _pledge_out(pledge: Pledge, claimed: set[str], raised: int | None = None) -> PledgeOut:
+    return PledgeOut(
+        id=pledge.pledge_id,
+        recipient=recipient_ref(pledge.recipient, pledge.recipient in claimed),
+        amount=_money(int(pledge.amount)),
+        created_at=rfc3339(pledge.created_at),
+        budget_raised_to=_money(raised) if raised is not None else None,
+    )
+
+
+@router.post("/v1/pledges")
+def post_pledge(body: Annotated[PledgeIn, Body()]) -> Response[PledgeOut]:
+    user = users.load_user(current_user_id(router), _claim_email())
+    made = pledges.make(user.user_id, body.recipient, body.amount.micros, clock.now())
+    out = _pledge_out(made.pledge, pledges.claimed([body.recipient]), made.budget_raised_to)
+    return Response(status_code=201, content_type="application/json", body=out)
+
+
+@router.get("/v1/pledges")
+def get_pledges() -> PledgeList:
+    mine = pledges.mine(current_user_id(router))
+    total = sum(int(p.amount) for p in mine)
+    claimed = pledges.claimed(p.recipient for p in mine)
+    return PledgeList(items=[_pledge_out(p, claimed) for p in mine], total=_money(total))
+
+
+@router.patch("/v1/pledges/<pledge_id>")
+def patch_pledge(
+    pledge_id: Annotated[str, Path(min_length=1, max_length=64)],
+    body: Annotated[PledgeChange, Body()],
+) -> PledgeOut:
+    made = pledges.change(current_user_id(router), pledge_id, body.amount.micros)
+    claimed = pledges.claimed([made.pledge.recipient])
+    return _pledge_out(made.pledge, claimed, made.budget_raised_to)
+
+
+@router.delete("/v1/pledges/<pledge_id>")
+def delete_pledge(pledge_id: Annotated[str, Path(min_length=1, max_length=64)]) -> Response[None]:
+    pledges.end(current_user_id(router), pledge_id)
+    return Response(status_code=204, body=None)

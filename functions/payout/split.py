@@ -1,8 +1,9 @@
-"""The monthly split of one contributor's budget, as a pure function of integers."""
+"""The monthly split of one contributor's budget, as a pure function of integers: their
+pledges first (``rules.md``, Pledges), then the rest over their flattrs."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -15,11 +16,18 @@ class Part(NamedTuple):  # a tuple: a month of a million flattrs builds a millio
     amount: int
 
 
+class Pledge(NamedTuple):
+    recipient: str
+    amount: int  # pledged a month, before the fee
+
+
 @dataclass(frozen=True)
 class Split:
     charge: int
     fee: int
     parts: tuple[Part, ...]
+    pledges: tuple[Part, ...] = ()  # paid pledges: what each recipient gets (``flattrs`` 0)
+    dropped: tuple[str, ...] = ()  # recipients of pledges the balance could not cover
 
     @property
     def funded(self) -> bool:
@@ -31,27 +39,43 @@ class Split:
 
 
 def split_month(
-    budget: int, balance: int, flattrs: Mapping[str, int], fee_basis_points: int
+    budget: int,
+    balance: int,
+    flattrs: Mapping[str, int],
+    fee_basis_points: int,
+    pledges: Sequence[Pledge] = (),
 ) -> Split:
-    """Split ``min(budget, balance)`` over ``flattrs`` (recipient -> count).
+    """Split ``min(budget, balance)``: ``pledges`` (oldest first) paid first, each whole or
+    not at all, the newest dropped while they do not fit; the rest over ``flattrs``
+    (recipient -> count). With pledges but no flattrs only the pledges are charged.
 
-    The fee is rounded down; each recipient with k of n flattrs gets
-    ``distributable * k / n`` rounded down, and the remainder goes one micro-unit at a
-    time to the largest fractional parts, ties broken by recipient key. No flattrs, no
-    charge; flattrs but no balance: every part is zero (unfunded).
+    The fee is rounded down, on each pledge and on the rest; each recipient with k of n
+    flattrs gets ``distributable * k / n`` rounded down, and the remainder goes one
+    micro-unit at a time to the largest fractional parts, ties broken by recipient key.
+    Nothing to pay, no charge; flattrs but no balance: every part is zero (unfunded).
     """
     if budget < 0 or balance < 0 or not 0 <= fee_basis_points <= BASIS_POINTS:
         raise ValueError("budget, balance and fee must be non-negative")
-    if any(k < 0 for k in flattrs.values()):
-        raise ValueError("flattr counts must be non-negative")
+    if any(k < 0 for k in flattrs.values()) or any(p.amount <= 0 for p in pledges):
+        raise ValueError("flattr counts must be non-negative, pledges positive")
+    available = min(budget, balance)
+    kept = list(pledges)
+    dropped: list[str] = []
+    while kept and sum(p.amount for p in kept) > available:
+        dropped.append(kept.pop().recipient)
+    paid = tuple(
+        Part(p.recipient, 0, p.amount - p.amount * fee_basis_points // BASIS_POINTS) for p in kept
+    )
+    pledged = sum(p.amount for p in kept)
     recipients = sorted(r for r, k in flattrs.items() if k > 0)
     if not recipients:
-        return Split(0, 0, ())
+        return Split(pledged, pledged - sum(p.amount for p in paid), (), paid, tuple(dropped))
     counts = [flattrs[r] for r in recipients]
     total = sum(counts)
-    charge = min(budget, balance)
-    fee = charge * fee_basis_points // BASIS_POINTS
-    distributable = charge - fee
+    charge = available
+    rest = charge - pledged
+    distributable = rest - rest * fee_basis_points // BASIS_POINTS
+    fee = charge - distributable - sum(p.amount for p in paid)
     amounts = [distributable * k // total for k in counts]
     remainder = distributable - sum(amounts)
     if remainder:
@@ -60,7 +84,8 @@ def split_month(
         order = sorted(range(len(counts)), key=lambda i: -(distributable * counts[i] % total))
         for index in order[:remainder]:
             amounts[index] += 1
-    return Split(charge, fee, tuple(map(Part, recipients, counts, amounts)))
+    parts = tuple(map(Part, recipients, counts, amounts))
+    return Split(charge, fee, parts, paid, tuple(dropped))
 
 
 class StoredPart(NamedTuple):
@@ -89,3 +114,31 @@ def stored_parts(details: Mapping[str, object] | None) -> list[StoredPart]:
         else StoredPart(str(p["recipient"]), int(p["flattrs"]), int(p["amount"]), bool(p["held"]))
         for p in parts
     ]
+
+
+def store_pledges(split: Split, creators: Mapping[str, str]) -> list[list[str | int]]:
+    """A statement's paid pledges as stored: ``[recipient, amount, held]`` lists."""
+    return [[p.recipient, p.amount, int(p.recipient not in creators)] for p in split.pledges]
+
+
+def stored_pledges(details: Mapping[str, object] | None) -> list[StoredPart]:
+    """The paid pledges of a statement's ``details`` (none before pledges existed)."""
+    pledges = (details or {}).get("pledges") or []
+    assert isinstance(pledges, list)
+    return [StoredPart(str(p[0]), 0, int(p[1]), bool(p[2])) for p in pledges]
+
+
+def paid_parts(details: Mapping[str, object] | None) -> list[StoredPart]:
+    """Everything a statement pays, one part per recipient: its flattrs' part and its
+    pledge together (a contributor is one supporter of a recipient, whatever they gave)."""
+    merged: dict[str, StoredPart] = {}
+    for part in stored_parts(details) + stored_pledges(details):
+        found = merged.get(part.recipient)
+        merged[part.recipient] = (
+            part
+            if found is None
+            else StoredPart(
+                part.recipient, found.flattrs + part.flattrs, found.amount + part.amount, found.held
+            )
+        )
+    return list(merged.values())

@@ -18,11 +18,11 @@ from functions.core import ledger, users
 from functions.core.flattrs import shards_of
 from functions.core.models import LedgerItem, MonthSplit, User
 from functions.payout import monthly
-from functions.payout.split import stored_parts
+from functions.payout.split import paid_parts
 
 
 def _context(user: User, statement: LedgerItem, month: str) -> dict[str, Any]:
-    parts = stored_parts(statement.details)
+    parts = paid_parts(statement.details)
     held = sum(p.amount for p in parts if p.held)
     return {
         "month": month,

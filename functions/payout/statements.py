@@ -17,8 +17,9 @@ from functions.common.storage import ensure_bound
 from functions.core import ledger
 from functions.core.models import Escrow, Flattr, LedgerItem, Recipient
 from functions.core.users import load_user
-from functions.payout import monthly
-from functions.payout.split import split_month, stored_parts
+from functions.payout import monthly, pledges
+from functions.payout.split import Pledge as Pledged
+from functions.payout.split import split_month, stored_parts, stored_pledges
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class MonthMoney:
     funded: bool
     parts: list[Part]
     refunds: list[Refund] = field(default_factory=list)
+    pledges: list[Part] = field(default_factory=list)  # paid first (``flattrs`` 0)
+    dropped: list[str] = field(default_factory=list)  # pledges the balance did not cover
 
 
 @dataclass(frozen=True)
@@ -80,13 +83,25 @@ def month_counts(contributor_id: str, month: str) -> Counter[str]:
 def projected(contributor_id: str, month: str, budget: int, balance: int) -> MonthMoney:
     """The split of ``month`` if it were made now."""
     counts = month_counts(contributor_id, month)
-    owners = monthly.owners_of(counts)
-    split = split_month(budget, balance, owners.payable(counts), settings().fee_rate_basis_points)
-    parts = [
-        Part(p.recipient, p.flattrs, p.amount, p.recipient in owners.creators) for p in split.parts
-    ]
+    mine = [Pledged(p.recipient, int(p.amount)) for p in pledges.mine(contributor_id)]
+    owners = monthly.owners_of(set(counts) | {p.recipient for p in mine})
+    mine = [p for p in mine if p.recipient not in owners.declined]
+    fee = settings().fee_rate_basis_points
+    split = split_month(budget, balance, owners.payable(counts), fee, mine)
+    parts, paid = (
+        [Part(p.recipient, p.flattrs, p.amount, p.recipient in owners.creators) for p in found]
+        for found in (split.parts, split.pledges)
+    )
     return MonthMoney(
-        month, "open", sum(counts.values()), split.charge, split.fee, split.funded, parts
+        month,
+        "open",
+        sum(counts.values()),
+        split.charge,
+        split.fee,
+        split.funded,
+        parts,
+        pledges=paid,
+        dropped=list(split.dropped),
     )
 
 
@@ -117,22 +132,25 @@ def statement(user_id: str, month: str) -> MonthMoney:
         entries = _refund_entries(user_id)
         return MonthMoney(**{**vars(open_month), "refunds": refunds(entries, month)})
     details: dict[str, Any] = item.details or {}
-    stored = stored_parts(details)
-    since = _recipients_now({p.recipient for p in stored if p.held})
+    stored, paid = stored_parts(details), stored_pledges(details)
+    since = _recipients_now({p.recipient for p in stored + paid if p.held})
     entries = _refund_entries(user_id)
     expired = _expired(entries, month)
-    parts = [
-        Part(
-            p.recipient,
-            p.flattrs,
-            p.amount,
-            not p.held,
-            since[p.recipient].claimed_at if p.recipient in since else None,
-            since[p.recipient].declined_at if p.recipient in since else None,
-            expired.get(p.recipient) if p.held else None,
-        )
-        for p in stored
-    ]
+    parts, pledged = (
+        [
+            Part(
+                p.recipient,
+                p.flattrs,
+                p.amount,
+                not p.held,
+                since[p.recipient].claimed_at if p.recipient in since else None,
+                since[p.recipient].declined_at if p.recipient in since else None,
+                expired.get(p.recipient) if p.held else None,
+            )
+            for p in found
+        ]
+        for found in (stored, paid)
+    )
     return MonthMoney(
         month,
         "split",
@@ -142,6 +160,8 @@ def statement(user_id: str, month: str) -> MonthMoney:
         bool(details.get("funded", False)),
         parts,
         refunds(entries, month),
+        pledged,
+        [str(r) for r in details.get("dropped") or []],
     )
 
 

@@ -193,10 +193,10 @@ def test_the_history_shows_a_split_month_and_draws_its_flattrs(stack: Client, br
     page.screenshot(path=str(SHOTS / "history-desktop.png"), full_page=True)
 
 
-def sign_in_here(page, email: str) -> None:
+def sign_in_here(page, email: str, button: str = "#sign-in") -> None:
     """On a page that asks to sign in: through the stack's sign-in form, back to it."""
     before = page.url
-    page.click("#sign-in")
+    page.click(button)
     page.fill("#email", email)
     page.keyboard.press("Enter")
     page.wait_for_url(before)
@@ -1384,3 +1384,34 @@ def stack_month(stack: Client) -> str:
     now = stack.request("GET", "/_local/clock").json["now"]
     year, month = int(now[:4]), int(now[5:7])
     return f"{year - (month == 1)}-{(month - 2) % 12 + 1:02d}"
+
+
+def test_a_person_gives_monthly_from_a_receivers_page_and_ends_it_on_the_dashboard(
+    stack: Client, browser: Browser
+):
+    """Issue 35, step 1: "Give monthly" on a receiver's page (one that has not joined: the
+    money will wait for it), said in words with the budget raised to cover it; the dashboard
+    lists it to change or end, and the month's projection pays it first."""
+    for name, width in WIDTHS.items():
+        page = browser.new_context(viewport=width).new_page()
+        page.goto(stack.base + "/r?key=github:pledgecat")
+        sign_in_here(page, f"pledger-{name}@example.org", "#pledge-sign-in")
+        expect(page.locator("#give-monthly-title")).to_have_text("Give monthly")
+        page.fill("#pledge-amount", "6")
+        page.click("#pledge")
+        expect(page.locator("#pledge-message")).to_contain_text("a month to pledgecat.")
+        expect(page.locator("#pledge-message")).to_contain_text("Your monthly budget is now")
+        page.screenshot(path=str(SHOTS / f"give-monthly-{name}.png"), full_page=True)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width["width"]
+        page.goto(stack.base + "/dashboard")
+        expect(page.locator("#pledge-list li")).to_contain_text(["pledgecat"])
+        # No balance yet: the month's projection says the pledge would not be paid.
+        expect(page.locator("#projected-dropped")).to_contain_text("pledgecat")
+        page.screenshot(path=str(SHOTS / f"dashboard-pledges-{name}.png"), full_page=True)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width["width"]
+        page.locator("#pledge-list li button.link").first.click()
+        expect(page.locator("#pledges-note")).to_have_text(
+            "Ended: it is not paid at the next split."
+        )
+        expect(page.locator("#pledges-empty")).to_be_visible()
+        page.context.close()

@@ -31,6 +31,14 @@ def add_flattrs(contributor: str, recipient: str, count: int, at: datetime = JUN
         ).save()
 
 
+def add_pledge(contributor: str, recipient: str, amount: int, at: datetime = JUNE) -> str:
+    """A pledge made at ``at``, as ``POST /v1/pledges`` makes it; answers its id."""
+    from functions.payout import pledges
+
+    ensure_bound()
+    return pledges.make(contributor, recipient, amount, at).pledge.pledge_id
+
+
 def claim(recipient: str, creator: str) -> None:
     Recipient(recipient, claimed_by=creator).save()
 

@@ -18,6 +18,7 @@ from tests.integration.payout_helpers import (
     EUR,
     JUNE,
     add_flattrs,
+    add_pledge,
     add_user,
     assert_ledger_checks,
     claim,
@@ -241,6 +242,11 @@ def crash_scenario() -> None:
     claim("web:site03.example", "creator")
     add_user("broke")
     add_flattrs("broke", "web:a.example", 1)
+    # Pledges (issue 35): one to a claimed recipient the fan also flattrs (one credit), one
+    # from a patron who flattrs nothing, to an unclaimed recipient nobody else pays.
+    add_pledge("fan", "github:octocat", 2 * EUR)
+    add_user("patron", budget=5 * EUR, paid_in=10 * EUR)
+    add_pledge("patron", "web:patronised.example", 3 * EUR)
 
 
 @contextmanager
@@ -265,9 +271,10 @@ def clean_run() -> tuple[list, int]:
 
 def test_a_crash_at_any_point_then_a_rerun_ends_as_a_clean_run():
     expected, transactions = clean_run()
-    # Pay-ins are outside the job: two contributors charged, eight recipients and the fees
-    # credited (the unfunded contributor's statement is no transaction).
-    assert transactions == 2 + 8 + 1
+    # Pay-ins are outside the job: three contributors charged (the patron for a pledge
+    # alone), nine recipients and the fees credited (the unfunded contributor's statement is
+    # no transaction).
+    assert transactions == 3 + 9 + 1
     for k in range(1, transactions + 1):
         for before_commit in (True, False):
             with fresh_account():

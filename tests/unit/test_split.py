@@ -114,3 +114,59 @@ def test_statement_parts_read_in_both_stored_forms():
     assert stored_parts({"parts": stored}) == stored_parts({"parts": named})
     assert stored_parts({"parts": stored})[1] == ("web:a.example", 1, 250, True)
     assert stored_parts(None) == []
+
+
+# ---------------------------------------------------------------- pledges (issue 35)
+
+from functions.payout.split import Pledge, paid_parts, store_pledges  # noqa: E402
+
+
+def test_pledges_are_paid_first_with_the_fee_then_the_rest_over_flattrs():
+    # rules.md: a 3.00 pledge gives 2.70 at 10 %; the rest of the 5.00 charge over flattrs.
+    split = split_month(
+        5 * EUR, 10 * EUR, {"web:a.example": 1}, 1000, [Pledge("github:x", 3 * EUR)]
+    )
+    assert split.charge == 5 * EUR
+    assert [(p.recipient, p.amount) for p in split.pledges] == [("github:x", 2_700_000)]
+    assert [(p.recipient, p.amount) for p in split.parts] == [("web:a.example", 1_800_000)]
+    assert split.fee == 500_000 and split.dropped == ()
+
+
+def test_pledges_alone_charge_only_the_pledges():
+    split = split_month(5 * EUR, 10 * EUR, {}, 1000, [Pledge("github:x", 3 * EUR)])
+    assert (split.charge, split.fee, split.parts) == (3 * EUR, 300_000, ())
+    assert split.pledges[0].amount == 2_700_000
+
+
+def test_the_newest_pledges_that_do_not_fit_are_dropped_each_whole():
+    pledged = [Pledge("old", 2 * EUR), Pledge("middle", 2 * EUR), Pledge("new", 2 * EUR)]
+    split = split_month(10 * EUR, 5 * EUR, {"web:a.example": 1}, 0, pledged)
+    assert [p.recipient for p in split.pledges] == ["old", "middle"]
+    assert split.dropped == ("new",)
+    assert split.parts[0].amount == 1 * EUR  # what is left of the 5.00 over the flattrs
+    broke = split_month(10 * EUR, 0, {"web:a.example": 1}, 0, pledged)
+    assert not broke.funded and broke.dropped == ("new", "middle", "old")
+
+
+def test_a_recipient_with_a_pledge_and_flattrs_is_paid_as_one_supporter():
+    split = split_month(5 * EUR, 5 * EUR, {"github:x": 2}, 0, [Pledge("github:x", 2 * EUR)])
+    details = {"parts": store_parts(split, {}), "pledges": store_pledges(split, {})}
+    (part,) = paid_parts(details)
+    assert (part.recipient, part.flattrs, part.amount, part.held) == ("github:x", 2, 5 * EUR, True)
+
+
+pledge_lists = st.lists(
+    st.builds(Pledge, st.sampled_from(["p:a", "p:b", "web:c", "x"]), st.integers(1, 10**9)),
+    max_size=6,
+)
+
+
+@given(amounts, amounts, flattr_counts, st.integers(0, 10_000), pledge_lists)
+def test_with_pledges_everything_still_adds_up_exactly(budget, balance, counts, fee, pledged):
+    split = split_month(budget, balance, counts, fee, pledged)
+    paid = sum(p.amount for p in split.parts) + sum(p.amount for p in split.pledges)
+    assert split.fee + paid == split.charge <= min(budget, balance)
+    assert len(split.pledges) + len(split.dropped) == len(pledged)
+    kept = pledged[: len(split.pledges)]  # the oldest kept, each whole (less its fee)
+    assert [p.amount for p in split.pledges] == [q.amount - q.amount * fee // 10_000 for q in kept]
+    assert all(p.amount >= 0 for p in split.parts)

@@ -25,7 +25,7 @@ export function scrollTable(attributes, ...children) {
 
 export function show(...children) {
   const app = document.getElementById("app");
-  app.replaceChildren(...children);
+  app.replaceChildren(...children.flat());
   app.focus();
 }
 

@@ -18,7 +18,8 @@ export function flattrsPerDay(month, flattrs) {
  * decimal strings added in micro-units (exact). */
 export function whereMoneyWent(statement) {
   const sum = (parts) => fromMicros(parts.reduce((total, part) => total + toMicros(part.amount.amount), 0n));
-  const inState = (...states) => statement.parts.filter((part) => states.includes(partState(part)));
+  const paid = [...statement.parts, ...(statement.pledges || [])]; // pledges paid first (issue 35)
+  const inState = (...states) => paid.filter((part) => states.includes(partState(part)));
   return {
     claimed: sum(inState("claimed", "claimedSince")),
     held: sum(inState("waiting")),

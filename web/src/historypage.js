@@ -38,7 +38,7 @@ function statementTable(statement) {
       el("dt", {}, S.fee),
       el("dd", { id: "statement-fee" }, formatMoney(statement.fee)),
     ),
-    statement.parts.length === 0
+    statement.parts.length === 0 && !(statement.pledges || []).length
       ? el("p", { id: "statement-empty" }, S.statementEmpty)
       : scrollTable(
       { id: "statement-parts" },
@@ -46,17 +46,20 @@ function statementTable(statement) {
       el(
         "tbody",
         {},
-        statement.parts.map((part) =>
+        [...(statement.pledges || []).map((part) => ({ ...part, pledge: true })), ...statement.parts].map((part) =>
           el(
             "tr",
-            {},
+            { class: part.pledge ? "pledge" : "" },
             el("td", {}, part.recipient.display_name, " ", el("small", {}, S[PART_STATE[partState(part)]])),
-            el("td", {}, part.flattrs),
+            el("td", {}, part.pledge ? S.monthlyPledge : part.flattrs),
             el("td", {}, formatMoney(part.amount)),
           ),
         ),
       ),
     ),
+    (statement.dropped || []).length
+      ? el("p", { id: "statement-dropped" }, S.pledgesDropped(statement.dropped.map((r) => r.display_name).join(", ")))
+      : "",
     el("h2", {}, S.wentTitle),
     el(
       "dl",

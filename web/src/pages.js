@@ -1,5 +1,6 @@
 // The pages: home, the end of sign-in, the dashboard.
 import { api } from "./api.js";
+import { myPledges } from "./pledges.js";
 import { accessToken, finishSignIn, signIn, signOut } from "./auth.js";
 import { el, say, sayInvalid, scrollTable, show } from "./dom.js";
 import { formatDate, formatMoney, formatMonth, parseAmount } from "./format.js";
@@ -85,26 +86,34 @@ export function shortfallParagraph(balance, monthly, here = false) {
   );
 }
 
-function projected(parts, funded) {
-  if (parts.length === 0) return el("p", {}, S.nothingYet);
-  return scrollTable(
-    { id: "projected" },
-    el("thead", {}, el("tr", {}, el("th", {}, S.receiver), el("th", {}, S.flattrs), el("th", {}, S.amount))),
-    el(
-      "tbody",
-      {},
-      parts.map((part) =>
-        el(
-          "tr",
-          {},
-          el("td", {}, part.recipient.display_name, " ", el("small", {}, part.held ? S.waiting : S.claimed)),
-          el("td", {}, part.flattrs),
-          // No balance: the split would give nothing, so the flattr goes unfunded (not €0.00).
-          el("td", {}, funded ? formatMoney(part.amount) : el("span", { class: "muted" }, S.unfunded)),
+function projected(parts, funded, pledges = [], dropped = []) {
+  const notCovered = dropped.length
+    ? el("p", { id: "projected-dropped" }, S.pledgesDropped(dropped.map((r) => r.display_name).join(", ")))
+    : "";
+  if (parts.length === 0 && pledges.length === 0) return [el("p", {}, S.nothingYet), notCovered];
+  // Pledges are paid first (issue 35), then the rest over the flattrs.
+  const rows = [...pledges.map((part) => ({ ...part, pledge: true })), ...parts];
+  return [
+    scrollTable(
+      { id: "projected" },
+      el("thead", {}, el("tr", {}, el("th", {}, S.receiver), el("th", {}, S.flattrs), el("th", {}, S.amount))),
+      el(
+        "tbody",
+        {},
+        rows.map((part) =>
+          el(
+            "tr",
+            {},
+            el("td", {}, part.recipient.display_name, " ", el("small", {}, part.held ? S.waiting : S.claimed)),
+            el("td", {}, part.pledge ? S.monthlyPledge : part.flattrs),
+            // No balance: the split would give nothing, so the flattr goes unfunded (not €0.00).
+            el("td", {}, funded || part.pledge ? formatMoney(part.amount) : el("span", { class: "muted" }, S.unfunded)),
+          ),
         ),
       ),
     ),
-  );
+    notCovered,
+  ];
 }
 
 function timeZoneForm(current, onSaved) {
@@ -282,7 +291,7 @@ export async function dashboard(_navigate, budgetNote = "") {
     S,
     formatMoney,
   );
-  const [flattrs, unclaimed] = await Promise.all([flattrList(), unclaimedList()]);
+  const [flattrs, unclaimed, pledged] = await Promise.all([flattrList(), unclaimedList(), myPledges()]);
   show(
     el("h1", {}, `${S.dashboardTitle}: ${formatMonth(month.month)}`),
     stepsBox("start", S.startTitle, steps, S),
@@ -301,7 +310,8 @@ export async function dashboard(_navigate, budgetNote = "") {
     timeZoneForm(me.data.time_zone, () => dashboard()),
     moneyEmailsToggle(me.data.money_emails),
     el("h2", {}, S.projectedTitle),
-    projected(month.projected, month.funded),
+    projected(month.projected, month.funded, month.pledges || [], month.dropped || []),
+    pledged,
     flattrs,
     unclaimed,
   );

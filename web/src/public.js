@@ -2,6 +2,7 @@
 // flattr button's page (/flattr?url=) and the page for site owners (/button).
 import uPlot from "uplot";
 import { api, keySegment } from "./api.js";
+import { giveMonthly } from "./pledges.js";
 import { accessToken, signIn } from "./auth.js";
 import { copyButton } from "./creator.js";
 import { chartWidth, LEGEND, monthAxis, monthLabel, WHOLE } from "./charts.js";
@@ -75,6 +76,7 @@ export async function receiverPage() {
     found.declined
       ? ""
       : el("p", {}, el("img", { src: `/v1/recipients/${segment}/badge.svg`, alt: `${S.badgeOf} ${found.recipient.display_name}`, id: "receiver-badge" })),
+    found.declined ? "" : await giveMonthly(key, found.recipient.display_name, location.pathname + location.search),
   );
 }
 
@@ -147,7 +149,8 @@ export async function flattrPage() {
   if (!page.flattrable) action = el("p", { class: "error", id: "not-flattrable" }, notFlattrableText(page.reason, S));
   else if (await accessToken()) action = el("button", { type: "button", id: "flattr", onclick: () => flattrIt(page.url, message) }, S.flattrButton);
   else action = el("button", { type: "button", id: "sign-in", onclick: () => signIn(here) }, S.signInToFlattr);
-  show(el("h1", {}, S.flattrTitle), el("p", {}, el("code", { id: "flattr-url" }, page.url)), who, action, message);
+  const monthly = page.flattrable && state !== "pending" && page.recipient ? await giveMonthly(page.recipient.key, page.recipient.display_name, here) : "";
+  show(el("h1", {}, S.flattrTitle), el("p", {}, el("code", { id: "flattr-url" }, page.url)), who, action, message, monthly);
 }
 
 export function buttonPage() {

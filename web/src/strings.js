@@ -68,6 +68,25 @@ export const STRINGS = {
   page: "Page",
   takeBack: "Take back",
   flattredByApp: (app) => `(by ${app})`,
+  // Pledges (issue 35): a fixed amount a month to one receiver, paid first at the split.
+  giveMonthlyTitle: "Give monthly",
+  giveMonthlyText:
+    "Give the same amount every month, whatever you flattr. It is paid first at each month's " +
+    "split, from your monthly budget, and waits for its creator if they have not joined yet.",
+  signInToGiveMonthly: "Sign in to give monthly",
+  pledgeAmount: "Amount a month (EUR)",
+  giveMonthlyButton: "Give monthly",
+  pledged: (amount, name) => `You give ${amount} a month to ${name}.`,
+  budgetRaised: (budget) => `Your monthly budget is now ${budget}, to cover your pledges.`,
+  pledgesTitle: "What you give monthly",
+  pledgesEmpty: "You give nobody a fixed amount a month. A receiver's page has a Give monthly button.",
+  pledgesTotal: (total) => `${total} a month in all, paid first at each month's split.`,
+  changePledge: "Change",
+  endPledge: "End",
+  pledgeEnded: "Ended: it is not paid at the next split.",
+  monthlyPledge: "monthly pledge",
+  pledgesDropped: (names) =>
+    `Not paid this month, as your balance did not cover them: ${names}. Top up to give them next month.`,
   takenBack: "Taken back.",
   unclaimedTitle: "Money you gave that waits to be claimed",
   expires: "Goes back to you on",
@@ -484,6 +503,9 @@ export const STRINGS = {
       `Only ${money} can go back to a payment method now: a SEPA debit can be refunded ` +
       "56 days after it was made.",
     bySlug: {
+      "own-recipient": "That receiver is you: you cannot give to yourself.",
+      pledged: "You give to it monthly already: change that pledge on your dashboard.",
+      declined: "Its creator takes no money here.",
       "totp-required": "Turn on two-step sign-in first: money leaves only with it.",
       "recent-sign-in-required": "For this, sign in again with a code from your app.",
       "too-many-requests": "Too many tries in a short time. Please wait a little and try again.",
