@@ -695,6 +695,13 @@ def test_a_creator_makes_a_public_page_with_a_badge(stack: Client, browser: Brow
     expect(other.locator("#public-message")).to_have_text(
         "Someone else has that username (or had it within a year). Try another."
     )
+    # Issue 35: a supporter gives monthly from the creator's page (to the creator, through
+    # the place they receive at).
+    other.goto(stack.base + "/u/pagecat")
+    other.fill("#pledge-amount", "3")
+    other.click("#pledge")
+    expect(other.locator("#pledge-message")).to_have_text("You give €3.00 a month to Page Cat.")
+    other.screenshot(path=str(SHOTS / "profile-give-monthly-desktop.png"), full_page=True)
     other.context.close()
     context.close()
 

@@ -1,6 +1,7 @@
 // Creators' public pages (issue 31, item 6): /u/<username> from GET /v1/profiles/<username>,
 // and on the creator page the form that makes one, with the badge to put on a site.
 import { api } from "./api.js";
+import { giveMonthly } from "./pledges.js";
 import { el, say, sayInvalid, show } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
 import { platformIcon } from "./icons.js";
@@ -111,6 +112,9 @@ export async function profilePage() {
       : el("p", { class: "empty" }, S.profileNoRecipients),
     el("h2", {}, S.profileHow),
     el("p", {}, S.howToFlattrText),
+    // Give monthly (issue 35): to the creator through the first place they receive at (every
+    // one of them is theirs: the money goes to them whichever it names).
+    p.recipients.length ? await giveMonthly(p.recipients[0].key, p.display_name, location.pathname) : "",
   );
 }
 
