@@ -274,10 +274,7 @@ FORM_ROUTES = frozenset({"POST /oauth/token", "POST /oauth/revoke"})
 
 
 def _reads_forms(event: dict[str, Any]) -> bool:
-    if event.get("routeKey") in FORM_ROUTES:
-        return True
-    path = str(event.get("rawPath") or "")
-    return path.startswith(V2_PREFIX) and event.get("routeKey") not in BULK_ROUTES
+    return event.get("routeKey") in FORM_ROUTES or _v2_path(event)
 
 
 BULK_BODY_BYTES = 10 * 1024 * 1024

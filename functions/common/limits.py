@@ -37,13 +37,19 @@ class Window:
         return max(0, self.limit - self.used)
 
 
+def _window(limit: Limit, whose: str, now: datetime) -> tuple[str, int]:
+    """The counter of ``whose`` in the window ``now`` is in, and when that window began."""
+    epoch = int(now.timestamp())
+    start = epoch - epoch % limit.window
+    return f"{limit.name}#{whose}#{start}", start
+
+
 def counted(limit: Limit, whose: str, now: datetime) -> tuple[Window, bool]:
     """Count one for ``whose`` in the current window: the window after it, and whether the
     request fits (when it does not, nothing is counted)."""
     ensure_bound()
-    epoch = int(now.timestamp())
-    start = epoch - epoch % limit.window
-    item = RateLimit(f"{limit.name}#{whose}#{start}")
+    key, start = _window(limit, whose, now)
+    item = RateLimit(key)
     try:
         item.update(
             actions=[
@@ -62,10 +68,9 @@ def counted(limit: Limit, whose: str, now: datetime) -> tuple[Window, bool]:
 def standing(limit: Limit, whose: str, now: datetime) -> Window:
     """Where ``whose`` stands in the current window, counting nothing."""
     ensure_bound()
-    epoch = int(now.timestamp())
-    start = epoch - epoch % limit.window
+    key, start = _window(limit, whose, now)
     try:
-        used = int(RateLimit.get(f"{limit.name}#{whose}#{start}").used or 0)
+        used = int(RateLimit.get(key).used or 0)
     except RateLimit.DoesNotExist:
         used = 0
     return Window(limit.most, min(used, limit.most), start + limit.window)
