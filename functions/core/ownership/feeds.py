@@ -43,11 +43,15 @@ class Feed:
         channel's; ``normal`` normalises the feed's URLs as written."""
         for urls, declared in self.entries:
             if any(normal(candidate) == url for candidate in urls):
-                return Declared(
-                    declared.funding + self.channel.funding,
-                    declared.payment_users + self.channel.payment_users,
-                )
+                return self.covering(declared)
         return self.channel
+
+    def covering(self, declared: Declared) -> Declared:
+        """What covers an entry: its own declaration first, then the channel's."""
+        return Declared(
+            declared.funding + self.channel.funding,
+            declared.payment_users + self.channel.payment_users,
+        )
 
     @property
     def covered(self) -> list[str]:

@@ -362,10 +362,8 @@ def _feeds_declare(url: str, head: str, page_url: str, http: requests.Session) -
 
 
 def _normal(url: str) -> str | None:
-    try:
-        return normalise(url).url
-    except NotFlattrable:
-        return None
+    page = _page(url)
+    return page.url if page is not None else None
 
 
 def _feed(http: requests.Session, url: str) -> Feed | None:
@@ -392,31 +390,46 @@ def _feed(http: requests.Session, url: str) -> Feed | None:
 
 
 def _remember_covered(feed: Feed, feed_url: str, asked: str) -> None:
+    """Each entry's web pages and files (but ``asked``) answered with what covers the entry
+    (``known``: what the feed's addresses and names were found to be, read once a feed)."""
     now = clock.now()
-    for urls, _ in feed.entries[:MAX_COVERED]:
-        found = None
-        for url in urls:
-            normal = _normal(url)
-            if normal is None or normal == asked or normalise(normal).platform is not None:
-                continue
-            if found is None:
-                found = _feed_recipient(feed.declared_for(normal, _normal), [*urls, feed_url])
-                if found is None:
-                    break
-            remember(page_lookup(normal), found, None, now)
+    known: dict[str, str | None] = {}
+    for urls, declared in feed.entries[:MAX_COVERED]:
+        pages = [p for p in map(_page, urls) if p is not None and p.platform is None]
+        covered = [p.url for p in pages if p.url != asked]
+        if not covered:
+            continue
+        found = _feed_recipient(feed.covering(declared), [*urls, feed_url], known)
+        for url in covered if found is not None else []:
+            remember(page_lookup(url), found, None, now)
 
 
-def _feed_recipient(declared: Declared, urls: list[str]) -> str | None:
+def _page(url: str) -> Page | None:
+    try:
+        return normalise(url)
+    except NotFlattrable:
+        return None
+
+
+def _feed_recipient(
+    declared: Declared, urls: list[str], known: dict[str, str | None] | None = None
+) -> str | None:
     """A podcast's funding link to a page of ours; else a payment link's ``user_id``, where
     that user proved one of ``urls`` theirs (its domain, or its platform account): anyone
-    can take a username, so a name alone moves nothing."""
+    can take a username, so a name alone moves nothing. ``known``: what addresses and
+    usernames were found to be already (a feed's entries share its channel's)."""
+    known = {} if known is None else known
     for address in declared.funding:
-        if (found := _our_recipient(address)) is not None:
-            return found
+        if address not in known:
+            known[address] = _our_recipient(address)
+        if known[address] is not None:
+            return known[address]
     from functions.core.profiles import owner  # a Username read: only here
 
     for username in declared.payment_users:
-        user = owner(username)
+        if f"user_id={username}" not in known:
+            known[f"user_id={username}"] = owner(username)
+        user = known[f"user_id={username}"]
         if user is not None and _proved(user, urls):
             return f"user:{user}"
     return None
