@@ -112,6 +112,10 @@ class Owners:
         the budget over the rest, so no money goes where it is refused."""
         return Counter({r: k for r, k in counts.items() if r not in self.declined})
 
+    def payable_pledges(self, pledged: list[Pledge]) -> list[Pledge]:
+        """A contributor's pledges without those to declined recipients (those have ended)."""
+        return [p for p in pledged if p.recipient not in self.declined]
+
 
 def owners_of(recipients: Iterable[str]) -> Owners:
     ensure_bound()
@@ -173,11 +177,6 @@ class Prefetched:
     owners: Owners = field(default_factory=lambda: Owners({}, frozenset()))
     pledges: dict[str, list[Pledge]] = field(default_factory=dict)  # oldest first
 
-    def pledges_of(self, contributor_id: str) -> list[Pledge]:
-        """A contributor's pledges the split pays (a declined recipient's have ended)."""
-        kept = self.pledges.get(contributor_id, [])
-        return [p for p in kept if p.recipient not in self.owners.declined]
-
 
 def _batches(keys: list[Any], size: int = 100) -> Iterable[list[Any]]:
     for start in range(0, len(keys), size):
@@ -227,7 +226,7 @@ def split_contributor(
         charge,
         known.owners.payable(counts),
         settings().fee_rate_basis_points,
-        known.pledges_of(contributor_id),
+        known.owners.payable_pledges(known.pledges.get(contributor_id, [])),
     )
     statement = statement_item(contributor_id, month, shard, split, known.owners.creators)
     if not split.funded:

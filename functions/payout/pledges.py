@@ -139,21 +139,9 @@ def of_shard(month: str, shard: int, shards: int) -> dict[str, list[Pledged]]:
             in_shard = shard_of(pledge.contributor_id, shards) == shard
             if in_shard and pledge.created_at < ends:
                 found.setdefault(pledge.contributor_id, []).append(pledge)
-    return {
-        contributor: [
-            Pledged(p.recipient, int(p.amount)) for p in sorted(kept, key=lambda p: p.pledge_id)
-        ]
-        for contributor, kept in found.items()
-    }
+    return {contributor: for_split(kept) for contributor, kept in found.items()}
 
 
-def claimed(recipients: Iterable[str]) -> set[str]:
-    """Those of ``recipients`` a creator has (a pledge to them pays the creator)."""
-    ensure_bound()
-    wanted = sorted(set(recipients))
-    found = {r for r in wanted if r.startswith("user:")}
-    for start in range(0, len(wanted), 100):
-        for item in Recipient.batch_get(wanted[start : start + 100]):
-            if item.claimed_by or item.declared_user:
-                found.add(item.recipient)
-    return found
+def for_split(found: Iterable[Pledge]) -> list[Pledged]:
+    """Pledges as the split takes them: oldest first."""
+    return [Pledged(p.recipient, int(p.amount)) for p in sorted(found, key=lambda p: p.pledge_id)]

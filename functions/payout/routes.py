@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterable
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -20,7 +21,7 @@ from functions.common.months import add_months, month_of, previous_month
 from functions.core import avatars, ledger, pictures, users
 from functions.core.models import Pledge, User
 from functions.core.recipients import RecipientRef, recipient_ref
-from functions.payout import pledges, profile, statements, stats
+from functions.payout import monthly, pledges, profile, statements, stats
 
 router = DomainRouter()
 MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
@@ -415,6 +416,11 @@ class PledgeList(BaseModel):
     total: MoneyOut
 
 
+def _claimed(recipients: Iterable[str]) -> set[str]:
+    """Those of ``recipients`` a creator has: a pledge to them pays the creator."""
+    return set(monthly.owners_of(recipients).creators)
+
+
 def _pledge_out(pledge: Pledge, claimed: set[str], raised: int | None = None) -> PledgeOut:
     return PledgeOut(
         id=pledge.pledge_id,
@@ -429,7 +435,7 @@ def _pledge_out(pledge: Pledge, claimed: set[str], raised: int | None = None) ->
 def post_pledge(body: Annotated[PledgeIn, Body()]) -> Response[PledgeOut]:
     user = users.load_user(current_user_id(router), _claim_email())
     made = pledges.make(user.user_id, body.recipient, body.amount.micros, clock.now())
-    out = _pledge_out(made.pledge, pledges.claimed([body.recipient]), made.budget_raised_to)
+    out = _pledge_out(made.pledge, _claimed([body.recipient]), made.budget_raised_to)
     return Response(status_code=201, content_type="application/json", body=out)
 
 
@@ -437,7 +443,7 @@ def post_pledge(body: Annotated[PledgeIn, Body()]) -> Response[PledgeOut]:
 def get_pledges() -> PledgeList:
     mine = pledges.mine(current_user_id(router))
     total = sum(int(p.amount) for p in mine)
-    claimed = pledges.claimed(p.recipient for p in mine)
+    claimed = _claimed(p.recipient for p in mine)
     return PledgeList(items=[_pledge_out(p, claimed) for p in mine], total=_money(total))
 
 
@@ -447,7 +453,7 @@ def patch_pledge(
     body: Annotated[PledgeChange, Body()],
 ) -> PledgeOut:
     made = pledges.change(current_user_id(router), pledge_id, body.amount.micros)
-    claimed = pledges.claimed([made.pledge.recipient])
+    claimed = _claimed([made.pledge.recipient])
     return _pledge_out(made.pledge, claimed, made.budget_raised_to)
 
 

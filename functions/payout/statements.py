@@ -18,7 +18,6 @@ from functions.core import ledger
 from functions.core.models import Escrow, Flattr, LedgerItem, Recipient
 from functions.core.users import load_user
 from functions.payout import monthly, pledges
-from functions.payout.split import Pledge as Pledged
 from functions.payout.split import split_month, stored_parts, stored_pledges
 
 
@@ -83,11 +82,10 @@ def month_counts(contributor_id: str, month: str) -> Counter[str]:
 def projected(contributor_id: str, month: str, budget: int, balance: int) -> MonthMoney:
     """The split of ``month`` if it were made now."""
     counts = month_counts(contributor_id, month)
-    mine = [Pledged(p.recipient, int(p.amount)) for p in pledges.mine(contributor_id)]
+    mine = pledges.for_split(pledges.mine(contributor_id))
     owners = monthly.owners_of(set(counts) | {p.recipient for p in mine})
-    mine = [p for p in mine if p.recipient not in owners.declined]
     fee = settings().fee_rate_basis_points
-    split = split_month(budget, balance, owners.payable(counts), fee, mine)
+    split = split_month(budget, balance, owners.payable(counts), fee, owners.payable_pledges(mine))
     parts, paid = (
         [Part(p.recipient, p.flattrs, p.amount, p.recipient in owners.creators) for p in found]
         for found in (split.parts, split.pledges)
