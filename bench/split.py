@@ -113,6 +113,7 @@ def claimed(pairs: list[tuple[str, str]]) -> dict[str, str]:
 def load_flattrs(pairs: list[tuple[str, str]], month_start: datetime) -> None:
     """The contributors (paid in, a budget each), their flattrs, and the most followed
     recipients claimed by creators."""
+    from functions.common import currencies
     from functions.core import flattrs, ledger
     from functions.core.models import Flattr, Recipient, User
 
@@ -121,7 +122,7 @@ def load_flattrs(pairs: list[tuple[str, str]], month_start: datetime) -> None:
         for contributor in contributors:
             users.save(User(contributor, monthly_budget=5_000_000, created_at=month_start))
     for contributor in contributors:
-        ledger.pay_in(contributor, 10_000_000, payment_id=f"bench-{contributor}")
+        ledger.pay_in(contributor, 10_000_000, f"bench-{contributor}", currencies.of(None))
     with Recipient.batch_write() as recipients:
         for recipient, creator in claimed(pairs).items():
             recipients.save(Recipient(recipient, claimed_by=creator))
@@ -213,7 +214,7 @@ def run_job(flattrs: int, contributors: int) -> tuple[Any, Counter[str], Writes,
         began = time.perf_counter()
         summary = monthly.run_month(MONTH, workers=1)
         seconds = time.perf_counter() - began
-    assert summary.contributors == len({c for c, _ in pairs})
+    assert summary.report()["contributors"] == len({c for c, _ in pairs})
     return summary, calls, writes, seconds, sent
 
 
@@ -230,7 +231,7 @@ def bench_job(flattrs: int, contributors: int) -> tuple[Any, ...]:
     assert read == flattrs
     items = sum(writes.items.values())
     print(
-        f"    job scale: {flattrs:,} flattrs, {summary.contributors:,} contributors, "
+        f"    job scale: {flattrs:,} flattrs, {summary.report()['contributors']:,} contributors, "
         f"{items:,} items written in {len(writes.requests):,} write requests"
     )
     print(
@@ -246,7 +247,7 @@ def bench_job(flattrs: int, contributors: int) -> tuple[Any, ...]:
         f"    against the job's own requests sent again raw on the same state (conditions and "
         f"update expressions as sent): {own_seconds:.1f} s, {job_seconds / own_seconds:.2f}x"
     )
-    per_contributor = total_calls(calls) / summary.contributors
+    per_contributor = total_calls(calls) / summary.report()["contributors"]
     print(
         report_line(
             "(c) DynamoDB requests per contributor",
@@ -278,6 +279,7 @@ def counted(
     makes them (a Query page per MB, a BatchGetItem per 100 keys). Checked against the
     counted run in ``bench_linearity``. ``passes``, if given, get each pass's writes
     as well (the slips' deletes billed by the slips' sizes)."""
+    from functions.common import currencies
     from functions.common.settings import settings
     from functions.core.flattrs import shard_of
     from functions.payout import credits, monthly
@@ -295,7 +297,9 @@ def counted(
         shard = shard_of(contributor, shards)
         flattrs_in[shard] += sum(counts.values())
         recipients_in[shard].update(counts)
-        statement = monthly.statement_item(contributor, MONTH, shard, split, creators)
+        statement = monthly.statement_item(
+            contributor, MONTH, shard, split, creators, currencies.of(None)
+        )
         size = item_bytes(statement.serialize())
         debit = [("ledger", size, 2), ("ledger", 0, 2), ("ledger", 0, 2)]
         writes.send("TransactWriteItems", debit)
@@ -332,9 +336,9 @@ def _count_credits(by_partition: dict[int, list[Any]], writes: Writes, second: W
             writes.send("BatchWriteItem", [("ledger", 0, 1)] * len(deletes))
             second.send("BatchWriteItem", deletes)  # a delete is billed by the item's size
         fees, sums = credits.sum_slips(slips)
-        movements = [] if not fees else [None]
-        for (recipient, held), credit in sorted(sums.items()):
-            movements.extend(credits.movements(MONTH, partition, recipient, held, credit))
+        movements: list[Any] = [None] * len(fees)
+        for key, credit in sorted(sums.items()):
+            movements.extend(credits.movements(MONTH, partition, key, credit))
         for movement in movements:
             rows: list[Any] = [] if movement is None else list(movement.puts)
             sizes = [
@@ -371,7 +375,7 @@ def bench_linearity(sizes: list[int], flattrs_each: int, measured: tuple[Any, ..
         f"{'ledger WRU':>11} {'escrow items':>13} {'escrow WRU':>11} {'credits':>9}"
     )
     summary, calls, hooked, shards = measured
-    n = summary.contributors
+    n = summary.report()["contributors"]
     print(_row(n, shards, total_calls(calls), hooked, calls["TransactWriteItems"] - n), "(run)")
     pairs = synthetic_flattrs(n * flattrs_each, n)
     _, requests, model = counted(pairs, shards)

@@ -172,17 +172,20 @@ def _pay_in(payload: dict[str, Any]) -> dict[str, Any]:
     from pydantic import ValidationError
 
     from functions.common.money import Money, money
-    from functions.core import ledger
+    from functions.core import ledger, users
 
     user_id = payload.get("user_id")
     if not isinstance(user_id, str) or not user_id:
         raise Refused(422, "validation-error", "user_id: is required", "user_id")
     try:
-        amount = Money.model_validate(payload.get("amount")).micros
+        paid = Money.model_validate(payload.get("amount"))
     except ValidationError as error:
         raise Refused(422, "validation-error", "amount: must be money", "amount") from error
-    if amount <= 0:
+    currency = users.currency_of(user_id)  # a payment is in the contributor's currency
+    if paid.currency != currency:
+        raise Refused(422, "validation-error", f"amount: must be {currency}", "amount.currency")
+    if paid.micros <= 0:
         raise Refused(422, "validation-error", "amount: must be positive", "amount")
-    ledger.pay_in(user_id, amount, payment_id=str(uuid.uuid4()))
-    balance = ledger.balance(ledger.contributor_account(user_id))
-    return {"user_id": user_id, "balance": money(balance)}
+    ledger.pay_in(user_id, paid.micros, str(uuid.uuid4()), currency)
+    balance = ledger.balance(ledger.contributor_account(user_id, currency))
+    return {"user_id": user_id, "balance": money(balance, currency)}

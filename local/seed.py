@@ -3,6 +3,7 @@ benchmarks that need much escrow fast. Writes real ledger movements, so every ch
 
 from __future__ import annotations
 
+from functions.common import currencies
 from functions.common.months import escrow_expiry_month
 from functions.common.storage import ensure_bound
 from functions.core import ledger
@@ -18,14 +19,15 @@ def direct_escrow(
     ensure_bound()
     for index in range(contributors):
         contributor = f"{prefix}{index:04d}"
-        ledger.pay_in(contributor, amount, payment_id=f"{contributor}-in")
+        books = currencies.of(None)  # June's money was paid in the books' first currency
+        ledger.pay_in(contributor, amount, f"{contributor}-in", books)
         ledger.apply(
             Movement(
                 f"split-2031-06-{contributor}",
                 "split",
                 (
-                    Leg(ledger.contributor_account(contributor), -amount),
-                    Leg(ledger.escrow_account(recipient), amount, ref=recipient, flattrs=1),
+                    Leg(ledger.contributor_account(contributor, books), -amount),
+                    Leg(ledger.escrow_account(recipient, books), amount, ref=recipient, flattrs=1),
                 ),
                 "2031-06",
                 puts=(

@@ -17,7 +17,7 @@ from typing import Literal
 from functions.common.money import MICRO
 
 Notice = Literal["first", "reminder", "last"]
-MIN_AMOUNT = MICRO  # EUR 1
+MIN_AMOUNT = MICRO  # 1 (SEK 10: ``currencies.scaled``)
 REMINDER_AFTER = timedelta(days=30)
 LAST_BEFORE_EXPIRY = timedelta(days=14)
 MIN_GAP = timedelta(days=14)
@@ -33,9 +33,14 @@ class History:
 
 
 def next_notice(
-    history: History, amount: int, oldest_expiry: datetime | None, now: datetime
+    history: History,
+    amount: int,
+    oldest_expiry: datetime | None,
+    now: datetime,
+    least: int = MIN_AMOUNT,
 ) -> Notice | None:
-    if history.suppressed or amount < MIN_AMOUNT or oldest_expiry is None:
+    """``least``: the minimum in the amount's currency (``MIN_AMOUNT`` scaled to it)."""
+    if history.suppressed or amount < least or oldest_expiry is None:
         return None
     if now >= oldest_expiry:
         return None  # it has gone back to its givers

@@ -18,7 +18,7 @@ from datetime import datetime
 from pynamodb.exceptions import DoesNotExist
 
 from functions.claim.models import CatalogueEntry, DomainClaim, DonorNotice, ProvenEmail
-from functions.common import clock
+from functions.common import clock, currencies
 from functions.common.errors import Busy, Conflict, Forbidden
 from functions.common.months import month_of
 from functions.common.storage import ensure_bound
@@ -37,8 +37,14 @@ MAX_RETRIES = 5
 @dataclass
 class Claimed:
     recipient: str
-    amount: int
+    amounts: dict[str, int]  # currency -> what moved in it (never added together)
     rows: int
+
+    def add(self, rows: list[Escrow]) -> None:
+        for row in rows:
+            currency = currencies.of(row.currency)
+            self.amounts[currency] = self.amounts.get(currency, 0) + int(row.amount)
+        self.rows += len(rows)
 
 
 def proven_keys(user_id: str) -> set[str]:
@@ -76,15 +82,19 @@ def _chunk_id(recipient: str, rows: list[Escrow]) -> str:
 
 
 def claim_movement(recipient: str, user_id: str, rows: list[Escrow], now: datetime) -> Movement:
-    """One chunk of a claim, decided from the escrow rows read (at most ``CHUNK``): their
-    money to the creator, the rows gone, the recipient marked claimed (unless someone else
-    has it), out of the catalogue, and one notice per donor, all in one step."""
+    """One chunk of a claim, decided from the escrow rows read (at most ``CHUNK``, all of
+    one currency): their money to the creator's earnings in it, the rows gone, the
+    recipient marked claimed (unless someone else has it), out of the catalogue, and one
+    notice per donor, all in one step."""
     total = sum(int(r.amount) for r in rows)
+    currency = currencies.of(rows[0].currency) if rows else currencies.of(None)
+    if any(currencies.of(r.currency) != currency for r in rows):
+        raise ValueError("a claim's chunk moves one currency")
     legs = (
         (
-            Leg(ledger.escrow_account(recipient), -total, ref=user_id),
+            Leg(ledger.escrow_account(recipient, currency), -total, ref=user_id),
             Leg(
-                ledger.creator_account(user_id),
+                ledger.creator_account(user_id, currency),
                 total,
                 ref=recipient,
                 flattrs=sum(int(r.flattrs) for r in rows),
@@ -135,24 +145,25 @@ def move_escrow(recipient: str, user_id: str) -> Claimed:
     """Mark ``recipient`` claimed by ``user_id`` and move all its escrow to them.
     Raises ``Conflict`` if someone else owns it, ``Busy`` if rows keep changing under it."""
     ensure_bound()
-    moved = Claimed(recipient, 0, 0)
+    moved = Claimed(recipient, {}, 0)
     retries = 0
     while True:
-        rows = list(Escrow.query(recipient, limit=CHUNK))[:CHUNK]
+        read = list(Escrow.query(recipient, limit=CHUNK))[:CHUNK]
+        # One currency a chunk: the first row's (the others follow in the next chunks).
+        rows = [r for r in read if currencies.of(r.currency) == currencies.of(read[0].currency)]
         try:
             applied = ledger.apply(claim_movement(recipient, user_id, rows, clock.now()))
         except UpdateRefused as refused:
             raise TakenByAnother() from refused
         if applied:
-            moved.amount += sum(int(r.amount) for r in rows)
-            moved.rows += len(rows)
+            moved.add(rows)
             retries = 0
         else:
             # A row went meanwhile (expired, or moved by a concurrent request): read again.
             retries += 1
             if retries > MAX_RETRIES:
                 raise Busy()
-        if applied and len(rows) < CHUNK:
+        if applied and len(read) < CHUNK and len(rows) == len(read):
             return moved
 
 

@@ -16,7 +16,7 @@ from pynamodb.exceptions import UpdateError
 
 from functions.claim.claiming import TakenByAnother, require_proven_owner
 from functions.claim.models import CatalogueEntry
-from functions.common import clock
+from functions.common import clock, currencies
 from functions.common.months import month_of
 from functions.common.storage import condition_failed, ensure_bound
 from functions.core import ledger
@@ -26,7 +26,7 @@ from functions.core.models import Escrow, Recipient
 @dataclass
 class Declined:
     recipient: str
-    refunded: int
+    refunded: dict[str, int]  # currency -> what went back in it (never added together)
     rows: int
 
 
@@ -49,10 +49,11 @@ def decline(user_id: str, recipient: str) -> Declined:
     require_proven_owner(user_id, recipient)
     _mark(recipient, user_id)
     CatalogueEntry(recipient).delete()  # deleting an absent item is no error
-    done = Declined(recipient, 0, 0)
+    done = Declined(recipient, {}, 0)
     month = month_of(clock.now())
     for row in Escrow.query(recipient):
         if ledger.apply(ledger.escrow_refund(row, month, "decline")):
-            done.refunded += int(row.amount)
+            currency = currencies.of(row.currency)
+            done.refunded[currency] = done.refunded.get(currency, 0) + int(row.amount)
             done.rows += 1
     return done

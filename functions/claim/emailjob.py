@@ -25,7 +25,7 @@ from functions.claim import cadence, contacts, events, links, mail
 from functions.claim.claiming import move_escrow, owner_of
 from functions.claim.models import CatalogueEntry, DonorNotice, EmailState
 from functions.claim.waiting import Waiting, top_items, waiting_for
-from functions.common import clock
+from functions.common import clock, currencies
 from functions.common.errors import Busy, Conflict
 from functions.common.money import format_for_people
 from functions.common.storage import condition_failed, ensure_bound
@@ -122,7 +122,8 @@ def _due(waiting: Waiting, now: datetime) -> _Due | None:
         last_notice_sent=bool(state.last_notice_sent),
         suppressed=bool(state.suppressed),
     )
-    notice = cadence.next_notice(history, waiting.amount, waiting.oldest_expiry, now)
+    least = currencies.scaled(cadence.MIN_AMOUNT, waiting.currency)
+    notice = cadence.next_notice(history, waiting.amount, waiting.oldest_expiry, now, least)
     return None if notice is None else _Due(waiting, state, notice)
 
 
@@ -167,16 +168,19 @@ def _write(address: str, key: str, dues: list[_Due], now: datetime, summary: Ema
     unsubscribe = links.public_url(
         f"/v1/email/unsubscribe?token={links.unsubscribe_token(first.recipient, address)}"
     )
-    total = sum(due.waiting.amount for due in reserved)
+    total = Waiting(first.recipient)
+    for due in reserved:
+        for currency, amount in due.waiting.amounts.items():
+            total.amounts[currency] = total.amounts.get(currency, 0) + amount
     supporters = len({c for due in reserved for c in due.waiting.contributors})
     mail.send(
         address,
-        f"{format_for_people(total)} EUR from {supporters} "
+        f"{total.in_words()} from {supporters} "
         f"{'person' if supporters == 1 else 'people'} waits for you on Flattr",
         "unclaimed",
         {
             "notice": _strongest(due.notice for due in reserved),
-            "amount": format_for_people(total),
+            "amount": total.in_words(),
             "supporters": supporters,
             "entries": [_entry(due, now) for due in reserved],
             "unsubscribe_url": unsubscribe,
@@ -224,7 +228,7 @@ def _entry(due: _Due, now: datetime) -> dict[str, Any]:
     token = links.new_claim_link(waiting.recipient, now, waiting.oldest_expiry)
     return {
         "notice": due.notice,
-        "amount": format_for_people(waiting.amount),
+        "amount": waiting.in_words(),
         "supporters": waiting.supporters,
         "display_name": waiting.display_name,
         "platform_name": platform_name(waiting.platform),
@@ -242,12 +246,13 @@ def rebuild_catalogue(waiting: list[Waiting]) -> int:
             if entry.recipient not in present:
                 batch.delete(entry)
         for w in waiting:
-            latest = max(w.months) if w.months else None
+            latest = max(month for month, _ in w.months) if w.months else None
             batch.save(
                 CatalogueEntry(
                     w.recipient,
                     amount=w.amount,
-                    recent=w.months.get(latest, 0) if latest else 0,
+                    currency=w.currency,
+                    recent=w.months.get((latest, w.currency), 0) if latest else 0,
                     supporters=w.supporters,
                     flattrs=w.flattrs,
                     expires_month=w.expires_month or "",
@@ -263,7 +268,8 @@ def send_digests(summary: EmailSummary) -> None:
         by_contributor[notice.contributor_id].append(notice)
     for contributor, notices in sorted(by_contributor.items()):
         try:
-            address = User.get(contributor).email
+            user = User.get(contributor)
+            address = user.email
         except DoesNotExist:
             address = None
         if address:
@@ -282,6 +288,7 @@ def send_digests(summary: EmailSummary) -> None:
                         }
                         for n in sorted(notices, key=lambda n: n.recipient)
                     ],
+                    "currency": currencies.of(user.currency),
                     "statements_url": links.public_url("/history"),  # the website's page
                 },
             )

@@ -140,8 +140,9 @@ class CatalogueEntry(Model):
 
     recipient = UnicodeAttribute(hash_key=True)
     board = UnicodeAttribute(default="unclaimed")
-    amount = NumberAttribute()  # all escrow waiting
+    amount = NumberAttribute()  # escrow waiting in ``currency`` (the most of it is in)
     recent = NumberAttribute()  # escrow from the latest split month: "trending"
+    currency = UnicodeAttribute(null=True)  # of amount and recent: what most waits in
     supporters = NumberAttribute()
     flattrs = NumberAttribute()
     expires_month = UnicodeAttribute()

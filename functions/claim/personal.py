@@ -12,10 +12,12 @@ from functions.claim.models import DomainClaim, DonorNotice, ProvenEmail, Verifi
 from functions.common.clock import rfc3339
 from functions.common.money import money
 from functions.common.storage import delete_all, ensure_bound
+from functions.core import users
 
 
 def export(user_id: str) -> dict[str, Any]:
     ensure_bound()
+    currency = users.currency_of(user_id)  # a donor notice counts what they gave: in theirs
     return {
         "domains": [
             {"domain": d.domain, "verified_at": rfc3339(d.verified_at)}
@@ -27,7 +29,7 @@ def export(user_id: str) -> dict[str, Any]:
             for p in ProvenEmail.query(user_id)
         ],
         "notices_pending": [
-            {"recipient": n.recipient, "amount": money(int(n.amount))}
+            {"recipient": n.recipient, "amount": money(int(n.amount), currency)}
             for n in DonorNotice.query(user_id)
         ],
     }

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from pynamodb.exceptions import DoesNotExist
 
 from functions.claim.claiming import proven_keys
-from functions.common import clock
+from functions.common import clock, currencies
 from functions.common.errors import Missing
 from functions.common.months import month_of, start_of
 from functions.common.settings import settings
@@ -37,8 +37,10 @@ class PublicProfile:
     description: str
     recipients: list[Shown]
     supporters: int
-    receives: int | None  # micro-EUR this month so far; None unless the creator shows it
-    goal: int | None
+    # This month so far, per currency (in the creator's own first); None unless shown.
+    receives: dict[str, int] | None
+    goal: int | None  # in ``currency``, the creator's own
+    currency: str
     avatar_url: str | None = None
 
 
@@ -71,14 +73,20 @@ def supporters_this_month(keys: list[str]) -> int:
     return len(people)
 
 
-def received_this_month(user_id: str) -> int:
-    """What reached the creator this month so far: its split's credits and claims."""
+def received_this_month(user_id: str, own: str) -> dict[str, int]:
+    """What reached the creator this month so far, per currency (their own always, others
+    where something came): its split's credits and claims."""
     month = month_of(clock.now())
-    return sum(
-        int(entry.amount)
-        for entry in ledger.entries(ledger.creator_account(user_id))
-        if entry.month == month and entry.kind in {"split", "claim"}
-    )
+    found = {own: 0}
+    for currency in currencies.CODES:
+        amount = sum(
+            int(entry.amount)
+            for entry in ledger.entries(ledger.creator_account(user_id, currency))
+            if entry.month == month and entry.kind in {"split", "claim"}
+        )
+        if amount:
+            found[currency] = amount
+    return found
 
 
 def owner(username: str) -> User:
@@ -104,7 +112,7 @@ def picture(username: str) -> bytes:
 
 def public(username: str) -> PublicProfile:
     user = owner(username)
-    user_id = user.user_id
+    user_id, own = user.user_id, currencies.of(user.currency)
     keys = claimed_keys(user_id)
     # An account is claimed under its id and its handle: one entry where both lead to one page.
     shown: dict[str, Shown] = {}
@@ -118,7 +126,8 @@ def public(username: str) -> PublicProfile:
         description=user.description or "",
         recipients=list(shown.values()),
         supporters=supporters_this_month(keys),
-        receives=received_this_month(user_id) if user.public_income else None,
+        receives=received_this_month(user_id, own) if user.public_income else None,
         goal=int(user.goal) if user.goal else None,
+        currency=own,
         avatar_url=avatars.url(str(user.username), user.avatar),
     )

@@ -23,12 +23,12 @@ from functions.claim import (
 )
 from functions.claim.emailjob import platform_name
 from functions.claim.waiting import Waiting, top_items, waiting_for
-from functions.common import clock
+from functions.common import clock, currencies
 from functions.common.api import DomainRouter, current_user_id
 from functions.common.clock import rfc3339
 from functions.common.errors import Malformed, Missing
-from functions.common.money import format_for_people, money
-from functions.core import avatars
+from functions.common.money import format_for_people, money, people_money
+from functions.core import avatars, users
 from functions.core.ownership import emails
 from functions.core.recipients import RecipientRef, recipient_ref
 
@@ -44,7 +44,8 @@ class TopItem(BaseModel):
 
 class ClaimView(BaseModel):
     recipient: RecipientRef
-    amount: dict[str, str]
+    amount: dict[str, str]  # in the currency most of it is in
+    amounts: list[dict[str, str]] = []  # every currency, apart
     flattrs: int
     supporters: int
     top_items: list[TopItem]
@@ -63,7 +64,8 @@ class ClaimRequest(BaseModel):
 class ClaimDone(BaseModel):
     recipient: str
     claimed: bool
-    moved: dict[str, str]
+    moved: dict[str, str]  # in the creator's own currency
+    moved_by_currency: list[dict[str, str]] = []  # every currency that moved, apart
 
 
 class DomainRequest(BaseModel):
@@ -86,6 +88,7 @@ class DomainOut(BaseModel):
     meta: str
     method: str | None = None
     moved: dict[str, str] | None = None
+    moved_by_currency: list[dict[str, str]] | None = None
 
 
 class CatalogueItem(BaseModel):
@@ -133,7 +136,8 @@ def _view(waiting: Waiting, claimed: bool, declined: bool = False) -> ClaimView:
     return ClaimView(
         declined=declined,
         recipient=recipient_ref(waiting.recipient, claimed),
-        amount=money(waiting.amount),
+        amount=money(waiting.amount, waiting.currency),
+        amounts=[money(a, c) for c, a in sorted(waiting.amounts.items())],
         flattrs=waiting.flattrs,
         supporters=waiting.supporters,
         top_items=[TopItem(url=url, flattrs=count) for url, count in top_items(waiting.recipient)],
@@ -169,7 +173,7 @@ def claim_page(token: str) -> Response[str]:
         200,
         "claim.html",
         view=view,
-        amount=format_for_people(waiting.amount),
+        amount=waiting.in_words() or people_money(0, waiting.currency),
         platform_name=platform_name(waiting.platform),
         expires=waiting.oldest_expiry.strftime("%d %B %Y") if waiting.oldest_expiry else None,
         site_url=f"/creator/claim?token={token}",
@@ -179,13 +183,31 @@ def claim_page(token: str) -> Response[str]:
 @router.post("/v1/claims")
 def claim(body: Annotated[ClaimRequest, Body()]) -> ClaimDone:
     done = claiming.claim(current_user_id(router), body.recipient)
-    return ClaimDone(recipient=done.recipient, claimed=True, moved=money(done.amount))
+    moved, by_currency = _moved(done, current_user_id(router))
+    return ClaimDone(
+        recipient=done.recipient, claimed=True, moved=moved, moved_by_currency=by_currency
+    )
+
+
+def _moved(done: claiming.Claimed, user_id: str) -> tuple[dict[str, str], list[dict[str, str]]]:
+    return _per_currency(done.amounts, user_id)
+
+
+def _per_currency(
+    amounts: dict[str, int], user_id: str
+) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """Money of several currencies: in the person's own currency (the field clients read),
+    and in every currency apart (amounts of different currencies are never added)."""
+    own = users.currency_of(user_id)
+    listed = [money(amount, currency) for currency, amount in sorted(amounts.items())]
+    return money(amounts.get(own, 0), own), listed
 
 
 class DeclineDone(BaseModel):
     recipient: str
     declined: bool
-    refunded: dict[str, str]
+    refunded: dict[str, str]  # in my own currency
+    refunded_by_currency: list[dict[str, str]] = []  # every currency given back, apart
     refunded_rows: int
 
 
@@ -193,16 +215,22 @@ class DeclineDone(BaseModel):
 def decline(body: Annotated[ClaimRequest, Body()]) -> DeclineDone:
     """Refuse a recipient whose ownership I have proved: its escrow goes back to the
     people who gave it, it leaves the catalogue, and no later flattr is made to it."""
-    done = declining.decline(current_user_id(router), body.recipient)
+    user = current_user_id(router)
+    done = declining.decline(user, body.recipient)
+    own, listed = _per_currency(done.refunded, user)
     return DeclineDone(
         recipient=done.recipient,
         declined=True,
-        refunded=money(done.refunded),
+        refunded=own,
+        refunded_by_currency=listed,
         refunded_rows=done.rows,
     )
 
 
-def _domain_out(claim: Any, method: str | None = None, moved: int | None = None) -> DomainOut:
+def _domain_out(
+    claim: Any, method: str | None = None, moved: claiming.Claimed | None = None
+) -> DomainOut:
+    own, listed = _moved(moved, claim.user_id) if moved is not None else (None, None)
     return DomainOut(
         domain=claim.domain,
         verified=claim.verified_at is not None,
@@ -214,7 +242,8 @@ def _domain_out(claim: Any, method: str | None = None, moved: int | None = None)
         ),
         meta=f'<meta name="flattr:id" content="{claim.token}">',
         method=method,
-        moved=money(moved) if moved is not None else None,
+        moved=own,
+        moved_by_currency=listed,
     )
 
 
@@ -246,7 +275,7 @@ def verify_domain(
     user = current_user_id(router)
     claim, method = domains.verify(user, domain)
     moved = claiming.move_escrow(f"web:{claim.domain}", user)
-    return _domain_out(claim, method, moved.amount)
+    return _domain_out(claim, method, moved)
 
 
 @router.get("/v1/unclaimed", public=True)
@@ -261,8 +290,8 @@ def unclaimed_catalogue(
         items=[
             CatalogueItem(
                 recipient=recipient_ref(entry.recipient, False),
-                amount=money(int(entry.amount)),
-                recent=money(int(entry.recent)),
+                amount=money(int(entry.amount), currencies.of(entry.currency)),
+                recent=money(int(entry.recent), currencies.of(entry.currency)),
                 supporters=int(entry.supporters),
                 flattrs=int(entry.flattrs),
                 expires_month=entry.expires_month,
@@ -294,6 +323,7 @@ class AddressOut(BaseModel):
     recipient: RecipientRef
     proven_at: str
     moved: dict[str, str] | None = None
+    moved_by_currency: list[dict[str, str]] | None = None
 
 
 class AddressList(BaseModel):
@@ -325,7 +355,8 @@ def verify_address(body: Annotated[ProofRequest, Body()]) -> AddressOut:
     return AddressOut(
         recipient=recipient_ref(key, True),
         proven_at=rfc3339(clock.now()),
-        moved=money(moved.amount),
+        moved=_moved(moved, user)[0],
+        moved_by_currency=_moved(moved, user)[1],
     )
 
 
@@ -351,6 +382,7 @@ class RecipientPage(BaseModel):
     supporters: int | None
     flattrs: int | None
     home: str | None  # a site's home page; platform recipients have none to give
+    waiting_by_currency: list[dict[str, str]] | None = None  # every currency, apart
     avatar: str | None = None  # an email recipient's Gravatar image, as we keep it
     # While unclaimed: when the oldest of what waits goes back to its givers.
     expires_at: str | None = None
@@ -367,7 +399,10 @@ def recipient_page(key: Annotated[str, Path(pattern=RECIPIENT, max_length=320)])
     return RecipientPage(
         recipient=recipient_ref(key, owner is not None),
         declined=declined,
-        waiting=money(int(listed.amount)) if listed else None,
+        waiting=money(listed.amount, listed.currency) if listed else None,
+        waiting_by_currency=(
+            [money(a, c) for c, a in sorted(listed.amounts.items())] if listed else None
+        ),
         supporters=int(listed.supporters) if listed else None,
         flattrs=int(listed.flattrs) if listed else None,
         expires_at=rfc3339(listed.oldest_expiry) if listed else None,
@@ -424,8 +459,12 @@ def public_profile(username: Username) -> PublicProfileOut:
         description=found.description,
         recipients=[ProfileRecipient(**r.ref.model_dump(), url=r.url) for r in found.recipients],
         supporters=found.supporters,
-        receives=[money(found.receives)] if found.receives is not None else None,
-        goal=money(found.goal) if found.goal else None,
+        receives=(
+            [money(amount, currency) for currency, amount in found.receives.items()]
+            if found.receives is not None
+            else None
+        ),
+        goal=money(found.goal, found.currency) if found.goal else None,
         avatar_url=found.avatar_url,
     )
 
@@ -457,7 +496,7 @@ def profile_badge(username: Username) -> Response[str]:
     found = profiles.public(username)
     value = badges.supporters_text(found.supporters)
     if found.receives is not None:
-        value += f", {format_for_people(found.receives)} EUR"
+        value += "".join(f", {people_money(a, c)}" for c, a in found.receives.items())
     return _svg(badges.badge(f"Flattr {found.display_name}", value))
 
 

@@ -1,15 +1,18 @@
-"""Money as integer micro-units of EUR. No floats anywhere on a money path."""
+"""Money as integer micro-units of its currency (``currencies``). No floats anywhere on a
+money path."""
 
 from __future__ import annotations
 
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from functions.common.currencies import BOOKS_CURRENCY, CODES, known
+from functions.common.errors import Invalid
 
 MICRO = 1_000_000
 MICROS_PER_CENT = MICRO // 100  # payment providers charge in cents
-CURRENCY = "EUR"
 _AMOUNT = re.compile(r"^(0|[1-9][0-9]{0,12})(\.[0-9]{1,6})?$")  # ASCII digits only
 
 
@@ -47,8 +50,8 @@ def parse_amount(text: str) -> int:
     return int(whole) * MICRO + int(frac.ljust(6, "0"))
 
 
-def money(micros: int) -> dict[str, str]:
-    return {"amount": format_amount(micros), "currency": CURRENCY}
+def money(micros: int, currency: str) -> dict[str, str]:
+    return {"amount": format_amount(micros), "currency": currency}
 
 
 def _no_float(value: Any) -> Any:
@@ -58,13 +61,39 @@ def _no_float(value: Any) -> Any:
 
 
 class Money(BaseModel):
-    """Money in a request body: ``{"amount": "2.00", "currency": "EUR"}``."""
+    """Money in a request body: ``{"amount": "2.00", "currency": "USD"}``. Without a
+    currency it is the books' (bodies written before there were others); whether the
+    currency is the one the amount must be in is the route's to say (``in_currency``)."""
 
     model_config = ConfigDict(extra="ignore")
 
     amount: Annotated[str, BeforeValidator(_no_float), Field(pattern=_AMOUNT.pattern)]
-    currency: Annotated[str, Field(pattern=f"^{CURRENCY}$")] = CURRENCY
+    currency: str = BOOKS_CURRENCY
+
+    @field_validator("currency")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if not known(value):
+            raise ValueError(f"currency must be one of {', '.join(CODES)}")
+        return value
 
     @property
     def micros(self) -> int:
         return parse_amount(self.amount)
+
+
+def amount_in(value: Money, currency: str, field: str) -> int:
+    """``value``'s micro-units, if it is in ``currency`` (the one it must be in: a
+    contributor's own, a withdrawal's); else the request breaks a rule, said on the field."""
+    if value.currency != currency:
+        raise Invalid(
+            f"must be {currency}, the currency this amount is kept in",
+            field=f"{field}.currency",
+            slug="validation-error",
+        )
+    return value.micros
+
+
+def people_money(micros: int, currency: str) -> str:
+    """An amount for a sentence: ``"2.00 USD"``."""
+    return f"{format_for_people(micros)} {currency}"

@@ -16,7 +16,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.models import Model
 
-from functions.common import clock
+from functions.common import clock, currencies
 from functions.common.storage import ensure_bound, transact_write
 from functions.core.models import LATER, Escrow, LedgerItem, MonthStat
 
@@ -34,39 +34,63 @@ PROVIDER_FEES = "provider_fees"
 MAX_ACTIONS = 100  # DynamoDB's limit on one transaction
 
 
-def contributor_account(user_id: str) -> str:
-    return f"contributor#{user_id}"
+def account(name: str, currency: str) -> str:
+    """The account ``name`` in ``currency``. Each account holds one currency; the books'
+    first currency keeps the names its accounts had before there were others (nothing to
+    move), any other is named with its code in front: ``USD:creator#<user>``."""
+    if not currencies.known(currency):
+        raise ValueError(f"unknown currency {currency!r}")
+    return name if currency == currencies.BOOKS_CURRENCY else f"{currency}:{name}"
 
 
-def creator_account(user_id: str) -> str:
-    return f"creator#{user_id}"
+def currency_of(account_name: str) -> tuple[str, str]:
+    """``account``'s inverse: the currency and the name (``USD:fees`` -> USD, fees). Names
+    begin with a lower-case kind, so a known code before a colon is always a currency."""
+    head, colon, rest = account_name.partition(":")
+    if colon and currencies.known(head):
+        return head, rest
+    return currencies.BOOKS_CURRENCY, account_name
 
 
-def escrow_account(recipient: str) -> str:
-    return f"escrow#{recipient}"
+def qualified(movement_id: str, currency: str) -> str:
+    """A movement's id in ``currency``: as it always was in the books' first currency (a
+    re-run of a month split before finds its movements), with the code after it in others."""
+    return currencies.suffixed(movement_id, currency, "-")
 
 
-def frozen_account(user_id: str) -> str:
+def contributor_account(user_id: str, currency: str) -> str:
+    return account(f"contributor#{user_id}", currency)
+
+
+def creator_account(user_id: str, currency: str) -> str:
+    return account(f"creator#{user_id}", currency)
+
+
+def escrow_account(recipient: str, currency: str) -> str:
+    return account(f"escrow#{recipient}", currency)
+
+
+def frozen_account(user_id: str, currency: str) -> str:
     """A contributor's balance frozen by an open dispute: not spendable by the split."""
-    return f"frozen#{user_id}"
+    return account(f"frozen#{user_id}", currency)
 
 
-def refunding_account(refund_id: str) -> str:
+def refunding_account(refund_id: str, currency: str) -> str:
     """A refund in flight: the money left the balance, Stripe has not confirmed yet."""
-    return f"refunding#{refund_id}"
+    return account(f"refunding#{refund_id}", currency)
 
 
-def withdrawing_account(withdrawal_id: str) -> str:
+def withdrawing_account(withdrawal_id: str, currency: str) -> str:
     """A withdrawal in flight: out of the creator's earnings, not yet transferred by Stripe."""
-    return f"withdrawing#{withdrawal_id}"
+    return account(f"withdrawing#{withdrawal_id}", currency)
 
 
-def in_split_account(month: str, shard: int) -> str:
-    """One write shard of ``month``'s "in split" account: charged from contributors, not
-    yet credited to recipients (zero, summed over its shards, once the month is split).
-    A partition's credits come out of every shard's charges, so one shard alone may go
-    below zero; the check sums them."""
-    return f"in_split#{month}#{shard:04d}"
+def in_split_account(month: str, shard: int, currency: str) -> str:
+    """One write shard of ``month``'s "in split" account in ``currency``: charged from
+    contributors, not yet credited to recipients (zero, summed over its shards, once the
+    month is split). A partition's credits come out of every shard's charges, so one shard
+    alone may go below zero; the check sums them."""
+    return account(f"in_split#{month}#{shard:04d}", currency)
 
 
 SHARDED_PREFIXES = ("in_split#",)  # accounts kept as write shards of one balance
@@ -136,17 +160,19 @@ class UpdateRefused(Exception):
 OUT_OF_SYSTEM = (FEES, PAID_OUT, REFUNDED)
 
 
-def drift(legs: Iterable[Leg]) -> int:
-    """How far ``legs`` would move the books from adding up (0 for every movement): money
-    in the system plus money out of it must stay what was paid in. Accounts outside the
+def drift(legs: Iterable[Leg]) -> dict[str, int]:
+    """How far ``legs`` would move the books of each currency from adding up (nothing, for
+    every movement): money in the system plus money out of it must stay what was paid in,
+    per currency (money never changes currency inside the service). Accounts outside the
     books (the provider's fees, dispute losses: the platform's costs) do not count."""
-    moved = 0
+    moved: dict[str, int] = defaultdict(int)
     for leg in legs:
-        if leg.account.startswith(IN_SYSTEM_PREFIXES) or leg.account in OUT_OF_SYSTEM:
-            moved += leg.amount
-        elif leg.account == PAID_IN:
-            moved -= leg.amount
-    return moved
+        currency, name = currency_of(leg.account)
+        if name.startswith(IN_SYSTEM_PREFIXES) or name in OUT_OF_SYSTEM:
+            moved[currency] += leg.amount
+        elif name == PAID_IN:
+            moved[currency] -= leg.amount
+    return {currency: amount for currency, amount in moved.items() if amount}
 
 
 def entry_key(entry_id: str, ref: str) -> str:
@@ -184,7 +210,7 @@ def apply(movement: Movement) -> bool:
             for account, amount in sorted(totals.items()):
                 # Money leaves an account only if it is there: no balance goes negative
                 # (a write shard's balance is its account's only summed with the others).
-                guarded = amount < 0 and not account.startswith(SHARDED_PREFIXES)
+                guarded = amount < 0 and not currency_of(account)[1].startswith(SHARDED_PREFIXES)
                 transaction.update(
                     LedgerItem(account, BALANCE),
                     actions=[LedgerItem.amount.add(amount)],
@@ -225,17 +251,23 @@ def _refused(movement: Movement, accounts: int, error: TransactWriteError) -> No
 
 
 def debit_to_split(contributor_id: str, charge: int, statement: LedgerItem) -> bool:
-    """The split's one transaction per contributor: ``charge`` from their balance into
-    the in-split shard ``statement.ref``, and their statement, which is the entry of both
-    legs (see ``check_invariant``). False if the statement exists: applied before."""
+    """The split's one transaction per contributor: ``charge`` from their balance in the
+    statement's currency into the in-split shard ``statement.ref``, and their statement,
+    which is the entry of both legs (see ``check_invariant``). False if the statement
+    exists: applied before."""
     ensure_bound()
-    if charge <= 0 or not str(statement.ref).startswith("in_split#"):
+    currency, shard = currency_of(str(statement.ref))
+    if (
+        charge <= 0
+        or not shard.startswith("in_split#")
+        or currency != statement_currency(statement)
+    ):
         raise ValueError("a debit to the split takes a charge and its in-split shard")
     try:
         with transact_write() as transaction:
             transaction.save(statement, condition=LedgerItem.sk.does_not_exist())
             transaction.update(
-                LedgerItem(contributor_account(contributor_id), BALANCE),
+                LedgerItem(contributor_account(contributor_id, currency), BALANCE),
                 actions=[LedgerItem.amount.add(-charge)],
                 condition=LedgerItem.amount >= charge,
             )
@@ -258,13 +290,14 @@ def escrow_refund(row: Escrow, month: str, why: str) -> Movement:
     the same step, only if still there, so it is given back at most once whoever asks;
     the public stats of the month that held it count it given back in that step too."""
     given_in = row.given_in()
+    currency = currencies.of(row.currency)
     return Movement(
         f"{why}-{row.recipient}-{row.month_contributor}",
         "refund",
         (
-            Leg(escrow_account(row.recipient), -int(row.amount), ref=row.contributor_id),
+            Leg(escrow_account(row.recipient, currency), -int(row.amount), ref=row.contributor_id),
             Leg(
-                contributor_account(row.contributor_id),
+                contributor_account(row.contributor_id, currency),
                 int(row.amount),
                 ref=f"{row.recipient}#{given_in}",
                 flattrs=int(row.flattrs),
@@ -272,8 +305,13 @@ def escrow_refund(row: Escrow, month: str, why: str) -> Movement:
         ),
         month,
         deletes=(Escrow(row.recipient, row.month_contributor),),
-        updates=(Update(MonthStat(given_in, LATER), (MonthStat.returned.add(int(row.amount)),)),),
+        updates=(Update(_later(given_in, currency), (MonthStat.returned.add(int(row.amount)),)),),
     )
+
+
+def _later(month: str, currency: str) -> MonthStat:
+    """What became of ``month``'s held money in ``currency`` (``core.month_stats.part``)."""
+    return MonthStat(month, currencies.suffixed(LATER, currency))
 
 
 def balance(account: str) -> int:
@@ -298,28 +336,45 @@ def entry_exists(account: str, entry_id: str, ref: str = "") -> LedgerItem | Non
         return None
 
 
-def pay_in(user_id: str, micros: int, payment_id: str, provider_fee: int = 0) -> bool:
-    """Money paid in by a contributor (a payment provider's id makes it idempotent): the
-    gross to their balance; what the provider kept recorded as the platform's cost."""
-    return apply(pay_in_movement(user_id, micros, payment_id, provider_fee))
+def pay_in(
+    user_id: str, micros: int, payment_id: str, currency: str, provider_fee: int = 0
+) -> bool:
+    """Money paid in by a contributor in ``currency`` (a payment provider's id makes it
+    idempotent): the gross to their balance; what the provider kept recorded as the
+    platform's cost."""
+    return apply(pay_in_movement(user_id, micros, payment_id, currency, provider_fee))
 
 
-def pay_in_movement(user_id: str, micros: int, payment_id: str, provider_fee: int = 0) -> Movement:
+def pay_in_movement(
+    user_id: str, micros: int, payment_id: str, currency: str, provider_fee: int = 0
+) -> Movement:
     if micros <= 0 or provider_fee < 0:
         raise ValueError("a payment must be positive")
-    fee = (Leg(PROVIDER_FEES, provider_fee, ref=user_id),) if provider_fee else ()
+    fee = (
+        (Leg(account(PROVIDER_FEES, currency), provider_fee, ref=user_id),) if provider_fee else ()
+    )
     return Movement(
         entry_id=f"payin-{payment_id}",
         kind="pay_in",
-        legs=(Leg(contributor_account(user_id), micros), Leg(PAID_IN, micros), *fee),
+        legs=(
+            Leg(contributor_account(user_id, currency), micros),
+            Leg(account(PAID_IN, currency), micros),
+            *fee,
+        ),
     )
+
+
+def statement_currency(statement: LedgerItem) -> str:
+    """The currency a statement's amounts are in (the contributor's when it was split)."""
+    return currencies.of(statement.currency)
 
 
 @dataclass
 class Check:
-    """The result of ``check_invariant``: sums per account type and what drifted."""
+    """The result of ``check_invariant``: sums per currency and account type, and what
+    drifted."""
 
-    totals: dict[str, int]
+    totals: dict[str, dict[str, int]]  # currency -> account type -> sum of balances
     problems: list[str]
 
     @property
@@ -337,13 +392,13 @@ def check_invariant(items: Iterable[LedgerItem] | None = None) -> Check:
     ensure_bound()
     rows: dict[str, int] = defaultdict(int)
     for row in Escrow.scan():
-        rows[escrow_account(row.recipient)] += int(row.amount)
+        rows[escrow_account(row.recipient, currencies.of(row.currency))] += int(row.amount)
     return check(items if items is not None else _all_items(), rows)
 
 
-def check(items: Iterable[LedgerItem], escrow_rows: Mapping[str, int]) -> Check:
-    """Money in balances + fees + paid out = paid in; every balance = the sum of its entries;
-    every escrow account = its escrow rows (``escrow_rows``: their sums, by account)."""
+def _sums(items: Iterable[LedgerItem]) -> tuple[dict[str, int], dict[str, int]]:
+    """Each account's balance, and the sum of its entries (a split's statement counting
+    as the entry of its debit and of its in-split leg)."""
     balances: dict[str, int] = {}
     sums: dict[str, int] = defaultdict(int)
     for item in items:
@@ -351,36 +406,54 @@ def check(items: Iterable[LedgerItem], escrow_rows: Mapping[str, int]) -> Check:
             balances[item.account] = int(item.amount)
         elif item.sk.startswith("entry#"):
             sums[item.account] += int(item.amount)
-        elif item.kind == "statement" and str(item.ref or "").startswith("in_split#"):
-            # A split's statement is the entry of its debit and of its in-split leg.
-            sums[contributor_account(item.account.removeprefix("statement#"))] -= int(item.amount)
+        elif item.kind == "statement" and currency_of(str(item.ref or ""))[1].startswith(
+            "in_split#"
+        ):
+            contributor = item.account.removeprefix("statement#")
+            currency = statement_currency(item)
+            sums[contributor_account(contributor, currency)] -= int(item.amount)
             sums[str(item.ref)] += int(item.amount)
-    totals: dict[str, int] = defaultdict(int)
-    for account, amount in balances.items():
-        kind = account.split("#", 1)[0] if "#" in account else account
-        totals[kind] += amount
-    problems = []
-    in_balances = sum(totals[prefix.rstrip("#")] for prefix in IN_SYSTEM_PREFIXES)
-    out = totals[FEES] + totals[PAID_OUT] + totals[REFUNDED]
-    if in_balances + out != totals[PAID_IN]:
-        problems.append(
-            f"in balances {in_balances} + fees {totals[FEES]} + paid out {totals[PAID_OUT]} "
-            f"+ refunded {totals[REFUNDED]} != paid in {totals[PAID_IN]}"
-        )
-    for account in sorted(set(balances) | set(sums)):
-        if balances.get(account, 0) != sums.get(account, 0):
+    return balances, sums
+
+
+def check(items: Iterable[LedgerItem], escrow_rows: Mapping[str, int]) -> Check:
+    """Per currency, money in balances + fees + paid out = paid in; every balance = the sum
+    of its entries; every escrow account = its escrow rows (``escrow_rows``: their sums, by
+    account)."""
+    balances, sums = _sums(items)
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for name, amount in balances.items():
+        currency, bare = currency_of(name)
+        totals[currency][bare.split("#", 1)[0]] += amount
+    problems = [_unbalanced(c, t) for c, t in sorted(totals.items()) if _unbalanced(c, t)]
+    for name in sorted(set(balances) | set(sums)):
+        if balances.get(name, 0) != sums.get(name, 0):
             problems.append(
-                f"{account}: balance {balances.get(account, 0)} != entries {sums.get(account, 0)}"
+                f"{name}: balance {balances.get(name, 0)} != entries {sums.get(name, 0)}"
             )
-        if balances.get(account, 0) < 0 and not account.startswith(SHARDED_PREFIXES):
-            problems.append(f"{account}: negative balance {balances[account]}")
+        if balances.get(name, 0) < 0 and not currency_of(name)[1].startswith(SHARDED_PREFIXES):
+            problems.append(f"{name}: negative balance {balances[name]}")
     sharded: dict[str, int] = defaultdict(int)
-    for account, amount in balances.items():
-        if account.startswith(SHARDED_PREFIXES):
-            sharded[account.rpartition("#")[0]] += amount
+    for name, amount in balances.items():
+        if currency_of(name)[1].startswith(SHARDED_PREFIXES):
+            sharded[name.rpartition("#")[0]] += amount
     problems.extend(f"{a}: negative balance {v}" for a, v in sorted(sharded.items()) if v < 0)
-    for account in sorted({a for a in balances if a.startswith("escrow#")} | set(escrow_rows)):
-        balance, rows = balances.get(account, 0), escrow_rows.get(account, 0)
+    escrows = {a for a in balances if currency_of(a)[1].startswith("escrow#")}
+    for name in sorted(escrows | set(escrow_rows)):
+        balance, rows = balances.get(name, 0), escrow_rows.get(name, 0)
         if balance != rows:
-            problems.append(f"{account}: balance {balance} != escrow rows {rows}")
-    return Check(dict(totals), problems)
+            problems.append(f"{name}: balance {balance} != escrow rows {rows}")
+    return Check({c: dict(t) for c, t in totals.items()}, problems)
+
+
+def _unbalanced(currency: str, totals: Mapping[str, int]) -> str:
+    """What is wrong with one currency's sums, or nothing."""
+    in_balances = sum(totals.get(prefix.rstrip("#"), 0) for prefix in IN_SYSTEM_PREFIXES)
+    fees, paid_out, refunded = (totals.get(name, 0) for name in OUT_OF_SYSTEM)
+    paid_in = totals.get(PAID_IN, 0)
+    if in_balances + fees + paid_out + refunded == paid_in:
+        return ""
+    return (
+        f"{currency}: in balances {in_balances} + fees {fees} + paid out {paid_out} "
+        f"+ refunded {refunded} != paid in {paid_in}"
+    )

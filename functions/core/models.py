@@ -49,7 +49,10 @@ class User(Model):
     display_name = UnicodeAttribute(null=True)
     description = UnicodeAttribute(null=True)
     public_income = BooleanAttribute(default=False)
-    goal = NumberAttribute(null=True)  # micro-EUR a month
+    goal = NumberAttribute(null=True)  # micro-units of their currency a month
+    # Budget, balance, pledges and pay-ins are in it (``common/currencies``); absent: the
+    # books' first currency (users from before there were others).
+    currency = UnicodeAttribute(null=True)
     avatar = UnicodeAttribute(null=True)  # the version of their picture (``avatars``), if any
     by_email = UserByEmail()
 
@@ -192,6 +195,7 @@ class LedgerItem(Model):
     supporters = NumberAttribute(null=True)  # on a creator's entries: how many gave
     details = JSONAttribute(null=True)
     created_at = UTCDateTimeAttribute(null=True)
+    currency = UnicodeAttribute(null=True)  # a statement's (absent: the books' first)
 
 
 class EscrowByContributor(GlobalSecondaryIndex["Escrow"]):
@@ -226,6 +230,7 @@ class Escrow(Model):
     expires_month = UnicodeAttribute()
     amount = NumberAttribute()
     flattrs = NumberAttribute()
+    currency = UnicodeAttribute(null=True)  # the contributor's (absent: the books' first)
     by_contributor = EscrowByContributor()
     by_expiry = EscrowByExpiry()
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
-from functions.common import clock
+from functions.common import clock, currencies
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound
 from functions.core.models import SentMail, User
@@ -47,3 +47,14 @@ def mark_sent(kind: str, month: str, user_id: str) -> bool:
             return False
         raise
     return True
+
+
+def currency_of(user_id: str) -> str:
+    """The currency ``user_id`` gives in (their budget, balance, pledges and pay-ins), and
+    their earnings' own currency: theirs, or the books' first for one who never chose."""
+    ensure_bound()
+    try:
+        user = User.get(user_id, attributes_to_get=["user_id", "currency"])
+    except DoesNotExist:
+        return currencies.of(None)
+    return currencies.of(user.currency)

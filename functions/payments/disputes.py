@@ -16,6 +16,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
+from functions.common import currencies
 from functions.common.money import MICROS_PER_CENT
 from functions.common.storage import ensure_bound
 from functions.core import ledger
@@ -35,8 +36,9 @@ def _payin_of(intent_id: str) -> PayIn | None:
         return None
 
 
-def _frozen(dispute_id: str, user_id: str) -> int:
-    entry = ledger.entry_exists(ledger.frozen_account(user_id), f"dispute-{dispute_id}-freeze")
+def _frozen(dispute_id: str, user_id: str, currency: str) -> int:
+    frozen = ledger.frozen_account(user_id, currency)
+    entry = ledger.entry_exists(frozen, f"dispute-{dispute_id}-freeze")
     return int(entry.amount) if entry is not None else 0
 
 
@@ -45,17 +47,17 @@ def opened(dispute: dict[str, Any]) -> str | None:
     payin = _payin_of(str(dispute["payment_intent"]))
     if payin is None:
         return None
-    user = payin.user_id
+    user, currency = payin.user_id, currencies.of(payin.currency)
     disputed = int(dispute["amount"]) * MICROS_PER_CENT
-    take = min(disputed, ledger.balance(ledger.contributor_account(user)))
+    take = min(disputed, ledger.balance(ledger.contributor_account(user, currency)))
     if take > 0:
         ledger.apply(
             Movement(
                 f"dispute-{dispute['id']}-freeze",
                 "dispute",
                 (
-                    Leg(ledger.contributor_account(user), -take),
-                    Leg(ledger.frozen_account(user), take),
+                    Leg(ledger.contributor_account(user, currency), -take),
+                    Leg(ledger.frozen_account(user, currency), take),
                 ),
             )
         )
@@ -70,7 +72,10 @@ def closed(dispute: dict[str, Any]) -> str | None:
     if payin is None:
         return None
     user, dispute_id = payin.user_id, str(dispute["id"])
-    frozen = _frozen(dispute_id, user)
+    currency = currencies.of(payin.currency)
+    frozen = _frozen(dispute_id, user, currency)
+    frozen_account = ledger.frozen_account(user, currency)
+    provider_fees = ledger.account(ledger.PROVIDER_FEES, currency)
     # Stripe's dispute fee, from the balance transactions the dispute lists (kept by
     # Stripe whether the dispute is won or lost).
     fee = sum(int(t.get("fee", 0)) for t in dispute.get("balance_transactions") or [])
@@ -78,18 +83,18 @@ def closed(dispute: dict[str, Any]) -> str | None:
     legs: tuple[Leg, ...]
     if dispute["status"] == "won":
         legs = (
-            Leg(ledger.frozen_account(user), -frozen),
-            Leg(ledger.contributor_account(user), frozen),
-            Leg(ledger.PROVIDER_FEES, fee, ref="dispute"),
+            Leg(frozen_account, -frozen),
+            Leg(ledger.contributor_account(user, currency), frozen),
+            Leg(provider_fees, fee, ref="dispute"),
         )
         state = "succeeded"
     else:
         spent = int(dispute["amount"]) * MICROS_PER_CENT - frozen  # already split: our loss
         legs = (
-            Leg(ledger.frozen_account(user), -frozen),
-            Leg(ledger.PAID_IN, -frozen),  # it never was paid in, in the end
-            Leg(ledger.DISPUTE_LOSSES, spent, ref=user),
-            Leg(ledger.PROVIDER_FEES, fee, ref="dispute"),
+            Leg(frozen_account, -frozen),
+            Leg(ledger.account(ledger.PAID_IN, currency), -frozen),  # never paid in, in the end
+            Leg(ledger.account(ledger.DISPUTE_LOSSES, currency), spent, ref=user),
+            Leg(provider_fees, fee, ref="dispute"),
         )
         state = "dispute_lost"
     ledger.apply(

@@ -11,11 +11,12 @@ import contextlib
 from datetime import datetime
 from typing import Any
 
+from functions.common import currencies
 from functions.common.errors import DomainError
 from functions.common.money import MICROS_PER_CENT, format_cents
 from functions.common.observability import make_logger
 from functions.common.settings import settings
-from functions.core import identity, ledger
+from functions.core import identity, ledger, users
 from functions.payments import gateway, monthly, notices, payouts, refunds, withdrawals
 from functions.payments.models import MonthlyTopUp
 
@@ -51,16 +52,19 @@ def leave(claims: dict[str, Any], asked_at: datetime | None = None) -> dict[str,
         with contextlib.suppress(DomainError, stripe.StripeError):  # refused: counted kept
             done = refunds.refund(user_id, f"account-deleted-{user_id}", back)
             out["refunded_cents"] = int(done.amount_cents) if done.state == "succeeded" else 0
-    earned = withdrawals.earnings_cents(user_id)
+    currency = users.currency_of(user_id)
+    earned = withdrawals.earnings_cents(user_id, currency)
     ready = payouts.status(payouts.find(user_id)) == "ready"
-    if ready and earned >= settings().min_withdrawal_cents:
+    if ready and earned >= currencies.scaled(settings().min_withdrawal_cents, currency):
         # No recent TOTP sign-in, or Stripe refused or did not answer: counted kept.
         with contextlib.suppress(DomainError, stripe.StripeError):
             paid = withdrawals.withdraw(
                 claims, f"account-deleted-{user_id}", None, asked_at=asked_at
             )
             out["withdrawn_cents"] = int(paid.amount_cents) if paid.state == "paid" else 0
-    kept = _cents(ledger.contributor_account(user_id)) + _cents(ledger.creator_account(user_id))
+    kept = _cents(ledger.contributor_account(user_id, currency)) + _cents(
+        ledger.creator_account(user_id, currency)
+    )
     out["kept_cents"] = kept
     if kept:
         email = claims.get("email") or identity.email_of(user_id)

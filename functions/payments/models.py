@@ -40,6 +40,7 @@ class PayIn(Model):
     payin_id = UnicodeAttribute(hash_key=True)
     user_id = UnicodeAttribute()
     amount_cents = NumberAttribute()
+    currency = UnicodeAttribute(null=True)  # absent: the books' first currency
     method = UnicodeAttribute()
     state = UnicodeAttribute()
     request_hash = UnicodeAttribute()  # the body its Idempotency-Key was first used with
@@ -78,6 +79,7 @@ class Refund(Model):
     refund_id = UnicodeAttribute(hash_key=True)
     user_id = UnicodeAttribute()
     amount_cents = NumberAttribute()
+    currency = UnicodeAttribute(null=True)  # absent: the books' first currency
     request_hash = UnicodeAttribute()
     parts = JSONAttribute()
     state = UnicodeAttribute()  # reserved → succeeded | failed
@@ -154,6 +156,7 @@ class Withdrawal(Model):
     withdrawal_id = UnicodeAttribute(hash_key=True)
     user_id = UnicodeAttribute()
     amount_cents = NumberAttribute()
+    currency = UnicodeAttribute(null=True)  # absent: the books' first currency
     account_id = UnicodeAttribute()
     state = UnicodeAttribute()
     request_hash = UnicodeAttribute()

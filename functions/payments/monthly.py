@@ -20,7 +20,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from functions.common import clock
+from functions.common import clock, currencies
 from functions.common.errors import Conflict, Invalid, Missing
 from functions.common.money import MICROS_PER_CENT, format_cents, format_cents_of
 from functions.common.months import month_of
@@ -149,10 +149,13 @@ def due(found: MonthlyTopUp, now: datetime) -> Due | None:
     if found.state != "active" or last_day - now.day > DAYS_BEFORE_MONTH_END[found.method]:
         return None
     try:
-        budget = int(User.get(found.user_id).monthly_budget)
+        user = User.get(found.user_id)
     except DoesNotExist:
         return None
-    spendable = ledger.balance(ledger.contributor_account(found.user_id))
+    budget = int(user.monthly_budget)
+    spendable = ledger.balance(
+        ledger.contributor_account(user.user_id, currencies.of(user.currency))
+    )
     if spendable >= budget:
         return None
     short = -(-(budget - spendable) // MICROS_PER_CENT)  # whole cents, rounded up
@@ -244,7 +247,8 @@ def _short_without_top_up(user: User, month: str) -> bool:
     flattrs this month (someone who does not use Flattr now is not written to)."""
     if user.money_emails is False or not user.email or int(user.monthly_budget) <= 0:
         return False
-    if ledger.balance(ledger.contributor_account(user.user_id)) >= int(user.monthly_budget):
+    balance = ledger.balance(ledger.contributor_account(user.user_id, currencies.of(user.currency)))
+    if balance >= int(user.monthly_budget):
         return False
     found = find(user.user_id)
     if found is not None and found.state == "active":
@@ -265,7 +269,8 @@ def warn_short(now: datetime) -> int:
             "low-balance", month, user.user_id
         ):
             continue
-        balance = ledger.balance(ledger.contributor_account(user.user_id))
+        currency = currencies.of(user.currency)
+        balance = ledger.balance(ledger.contributor_account(user.user_id, currency))
         notices.tell_address(
             str(user.email),
             "low_balance",

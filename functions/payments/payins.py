@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from functions.common import clock
+from functions.common import clock, currencies
 from functions.common.errors import Conflict, Invalid, Missing
 from functions.common.idempotency import KeyReused
 from functions.common.money import MICROS_PER_CENT
@@ -193,6 +193,7 @@ def sync(payin_id_: str, intent_id: str, session_id: str | None = None) -> str:
             payin.user_id,
             int(payin.amount_cents) * MICROS_PER_CENT,
             payin.payin_id,
+            currencies.of(payin.currency),
             provider_fee=decided.fee_cents * MICROS_PER_CENT,
         )
     if decided.moves:

@@ -20,7 +20,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from pynamodb.exceptions import DoesNotExist
 
-from functions.common import clock
+from functions.common import clock, currencies
 from functions.common.money import MICROS_PER_CENT
 from functions.common.observability import make_metrics
 from functions.common.storage import ensure_bound
@@ -63,10 +63,12 @@ def _charge(txn: dict[str, Any], known: Known) -> str | None:
     payin = known.payins.get(str(txn["source"]))
     if payin is None:
         return "a charge with no pay-in of ours"
-    gross = _entry(ledger.PAID_IN, f"payin-{payin.payin_id}")
+    currency = currencies.of(payin.currency)
+    gross = _entry(ledger.account(ledger.PAID_IN, currency), f"payin-{payin.payin_id}")
     if gross != int(txn["amount"]) * MICROS_PER_CENT:
         return f"pay-in {payin.payin_id}: {gross} credited, Stripe charged {txn['amount']}"
-    fee = _entry(ledger.PROVIDER_FEES, f"payin-{payin.payin_id}", payin.user_id) or 0
+    fees = ledger.account(ledger.PROVIDER_FEES, currency)
+    fee = _entry(fees, f"payin-{payin.payin_id}", payin.user_id) or 0
     if fee != int(txn["fee"]) * MICROS_PER_CENT:
         return f"pay-in {payin.payin_id}: fee {fee} in the ledger, {txn['fee']} at Stripe"
     if payin.reconciled_at is None:
@@ -85,7 +87,8 @@ def _refund(txn: dict[str, Any], _: Known) -> str | None:
     part = int(dict(found.parts).get((refund.get("metadata") or {}).get("payin_id"), 0))
     if part != -int(txn["amount"]):
         return f"refund {found.refund_id}: {part} in our refund, {-int(txn['amount'])} at Stripe"
-    if _entry(ledger.REFUNDED, f"refund-{found.refund_id}-done") is None:
+    refunded = ledger.account(ledger.REFUNDED, currencies.of(found.currency))
+    if _entry(refunded, f"refund-{found.refund_id}-done") is None:
         return f"refund {found.refund_id}: no ledger movement"
     return None
 
@@ -95,7 +98,8 @@ def _transfer(txn: dict[str, Any], known: Known) -> str | None:
     if found is None:
         return "a transfer with no withdrawal of ours"
     step = "paid" if txn["type"] == "transfer" else "reversed"
-    amount = _entry(ledger.PAID_OUT, f"withdrawal-{found.withdrawal_id}-{step}")
+    paid_out = ledger.account(ledger.PAID_OUT, currencies.of(found.currency))
+    amount = _entry(paid_out, f"withdrawal-{found.withdrawal_id}-{step}")
     if amount is None or abs(amount) != abs(int(txn["amount"])) * MICROS_PER_CENT:
         return f"withdrawal {found.withdrawal_id}: {amount} in the ledger ({step})"
     if found.reconciled_at is None and step == "paid":
@@ -109,12 +113,14 @@ def _dispute(txn: dict[str, Any], known: Known) -> str | None:
     closed with Stripe's fee on the provider fees."""
     dispute = gateway.client().v1.disputes.retrieve(str(txn["source"])).to_dict()
     intent = str(dispute.get("payment_intent"))
-    if not any(p.payment_intent == intent for p in known.payins.values()):
+    payin = next((p for p in known.payins.values() if p.payment_intent == intent), None)
+    if payin is None:
         return "a dispute of no pay-in of ours"
     if dispute.get("status") not in ("won", "lost"):
         return None  # open: the frozen money stays ours until the bank decides
     fees = sum(int(t.get("fee", 0)) for t in dispute.get("balance_transactions") or [])
-    recorded = _entry(ledger.PROVIDER_FEES, f"dispute-{dispute['id']}-close", "dispute") or 0
+    fees_account = ledger.account(ledger.PROVIDER_FEES, currencies.of(payin.currency))
+    recorded = _entry(fees_account, f"dispute-{dispute['id']}-close", "dispute") or 0
     if recorded != fees * MICROS_PER_CENT:
         return f"dispute {dispute['id']}: fee {recorded} in the ledger, {fees} at Stripe"
     return None

@@ -17,12 +17,12 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from functions.common import clock
+from functions.common import clock, currencies
 from functions.common.errors import Invalid, Unavailable
 from functions.common.idempotency import KeyReused
-from functions.common.money import MICROS_PER_CENT
+from functions.common.money import MICROS_PER_CENT, format_cents
 from functions.common.storage import condition_failed, ensure_bound, first_write
-from functions.core import ledger
+from functions.core import ledger, users
 from functions.core.ledger import Leg, Movement
 from functions.payments import gateway, payins
 from functions.payments.models import PayIn, Refund
@@ -36,11 +36,14 @@ class Plan:
     parts: dict[str, int]  # pay-in id -> cents
 
 
-def _refundable(user_id: str) -> list[tuple[PayIn, int]]:
+def _refundable(user_id: str, currency: str) -> list[tuple[PayIn, int]]:
+    """The pay-ins in ``currency`` that can give money back, and how much each has left."""
     now = clock.now()
     found = []
     for payin in payins.mine(user_id):  # newest first
         if payin.state != "succeeded" or not payin.payment_intent:
+            continue
+        if currencies.of(payin.currency) != currency:
             continue
         if payin.method == "sepa_debit" and now - payin.created_at < SEPA_WAIT:
             continue
@@ -53,25 +56,29 @@ def _refundable(user_id: str) -> list[tuple[PayIn, int]]:
 def refundable_cents(user_id: str) -> int:
     """What can go back to a payment method now: the balance, at most what the refundable
     pay-ins have left."""
-    available = ledger.balance(ledger.contributor_account(user_id)) // MICROS_PER_CENT
-    return min(available, sum(left for _, left in _refundable(user_id)))
+    currency = users.currency_of(user_id)
+    available = ledger.balance(ledger.contributor_account(user_id, currency)) // MICROS_PER_CENT
+    return min(available, sum(left for _, left in _refundable(user_id, currency)))
 
 
-def plan(user_id: str, asked_cents: int | None) -> Plan:
-    available = ledger.balance(ledger.contributor_account(user_id)) // MICROS_PER_CENT
+def plan(user_id: str, currency: str, asked_cents: int | None) -> Plan:
+    available = ledger.balance(ledger.contributor_account(user_id, currency)) // MICROS_PER_CENT
     wanted = available if asked_cents is None else asked_cents
     if wanted <= 0:
         raise Invalid("amount: there is no unspent balance to give back", field="body.amount")
     if wanted > available:
-        raise Invalid(f"amount: at most {available / 100:.2f} EUR is unspent", field="body.amount")
+        raise Invalid(
+            f"amount: at most {format_cents(available)} {currency} is unspent", field="body.amount"
+        )
     parts: dict[str, int] = {}
-    for payin, left in _refundable(user_id):
+    for payin, left in _refundable(user_id, currency):
         take = min(left, wanted - sum(parts.values()))
         if take > 0:
             parts[payin.payin_id] = take
     if sum(parts.values()) < wanted:
         raise Invalid(
-            f"amount: only {sum(parts.values()) / 100:.2f} EUR can go back to a payment method "
+            f"amount: only {format_cents(sum(parts.values()))} {currency} can go back to a payment "
+            "method "
             "now (a SEPA debit can be refunded 56 days after it was made)",
             field="body.amount",
         )
@@ -96,11 +103,13 @@ def _record(user_id: str, key: str, asked: int | None) -> Refund:
 
 
 def _new(rid: str, user_id: str, asked: int | None, request_hash: str) -> Refund:
-    chosen = plan(user_id, asked)
+    currency = users.currency_of(user_id)  # the balance's: what it gives back is in it
+    chosen = plan(user_id, currency, asked)
     found = Refund(
         rid,
         user_id=user_id,
         amount_cents=chosen.cents,
+        currency=currency,
         request_hash=request_hash,
         parts=chosen.parts,
         state="reserved",
@@ -146,18 +155,23 @@ def refund(user_id: str, key: str, asked_cents: int | None) -> Refund:
     if found.state != "reserved":
         return found
     total = int(found.amount_cents) * MICROS_PER_CENT
-    flight = ledger.refunding_account(found.refund_id)
+    currency = currencies.of(found.currency)
+    flight = ledger.refunding_account(found.refund_id, currency)
+    balance = ledger.contributor_account(user_id, currency)
     ledger.apply(
         Movement(
             f"refund-{found.refund_id}-reserve",
             "refund_out",
-            (Leg(ledger.contributor_account(user_id), -total), Leg(flight, total)),
+            (Leg(balance, -total), Leg(flight, total)),
         )
     )
     parts: dict[str, Any] = dict(found.parts)
     done = sum(int(c) for p, c in parts.items() if _refund_part(found, p, int(c)))
     legs = (
-        [Leg(flight, -done * MICROS_PER_CENT), Leg(ledger.REFUNDED, done * MICROS_PER_CENT)]
+        [
+            Leg(flight, -done * MICROS_PER_CENT),
+            Leg(ledger.account(ledger.REFUNDED, currency), done * MICROS_PER_CENT),
+        ]
         if done
         else []
     )
@@ -165,7 +179,7 @@ def refund(user_id: str, key: str, asked_cents: int | None) -> Refund:
     if back:
         legs += [
             Leg(flight, -back * MICROS_PER_CENT, ref="back"),
-            Leg(ledger.contributor_account(user_id), back * MICROS_PER_CENT),
+            Leg(balance, back * MICROS_PER_CENT),
         ]
     ledger.apply(Movement(f"refund-{found.refund_id}-done", "refund_out", tuple(legs)))
     state = "succeeded" if not back else ("partly" if done else "failed")

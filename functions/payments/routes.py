@@ -10,13 +10,13 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.common import idempotency
+from functions.common import currencies, idempotency
 from functions.common.api import DomainRouter, current_user_id, jwt_claims
 from functions.common.clock import rfc3339
 from functions.common.errors import Malformed, Unavailable
 from functions.common.money import format_cents
 from functions.common.settings import settings
-from functions.core import identity
+from functions.core import identity, users
 from functions.payments import (
     gateway,
     monthly,
@@ -78,17 +78,20 @@ def _cents(amount: str) -> int:
         raise Malformed("is not an amount", field="body.amount.amount") from error
 
 
-def _euros(cents: int) -> dict[str, str]:
-    return {"amount": format_cents(cents), "currency": "EUR"}
+def _in_cents(cents: int, currency: str | None) -> dict[str, str]:
+    """Whole cents of a payment's currency (absent on one from before: the books' first)."""
+    return {"amount": format_cents(cents), "currency": currencies.of(currency)}
 
 
 def _out(payin: PayIn) -> PayInOut:
     return PayInOut(
         id=payin.payin_id,
         state=payin.state,
-        amount=_euros(int(payin.amount_cents)),
+        amount=_in_cents(int(payin.amount_cents), payin.currency),
         method=payin.method,
-        fee=_euros(int(payin.fee_cents)) if payin.fee_cents is not None else None,
+        fee=_in_cents(int(payin.fee_cents), payin.currency)
+        if payin.fee_cents is not None
+        else None,
         # Where to pay it: a new top-up's page, or a monthly charge that waits for its holder.
         checkout_url=(
             payin.checkout_url if payin.state in ("pre", "awaiting_payer_action") else None
@@ -215,8 +218,11 @@ def give_back(
         out = RefundOut(
             id=done.refund_id,
             state=done.state,
-            amount=_euros(int(done.amount_cents)),
-            parts=[{"payin": p, "amount": _euros(int(c))} for p, c in dict(done.parts).items()],
+            amount=_in_cents(int(done.amount_cents), done.currency),
+            parts=[
+                {"payin": p, "amount": _in_cents(int(c), done.currency)}
+                for p, c in dict(done.parts).items()
+            ],
         )
         return 201, out.model_dump_json()
 
@@ -261,13 +267,16 @@ class PayoutAccountOut(BaseModel):
 
 def _payout_account(user_id: str, url: str | None = None) -> PayoutAccountOut:
     found = payouts.find(user_id)
+    currency = users.currency_of(user_id)
     return PayoutAccountOut(
         status=payouts.status(found),
         details_submitted=bool(found and found.details_submitted),
         payouts_enabled=payouts.status(found) == "ready",
         requirements_due=[str(r) for r in (found.requirements_due if found else [])],
-        earnings=_euros(withdrawals.earnings_cents(user_id)),
-        minimum_withdrawal=_euros(settings().min_withdrawal_cents),
+        earnings=_in_cents(withdrawals.earnings_cents(user_id, currency), currency),
+        minimum_withdrawal=_in_cents(
+            currencies.scaled(settings().min_withdrawal_cents, currency), currency
+        ),
         onboarding_url=url,
     )
 
@@ -315,7 +324,7 @@ def _withdrawal(found: Withdrawal) -> WithdrawalOut:
     return WithdrawalOut(
         id=found.withdrawal_id,
         state=found.state,
-        amount=_euros(int(found.amount_cents)),
+        amount=_in_cents(int(found.amount_cents), found.currency),
         failure=found.failure,
         created_at=rfc3339(found.created_at),
         history=[str(entry) for entry in found.history or []],

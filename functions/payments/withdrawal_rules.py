@@ -9,6 +9,7 @@ was reserved); a paid one may be ``reversed`` later (``reversed``: back to the e
 from __future__ import annotations
 
 from functions.common.errors import Invalid
+from functions.common.money import format_cents
 
 FINAL = ("paid", "failed", "reversed")
 
@@ -17,17 +18,20 @@ FINAL = ("paid", "failed", "reversed")
 EARNINGS, FLIGHT, PAID_OUT = "earnings", "flight", "paid_out"
 
 
-def amount_cents(available: int, asked: int | None, least: int) -> int:
-    """What a withdrawal takes: ``asked`` (all that is earned when None), in whole cents,
-    at least ``least`` and at most ``available``."""
+def amount_cents(available: int, asked: int | None, least: int, currency: str) -> int:
+    """What a withdrawal takes: ``asked`` (all that is earned when None), in whole cents of
+    ``currency``, at least ``least`` and at most ``available``."""
     wanted = available if asked is None else asked
     if wanted < least:
         raise Invalid(
-            f"amount: at least {least / 100:.2f} EUR (you have {available / 100:.2f} EUR)",
+            f"amount: at least {format_cents(least)} {currency} "
+            f"(you have {format_cents(available)} {currency})",
             field="body.amount",
         )
     if wanted > available:
-        raise Invalid(f"amount: at most {available / 100:.2f} EUR is earned", field="body.amount")
+        raise Invalid(
+            f"amount: at most {format_cents(available)} {currency} is earned", field="body.amount"
+        )
     return wanted
 
 

@@ -19,28 +19,29 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from functions.common import clock
+from functions.common import clock, currencies
 from functions.common.errors import Conflict, Invalid
 from functions.common.idempotency import KeyReused
 from functions.common.money import MICROS_PER_CENT, format_cents
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound, first_write
-from functions.core import identity, ledger
+from functions.core import identity, ledger, users
 from functions.core.ledger import Leg, Movement
 from functions.payments import gateway, notices, payins, payouts, withdrawal_rules
 from functions.payments.models import Withdrawal
 from functions.payments.withdrawal_rules import FINAL
 
 
-def earnings_cents(user_id: str) -> int:
-    """What can be withdrawn: the earnings in whole cents (sub-cent micro-units stay)."""
-    return ledger.balance(ledger.creator_account(user_id)) // MICROS_PER_CENT
+def earnings_cents(user_id: str, currency: str) -> int:
+    """What can be withdrawn in ``currency``: those earnings in whole cents (sub-cent
+    micro-units stay)."""
+    return ledger.balance(ledger.creator_account(user_id, currency)) // MICROS_PER_CENT
 
 
-def _amount(user_id: str, asked: int | None) -> int:
-    return withdrawal_rules.amount_cents(
-        earnings_cents(user_id), asked, settings().min_withdrawal_cents
-    )
+def _amount(user_id: str, currency: str, asked: int | None) -> int:
+    least = currencies.scaled(settings().min_withdrawal_cents, currency)
+    available = earnings_cents(user_id, currency)
+    return withdrawal_rules.amount_cents(available, asked, least, currency)
 
 
 def _record(user_id: str, key: str, asked: int | None) -> Withdrawal:
@@ -63,10 +64,12 @@ def _new(wid: str, user_id: str, asked: int | None, request_hash: str) -> Withdr
             "payout account: not ready (set it up at Stripe first)", slug="payout-account-not-ready"
         )
     now = clock.now()
+    currency = users.currency_of(user_id)  # the creator's own (others: with Stripe, next)
     found = Withdrawal(
         wid,
         user_id=user_id,
-        amount_cents=_amount(user_id, asked),
+        amount_cents=_amount(user_id, currency, asked),
+        currency=currency,
         account_id=account.account_id,
         state="pre",
         request_hash=request_hash,
@@ -127,10 +130,11 @@ def _transfer(found: Withdrawal) -> tuple[str | None, str | None]:
 def _settle(found: Withdrawal) -> None:
     """The ledger movements a withdrawal's state stands for, each applied once (a crash
     between the state and its movement is mended by the next attempt)."""
+    currency = currencies.of(found.currency)
     accounts = {
-        withdrawal_rules.EARNINGS: ledger.creator_account(found.user_id),
-        withdrawal_rules.FLIGHT: ledger.withdrawing_account(found.withdrawal_id),
-        withdrawal_rules.PAID_OUT: ledger.PAID_OUT,
+        withdrawal_rules.EARNINGS: ledger.creator_account(found.user_id, currency),
+        withdrawal_rules.FLIGHT: ledger.withdrawing_account(found.withdrawal_id, currency),
+        withdrawal_rules.PAID_OUT: ledger.account(ledger.PAID_OUT, currency),
     }
     flight = accounts[withdrawal_rules.FLIGHT]
     reserved = ledger.entry_exists(flight, f"withdrawal-{found.withdrawal_id}-reserve")
@@ -152,9 +156,10 @@ def withdraw(
     if found.state in FINAL:
         _settle(found)
         return found
-    flight = ledger.withdrawing_account(found.withdrawal_id)
+    currency = currencies.of(found.currency)
+    flight = ledger.withdrawing_account(found.withdrawal_id, currency)
     try:
-        _move(found, "reserve", ledger.creator_account(user_id), flight)
+        _move(found, "reserve", ledger.creator_account(user_id, currency), flight)
     except ledger.InsufficientBalance as spent:  # another withdrawal took it meanwhile
         _set_state(found, "failed", Withdrawal.failure.set("earnings_spent"))
         raise Invalid("amount: more than is earned now", field="body.amount") from spent

@@ -24,7 +24,6 @@ from functions.common.settings import settings
 from functions.core import ledger
 from functions.core.flattrs import shards_of
 from functions.payout import monthly
-from functions.payout.split import split_month
 
 
 def _month(text: str) -> str:
@@ -34,56 +33,57 @@ def _month(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from error
 
 
-def dry_run(month: str) -> monthly.ShardSummary:
+def dry_run(month: str) -> monthly.Summary:
     """What the split would do, computed without writing anything."""
-    total = monthly.ShardSummary()
+    total = monthly.Summary()
     for shard in tqdm(range(shards_of(month)), desc=f"dry run {month}", unit="shard"):
-        flattrs = monthly.flattrs_of_shard(month, shard)
-        known = monthly.prefetch(month, flattrs) if flattrs else monthly.Prefetched()
+        flattrs, known = monthly.contributors_of(month, shard)
         for contributor, counts in flattrs.items():
+            summary = total.of(known.currencies[contributor])
             if contributor in known.statements:
-                total.already_split += 1
+                summary.already_split += 1
                 continue
-            split = split_month(
-                known.budgets[contributor],
-                known.balances[contributor],
-                known.owners.payable(counts),
-                settings().fee_rate_basis_points,
-            )
+            split = monthly.split_of(contributor, counts, known)
             creators = known.owners.creators
-            escrowed = sum(p.amount for p in split.parts if p.recipient not in creators)
-            total.count(split, sum(counts.values()), escrowed)
+            paid = split.parts + split.pledges
+            escrowed = sum(p.amount for p in paid if p.recipient not in creators)
+            summary.count(split, sum(counts.values()), escrowed)
     return total
 
 
-def print_summary(month: str, summary: monthly.ShardSummary) -> bool:
+def print_summary(month: str, summary: monthly.Summary) -> bool:
+    """The run's figures, each currency apart; whether each currency's money adds up."""
+    counts = summary.report()
     print(
-        f"month {month}: {summary.contributors} contributors, {summary.flattrs} flattrs, "
-        f"{summary.unfunded} unfunded, {summary.already_split} already split"
+        f"month {month}: {counts['contributors']} contributors, {counts['flattrs']} flattrs, "
+        f"{counts['unfunded']} unfunded, {counts['already_split']} already split"
     )
-    rows = [
-        ("charged to contributors", summary.charged),
-        ("  fees", summary.fees),
-        ("  to creators", summary.to_creators),
-        ("  to escrow", summary.to_escrow),
-    ]
-    for name, amount in rows:
-        print(f"  {name:<26} {format_amount(amount):>18} EUR")
-    out = summary.fees + summary.to_creators + summary.to_escrow
-    balanced = out == summary.charged
-    print(
-        f"  reconciliation: money in {format_amount(summary.charged)} = money out "
-        f"{format_amount(out)}: {'ok' if balanced else 'MISMATCH'}"
-    )
+    balanced = True
+    for currency, figures in sorted(summary.currencies.items()):
+        rows = [
+            ("charged to contributors", figures.charged),
+            ("  fees", figures.fees),
+            ("  to creators", figures.to_creators),
+            ("  to escrow", figures.to_escrow),
+        ]
+        for name, amount in rows:
+            print(f"  {name:<26} {format_amount(amount):>18} {currency}")
+        out = figures.fees + figures.to_creators + figures.to_escrow
+        balanced = balanced and out == figures.charged
+        print(
+            f"  reconciliation {currency}: money in {format_amount(figures.charged)} = money "
+            f"out {format_amount(out)}: {'ok' if out == figures.charged else 'MISMATCH'}"
+        )
     return balanced
 
 
 def print_check(check: ledger.Check) -> None:
-    print("ledger totals by account type:")
-    for kind, amount in sorted(check.totals.items()):
-        print(f"  {kind:<14} {format_amount(amount):>18} EUR")
+    print("ledger totals by currency and account type:")
+    for currency, totals in sorted(check.totals.items()):
+        for kind, amount in sorted(totals.items()):
+            print(f"  {kind:<14} {format_amount(amount):>18} {currency}")
     if check.ok:
-        print("invariant holds: money in balances + fees + paid out = paid in")
+        print("invariant holds in every currency: money in balances + fees + paid out = paid in")
     for problem in check.problems:
         print(f"DRIFT: {problem}")
 

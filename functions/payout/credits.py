@@ -15,10 +15,12 @@ every credit of the partition is applied.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from functions.common import currencies
 from functions.common.months import escrow_expiry_month
 from functions.common.storage import ensure_bound
 from functions.core import ledger
@@ -52,19 +54,27 @@ class Credit:
         self.rows.extend((str(c), int(a), int(f)) for c, a, f in rows)
 
 
+# What a recipient is credited from a month: one credit per recipient, held or not, and
+# currency (amounts of different currencies are never added).
+Key = tuple[str, bool, str]
+
+
 def _credits_of(
     statements: Iterable[LedgerItem], creators: dict[str, str], partitions: int
-) -> tuple[int, dict[int, dict[tuple[str, bool], Credit]]]:
-    """The shard's fees, and per partition what each (recipient, held) gets."""
-    fees = 0
-    found: dict[int, dict[tuple[str, bool], Credit]] = {}
+) -> tuple[dict[str, int], dict[int, dict[Key, Credit]]]:
+    """The shard's fees per currency, and per partition what each (recipient, held,
+    currency) gets."""
+    fees: dict[str, int] = {}
+    found: dict[int, dict[Key, Credit]] = {}
     for statement in statements:
-        if int(statement.amount) <= 0 or not str(statement.ref or "").startswith("in_split#"):
+        in_split = ledger.currency_of(str(statement.ref or ""))[1]
+        if int(statement.amount) <= 0 or not in_split.startswith("in_split#"):
             # Unfunded (nothing was charged), or split in one pass before the credit pass
             # existed: its money went to its recipients then.
             continue
         details = statement.details or {}
-        fees += int(details.get("fee", 0))
+        currency = ledger.statement_currency(statement)
+        fees[currency] = fees.get(currency, 0) + int(details.get("fee", 0))
         contributor = statement.account.removeprefix("statement#")
         for recipient, flattrs, amount, held in paid_parts(details):
             if amount == 0:
@@ -73,14 +83,14 @@ def _credits_of(
             # held for whoever claims it next.
             creator = None if held else creators.get(recipient)
             partition = found.setdefault(shard_of(recipient, partitions), {})
-            credit = partition.setdefault((recipient, held), Credit(creator))
+            credit = partition.setdefault((recipient, held, currency), Credit(creator))
             rows = [(contributor, amount, flattrs)] if credit.creator is None else []
             credit.add(amount, flattrs, 1, rows)
     return fees, found
 
 
 def _slip_items(
-    month: str, shard: int, partition: int, records: list[list[Any]], fees: int
+    month: str, shard: int, partition: int, records: list[list[Any]], fees: dict[str, int]
 ) -> Iterator[LedgerItem]:
     """The slip of one shard for one partition, cut into items under ``SLIP_BYTES``."""
     pieces: list[list[list[Any]]] = [[]]
@@ -94,8 +104,8 @@ def _slip_items(
         size += length
     for index, piece in enumerate(pieces):
         details: dict[str, Any] = {"credits": piece}
-        if index == 0 and fees:
-            details["fees"] = fees
+        if index == 0 and any(fees.values()):
+            details["fees_by_currency"] = fees
         yield LedgerItem(
             slip_account(month, partition),
             f"shard#{shard:04d}#{index:03d}",
@@ -114,15 +124,15 @@ def slips_for(
 ) -> list[LedgerItem]:
     """The shard's slips, from its statements (whole, so a re-run writes the same)."""
     fees, found = _credits_of(statements, creators, partitions)
-    if fees:
+    if any(fees.values()):
         found.setdefault(0, {})
     slips: list[LedgerItem] = []
     for partition, credits in sorted(found.items()):
         records = [
-            [r, held, c.creator, c.amount, c.flattrs, c.supporters, c.rows]
-            for (r, held), c in sorted(credits.items())
+            [r, held, c.creator, c.amount, c.flattrs, c.supporters, c.rows, currency]
+            for (r, held, currency), c in sorted(credits.items())
         ]
-        shard_fees = fees if partition == 0 else 0
+        shard_fees = fees if partition == 0 else {}
         slips.extend(_slip_items(month, shard, partition, records, shard_fees))
     return slips
 
@@ -144,27 +154,34 @@ def write_slips(
     return len(slips)
 
 
-def sum_slips(slips: Iterable[LedgerItem]) -> tuple[int, dict[tuple[str, bool], Credit]]:
-    """A partition's slips summed over the shards: its fees, and each recipient's credit."""
-    fees = 0
-    credits: dict[tuple[str, bool], Credit] = {}
+def sum_slips(slips: Iterable[LedgerItem]) -> tuple[dict[str, int], dict[Key, Credit]]:
+    """A partition's slips summed over the shards: its fees per currency, and each
+    recipient's credit. (Slips written before there were other currencies have no
+    currency: they are in the books' first.)"""
+    fees: dict[str, int] = defaultdict(int)
+    credits: dict[Key, Credit] = {}
     for slip in slips:
         details = slip.details or {}
-        fees += int(details.get("fees", 0))
-        for recipient, held, creator, amount, flattrs, supporters, rows in details["credits"]:
-            credit = credits.setdefault((recipient, bool(held)), Credit(creator))
+        fees[currencies.of(None)] += int(details.get("fees", 0))
+        for currency, amount in (details.get("fees_by_currency") or {}).items():
+            fees[currency] += int(amount)
+        for record in details["credits"]:
+            recipient, held, creator, amount, flattrs, supporters, rows = record[:7]
+            key = (recipient, bool(held), currencies.of(record[7] if len(record) > 7 else None))
+            credit = credits.setdefault(key, Credit(creator))
             credit.add(int(amount), int(flattrs), int(supporters), rows)
-    return fees, credits
+    return {c: amount for c, amount in fees.items() if amount}, credits
 
 
-def movements(month: str, partition: int, recipient: str, held: bool, credit: Credit):
-    """The movements crediting ``recipient`` for ``month``: one, or one per
+def movements(month: str, partition: int, key: Key, credit: Credit) -> Iterator[Movement]:
+    """The movements crediting a recipient for ``month`` in one currency: one, or one per
     ``ROWS_PER_CREDIT`` escrow rows (rows in contributor order: the same on every run)."""
-    source = ledger.in_split_account(month, partition)
-    base = f"credit-{month}-{recipient}{'-held' if held else ''}"
+    recipient, held, currency = key
+    source = ledger.in_split_account(month, partition, currency)
+    base = ledger.qualified(f"credit-{month}-{recipient}{'-held' if held else ''}", currency)
     if credit.creator is not None:
         destination = Leg(
-            ledger.creator_account(credit.creator),
+            ledger.creator_account(credit.creator, currency),
             credit.amount,
             ref=recipient,
             flattrs=credit.flattrs,
@@ -179,7 +196,7 @@ def movements(month: str, partition: int, recipient: str, held: bool, credit: Cr
         piece = rows[start : start + ROWS_PER_CREDIT]
         amount = sum(a for _, a, _ in piece)
         escrow = Leg(
-            ledger.escrow_account(recipient),
+            ledger.escrow_account(recipient, currency),
             amount,
             ref=recipient,
             flattrs=sum(f for _, _, f in piece),
@@ -190,11 +207,13 @@ def movements(month: str, partition: int, recipient: str, held: bool, credit: Cr
             "split",
             (Leg(source, -amount, ref=recipient), escrow),
             month,
-            puts=tuple(_escrow_rows(month, recipient, piece)),
+            puts=tuple(_escrow_rows(month, recipient, piece, currency)),
         )
 
 
-def _escrow_rows(month: str, recipient: str, piece: list[tuple[str, int, int]]) -> Iterator[Escrow]:
+def _escrow_rows(
+    month: str, recipient: str, piece: list[tuple[str, int, int]], currency: str
+) -> Iterator[Escrow]:
     for contributor, amount, flattrs in piece:
         yield Escrow(
             recipient,
@@ -204,6 +223,7 @@ def _escrow_rows(month: str, recipient: str, piece: list[tuple[str, int, int]]) 
             expires_month=escrow_expiry_month(month),
             amount=amount,
             flattrs=flattrs,
+            currency=currency,
         )
 
 
@@ -214,17 +234,20 @@ def credit_partition(month: str, partition: int) -> dict[str, int]:
     slips = list(LedgerItem.query(slip_account(month, partition)))
     fees, credits = sum_slips(slips)
     applied = 0
-    if fees:
-        source = ledger.in_split_account(month, partition)
+    for currency, amount in sorted(fees.items()):
+        source = ledger.in_split_account(month, partition, currency)
         fee = Movement(
-            f"credit-{month}-fees",
+            ledger.qualified(f"credit-{month}-fees", currency),
             "split",
-            (Leg(source, -fees, ref="fees"), Leg(ledger.FEES, fees, ref=month)),
+            (
+                Leg(source, -amount, ref="fees"),
+                Leg(ledger.account(ledger.FEES, currency), amount, ref=month),
+            ),
             month,
         )
         applied += ledger.apply(fee)
-    for (recipient, held), credit in sorted(credits.items()):
-        for movement in movements(month, partition, recipient, held, credit):
+    for key, credit in sorted(credits.items()):
+        for movement in movements(month, partition, key, credit):
             applied += ledger.apply(movement)
     with LedgerItem.batch_write() as batch:
         for slip in slips:

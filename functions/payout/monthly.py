@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from functions.common import clock
+from functions.common import clock, currencies
 from functions.common.months import previous_month
 from functions.common.settings import MAX_SPLIT_CONCURRENCY, settings
 from functions.common.storage import ensure_bound, first_write
@@ -61,7 +61,7 @@ class ShardSummary:
         for name in vars(self):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
-    def count_statement(self, statement: LedgerItem) -> None:
+    def count_statement(self, statement: LedgerItem) -> None:  # in the statement's currency
         """A contributor split by an earlier run, counted from their statement."""
         details = statement.details or {}
         parts = paid_parts(details)
@@ -80,6 +80,32 @@ class ShardSummary:
         self.fees += split.fee
         self.to_escrow += escrowed
         self.to_creators += split.distributable - escrowed
+
+
+COUNTS = ("contributors", "flattrs", "unfunded", "already_split")  # added over currencies
+
+
+@dataclass
+class Summary:
+    """What a split run did, per currency: amounts of different currencies are never
+    added (contributors are counted in their own)."""
+
+    currencies: dict[str, ShardSummary] = field(default_factory=dict)
+
+    def of(self, currency: str) -> ShardSummary:
+        return self.currencies.setdefault(currency, ShardSummary())
+
+    def add(self, other: Summary) -> None:
+        for currency, summary in other.currencies.items():
+            self.of(currency).add(summary)
+
+    def report(self) -> dict[str, Any]:
+        """For a job's answer: the counts over every currency, and each currency's figures."""
+        found: dict[str, Any] = {
+            name: sum(getattr(s, name) for s in self.currencies.values()) for name in COUNTS
+        }
+        found["currencies"] = {c: vars(s) for c, s in sorted(self.currencies.items())}
+        return found
 
 
 def statement_key(contributor_id: str, month: str) -> tuple[str, str]:
@@ -136,19 +162,25 @@ def owners_of(recipients: Iterable[str]) -> Owners:
 
 
 def statement_item(
-    contributor_id: str, month: str, shard: int, split: Split, creators: dict[str, str]
+    contributor_id: str,
+    month: str,
+    shard: int,
+    split: Split,
+    creators: dict[str, str],
+    currency: str,
 ) -> LedgerItem:
-    """The contributor's statement of ``month``: what was charged and where each part
-    goes (``held``: to an unclaimed recipient's escrow). A funded one names the in-split
-    shard its charge went to: it is the entry of that debit (docs/ledger.md)."""
+    """The contributor's statement of ``month``, in their currency: what was charged and
+    where each part goes (``held``: to an unclaimed recipient's escrow). A funded one names
+    the in-split shard its charge went to: it is the entry of that debit (docs/ledger.md)."""
     return LedgerItem(
         *statement_key(contributor_id, month),
         kind="statement",
         month=month,
         amount=split.charge,
-        ref=ledger.in_split_account(month, shard) if split.funded else None,
+        ref=ledger.in_split_account(month, shard, currency) if split.funded else None,
         details=_details(split, creators),
         created_at=clock.now(),
+        currency=currency,
     )
 
 
@@ -173,6 +205,7 @@ class Prefetched:
 
     statements: dict[str, LedgerItem] = field(default_factory=dict)
     budgets: dict[str, int] = field(default_factory=dict)
+    currencies: dict[str, str] = field(default_factory=dict)  # each contributor's own
     balances: dict[str, int] = field(default_factory=dict)
     owners: Owners = field(default_factory=lambda: Owners({}, frozenset()))
     pledges: dict[str, list[Pledge]] = field(default_factory=dict)  # oldest first
@@ -194,14 +227,17 @@ def prefetch(
             (item.account.removeprefix("statement#"), item) for item in LedgerItem.batch_get(batch)
         )
     found.budgets = {c: settings().default_monthly_budget_micros for c in contributors}
+    found.currencies = {c: currencies.of(None) for c in contributors}
+    wanted = ["user_id", "monthly_budget", "currency"]
     for batch in _batches(contributors):
-        for user in User.batch_get(batch, attributes_to_get=["user_id", "monthly_budget"]):
+        for user in User.batch_get(batch, attributes_to_get=wanted):
             found.budgets[user.user_id] = int(user.monthly_budget)
-    accounts = [(ledger.contributor_account(c), ledger.BALANCE) for c in contributors]
+            found.currencies[user.user_id] = currencies.of(user.currency)
+    accounts = {ledger.contributor_account(c, found.currencies[c]): c for c in contributors}
     found.balances = {c: 0 for c in contributors}
-    for batch in _batches(accounts):
+    for batch in _batches([(a, ledger.BALANCE) for a in sorted(accounts)]):
         for item in LedgerItem.batch_get(batch):
-            found.balances[item.account.removeprefix("contributor#")] = int(item.amount)
+            found.balances[accounts[item.account]] = int(item.amount)
     pledged = pledged or {}
     recipients = {r for counts in flattrs.values() for r in counts}
     found.owners = owners_of(recipients | {p.recipient for ps in pledged.values() for p in ps})
@@ -209,26 +245,43 @@ def prefetch(
     return found
 
 
-def split_contributor(
-    contributor_id: str,
-    month: str,
-    shard: int,
-    counts: Counter[str],
-    summary: ShardSummary,
-    known: Prefetched,
-) -> LedgerItem:
-    """Split one contributor's month: one transaction (their charge into the month's
-    in-split shard, and their statement), or the statement alone if nothing is charged.
-    Safe to call again after any crash; answers the statement that stands."""
+def split_of(contributor_id: str, counts: Counter[str], known: Prefetched) -> Split:
+    """The pure split of one contributor's month, from what their shard read."""
     charge = min(known.budgets[contributor_id], known.balances[contributor_id])
-    split = split_month(
+    return split_month(
         charge,
         charge,
         known.owners.payable(counts),
         settings().fee_rate_basis_points,
         known.owners.payable_pledges(known.pledges.get(contributor_id, [])),
     )
-    statement = statement_item(contributor_id, month, shard, split, known.owners.creators)
+
+
+def contributors_of(month: str, shard: int) -> tuple[dict[str, Counter[str]], Prefetched]:
+    """A shard's contributors (with flattrs, or pledges alone) and what the split reads
+    of them."""
+    flattrs = flattrs_of_shard(month, shard)
+    pledged = pledges.of_shard(month, shard, shards_of(month))
+    for contributor_id in pledged:  # a contributor with pledges but no flattrs pays them
+        flattrs.setdefault(contributor_id, Counter())
+    known = prefetch(month, flattrs, pledged) if flattrs else Prefetched()
+    return flattrs, known
+
+
+def split_contributor(
+    contributor_id: str,
+    month: str,
+    shard: int,
+    counts: Counter[str],
+    summary: Summary,
+    known: Prefetched,
+) -> LedgerItem:
+    """Split one contributor's month: one transaction (their charge into the month's
+    in-split shard, and their statement), or the statement alone if nothing is charged.
+    Safe to call again after any crash; answers the statement that stands."""
+    split = split_of(contributor_id, counts, known)
+    currency = known.currencies[contributor_id]
+    statement = statement_item(contributor_id, month, shard, split, known.owners.creators, currency)
     if not split.funded:
         stored = first_write(statement)
     elif ledger.debit_to_split(contributor_id, split.charge, statement):
@@ -236,40 +289,37 @@ def split_contributor(
     else:
         stored = LedgerItem.get(*statement_key(contributor_id, month))
     if stored is not statement:  # a concurrent run split them first
-        summary.already_split += 1
+        summary.of(ledger.statement_currency(stored)).already_split += 1
         return stored
     paid = split.parts + split.pledges
     escrowed = sum(p.amount for p in paid if p.recipient not in known.owners.creators)
-    summary.count(split, sum(counts.values()), escrowed)
+    summary.of(currency).count(split, sum(counts.values()), escrowed)
     return statement
 
 
-def split_shard(month: str, shard: int) -> ShardSummary:
+def split_shard(month: str, shard: int) -> Summary:
     """The first pass over one shard: every contributor charged into the month's in-split
     account with their statement; then the shard's credit slips for the credit pass.
     Answers what this run did, and records for the stats what the shard holds in all
     (contributors split by an earlier run counted from their statements)."""
-    summary = ShardSummary()
-    earlier = ShardSummary()
-    flattrs = flattrs_of_shard(month, shard)
-    pledged = pledges.of_shard(month, shard, shards_of(month))
-    for contributor_id in pledged:  # a contributor with pledges but no flattrs pays them
-        flattrs.setdefault(contributor_id, Counter())
-    known = prefetch(month, flattrs, pledged) if flattrs else Prefetched()
+    summary = Summary()
+    earlier = Summary()
+    flattrs, known = contributors_of(month, shard)
     statements: list[LedgerItem] = []
     for contributor_id, counts in sorted(flattrs.items()):
         statement = known.statements.get(contributor_id)
         if statement is None:
             statement = split_contributor(contributor_id, month, shard, counts, summary, known)
         else:
-            summary.already_split += 1
-            earlier.count_statement(statement)
+            currency = ledger.statement_currency(statement)
+            summary.of(currency).already_split += 1
+            earlier.of(currency).count_statement(statement)
         statements.append(statement)
     creators = known.owners.creators
     credits.write_slips(month, shard, statements, creators, shards_of(month))
     earlier.add(summary)
     paid = {creator for statement in statements for creator in _paid_by(statement, creators)}
-    stats.record_shard(month, shard, vars(earlier), paid)
+    stats.record_shard(month, shard, {c: vars(s) for c, s in earlier.currencies.items()}, paid)
     return summary
 
 
@@ -286,12 +336,12 @@ def run_month(
     *,
     workers: int | None = None,
     progress: Callable[[int], Any] | None = None,
-) -> ShardSummary:
+) -> Summary:
     """The whole split of ``month``: every shard's contributors charged, then every
     partition's recipients credited (each pass in parallel, the second after the first)."""
     close_month(month)
     time.sleep(settings().split_close_grace_seconds)
-    total = ShardSummary()
+    total = Summary()
     shards = range(shards_of(month))
     with ThreadPoolExecutor(max_workers=workers or settings().split_workers) as pool:
         for summary in pool.map(lambda shard: split_shard(month, shard), shards):
@@ -305,13 +355,13 @@ def run_month(
     return total
 
 
-def finish(month: str) -> MonthStat:
+def finish(month: str) -> dict[str, MonthStat]:
     """Every shard charged and every partition credited: the month is split; its figures
-    summed; the shards of the month after next planned from its contributors."""
+    summed per currency; the shards of the month after next planned from its contributors."""
     finish_month(month)
-    total = stats.record_total(month)
-    plan_shards(month, int(total.contributors))
-    return total
+    totals = stats.record_total(month)
+    plan_shards(month, sum(int(t.contributors) for t in totals.values()))
+    return totals
 
 
 def month_from(event: dict[str, Any]) -> str:
@@ -345,7 +395,7 @@ def monthly_split_job(event: dict[str, Any]) -> dict[str, Any]:
     if not ready:
         return {"month": month, "ready": False, "why": why}
     summary = run_month(month)
-    return {"month": month, "ready": True, **vars(summary)}
+    return {"month": month, "ready": True, **summary.report()}
 
 
 def split_close_job(event: dict[str, Any]) -> dict[str, Any]:
@@ -370,7 +420,8 @@ def split_close_job(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def split_shard_job(event: dict[str, Any]) -> dict[str, Any]:
-    return {"month": event["month"], **vars(split_shard(str(event["month"]), int(event["shard"])))}
+    summary = split_shard(str(event["month"]), int(event["shard"]))
+    return {"month": event["month"], **summary.report()}
 
 
 def split_credit_job(event: dict[str, Any]) -> dict[str, Any]:
@@ -381,5 +432,7 @@ def split_credit_job(event: dict[str, Any]) -> dict[str, Any]:
 def split_finish_job(event: dict[str, Any]) -> dict[str, Any]:
     """The month's figures, summed from its shards' (the Map states keep no results: a
     month of 4,096 shards would pass Step Functions' 256 KB payload limit)."""
-    total = finish(str(event["month"]))
-    return {"month": event["month"], **{name: int(getattr(total, name)) for name in FIGURES}}
+    totals = finish(str(event["month"]))
+    figures = {c: {name: int(getattr(t, name)) for name in FIGURES} for c, t in totals.items()}
+    counts = {name: sum(f[name] for f in figures.values()) for name in ("contributors", "flattrs")}
+    return {"month": event["month"], **counts, "currencies": figures}

@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from functions.common import currencies
 from functions.common.errors import Conflict, Invalid, Missing
+from functions.common.money import people_money
 from functions.common.months import add_months, start_of
 from functions.common.settings import MAX_SPLIT_SHARDS
 from functions.common.storage import ensure_bound
@@ -64,16 +66,21 @@ def _check_recipient(contributor_id: str, recipient: str) -> None:
         )
 
 
-def _check_amount(amount: int) -> None:
-    if not MIN_PLEDGE <= amount <= MAX_PLEDGE:
-        raise Invalid("from 1.00 to 1,000.00 a month", field="body.amount")
+def _check_amount(amount: int, currency: str) -> None:
+    least, most = (currencies.scaled(limit, currency) for limit in (MIN_PLEDGE, MAX_PLEDGE))
+    if not least <= amount <= most:
+        raise Invalid(
+            f"from {people_money(least, currency)} to {people_money(most, currency)} a month",
+            field="body.amount",
+        )
 
 
-def make(contributor_id: str, recipient: str, amount: int, now: datetime) -> Made:
-    """A new pledge; the budget raised to the pledges' total where that is above it."""
+def make(contributor_id: str, recipient: str, amount: int, now: datetime, currency: str) -> Made:
+    """A new pledge in the contributor's ``currency``; the budget raised to the pledges'
+    total where that is above it."""
     ensure_bound()
     _check_recipient(contributor_id, recipient)
-    _check_amount(amount)
+    _check_amount(amount, currency)
     found = mine(contributor_id)
     if any(p.recipient == recipient for p in found):
         raise Conflict(
@@ -113,9 +120,9 @@ def _own(contributor_id: str, pledge_id: str) -> Pledge:
         raise Missing("pledge_id: no such pledge of yours") from missing
 
 
-def change(contributor_id: str, pledge_id: str, amount: int) -> Made:
+def change(contributor_id: str, pledge_id: str, amount: int, currency: str) -> Made:
     pledge = _own(contributor_id, pledge_id)
-    _check_amount(amount)
+    _check_amount(amount, currency)
     pledge.update(actions=[Pledge.amount.set(amount)])
     total = sum(int(p.amount) for p in mine(contributor_id))
     return Made(pledge, _raise_budget(contributor_id, total))

@@ -9,8 +9,9 @@ from zoneinfo import available_timezones
 
 from pynamodb.expressions.update import Action
 
+from functions.common import currencies
 from functions.common.errors import Invalid
-from functions.common.money import money
+from functions.common.money import people_money
 from functions.common.settings import settings
 from functions.core import profiles
 from functions.core.models import User
@@ -35,15 +36,16 @@ def change(
     """Change what is given (a budget no lower than the minimum) and, with ``public``, the
     public page: one write of the user item (the username's own table aside)."""
     actions: list[Action] = []
+    currency = currencies.of(user.currency)
     if budget is not None:
-        minimum = settings().min_monthly_budget_micros
+        minimum = currencies.scaled(settings().min_monthly_budget_micros, currency)
         if budget < minimum:
             raise Invalid(
-                f"must be at least {money(minimum)['amount']} EUR",
+                f"must be at least {people_money(minimum, currency)}",
                 field="body.monthly_budget.amount",
                 slug="validation-error",
             )
-        _covers_pledges(user.user_id, budget)
+        _covers_pledges(user.user_id, budget, currency)
         actions.append(User.monthly_budget.set(budget))
     if time_zone is not None:
         actions.append(User.time_zone.set(time_zone))
@@ -90,14 +92,14 @@ def _public_actions(user: User, change: PublicChange) -> list[Action]:
     return actions
 
 
-def _covers_pledges(user_id: str, budget: int) -> None:
+def _covers_pledges(user_id: str, budget: int, currency: str) -> None:
     """Pledges are part of the budget (``rules.md``): it may not go below their total."""
     from functions.payout import pledges  # its own table: read only where a budget changes
 
     pledged = sum(int(p.amount) for p in pledges.mine(user_id))
     if budget < pledged:
         raise Invalid(
-            f"must cover your pledges: at least {money(pledged)['amount']} EUR",
+            f"must cover your pledges: at least {people_money(pledged, currency)}",
             field="body.monthly_budget.amount",
             slug="validation-error",
         )

@@ -12,11 +12,11 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from functions.common import clock
+from functions.common import clock, currencies
 from functions.common.api import DomainRouter, current_user_id, jwt_claims
 from functions.common.clock import rfc3339
 from functions.common.errors import Invalid
-from functions.common.money import Money, money
+from functions.common.money import Money, amount_in, money
 from functions.common.months import add_months, month_of, previous_month
 from functions.core import avatars, ledger, pictures, users
 from functions.core.models import Pledge, User
@@ -33,8 +33,8 @@ class MoneyOut(BaseModel):
     currency: str
 
 
-def _money(micros: int) -> MoneyOut:
-    return MoneyOut(**money(micros))
+def _money(micros: int, currency: str) -> MoneyOut:
+    return MoneyOut(**money(micros, currency))
 
 
 # ---------------------------------------------------------------- profile
@@ -44,6 +44,7 @@ class Profile(BaseModel):
     user_id: str
     email: str | None
     time_zone: str
+    currency: str  # budget, balance, pledges and pay-ins are in it
     monthly_budget: MoneyOut
     money_emails: bool  # the monthly statement and the warning before the balance runs short
     # A creator's public page (/u/<username>, GET /v1/profiles/<username>).
@@ -91,17 +92,19 @@ def _claim_email() -> str | None:
 
 
 def _profile(user: User) -> Profile:
+    own = currencies.of(user.currency)
     return Profile(
         user_id=user.user_id,
         email=user.email or None,
         time_zone=user.time_zone,
-        monthly_budget=_money(int(user.monthly_budget)),
+        currency=own,
+        monthly_budget=_money(int(user.monthly_budget), own),
         money_emails=user.money_emails is not False,
         username=user.username or None,
         display_name=user.display_name or None,
         description=user.description or None,
         public_income=bool(user.public_income),
-        goal=_money(int(user.goal)) if user.goal else None,
+        goal=_money(int(user.goal), own) if user.goal else None,
         avatar_url=avatars.url(user.username, user.avatar) if user.username else None,
     )
 
@@ -114,9 +117,14 @@ def get_me() -> Profile:
 @router.patch("/v1/me")
 def patch_me(change: Annotated[ProfileChange, Body()]) -> Profile:
     user = users.load_user(current_user_id(router), _claim_email())
+    own = currencies.of(user.currency)
+    budget, goal = (
+        amount_in(value, own, f"body.{name}") if value is not None else None
+        for name, value in (("monthly_budget", change.monthly_budget), ("goal", change.goal))
+    )
     changed = profile.change(
         user,
-        budget=change.monthly_budget.micros if change.monthly_budget is not None else None,
+        budget=budget,
         time_zone=change.time_zone,
         email=str(change.email) if change.email is not None else None,
         money_emails=change.money_emails,
@@ -125,7 +133,7 @@ def patch_me(change: Annotated[ProfileChange, Body()]) -> Profile:
             display_name=change.display_name,
             description=change.description,
             public_income=change.public_income,
-            goal=change.goal.micros if change.goal is not None else None,
+            goal=goal,
         ),
     )
     return _profile(changed)
@@ -180,7 +188,9 @@ class Balance(BaseModel):
     flattrs: int
     projected: list[PartOut]
     # What the user has received as a creator (splits and claims) and not been paid out.
-    earnings: MoneyOut
+    earnings: MoneyOut  # in my own currency
+    # Every currency I have earnings in (my own always), never added together.
+    earnings_by_currency: list[MoneyOut] = []
     # How much the balance falls short of the month's budget (zero when it covers it): the
     # split takes min(budget, balance), so every flattr's share shrinks by as much.
     shortfall: MoneyOut
@@ -228,7 +238,8 @@ class RevenueRecipient(BaseModel):
 
 class RevenueMonth(BaseModel):
     month: str
-    total: MoneyOut
+    total: MoneyOut  # in my own currency
+    totals: list[MoneyOut] = []  # every currency of the month, apart
     recipients: list[RevenueRecipient]
 
 
@@ -237,12 +248,12 @@ class Revenue(BaseModel):
     cursor: str | None = None
 
 
-def _parts(parts: list[statements.Part]) -> list[PartOut]:
+def _parts(parts: list[statements.Part], currency: str) -> list[PartOut]:
     return [
         PartOut(
             recipient=recipient_ref(p.recipient, p.claimed or p.claimed_at is not None),
             flattrs=p.flattrs,
-            amount=_money(p.amount),
+            amount=_money(p.amount, currency),
             held=not p.claimed,
             claimed_at=rfc3339(p.claimed_at) if p.claimed_at else None,
             declined_at=rfc3339(p.declined_at) if p.declined_at else None,
@@ -256,38 +267,51 @@ def _parts(parts: list[statements.Part]) -> list[PartOut]:
 def get_balance() -> Balance:
     user = users.load_user(current_user_id(router), _claim_email())
     month = month_of(clock.now())
-    balance = ledger.balance(ledger.contributor_account(user.user_id))
+    own = currencies.of(user.currency)
+    balance = ledger.balance(ledger.contributor_account(user.user_id, own))
     budget = int(user.monthly_budget)
-    now = statements.projected(user.user_id, month, budget, balance)
+    now = statements.projected(user.user_id, month, budget, balance, own)
+    earnings = _earnings(user.user_id, own)
     return Balance(
-        balance=_money(balance),
-        monthly_budget=_money(budget),
+        balance=_money(balance, own),
+        monthly_budget=_money(budget, own),
         month=month,
         flattrs=now.flattrs,
-        projected=_parts(now.parts),
-        earnings=_money(ledger.balance(ledger.creator_account(user.user_id))),
-        shortfall=_money(max(budget - balance, 0)),
+        projected=_parts(now.parts, own),
+        earnings=_money(earnings[own], own),
+        earnings_by_currency=[_money(a, c) for c, a in earnings.items() if a or c == own],
+        shortfall=_money(max(budget - balance, 0), own),
         funded=now.funded or now.flattrs == 0,
-        pledges=_parts(now.pledges),
+        pledges=_parts(now.pledges, own),
         dropped=[recipient_ref(r, False) for r in now.dropped],
     )
+
+
+def _earnings(user_id: str, own: str) -> dict[str, int]:
+    """A creator's earnings in every currency, never converted (their own first)."""
+    found = {own: ledger.balance(ledger.creator_account(user_id, own))}
+    for currency in currencies.CODES:
+        if currency != own:
+            found[currency] = ledger.balance(ledger.creator_account(user_id, currency))
+    return found
 
 
 @router.get("/v1/me/statements")
 def get_statement(month: Annotated[str | None, Query(pattern=MONTH)] = None) -> Statement:
     found = statements.statement(current_user_id(router), month or previous_month(clock.now()))
+    cur = found.currency
     return Statement(
         month=found.month,
         status=found.status,
-        charge=_money(found.charge),
-        fee=_money(found.fee),
+        charge=_money(found.charge, cur),
+        fee=_money(found.fee, cur),
         funded=found.funded,
-        parts=_parts(found.parts),
+        parts=_parts(found.parts, cur),
         refunds=[
-            Refund(recipient=r.recipient, month=r.month, amount=_money(r.amount))
+            Refund(recipient=r.recipient, month=r.month, amount=_money(r.amount, cur))
             for r in found.refunds
         ],
-        pledges=_parts(found.pledges),
+        pledges=_parts(found.pledges, cur),
         dropped=[recipient_ref(r, False) for r in found.dropped],
     )
 
@@ -297,7 +321,7 @@ def get_unclaimed() -> UnclaimedList:
     items = [
         UnclaimedItem(
             recipient=recipient_ref(w.recipient, False),
-            amount=_money(w.amount),
+            amount=_money(w.amount, w.currency),
             flattrs=w.flattrs,
             months=w.months,
             expires_at=rfc3339(w.expires_at),
@@ -307,22 +331,33 @@ def get_unclaimed() -> UnclaimedList:
     return UnclaimedList(items=items)
 
 
+def _total(recipients: statements.Earned) -> dict[str, int]:
+    """A month's revenue per currency (never added across them)."""
+    totals: dict[str, int] = {}
+    for (_, currency), (amount, _, _) in recipients.items():
+        totals[currency] = totals.get(currency, 0) + amount
+    return totals
+
+
 @router.get("/v1/me/revenue")
 def get_revenue(month: Annotated[str | None, Query(pattern=MONTH)] = None) -> Revenue:
-    by_month = statements.revenue(current_user_id(router), month)
+    user_id = current_user_id(router)
+    own = users.currency_of(user_id)
+    by_month = statements.revenue(user_id, month)
     items = [
         RevenueMonth(
             month=m,
-            total=_money(sum(amount for amount, _, _ in recipients.values())),
+            total=_money(_total(recipients).get(own, 0), own),
+            totals=[_money(a, c) for c, a in _total(recipients).items()],
             recipients=[
                 RevenueRecipient(
                     recipient=r,
-                    amount=_money(amount),
+                    amount=_money(amount, currency),
                     flattrs=flattrs,
                     supporters=supporters,
                     display_name=recipient_ref(r, True).display_name,
                 )
-                for r, (amount, flattrs, supporters) in recipients.items()
+                for (r, currency), (amount, flattrs, supporters) in recipients.items()
             ],
         )
         for m, recipients in by_month.items()
@@ -364,14 +399,17 @@ def get_stats(
     twelve months up to the last one split. Never cached: a claim shows at once."""
     last = last or previous_month(clock.now())
     first = first or add_months(last, -11)
+    # The figures of the books' first currency (``stats.totals`` reads its items): the
+    # others' are recorded apart (``stats.record_total``) and listed beside them next.
+    books = currencies.BOOKS_CURRENCY
     figures = [
         MonthFigures(
             month=t.total.month,
             contributors=int(t.total.contributors),
             flattrs=int(t.total.flattrs),
-            money_split=_money(int(t.total.charged)),
-            to_creators=_money(t.to_creators),
-            held_for_creators=_money(t.held),
+            money_split=_money(int(t.total.charged), books),
+            to_creators=_money(t.to_creators, books),
+            held_for_creators=_money(t.held, books),
             share_claimed=_share(t.to_creators, int(t.total.to_creators) + int(t.total.to_escrow)),
             creators_paid=t.creators,
         )
@@ -413,7 +451,8 @@ class PledgeOut(BaseModel):
 
 class PledgeList(BaseModel):
     items: list[PledgeOut]
-    total: MoneyOut
+    total: MoneyOut  # in my own currency
+    totals: list[MoneyOut] = []  # every currency of the month, apart
 
 
 def _claimed(recipients: Iterable[str]) -> set[str]:
@@ -421,30 +460,38 @@ def _claimed(recipients: Iterable[str]) -> set[str]:
     return set(monthly.owners_of(recipients).creators)
 
 
-def _pledge_out(pledge: Pledge, claimed: set[str], raised: int | None = None) -> PledgeOut:
+def _pledge_out(
+    pledge: Pledge, claimed: set[str], currency: str, raised: int | None = None
+) -> PledgeOut:
+    """A pledge, in its contributor's ``currency`` (they change it only without pledges)."""
     return PledgeOut(
         id=pledge.pledge_id,
         recipient=recipient_ref(pledge.recipient, pledge.recipient in claimed),
-        amount=_money(int(pledge.amount)),
+        amount=_money(int(pledge.amount), currency),
         created_at=rfc3339(pledge.created_at),
-        budget_raised_to=_money(raised) if raised is not None else None,
+        budget_raised_to=_money(raised, currency) if raised is not None else None,
     )
 
 
 @router.post("/v1/pledges")
 def post_pledge(body: Annotated[PledgeIn, Body()]) -> Response[PledgeOut]:
     user = users.load_user(current_user_id(router), _claim_email())
-    made = pledges.make(user.user_id, body.recipient, body.amount.micros, clock.now())
-    out = _pledge_out(made.pledge, _claimed([body.recipient]), made.budget_raised_to)
+    own = currencies.of(user.currency)
+    amount = amount_in(body.amount, own, "body.amount")
+    made = pledges.make(user.user_id, body.recipient, amount, clock.now(), own)
+    out = _pledge_out(made.pledge, _claimed([body.recipient]), own, made.budget_raised_to)
     return Response(status_code=201, content_type="application/json", body=out)
 
 
 @router.get("/v1/pledges")
 def get_pledges() -> PledgeList:
-    mine = pledges.mine(current_user_id(router))
+    user_id = current_user_id(router)
+    own = users.currency_of(user_id)
+    mine = pledges.mine(user_id)
     total = sum(int(p.amount) for p in mine)
     claimed = _claimed(p.recipient for p in mine)
-    return PledgeList(items=[_pledge_out(p, claimed) for p in mine], total=_money(total))
+    items = [_pledge_out(p, claimed, own) for p in mine]
+    return PledgeList(items=items, total=_money(total, own))
 
 
 @router.patch("/v1/pledges/<pledge_id>")
@@ -452,9 +499,12 @@ def patch_pledge(
     pledge_id: Annotated[str, Path(min_length=1, max_length=64)],
     body: Annotated[PledgeChange, Body()],
 ) -> PledgeOut:
-    made = pledges.change(current_user_id(router), pledge_id, body.amount.micros)
+    user_id = current_user_id(router)
+    own = users.currency_of(user_id)
+    amount = amount_in(body.amount, own, "body.amount")
+    made = pledges.change(user_id, pledge_id, amount, own)
     claimed = _claimed([made.pledge.recipient])
-    return _pledge_out(made.pledge, claimed, made.budget_raised_to)
+    return _pledge_out(made.pledge, claimed, own, made.budget_raised_to)
 
 
 @router.delete("/v1/pledges/<pledge_id>")

@@ -24,13 +24,16 @@ from functions.payout.split import paid_parts
 def _context(user: User, statement: LedgerItem, month: str) -> dict[str, Any]:
     parts = paid_parts(statement.details)
     held = sum(p.amount for p in parts if p.held)
+    currency = ledger.statement_currency(statement)
+    balance = ledger.balance(ledger.contributor_account(user.user_id, currency))
     return {
         "month": month,
+        "currency": currency,
         "given": format_cents_of(int(statement.amount)),
         "flattrs": sum(p.flattrs for p in parts),
         "receivers": len(parts),
         "held": format_cents_of(held) if held else None,
-        "balance": format_cents_of(ledger.balance(ledger.contributor_account(user.user_id))),
+        "balance": format_cents_of(balance),
         "site": settings().public_url,
     }
 

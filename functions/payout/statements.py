@@ -11,6 +11,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
+from functions.common import currencies
 from functions.common.months import escrow_expiry_month, start_of
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound
@@ -48,6 +49,7 @@ class MonthMoney:
 
     month: str
     status: str
+    currency: str  # of every amount in it: the contributor's
     flattrs: int
     charge: int
     fee: int
@@ -61,6 +63,7 @@ class MonthMoney:
 @dataclass(frozen=True)
 class Waiting:
     recipient: str
+    currency: str
     amount: int
     flattrs: int
     months: list[str]
@@ -79,8 +82,10 @@ def month_counts(contributor_id: str, month: str) -> Counter[str]:
     return counts
 
 
-def projected(contributor_id: str, month: str, budget: int, balance: int) -> MonthMoney:
-    """The split of ``month`` if it were made now."""
+def projected(
+    contributor_id: str, month: str, budget: int, balance: int, currency: str
+) -> MonthMoney:
+    """The split of ``month`` if it were made now (budget and balance in ``currency``)."""
     counts = month_counts(contributor_id, month)
     mine = pledges.for_split(pledges.mine(contributor_id))
     owners = monthly.owners_of(set(counts) | {p.recipient for p in mine})
@@ -93,6 +98,7 @@ def projected(contributor_id: str, month: str, budget: int, balance: int) -> Mon
     return MonthMoney(
         month,
         "open",
+        currency,
         sum(counts.values()),
         split.charge,
         split.fee,
@@ -103,9 +109,10 @@ def projected(contributor_id: str, month: str, budget: int, balance: int) -> Mon
     )
 
 
-def _refund_entries(contributor_id: str) -> list[LedgerItem]:
-    """The contributor's escrow given back (expired or declined): one read, two uses."""
-    return ledger.entries(ledger.contributor_account(contributor_id), kind="refund")
+def _refund_entries(contributor_id: str, currency: str) -> list[LedgerItem]:
+    """The contributor's escrow given back (expired or declined) in ``currency``: one read,
+    two uses."""
+    return ledger.entries(ledger.contributor_account(contributor_id, currency), kind="refund")
 
 
 def refunds(entries: list[LedgerItem], month: str) -> list[Refund]:
@@ -125,14 +132,16 @@ def statement(user_id: str, month: str) -> MonthMoney:
         item = LedgerItem.get(*monthly.statement_key(user_id, month))
     except DoesNotExist:
         user = load_user(user_id)
-        balance = ledger.balance(ledger.contributor_account(user_id))
-        open_month = projected(user_id, month, int(user.monthly_budget), balance)
-        entries = _refund_entries(user_id)
+        currency = currencies.of(user.currency)
+        balance = ledger.balance(ledger.contributor_account(user_id, currency))
+        open_month = projected(user_id, month, int(user.monthly_budget), balance, currency)
+        entries = _refund_entries(user_id, currency)
         return MonthMoney(**{**vars(open_month), "refunds": refunds(entries, month)})
     details: dict[str, Any] = item.details or {}
     stored, paid = stored_parts(details), stored_pledges(details)
     since = _recipients_now({p.recipient for p in stored + paid if p.held})
-    entries = _refund_entries(user_id)
+    currency = ledger.statement_currency(item)
+    entries = _refund_entries(user_id, currency)
     expired = _expired(entries, month)
     parts, pledged = (
         [
@@ -152,6 +161,7 @@ def statement(user_id: str, month: str) -> MonthMoney:
     return MonthMoney(
         month,
         "split",
+        currency,
         sum(part.flattrs for part in parts),
         int(item.amount),
         int(details.get("fee", 0)),
@@ -180,39 +190,48 @@ def _recipients_now(keys: set[str]) -> dict[str, Recipient]:
 
 
 def unclaimed(user_id: str) -> list[Waiting]:
-    """What ``user_id`` gave that waits in escrow, per recipient, largest first."""
+    """What ``user_id`` gave that waits in escrow, per recipient and currency, largest
+    first."""
     ensure_bound()
-    amounts: dict[str, int] = defaultdict(int)
-    flattrs: dict[str, int] = defaultdict(int)
-    months: dict[str, set[str]] = defaultdict(set)
+    amounts: dict[tuple[str, str], int] = defaultdict(int)
+    flattrs: dict[tuple[str, str], int] = defaultdict(int)
+    months: dict[tuple[str, str], set[str]] = defaultdict(set)
     for row in Escrow.by_contributor.query(user_id):
-        amounts[row.recipient] += int(row.amount)
-        flattrs[row.recipient] += int(row.flattrs)
-        months[row.recipient].add(row.given_in())
+        key = (row.recipient, currencies.of(row.currency))
+        amounts[key] += int(row.amount)
+        flattrs[key] += int(row.flattrs)
+        months[key].add(row.given_in())
     return [
         Waiting(
-            recipient,
-            amounts[recipient],
-            flattrs[recipient],
-            sorted(months[recipient]),
-            start_of(escrow_expiry_month(min(months[recipient]))),
+            key[0],
+            key[1],
+            amounts[key],
+            flattrs[key],
+            sorted(months[key]),
+            start_of(escrow_expiry_month(min(months[key]))),
         )
-        for recipient in sorted(amounts, key=lambda r: (-amounts[r], r))
+        for key in sorted(amounts, key=lambda k: (-amounts[k], k))
     ]
 
 
-def revenue(user_id: str, month: str | None) -> dict[str, dict[str, tuple[int, int, int]]]:
-    """A creator's money by month and recipient: (amount, flattrs, supporters); newest
-    month first. Supporters are counted per entry: one per contributor in a split, the
-    distinct contributors of each claimed chunk of escrow."""
-    by_month: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
-    for entry in ledger.entries(ledger.creator_account(user_id)):
-        if entry.kind not in {"split", "claim"} or (month and entry.month != month):
-            continue
-        cell = by_month[str(entry.month)][str(entry.ref)]
-        cell[0] += int(entry.amount)
-        cell[1] += int(entry.flattrs or 0)
-        cell[2] += int(entry.supporters or 0)
+Earned = dict[tuple[str, str], tuple[int, int, int]]  # (recipient, currency) -> figures
+
+
+def revenue(user_id: str, month: str | None) -> dict[str, Earned]:
+    """A creator's money by month, recipient and currency: (amount, flattrs, supporters);
+    newest month first. Supporters are counted per entry: one per contributor in a split,
+    the distinct contributors of each claimed chunk of escrow."""
+    by_month: dict[str, dict[tuple[str, str], list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0, 0])
+    )
+    for currency in currencies.CODES:
+        for entry in ledger.entries(ledger.creator_account(user_id, currency)):
+            if entry.kind not in {"split", "claim"} or (month and entry.month != month):
+                continue
+            cell = by_month[str(entry.month)][str(entry.ref), currency]
+            cell[0] += int(entry.amount)
+            cell[1] += int(entry.flattrs or 0)
+            cell[2] += int(entry.supporters or 0)
     return {
         m: {r: (v[0], v[1], v[2]) for r, v in sorted(recipients.items())}
         for m, recipients in sorted(by_month.items(), reverse=True)

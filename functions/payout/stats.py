@@ -16,22 +16,27 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import UpdateError
 
+from functions.common import currencies
 from functions.common.months import add_months
 from functions.common.storage import condition_failed, ensure_bound
 from functions.core.models import LATER, MonthStat
-from functions.core.month_stats import creator_marker
+from functions.core.month_stats import creator_marker, part
 
 FIGURES = ("contributors", "flattrs", "charged", "fees", "to_creators", "to_escrow")
 MARKER = "creator#"
 
 
-def record_shard(month: str, shard: int, figures: dict[str, int], creators: Iterable[str]) -> None:
+def record_shard(
+    month: str, shard: int, figures: dict[str, dict[str, int]], creators: Iterable[str]
+) -> None:
+    """The shard's figures, one item per currency (``figures``: currency -> figures)."""
     ensure_bound()
-    item = MonthStat(month, f"shard#{shard:03d}")
-    for name in FIGURES:
-        setattr(item, name, int(figures.get(name, 0)))
-    item.save()
     with MonthStat.batch_write() as batch:
+        for currency, found in sorted(figures.items()):
+            item = MonthStat(month, part(f"shard#{shard:03d}", currency))
+            for name in FIGURES:
+                setattr(item, name, int(found.get(name, 0)))
+            batch.save(item)
         for creator in sorted(set(creators)):
             batch.save(creator_marker(month, creator))
 
@@ -40,16 +45,30 @@ def _markers(month: str) -> int:
     return MonthStat.count(month, MonthStat.part.startswith(MARKER))
 
 
-def record_total(month: str) -> MonthStat:
-    """Sum the shards and count the creators paid."""
+def record_total(month: str) -> dict[str, MonthStat]:
+    """Sum the shards per currency and count the creators paid (of every currency: the
+    count is on each currency's total)."""
     ensure_bound()
-    total = MonthStat(month, "total")
+    totals: dict[str, MonthStat] = {}
     for item in MonthStat.query(month, MonthStat.part.startswith("shard#")):
+        currency = currency_of_part(item.part)
+        total = totals.setdefault(currency, MonthStat(month, part("total", currency)))
         for name in FIGURES:
             setattr(total, name, int(getattr(total, name)) + int(getattr(item, name)))
-    total.creators = _markers(month)
-    total.save()
-    return total
+    if not totals:  # nobody was split: the month is shown, with nothing in it
+        totals[currencies.BOOKS_CURRENCY] = MonthStat(month, "total")
+    creators = _markers(month)
+    with MonthStat.batch_write() as batch:
+        for total in totals.values():
+            total.creators = creators
+            batch.save(total)
+    return totals
+
+
+def currency_of_part(name: str) -> str:
+    """``shard#007#USD`` -> USD; ``shard#007`` -> the books' first currency."""
+    pieces = name.split("#")
+    return pieces[2] if len(pieces) > 2 else currencies.BOOKS_CURRENCY
 
 
 def settle(month: str) -> None:

@@ -3,7 +3,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from functions.common.money import Money, format_amount, money, parse_amount
+from functions.common.errors import Invalid
+from functions.common.money import Money, amount_in, format_amount, money, parse_amount
 
 
 @pytest.mark.parametrize(
@@ -27,11 +28,20 @@ def test_format_then_parse_is_identity(micros):
 
 def test_negative_amounts_keep_their_sign():
     assert format_amount(-1_500_000) == "-1.500000"
-    assert money(4_500_000) == {"amount": "4.500000", "currency": "EUR"}
+    assert money(4_500_000, "SEK") == {"amount": "4.500000", "currency": "SEK"}
 
 
-def test_money_in_a_body_refuses_floats_and_other_currencies():
+def test_money_in_a_body_refuses_floats_and_currencies_we_do_not_hold():
     assert Money.model_validate({"amount": "2.00"}).micros == 2_000_000
-    for bad in ({"amount": 2.0}, {"amount": 2}, {"amount": "2", "currency": "USD"}, {}):
+    assert Money.model_validate({"amount": "2", "currency": "USD"}).currency == "USD"
+    for bad in ({"amount": 2.0}, {"amount": 2}, {"amount": "2", "currency": "XXX"}, {}):
         with pytest.raises(ValidationError):
             Money.model_validate(bad)
+
+
+def test_an_amount_in_another_currency_than_its_own_is_refused_on_its_field():
+    usd = Money.model_validate({"amount": "3", "currency": "USD"})
+    assert amount_in(usd, "USD", "body.amount") == 3_000_000
+    with pytest.raises(Invalid) as refused:
+        amount_in(usd, "SEK", "body.amount")
+    assert refused.value.field == "body.amount.currency" and "SEK" in refused.value.message

@@ -19,8 +19,8 @@ from functions.payments.withdrawal_rules import (
 
 
 def test_everything_earned_unless_an_amount_is_asked():
-    assert amount_cents(2500, None, 1000) == 2500
-    assert amount_cents(2500, 1200, 1000) == 1200
+    assert amount_cents(2500, None, 1000, "EUR") == 2500
+    assert amount_cents(2500, 1200, 1000, "EUR") == 1200
 
 
 @pytest.mark.parametrize(
@@ -33,7 +33,7 @@ def test_everything_earned_unless_an_amount_is_asked():
 )
 def test_too_little_or_more_than_earned_is_refused_naming_the_amount(available, asked, says):
     with pytest.raises(Invalid) as refused:
-        amount_cents(available, asked, 1000)
+        amount_cents(available, asked, 1000, "EUR")
     assert says in refused.value.detail and refused.value.field == "body.amount"
 
 

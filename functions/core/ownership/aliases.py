@@ -17,7 +17,6 @@ from cachetools import TTLCache
 from functions.common.hashing import keyed_hash
 from functions.common.months import start_of
 from functions.common.storage import ensure_bound
-from functions.core import ledger
 from functions.core.models import Escrow
 from functions.core.ownership.models import HandleAlias
 
@@ -107,7 +106,5 @@ def forget_account(id_key: str) -> int:
 
 def _escrow_ends(recipient: str) -> datetime | None:
     """When the last escrow waiting for ``recipient`` expires, if any waits."""
-    if ledger.balance(ledger.escrow_account(recipient)) <= 0:
-        return None
     months = [str(row.expires_month) for row in Escrow.query(recipient)]
     return start_of(max(months)) if months else None
