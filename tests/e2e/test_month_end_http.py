@@ -50,4 +50,4 @@ def test_month_end_split_over_http(stack: Client):
     unclaimed = stack.request("GET", "/v1/me/unclaimed", token=token).json["items"]
     assert {u["recipient"]["key"] for u in unclaimed} == {"web:a.example", "web:b.example"}
     rerun = stack.request("POST", "/_local/jobs/monthly-split", {"month": month})
-    assert rerun.status == 200 and rerun.json["charged"] == 0
+    assert rerun.status == 200 and rerun.json["currencies"]["EUR"]["charged"] == 0

@@ -131,7 +131,7 @@ def test_the_state_machine_splits_a_month_as_the_pooled_job_does(aws, definition
     # close, every shard, every partition of the recipients, finish
     assert trace.count("Task") == 2 + 2 * SPLIT_SHARDS
     assert result["month"] == "2031-06"
-    assert (result["contributors"], result["charged"]) == (2, 8 * EUR)
+    assert (result["contributors"], result["currencies"]["EUR"]["charged"]) == (2, 8 * EUR)
     assert flattrs.split_state("2031-06") == "split"
     assert ledger.balance(ledger.FEES) == 800_000
     assert_ledger_checks()

@@ -18,7 +18,7 @@ def add_user(user_id: str, budget: int = 5 * EUR, paid_in: int = 0) -> None:
     ensure_bound()
     User(user_id, email=f"{user_id}@example.org", monthly_budget=budget, created_at=JUNE).save()
     if paid_in:
-        ledger.pay_in(user_id, paid_in, payment_id=f"{user_id}-initial")
+        ledger.pay_in(user_id, paid_in, payment_id=f"{user_id}-initial", currency="EUR")
 
 
 def add_flattrs(contributor: str, recipient: str, count: int, at: datetime = JUNE) -> None:
@@ -36,7 +36,7 @@ def add_pledge(contributor: str, recipient: str, amount: int, at: datetime = JUN
     from functions.payout import pledges
 
     ensure_bound()
-    return pledges.make(contributor, recipient, amount, at).pledge.pledge_id
+    return pledges.make(contributor, recipient, amount, at, "EUR").pledge.pledge_id
 
 
 def claim(recipient: str, creator: str) -> None:

@@ -80,7 +80,7 @@ def test_deleting_my_account_keeps_only_anonymous_money_records(ada):
     assert {(i.account, i.sk) for i in LedgerItem.scan()} == before
     assert [row.contributor_id for row in Escrow.query("web:held.example")] == ["ada"]
     assert_ledger_checks()
-    assert ledger.balance(ledger.creator_account("ada")) == 6_000_000
+    assert ledger.balance(ledger.creator_account("ada", "EUR")) == 6_000_000
     # bob's flattrs are bob's: untouched
     assert len(list(Flattr.query("bob"))) == 1
 

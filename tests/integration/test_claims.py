@@ -32,7 +32,7 @@ OCTO = "github:octocat"
 def held(aws):
     """4.50 EUR from ada and 4.50 EUR from bob wait for github:octocat."""
     escrow_for(OCTO, ("ada", 2), ("bob", 3))
-    assert ledger.balance(ledger.escrow_account(OCTO)) == 9 * EUR
+    assert ledger.balance(ledger.escrow_account(OCTO, "EUR")) == 9 * EUR
 
 
 def test_claim_moves_all_escrow_at_once_and_the_money_adds_up(held):
@@ -43,9 +43,10 @@ def test_claim_moves_all_escrow_at_once_and_the_money_adds_up(held):
         "recipient": OCTO,
         "claimed": True,
         "moved": {"amount": "9.000000", "currency": "EUR"},
+        "moved_by_currency": [{"amount": "9.000000", "currency": "EUR"}],
     }
-    assert ledger.balance(ledger.creator_account("creator")) == 9 * EUR
-    assert ledger.balance(ledger.escrow_account(OCTO)) == 0
+    assert ledger.balance(ledger.creator_account("creator", "EUR")) == 9 * EUR
+    assert ledger.balance(ledger.escrow_account(OCTO, "EUR")) == 0
     assert list(Escrow.query(OCTO)) == []
     assert Recipient.get(OCTO).claimed_by == "creator"
     assert {(n.contributor_id, int(n.amount)) for n in DonorNotice.scan()} == {
@@ -64,7 +65,7 @@ def test_claim_without_proof_is_403_and_moves_nothing(held):
     connect("creator", "github", "1", "someone-else")
     answer = call("POST", "/v1/claims", body={"recipient": OCTO}, user="creator")
     assert answer.status == 403 and answer.json["type"] == "/problems/ownership-not-proven"
-    assert ledger.balance(ledger.escrow_account(OCTO)) == 9 * EUR
+    assert ledger.balance(ledger.escrow_account(OCTO, "EUR")) == 9 * EUR
 
 
 def test_someone_elses_recipient_is_409(held):
@@ -73,7 +74,7 @@ def test_someone_elses_recipient_is_409(held):
     connect("other", "github", "583231", "octocat")  # a stale proof, say
     answer = call("POST", "/v1/claims", body={"recipient": OCTO}, user="other")
     assert answer.status == 409
-    assert ledger.balance(ledger.creator_account("other")) == 0
+    assert ledger.balance(ledger.creator_account("other", "EUR")) == 0
 
 
 @pytest.mark.parametrize("body", [{}, {"recipient": "no-colon"}, {"recipient": 5}])
@@ -90,7 +91,7 @@ def test_of_two_concurrent_claims_exactly_one_wins(aws):
     def claim(user: str) -> None:
         barrier.wait()
         try:
-            outcomes[user] = claiming.move_escrow(OCTO, user).amount
+            outcomes[user] = claiming.move_escrow(OCTO, user).amounts["EUR"]
         except claiming.TakenByAnother:
             outcomes[user] = 409
 
@@ -102,7 +103,7 @@ def test_of_two_concurrent_claims_exactly_one_wins(aws):
     assert sorted(outcomes.values(), key=str) == sorted([total, 409], key=str)
     winner = next(user for user, outcome in outcomes.items() if outcome == total)
     assert Recipient.get(OCTO).claimed_by == winner
-    assert ledger.balance(ledger.creator_account(winner)) == total
+    assert ledger.balance(ledger.creator_account(winner, "EUR")) == total
     assert list(Escrow.query(OCTO)) == []
     assert_ledger_checks()
 
@@ -110,8 +111,8 @@ def test_of_two_concurrent_claims_exactly_one_wins(aws):
 def test_a_claim_larger_than_a_transaction_moves_in_chunks(aws):
     total = direct_escrow(OCTO, 100)
     moved = claiming.move_escrow(OCTO, "creator")
-    assert (moved.amount, moved.rows) == (total, 100)
-    assert ledger.balance(ledger.creator_account("creator")) == total
+    assert (moved.amounts, moved.rows) == ({"EUR": total}, 100)
+    assert ledger.balance(ledger.creator_account("creator", "EUR")) == total
     assert_ledger_checks()
 
 
@@ -119,13 +120,13 @@ def test_a_claim_cut_short_by_a_crash_is_finished_by_the_daily_job(aws):
     total = direct_escrow(OCTO, 100)
     claim_cut_short(OCTO, "creator")
     assert Recipient.get(OCTO).claimed_by == "creator"  # the first transaction landed
-    partly = ledger.balance(ledger.creator_account("creator"))
+    partly = ledger.balance(ledger.creator_account("creator", "EUR"))
     assert 0 < partly < total
     assert_ledger_checks()
     with responses.RequestsMock(assert_all_requests_are_fired=False):
         summary = email_job()
     assert summary["settled"] == 1
-    assert ledger.balance(ledger.creator_account("creator")) == total
+    assert ledger.balance(ledger.creator_account("creator", "EUR")) == total
     assert list(Escrow.query(OCTO)) == []
     assert_ledger_checks()
 
@@ -161,7 +162,7 @@ def test_the_public_claim_page_claims_nothing_itself(held):
     from local.gateway import match
 
     assert match("POST", f"/claim/{token}") is None  # no such route any more
-    assert ledger.balance(ledger.escrow_account(OCTO)) == 9 * EUR
+    assert ledger.balance(ledger.escrow_account(OCTO, "EUR")) == 9 * EUR
 
 
 def test_unknown_or_expired_claim_links_are_404(held):

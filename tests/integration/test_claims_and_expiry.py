@@ -31,8 +31,8 @@ def test_ledger_check_passes_after_claims_and_expiries(aws, capsys):
     clock.move_to(JUNE.replace(year=2032, month=1, day=1, hour=0, minute=11))
     expired = run_job("expire-escrow")
     assert expired["expired"] == 1  # web:never.example's escrow went back to ada
-    assert ledger.balance(ledger.escrow_account("web:never.example")) == 0
-    assert ledger.balance(ledger.creator_account("creator")) == 3_000_000
+    assert ledger.balance(ledger.escrow_account("web:never.example", "EUR")) == 0
+    assert ledger.balance(ledger.creator_account("creator", "EUR")) == 3_000_000
     assert main(["ledger", "check"]) == 0
     assert "invariant holds" in capsys.readouterr().out
 
@@ -47,7 +47,7 @@ def test_escrow_of_a_recipient_claimed_halfway_is_not_refunded(aws):
     assert expired["expired"] == 0 and expired["kept_for_owner"] == left
     with responses.RequestsMock(assert_all_requests_are_fired=False):
         assert email_job()["settled"] == 1
-    assert ledger.balance(ledger.creator_account("creator")) == total
+    assert ledger.balance(ledger.creator_account("creator", "EUR")) == total
     assert main(["ledger", "check"]) == 0
 
 
@@ -64,7 +64,9 @@ def test_a_claimed_recipient_the_email_job_cannot_settle_is_counted_and_the_rest
     real_apply = ledger.apply
 
     def taken_meanwhile(movement: ledger.Movement) -> bool:
-        if any(leg.account == ledger.escrow_account("github:hubot") for leg in movement.legs):
+        if any(
+            leg.account == ledger.escrow_account("github:hubot", "EUR") for leg in movement.legs
+        ):
             raise ledger.UpdateRefused(movement.entry_id)  # claimed by another meanwhile
         return real_apply(movement)
 

@@ -25,7 +25,7 @@ def test_dry_run_prints_totals_and_writes_nothing(scenario, capsys):
     out = capsys.readouterr().out
     assert "1 contributors, 3 flattrs" in out
     assert "5.000000 EUR" in out and "0.500000 EUR" in out
-    assert "reconciliation: money in 5.000000 = money out 5.000000: ok" in out
+    assert "reconciliation EUR: money in 5.000000 = money out 5.000000: ok" in out
     assert snapshot() == before
 
 
@@ -38,7 +38,7 @@ def test_run_then_check(scenario, capsys):
 
 
 def test_check_exits_non_zero_on_drift(scenario, capsys):
-    LedgerItem(ledger.creator_account("thief"), ledger.BALANCE, amount=1).save()
+    LedgerItem(ledger.creator_account("thief", "EUR"), ledger.BALANCE, amount=1).save()
     assert main(["ledger", "check"]) == 1
     out = capsys.readouterr().out
     assert "DRIFT" in out and "creator#thief" in out

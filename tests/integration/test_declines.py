@@ -41,7 +41,7 @@ def held(aws):
     escrow_for(OCTO, ("ada", 2), ("bob", 3))
     with responses.RequestsMock(assert_all_requests_are_fired=False):
         email_job()  # builds the catalogue, among other things
-    assert ledger.balance(ledger.escrow_account(OCTO)) == 9 * EUR
+    assert ledger.balance(ledger.escrow_account(OCTO, "EUR")) == 9 * EUR
 
 
 def decline(user: str, recipient: str = OCTO):
@@ -49,7 +49,7 @@ def decline(user: str, recipient: str = OCTO):
 
 
 def test_declining_gives_the_escrow_back_to_the_givers_at_once(held):
-    before = {c: ledger.balance(ledger.contributor_account(c)) for c in ("ada", "bob")}
+    before = {c: ledger.balance(ledger.contributor_account(c, "EUR")) for c in ("ada", "bob")}
     connect("creator", "github", "583231", "octocat")
     answer = decline("creator")
     assert answer.status == 200, answer.raw
@@ -57,12 +57,13 @@ def test_declining_gives_the_escrow_back_to_the_givers_at_once(held):
         "recipient": OCTO,
         "declined": True,
         "refunded": {"amount": "9.000000", "currency": "EUR"},
+        "refunded_by_currency": [{"amount": "9.000000", "currency": "EUR"}],
         "refunded_rows": 2,
     }
-    after = {c: ledger.balance(ledger.contributor_account(c)) for c in ("ada", "bob")}
+    after = {c: ledger.balance(ledger.contributor_account(c, "EUR")) for c in ("ada", "bob")}
     assert {c: after[c] - before[c] for c in after} == {"ada": 4_500_000, "bob": 4_500_000}
-    assert ledger.balance(ledger.escrow_account(OCTO)) == 0
-    assert ledger.balance(ledger.creator_account("creator")) == 0
+    assert ledger.balance(ledger.escrow_account(OCTO, "EUR")) == 0
+    assert ledger.balance(ledger.creator_account("creator", "EUR")) == 0
     assert list(Escrow.query(OCTO)) == []
     assert Recipient.get(OCTO).declined_by == "creator"
     assert_ledger_checks()
@@ -123,7 +124,7 @@ def test_only_a_proven_owner_may_decline_and_never_someone_elses(held):
     connect("other", "github", "583231", "octocat")  # a stale proof
     assert decline("other").status == 409
     assert Recipient.get(OCTO).declined_at is None
-    assert ledger.balance(ledger.creator_account("creator")) == 9 * EUR
+    assert ledger.balance(ledger.creator_account("creator", "EUR")) == 9 * EUR
     bad = call("POST", "/v1/declines", body={"recipient": "nope"}, user="creator")
     assert bad.status == 422 and bad.json["errors"][0]["field"] == "body.recipient"
 
@@ -132,10 +133,10 @@ def test_a_decline_cut_short_by_a_crash_is_finished_by_declining_again(held):
     connect("creator", "github", "583231", "octocat")
     with crash_after_first_movement():
         declining.decline("creator", OCTO)
-    assert ledger.balance(ledger.escrow_account(OCTO)) == 4_500_000  # one row went back
+    assert ledger.balance(ledger.escrow_account(OCTO, "EUR")) == 4_500_000  # one row went back
     assert_ledger_checks()
     assert decline("creator").json["refunded"]["amount"] == "4.500000"
-    assert ledger.balance(ledger.escrow_account(OCTO)) == 0
+    assert ledger.balance(ledger.escrow_account(OCTO, "EUR")) == 0
     assert_ledger_checks()
 
 
@@ -151,6 +152,7 @@ def test_a_receivers_public_page_says_what_it_is(held):
         },
         "declined": False,
         "waiting": {"amount": "9.000000", "currency": "EUR"},
+        "waiting_by_currency": [{"amount": "9.000000", "currency": "EUR"}],
         "supporters": 2,
         "flattrs": 5,
         "home": None,

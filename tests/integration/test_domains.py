@@ -69,7 +69,7 @@ def test_a_txt_record_proves_the_domain_and_its_escrow_moves(web, dns_stub):
     assert answer.status == 200, answer.raw
     assert answer.json["verified"] is True and answer.json["method"] == "dns"
     assert answer.json["moved"]["amount"] == "4.500000"
-    assert ledger.balance(ledger.creator_account("creator")) == 4_500_000
+    assert ledger.balance(ledger.creator_account("creator", "EUR")) == 4_500_000
     assert list(Escrow.query("web:octo.dev")) == []
     assert_ledger_checks()
 

@@ -38,7 +38,7 @@ def test_a_contributors_unspent_money_goes_back_when_they_leave(stripe: Stripe) 
     finish_deletions()
     (given_back,) = stripe.fake.refunds
     assert given_back["amount"] == 1200
-    assert ledger.balance(ledger.contributor_account(ada.user_id)) == 0
+    assert ledger.balance(ledger.contributor_account(ada.user_id, "EUR")) == 0
     assert not stripe.fake.customers  # deleted at Stripe, with its saved card
     assert not [m for m in outbox("ada@example.org") if "kept" in m["subject"]]
     assert_ledger_checks()
@@ -47,12 +47,14 @@ def test_a_contributors_unspent_money_goes_back_when_they_leave(stripe: Stripe) 
 def test_a_creator_with_a_recent_totp_sign_in_leaves_with_their_earnings(stripe: Stripe) -> None:
     bea = strong(earning_creator(stripe))
     onboarded(stripe, bea)
-    earned = ledger.balance(ledger.creator_account(bea.user_id))
+    earned = ledger.balance(ledger.creator_account(bea.user_id, "EUR"))
     assert bea.call("DELETE", "/v1/me").status == 204
     finish_deletions()
     (transfer,) = stripe.fake.transfers.values()
     assert transfer["amount"] == earned // 10_000
-    assert ledger.balance(ledger.creator_account(bea.user_id)) < 10_000  # a fraction of a cent
+    assert (
+        ledger.balance(ledger.creator_account(bea.user_id, "EUR")) < 10_000
+    )  # a fraction of a cent
     assert_ledger_checks()
 
 
@@ -61,7 +63,7 @@ def test_what_cannot_leave_is_kept_and_the_person_is_told(stripe: Stripe) -> Non
     onboarded(stripe, bea)
     assert withdraw(bea, "10.00").status == 201
     clock.advance(11 * 60)  # no longer a recent sign-in: the rest cannot be withdrawn
-    left = ledger.balance(ledger.creator_account(bea.user_id)) // 10_000
+    left = ledger.balance(ledger.creator_account(bea.user_id, "EUR")) // 10_000
     assert bea.call("DELETE", "/v1/me").status == 204
     finish_deletions()
     assert len(stripe.fake.transfers) == 1

@@ -10,19 +10,19 @@ from tests.integration.payout_helpers import assert_ledger_checks, snapshot
 
 
 def test_a_payment_applies_once(aws):
-    assert ledger.pay_in("ada", 3_000_000, "p-1") is True
-    assert ledger.pay_in("ada", 3_000_000, "p-1") is False
-    assert ledger.balance(ledger.contributor_account("ada")) == 3_000_000
+    assert ledger.pay_in("ada", 3_000_000, "p-1", "EUR") is True
+    assert ledger.pay_in("ada", 3_000_000, "p-1", "EUR") is False
+    assert ledger.balance(ledger.contributor_account("ada", "EUR")) == 3_000_000
     assert_ledger_checks()
 
 
 def test_no_account_goes_below_zero(aws):
-    ledger.pay_in("ada", 1_000_000, "p-1")
+    ledger.pay_in("ada", 1_000_000, "p-1", "EUR")
     before = snapshot()
     too_much = Movement(
         "m-1",
         "transfer",
-        (Leg(ledger.contributor_account("ada"), -1_000_001), Leg(ledger.FEES, 1_000_001)),
+        (Leg(ledger.contributor_account("ada", "EUR"), -1_000_001), Leg(ledger.FEES, 1_000_001)),
     )
     with pytest.raises(InsufficientBalance):
         ledger.apply(too_much)
@@ -30,7 +30,7 @@ def test_no_account_goes_below_zero(aws):
     exact = Movement(
         "m-2",
         "transfer",
-        (Leg(ledger.contributor_account("ada"), -1_000_000), Leg(ledger.FEES, 1_000_000)),
+        (Leg(ledger.contributor_account("ada", "EUR"), -1_000_000), Leg(ledger.FEES, 1_000_000)),
     )
     assert ledger.apply(exact) is True
     assert_ledger_checks()

@@ -45,7 +45,7 @@ def run_job() -> dict[str, Any]:
 
 
 def balance(user: str = "ada") -> int:
-    return ledger.balance(ledger.contributor_account(user))
+    return ledger.balance(ledger.contributor_account(user, "EUR"))
 
 
 def test_a_saved_card_tops_up_what_the_budget_lacks_once_a_month(stripe: Stripe) -> None:

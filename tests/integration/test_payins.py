@@ -33,7 +33,7 @@ def top_up(amount: str = "10.00", key: str | None = None, user: str = "ada", met
 
 
 def balance(user: str = "ada") -> int:
-    return ledger.balance(ledger.contributor_account(user))
+    return ledger.balance(ledger.contributor_account(user, "EUR"))
 
 
 def test_a_card_top_up_becomes_spendable_when_stripe_says_it_succeeded(stripe):
@@ -320,13 +320,13 @@ def test_a_lost_dispute_after_the_split_paid_creators_is_the_platforms_loss(stri
     assert balance() == 5 * EUR  # the 5 EUR budget was split: the creators' now
     opened = dispute(stripe, payin)
     assert balance() == 0  # the unspent 5 EUR frozen: the split cannot spend it
-    assert ledger.balance(ledger.frozen_account("ada")) == 5 * EUR
+    assert ledger.balance(ledger.frozen_account("ada", "EUR")) == 5 * EUR
     assert PayIn.get(payin).state == "disputed"
     assert_ledger_checks()
     stripe.fake._control("close_dispute", {"dispute": opened["id"], "status": "lost"})
-    assert ledger.balance(ledger.frozen_account("ada")) == 0
+    assert ledger.balance(ledger.frozen_account("ada", "EUR")) == 0
     assert ledger.balance(ledger.DISPUTE_LOSSES) == 5 * EUR  # what was split: never clawed back
-    assert ledger.balance(ledger.escrow_account("web:a.example")) == 4_500_000  # untouched
+    assert ledger.balance(ledger.escrow_account("web:a.example", "EUR")) == 4_500_000  # untouched
     assert PayIn.get(payin).state == "dispute_lost"
     fees = card_fee(1000) + 1500  # the payment's fee and the dispute fee
     assert ledger.balance(ledger.PROVIDER_FEES) == fees * 10_000
@@ -340,7 +340,7 @@ def test_a_won_dispute_gives_the_frozen_money_back(stripe):
     payin = paid(stripe, "10.00")
     dispute(stripe, payin, "won")
     assert balance() == 10_000_000
-    assert ledger.balance(ledger.frozen_account("ada")) == 0
+    assert ledger.balance(ledger.frozen_account("ada", "EUR")) == 0
     assert ledger.balance(ledger.DISPUTE_LOSSES) == 0
     # Stripe keeps its dispute fee even when the dispute is won: the platform's cost.
     assert ledger.balance(ledger.PROVIDER_FEES) == (card_fee(1000) + 1500) * 10_000

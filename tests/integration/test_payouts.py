@@ -52,7 +52,7 @@ def _key() -> dict[str, str]:
 
 
 def earnings(user_id: str) -> int:
-    return ledger.balance(ledger.creator_account(user_id))
+    return ledger.balance(ledger.creator_account(user_id, "EUR"))
 
 
 def withdraw(someone: Person, amount: str | None = None, key: str | None = None) -> Any:

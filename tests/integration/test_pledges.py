@@ -111,7 +111,10 @@ def test_the_split_pays_pledges_first_then_flattrs_and_holds_an_unclaimed_ones_m
     pledge("web:waiting.example", "1.00")
     add_flattrs("ada", "web:read.example", 2)
     summary = split()
-    assert summary["charged"] == 5 * EUR and summary["fees"] == 500_000
+    assert (
+        summary["currencies"]["EUR"]["charged"] == 5 * EUR
+        and summary["currencies"]["EUR"]["fees"] == 500_000
+    )
     statement = call("GET", "/v1/me/statements", user="ada", query="month=2031-06").json
     assert [(p["recipient"]["key"], p["amount"], p["held"]) for p in statement["pledges"]] == [
         ("github:octocat", shown("2.70"), False),
@@ -137,7 +140,7 @@ def test_a_pledge_alone_is_charged_alone_and_the_newest_that_do_not_fit_are_drop
     clock.advance(60)
     pledge("github:second", "3.00", user="patron")  # the budget is raised to 6.00
     summary = split()
-    assert summary["charged"] == 3 * EUR and summary["contributors"] == 1
+    assert summary["currencies"]["EUR"]["charged"] == 3 * EUR and summary["contributors"] == 1
     statement = call("GET", "/v1/me/statements", user="patron", query="month=2031-06").json
     assert [p["recipient"]["key"] for p in statement["pledges"]] == ["github:first"]
     assert [r["key"] for r in statement["dropped"]] == ["github:second"]

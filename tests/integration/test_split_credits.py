@@ -50,16 +50,16 @@ def slips(month: str) -> list[LedgerItem]:
 
 def in_split(month: str) -> int:
     shards = range(flattrs.shards_of(month))
-    return sum(ledger.balance(ledger.in_split_account(month, shard)) for shard in shards)
+    return sum(ledger.balance(ledger.in_split_account(month, shard, "EUR")) for shard in shards)
 
 
 def test_a_recipient_is_credited_once_a_month_however_many_gave(june):
     run_job("monthly-split", month="2031-06")
-    (entry,) = ledger.entries(ledger.creator_account("creator"), kind="split")
+    (entry,) = ledger.entries(ledger.creator_account("creator", "EUR"), kind="split")
     fee = 2 * EUR // 10
     assert (int(entry.amount), entry.ref) == (FANS * (2 * EUR - fee), "github:octocat")
     assert (int(entry.flattrs), int(entry.supporters)) == (FANS, FANS)
-    held = ledger.entries(ledger.escrow_account("web:popular.example"), kind="split")
+    held = ledger.entries(ledger.escrow_account("web:popular.example", "EUR"), kind="split")
     assert sorted(int(e.supporters) for e in held) == [24, credits.ROWS_PER_CREDIT]
     rows = list(Escrow.query("web:popular.example"))
     assert len(rows) == CROWD and {int(r.flattrs) for r in rows} == {2}
@@ -71,10 +71,10 @@ def test_a_recipient_is_credited_once_a_month_however_many_gave(june):
 def test_between_the_passes_the_money_is_in_split_and_adds_up(june):
     flattrs.close_month("2031-06")
     shards = range(flattrs.shards_of("2031-06"))
-    charged = sum(monthly.split_shard("2031-06", shard).charged for shard in shards)
+    charged = sum(monthly.split_shard("2031-06", shard).of("EUR").charged for shard in shards)
     assert charged == FANS * 2 * EUR + CROWD * EUR
     assert in_split("2031-06") == charged and slips("2031-06")
-    assert ledger.balance(ledger.creator_account("creator")) == 0
+    assert ledger.balance(ledger.creator_account("creator", "EUR")) == 0
     assert list(Escrow.scan()) == []
     assert_ledger_checks()  # the statements are the entries of the debits
     for partition in shards:
@@ -83,7 +83,7 @@ def test_between_the_passes_the_money_is_in_split_and_adds_up(june):
     done = snapshot()
     # A re-run of both passes writes the slips again, credits nothing, and deletes them.
     for shard in shards:
-        assert monthly.split_shard("2031-06", shard).charged == 0
+        assert monthly.split_shard("2031-06", shard).of("EUR").charged == 0
     assert slips("2031-06")
     applied = [credits.credit_partition("2031-06", p)["credits"] for p in shards]
     assert sum(applied) == 0 and snapshot() == done
@@ -149,7 +149,9 @@ def test_a_month_split_in_one_pass_before_is_credited_nothing_again(june):
     )
     old.save()
     run_job("monthly-split", month="2031-06")
-    (entry,) = ledger.entries(ledger.creator_account("creator"), kind="split")
+    (entry,) = ledger.entries(ledger.creator_account("creator", "EUR"), kind="split")
     assert int(entry.supporters) == FANS - 1  # every fan but the one split before
-    assert ledger.balance(ledger.contributor_account("fan00")) == 2 * EUR  # not charged again
+    assert (
+        ledger.balance(ledger.contributor_account("fan00", "EUR")) == 2 * EUR
+    )  # not charged again
     assert in_split("2031-06") == 0

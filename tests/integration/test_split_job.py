@@ -48,15 +48,15 @@ def test_the_issue_example(june):
     summary = run_job("monthly-split", month="2031-06")
     assert (
         summary["contributors"] == 1
-        and summary["charged"] == 5 * EUR
-        and summary["fees"] == 500_000
+        and summary["currencies"]["EUR"]["charged"] == 5 * EUR
+        and summary["currencies"]["EUR"]["fees"] == 500_000
     )
 
-    assert ledger.balance(ledger.contributor_account("ada")) == 5 * EUR
+    assert ledger.balance(ledger.contributor_account("ada", "EUR")) == 5 * EUR
     assert ledger.balance(ledger.FEES) == 500_000
-    assert ledger.balance(ledger.creator_account("creator")) == 1_285_714
-    assert ledger.balance(ledger.escrow_account("web:a.example")) == 642_857
-    assert ledger.balance(ledger.escrow_account("web:c.example")) == 2_571_429
+    assert ledger.balance(ledger.creator_account("creator", "EUR")) == 1_285_714
+    assert ledger.balance(ledger.escrow_account("web:a.example", "EUR")) == 642_857
+    assert ledger.balance(ledger.escrow_account("web:c.example", "EUR")) == 2_571_429
     assert 1_285_714 + 642_857 + 2_571_429 == 4_500_000
     (row,) = Escrow.query("web:c.example")
     assert (row.contributor_id, row.expires_month, int(row.flattrs)) == ("ada", "2032-01", 4)
@@ -94,7 +94,7 @@ def test_escrow_comes_back_after_six_months(june):
     clock.move_to(JUNE.replace(year=2032, month=1, day=1, hour=0, minute=10))
     assert run_job("expire-escrow")["expired"] == 2
     assert run_job("expire-escrow")["expired"] == 0  # and only once
-    assert ledger.balance(ledger.contributor_account("ada")) == 5 * EUR + 642_857 + 2_571_429
+    assert ledger.balance(ledger.contributor_account("ada", "EUR")) == 5 * EUR + 642_857 + 2_571_429
     assert list(Escrow.scan()) == []
     assert_ledger_checks()
     refunds = call("GET", "/v1/me/statements", user="ada", query="month=2032-01").json["refunds"]
@@ -111,7 +111,7 @@ def test_rerunning_a_month_changes_nothing(june):
     run_job("monthly-split", month="2031-06")
     before = snapshot()
     again = run_job("monthly-split", month="2031-06")
-    assert again["already_split"] == 2 and again["charged"] == 0
+    assert again["already_split"] == 2 and again["currencies"]["EUR"]["charged"] == 0
     assert snapshot() == before
     assert_ledger_checks()
 
@@ -120,7 +120,7 @@ def test_unfunded_flattrs_are_recorded_not_paid(june):
     add_user("broke", budget=5 * EUR)
     add_flattrs("broke", "web:a.example", 2)
     summary = run_job("monthly-split", month="2031-06")
-    assert summary["unfunded"] == 1 and summary["charged"] == 0
+    assert summary["unfunded"] == 1 and summary["currencies"]["EUR"]["charged"] == 0
     statement = call("GET", "/v1/me/statements", user="broke", query="month=2031-06").json
     assert statement["funded"] is False and statement["charge"]["amount"] == "0.000000"
     assert [p["flattrs"] for p in statement["parts"]] == [2]
@@ -142,7 +142,7 @@ def test_contributor_with_more_recipients_than_a_transaction_holds(june):
     for index in range(70):
         add_flattrs("fan", f"web:site{index:02d}.example", 1 + index % 3)
     run_job("monthly-split", month="2031-06")
-    in_split = [ledger.balance(ledger.in_split_account("2031-06", s)) for s in range(64)]
+    in_split = [ledger.balance(ledger.in_split_account("2031-06", s, "EUR")) for s in range(64)]
     assert sum(in_split) == 0 and any(in_split)  # shards summed: none kept, some below 0
     escrowed = sum(int(row.amount) for row in Escrow.scan())
     assert escrowed + ledger.balance(ledger.FEES) == 10 * EUR

@@ -12,7 +12,7 @@ from functions.common import currencies
 from functions.common.currencies import BOOKS_CURRENCY, CODES
 from functions.core import ledger
 from functions.core.ledger import Leg, Movement, check, drift
-from tests.unit.test_ledger_rules import books  # noqa: E402
+from tests.unit.test_ledger_rules import books
 
 OTHERS = [c for c in CODES if c != BOOKS_CURRENCY]
 
