@@ -14,11 +14,21 @@ EUR = 1_000_000
 JUNE = datetime(2031, 6, 10, 12, tzinfo=UTC)
 
 
-def add_user(user_id: str, budget: int = 5 * EUR, paid_in: int = 0) -> None:
+def add_user(
+    user_id: str, budget: int = 5 * EUR, paid_in: int = 0, currency: str | None = None
+) -> None:
+    """A contributor; ``currency``: theirs (none: the books' first, as before there were
+    others), the budget and what is paid in being in it."""
     ensure_bound()
-    User(user_id, email=f"{user_id}@example.org", monthly_budget=budget, created_at=JUNE).save()
+    User(
+        user_id,
+        email=f"{user_id}@example.org",
+        monthly_budget=budget,
+        created_at=JUNE,
+        currency=currency,
+    ).save()
     if paid_in:
-        ledger.pay_in(user_id, paid_in, payment_id=f"{user_id}-initial", currency="EUR")
+        ledger.pay_in(user_id, paid_in, f"{user_id}-initial", currency or "EUR")
 
 
 def add_flattrs(contributor: str, recipient: str, count: int, at: datetime = JUNE) -> None:
@@ -31,12 +41,14 @@ def add_flattrs(contributor: str, recipient: str, count: int, at: datetime = JUN
         ).save()
 
 
-def add_pledge(contributor: str, recipient: str, amount: int, at: datetime = JUNE) -> str:
+def add_pledge(
+    contributor: str, recipient: str, amount: int, at: datetime = JUNE, currency: str = "EUR"
+) -> str:
     """A pledge made at ``at``, as ``POST /v1/pledges`` makes it; answers its id."""
     from functions.payout import pledges
 
     ensure_bound()
-    return pledges.make(contributor, recipient, amount, at, "EUR").pledge.pledge_id
+    return pledges.make(contributor, recipient, amount, at, currency).pledge.pledge_id
 
 
 def claim(recipient: str, creator: str) -> None:

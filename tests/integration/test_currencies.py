@@ -10,9 +10,9 @@ paying in through Stripe in it are the next step: here the user item says it."""
 from __future__ import annotations
 
 from functions.common import clock
-from functions.core import ledger
-from functions.core.models import Escrow, User
-from functions.payout import expiry
+from functions.core import flattrs, ledger
+from functions.core.models import Escrow, LedgerItem, User
+from functions.payout import credits, expiry, monthly
 from tests.conftest import call
 from tests.integration.payout_helpers import (
     EUR,
@@ -124,3 +124,62 @@ def test_an_amount_in_another_currency_than_mine_is_refused_on_its_field(aws):
     dollars_pledge = {"recipient": UNCLAIMED, "amount": {"amount": "3.00", "currency": "USD"}}
     made = call("POST", "/v1/pledges", dollars_pledge, user="sam")
     assert made.status == 201 and made.json["amount"]["currency"] == "USD"
+
+
+def _as_written_before_currencies() -> None:
+    """Every statement, credit slip and escrow row as the code before currencies wrote them:
+    no ``currency`` (the books' first is implied), slips with seven fields a credit and one
+    sum of fees."""
+    for item in LedgerItem.scan():
+        if item.kind == "statement":
+            item.currency = None
+            item.save()
+        elif item.kind == "slip":
+            details = dict(item.details or {})
+            details["credits"] = [record[:7] for record in details["credits"]]
+            fees = details.pop("fees_by_currency", {})
+            if fees:
+                details["fees"] = sum(fees.values())
+            item.details = details
+            item.save()
+    for row in Escrow.scan():
+        row.currency = None
+        row.save()
+
+
+def test_books_from_before_currencies_are_euros_and_a_split_across_the_upgrade_finishes(aws):
+    """The migration (issue 35): no item moves. Accounts of the books' first currency kept
+    their names; a statement, slip or escrow row without a currency is in it. A month
+    charged by the old code and credited by the new one ends as a clean run does."""
+    clock.move_to(JUNE)
+    claim("web:known.example", "creator")
+    add_user("eva", budget=2 * EUR, paid_in=10 * EUR)
+    add_flattrs("eva", UNCLAIMED, 1)
+    add_flattrs("eva", "web:known.example", 1)
+    clock.move_to(SPLIT_AT)
+    flattrs.close_month("2031-06")
+    for shard in range(flattrs.shards_of("2031-06")):
+        monthly.split_shard("2031-06", shard)  # charged before the upgrade...
+    _as_written_before_currencies()
+    before = ledger.check_invariant()
+    assert before.ok, before.problems
+    assert set(before.totals) == {"EUR"}
+    for partition in range(flattrs.shards_of("2031-06")):
+        credits.credit_partition("2031-06", partition)  # ...credited after it
+    monthly.finish("2031-06")
+    assert_ledger_checks()
+    assert ledger.balance(ledger.creator_account("creator", "EUR")) == 900_000
+    assert ledger.balance(ledger.escrow_account(UNCLAIMED, "EUR")) == 900_000
+    assert ledger.balance(ledger.FEES) == 200_000  # the old slip's one sum of fees
+    shards = range(flattrs.shards_of("2031-06"))
+    assert sum(ledger.balance(ledger.in_split_account("2031-06", s, "EUR")) for s in shards) == 0
+    statement = call("GET", "/v1/me/statements", user="eva", query="month=2031-06").json
+    assert statement["charge"] == {"amount": "2.000000", "currency": "EUR"}
+    # Escrow from before goes back in the books' first currency, where it came from.
+    _as_written_before_currencies()
+    clock.move_to(JUNE.replace(year=2032, month=1, day=2))
+    expiry.expire_escrow({})
+    assert ledger.balance(ledger.contributor_account("eva", "EUR")) == 8 * EUR + 900_000
+    after = ledger.check_invariant()
+    assert after.ok, after.problems
+    assert set(after.totals) == {"EUR"}

@@ -247,6 +247,12 @@ def crash_scenario() -> None:
     add_pledge("fan", "github:octocat", 2 * EUR)
     add_user("patron", budget=5 * EUR, paid_in=10 * EUR)
     add_pledge("patron", "web:patronised.example", 3 * EUR)
+    # Dollars (issue 35): to a claimed and an unclaimed recipient others pay in euros, and
+    # a pledge, so every credit and escrow row has a twin in the other currency.
+    add_user("yank", budget=4 * EUR, paid_in=6 * EUR, currency="USD")
+    add_flattrs("yank", "web:c.example", 1)
+    add_flattrs("yank", "web:site03.example", 2)
+    add_pledge("yank", "github:octocat", 1 * EUR, currency="USD")
 
 
 @contextmanager
@@ -271,10 +277,10 @@ def clean_run() -> tuple[list, int]:
 
 def test_a_crash_at_any_point_then_a_rerun_ends_as_a_clean_run():
     expected, transactions = clean_run()
-    # Pay-ins are outside the job: three contributors charged (the patron for a pledge
-    # alone), nine recipients and the fees credited (the unfunded contributor's statement is
-    # no transaction).
-    assert transactions == 3 + 9 + 1
+    # Pay-ins are outside the job: four contributors charged (the patron for a pledge
+    # alone), nine recipients credited in euros and three in dollars, and the fees in each
+    # (the unfunded contributor's statement is no transaction).
+    assert transactions == 4 + (9 + 3) + 2
     for k in range(1, transactions + 1):
         for before_commit in (True, False):
             with fresh_account():
