@@ -182,7 +182,7 @@ def _pay_in(payload: dict[str, Any]) -> dict[str, Any]:
     except ValidationError as error:
         raise Refused(422, "validation-error", "amount: must be money", "amount") from error
     currency = users.currency_of(user_id)  # a payment is in the contributor's currency
-    if paid.currency != currency:
+    if paid.currency not in (None, currency):
         raise Refused(422, "validation-error", f"amount: must be {currency}", "amount.currency")
     if paid.micros <= 0:
         raise Refused(422, "validation-error", "amount: must be positive", "amount")

@@ -5,7 +5,11 @@ page, and transfers from the platform balance (with reversals), in Stripe's shap
 - ``POST /v1/account_links``: a single-use link to ``/connect/<link>``, where the creator
   "submits their details"; a used or expired link sends them to ``refresh_url``;
 - ``POST /v1/transfers`` (refused to an account that is not enabled, was deauthorized, or
-  while ``/_control/fail_transfers`` is on), ``GET /v1/transfers?transfer_group=``;
+  while ``/_control/fail_transfers`` is on), ``GET /v1/transfers?transfer_group=``; a
+  transfer in another currency than the account's (its country's) is converted at a fixed
+  made-up rate, and its ``destination_payment`` (``GET /v1/charges/<py_…>`` with the
+  account's ``Stripe-Account``, ``expand[]=balance_transaction``) says the rate, as
+  Stripe's does;
 - controls: ``deauthorize`` (the creator disconnects the platform in their Stripe
   dashboard), ``reverse_transfer`` (an operator takes a transfer back), ``fail_transfers``.
 
@@ -18,12 +22,22 @@ from __future__ import annotations
 import html
 import json
 import time
+from fractions import Fraction
 from typing import Any
 
 Answer = tuple[int, dict[str, str], bytes]
 LINK_SECONDS = 300
 DUE = ["individual.first_name", "individual.last_name", "external_account", "tos_acceptance.date"]
 PAGE = {"Content-Type": "text/html; charset=utf-8"}
+# Made-up rates, per euro (a fake's: the real ones are Stripe's), and where people pay in what.
+PER_EURO = {
+    "eur": Fraction(1),
+    "usd": Fraction(108, 100),
+    "gbp": Fraction(85, 100),
+    "sek": Fraction(1150, 100),
+    "chf": Fraction(95, 100),
+}
+COUNTRY_CURRENCY = {"US": "usd", "GB": "gbp", "SE": "sek", "CH": "chf"}
 
 
 def _error(status: int, code: str, message: str, kind: str = "invalid_request_error") -> Answer:
@@ -43,6 +57,7 @@ class ConnectFake:
     links: dict[str, dict[str, Any]]
     transfers: dict[str, dict[str, Any]]
     failing_transfers: bool
+    destination_payments: dict[str, dict[str, Any]]
 
     def _id(self, prefix: str) -> str:
         raise NotImplementedError
@@ -50,7 +65,9 @@ class ConnectFake:
     def _event(self, kind: str, thing: dict[str, Any], account: str | None = None) -> None:
         raise NotImplementedError
 
-    def _balance_transaction(self, kind: str, source: str, amount: int, fee: int = 0) -> str:
+    def _balance_transaction(
+        self, kind: str, source: str, amount: int, fee: int = 0, currency: str = ""
+    ) -> str:
         raise NotImplementedError
 
     # ------------------------------------------------------------------ the API
@@ -68,6 +85,9 @@ class ConnectFake:
             return self._new_link(params)
         if method == "POST" and route == "/v1/transfers":
             return self._transfer(params)
+        if method == "GET" and route.startswith("/v1/charges/py_"):
+            found = self.destination_payments.get(route.removeprefix("/v1/charges/"))
+            return _ok(found) if found else _error(404, "resource_missing", "No such charge")
         if method == "GET" and route == "/v1/transfers":
             group = params.get("transfer_group")
             listed = [t for t in self.transfers.values() if t["transfer_group"] == group]
@@ -80,7 +100,7 @@ class ConnectFake:
             "object": "account",
             "type": params.get("type", "express"),
             "country": params.get("country", "DE"),
-            "default_currency": "eur",
+            "default_currency": COUNTRY_CURRENCY.get(str(params.get("country", "DE")), "eur"),
             "details_submitted": False,
             "payouts_enabled": False,
             "charges_enabled": False,
@@ -133,21 +153,23 @@ class ConnectFake:
             )
         if self.failing_transfers:
             return _error(400, "balance_insufficient", "Insufficient funds in Stripe account")
-        if amount <= 0 or params.get("currency") != "eur":
-            return _error(400, "parameter_invalid", "amount and currency eur are required")
+        currency = str(params.get("currency"))
+        if amount <= 0 or currency not in PER_EURO:
+            return _error(400, "parameter_invalid", "an amount and a currency are required")
         transfer = {
             "id": self._id("tr"),
             "object": "transfer",
             "amount": amount,
             "amount_reversed": 0,
-            "currency": "eur",
+            "currency": currency,
+            "destination_payment": self._destination_payment(account, amount, currency),
             "destination": account["id"],
             "reversed": False,
             "transfer_group": params.get("transfer_group"),
             "metadata": params.get("metadata", {}),
         }
         transfer["balance_transaction"] = self._balance_transaction(
-            "transfer", transfer["id"], -amount
+            "transfer", transfer["id"], -amount, 0, currency
         )
         self.transfers[transfer["id"]] = transfer
         self._event("transfer.created", transfer)
@@ -188,6 +210,25 @@ class ConnectFake:
 
     # ------------------------------------------------------------------ controls
 
+    def _destination_payment(self, account: dict[str, Any], amount: int, currency: str) -> str:
+        """What reached the account: converted to its own currency where that differs."""
+        own = str(account["default_currency"])
+        rate = PER_EURO[own] / PER_EURO[currency]
+        payment_id = self._id("py")
+        self.destination_payments[payment_id] = {
+            "id": payment_id,
+            "object": "charge",
+            "amount": amount * rate.numerator // rate.denominator,
+            "currency": own,
+            "balance_transaction": {
+                "object": "balance_transaction",
+                "amount": amount * rate.numerator // rate.denominator,
+                "currency": own,
+                "exchange_rate": None if own == currency else round(float(rate), 6),
+            },
+        }
+        return payment_id
+
     def _connect_control(self, action: str, body: dict[str, Any]) -> Answer | None:
         if action == "deauthorize":
             account = self.accounts[str(body["account"])]
@@ -199,7 +240,9 @@ class ConnectFake:
             transfer = self.transfers[str(body["transfer"])]
             left = int(transfer["amount"]) - int(transfer["amount_reversed"])
             transfer.update(amount_reversed=transfer["amount"], reversed=True)
-            self._balance_transaction("transfer_refund", transfer["id"], left)
+            self._balance_transaction(
+                "transfer_refund", transfer["id"], left, 0, str(transfer["currency"])
+            )
             self._event("transfer.reversed", transfer)
             return _ok(transfer)
         if action == "fail_transfers":

@@ -63,7 +63,7 @@ class RecurringFake:
     def _event(self, kind: str, thing: dict[str, Any], account: str | None = None) -> None:
         raise NotImplementedError
 
-    def _charge(self, amount: int, fee: int) -> dict[str, Any]:
+    def _charge(self, amount: int, fee: int, currency: str) -> dict[str, Any]:
         raise NotImplementedError
 
     # ------------------------------------------------------------------ the API
@@ -116,7 +116,7 @@ class RecurringFake:
             "id": self._id("pi"),
             "object": "payment_intent",
             "amount": amount,
-            "currency": params.get("currency", "eur"),
+            "currency": str(params["currency"]),
             "customer": saved["customer"],
             "payment_method": saved["id"],
             "metadata": params.get("metadata", {}),
@@ -144,7 +144,8 @@ class RecurringFake:
             return 402, {"Content-Type": "application/json"}, json.dumps({"error": error}).encode()
         from local.fake_stripe import card_fee
 
-        intent.update(status="succeeded", latest_charge=self._charge(amount, card_fee(amount)))
+        charge = self._charge(amount, card_fee(amount), intent["currency"])
+        intent.update(status="succeeded", latest_charge=charge)
         self._event("payment_intent.succeeded", intent)
         return _ok(_public(intent))
 

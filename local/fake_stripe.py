@@ -5,7 +5,7 @@ tests in-process route the SDK's requests to ``FakeStripe.handle`` with ``respon
 - ``POST /v1/checkout/sessions`` and a small hosted page (``/pay/<session>``) where a test
   card is chosen: it succeeds, is declined, or needs the holder to authenticate;
 - ``GET /v1/payment_intents/<id>`` with its latest charge and balance transaction (the fee:
-  1.5 % + EUR 0.25 for cards, as Stripe's European card pricing);
+  1.5 % + 0.25 for cards, as Stripe's European card pricing in euros);
 - ``Idempotency-Key`` as Stripe honours it: the same key and body answer the same, the same
   key with another body is an ``idempotency_error``;
 - events, delivered signed with Stripe's scheme (``t=…,v1=HMAC-SHA256("t.payload")``) to
@@ -114,6 +114,7 @@ class FakeStripe(ConnectFake, RecurringFake):
     payment_methods: dict[str, dict[str, Any]] = field(default_factory=dict)
     links: dict[str, dict[str, Any]] = field(default_factory=dict)
     transfers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    destination_payments: dict[str, dict[str, Any]] = field(default_factory=dict)
     balance_transactions: list[dict[str, Any]] = field(default_factory=list)
     failing_transfers: bool = False
     holding: bool = False
@@ -225,13 +226,15 @@ class FakeStripe(ConnectFake, RecurringFake):
             "id": self._id("re"),
             "object": "refund",
             "amount": amount,
-            "currency": "eur",
+            "currency": intent["currency"],
             "payment_intent": intent["id"],
             "status": "succeeded",
             "metadata": params.get("metadata", {}),
         }
         self.refunds.append(refund)
-        refund["balance_transaction"] = self._balance_transaction("refund", refund["id"], -amount)
+        refund["balance_transaction"] = self._balance_transaction(
+            "refund", refund["id"], -amount, currency=intent["currency"]
+        )
         return _json(200, refund)
 
     def _new_session(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -241,6 +244,7 @@ class FakeStripe(ConnectFake, RecurringFake):
             for item in items.values()
         )
         session_id = self._id("cs")
+        currencies = {str(item["price_data"]["currency"]) for item in items.values()}
         session = {
             "id": session_id,
             "object": "checkout.session",
@@ -248,7 +252,7 @@ class FakeStripe(ConnectFake, RecurringFake):
             "status": "open",
             "payment_status": "unpaid",
             "amount_total": amount,
-            "currency": "eur",
+            "currency": currencies.pop() if len(currencies) == 1 else None,
             "client_reference_id": params.get("client_reference_id"),
             "metadata": params.get("metadata", {}),
             "payment_intent": None,
@@ -280,7 +284,8 @@ class FakeStripe(ConnectFake, RecurringFake):
         alert = f"<p role=alert>{html.escape(note)}</p>" if note else ""
         cancel = html.escape(session["cancel_url"] or "/")
         page = (
-            f"{HEAD}<body><main><h1>Pay EUR {amount} (local Stripe)</h1>{alert}"
+            f"{HEAD}<body><main><h1>Pay {str(session['currency']).upper()} {amount} "
+            f"(local Stripe)</h1>{alert}"
             f'<form method="post"><fieldset><legend>{"Test account" if sepa else "Test card"}'
             f"</legend>{choices}</fieldset>"
             '<button type="submit">Pay</button></form>'
@@ -316,19 +321,23 @@ class FakeStripe(ConnectFake, RecurringFake):
         self._event("payment_intent.requires_action", intent)
         return self._page(session_id, "Your bank asks you to authenticate this payment.")
 
-    def _charge(self, amount: int, fee: int) -> dict[str, Any]:
+    def _charge(self, amount: int, fee: int, currency: str) -> dict[str, Any]:
         charge_id = self._id("ch")
-        txn = self._balance_transaction("charge", charge_id, amount, fee)
+        txn = self._balance_transaction("charge", charge_id, amount, fee, currency)
         return {
             "id": charge_id,
             "object": "charge",
             "amount": amount,
+            "currency": currency,
             "paid": True,
             "balance_transaction": next(t for t in self.balance_transactions if t["id"] == txn),
         }
 
-    def _balance_transaction(self, kind: str, source: str, amount: int, fee: int = 0) -> str:
-        """One movement of the platform's Stripe balance, as Stripe records it."""
+    def _balance_transaction(
+        self, kind: str, source: str, amount: int, fee: int = 0, currency: str = ""
+    ) -> str:
+        """One movement of the platform's Stripe balance (of ``currency``: Stripe keeps one
+        balance per currency), as Stripe records it."""
         txn = {
             "id": self._id("txn"),
             "object": "balance_transaction",
@@ -337,7 +346,7 @@ class FakeStripe(ConnectFake, RecurringFake):
             "amount": amount,
             "fee": fee,
             "net": amount - fee,
-            "currency": "eur",
+            "currency": currency,
             "created": int(clock.now().timestamp()),
         }
         self.balance_transactions.append(txn)
@@ -362,13 +371,14 @@ class FakeStripe(ConnectFake, RecurringFake):
             "sepa_succeeds": "processing",
             "sepa_fails": "processing",
         }.get(card, "requires_action")
-        amount = int(session["amount_total"])
-        charge = self._charge(amount, card_fee(amount)) if status == "succeeded" else None
+        amount, currency = int(session["amount_total"]), str(session["currency"])
+        fee = card_fee(amount)
+        charge = self._charge(amount, fee, currency) if status == "succeeded" else None
         intent = {
             "id": session.get("payment_intent") or self._id("pi"),
             "object": "payment_intent",
             "amount": amount,
-            "currency": "eur",
+            "currency": currency,
             "status": status,
             "metadata": session["_intent_metadata"],
             "latest_charge": charge,
@@ -393,7 +403,9 @@ class FakeStripe(ConnectFake, RecurringFake):
                     None,
                 )
                 if intent["_outcome"] == "succeeded":
-                    charge = self._charge(int(intent["amount"]), SEPA_FEE_CENTS)
+                    charge = self._charge(
+                        int(intent["amount"]), SEPA_FEE_CENTS, str(intent["currency"])
+                    )
                     intent.update(status="succeeded", latest_charge=charge)
                     if session is not None:
                         session["payment_status"] = "paid"
@@ -454,7 +466,7 @@ class FakeStripe(ConnectFake, RecurringFake):
                 "id": self._id("dp"),
                 "object": "dispute",
                 "amount": int(body.get("amount", intent["amount"])),
-                "currency": "eur",
+                "currency": intent["currency"],
                 "payment_intent": intent["id"],
                 "status": "needs_response",
             }
@@ -462,7 +474,11 @@ class FakeStripe(ConnectFake, RecurringFake):
             # Stripe takes the disputed amount and its fee from the balance at once; the
             # dispute lists its balance transactions.
             self._balance_transaction(
-                "adjustment", dispute["id"], -int(dispute["amount"]), DISPUTE_FEE_CENTS
+                "adjustment",
+                dispute["id"],
+                -int(dispute["amount"]),
+                DISPUTE_FEE_CENTS,
+                dispute["currency"],
             )
             dispute["balance_transactions"] = [self.balance_transactions[-1]]
             self._event("charge.dispute.created", dispute)
@@ -471,7 +487,9 @@ class FakeStripe(ConnectFake, RecurringFake):
             dispute = self.disputes[str(body["dispute"])]
             dispute["status"] = str(body["status"])
             if dispute["status"] == "won":  # the amount comes back; the fee does not
-                self._balance_transaction("adjustment", dispute["id"], int(dispute["amount"]))
+                self._balance_transaction(
+                    "adjustment", dispute["id"], int(dispute["amount"]), 0, dispute["currency"]
+                )
                 dispute["balance_transactions"].append(self.balance_transactions[-1])
             self._event("charge.dispute.closed", dispute)
             return _json(200, dispute)

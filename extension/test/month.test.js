@@ -19,3 +19,9 @@ test("a balance short of the budget is said, with by how much", () => {
   const none = monthLines({ flattrs: 0, monthly_budget: eur("5.000000"), balance: eur("0.000000"), shortfall: eur("5.000000"), funded: true });
   assert.equal(none.short, "Your balance is empty: your budget cannot be paid unless you top up.");
 });
+
+test("money is said in its own currency (issue 35), never as euros", () => {
+  const usd = (amount) => ({ amount, currency: "USD" });
+  const lines = monthLines({ flattrs: 2, monthly_budget: usd("5.000000"), balance: usd("9.000000"), shortfall: usd("0.000000"), funded: true });
+  assert.equal(lines.month, "This month: 2 flattrs, budget $5.00.");
+});

@@ -27,7 +27,7 @@ from functions.common import clock, currencies
 from functions.common.api import DomainRouter, current_user_id
 from functions.common.clock import rfc3339
 from functions.common.errors import Malformed, Missing
-from functions.common.money import format_for_people, money, people_money
+from functions.common.money import money, people_money
 from functions.core import avatars, users
 from functions.core.ownership import emails
 from functions.core.recipients import RecipientRef, recipient_ref
@@ -505,9 +505,9 @@ def recipient_badge(key: Annotated[str, Path(pattern=RECIPIENT, max_length=320)]
     """A recipient's badge: its supporters this month, or, unclaimed, what waits for it."""
     owner, declined = claiming.standing(key)
     name = recipient_ref(key, owner is not None).display_name
-    waits = 0 if owner is not None or declined else waiting_for(key).amount
-    if waits > 0:
-        value = f"{format_for_people(waits)} EUR waits to be claimed"
+    waits = None if owner is not None or declined else waiting_for(key)
+    if waits is not None and waits.amount > 0:
+        value = f"{waits.in_words()} waits to be claimed"
     else:
         value = badges.supporters_text(profiles.supporters_this_month([key]))
     return _svg(badges.badge(f"Flattr {name}", value))

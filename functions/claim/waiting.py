@@ -42,7 +42,7 @@ class Waiting:
         return self.amounts.get(self.currency, 0)
 
     def in_words(self) -> str:
-        """``"3.00 USD and 1.50 EUR"``: every currency, the largest first."""
+        """``"3.00 USD and 1.50 CHF"``: every currency, the largest first."""
         ordered = sorted(self.amounts.items(), key=lambda item: -item[1])
         return " and ".join(people_money(amount, currency) for currency, amount in ordered)
 

@@ -54,3 +54,59 @@ def suffixed(name: str, currency: str, separator: str = "#") -> str:
     """``name`` of one currency: as it always was in the books' first currency (items and
     ids from before there were others stay theirs), with the code after it in another."""
     return name if currency == BOOKS_CURRENCY else f"{name}{separator}{currency}"
+
+
+# Where people pay in what (ISO 3166 regions): a new contributor's currency is their
+# browser's first region named here; none named, the books' first.
+REGIONS: dict[str, str] = {
+    "US": "USD",
+    "GB": "GBP",
+    "SE": "SEK",
+    "CH": "CHF",
+    "LI": "CHF",
+    **dict.fromkeys(
+        [
+            "AT",
+            "BE",
+            "CY",
+            "DE",
+            "EE",
+            "ES",
+            "FI",
+            "FR",
+            "GR",
+            "HR",
+            "IE",
+            "IT",
+            "LT",
+            "LU",
+            "LV",
+            "MT",
+            "NL",
+            "PT",
+            "SI",
+            "SK",
+        ],
+        "EUR",
+    ),  # the euro area
+}
+
+
+def for_languages(accept_language: str | None) -> str:
+    """The currency for a browser's ``Accept-Language`` (``"sv-SE,en;q=0.8"`` -> SEK): its
+    tags in order of preference, the first whose region is named in ``REGIONS``."""
+    tags: list[tuple[float, int, str]] = []
+    for index, piece in enumerate((accept_language or "").split(",")[:20]):
+        tag, _, params = piece.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                continue
+        tags.append((-weight, index, tag.strip()))
+    for _, _, tag in sorted(tags):
+        for subtag in tag.split("-")[1:]:
+            if subtag.upper() in REGIONS and len(subtag) == 2:
+                return REGIONS[subtag.upper()]
+    return BOOKS_CURRENCY

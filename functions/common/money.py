@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from functions.common.currencies import BOOKS_CURRENCY, CODES, known
+from functions.common.currencies import CODES, known
 from functions.common.errors import Invalid
 
 MICRO = 1_000_000
@@ -62,18 +62,18 @@ def _no_float(value: Any) -> Any:
 
 class Money(BaseModel):
     """Money in a request body: ``{"amount": "2.00", "currency": "USD"}``. Without a
-    currency it is the books' (bodies written before there were others); whether the
-    currency is the one the amount must be in is the route's to say (``in_currency``)."""
+    currency it is in the one it must be in (the person's own: ``amount_in``), which a
+    currency given must be."""
 
     model_config = ConfigDict(extra="ignore")
 
     amount: Annotated[str, BeforeValidator(_no_float), Field(pattern=_AMOUNT.pattern)]
-    currency: str = BOOKS_CURRENCY
+    currency: str | None = None
 
     @field_validator("currency")
     @classmethod
-    def _known(cls, value: str) -> str:
-        if not known(value):
+    def _known(cls, value: str | None) -> str | None:
+        if value is not None and not known(value):
             raise ValueError(f"currency must be one of {', '.join(CODES)}")
         return value
 
@@ -85,7 +85,7 @@ class Money(BaseModel):
 def amount_in(value: Money, currency: str, field: str) -> int:
     """``value``'s micro-units, if it is in ``currency`` (the one it must be in: a
     contributor's own, a withdrawal's); else the request breaks a rule, said on the field."""
-    if value.currency != currency:
+    if value.currency not in (None, currency):
         raise Invalid(
             f"must be {currency}, the currency this amount is kept in",
             field=f"{field}.currency",

@@ -53,6 +53,8 @@ class User(Model):
     # Budget, balance, pledges and pay-ins are in it (``common/currencies``); absent: the
     # books' first currency (users from before there were others).
     currency = UnicodeAttribute(null=True)
+    # A payment in ``currency`` may still complete until then: it may not change before.
+    currency_held_until = UTCDateTimeAttribute(null=True)
     avatar = UnicodeAttribute(null=True)  # the version of their picture (``avatars``), if any
     by_email = UserByEmail()
 

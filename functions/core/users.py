@@ -3,9 +3,9 @@ meets them first: the dashboard, or turning on two-step sign-in)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from functions.common import clock, currencies
 from functions.common.settings import settings
@@ -13,17 +13,20 @@ from functions.common.storage import condition_failed, ensure_bound
 from functions.core.models import SentMail, User
 
 
-def load_user(user_id: str, email: str | None = None) -> User:
-    """The user's profile, created with the defaults on first use."""
+def load_user(user_id: str, email: str | None = None, currency: str | None = None) -> User:
+    """The user's profile, created with the defaults on first use (in ``currency``, the
+    one their browser suggests, if given; else the books' first)."""
     ensure_bound()
     try:
         return User.get(user_id)
     except DoesNotExist:
+        chosen = currencies.of(currency)
         user = User(
             user_id,
             email=email or None,
             time_zone="UTC",
-            monthly_budget=settings().default_monthly_budget_micros,
+            currency=chosen,
+            monthly_budget=currencies.scaled(settings().default_monthly_budget_micros, chosen),
             created_at=clock.now(),
         )
         try:
@@ -58,3 +61,19 @@ def currency_of(user_id: str) -> str:
     except DoesNotExist:
         return currencies.of(None)
     return currencies.of(user.currency)
+
+
+def hold_currency(user_id: str, until: datetime) -> None:
+    """A payment in the user's currency may still complete until ``until`` (a Checkout
+    Session's life, a debit's settling): their currency may not change before then (the
+    payments domain says so; the profile reads it). Only ever moved later."""
+    ensure_bound()
+    try:
+        User(user_id).update(
+            actions=[User.currency_held_until.set(until)],
+            condition=User.user_id.exists()
+            & (User.currency_held_until.does_not_exist() | (User.currency_held_until < until)),
+        )
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise

@@ -52,20 +52,23 @@ def leave(claims: dict[str, Any], asked_at: datetime | None = None) -> dict[str,
         with contextlib.suppress(DomainError, stripe.StripeError):  # refused: counted kept
             done = refunds.refund(user_id, f"account-deleted-{user_id}", back)
             out["refunded_cents"] = int(done.amount_cents) if done.state == "succeeded" else 0
-    currency = users.currency_of(user_id)
-    earned = withdrawals.earnings_cents(user_id, currency)
+    own = users.currency_of(user_id)
     ready = payouts.status(payouts.find(user_id)) == "ready"
-    if ready and earned >= currencies.scaled(settings().min_withdrawal_cents, currency):
-        # No recent TOTP sign-in, or Stripe refused or did not answer: counted kept.
-        with contextlib.suppress(DomainError, stripe.StripeError):
-            paid = withdrawals.withdraw(
-                claims, f"account-deleted-{user_id}", None, asked_at=asked_at
-            )
-            out["withdrawn_cents"] = int(paid.amount_cents) if paid.state == "paid" else 0
-    kept = _cents(ledger.contributor_account(user_id, currency)) + _cents(
-        ledger.creator_account(user_id, currency)
-    )
-    out["kept_cents"] = kept
+    kept: dict[str, int] = {}
+    for currency in currencies.CODES:  # earnings are kept per currency: each leaves apart
+        earned = withdrawals.earnings_cents(user_id, currency)
+        if ready and earned >= currencies.scaled(settings().min_withdrawal_cents, currency):
+            key = currencies.suffixed(f"account-deleted-{user_id}", currency, "-")
+            # No recent TOTP sign-in, or Stripe refused or did not answer: counted kept.
+            with contextlib.suppress(DomainError, stripe.StripeError):
+                paid = withdrawals.withdraw(claims, key, None, asked_at=asked_at, currency=currency)
+                if paid.state == "paid" and currency == own:
+                    out["withdrawn_cents"] = int(paid.amount_cents)
+        left = _cents(ledger.contributor_account(user_id, currency))
+        left += _cents(ledger.creator_account(user_id, currency))
+        if left:
+            kept[currency] = left
+    out["kept_cents"] = kept.get(own, 0)  # in their own currency; every one told below
     if kept:
         email = claims.get("email") or identity.email_of(user_id)
         if email:
@@ -73,7 +76,7 @@ def leave(claims: dict[str, Any], asked_at: datetime | None = None) -> dict[str,
                 str(email),
                 "leaving_kept",
                 "Money kept after your Flattr account was deleted",
-                amount=format_cents(kept),
+                amounts=[f"{format_cents(cents)} {c}" for c, cents in kept.items()],
                 reference=user_id,
             )
     return out

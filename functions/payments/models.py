@@ -157,6 +157,11 @@ class Withdrawal(Model):
     user_id = UnicodeAttribute()
     amount_cents = NumberAttribute()
     currency = UnicodeAttribute(null=True)  # absent: the books' first currency
+    # Where Stripe converted it to the payout account's currency: what arrived, and its rate
+    # (as Stripe wrote it: shown to the creator, never used to compute money).
+    converted_cents = NumberAttribute(null=True)
+    converted_currency = UnicodeAttribute(null=True)
+    exchange_rate = UnicodeAttribute(null=True)
     account_id = UnicodeAttribute()
     state = UnicodeAttribute()
     request_hash = UnicodeAttribute()

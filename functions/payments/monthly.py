@@ -140,6 +140,7 @@ def stop(user_id: str, reason: str) -> bool:
 class Due:
     user_id: str
     cents: int
+    currency: str
 
 
 def due(found: MonthlyTopUp, now: datetime) -> Due | None:
@@ -152,22 +153,22 @@ def due(found: MonthlyTopUp, now: datetime) -> Due | None:
         user = User.get(found.user_id)
     except DoesNotExist:
         return None
-    budget = int(user.monthly_budget)
-    spendable = ledger.balance(
-        ledger.contributor_account(user.user_id, currencies.of(user.currency))
-    )
+    budget, currency = int(user.monthly_budget), currencies.of(user.currency)
+    spendable = ledger.balance(ledger.contributor_account(user.user_id, currency))
     if spendable >= budget:
         return None
     short = -(-(budget - spendable) // MICROS_PER_CENT)  # whole cents, rounded up
-    return Due(found.user_id, max(short, settings().min_payin_cents))
+    least = currencies.scaled(settings().min_payin_cents, currency)
+    return Due(found.user_id, max(short, least), currency)
 
 
-def _record(found: MonthlyTopUp, cents: int, month: str) -> PayIn:
+def _record(found: MonthlyTopUp, wanted: Due, month: str) -> PayIn:
     now = clock.now()
     payin = PayIn(
         payins.keyed_id("mon", found.user_id, month),
         user_id=found.user_id,
-        amount_cents=cents,
+        amount_cents=wanted.cents,
+        currency=wanted.currency,
         method=found.method,
         state="pre",
         kind="monthly",
@@ -179,11 +180,12 @@ def _record(found: MonthlyTopUp, cents: int, month: str) -> PayIn:
     return first_write(payin)  # or this month's, from an earlier run
 
 
-def charge(found: MonthlyTopUp, cents: int) -> str:
+def charge(found: MonthlyTopUp, wanted: Due) -> str:
     """This month's charge, off-session with the saved method; answers the pay-in's state."""
     import stripe
 
-    payin = _record(found, cents, month_of(clock.now()))
+    payin = _record(found, wanted, month_of(clock.now()))
+    users.hold_currency(found.user_id, clock.now() + payins.CHECKOUT_LIFE)
     if payin.state != "pre":
         return str(payin.state)
     earlier = _made_before(found, payin.payin_id)
@@ -193,7 +195,7 @@ def charge(found: MonthlyTopUp, cents: int) -> str:
         intent = gateway.client().v1.payment_intents.create(
             params={
                 "amount": int(payin.amount_cents),
-                "currency": "eur",
+                "currency": currencies.of(payin.currency).lower(),
                 "customer": found.customer_id,
                 "payment_method": found.payment_method,
                 "payment_method_types": [found.method],
@@ -234,6 +236,7 @@ def _ask_holder(payin: PayIn, why: str) -> None:
         "monthly_action",
         "Your monthly Flattr top-up needs you",
         amount=format_cents(int(payin.amount_cents)),
+        currency=currencies.of(payin.currency),
         expired=why == "expired_card",
         link=f"{settings().public_url}/money?finish={payin.payin_id}",
     )
@@ -277,6 +280,7 @@ def warn_short(now: datetime) -> int:
             "Your Flattr balance will not cover this month's budget",
             balance=format_cents_of(balance),
             budget=format_cents_of(int(user.monthly_budget)),
+            currency=currency,
             link=f"{settings().public_url}/money",
         )
         warned += 1
@@ -295,7 +299,7 @@ def run(event: dict[str, Any]) -> dict[str, Any]:
             counts["skipped"] += 1
             continue
         try:
-            state = charge(found, wanted.cents)
+            state = charge(found, wanted)
         except Exception as error:  # one contributor's trouble stops nobody else's charge
             logger.warning("monthly top-up failed", extra={"error_type": type(error).__name__})
             counts["failed"] += 1

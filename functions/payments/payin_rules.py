@@ -28,6 +28,7 @@ class PayInView:
     amount_cents: int
     kind: str  # one_off | monthly
     state: str
+    currency: str  # ISO 4217, as Stripe writes it (lower case)
     checkout_session: str | None = None
 
 
@@ -71,7 +72,7 @@ def foreign(
     named = (intent.get("metadata") or {}).get("payin_id")
     if named != payin.payin_id:
         return f"the PaymentIntent is {f'pay-in {named}' if named else 'no pay-in of ours'}'s"
-    if int(intent["amount"]) != payin.amount_cents or intent["currency"] != "eur":
+    if int(intent["amount"]) != payin.amount_cents or intent["currency"] != payin.currency:
         return "the PaymentIntent's amount or currency differ from the pay-in's"
     if session_id and payin.checkout_session and session_id != payin.checkout_session:
         return "the Checkout Session is not the pay-in's"

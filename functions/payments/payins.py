@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, NoReturn
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
@@ -20,21 +21,26 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from functions.common import clock, currencies
 from functions.common.errors import Conflict, Invalid, Missing
 from functions.common.idempotency import KeyReused
-from functions.common.money import MICROS_PER_CENT
+from functions.common.money import MICROS_PER_CENT, format_cents
 from functions.common.settings import settings
 from functions.common.storage import condition_failed, ensure_bound, first_write
-from functions.core import ledger
+from functions.core import ledger, users
 from functions.payments import gateway
 from functions.payments.models import Mismatch, MonthlyTopUp, PayIn
 from functions.payments.payin_rules import OPEN, PayInView, needs_customer, synced
 
 METHODS = ("card", "sepa_debit")
+# A Checkout Session lives a day (Stripe's default): its pay-in may complete until then.
+CHECKOUT_LIFE = timedelta(hours=25)
+# A debit in flight (``pending``) or a charge waiting for its holder: up to two weeks.
+SETTLING = timedelta(days=15)
 
 
 @dataclass(frozen=True)
 class TopUp:
     amount_cents: int
     method: str
+    currency: str  # the contributor's: what they are charged in and their balance is in
 
 
 def keyed_id(prefix: str, user_id: str, idempotency_key: str) -> str:
@@ -59,6 +65,7 @@ def _record(user_id: str, key: str, top_up: TopUp) -> PayIn:
         payin_id(user_id, key),
         user_id=user_id,
         amount_cents=top_up.amount_cents,
+        currency=top_up.currency,
         method=top_up.method,
         state="pre",
         request_hash=_request_hash(top_up),
@@ -77,13 +84,15 @@ def start(user_id: str, idempotency_key: str, top_up: TopUp) -> PayIn:
     id, so a retry after a crash gets the same session, never a second charge)."""
     if top_up.method not in METHODS:
         raise Invalid(f"must be one of {', '.join(METHODS)}", field="body.method")
-    if top_up.amount_cents < settings().min_payin_cents:
+    least = currencies.scaled(settings().min_payin_cents, top_up.currency)
+    if top_up.amount_cents < least:
         raise Invalid(
-            f"at least {settings().min_payin_cents / 100:.2f} EUR: smaller top-ups lose too much "
+            f"at least {format_cents(least)} {top_up.currency}: smaller top-ups lose too much "
             "to the payment's fixed fee",
             field="body.amount",
         )
     payin = _record(user_id, idempotency_key, top_up)
+    users.hold_currency(user_id, clock.now() + CHECKOUT_LIFE)
     if payin.checkout_url:
         return payin
     return checkout(payin, "checkout")
@@ -102,7 +111,7 @@ def checkout(payin: PayIn, key: str) -> PayIn:
                 {
                     "quantity": 1,
                     "price_data": {
-                        "currency": "eur",
+                        "currency": currencies.of(payin.currency).lower(),
                         "unit_amount": int(payin.amount_cents),
                         "product_data": {"name": "Flattr top-up"},
                     },
@@ -156,6 +165,7 @@ def _view(payin: PayIn) -> PayInView:
         kind=str(payin.kind),
         state=str(payin.state),
         checkout_session=payin.checkout_session,
+        currency=currencies.of(payin.currency).lower(),
     )
 
 
@@ -196,6 +206,8 @@ def sync(payin_id_: str, intent_id: str, session_id: str | None = None) -> str:
             currencies.of(payin.currency),
             provider_fee=decided.fee_cents * MICROS_PER_CENT,
         )
+    if decided.moves and decided.state in ("pending", "awaiting_payer_action"):
+        users.hold_currency(payin.user_id, clock.now() + SETTLING)
     if decided.moves:
         set_state(
             payin,

@@ -64,6 +64,8 @@ def _charge(txn: dict[str, Any], known: Known) -> str | None:
     if payin is None:
         return "a charge with no pay-in of ours"
     currency = currencies.of(payin.currency)
+    if str(txn.get("currency", "")).upper() != currency:
+        return f"pay-in {payin.payin_id}: in {currency}, Stripe charged {txn.get('currency')}"
     gross = _entry(ledger.account(ledger.PAID_IN, currency), f"payin-{payin.payin_id}")
     if gross != int(txn["amount"]) * MICROS_PER_CENT:
         return f"pay-in {payin.payin_id}: {gross} credited, Stripe charged {txn['amount']}"
@@ -98,7 +100,10 @@ def _transfer(txn: dict[str, Any], known: Known) -> str | None:
     if found is None:
         return "a transfer with no withdrawal of ours"
     step = "paid" if txn["type"] == "transfer" else "reversed"
-    paid_out = ledger.account(ledger.PAID_OUT, currencies.of(found.currency))
+    currency = currencies.of(found.currency)
+    if str(txn.get("currency", "")).upper() != currency:
+        return f"withdrawal {found.withdrawal_id}: in {currency}, Stripe sent {txn.get('currency')}"
+    paid_out = ledger.account(ledger.PAID_OUT, currency)
     amount = _entry(paid_out, f"withdrawal-{found.withdrawal_id}-{step}")
     if amount is None or abs(amount) != abs(int(txn["amount"])) * MICROS_PER_CENT:
         return f"withdrawal {found.withdrawal_id}: {amount} in the ledger ({step})"

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from functions.common import currencies, idempotency
 from functions.common.api import DomainRouter, current_user_id, jwt_claims
 from functions.common.clock import rfc3339
-from functions.common.errors import Malformed, Unavailable
+from functions.common.errors import Invalid, Malformed, Unavailable
 from functions.common.money import format_cents
 from functions.common.settings import settings
 from functions.core import identity, users
@@ -45,7 +45,7 @@ class MoneyIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     amount: Annotated[str, Field(pattern=r"^[0-9]{1,6}(\.[0-9]{1,2})?$")]
-    currency: Literal["EUR"] = "EUR"
+    currency: str | None = None  # the person's own; another is refused on this field
 
 
 class PayInRequest(BaseModel):
@@ -69,6 +69,19 @@ class PayInOut(BaseModel):
 class PayInList(BaseModel):
     items: list[PayInOut]
     cursor: str | None = None
+
+
+def _own_currency(user_id: str, amount: MoneyIn) -> str:
+    """The person's currency, which a pay-in, a refund and a withdrawal are in; an amount
+    in another is refused on its field (never converted)."""
+    own = users.currency_of(user_id)
+    if amount.currency is not None and amount.currency != own:
+        raise Invalid(
+            f"must be {own}, the currency your balance is in",
+            field="body.amount.currency",
+            slug="validation-error",
+        )
+    return own
 
 
 def _cents(amount: str) -> int:
@@ -108,8 +121,9 @@ def top_up(
 ) -> Response[str]:
     """A top-up through Stripe Checkout: answers the page where the person pays. The same
     ``Idempotency-Key`` answers the same pay-in (and never charges twice)."""
-    top = payins.TopUp(_cents(body.amount.amount), body.method)
     user_id = current_user_id(router)
+    currency = _own_currency(user_id, body.amount)
+    top = payins.TopUp(_cents(body.amount.amount), body.method, currency)
 
     def run() -> tuple[int, str]:
         return 201, _out(payins.start(user_id, idempotency_key, top)).model_dump_json()
@@ -212,6 +226,8 @@ def give_back(
     """Unspent balance back to the payment methods it came from, newest pay-ins first."""
     asked = _cents(body.amount.amount) if body.amount else None
     user_id = current_user_id(router)
+    if body.amount is not None:
+        _own_currency(user_id, body.amount)  # a refund is of the balance, in its currency
 
     def run() -> tuple[int, str]:
         done = refunds.refund(user_id, idempotency_key, asked)
@@ -260,9 +276,21 @@ class PayoutAccountOut(BaseModel):
     details_submitted: bool
     payouts_enabled: bool
     requirements_due: list[str]
-    earnings: dict[str, str]
+    earnings: dict[str, str]  # in my own currency
     minimum_withdrawal: dict[str, str]
     onboarding_url: str | None = None
+    # Every currency I have earnings in (my own always): a withdrawal takes one of them.
+    earnings_by_currency: list[dict[str, str]] = []
+
+
+def _earnings(user_id: str, own: str) -> dict[str, int]:
+    """Whole cents earned per currency: my own always, the others where there are some."""
+    found = {own: withdrawals.earnings_cents(user_id, own)}
+    for currency in currencies.CODES:
+        cents = withdrawals.earnings_cents(user_id, currency) if currency != own else 0
+        if cents:
+            found[currency] = cents
+    return found
 
 
 def _payout_account(user_id: str, url: str | None = None) -> PayoutAccountOut:
@@ -274,6 +302,9 @@ def _payout_account(user_id: str, url: str | None = None) -> PayoutAccountOut:
         payouts_enabled=payouts.status(found) == "ready",
         requirements_due=[str(r) for r in (found.requirements_due if found else [])],
         earnings=_in_cents(withdrawals.earnings_cents(user_id, currency), currency),
+        earnings_by_currency=[
+            _in_cents(cents, c) for c, cents in _earnings(user_id, currency).items()
+        ],
         minimum_withdrawal=_in_cents(
             currencies.scaled(settings().min_withdrawal_cents, currency), currency
         ),
@@ -309,6 +340,8 @@ class WithdrawalRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     amount: MoneyIn | None = None  # default: all the earnings, in whole cents
+    # Which of my earnings (one currency a withdrawal; default: the amount's, else mine).
+    currency: Annotated[str | None, Field(pattern="^[A-Z]{3}$")] = None
 
 
 class WithdrawalOut(BaseModel):
@@ -318,6 +351,10 @@ class WithdrawalOut(BaseModel):
     failure: str | None
     created_at: str | None
     history: list[str]
+    # What reached the payout account where Stripe converted it to the account's currency,
+    # and Stripe's rate ("0.925926": one unit of ``amount``'s currency in the account's).
+    converted: dict[str, str] | None = None
+    exchange_rate: str | None = None
 
 
 def _withdrawal(found: Withdrawal) -> WithdrawalOut:
@@ -325,6 +362,12 @@ def _withdrawal(found: Withdrawal) -> WithdrawalOut:
         id=found.withdrawal_id,
         state=found.state,
         amount=_in_cents(int(found.amount_cents), found.currency),
+        converted=(
+            _in_cents(int(found.converted_cents), found.converted_currency)
+            if found.converted_cents is not None
+            else None
+        ),
+        exchange_rate=found.exchange_rate,
         failure=found.failure,
         created_at=rfc3339(found.created_at),
         history=[str(entry) for entry in found.history or []],
@@ -340,9 +383,10 @@ def withdraw(
     in with it in the last ten minutes; I am emailed about each."""
     asked = _cents(body.amount.amount) if body.amount else None
     claims = jwt_claims(router)
+    currency = _withdrawn_in(body)
 
     def run() -> tuple[int, str]:
-        done = withdrawals.withdraw(claims, idempotency_key, asked)
+        done = withdrawals.withdraw(claims, idempotency_key, asked, currency=currency)
         if done.state == "failed":
             raise Unavailable(
                 f"Stripe refused the transfer ({done.failure}); the money is back in your earnings"
@@ -350,6 +394,18 @@ def withdraw(
         return 201, _withdrawal(done).model_dump_json()
 
     return _once("POST /v1/withdrawals", current_user_id(router), idempotency_key, body, run)
+
+
+def _withdrawn_in(body: WithdrawalRequest) -> str | None:
+    """The currency of the earnings a withdrawal takes, if the body names one (the
+    amount's and the field's must agree); else the creator's own is taken."""
+    named = {c for c in (body.currency, body.amount.currency if body.amount else None) if c}
+    if len(named) > 1:
+        raise Invalid("the amount's currency and currency differ", field="body.currency")
+    chosen = named.pop() if named else None
+    if chosen is not None and not currencies.known(chosen):
+        raise Invalid(f"must be one of {', '.join(currencies.CODES)}", field="body.currency")
+    return chosen
 
 
 @router.get("/v1/withdrawals")

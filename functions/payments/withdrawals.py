@@ -44,27 +44,28 @@ def _amount(user_id: str, currency: str, asked: int | None) -> int:
     return withdrawal_rules.amount_cents(available, asked, least, currency)
 
 
-def _record(user_id: str, key: str, asked: int | None) -> Withdrawal:
+def _record(user_id: str, key: str, asked: int | None, currency: str | None) -> Withdrawal:
     ensure_bound()
     wid = payins.keyed_id("wd", user_id, key)
-    request_hash = hashlib.sha256(repr(asked).encode()).hexdigest()
+    request = repr(asked) if currency is None else repr((asked, currency))
+    request_hash = hashlib.sha256(request.encode()).hexdigest()
     try:
         found = Withdrawal.get(wid)
     except DoesNotExist:
-        found = _new(wid, user_id, asked, request_hash)
+        found = _new(wid, user_id, asked, request_hash, currency or users.currency_of(user_id))
     if found.request_hash != request_hash:
         raise KeyReused()
     return found
 
 
-def _new(wid: str, user_id: str, asked: int | None, request_hash: str) -> Withdrawal:
+def _new(wid: str, user_id: str, asked: int | None, request_hash: str, currency: str) -> Withdrawal:
+    """A new withdrawal of the earnings in ``currency``."""
     account = payouts.find(user_id)
     if payouts.status(account) != "ready" or account is None:
         raise Conflict(
             "payout account: not ready (set it up at Stripe first)", slug="payout-account-not-ready"
         )
     now = clock.now()
-    currency = users.currency_of(user_id)  # the creator's own (others: with Stripe, next)
     found = Withdrawal(
         wid,
         user_id=user_id,
@@ -103,19 +104,21 @@ def _move(found: Withdrawal, step: str, source: str, target: str) -> None:
     )
 
 
-def _transfer(found: Withdrawal) -> tuple[str | None, str | None]:
-    """(transfer id, None) when Stripe made it, (None, Stripe's error code) when refused."""
+def _transfer(found: Withdrawal) -> tuple[dict[str, Any] | None, str | None]:
+    """(the transfer, None) when Stripe made it, (None, Stripe's error code) when refused."""
     import stripe
 
     client = gateway.client()
     earlier = client.v1.transfers.list(params={"transfer_group": found.withdrawal_id, "limit": 1})
     if earlier.data:
-        return str(earlier.data[0].id), None
+        return earlier.data[0].to_dict(), None
     try:
         made = client.v1.transfers.create(
             params={
                 "amount": int(found.amount_cents),
-                "currency": "eur",
+                # Earnings are kept in this currency: Stripe converts it to the payout
+                # account's own where they differ, at its rate.
+                "currency": currencies.of(found.currency).lower(),
                 "destination": found.account_id,
                 "transfer_group": found.withdrawal_id,
                 "metadata": {"withdrawal_id": found.withdrawal_id},
@@ -124,7 +127,35 @@ def _transfer(found: Withdrawal) -> tuple[str | None, str | None]:
         )
     except (stripe.InvalidRequestError, stripe.PermissionError) as refused:
         return None, str(refused.code or "refused")
-    return str(made.id), None
+    return made.to_dict(), None
+
+
+def _converted(transfer: dict[str, Any], found: Withdrawal) -> list[Any]:
+    """What reached the payout account where Stripe converted the transfer to its own
+    currency: the amount, the currency and Stripe's rate, from the destination payment's
+    balance transaction (read on the connected account). Kept for the creator to see; an
+    unanswered read leaves them out and the withdrawal as it is."""
+    import stripe
+
+    payment = transfer.get("destination_payment")
+    if not payment:
+        return []
+    try:
+        charge = gateway.client().v1.charges.retrieve(
+            str(payment),
+            params={"expand": ["balance_transaction"]},
+            options={"stripe_account": str(found.account_id)},
+        )
+    except stripe.StripeError:
+        return []
+    txn = charge.to_dict().get("balance_transaction") or {}
+    if not isinstance(txn, dict) or txn.get("exchange_rate") is None:
+        return []  # no conversion: the account is in the withdrawal's currency
+    return [
+        Withdrawal.converted_cents.set(int(txn["amount"])),
+        Withdrawal.converted_currency.set(str(txn["currency"]).upper()),
+        Withdrawal.exchange_rate.set(str(txn["exchange_rate"])),
+    ]
 
 
 def _settle(found: Withdrawal) -> None:
@@ -145,14 +176,18 @@ def _settle(found: Withdrawal) -> None:
 
 
 def withdraw(
-    claims: dict[str, Any], key: str, asked_cents: int | None, asked_at: datetime | None = None
+    claims: dict[str, Any],
+    key: str,
+    asked_cents: int | None,
+    asked_at: datetime | None = None,
+    currency: str | None = None,
 ) -> Withdrawal:
     """``POST /v1/withdrawals``: the same ``Idempotency-Key`` is the same withdrawal.
     ``asked_at``: when the person asked, where that was not now (a deleted account's last
     withdrawal, made by the payments worker)."""
     identity.require_strong_sign_in(claims, asked_at)
     user_id = str(claims["sub"])
-    found = _record(user_id, key, asked_cents)
+    found = _record(user_id, key, asked_cents, currency)
     if found.state in FINAL:
         _settle(found)
         return found
@@ -165,9 +200,10 @@ def withdraw(
         raise Invalid("amount: more than is earned now", field="body.amount") from spent
     if found.state == "pre":
         _set_state(found, "in_transit")
-    transfer_id, failure = _transfer(found)
-    if transfer_id is not None:
-        _set_state(found, "paid", Withdrawal.transfer_id.set(transfer_id))
+    transfer, failure = _transfer(found)
+    if transfer is not None:
+        converted = _converted(transfer, found)
+        _set_state(found, "paid", Withdrawal.transfer_id.set(str(transfer["id"])), *converted)
     else:
         _set_state(found, "failed", Withdrawal.failure.set(failure or "refused"))
     _settle(found)
@@ -202,6 +238,7 @@ def _tell(found: Withdrawal) -> None:
         "withdrawal",
         subjects[found.state],
         amount=format_cents(int(found.amount_cents)),
+        currency=currencies.of(found.currency),
         state=found.state,
     )
 

@@ -9,11 +9,11 @@ from zoneinfo import available_timezones
 
 from pynamodb.expressions.update import Action
 
-from functions.common import currencies
-from functions.common.errors import Invalid
+from functions.common import clock, currencies
+from functions.common.errors import Conflict, Invalid
 from functions.common.money import people_money
 from functions.common.settings import settings
-from functions.core import profiles
+from functions.core import ledger, profiles
 from functions.core.models import User
 
 
@@ -32,11 +32,15 @@ def change(
     email: str | None,
     money_emails: bool | None = None,
     public: PublicChange | None = None,
+    currency: str | None = None,
 ) -> User:
-    """Change what is given (a budget no lower than the minimum) and, with ``public``, the
-    public page: one write of the user item (the username's own table aside)."""
+    """Change what is given (a budget no lower than the minimum, in ``currency`` if it
+    changes) and, with ``public``, the public page: one write of the user item (the
+    username's own table aside)."""
     actions: list[Action] = []
-    currency = currencies.of(user.currency)
+    if currency is not None and currency != currencies.of(user.currency):
+        actions += _new_currency(user, currency, budget)
+    currency = currency or currencies.of(user.currency)
     if budget is not None:
         minimum = currencies.scaled(settings().min_monthly_budget_micros, currency)
         if budget < minimum:
@@ -90,6 +94,38 @@ def _public_actions(user: User, change: PublicChange) -> list[Action]:
     if change.goal is not None:
         actions.append(User.goal.set(change.goal) if change.goal > 0 else User.goal.remove())
     return actions
+
+
+def _new_currency(user: User, currency: str, budget: int | None) -> list[Action]:
+    """A contributor changes currency only with nothing in the old one to carry over: no
+    balance, no pledge, no payment that may still complete (``users.hold_currency``).
+    Amounts are never converted: the budget becomes the default in the new currency,
+    unless one is given."""
+    from functions.payout import pledges  # its own table: read only where a budget changes
+
+    old = currencies.of(user.currency)
+    if ledger.balance(ledger.contributor_account(user.user_id, old)) != 0:
+        raise Conflict(
+            f"your balance in {old} is not zero: spend it or have it refunded first",
+            field="body.currency",
+            slug="currency-in-use",
+        )
+    if pledges.mine(user.user_id):
+        raise Conflict(
+            "you give monthly in it: end your pledges first",
+            field="body.currency",
+            slug="currency-in-use",
+        )
+    held = user.currency_held_until
+    if held is not None and held > clock.now():
+        raise Conflict(
+            f"a payment in {old} may still complete: try again after {clock.rfc3339(held)}",
+            field="body.currency",
+            slug="currency-in-use",
+        )
+    default = currencies.scaled(settings().default_monthly_budget_micros, currency)
+    chosen: list[Action] = [User.currency.set(currency)]
+    return chosen if budget is not None else [*chosen, User.monthly_budget.set(default)]
 
 
 def _covers_pledges(user_id: str, budget: int, currency: str) -> None:

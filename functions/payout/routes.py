@@ -15,9 +15,11 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from functions.common import clock, currencies
 from functions.common.api import DomainRouter, current_user_id, jwt_claims
 from functions.common.clock import rfc3339
+from functions.common.currencies import for_languages
 from functions.common.errors import Invalid
-from functions.common.money import Money, amount_in, money
+from functions.common.money import MICROS_PER_CENT, Money, amount_in, money
 from functions.common.months import add_months, month_of, previous_month
+from functions.common.settings import settings
 from functions.core import avatars, ledger, pictures, users
 from functions.core.models import Pledge, User
 from functions.core.recipients import RecipientRef, recipient_ref
@@ -45,6 +47,7 @@ class Profile(BaseModel):
     email: str | None
     time_zone: str
     currency: str  # budget, balance, pledges and pay-ins are in it
+    currencies: list[str] = list(currencies.CODES)  # the service's: those it may change to
     monthly_budget: MoneyOut
     money_emails: bool  # the monthly statement and the warning before the balance runs short
     # A creator's public page (/u/<username>, GET /v1/profiles/<username>).
@@ -75,6 +78,15 @@ class ProfileChange(BaseModel):
     description: Annotated[str | None, Field(max_length=2000)] = None
     public_income: bool | None = None
     goal: Money | None = None
+    # Mine to give in: while my balance is zero and no pledge or payment is pending.
+    currency: Annotated[str | None, Field(pattern="^[A-Z]{3}$")] = None
+
+    @field_validator("currency")
+    @classmethod
+    def _held(cls, value: str | None) -> str | None:
+        if value is not None and not currencies.known(value):
+            raise ValueError(f"must be one of {', '.join(currencies.CODES)}")
+        return value
 
     @field_validator("time_zone")
     @classmethod
@@ -84,6 +96,12 @@ class ProfileChange(BaseModel):
         if value not in profile.iana_zones():
             raise ValueError("not an IANA time zone name, like Europe/Berlin")
         return value
+
+
+def _me() -> User:
+    """My profile, created on first use in the currency my browser's languages suggest."""
+    languages = router.current_event.headers.get("accept-language")
+    return users.load_user(current_user_id(router), _claim_email(), for_languages(languages))
 
 
 def _claim_email() -> str | None:
@@ -111,13 +129,13 @@ def _profile(user: User) -> Profile:
 
 @router.get("/v1/me", devices=True)
 def get_me() -> Profile:
-    return _profile(users.load_user(current_user_id(router), _claim_email()))
+    return _profile(_me())
 
 
 @router.patch("/v1/me")
 def patch_me(change: Annotated[ProfileChange, Body()]) -> Profile:
-    user = users.load_user(current_user_id(router), _claim_email())
-    own = currencies.of(user.currency)
+    user = _me()
+    own = change.currency or currencies.of(user.currency)  # amounts are in the new one
     budget, goal = (
         amount_in(value, own, f"body.{name}") if value is not None else None
         for name, value in (("monthly_budget", change.monthly_budget), ("goal", change.goal))
@@ -128,6 +146,7 @@ def patch_me(change: Annotated[ProfileChange, Body()]) -> Profile:
         time_zone=change.time_zone,
         email=str(change.email) if change.email is not None else None,
         money_emails=change.money_emails,
+        currency=change.currency,
         public=profile.PublicChange(
             username=change.username,
             display_name=change.display_name,
@@ -147,14 +166,14 @@ def put_avatar(upload: Annotated[AvatarIn, Body()]) -> Profile:
         data = base64.b64decode(upload.image, validate=True)
     except binascii.Error as error:
         raise Invalid("not base64", field="body.image") from error
-    user = users.load_user(current_user_id(router), _claim_email())
+    user = _me()
     avatars.put(user, pictures.picture(data))
     return _profile(user)
 
 
 @router.delete("/v1/me/avatar")
 def delete_avatar() -> Profile:
-    user = users.load_user(current_user_id(router), _claim_email())
+    user = _me()
     avatars.remove(user.user_id, user)
     return _profile(user)
 
@@ -189,6 +208,7 @@ class Balance(BaseModel):
     projected: list[PartOut]
     # What the user has received as a creator (splits and claims) and not been paid out.
     earnings: MoneyOut  # in my own currency
+    minimum_top_up: MoneyOut | None = None  # the smallest pay-in, in my currency
     # Every currency I have earnings in (my own always), never added together.
     earnings_by_currency: list[MoneyOut] = []
     # How much the balance falls short of the month's budget (zero when it covers it): the
@@ -265,7 +285,7 @@ def _parts(parts: list[statements.Part], currency: str) -> list[PartOut]:
 
 @router.get("/v1/me/balance", devices=True)
 def get_balance() -> Balance:
-    user = users.load_user(current_user_id(router), _claim_email())
+    user = _me()
     month = month_of(clock.now())
     own = currencies.of(user.currency)
     balance = ledger.balance(ledger.contributor_account(user.user_id, own))
@@ -281,6 +301,9 @@ def get_balance() -> Balance:
         earnings=_money(earnings[own], own),
         earnings_by_currency=[_money(a, c) for c, a in earnings.items() if a or c == own],
         shortfall=_money(max(budget - balance, 0), own),
+        minimum_top_up=_money(
+            currencies.scaled(settings().min_payin_cents * MICROS_PER_CENT, own), own
+        ),
         funded=now.funded or now.flattrs == 0,
         pledges=_parts(now.pledges, own),
         dropped=[recipient_ref(r, False) for r in now.dropped],
@@ -475,7 +498,7 @@ def _pledge_out(
 
 @router.post("/v1/pledges")
 def post_pledge(body: Annotated[PledgeIn, Body()]) -> Response[PledgeOut]:
-    user = users.load_user(current_user_id(router), _claim_email())
+    user = _me()
     own = currencies.of(user.currency)
     amount = amount_in(body.amount, own, "body.amount")
     made = pledges.make(user.user_id, body.recipient, amount, clock.now(), own)

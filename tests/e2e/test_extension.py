@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import BrowserContext, expect, sync_playwright
 
 from tests.e2e.conftest import Client, running_stack
+from tests.e2e.readers import EURO_AREA
 from tests.e2e.test_website import CHROMIUM, SHOTS, sign_in_here
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,6 +88,7 @@ def chromium_with_extension(
             str(tmp_path / "profile"),
             executable_path=CHROMIUM,
             headless=True,
+            extra_http_headers=EURO_AREA,
             args=[
                 "--no-sandbox",
                 "--disable-gpu",

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from tests.e2e.conftest import Client, running_stack
+from tests.e2e.readers import EuroAreaBrowser
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 pytestmark = pytest.mark.xdist_group("readme-tour")  # its own stack: the clock moves
@@ -20,7 +21,7 @@ def tour() -> Iterator[tuple[Client, Browser]]:
     with running_stack() as stack, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
         try:
-            yield stack, browser
+            yield stack, EuroAreaBrowser(browser)  # type: ignore[misc]
         finally:
             browser.close()
 

@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, expect, sync_playwright
 
 from local.auth import typed_totp_code
 from tests.e2e.conftest import Client, eventually, next_month_at, signs_in
+from tests.e2e.readers import EuroAreaBrowser
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "website"
@@ -36,7 +37,7 @@ def browser() -> Iterator[Browser]:
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield launched
+        yield EuroAreaBrowser(launched)  # type: ignore[misc]
         launched.close()
 
 

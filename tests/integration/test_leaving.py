@@ -68,6 +68,6 @@ def test_what_cannot_leave_is_kept_and_the_person_is_told(stripe: Stripe) -> Non
     finish_deletions()
     assert len(stripe.fake.transfers) == 1
     (mail,) = [m for m in outbox("bea@example.org") if "kept" in m["subject"]]
-    assert f"EUR {left // 100}.{left % 100:02d}" in mail["text"] and bea.user_id in mail["text"]
+    assert f"{left // 100}.{left % 100:02d} EUR" in mail["text"] and bea.user_id in mail["text"]
     assert call("GET", "/v1/me/export", user=bea.user_id).status in (401, 410)
     assert_ledger_checks()

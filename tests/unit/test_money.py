@@ -33,6 +33,7 @@ def test_negative_amounts_keep_their_sign():
 
 def test_money_in_a_body_refuses_floats_and_currencies_we_do_not_hold():
     assert Money.model_validate({"amount": "2.00"}).micros == 2_000_000
+    assert amount_in(Money.model_validate({"amount": "2"}), "SEK", "body.amount") == 2_000_000
     assert Money.model_validate({"amount": "2", "currency": "USD"}).currency == "USD"
     for bad in ({"amount": 2.0}, {"amount": 2}, {"amount": "2", "currency": "XXX"}, {}):
         with pytest.raises(ValidationError):

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from functions.payments.payin_rules import FINAL, STATES, PayInView, foreign, synced
 
-PAYIN = PayInView(payin_id="pay_1", amount_cents=1200, kind="one_off", state="pre")
+PAYIN = PayInView(payin_id="pay_1", amount_cents=1200, kind="one_off", state="pre", currency="eur")
 
 
 def intent(status: str = "succeeded", **changes: object) -> dict[str, object]:

@@ -3,15 +3,13 @@ import uPlot from "uplot";
 import { api, keySegment } from "./api.js";
 import { chartWidth, LEGEND, monthAxis } from "./charts.js";
 import { dangerAction, el, say, scrollTable, show } from "./dom.js";
-import { earningsPerMonth, earningsPerRecipient, fromMicros, toMicros } from "./earnings.js";
+import { earningsPerMonth, earningsPerRecipient, formatAmounts, sumByCurrency } from "./earnings.js";
 import { formatMoney } from "./format.js";
 import { platformIcon } from "./icons.js";
 import { creatorSteps, stepsBox } from "./firstvisit.js";
 import { publicPageSection } from "./profile.js";
 import { signedInOr } from "./pages.js";
 import { STRINGS as S } from "./strings.js";
-
-const euro = (amount) => formatMoney({ amount, currency: "EUR" });
 
 /** Start connecting a platform: the API answers the consent page's address (and sets the
  * cookie that binds the flow to this browser); the platform sends the person back here. */
@@ -35,7 +33,8 @@ async function standing(keys) {
     return api("GET", `/v1/recipients/${keySegment(key)}`);
   }));
   const found = pages.filter((page) => page.ok).map((page) => page.data);
-  const waiting = found.reduce((sum, page) => sum + (page.waiting ? toMicros(page.waiting.amount) : 0n), 0n);
+  // What waits, per currency (never added across currencies): "CHF 1.80 and $2.25".
+  const waiting = formatAmounts(sumByCurrency(found.flatMap((page) => page.waiting_by_currency || (page.waiting ? [page.waiting] : []))));
   return { waiting, claimed: found.length > 0 && found.every((page) => page.recipient.claimed) };
 }
 
@@ -48,14 +47,14 @@ export function recipientActions(keys, id, onDone) {
   const message = status(`${id}-message`);
   const state = el("p", { id: `${id}-waits`, class: "muted" }, S.loading);
   const claim = async () => {
-    let moved = 0n;
+    const moved = [];
     let answer = { ok: true };
     for (const recipient of keys) {
       answer = await api("POST", "/v1/claims", { recipient });
       if (!answer.ok) break;
-      moved += toMicros(answer.data.moved.amount);
+      moved.push(...(answer.data.moved_by_currency || [answer.data.moved]));
     }
-    if (answer.ok) onDone(`${S.claimedMoved} ${euro(fromMicros(moved))}`);
+    if (answer.ok) onDone(`${S.claimedMoved} ${formatAmounts(sumByCurrency(moved)) || formatMoney(answer.data.moved)}`);
     else say(message, answer, "");
   };
   const claimButton = el("button", { type: "button", id: `${id}-claim`, onclick: claim, hidden: "" }, S.claimButton);
@@ -76,12 +75,12 @@ export function recipientActions(keys, id, onDone) {
     confirm.focus();
   } }, S.declineButton);
   standing(keys).then(({ waiting, claimed }) => {
-    if (claimed && waiting === 0n) {
+    if (claimed && !waiting) {
       state.textContent = S.alreadyYours;
       return;
     }
-    state.textContent = waiting > 0n ? `${euro(fromMicros(waiting))} ${S.waitsForYou}` : S.nothingWaitsYet;
-    claimButton.textContent = waiting > 0n ? `${S.claimButton} (${euro(fromMicros(waiting))})` : S.claimNothingYet;
+    state.textContent = waiting ? `${waiting} ${S.waitsForYou}` : S.nothingWaitsYet;
+    claimButton.textContent = waiting ? `${S.claimButton} (${waiting})` : S.claimNothingYet;
     claimButton.hidden = false;
     decline.hidden = false;
   });
@@ -261,8 +260,10 @@ export async function emailProofPage() {
   );
 }
 
+const BARS = ["#0b5cad", "#a05a00", "#2e7d32", "#8e24aa", "#c62828"];
+
 function earningsChart(revenue) {
-  const { labels, totals } = earningsPerMonth(revenue);
+  const { labels, series } = earningsPerMonth(revenue);
   const figure = el("figure", { id: "earnings-chart" }, el("figcaption", {}, S.earningsPerMonth));
   const width = chartWidth();
   new uPlot(
@@ -271,11 +272,12 @@ function earningsChart(revenue) {
       height: 200,
       legend: LEGEND,
       scales: { x: { time: false, range: (_, min, max) => [min - 0.5, max + 0.5] } },
+      // One bar series a currency: amounts of different currencies are never added.
       series: [{ label: S.month, value: (_, i) => labels[i] ?? "" },
-        { label: "EUR", stroke: "#0b5cad", fill: "rgba(11,92,173,0.3)", paths: uPlot.paths.bars({ size: [0.6, 60] }) }],
+        ...series.map(({ currency }, i) => ({ label: currency, stroke: BARS[i % BARS.length], fill: `${BARS[i % BARS.length]}4d`, paths: uPlot.paths.bars({ size: [0.6 / series.length, 60], align: 1 }) }))],
       axes: [monthAxis(labels, width), {}],
     },
-    [labels.map((_, i) => i), totals],
+    [labels.map((_, i) => i), ...series.map((s) => s.totals)],
     figure,
   );
   return figure;
@@ -288,14 +290,16 @@ async function earningsSection() {
     "section",
     { id: "earnings", "aria-labelledby": "earnings-title" },
     el("h2", { id: "earnings-title" }, S.earningsTitle),
-    el("dl", {}, el("dt", {}, S.earnings), el("dd", { id: "earnings-total", class: "figure" }, formatMoney(balance.data.earnings))),
+    // Earnings in each currency they came in, apart (my own first); Stripe converts them to
+    // the payout account's currency when they are withdrawn.
+    el("dl", {}, el("dt", {}, S.earnings), el("dd", { id: "earnings-total", class: "figure" }, formatAmounts(sumByCurrency(balance.data.earnings_by_currency || [balance.data.earnings])) || formatMoney(balance.data.earnings))),
     rows.length === 0
       ? el("p", {}, S.noEarnings)
       : [
           earningsChart(revenue.data),
           scrollTable({ id: "earnings-items" },
             el("thead", {}, el("tr", {}, el("th", {}, S.receiver), el("th", {}, S.flattrs), el("th", {}, S.supporters), el("th", {}, S.amount))),
-            el("tbody", {}, rows.map((row) => el("tr", {}, el("td", {}, platformIcon(row.recipient.split(":")[0]), " ", row.name), el("td", {}, row.flattrs), el("td", {}, row.supporters), el("td", {}, euro(row.amount))))),
+            el("tbody", {}, rows.map((row) => el("tr", {}, el("td", {}, platformIcon(row.recipient.split(":")[0]), " ", row.name), el("td", {}, row.flattrs), el("td", {}, row.supporters), el("td", {}, formatMoney(row.amount))))),
           ),
         ],
   );

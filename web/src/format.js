@@ -1,6 +1,6 @@
 // Pure formatting: money from the API's decimal strings, with Intl.NumberFormat.
 
-/** "5.000000" EUR → "€5.00" (in the reader's locale). Money stays a string until shown. */
+/** { "5.000000", USD } → "$5.00" (in the reader's locale). Money stays a string until shown. */
 export function formatMoney(money, locale = undefined) {
   const amount = Number.parseFloat(money.amount);
   return new Intl.NumberFormat(locale, { style: "currency", currency: money.currency }).format(

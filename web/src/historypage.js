@@ -24,7 +24,8 @@ async function allFlattrs(month) {
 }
 
 function statementTable(statement) {
-  const euro = (amount) => formatMoney({ amount, currency: "EUR" });
+  // A statement is in one currency: the contributor's when it was split.
+  const inIts = (amount) => formatMoney({ amount, currency: statement.charge.currency });
   const went = whereMoneyWent(statement);
   return [
     el("h2", {}, `${S.statementTitle}: ${formatMonth(statement.month)}`),
@@ -65,15 +66,15 @@ function statementTable(statement) {
       "dl",
       { id: "went" },
       el("dt", {}, S.wentClaimed),
-      el("dd", { id: "went-claimed" }, euro(went.claimed)),
+      el("dd", { id: "went-claimed" }, inIts(went.claimed)),
       el("dt", {}, S.wentHeld),
-      el("dd", { id: "went-held" }, euro(went.held)),
+      el("dd", { id: "went-held" }, inIts(went.held)),
       el("dt", {}, S.wentDeclined),
-      el("dd", { id: "went-declined" }, euro(went.declined)),
+      el("dd", { id: "went-declined" }, inIts(went.declined)),
       el("dt", {}, S.wentExpired),
-      el("dd", { id: "went-expired" }, euro(went.expired)),
+      el("dd", { id: "went-expired" }, inIts(went.expired)),
       el("dt", {}, S.wentRefunded),
-      el("dd", { id: "went-refunded" }, euro(went.refunded)),
+      el("dd", { id: "went-refunded" }, inIts(went.refunded)),
     ),
   ];
 }
@@ -107,7 +108,8 @@ const COLOURS = ["#0b5cad", "#a05a00", "#2e7d32", "#8e24aa", "#c62828", "#546e7a
 
 function perMonthChart(statements) {
   const { months, receivers, stacks } = moneyPerMonthStacked(statements, 5, S.others);
-  const figure = el("figure", { id: "per-month" }, el("figcaption", {}, S.perMonthTitle));
+  const currency = statements.length ? statements[statements.length - 1].charge.currency : "";
+  const figure = el("figure", { id: "per-month" }, el("figcaption", {}, S.perMonthTitle(currency)));
   if (receivers.length === 0) return el("p", { id: "per-month-empty" }, S.perMonthEmpty);
   const width = chartWidth();
   const order = receivers.map((_, i) => i).reverse(); // the tallest stack first, so all show

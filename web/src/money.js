@@ -8,7 +8,7 @@ import { payInsAndBalance } from "./payinwait.js";
 import { payoutSection, toStripe } from "./payout.js";
 import { STRINGS as S } from "./strings.js";
 
-function topUpForm() {
+function topUpForm(currency, least) {
   const amount = el("input", { id: "top-up", name: "amount", inputmode: "decimal", value: "10.00", "aria-describedby": "top-up-help top-up-message" });
   const method = el(
     "select",
@@ -26,29 +26,29 @@ function topUpForm() {
     }
     // One key per attempt: pressing twice, or a retry after a lost answer, is one pay-in.
     const key = crypto.randomUUID();
-    const answer = await api("POST", "/v1/payins", { amount: { amount: value, currency: "EUR" }, method: method.value }, { "Idempotency-Key": key });
+    const answer = await api("POST", "/v1/payins", { amount: { amount: value }, method: method.value }, { "Idempotency-Key": key });
     if (answer.ok) location.assign(answer.data.checkout_url);
     else say(message, answer, "");
   };
   return el(
     "form",
     { onsubmit: submit },
-    el("label", { for: "top-up" }, `${S.topUpAmount} `),
+    el("label", { for: "top-up" }, `${S.topUpAmount(currency)} `),
     amount,
     " ",
     el("label", { for: "top-up-method" }, `${S.topUpMethod} `),
     method,
     " ",
     el("button", { type: "submit" }, S.topUpButton),
-    el("p", { id: "top-up-help" }, S.topUpHelp),
+    el("p", { id: "top-up-help" }, S.topUpHelp(formatMoney(least))),
     message,
   );
 }
 
-function refundForm(onDone) {
+function refundForm(currency, onDone) {
   return optionalAmountForm({
     id: "refund",
-    label: S.refundAmount,
+    label: S.refundAmount(currency),
     placeholder: S.refundAll,
     path: "/v1/refunds",
     button: S.refundButton,
@@ -146,10 +146,10 @@ export async function moneyPage(_navigate, note = "", payoutNote = "") {
     el("dl", {}, el("dt", {}, S.balance), el("dd", { id: "money-balance", class: "figure" }, formatMoney(balance.data.balance))),
     shortfallParagraph(balance.data, monthly.data, true),
     el("h2", {}, S.topUpTitle),
-    topUpForm(),
+    topUpForm(balance.data.balance.currency, balance.data.minimum_top_up),
     note ? el("p", { id: "money-note", role: "status" }, note) : "",
     el("h2", {}, S.refundTitle),
-    refundForm((said) => moneyPage(_navigate, said)),
+    refundForm(balance.data.balance.currency, (said) => moneyPage(_navigate, said)),
     el("h2", {}, S.payInsTitle),
     payInRows(payins.data.items),
     monthlySection(monthly.data, (said) => moneyPage(_navigate, said)),

@@ -106,7 +106,7 @@ function projected(parts, funded, pledges = [], dropped = []) {
             {},
             el("td", {}, part.recipient.display_name, " ", el("small", {}, part.held ? S.waiting : S.claimed)),
             el("td", {}, part.pledge ? S.monthlyPledge : part.flattrs),
-            // No balance: the split would give nothing, so the flattr goes unfunded (not €0.00).
+            // No balance: the split would give nothing, so the flattr goes unfunded (not 0.00 of anything).
             el("td", {}, funded || part.pledge ? formatMoney(part.amount) : el("span", { class: "muted" }, S.unfunded)),
           ),
         ),
@@ -139,6 +139,37 @@ function timeZoneForm(current, onSaved) {
     select,
     " ",
     el("button", { type: "submit" }, S.changeTimeZone),
+    message,
+  );
+}
+
+/** The currency I give in, from the service's (their names in my language); the API refuses a
+ * change while money or a pledge is in the old one, which is said in words. */
+function currencyForm(me, onSaved) {
+  const names = new Intl.DisplayNames(undefined, { type: "currency" });
+  const select = el(
+    "select",
+    { id: "currency", name: "currency", "aria-describedby": "currency-help currency-message" },
+    (me.currencies || [me.currency]).map((code) =>
+      el("option", code === me.currency ? { value: code, selected: "" } : { value: code }, `${names.of(code)} (${code})`),
+    ),
+  );
+  const message = el("p", { id: "currency-message", role: "status" });
+  const save = async (event) => {
+    event.preventDefault();
+    if (select.value === me.currency) return;
+    const answer = await api("PATCH", "/v1/me", { currency: select.value });
+    if (answer.ok) onSaved(S.currencySaved(names.of(select.value)));
+    else say(message, answer, "");
+  };
+  return el(
+    "form",
+    { onsubmit: save },
+    el("label", { for: "currency" }, `${S.currency} `),
+    select,
+    " ",
+    el("button", { type: "submit" }, S.changeCurrency),
+    el("p", { id: "currency-help", class: "muted" }, S.currencyHelp),
     message,
   );
 }
@@ -308,6 +339,7 @@ export async function dashboard(_navigate, budgetNote = "") {
     shortfallParagraph(month, monthly.ok ? monthly.data : null),
     budgetForm(month.monthly_budget, (note) => dashboard(_navigate, note), budgetNote),
     timeZoneForm(me.data.time_zone, () => dashboard()),
+    currencyForm(me.data, (note) => dashboard(_navigate, note)),
     moneyEmailsToggle(me.data.money_emails),
     el("h2", {}, S.projectedTitle),
     projected(month.projected, month.funded, month.pledges || [], month.dropped || []),

@@ -3,6 +3,7 @@
 import { optionalAmountForm } from "./amountform.js";
 import { api } from "./api.js";
 import { el, say, scrollTable } from "./dom.js";
+import { formatAmounts, sumByCurrency } from "./earnings.js";
 import { formatDate, formatMoney } from "./format.js";
 import { signInAgain } from "./security.js";
 import { STRINGS as S } from "./strings.js";
@@ -23,9 +24,12 @@ export async function toStripe(message) {
 }
 
 function withdrawForm(account, onDone) {
+  const held = (account.earnings_by_currency || [account.earnings]).filter((m) => Number.parseFloat(m.amount) > 0);
   return optionalAmountForm({
     id: "withdraw",
-    label: S.withdrawAmount,
+    label: held.length === 1 ? `${S.withdrawAmount} (${held[0].currency})` : S.withdrawAmount,
+    currencies: held.map((m) => m.currency),
+    currencyLabel: S.withdrawCurrency,
     placeholder: S.withdrawAll,
     path: "/v1/withdrawals",
     button: S.withdrawButton,
@@ -43,7 +47,8 @@ function withdrawalRows(items) {
     el("thead", {}, el("tr", {}, el("th", {}, S.date), el("th", {}, S.amount), el("th", {}, S.status))),
     el("tbody", {}, items.map((w) => el("tr", {},
       el("td", {}, formatDate(w.created_at)),
-      el("td", {}, formatMoney(w.amount)),
+      // Where Stripe converted it to the payout account's currency: what arrived, at its rate.
+      el("td", {}, formatMoney(w.amount), w.converted ? el("small", {}, ` ${S.converted(formatMoney(w.converted), w.exchange_rate)}`) : ""),
       el("td", { class: "state" }, S[`withdrawal_${w.state}`] || w.state)))),
   );
 }
@@ -65,7 +70,7 @@ export async function payoutSection(onDone, note = "", back = false) {
     { id: "payout", "aria-labelledby": "payout-title" },
     el("h2", { id: "payout-title" }, S.payoutTitle),
     el("dl", {},
-      el("dt", {}, S.withdrawable), el("dd", { id: "earnings", class: "figure" }, formatMoney(state.earnings)),
+      el("dt", {}, S.withdrawable), el("dd", { id: "earnings", class: "figure" }, formatAmounts(sumByCurrency(state.earnings_by_currency || [state.earnings])) || formatMoney(state.earnings)),
       el("dt", {}, S.payoutAccount), el("dd", { id: "payout-status" }, S[`payout_${state.status}`] || state.status)),
     el("p", {}, S.payoutText),
     setUp,

@@ -7,7 +7,8 @@ import { el, say, sayInvalid } from "./dom.js";
 import { formatMoney, parseAmount } from "./format.js";
 import { STRINGS as S } from "./strings.js";
 
-const EUR = (amount) => ({ amount, currency: "EUR" });
+// No currency: a pledge is in mine (the API says which in its answer).
+const inMine = (amount) => ({ amount });
 
 /** What a pledge that worked says: the amount a month, and the budget where it was raised. */
 export function pledgedText(pledge, name, strings = S) {
@@ -23,6 +24,8 @@ export async function giveMonthly(key, name, here) {
     section.append(el("p", {}, S.giveMonthlyText), el("button", { type: "button", id: "pledge-sign-in", onclick: () => signIn(here) }, S.signInToGiveMonthly));
     return section;
   }
+  const me = await api("GET", "/v1/me");
+  const currency = me.ok ? me.data.currency : "";
   const amount = el("input", { id: "pledge-amount", name: "amount", inputmode: "decimal", value: "3.00", "aria-describedby": "pledge-message" });
   const message = el("p", { id: "pledge-message", role: "status" });
   const submit = async (event) => {
@@ -32,13 +35,13 @@ export async function giveMonthly(key, name, here) {
       sayInvalid(message, S.topUpInvalid);
       return;
     }
-    const answer = await api("POST", "/v1/pledges", { recipient: key, amount: EUR(value) });
+    const answer = await api("POST", "/v1/pledges", { recipient: key, amount: inMine(value) });
     say(message, answer, answer.ok ? pledgedText(answer.data, name) : "");
   };
   section.append(
     el("p", {}, S.giveMonthlyText),
     el("form", { onsubmit: submit },
-      el("label", { for: "pledge-amount" }, `${S.pledgeAmount} `), amount, " ",
+      el("label", { for: "pledge-amount" }, `${S.pledgeAmount(currency)} `), amount, " ",
       el("button", { type: "submit", id: "pledge" }, S.giveMonthlyButton)),
     message,
   );
@@ -47,12 +50,12 @@ export async function giveMonthly(key, name, here) {
 
 function pledgeRow(pledge, onChanged) {
   const message = el("p", { id: `pledge-${pledge.id}-message`, role: "status" });
-  const amount = el("input", { id: `pledge-${pledge.id}-amount`, inputmode: "decimal", value: pledge.amount.amount.replace(/0{4}$/, ""), "aria-label": `${S.pledgeAmount} ${pledge.recipient.display_name}` });
+  const amount = el("input", { id: `pledge-${pledge.id}-amount`, inputmode: "decimal", value: pledge.amount.amount.replace(/0{4}$/, ""), "aria-label": `${S.pledgeAmount(pledge.amount.currency)} ${pledge.recipient.display_name}` });
   const change = async (event) => {
     event.preventDefault();
     const value = parseAmount(amount.value);
     if (value === null) return sayInvalid(message, S.topUpInvalid);
-    const answer = await api("PATCH", `/v1/pledges/${encodeURIComponent(pledge.id)}`, { amount: EUR(value) });
+    const answer = await api("PATCH", `/v1/pledges/${encodeURIComponent(pledge.id)}`, { amount: inMine(value) });
     say(message, answer, answer.ok ? pledgedText(answer.data, pledge.recipient.display_name) : "");
   };
   const end = async () => {

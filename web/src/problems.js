@@ -13,7 +13,7 @@ function fieldOf(problem, known) {
   return parts.reverse().find((p) => p in known) || null;
 }
 
-/** "at least 10.00 EUR" in an API message → ``{ amount: "10.00", currency: "EUR" }``. */
+/** "at least 10.00 USD" in an API message → ``{ amount: "10.00", currency: "USD" }``. */
 function moneyAfter(words, message) {
   const found = new RegExp(`${words} (\\d+(?:\\.\\d+)?) ([A-Z]{3})`).exec(message);
   return found ? { amount: found[1], currency: found[2] } : null;

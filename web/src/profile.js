@@ -141,7 +141,7 @@ export function publicPageSection(me, reload) {
       display_name: form.querySelector("#public-display-name").value,
       description: description.value,
       public_income: income.checked,
-      goal: { amount: goal, currency: "EUR" },
+      goal: { amount: goal }, // in my currency
     });
     if (answer.ok) reload(S.publicSaved);
     else say(message, answer, "");

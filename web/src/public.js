@@ -80,24 +80,24 @@ export async function receiverPage() {
   );
 }
 
-function statsChart(series) {
-  const figure = el("figure", { id: "stats-chart" }, el("figcaption", {}, S.statsChart));
+function statsChart(series, currency) {
+  const figure = el("figure", { id: "stats-chart" }, el("figcaption", {}, S.statsChart(currency)));
   const width = chartWidth();
   new uPlot(
     {
       width,
       height: 240,
       legend: LEGEND,
-      scales: { x: { time: false, range: (_, min, max) => [min - 0.5, max + 0.5] }, eur: {} },
+      scales: { x: { time: false, range: (_, min, max) => [min - 0.5, max + 0.5] }, money: {} },
       series: [
         { label: S.month, value: (_, i) => series.months[i] ?? "" },
         { label: S.flattrs, stroke: "#0b5cad", width: 2 },
-        { label: S.moneySplitEur, stroke: "#a05a00", width: 2, dash: [6, 4], scale: "eur" },
+        { label: S.moneySplitIn(currency), stroke: "#a05a00", width: 2, dash: [6, 4], scale: "money" },
       ],
       axes: [
         monthAxis(series.months, width, { axesPx: 120 }), // a y axis on each side
         { incrs: WHOLE },
-        { scale: "eur", side: 1, grid: { show: false } },
+        { scale: "money", side: 1, grid: { show: false } },
       ],
     },
     [series.x, series.flattrs, series.money],
@@ -113,7 +113,8 @@ export async function statsPage() {
   show(
     el("h1", {}, S.statsTitle),
     el("p", {}, S.statsIntro),
-    items.length === 0 ? el("p", { id: "stats-empty" }, S.statsEmpty) : statsChart(series),
+    // The chart draws the figures' own currency (each month's money_split says it).
+    items.length === 0 ? el("p", { id: "stats-empty" }, S.statsEmpty) : statsChart(series, items[0].money_split.currency),
     items.length === 0
       ? ""
       : scrollTable({ id: "stats-items" },

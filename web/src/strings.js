@@ -58,6 +58,12 @@ export const STRINGS = {
   loading: "Loading…",
   timeZone: "Time zone",
   changeTimeZone: "Change time zone",
+  currency: "Currency",
+  changeCurrency: "Change currency",
+  currencyHelp:
+    "You top up, set your budget and give monthly in it. It can change while your balance is zero " +
+    "and nothing is pledged or being paid.",
+  currencySaved: (name) => `Your currency is now ${name}. Your budget is its default: change it below if you like.`,
   flattrsTitle: "This month's flattrs",
   onlyReceivers: "Only flattrs with a receiver that is",
   receiverAny: "any",
@@ -74,7 +80,7 @@ export const STRINGS = {
     "Give the same amount every month, whatever you flattr. It is paid first at each month's " +
     "split, from your monthly budget, and waits for its creator if they have not joined yet.",
   signInToGiveMonthly: "Sign in to give monthly",
-  pledgeAmount: "Amount a month (EUR)",
+  pledgeAmount: (currency) => (currency ? `Amount a month (${currency})` : "Amount a month"),
   giveMonthlyButton: "Give monthly",
   pledged: (amount, name) => `You give ${amount} a month to ${name}.`,
   budgetRaised: (budget) => `Your monthly budget is now ${budget}, to cover your pledges.`,
@@ -107,7 +113,7 @@ export const STRINGS = {
   wentRefunded: "Given back",
   perDayTitle: "Flattrs per day",
   perDayTotal: "flattrs in the month",
-  perMonthTitle: "Money per month, by receiver (EUR, the six months up to this one)",
+  perMonthTitle: (currency) => `Money per month, by receiver (${currency}, the six months up to this one)`,
   others: "others",
   accountTitle: "Your account",
   exportTitle: "Your data",
@@ -192,7 +198,7 @@ export const STRINGS = {
   proveAddress: "Prove the address is yours: we send a link to it that works once.",
   earningsTitle: "Earnings",
   earnings: "Earned, not yet paid out",
-  earningsPerMonth: "Earnings per month (EUR)",
+  earningsPerMonth: "Earnings per month, each currency apart",
   noEarnings: "Nothing earned yet.",
   supporters: "Supporters",
   waitsFor: "Money waits for",
@@ -227,7 +233,9 @@ export const STRINGS = {
   payout_ready: "ready",
   payout_disconnected: "disconnected at Stripe: set it up again",
   payoutBack: (state) => `Back from Stripe. Your payout account: ${state}.`,
-  withdrawAmount: "Withdraw (EUR)",
+  withdrawAmount: "Withdraw",
+  withdrawCurrency: "from your earnings in",
+  converted: (arrived, rate) => `(${arrived} arrived: Stripe's rate ${rate})`,
   withdrawAll: "all of it",
   withdrawButton: "Withdraw",
   withdrawHelp: "Whole cents go; fractions of a cent stay until they add up. At least",
@@ -262,19 +270,19 @@ export const STRINGS = {
   totpOffNow: "Two-step sign-in is off.",
   totpGoSetUp: "Set up two-step sign-in",
   topUpTitle: "Top up",
-  topUpAmount: "Amount (EUR)",
+  topUpAmount: (currency) => `Amount (${currency})`,
   topUpButton: "Top up",
   topUpMethod: "by",
   methodCard: "card",
   methodSepa: "SEPA direct debit",
-  topUpHelp:
-    "At least €2.00. A card payment costs about 1.5 % + €0.25 in fees, a SEPA debit €0.35, " +
+  topUpHelp: (least) =>
+    `At least ${least}. A card payment costs about 1.5 % and a fixed fee, a SEPA debit a fixed fee, ` +
     "which we pay: topping up several months at once wastes less on them. A SEPA debit " +
     "takes a few days; its money can be spent once the bank has paid it.",
   topUpInvalid: "Type an amount like 10 or 10.50.",
   payInsTitle: "Your payments",
   refundTitle: "Give back unspent money",
-  refundAmount: "Amount (EUR)",
+  refundAmount: (currency) => `Amount (${currency})`,
   refundAll: "all of it",
   refundButton: "Give it back",
   refundHelp:
@@ -412,8 +420,8 @@ export const STRINGS = {
   statsTitle: "Stats",
   statsIntro: "What flattring did, month by month: totals only, never anyone's own figures.",
   statsEmpty: "No month has been split yet.",
-  statsChart: "Flattrs (solid) and money split in EUR (dashed) per month",
-  moneySplitEur: "Money split (EUR)",
+  statsChart: (currency) => `Flattrs (solid) and money split in ${currency} (dashed) per month`,
+  moneySplitIn: (currency) => `Money split (${currency})`,
   moneySplit: "Money split",
   contributors: "Contributors",
   shareClaimed: "Reached creators",
@@ -526,6 +534,9 @@ export const STRINGS = {
       "authorization-failed": "The platform did not let us connect. Please try again.",
       "payment-not-this-pay-in": "That payment does not belong here. Reload the page.",
       "username-taken": "Someone else has that username (or had it within a year). Try another.",
+      "currency-in-use":
+        "Your currency can change only while your balance is zero and nothing is pledged or being paid. " +
+        "Spend or refund your balance and end your pledges first.",
     },
     byField: {
       amount: (message) =>
