@@ -21,7 +21,7 @@ def page(
     """One page of the catalogue, and the cursor to the next (bound to this query)."""
     ensure_bound()
     scope = f"catalogue|{sort}|{q or ''}"
-    index = CatalogueEntry.by_rank if sort == "top" else CatalogueEntry.by_trend
+    index = CatalogueEntry.by_supporters if sort == "top" else CatalogueEntry.by_trend
     condition = CatalogueEntry.recipient.contains(q.strip().lower()) if q else None
     try:
         results = index.query(

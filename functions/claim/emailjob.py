@@ -29,6 +29,7 @@ from functions.common import clock, currencies
 from functions.common.errors import Busy, Conflict
 from functions.common.money import format_for_people
 from functions.common.storage import condition_failed, ensure_bound
+from functions.core import ledger
 from functions.core.models import LedgerItem, User
 from functions.core.platforms.registry import BY_NAME
 from functions.core.recipients import recipient_ref
@@ -59,16 +60,15 @@ def platform_name(platform: str) -> str:
 
 
 def escrow_recipients() -> list[str]:
-    """Recipients whose escrow balance is above zero."""
+    """Recipients whose escrow balance is above zero, in any currency (``USD:escrow#…``)."""
     ensure_bound()
-    return sorted(
-        str(item.account).split("#", 1)[1]
-        for item in LedgerItem.scan(
-            LedgerItem.account.startswith("escrow#")
-            & (LedgerItem.sk == "balance")
-            & (LedgerItem.amount > 0)
-        )
+    held = LedgerItem.scan(
+        LedgerItem.account.contains("escrow#")
+        & (LedgerItem.sk == "balance")
+        & (LedgerItem.amount > 0)
     )
+    names = (ledger.currency_of(str(item.account))[1] for item in held)
+    return sorted({name.split("#", 1)[1] for name in names if name.startswith("escrow#")})
 
 
 def _state(recipient: str) -> EmailState:
@@ -252,6 +252,7 @@ def rebuild_catalogue(waiting: list[Waiting]) -> int:
                     w.recipient,
                     amount=w.amount,
                     currency=w.currency,
+                    amounts=dict(w.amounts),
                     recent=w.months.get((latest, w.currency), 0) if latest else 0,
                     supporters=w.supporters,
                     flattrs=w.flattrs,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -122,6 +123,20 @@ class CatalogueByRank(GlobalSecondaryIndex["CatalogueEntry"]):
     amount = NumberAttribute(range_key=True)
 
 
+class CatalogueBySupporters(GlobalSecondaryIndex["CatalogueEntry"]):
+    """``sort=top``: by supporters, whatever the currencies of their money (amounts of
+    different currencies cannot be ranked against one another). It replaces ``by-rank``
+    (by the amount in one currency), which goes in the next deployment: DynamoDB adds or
+    removes one index an update."""
+
+    class Meta:
+        index_name = "by-supporters"
+        projection = AllProjection()
+
+    board = UnicodeAttribute(hash_key=True)
+    supporters = NumberAttribute(range_key=True)
+
+
 class CatalogueByTrend(GlobalSecondaryIndex["CatalogueEntry"]):
     class Meta:
         index_name = "by-trend"
@@ -143,10 +158,12 @@ class CatalogueEntry(Model):
     amount = NumberAttribute()  # escrow waiting in ``currency`` (the most of it is in)
     recent = NumberAttribute()  # escrow from the latest split month: "trending"
     currency = UnicodeAttribute(null=True)  # of amount and recent: what most waits in
+    amounts = JSONAttribute(null=True)  # currency -> escrow waiting in it (all of them)
     supporters = NumberAttribute()
     flattrs = NumberAttribute()
     expires_month = UnicodeAttribute()
     by_rank = CatalogueByRank()
+    by_supporters = CatalogueBySupporters()
     by_trend = CatalogueByTrend()
 
 

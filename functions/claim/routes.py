@@ -93,7 +93,8 @@ class DomainOut(BaseModel):
 
 class CatalogueItem(BaseModel):
     recipient: RecipientRef
-    amount: dict[str, str]
+    amount: dict[str, str]  # in the currency most of it is in (and ``recent`` too)
+    amounts: list[dict[str, str]] = []  # every currency that waits, apart
     recent: dict[str, str]
     supporters: int
     flattrs: int
@@ -291,6 +292,8 @@ def unclaimed_catalogue(
             CatalogueItem(
                 recipient=recipient_ref(entry.recipient, False),
                 amount=money(int(entry.amount), currencies.of(entry.currency)),
+                amounts=[money(int(a), c) for c, a in sorted((entry.amounts or {}).items())]
+                or [money(int(entry.amount), currencies.of(entry.currency))],
                 recent=money(int(entry.recent), currencies.of(entry.currency)),
                 supporters=int(entry.supporters),
                 flattrs=int(entry.flattrs),

@@ -392,9 +392,12 @@ class MonthFigures(BaseModel):
     month: str
     contributors: int
     flattrs: int
-    money_split: MoneyOut
+    money_split: MoneyOut  # in the month's first currency (``*_by_currency``: every one)
     to_creators: MoneyOut
     held_for_creators: MoneyOut
+    money_split_by_currency: list[MoneyOut] = []
+    to_creators_by_currency: list[MoneyOut] = []
+    held_for_creators_by_currency: list[MoneyOut] = []
     # Of the money split (after the fee), what has reached creators: at the split or
     # claimed since ("0.4200"); held_for_creators is what still waits (not declined or
     # expired since).
@@ -412,6 +415,26 @@ def _share(part: int, whole: int) -> str:
     return f"{part * 10_000 // whole / 10_000:.4f}" if whole else "0.0000"
 
 
+def _figures(month: dict[str, stats.MonthNow]) -> MonthFigures:
+    """A month's figures: counts over every currency, money in each apart; the single
+    money fields (and the share claimed) in its first currency."""
+    (currency, t), *_ = month.items()
+    each = list(month.items())
+    return MonthFigures(
+        month=t.total.month,
+        contributors=sum(int(m.total.contributors) for m in month.values()),
+        flattrs=sum(int(m.total.flattrs) for m in month.values()),
+        money_split=_money(int(t.total.charged), currency),
+        to_creators=_money(t.to_creators, currency),
+        held_for_creators=_money(t.held, currency),
+        money_split_by_currency=[_money(int(m.total.charged), c) for c, m in each],
+        to_creators_by_currency=[_money(m.to_creators, c) for c, m in each],
+        held_for_creators_by_currency=[_money(m.held, c) for c, m in each],
+        share_claimed=_share(t.to_creators, int(t.total.to_creators) + int(t.total.to_escrow)),
+        creators_paid=t.creators,
+    )
+
+
 @router.get("/v1/stats", public=True)
 def get_stats(
     first: Annotated[str | None, Query(alias="from", pattern=STATS_MONTH)] = None,
@@ -422,22 +445,7 @@ def get_stats(
     twelve months up to the last one split. Never cached: a claim shows at once."""
     last = last or previous_month(clock.now())
     first = first or add_months(last, -11)
-    # The figures of the books' first currency (``stats.totals`` reads its items): the
-    # others' are recorded apart (``stats.record_total``) and listed beside them next.
-    books = currencies.BOOKS_CURRENCY
-    figures = [
-        MonthFigures(
-            month=t.total.month,
-            contributors=int(t.total.contributors),
-            flattrs=int(t.total.flattrs),
-            money_split=_money(int(t.total.charged), books),
-            to_creators=_money(t.to_creators, books),
-            held_for_creators=_money(t.held, books),
-            share_claimed=_share(t.to_creators, int(t.total.to_creators) + int(t.total.to_escrow)),
-            creators_paid=t.creators,
-        )
-        for t in stats.totals(stats.months_between(first, last))
-    ]
+    figures = [_figures(month) for month in stats.totals(stats.months_between(first, last))]
     return Response(
         status_code=200,
         content_type="application/json",

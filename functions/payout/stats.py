@@ -127,23 +127,33 @@ def _creators(total: MonthStat, later: MonthStat | None) -> int:
     return int(total.creators)
 
 
-def totals(months: list[str]) -> list[MonthNow]:
-    """The split months' figures as they are now, oldest first."""
+def totals(months: list[str]) -> list[dict[str, MonthNow]]:
+    """The split months' figures as they are now, oldest first, per currency (the books'
+    first currency first, then the others in the service's order)."""
     ensure_bound()
-    keys = [(m, part) for m in months for part in ("total", LATER)]
-    found = {(item.month, item.part): item for item in MonthStat.batch_get(keys)}
-    figures: list[MonthNow] = []
+    keys = [
+        (m, part(base, currency))
+        for m in months
+        for currency in currencies.CODES
+        for base in ("total", LATER)
+    ]
+    found: dict[tuple[str, str], MonthStat] = {}
+    for start in range(0, len(keys), 100):
+        found |= {(i.month, i.part): i for i in MonthStat.batch_get(keys[start : start + 100])}
+    figures: list[dict[str, MonthNow]] = []
     for month in months:
-        total = found.get((month, "total"))
-        if total is None:
-            continue
-        later = found.get((month, LATER))
-        figures.append(
-            MonthNow(
+        month_now: dict[str, MonthNow] = {}
+        for currency in sorted(currencies.CODES, key=lambda c: c != currencies.BOOKS_CURRENCY):
+            total = found.get((month, part("total", currency)))
+            if total is None:
+                continue
+            later = found.get((month, part(LATER, currency)))
+            month_now[currency] = MonthNow(
                 total,
                 claimed=int(later.claimed) if later else 0,
                 returned=int(later.returned) if later else 0,
                 creators=_creators(total, later),
             )
-        )
+        if month_now:
+            figures.append(month_now)
     return figures

@@ -64,6 +64,14 @@ def test_each_currency_is_split_held_claimed_and_kept_apart(aws):
     assert statement["charge"] == {"amount": "5.000000", "currency": "USD"}
     assert {p["amount"]["currency"] for p in statement["parts"]} == {"USD"}
 
+    # The public stats give each currency's money apart; people are counted once.
+    (june,) = call("GET", "/v1/stats", user=None, query="from=2031-06&to=2031-06").json["items"]
+    assert june["contributors"] == 2 and june["money_split"]["currency"] == "EUR"
+    assert june["money_split_by_currency"] == [
+        {"amount": "2.000000", "currency": "EUR"},
+        {"amount": "5.000000", "currency": "USD"},
+    ]
+
     # A re-run changes nothing, in either currency.
     before = snapshot()
     again = run_job("monthly-split", month="2031-06")
@@ -183,3 +191,31 @@ def test_books_from_before_currencies_are_euros_and_a_split_across_the_upgrade_f
     after = ledger.check_invariant()
     assert after.ok, after.problems
     assert set(after.totals) == {"EUR"}
+
+
+def test_the_catalogue_ranks_by_supporters_and_lists_each_currency(aws):
+    """Amounts of different currencies cannot be ranked against one another: ``sort=top``
+    orders by supporters, and each entry lists what waits in every currency."""
+    from tests.integration.claim_helpers import email_job
+
+    clock.move_to(JUNE)
+    dollars("sam", budget=20 * EUR, paid_in=20 * EUR)
+    add_flattrs("sam", "web:rich.example", 1)
+    add_flattrs("sam", "web:popular.example", 1)
+    for person in ("eva", "bob"):
+        add_user(person, budget=2 * EUR, paid_in=2 * EUR)
+        add_flattrs(person, "web:popular.example", 1)
+    clock.move_to(SPLIT_AT)
+    run_job("monthly-split", month="2031-06")
+    email_job()  # rebuilds the catalogue
+    top = call("GET", "/v1/unclaimed", user=None, query="sort=top").json["items"]
+    assert [(i["recipient"]["key"], i["supporters"]) for i in top] == [
+        ("web:popular.example", 3),
+        ("web:rich.example", 1),
+    ]
+    assert sorted(top[0]["amounts"], key=lambda m: m["currency"]) == [
+        {"amount": "3.600000", "currency": "EUR"},
+        {"amount": "9.000000", "currency": "USD"},
+    ]
+    assert top[0]["amount"] == {"amount": "9.000000", "currency": "USD"}  # most of it
+    assert top[1]["amounts"] == [{"amount": "9.000000", "currency": "USD"}]
