@@ -28,7 +28,8 @@ from functions.common.observability import make_logger
 from functions.common.settings import settings
 from functions.common.storage import ensure_bound, first_write
 from functions.core import ledger, users
-from functions.core.models import Flattr, User
+from functions.core.models import Flattr, Pledge, User
+from functions.core.recipients import recipient_ref
 from functions.payments import gateway, notices, payins
 from functions.payments.models import MonthlyTopUp, PayIn
 
@@ -257,7 +258,9 @@ def _short_without_top_up(user: User, month: str) -> bool:
     if found is not None and found.state == "active":
         return False
     this_month = Flattr.flattr_id.startswith(month.replace("-", ""))
-    return any(True for _ in Flattr.query(user.user_id, this_month, limit=1))
+    if any(True for _ in Flattr.query(user.user_id, this_month, limit=1)):
+        return True
+    return any(True for _ in Pledge.query(user.user_id, limit=1))  # pledges are paid first
 
 
 def warn_short(now: datetime) -> int:
@@ -274,6 +277,11 @@ def warn_short(now: datetime) -> int:
             continue
         currency = currencies.of(user.currency)
         balance = ledger.balance(ledger.contributor_account(user.user_id, currency))
+        pledged = [
+            f"{format_cents_of(int(p.amount))} {currency} to "
+            f"{recipient_ref(p.recipient, False).display_name}"
+            for p in sorted(Pledge.query(user.user_id), key=lambda p: p.created_at)
+        ]
         notices.tell_address(
             str(user.email),
             "low_balance",
@@ -281,6 +289,7 @@ def warn_short(now: datetime) -> int:
             balance=format_cents_of(balance),
             budget=format_cents_of(int(user.monthly_budget)),
             currency=currency,
+            pledges=pledged,
             link=f"{settings().public_url}/money",
         )
         warned += 1

@@ -189,22 +189,31 @@ def test_stopping_or_a_dispute_ends_the_monthly_top_up(stripe: Stripe) -> None:
 def test_a_warning_before_the_month_ends_when_the_balance_is_short_and_no_top_up_is_set(
     stripe: Stripe,
 ) -> None:
-    from tests.integration.payout_helpers import add_flattrs
+    from tests.integration.payout_helpers import add_flattrs, add_pledge
 
     clock.move_to(JUNE_27.replace(day=20))
     add_user("ada", budget=10 * EUR, paid_in=3 * EUR)  # short, flattrs this month: warned
     add_user("bob", budget=10 * EUR, paid_in=3 * EUR)  # short, but gave no flattr this month
     add_user("cem", budget=10 * EUR, paid_in=3 * EUR)  # short, but opted out
     add_user("dan", budget=10 * EUR, paid_in=3 * EUR)  # short, but a monthly top-up is set
+    add_user("eve", budget=10 * EUR, paid_in=3 * EUR)  # short, no flattr but a pledge: warned
     for user in ("ada", "cem", "dan"):
         add_flattrs(user, "web:blog.example.org", 1, at=JUNE_27.replace(day=20))
+    add_pledge("eve", "github:octocat", 5 * EUR, at=JUNE_27.replace(day=20))
     call("PATCH", "/v1/me", {"money_emails": False}, user="cem")
     save(stripe, user="dan")
     assert run_job()["warned"] == 0  # ten days before: not yet
     clock.move_to(JUNE_27.replace(day=25))
-    assert run_job()["warned"] == 1
-    (mail,) = [m for m in outbox() if "will not cover" in m["subject"]]
+    assert run_job()["warned"] == 2
+    mail, pledger = sorted(
+        (m for m in outbox() if "will not cover" in m["subject"]), key=lambda m: m["to"]
+    )
     assert mail["to"] == ["ada@example.org"]
     assert "EUR 3.00" in mail["text"] and "EUR 10.00" in mail["text"]
+    assert "give monthly" not in mail["text"]
+    # Issue 35: the pledge the balance cannot cover is named before the split.
+    assert pledger["to"] == ["eve@example.org"]
+    assert "give monthly is paid first" in pledger["text"]
+    assert "5.00 EUR to octocat" in pledger["text"]
     clock.move_to(JUNE_27.replace(day=26))
     assert run_job()["warned"] == 0  # once a month
