@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, expect, sync_playwright
 
 from local.auth import typed_totp_code
 from tests.e2e.conftest import Client, eventually, next_month_at, signs_in
-from tests.e2e.readers import EuroAreaBrowser
+from tests.e2e.readers import UNITED_STATES, EuroAreaBrowser
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "website"
@@ -1423,3 +1423,47 @@ def test_a_person_gives_monthly_from_a_receivers_page_and_ends_it_on_the_dashboa
         )
         expect(page.locator("#pledges-empty")).to_be_visible()
         page.context.close()
+
+
+def test_a_reader_in_the_united_states_gives_in_dollars_and_changes_currency_while_it_is_empty(
+    stack: Client, browser: Browser
+):
+    """Issue 35, step 3: a new person's currency follows their browser's languages; every
+    amount is shown in it; they change it on the dashboard while their balance is zero,
+    and are told in words why not once money is in it."""
+    for name, width in WIDTHS.items():
+        context = browser.new_context(viewport=width, extra_http_headers=UNITED_STATES)
+        page = context.new_page()
+        page.goto(stack.base + "/dashboard")
+        email = f"yank-{name}@example.org"
+        sign_in_here(page, email)
+        expect(page.locator("#monthly-budget")).to_have_text("$5.00")
+        expect(page.locator("#currency")).to_have_value("USD")
+        page.screenshot(path=str(SHOTS / f"dashboard-dollars-{name}.png"), full_page=True)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width["width"]
+        page.goto(stack.base + "/money")
+        expect(page.locator("label[for=top-up]")).to_have_text("Amount (USD) ")
+        expect(page.locator("#top-up-help")).to_contain_text("At least $2.00.")
+        page.goto(stack.base + "/dashboard")
+        page.select_option("#currency", "SEK")
+        page.get_by_role("button", name="Change currency").click()
+        expect(page.locator("#budget-message")).to_contain_text(
+            "Your currency is now Swedish Krona"
+        )
+        expect(page.locator("#monthly-budget")).to_have_text("SEK 50.00")  # its default
+        user_id = stack.sign_in(email)[0]
+        paid = stack.request(
+            "POST", "/_local/balance", {"user_id": user_id, "amount": {"amount": "100"}}
+        )
+        assert paid.status == 200 and paid.json["balance"]["currency"] == "SEK"
+        page.reload()
+        expect(page.locator("#balance")).to_have_text("SEK 100.00")
+        page.select_option("#currency", "EUR")
+        page.get_by_role("button", name="Change currency").click()
+        expect(page.locator("#currency-message")).to_contain_text(
+            "Your currency can change only while your balance is zero"
+        )
+        expect(page.locator("#currency")).to_have_value("SEK")  # still theirs, as it shows
+        page.screenshot(path=str(SHOTS / f"dashboard-currency-kept-{name}.png"), full_page=True)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width["width"]
+        context.close()

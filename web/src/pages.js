@@ -160,7 +160,10 @@ function currencyForm(me, onSaved) {
     if (select.value === me.currency) return;
     const answer = await api("PATCH", "/v1/me", { currency: select.value });
     if (answer.ok) onSaved(S.currencySaved(names.of(select.value)));
-    else say(message, answer, "");
+    else {
+      select.value = me.currency; // still theirs: the list shows what is true
+      say(message, answer, "");
+    }
   };
   return el(
     "form",
