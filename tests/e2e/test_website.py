@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from local.auth import typed_totp_code
-from tests.e2e.conftest import Client, eventually, next_month_at, signs_in
+from tests.e2e.conftest import Client, eventually, next_month_at, running_stack, signs_in
 from tests.e2e.readers import UNITED_STATES, EuroAreaBrowser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -1467,3 +1467,45 @@ def test_a_reader_in_the_united_states_gives_in_dollars_and_changes_currency_whi
         page.screenshot(path=str(SHOTS / f"dashboard-currency-kept-{name}.png"), full_page=True)
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width["width"]
         context.close()
+
+
+def _verified_site(stack: Client, token: str, domain: str) -> None:
+    added = stack.request("POST", "/v1/domains", {"domain": domain}, token=token)
+    meta = f'<html><head><meta name="flattr:id" content="{added.json["token"]}"></head></html>'
+    stack.request("POST", "/_local/pages", {"url": f"https://{domain}/", "html": meta})
+    verified = stack.request("POST", f"/v1/domains/{domain}/verify", token=token)
+    assert verified.status == 200, verified.body
+
+
+def test_a_creator_paid_in_dollars_and_euros_sees_each_apart(browser: Browser):
+    """Issue 35: earnings are kept per currency and never added: the creator page says each
+    (its total, the chart's bars, the table's rows), at 390 and 1280 px. On its own stack:
+    the month ends."""
+    with running_stack() as stack:
+        _, creator = stack.sign_in("two-currencies@example.org")
+        _verified_site(stack, creator, "two-currencies.org")
+        dollars, token = stack.sign_in("dollar-giver@example.org")
+        chosen = stack.request("PATCH", "/v1/me", {"currency": "USD"}, token=token)
+        assert chosen.status == 200 and chosen.json["monthly_budget"]["currency"] == "USD"
+        stack.request("POST", "/_local/balance", {"user_id": dollars, "amount": {"amount": "10"}})
+        post = {"event_id": str(uuid.uuid4()), "url": "https://two-currencies.org/a-post"}
+        assert stack.request("POST", "/v1/flattrs", post, token=token).status == 201
+        pays_and_flattrs(stack, "euro-giver@example.org", "https://two-currencies.org/b-post")
+        moved = stack.request("POST", "/_local/clock", {"now": next_month_at(stack, 0, 31)})
+        assert "monthly-split" in moved.json["jobs_fired"]
+        for name, width in WIDTHS.items():
+            page = browser.new_context(viewport=width).new_page()
+            page.goto(stack.base + "/creator")
+            sign_in_here(page, "two-currencies@example.org")
+            expect(page.locator("#earnings-total")).to_have_text("€4.50 and $4.50")
+            expect(page.locator("#earnings-items tbody tr td:last-child")).to_have_text(
+                ["€4.50", "$4.50"]
+            )
+            expect(page.locator("#earnings-chart canvas")).to_have_count(2)  # one a currency
+            expect(page.locator("#earnings-chart figcaption")).to_have_text(
+                ["Earnings per month (EUR)", "Earnings per month (USD)"]
+            )
+            expect(page.locator("label[for=public-goal]")).to_contain_text("Monthly goal in EUR")
+            page.screenshot(path=str(SHOTS / f"creator-two-currencies-{name}.png"), full_page=True)
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= width["width"]
+            page.context.close()

@@ -12,7 +12,7 @@ CONFIGURATION = {ROOT / "functions" / "common" / "currencies.py"}
 SEARCHED = [ROOT / "functions", ROOT / "infra", ROOT / "web" / "src", ROOT / "extension" / "src"]
 SUFFIXES = {".py", ".html", ".txt", ".json", ".js", ".mjs", ".css"}
 # The euro named in code: its code (in either case, as Stripe writes it) or its sign.
-NAMED = re.compile(r"\b(EUR|eur|Eur)\b|€")
+NAMED = re.compile(r"\b(EUR|eur|Eur|euros?|Euros?)\b|€")
 
 
 def _sources() -> list[Path]:
@@ -37,4 +37,5 @@ def test_no_currency_is_named_outside_configuration():
 def test_the_search_finds_what_it_looks_for():
     assert NAMED.search('{"currency": "eur"}') and NAMED.search("at least €2")
     assert NAMED.search("2.00 EUR")
-    assert not NAMED.search("a euro, the books' first currency") and not NAMED.search("europe")
+    assert NAMED.search("a goal in euros")
+    assert not NAMED.search("europe") and not NAMED.search("neuroscience")

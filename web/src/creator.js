@@ -262,25 +262,29 @@ export async function emailProofPage() {
 
 const BARS = ["#0b5cad", "#a05a00", "#2e7d32", "#8e24aa", "#c62828"];
 
+/** One bar chart a currency: amounts of different currencies are never added, nor drawn
+ * on one scale. */
 function earningsChart(revenue) {
   const { labels, series } = earningsPerMonth(revenue);
-  const figure = el("figure", { id: "earnings-chart" }, el("figcaption", {}, S.earningsPerMonth));
   const width = chartWidth();
-  new uPlot(
-    {
-      width,
-      height: 200,
-      legend: LEGEND,
-      scales: { x: { time: false, range: (_, min, max) => [min - 0.5, max + 0.5] } },
-      // One bar series a currency: amounts of different currencies are never added.
-      series: [{ label: S.month, value: (_, i) => labels[i] ?? "" },
-        ...series.map(({ currency }, i) => ({ label: currency, stroke: BARS[i % BARS.length], fill: `${BARS[i % BARS.length]}4d`, paths: uPlot.paths.bars({ size: [0.6 / series.length, 60], align: 1 }) }))],
-      axes: [monthAxis(labels, width), {}],
-    },
-    [labels.map((_, i) => i), ...series.map((s) => s.totals)],
-    figure,
-  );
-  return figure;
+  const charts = series.map(({ currency, totals }, i) => {
+    const figure = el("figure", {}, el("figcaption", {}, S.earningsPerMonth(currency)));
+    new uPlot(
+      {
+        width,
+        height: 200,
+        legend: LEGEND,
+        scales: { x: { time: false, range: (_, min, max) => [min - 0.5, max + 0.5] } },
+        series: [{ label: S.month, value: (_, j) => labels[j] ?? "" },
+          { label: currency, stroke: BARS[i % BARS.length], fill: `${BARS[i % BARS.length]}4d`, paths: uPlot.paths.bars({ size: [0.6, 60] }) }],
+        axes: [monthAxis(labels, width), {}],
+      },
+      [labels.map((_, j) => j), totals],
+      figure,
+    );
+    return figure;
+  });
+  return el("div", { id: "earnings-chart" }, charts);
 }
 
 async function earningsSection() {

@@ -43,7 +43,7 @@ export function partState(part) {
 
 /** Money per month stacked by receiver, from statements (any order): months oldest first;
  * the receivers with the most money over the months (at most ``most``, the rest as
- * "others"); for each, the running total up to and including it, in euros, so that bars
+ * "others"); for each, the running total up to and including it, in the statements' currency, so that bars
  * drawn tallest first show the stack. Sums are made in micro-units. */
 export function moneyPerMonthStacked(statements, most = 5, othersLabel = "others") {
   const months = [...statements].sort((a, b) => a.month.localeCompare(b.month));

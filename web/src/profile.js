@@ -157,7 +157,7 @@ export function publicPageSection(me, reload) {
       ...field("public-username", S.publicUsername, me.username, { autocomplete: "off", pattern: "[A-Za-z0-9_-]{3,30}" }),
       ...field("public-display-name", S.publicDisplayName, me.display_name, { maxlength: "80" }),
       el("label", { for: "public-description" }, S.publicDescription), description,
-      ...field("public-goal", S.publicGoal, me.goal ? Number.parseFloat(me.goal.amount).toFixed(2) : "", { inputmode: "decimal" }),
+      ...field("public-goal", S.publicGoal(me.currency), me.goal ? Number.parseFloat(me.goal.amount).toFixed(2) : "", { inputmode: "decimal" }),
       el("p", {}, income, " ", el("label", { for: "public-income" }, S.publicIncome)),
       el("button", { type: "submit" }, S.publicSave),
       message),

@@ -1,6 +1,6 @@
 // Pure shaping of the public stats (GET /v1/stats) for the charts.
 
-/** Columns for the charts: month indexes, flattrs, money split in euros, creators paid,
+/** Columns for the charts: month indexes, flattrs, money split (in the figures' currency), creators paid,
  * and the share claimed as a percentage (drawing needs numbers; tables show strings). */
 export function statsSeries(stats) {
   const months = stats.items.map((m) => m.month);
