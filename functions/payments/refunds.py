@@ -89,21 +89,24 @@ def refund_id(user_id: str, key: str) -> str:
     return payins.keyed_id("ref", user_id, key)
 
 
-def _request_hash(asked: int | None) -> str:
-    return hashlib.sha256(repr(asked).encode()).hexdigest()
+def _request_hash(asked: int | None, currency: str | None = None) -> str:
+    request = repr(asked) if currency is None else repr((asked, currency))
+    return hashlib.sha256(request.encode()).hexdigest()
 
 
-def _record(user_id: str, key: str, asked: int | None) -> Refund:
+def _record(user_id: str, key: str, asked: int | None, currency: str | None) -> Refund:
     ensure_bound()
     rid = refund_id(user_id, key)
     try:
         return Refund.get(rid)
     except DoesNotExist:
-        return _new(rid, user_id, asked, _request_hash(asked))
+        chosen = currency or users.currency_of(user_id)
+        return _new(rid, user_id, asked, _request_hash(asked, currency), chosen)
 
 
-def _new(rid: str, user_id: str, asked: int | None, request_hash: str) -> Refund:
-    currency = users.currency_of(user_id)  # the balance's: what it gives back is in it
+def _new(rid: str, user_id: str, asked: int | None, request_hash: str, currency: str) -> Refund:
+    """A refund of the balance in ``currency`` (the person's own, or one they held before
+    they changed it: escrow given back after the change returns in its currency)."""
     chosen = plan(user_id, currency, asked)
     found = Refund(
         rid,
@@ -147,10 +150,11 @@ def _refund_part(found: Refund, payin_id: str, cents: int) -> bool:
     return True
 
 
-def refund(user_id: str, key: str, asked_cents: int | None) -> Refund:
-    """``POST /v1/refunds``: the same ``Idempotency-Key`` is the same refund."""
-    found = _record(user_id, key, asked_cents)
-    if found.request_hash != _request_hash(asked_cents):
+def refund(user_id: str, key: str, asked_cents: int | None, currency: str | None = None) -> Refund:
+    """``POST /v1/refunds``: the same ``Idempotency-Key`` is the same refund. ``currency``:
+    of the balance to give back (none: the person's own)."""
+    found = _record(user_id, key, asked_cents, currency)
+    if found.request_hash != _request_hash(asked_cents, currency):
         raise KeyReused()
     if found.state != "reserved":
         return found

@@ -209,6 +209,8 @@ class RefundRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     amount: MoneyIn | None = None  # default: all the unspent balance, in whole cents
+    # Which balance (default: the amount's, else my own currency's); one a refund.
+    currency: Annotated[str | None, Field(pattern="^[A-Z]{3}$")] = None
 
 
 class RefundOut(BaseModel):
@@ -226,11 +228,10 @@ def give_back(
     """Unspent balance back to the payment methods it came from, newest pay-ins first."""
     asked = _cents(body.amount.amount) if body.amount else None
     user_id = current_user_id(router)
-    if body.amount is not None:
-        _own_currency(user_id, body.amount)  # a refund is of the balance, in its currency
+    currency = _named_currency(body.currency, body.amount)
 
     def run() -> tuple[int, str]:
-        done = refunds.refund(user_id, idempotency_key, asked)
+        done = refunds.refund(user_id, idempotency_key, asked, currency)
         out = RefundOut(
             id=done.refund_id,
             state=done.state,
@@ -399,7 +400,13 @@ def withdraw(
 def _withdrawn_in(body: WithdrawalRequest) -> str | None:
     """The currency of the earnings a withdrawal takes, if the body names one (the
     amount's and the field's must agree); else the creator's own is taken."""
-    named = {c for c in (body.currency, body.amount.currency if body.amount else None) if c}
+    return _named_currency(body.currency, body.amount)
+
+
+def _named_currency(field: str | None, amount: MoneyIn | None) -> str | None:
+    """The currency a body names for money kept per currency (a balance, earnings): the
+    field's and the amount's, which must agree; None when it names none (one's own)."""
+    named = {c for c in (field, amount.currency if amount else None) if c}
     if len(named) > 1:
         raise Invalid("the amount's currency and currency differ", field="body.currency")
     chosen = named.pop() if named else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -209,6 +209,9 @@ class Balance(BaseModel):
     # What the user has received as a creator (splits and claims) and not been paid out.
     earnings: MoneyOut  # in my own currency
     minimum_top_up: MoneyOut | None = None  # the smallest pay-in, in my currency
+    # My balance in every currency that holds some (mine always): money in one I gave in
+    # before I changed mine (escrow given back after) is not split, and can be refunded.
+    balances_by_currency: list[MoneyOut] = []
     # Every currency I have earnings in (my own always), never added together.
     earnings_by_currency: list[MoneyOut] = []
     # How much the balance falls short of the month's budget (zero when it covers it): the
@@ -292,6 +295,7 @@ def get_balance() -> Balance:
     budget = int(user.monthly_budget)
     now = statements.projected(user.user_id, month, budget, balance, own)
     earnings = _earnings(user.user_id, own)
+    balances = _in_every_currency(ledger.contributor_account, user.user_id, own)
     return Balance(
         balance=_money(balance, own),
         monthly_budget=_money(budget, own),
@@ -300,6 +304,7 @@ def get_balance() -> Balance:
         projected=_parts(now.parts, own),
         earnings=_money(earnings[own], own),
         earnings_by_currency=[_money(a, c) for c, a in earnings.items() if a or c == own],
+        balances_by_currency=[_money(a, c) for c, a in balances.items() if a or c == own],
         shortfall=_money(max(budget - balance, 0), own),
         minimum_top_up=_money(
             currencies.scaled(settings().min_payin_cents * MICROS_PER_CENT, own), own
@@ -312,10 +317,17 @@ def get_balance() -> Balance:
 
 def _earnings(user_id: str, own: str) -> dict[str, int]:
     """A creator's earnings in every currency, never converted (their own first)."""
-    found = {own: ledger.balance(ledger.creator_account(user_id, own))}
+    return _in_every_currency(ledger.creator_account, user_id, own)
+
+
+def _in_every_currency(
+    account: Callable[[str, str], str], user_id: str, own: str
+) -> dict[str, int]:
+    """One of a person's accounts in every currency, never converted (their own first)."""
+    found = {own: ledger.balance(account(user_id, own))}
     for currency in currencies.CODES:
         if currency != own:
-            found[currency] = ledger.balance(ledger.creator_account(user_id, currency))
+            found[currency] = ledger.balance(account(user_id, currency))
     return found
 
 

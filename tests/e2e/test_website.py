@@ -881,7 +881,7 @@ def test_every_form_says_bad_values_in_words(stack: Client, browser: Browser):
     page.goto(stack.base + "/dashboard")
     sign_in_here(page, "bad-values@example.org")
     for typed, expected in (
-        ("five", "Enter a budget in euros, such as 5 or 7.50."),
+        ("five", "Enter a budget such as 5 or 7.50."),
         ("0.50", "Enter at least €2.00."),
     ):
         page.fill("#budget", typed)
@@ -1491,8 +1491,12 @@ def test_a_creator_paid_in_dollars_and_euros_sees_each_apart(browser: Browser):
         post = {"event_id": str(uuid.uuid4()), "url": "https://two-currencies.org/a-post"}
         assert stack.request("POST", "/v1/flattrs", post, token=token).status == 201
         pays_and_flattrs(stack, "euro-giver@example.org", "https://two-currencies.org/b-post")
+        # A contributor whose euros wait for a site nobody has claimed...
+        changer = pays_and_flattrs(stack, "changer@example.org", "https://nobody-yet.example/p")
+        stack.request("PATCH", "/v1/me", {"monthly_budget": {"amount": "10"}}, token=changer)
         moved = stack.request("POST", "/_local/clock", {"now": next_month_at(stack, 0, 31)})
         assert "monthly-split" in moved.json["jobs_fired"]
+        month = moved.json["now"][:7]
         for name, width in WIDTHS.items():
             page = browser.new_context(viewport=width).new_page()
             page.goto(stack.base + "/creator")
@@ -1508,4 +1512,29 @@ def test_a_creator_paid_in_dollars_and_euros_sees_each_apart(browser: Browser):
             expect(page.locator("label[for=public-goal]")).to_contain_text("Monthly goal in EUR")
             page.screenshot(path=str(SHOTS / f"creator-two-currencies-{name}.png"), full_page=True)
             assert page.evaluate("() => document.documentElement.scrollWidth") <= width["width"]
+            page.context.close()
+        # ...changes to dollars with nothing left in euros; nobody claims the site, and seven
+        # months on the euros come back: shown apart, not spent by the split, refundable.
+        changer = stack.sign_in("changer@example.org")[1]
+        chosen = stack.request("PATCH", "/v1/me", {"currency": "USD"}, token=changer)
+        assert chosen.status == 200, chosen.body
+        year, number = (int(x) for x in month.split("-"))
+        index = year * 12 + number - 2 + 7
+        expiry = f"{index // 12:04d}-{index % 12 + 1:02d}-01T00:31:00Z"
+        moved = stack.request("POST", "/_local/clock", {"now": expiry})
+        assert "expire-escrow" in moved.json["jobs_fired"]
+        for name, width in WIDTHS.items():
+            page = browser.new_context(viewport=width).new_page()
+            page.goto(stack.base + "/dashboard")
+            sign_in_here(page, "changer@example.org")
+            expect(page.locator("#other-balances")).to_contain_text(
+                "Also yours: €9.00, given back in a currency you no longer give in."
+            )
+            expect(page.locator("#balance")).to_have_text("$0.00")
+            page.screenshot(
+                path=str(SHOTS / f"dashboard-other-currency-{name}.png"), full_page=True
+            )
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= width["width"]
+            page.goto(stack.base + "/money")
+            expect(page.locator("#refund-currency option")).to_have_count(2)
             page.context.close()

@@ -138,3 +138,43 @@ def test_dollars_pledged_to_a_creator_who_had_not_joined_reach_them_apart_from_e
     assert ledger.balance(ledger.account(ledger.PAID_OUT, "USD")) == 13_500_000
     assert ledger.balance(ledger.account(ledger.PAID_OUT, "EUR")) == 18_000_000
     assert_ledger_checks()
+
+
+def test_money_given_back_in_a_currency_no_longer_mine_is_shown_and_refunded(
+    stripe: Stripe,
+) -> None:
+    """A contributor changes currency with nothing in the old one; later, escrow of theirs
+    in it expires back: the balance lists it apart (the split spends only their own), and
+    it goes back to the card it came from."""
+    from functions.payout import expiry
+
+    clock.move_to(JUNE)
+    assert call("GET", "/v1/me", user="ola").json["currency"] == "EUR"  # no languages: EUR
+    call("PATCH", "/v1/me", {"monthly_budget": {"amount": "10.00"}}, user="ola")
+    started = call(
+        "POST",
+        "/v1/payins",
+        {"amount": {"amount": "10.00"}, "method": "card"},
+        headers=_key(),
+        user="ola",
+    )
+    assert stripe.pay(started.json["checkout_url"]) == 303
+    add_flattrs("ola", WAITING, 1)
+    clock.move_to(JUNE.replace(month=7, day=1, hour=0, minute=30))
+    run_job("monthly-split", month="2031-06")  # all of it held for the waiting creator
+    changed = call("PATCH", "/v1/me", {"currency": "USD"}, user="ola")
+    assert changed.status == 200, changed.raw
+    assert changed.json["monthly_budget"] == {"amount": "5.000000", "currency": "USD"}
+    clock.move_to(JUNE.replace(year=2032, month=1, day=2))
+    expiry.expire_escrow({})  # nobody claimed it: back in euros, where it came from
+    balance = call("GET", "/v1/me/balance", user="ola").json
+    assert balance["balance"] == {"amount": "0.000000", "currency": "USD"}
+    assert balance["balances_by_currency"] == [
+        {"amount": "0.000000", "currency": "USD"},
+        {"amount": "9.000000", "currency": "EUR"},
+    ]
+    refunded = call("POST", "/v1/refunds", {"currency": "EUR"}, headers=_key(), user="ola")
+    assert refunded.status == 201, refunded.raw
+    assert refunded.json["amount"] == {"amount": "9.00", "currency": "EUR"}
+    assert ledger.balance(ledger.contributor_account("ola", "EUR")) == 0
+    assert_ledger_checks()

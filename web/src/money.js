@@ -3,7 +3,7 @@ import { optionalAmountForm } from "./amountform.js";
 import { api } from "./api.js";
 import { el, say, sayInvalid, scrollTable, show } from "./dom.js";
 import { formatDate, formatMoney, parseAmount } from "./format.js";
-import { shortfallParagraph, signedInOr } from "./pages.js";
+import { otherBalances, shortfallParagraph, signedInOr } from "./pages.js";
 import { payInsAndBalance } from "./payinwait.js";
 import { payoutSection, toStripe } from "./payout.js";
 import { STRINGS as S } from "./strings.js";
@@ -45,10 +45,13 @@ function topUpForm(currency, least) {
   );
 }
 
-function refundForm(currency, onDone) {
+function refundForm(balance, onDone) {
+  const held = (balance.balances_by_currency || [balance.balance]).filter((m) => m.currency === balance.balance.currency || Number.parseFloat(m.amount) > 0);
   return optionalAmountForm({
     id: "refund",
-    label: S.refundAmount(currency),
+    label: S.refundAmount(balance.balance.currency),
+    currencies: held.map((m) => m.currency),
+    currencyLabel: S.refundCurrency,
     placeholder: S.refundAll,
     path: "/v1/refunds",
     button: S.refundButton,
@@ -145,11 +148,12 @@ export async function moneyPage(_navigate, note = "", payoutNote = "") {
     el("h1", {}, S.moneyTitle),
     el("dl", {}, el("dt", {}, S.balance), el("dd", { id: "money-balance", class: "figure" }, formatMoney(balance.data.balance))),
     shortfallParagraph(balance.data, monthly.data, true),
+    otherBalances(balance.data),
     el("h2", {}, S.topUpTitle),
     topUpForm(balance.data.balance.currency, balance.data.minimum_top_up),
     note ? el("p", { id: "money-note", role: "status" }, note) : "",
     el("h2", {}, S.refundTitle),
-    refundForm(balance.data.balance.currency, (said) => moneyPage(_navigate, said)),
+    refundForm(balance.data, (said) => moneyPage(_navigate, said)),
     el("h2", {}, S.payInsTitle),
     payInRows(payins.data.items),
     monthlySection(monthly.data, (said) => moneyPage(_navigate, said)),

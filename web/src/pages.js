@@ -3,6 +3,7 @@ import { api } from "./api.js";
 import { myPledges } from "./pledges.js";
 import { accessToken, finishSignIn, signIn, signOut } from "./auth.js";
 import { el, say, sayInvalid, scrollTable, show } from "./dom.js";
+import { formatAmounts, sumByCurrency } from "./earnings.js";
 import { formatDate, formatMoney, formatMonth, parseAmount } from "./format.js";
 import { allowedAppsSection, devicesSection, securitySection } from "./security.js";
 import { shortfallNotice } from "./shortfall.js";
@@ -75,6 +76,14 @@ function budgetForm(current, onSaved, note = "") {
 
 /** The low-balance warning (``shortfallNotice``) as a paragraph, with the way to top up
  * unless ``here`` (already on the money page) or a monthly top-up will cover it. */
+/** Money kept in a currency I no longer give in (escrow given back after I changed mine):
+ * it is mine and can go back to my payment method, but the split does not spend it. */
+export function otherBalances(balance) {
+  const others = (balance.balances_by_currency || []).filter((m) => m.currency !== balance.balance.currency && Number.parseFloat(m.amount) > 0);
+  if (others.length === 0) return "";
+  return el("p", { id: "other-balances" }, S.otherBalances(formatAmounts(sumByCurrency(others)), balance.balance.currency), " ", el("a", { href: "/money" }, S.otherBalancesRefund));
+}
+
 export function shortfallParagraph(balance, monthly, here = false) {
   const notice = shortfallNotice(balance, monthly, S);
   if (!notice) return "";
@@ -340,6 +349,7 @@ export async function dashboard(_navigate, budgetNote = "") {
       el("dd", { id: "flattr-count" }, month.flattrs),
     ),
     shortfallParagraph(month, monthly.ok ? monthly.data : null),
+    otherBalances(month),
     budgetForm(month.monthly_budget, (note) => dashboard(_navigate, note), budgetNote),
     timeZoneForm(me.data.time_zone, () => dashboard()),
     currencyForm(me.data, (note) => dashboard(_navigate, note)),

@@ -59,6 +59,10 @@ export const STRINGS = {
   timeZone: "Time zone",
   changeTimeZone: "Change time zone",
   currency: "Currency",
+  otherBalances: (amounts, mine) =>
+    `Also yours: ${amounts}, given back in a currency you no longer give in. The split spends only ${mine}.`,
+  otherBalancesRefund: "Give it back to your payment method",
+  refundCurrency: "from your balance in",
   changeCurrency: "Change currency",
   currencyHelp:
     "You top up, set your budget and give monthly in it. It can change while your balance is zero " +
