@@ -18,7 +18,7 @@ from pynamodb.models import Model
 
 from functions.common import clock, currencies
 from functions.common.storage import ensure_bound, transact_write
-from functions.core.models import LATER, Escrow, LedgerItem, MonthStat
+from functions.core.models import Escrow, LedgerItem, MonthStat, later_stat
 
 BALANCE = "balance"
 PAID_IN = "paid_in"
@@ -305,13 +305,10 @@ def escrow_refund(row: Escrow, month: str, why: str) -> Movement:
         ),
         month,
         deletes=(Escrow(row.recipient, row.month_contributor),),
-        updates=(Update(_later(given_in, currency), (MonthStat.returned.add(int(row.amount)),)),),
+        updates=(
+            Update(later_stat(given_in, currency), (MonthStat.returned.add(int(row.amount)),)),
+        ),
     )
-
-
-def _later(month: str, currency: str) -> MonthStat:
-    """What became of ``month``'s held money in ``currency`` (``core.month_stats.part``)."""
-    return MonthStat(month, currencies.suffixed(LATER, currency))
 
 
 def balance(account: str) -> int:

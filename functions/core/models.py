@@ -17,6 +17,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
+from functions.common import currencies
 from functions.common.tables import TableMeta, table
 
 
@@ -404,3 +405,9 @@ class MonthStat(Model):
     returned = NumberAttribute(default=0)  # on ``later``: held money declined or expired
     settled_creators = NumberAttribute(null=True)  # on ``later``: counted when escrow ended
     expires_at = TTLAttribute(null=True)  # on markers: a month after the escrow's end
+
+
+def later_stat(month: str, currency: str) -> MonthStat:
+    """What became of ``month``'s held money in ``currency`` since its split (``later``, or
+    ``later#USD``: one item per currency, ``currencies.suffixed``)."""
+    return MonthStat(month, currencies.suffixed(LATER, currency))

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from functions.common import currencies
 from functions.common.months import add_months, escrow_expiry_month, start_of
 from functions.core.ledger import Update
-from functions.core.models import LATER, Escrow, MonthStat
+from functions.core.models import Escrow, MonthStat, later_stat
 
 
 def creator_marker(month: str, user_id: str) -> MonthStat:
@@ -29,10 +29,6 @@ def part(base: str, currency: str) -> str:
     return currencies.suffixed(base, currency)
 
 
-def later(month: str, currency: str) -> MonthStat:
-    return MonthStat(month, part(LATER, currency))
-
-
 def claimed(user_id: str, rows: Iterable[Escrow]) -> tuple[Update, ...]:
     """A claim of ``rows``: per month they were held in (and currency), the amount claimed,
     and the creator marked paid that month."""
@@ -42,7 +38,7 @@ def claimed(user_id: str, rows: Iterable[Escrow]) -> tuple[Update, ...]:
     updates: list[Update] = []
     for month, currency in sorted(by_month):
         amount = by_month[month, currency]
-        updates.append(Update(later(month, currency), (MonthStat.claimed.add(amount),)))
+        updates.append(Update(later_stat(month, currency), (MonthStat.claimed.add(amount),)))
     for month in sorted({month for month, _ in by_month}):
         marker = creator_marker(month, user_id)
         updates.append(Update(marker, (MonthStat.expires_at.set(marker.expires_at),)))
